@@ -1,0 +1,160 @@
+"""One error hierarchy for everything a user can cause or fix.
+
+Each error carries a message written for the user: what happened and what to do.
+Bugs are not caught into these; they stay loud. No secret ever goes into a message.
+"""
+
+from __future__ import annotations
+
+
+class AfterwordError(Exception):
+    """An error the user can understand and act on; ``str()`` is the message to show."""
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+class StorageError(AfterwordError):
+    """The database cannot be used as it is."""
+
+
+class DatabaseTooNew(StorageError):
+    def __init__(self, path: str, found: int, supported: int) -> None:
+        super().__init__(
+            f"The data file {path} was written by a newer version of Afterword "
+            f"(schema {found}; this version understands up to {supported}). "
+            "It has not been changed. Please update Afterword to open it."
+        )
+        self.found = found
+        self.supported = supported
+
+
+class DatabaseLocked(StorageError):
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"The data file {path} is busy: another program (perhaps a second Afterword) "
+            "is writing to it. Close the other one and try again."
+        )
+
+
+class RecordNotFound(AfterwordError):
+    def __init__(self, what: str, record_id: int) -> None:
+        super().__init__(f"The {what} #{record_id} no longer exists; it may have been deleted.")
+
+
+# --- input ------------------------------------------------------------------------------
+
+
+class InvalidField(AfterwordError):
+    """A value that cannot go into a mail header (or record) as typed."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidAddress(InvalidField):
+    pass
+
+
+# --- templates --------------------------------------------------------------------------
+
+
+class TemplateError(AfterwordError):
+    """A template cannot be used to write a message."""
+
+    def __init__(self, template: str, message: str) -> None:
+        super().__init__(message)
+        self.template = template
+
+
+class MissingField(TemplateError):
+    """The template needs a value the records do not have yet."""
+
+    def __init__(self, template: str, field: str, message: str) -> None:
+        super().__init__(template, message)
+        self.field = field
+
+
+class TemplateNotFound(TemplateError):
+    pass
+
+
+class TemplateUnsafe(TemplateError):
+    """The template tried something the sandbox refuses, or produced too much text."""
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+class AccountError(AfterwordError):
+    """The mail account settings are incomplete or not allowed."""
+
+
+class SendError(AfterwordError):
+    """Sending failed; ``uncertain`` is True when the server may have received the message."""
+
+    uncertain = False
+
+
+class AuthenticationFailed(SendError):
+    pass
+
+
+class RecipientRefused(SendError):
+    def __init__(self, message: str, refused: dict[str, str]) -> None:
+        super().__init__(message)
+        self.refused = refused
+
+
+class ConnectionFailed(SendError):
+    pass
+
+
+class ConnectionTimedOut(SendError):
+    pass
+
+
+class Disconnected(SendError):
+    pass
+
+
+class CertificateNotTrusted(SendError):
+    pass
+
+
+class StartTLSNotOffered(SendError):
+    pass
+
+
+class ServerRefused(SendError):
+    """The server answered with an error code we have no more specific words for."""
+
+
+class DeliveryUncertain(SendError):
+    """The connection broke after the message data went out: it may have been delivered."""
+
+    uncertain = True
+
+
+class AlreadySent(AfterwordError):
+    """Refusing to send a message that is being sent, or was sent, already."""
+
+
+# --- credentials ------------------------------------------------------------------------
+
+
+class CredentialError(AfterwordError):
+    pass
+
+
+class NoKeyring(CredentialError):
+    pass
+
+
+class KeyringLocked(CredentialError):
+    pass
+
+
+class PasswordMissing(CredentialError):
+    pass

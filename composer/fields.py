@@ -1,0 +1,110 @@
+"""The fields a template can use, filled from the records.
+
+Empty values are left out on purpose: a template that needs one fails with the field's name
+instead of sending a blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from composer.records import Contact, Interview, Participant, Profile, Role
+from composer.templates import FieldGroup
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+# What each field means, for the template palette and the docs.
+DESCRIPTIONS = {
+    "me.name": "your full name (Settings › My profile)",
+    "me.first_name": "your first name",
+    "me.email": "your email address",
+    "me.phone": "your phone number",
+    "recipient.name": "the full name of the person you write to",
+    "recipient.first_name": "their first name",
+    "recipient.email": "their email address",
+    "recipient.title": "their job title",
+    "recipient.company": "their company",
+    "interview.company": "the company you interviewed with",
+    "interview.position": "the role you interviewed for",
+    "interview.date": "the interview's date, e.g. Tuesday 3 November 2026",
+    "interview.time": "the interview's time, e.g. 14:30",
+    "interview.stage": "the stage or round, e.g. final round",
+    "interview.status": "scheduled, done, offer, rejected or withdrawn",
+    "interview.topic": "something you discussed, for a personal touch",
+    "interview.feedback": "the feedback you received",
+    "interview.interviewers": "the interviewers' names, e.g. Ana Lima and Bo Chen",
+}
+
+
+def long_date(moment: datetime) -> str:
+    """English on purpose: the app's locale must not leak into a letter's language."""
+    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def first_name(name: str) -> str:
+    return name.split()[0] if name.split() else ""
+
+
+def join_names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def template_fields(
+    profile: Profile,
+    recipient: Contact | None = None,
+    interview: Interview | None = None,
+    participants: Sequence[Participant] = (),
+) -> dict[str, FieldGroup]:
+    fields = {
+        "me": FieldGroup(
+            "me",
+            {
+                "name": profile.name,
+                "first_name": first_name(profile.name),
+                "email": profile.email,
+                "phone": profile.phone,
+            },
+            "Settings › My profile",
+        )
+    }
+    if recipient is not None:
+        fields["recipient"] = FieldGroup(
+            "recipient",
+            {
+                "name": recipient.name,
+                "first_name": first_name(recipient.name),
+                "email": recipient.email,
+                "title": recipient.title,
+                "company": recipient.company,
+            },
+            "Contacts",
+        )
+    if interview is not None:
+        fields["interview"] = FieldGroup("interview", _interview_values(interview, participants),
+                                         "Interviews")  # fmt: skip
+    return fields
+
+
+def _interview_values(
+    interview: Interview, participants: Sequence[Participant]
+) -> dict[str, str | None]:
+    moment = interview.scheduled_at
+    interviewers = [p.contact.name for p in participants if p.role is Role.INTERVIEWER]
+    return {
+        "company": interview.company,
+        "position": interview.position,
+        "date": long_date(moment) if moment else None,
+        "time": f"{moment:%H:%M}" if moment else None,
+        "stage": interview.stage,
+        "status": str(interview.status),
+        "topic": interview.topic,
+        "feedback": interview.feedback,
+        "interviewers": join_names(interviewers),
+    }

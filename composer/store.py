@@ -1,0 +1,598 @@
+"""The records, in one SQLite file.
+
+Schema version lives in ``PRAGMA user_version``; each migration is a small function applied
+in its own transaction. Writes use ``BEGIN IMMEDIATE`` so a writer never fails half-way with
+"database is locked"; WAL with ``synchronous=FULL`` keeps the last commit across a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from composer.errors import DatabaseLocked, DatabaseTooNew, RecordNotFound, StorageError
+from composer.records import (
+    Attachment,
+    Contact,
+    Interview,
+    InterviewStatus,
+    Message,
+    MessageState,
+    Participant,
+    Profile,
+    Role,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+def _schema_1(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE profile (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            signature TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL DEFAULT '',
+            company TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE interviews (
+            id INTEGER PRIMARY KEY,
+            company TEXT NOT NULL,
+            position TEXT NOT NULL DEFAULT '',
+            scheduled_at TEXT,
+            stage TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'scheduled'
+                CHECK (status IN ('scheduled', 'done', 'offer', 'rejected', 'withdrawn')),
+            notes TEXT NOT NULL DEFAULT '',
+            feedback TEXT NOT NULL DEFAULT '',
+            topic TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE interview_contacts (
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('interviewer', 'recruiter', 'hr')),
+            PRIMARY KEY (interview_id, contact_id, role)
+        );
+        CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            state TEXT NOT NULL
+                CHECK (state IN ('draft', 'queued', 'sending', 'sent', 'failed', 'uncertain')),
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            to_addrs TEXT NOT NULL,
+            cc_addrs TEXT NOT NULL DEFAULT '[]',
+            bcc_addrs TEXT NOT NULL DEFAULT '[]',
+            template_id TEXT,
+            contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+            interview_id INTEGER REFERENCES interviews(id) ON DELETE SET NULL,
+            message_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            raw BLOB,
+            server_reply TEXT,
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0
+        );
+        """
+    )
+
+
+def _schema_2(db: sqlite3.Connection) -> None:
+    """Attachments kept with the message, so the record stays whole if the file moves."""
+    db.executescript(
+        """
+        CREATE TABLE message_attachments (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX message_attachments_by_message ON message_attachments(message_id);
+        CREATE INDEX messages_by_state ON messages(state);
+        CREATE INDEX interview_contacts_by_contact ON interview_contacts(contact_id);
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+# --- conversions ------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _contact(row: sqlite3.Row) -> Contact:
+    return Contact(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        company=row["company"],
+        title=row["title"],
+        phone=row["phone"],
+        notes=row["notes"],
+    )
+
+
+def _interview(row: sqlite3.Row) -> Interview:
+    return Interview(
+        id=row["id"],
+        company=row["company"],
+        position=row["position"],
+        scheduled_at=_moment(row["scheduled_at"]),
+        stage=row["stage"],
+        status=InterviewStatus(row["status"]),
+        notes=row["notes"],
+        feedback=row["feedback"],
+        topic=row["topic"],
+    )
+
+
+def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
+    return Message(
+        id=row["id"],
+        state=MessageState(row["state"]),
+        subject=row["subject"],
+        body=row["body"],
+        to=json.loads(row["to_addrs"]),
+        cc=json.loads(row["cc_addrs"]),
+        bcc=json.loads(row["bcc_addrs"]),
+        template_id=row["template_id"],
+        contact_id=row["contact_id"],
+        interview_id=row["interview_id"],
+        message_id=row["message_id"],
+        attachments=attachments,
+        created_at=_moment(row["created_at"]),
+        updated_at=_moment(row["updated_at"]),
+        sent_at=_moment(row["sent_at"]),
+        raw=row["raw"],
+        server_reply=row["server_reply"],
+        error=row["error"],
+        attempts=row["attempts"],
+    )
+
+
+# --- the store --------------------------------------------------------------------------
+
+
+class Store:
+    """All records, one connection. Open one per thread or process; SQLite arbitrates."""
+
+    def __init__(self, path: Path | str, *, clock: Clock = utc_now) -> None:
+        self.path = Path(path)
+        self._clock = clock
+        self._db = self._connect()
+        try:
+            self._migrate()
+            self._db.execute("PRAGMA journal_mode = WAL")
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA user_version").fetchone()  # reads the header: is it a database?
+        except sqlite3.DatabaseError as error:
+            raise self._storage_error(error) from None
+        return db
+
+    def _storage_error(self, error: sqlite3.Error) -> StorageError:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            return DatabaseLocked(str(self.path))
+        if "not a database" in text or "malformed" in text:
+            return StorageError(
+                f"The data file {self.path} is damaged or is not an Afterword database "
+                f"({text}). It has not been changed; restore it from a backup, or move it "
+                "aside to start afresh."
+            )
+        return StorageError(f"The data file {self.path} cannot be used: {text}.")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        # Checked before anything writes (even the WAL switch rewrites the file header).
+        found = self.schema_version
+        if found > SCHEMA_VERSION:
+            raise DatabaseTooNew(str(self.path), found, SCHEMA_VERSION)
+        for version in range(found, SCHEMA_VERSION):
+            with self.transaction() as db:
+                MIGRATIONS[version](db)
+                db.execute(f"PRAGMA user_version = {version + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction, taken at once, rolled back on any error."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise self._storage_error(error) from None
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._db.execute("ROLLBACK")
+            raise self._storage_error(error) from None
+
+    def _now(self) -> str:
+        return self._clock().isoformat()
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as error:
+            raise self._storage_error(error) from None
+
+    # --- settings and profile -----------------------------------------------------------
+
+    def get_setting(self, key: str) -> Any:
+        rows = self._query("SELECT value FROM settings WHERE key = ?", (key,))
+        return json.loads(rows[0]["value"]) if rows else None
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def profile(self) -> Profile:
+        rows = self._query("SELECT name, email, phone, signature FROM profile WHERE id = 1")
+        return Profile(**dict(rows[0])) if rows else Profile()
+
+    def save_profile(self, profile: Profile) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO profile(id, name, email, phone, signature) VALUES (1, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, "
+                "phone = excluded.phone, signature = excluded.signature",
+                (profile.name, profile.email, profile.phone, profile.signature),
+            )
+
+    # --- contacts -----------------------------------------------------------------------
+
+    def add_contact(self, contact: Contact) -> Contact:
+        now = self._now()
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO contacts(name, email, company, title, phone, notes, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*self._contact_values(contact), now, now),
+            )
+        contact.id = cursor.lastrowid
+        return contact
+
+    def update_contact(self, contact: Contact) -> None:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE contacts SET name = ?, email = ?, company = ?, title = ?, phone = ?, "
+                "notes = ?, updated_at = ? WHERE id = ?",
+                (*self._contact_values(contact), self._now(), contact.id),
+            )
+        if cursor.rowcount == 0:
+            raise RecordNotFound("contact", contact.id or 0)
+
+    @staticmethod
+    def _contact_values(contact: Contact) -> tuple[str, ...]:
+        return (
+            contact.name,
+            contact.email,
+            contact.company,
+            contact.title,
+            contact.phone,
+            contact.notes,
+        )
+
+    def delete_contact(self, contact_id: int) -> None:
+        """Removes the contact; messages sent to them stay, with the address they went to."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM contacts WHERE id = ?", (contact_id,))
+
+    def contact(self, contact_id: int) -> Contact:
+        rows = self._query("SELECT * FROM contacts WHERE id = ?", (contact_id,))
+        if not rows:
+            raise RecordNotFound("contact", contact_id)
+        return _contact(rows[0])
+
+    def contacts(self, search: str = "") -> list[Contact]:
+        pattern = f"%{search}%"
+        rows = self._query(
+            "SELECT * FROM contacts WHERE name LIKE ?1 OR email LIKE ?1 OR company LIKE ?1 "
+            "ORDER BY name COLLATE NOCASE, id",
+            (pattern,),
+        )
+        return [_contact(row) for row in rows]
+
+    # --- interviews ---------------------------------------------------------------------
+
+    @staticmethod
+    def _interview_values(interview: Interview) -> tuple[str | None, ...]:
+        return (
+            interview.company,
+            interview.position,
+            _iso(interview.scheduled_at),
+            interview.stage,
+            str(interview.status),
+            interview.notes,
+            interview.feedback,
+            interview.topic,
+        )
+
+    def add_interview(self, interview: Interview) -> Interview:
+        now = self._now()
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO interviews(company, position, scheduled_at, stage, status, notes, "
+                "feedback, topic, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*self._interview_values(interview), now, now),
+            )
+        interview.id = cursor.lastrowid
+        return interview
+
+    def update_interview(self, interview: Interview) -> None:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE interviews SET company = ?, position = ?, scheduled_at = ?, stage = ?, "
+                "status = ?, notes = ?, feedback = ?, topic = ?, updated_at = ? WHERE id = ?",
+                (*self._interview_values(interview), self._now(), interview.id),
+            )
+        if cursor.rowcount == 0:
+            raise RecordNotFound("interview", interview.id or 0)
+
+    def delete_interview(self, interview_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM interviews WHERE id = ?", (interview_id,))
+
+    def interview(self, interview_id: int) -> Interview:
+        rows = self._query("SELECT * FROM interviews WHERE id = ?", (interview_id,))
+        if not rows:
+            raise RecordNotFound("interview", interview_id)
+        return _interview(rows[0])
+
+    def interviews(self) -> list[Interview]:
+        rows = self._query("SELECT * FROM interviews ORDER BY scheduled_at DESC, id DESC")
+        return [_interview(row) for row in rows]
+
+    def set_participants(self, interview_id: int, people: Sequence[tuple[int, Role]]) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM interview_contacts WHERE interview_id = ?", (interview_id,))
+            db.executemany(
+                "INSERT INTO interview_contacts(interview_id, contact_id, role) VALUES (?, ?, ?)",
+                [(interview_id, contact_id, str(role)) for contact_id, role in people],
+            )
+
+    def participants(self, interview_id: int) -> list[Participant]:
+        rows = self._query(
+            "SELECT c.*, ic.role FROM interview_contacts ic JOIN contacts c ON c.id = "
+            "ic.contact_id WHERE ic.interview_id = ? ORDER BY ic.rowid",
+            (interview_id,),
+        )
+        return [Participant(_contact(row), Role(row["role"])) for row in rows]
+
+    # --- messages -----------------------------------------------------------------------
+
+    def save_message(self, message: Message) -> Message:
+        """Inserts or updates a draft or queued message, attachments included."""
+        now = self._now()
+        values = (
+            str(message.state),
+            message.subject,
+            message.body,
+            json.dumps(message.to),
+            json.dumps(message.cc),
+            json.dumps(message.bcc),
+            message.template_id,
+            message.contact_id,
+            message.interview_id,
+            message.message_id,
+        )
+        with self.transaction() as db:
+            if message.id is None:
+                cursor = db.execute(
+                    "INSERT INTO messages(state, subject, body, to_addrs, cc_addrs, bcc_addrs, "
+                    "template_id, contact_id, interview_id, message_id, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, now, now),
+                )
+                message.id = cursor.lastrowid
+            else:
+                cursor = db.execute(
+                    "UPDATE messages SET state = ?, subject = ?, body = ?, to_addrs = ?, "
+                    "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
+                    "interview_id = ?, message_id = ?, updated_at = ? "
+                    "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
+                    (*values, now, message.id),
+                )
+                if cursor.rowcount == 0:
+                    raise self._not_editable(message.id)
+                db.execute("DELETE FROM message_attachments WHERE message_id = ?", (message.id,))
+            db.executemany(
+                "INSERT INTO message_attachments(message_id, filename, content_type, data) "
+                "VALUES (?, ?, ?, ?)",
+                [(message.id, a.filename, a.content_type, a.data) for a in message.attachments],
+            )
+        return message
+
+    def _not_editable(self, message_id: int) -> Exception:
+        from composer.errors import AlreadySent
+
+        rows = self._query("SELECT state FROM messages WHERE id = ?", (message_id,))
+        if not rows:
+            return RecordNotFound("message", message_id)
+        return AlreadySent(
+            f"This message is {rows[0]['state']} and can no longer be changed; "
+            "start a new one instead."
+        )
+
+    def message(self, message_id: int) -> Message:
+        rows = self._query("SELECT * FROM messages WHERE id = ?", (message_id,))
+        if not rows:
+            raise RecordNotFound("message", message_id)
+        attachments = [
+            Attachment(row["filename"], row["content_type"], row["data"])
+            for row in self._query(
+                "SELECT filename, content_type, data FROM message_attachments "
+                "WHERE message_id = ? ORDER BY id",
+                (message_id,),
+            )
+        ]
+        return _message(rows[0], attachments)
+
+    def message_ids(self, *states: MessageState) -> list[int]:
+        if not states:
+            rows = self._query("SELECT id FROM messages ORDER BY id")
+        else:
+            marks = ", ".join("?" * len(states))
+            rows = self._query(
+                f"SELECT id FROM messages WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+                [str(state) for state in states],
+            )
+        return [row["id"] for row in rows]
+
+    def delete_message(self, message_id: int) -> None:
+        """Only a draft can be deleted: a record of what was sent is never thrown away."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM messages WHERE id = ? AND state = 'draft'", (message_id,)
+            )
+        if cursor.rowcount == 0:
+            raise self._not_editable(message_id)
+
+    def queue_message(self, message_id: int) -> None:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET state = 'queued', updated_at = ? "
+                "WHERE id = ? AND state IN ('draft', 'failed', 'queued')",
+                (self._now(), message_id),
+            )
+        if cursor.rowcount == 0:
+            raise self._not_editable(message_id)
+
+    def claim_for_sending(self, message_id: int) -> bool:
+        """Moves a queued message to "sending"; False if someone else has it already.
+
+        This single UPDATE is the lock against double sends: two workers, or two clicks,
+        cannot both see the message as queued.
+        """
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET state = 'sending', attempts = attempts + 1, error = NULL, "
+                "updated_at = ? WHERE id = ? AND state = 'queued'",
+                (self._now(), message_id),
+            )
+        return cursor.rowcount == 1
+
+    def record_outgoing(self, message_id: int, message_id_header: str, raw: bytes) -> None:
+        """Keeps the exact bytes about to go out, before they go."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET message_id = ?, raw = ?, updated_at = ? "
+                "WHERE id = ? AND state = 'sending'",
+                (message_id_header, raw, self._now(), message_id),
+            )
+
+    def mark_sent(self, message_id: int, server_reply: str) -> None:
+        now = self._now()
+        self._finish(message_id, "sent", sent_at=now, server_reply=server_reply, error=None)
+
+    def mark_failed(self, message_id: int, error: str, *, uncertain: bool = False) -> None:
+        state = "uncertain" if uncertain else "failed"
+        self._finish(message_id, state, sent_at=None, server_reply=None, error=error)
+
+    def _finish(
+        self,
+        message_id: int,
+        state: str,
+        *,
+        sent_at: str | None,
+        server_reply: str | None,
+        error: str | None,
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET state = ?, sent_at = ?, server_reply = ?, error = ?, "
+                "updated_at = ? WHERE id = ? AND state = 'sending'",
+                (state, sent_at, server_reply, error, self._now(), message_id),
+            )
+
+    def mark_uncertain_as_sent(self, message_id: int) -> None:
+        """The user checked (their Sent folder, the recipient) and it did go out."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET state = 'sent', sent_at = COALESCE(sent_at, updated_at), "
+                "updated_at = ? WHERE id = ? AND state = 'uncertain'",
+                (self._now(), message_id),
+            )
+
+    def recover_interrupted(self) -> list[int]:
+        """Marks messages left "sending" by a crash as uncertain; never re-sends them."""
+        with self.transaction() as db:
+            ids = [row[0] for row in db.execute("SELECT id FROM messages WHERE state = 'sending'")]
+            db.execute(
+                "UPDATE messages SET state = 'uncertain', updated_at = ?, error = ? "
+                "WHERE state = 'sending'",
+                (
+                    self._now(),
+                    "Afterword stopped while sending this message, so it may or may not have "
+                    "been delivered. Check your mail's Sent folder or ask the recipient, then "
+                    "mark it as sent or send it again.",
+                ),
+            )
+        return ids

@@ -1,0 +1,241 @@
+"""Follow-up templates: Jinja2 files, rendered in a sandbox that never leaves a blank.
+
+A template file is plain Jinja2 with two blocks, ``subject`` and ``body``, and a leading
+comment holding its ``title`` and ``when`` (one line saying when to use it). Fields are
+groups (``me``, ``recipient``, ``interview``); a group leaves out what the records lack, so
+``StrictUndefined`` turns a missing value into an error naming it, and optional details sit
+behind ``{% if interview.topic is defined %}``.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from composer.errors import MissingField, TemplateError, TemplateNotFound, TemplateUnsafe
+
+BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
+SUFFIX = ".j2"
+MAX_OUTPUT = 200_000  # characters; a follow-up is a few hundred
+_META = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
+
+
+class FieldGroup(dict[str, Any]):
+    """One group of fields (``interview``, ``recipient``, ...), labelled for error messages."""
+
+    def __init__(self, label: str, values: Mapping[str, Any], where: str) -> None:
+        super().__init__({k: v for k, v in values.items() if v not in (None, "", [])})
+        self.label = label
+        self.where = where  # where the user fills these in, for the error message
+
+
+FIELD_NAMES = {
+    "first_name": "first name",
+    "scheduled": "date",
+}
+
+
+class _Missing(jinja2.StrictUndefined):
+    """Raises our own error, naming the field and where to fill it."""
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
+        owner = self._undefined_obj
+        name = str(self._undefined_name)
+        if isinstance(owner, FieldGroup):
+            raise _FieldMissing(f"{owner.label}.{name}", owner.label, name, owner.where)
+        raise _FieldMissing(name, None, name, None)
+
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = _fail_with_undefined_error  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _FieldMissing(Exception):
+    def __init__(self, path: str, group: str | None, name: str, where: str | None) -> None:
+        super().__init__(path)
+        self.path, self.group, self.name, self.where = path, group, name, where
+
+
+_LENGTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The Jinja sandbox, plus limits on the few ways to build a huge string in one step."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+        if op == "**" and isinstance(right, int) and abs(right) > 64:
+            raise SecurityError("exponent too large")
+        if op == "*":
+            size = _repeat_size(left, right)
+            if size > MAX_OUTPUT:
+                raise SecurityError("the text would be too long")
+            return operator.mul(left, right)
+        return super().call_binop(context, op, left, right)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(__obj, "__name__", "") in _LENGTH_METHODS and isinstance(
+            getattr(__obj, "__self__", None), str
+        ):
+            widths = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
+            if any(width > MAX_OUTPUT for width in widths):
+                raise SecurityError("the text would be too long")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _repeat_size(left: Any, right: Any) -> int:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int):
+            return len(seq) * times
+    return 0
+
+
+def _environment(loader: jinja2.BaseLoader) -> _Sandbox:
+    env = _Sandbox(
+        loader=loader,
+        undefined=_Missing,
+        autoescape=False,  # plain-text mail, never HTML
+        keep_trailing_newline=False,
+    )
+    env.filters["first_name"] = lambda name: str(name).split()[0] if str(name).split() else name
+    return env
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    title: str
+    when: str
+    source: str
+    builtin: bool
+
+    def render(self, fields: Mapping[str, Any]) -> Rendered:
+        return render_source(self.source, fields, name=self.id, title=self.title)
+
+
+def parse_meta(source: str) -> dict[str, str]:
+    match = _META.match(source)
+    if not match:
+        return {}
+    meta = {}
+    for line in match["meta"].splitlines():
+        key, sep, value = line.strip().lstrip("-").strip().partition(":")
+        if sep and key.strip():
+            meta[key.strip().lower()] = value.strip()
+    return meta
+
+
+def render_source(
+    source: str, fields: Mapping[str, Any], *, name: str, title: str | None = None
+) -> Rendered:
+    """Renders the ``subject`` and ``body`` blocks; every failure is a TemplateError."""
+    shown = title or name
+    env = _environment(jinja2.DictLoader({name: source}))
+    try:
+        template = env.get_template(name)
+        for block in ("subject", "body"):
+            if block not in template.blocks:
+                raise TemplateError(
+                    name, f"The template “{shown}” has no {{% block {block} %}}; add one."
+                )
+        context = template.new_context(dict(fields))
+        subject = " ".join(_capped(template.blocks["subject"](context), shown, name).split())
+        body = _capped(template.blocks["body"](context), shown, name).strip("\n") + "\n"
+    except _FieldMissing as missing:
+        raise _missing_field(missing, name, shown) from None
+    except SecurityError as error:
+        raise TemplateUnsafe(
+            name, f"The template “{shown}” tried something not allowed in a template ({error})."
+        ) from None
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(
+            name, f"The template “{shown}” has an error on line {error.lineno}: {error.message}."
+        ) from None
+    except jinja2.TemplateError as error:
+        raise TemplateError(name, f"The template “{shown}” cannot be filled in: {error}.") from None
+    return Rendered(subject=subject, body=body)
+
+
+def _capped(chunks: Iterator[str], shown: str, name: str) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateUnsafe(
+                name,
+                f"The template “{shown}” produces more than {MAX_OUTPUT:,} characters; "
+                "a follow-up should be short. Shorten the template.",
+            )
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _missing_field(missing: _FieldMissing, name: str, shown: str) -> MissingField:
+    label = FIELD_NAMES.get(missing.name, missing.name.replace("_", " "))
+    owner = {"me": "your profile", "recipient": "the recipient"}.get(
+        missing.group or "", f"the {missing.group}"
+    )
+    if missing.group is None:
+        text = (
+            f"The template “{shown}” uses a field “{missing.name}” that Afterword does not "
+            "know. Check its spelling in the template."
+        )
+    else:
+        text = (
+            f"The template “{shown}” needs {owner}'s {label} ({missing.path}), which is not "
+            f"set: set it in {missing.where}."
+        )
+    return MissingField(name, missing.path, text)
+
+
+class TemplateLibrary:
+    """The built-in templates (and, later, the user's own), by id."""
+
+    def __init__(self, folders: list[Path] | None = None) -> None:
+        self._folders = folders or [BUILTIN_DIR]
+
+    def templates(self) -> list[Template]:
+        found: dict[str, Template] = {}
+        for index, folder in enumerate(self._folders):
+            for path in sorted(folder.glob(f"*{SUFFIX}")):
+                found[path.stem] = self._load(path, builtin=index == 0)
+        return sorted(found.values(), key=lambda t: t.title)
+
+    def get(self, template_id: str) -> Template:
+        for folder in reversed(self._folders):
+            path = folder / f"{template_id}{SUFFIX}"
+            if path.is_file():
+                return self._load(path, builtin=folder == self._folders[0])
+        raise TemplateNotFound(template_id, f"There is no template called “{template_id}”.")
+
+    @staticmethod
+    def _load(path: Path, *, builtin: bool) -> Template:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateError(
+                path.stem, f"The template file {path} cannot be read ({error})."
+            ) from None
+        meta = parse_meta(source)
+        return Template(
+            id=path.stem,
+            title=meta.get("title", path.stem.replace("_", " ").capitalize()),
+            when=meta.get("when", ""),
+            source=source,
+            builtin=builtin,
+        )
