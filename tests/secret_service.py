@@ -26,6 +26,7 @@ Typical use (session-scoped fixture in conftest.py)::
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pathlib
 import selectors
@@ -41,9 +42,11 @@ __all__ = ["SecretServiceDaemon", "available"]
 _SECRETS_NAME = "org.freedesktop.secrets"
 _SECRETS_PATH = "/org/freedesktop/secrets"
 _SERVICE_IFACE = "org.freedesktop.Secret.Service"
+_COLLECTION_IFACE = "org.freedesktop.Secret.Collection"
 # gnome-keyring's private interface; the only way to unlock without a GUI prompt.
 _GNOME_IFACE = "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface"
 
+_LOGIN_PASSWORD = "afterword-test-login"  # throwaway keyring in a temp HOME
 _START_TIMEOUT = 10.0  # generous for a loaded 2-core CI box; normally ~0.3 s
 _STOP_TIMEOUT = 3.0
 _CALL_TIMEOUT = 2.0
@@ -70,15 +73,14 @@ _BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Confi
 def available() -> bool:
     """True when both daemons exist, so tests can skip cleanly elsewhere."""
     return (
-        shutil.which("gnome-keyring-daemon") is not None
-        and shutil.which("dbus-daemon") is not None
+        shutil.which("gnome-keyring-daemon") is not None and shutil.which("dbus-daemon") is not None
     )
 
 
 class SecretServiceDaemon:
     """A private dbus session bus + gnome-keyring-daemon (secrets component) in a temp HOME."""
 
-    def __init__(self, workdir: pathlib.Path, password: str = "afterword-test-login") -> None:
+    def __init__(self, workdir: pathlib.Path, password: str = _LOGIN_PASSWORD) -> None:
         """Only computes paths; nothing is started until :meth:`start`.
 
         ``password`` is the login keyring password; it must be non-empty, since
@@ -139,7 +141,7 @@ class SecretServiceDaemon:
 
     def _log(self, name: str) -> Any:
         """Daemon stderr goes to a file: a pipe nobody reads could fill and block it."""
-        return open(self.workdir / name, "ab")  # noqa: SIM115 - closed right after Popen
+        return open(self.workdir / name, "ab")
 
     def _start_dbus(self) -> None:
         """dbus-daemon --nofork in its own process group; its printed address means ready."""
@@ -166,7 +168,8 @@ class SecretServiceDaemon:
             while not line.endswith(b"\n"):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._dbus.poll() is not None:
-                    raise RuntimeError(f"dbus-daemon did not start: {self._tail('dbus-daemon.log')}")
+                    log = self._tail("dbus-daemon.log")
+                    raise RuntimeError(f"dbus-daemon did not start: {log}")
                 if sel.select(remaining):
                     chunk = os.read(self._dbus.stdout.fileno(), 4096)
                     if not chunk:
@@ -197,7 +200,7 @@ class SecretServiceDaemon:
 
     def _wait_ready(self, deadline: float) -> None:
         """Poll until the 'default' alias resolves to an unlocked collection."""
-        from jeepney import DBusAddress, MessageType, new_method_call
+        from jeepney import DBusAddress, MessageType, Properties, new_method_call
 
         service = DBusAddress(_SECRETS_PATH, _SECRETS_NAME, _SERVICE_IFACE)
         last = "no answer"
@@ -212,9 +215,21 @@ class SecretServiceDaemon:
                         new_method_call(service, "ReadAlias", "s", ("default",)),
                         timeout=_CALL_TIMEOUT,
                     )
-                    if reply.header.message_type == MessageType.method_return and reply.body[0] != "/":
-                        self.collection_path = str(reply.body[0])
-                        return
+                    ok = reply.header.message_type == MessageType.method_return
+                    if ok and reply.body[0] != "/":
+                        path = str(reply.body[0])
+                        locked = conn.send_and_get_reply(
+                            Properties(DBusAddress(path, _SECRETS_NAME, _COLLECTION_IFACE)).get(
+                                "Locked"
+                            ),
+                            timeout=_CALL_TIMEOUT,
+                        )
+                        if (
+                            locked.header.message_type == MessageType.method_return
+                            and not (locked.body[0][1])
+                        ):
+                            self.collection_path = path
+                            return
                     last = repr(reply.body)
             except (OSError, TimeoutError) as exc:
                 last = repr(exc)
@@ -311,7 +326,9 @@ class SecretServiceDaemon:
             unwrap_msg(
                 conn.send_and_get_reply(
                     new_method_call(
-                        iface, "UnlockWithMasterPassword", "o(oayays)",
+                        iface,
+                        "UnlockWithMasterPassword",
+                        "o(oayays)",
                         (self._collection_path(), secret),
                     ),
                     timeout=_CALL_TIMEOUT,
@@ -337,10 +354,8 @@ class SecretServiceDaemon:
                     break
                 except subprocess.TimeoutExpired:
                     continue
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # unkillable (D state)
             proc.wait(timeout=_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:  # pragma: no cover - unkillable (D state)
-            pass
         for stream in (proc.stdin, proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
@@ -385,8 +400,10 @@ class SecretServiceDaemon:
     def running(self) -> bool:
         """True while both daemons are alive."""
         return (
-            self._dbus is not None and self._dbus.poll() is None
-            and self._keyring is not None and self._keyring.poll() is None
+            self._dbus is not None
+            and self._dbus.poll() is None
+            and self._keyring is not None
+            and self._keyring.poll() is None
         )
 
     def __enter__(self) -> SecretServiceDaemon:

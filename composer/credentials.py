@@ -1,0 +1,123 @@
+"""The mail password, held by the operating system's keyring and nowhere else.
+
+Only real OS keyrings are accepted (Secret Service, KWallet, macOS Keychain, Windows
+Credential Locker). A plaintext "keyring" (keyrings.alt) would put the password in a file
+in clear, so it is refused; without a usable keyring, the password can be kept in memory
+for this session only. Keyring calls can block (D-Bus, an unlock prompt): call them off
+the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import keyring
+import keyring.errors
+
+from composer import APP_NAME
+from composer.errors import CredentialError, KeyringLocked, NoKeyring
+
+SERVICE = APP_NAME
+OS_BACKENDS = (
+    "keyring.backends.SecretService",
+    "keyring.backends.libsecret",
+    "keyring.backends.kwallet",
+    "keyring.backends.macOS",
+    "keyring.backends.Windows",
+)
+SESSION_ONLY = (
+    "You can still send: Afterword will keep the password in memory until you quit."
+)  # fmt: skip
+
+
+def is_os_backend(backend: Any) -> bool:
+    return type(backend).__module__.startswith(OS_BACKENDS)
+
+
+def os_backend(backend: Any) -> Any:
+    """The OS keyring to use, looking inside keyring's chainer; refuses anything else."""
+    candidates = list(getattr(backend, "backends", None) or [backend])
+    usable = [b for b in candidates if is_os_backend(b)]
+    if usable:
+        return max(usable, key=lambda b: b.priority)
+    names = ", ".join(_name(b) for b in candidates)
+    if any(_name(b).startswith("keyrings.alt") for b in candidates) or not all(
+        type(b).__module__.startswith(("keyring.backends.fail", "keyring.backends.null"))
+        for b in candidates
+    ):
+        raise NoKeyring(
+            f"The only keyring found ({names}) stores passwords in a file, unprotected, so "
+            f"Afterword will not put your password there. {SESSION_ONLY} To have it "
+            "remembered safely, use your desktop's keyring (GNOME Keyring, KWallet, macOS "
+            "Keychain or Windows Credential Manager)."
+        )
+    raise NoKeyring(
+        "No system keyring is available to remember your password safely. "
+        f"{SESSION_ONLY} To have it remembered, install or start your desktop's keyring "
+        "(for example GNOME Keyring or KWallet)."
+    )
+
+
+def _name(backend: Any) -> str:
+    kind = type(backend)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
+class Credentials:
+    """Passwords by account key: the OS keyring, or this session's memory when asked."""
+
+    def __init__(self, backend: Any = None) -> None:
+        self._backend = backend
+        self._session: dict[str, str] = {}
+
+    def _keyring(self) -> Any:
+        return os_backend(self._backend if self._backend is not None else keyring.get_keyring())
+
+    def check(self) -> None:
+        """Raises the clear error if passwords cannot be remembered; for Settings to show."""
+        self._keyring()
+
+    def store(self, key: str, password: str) -> None:
+        """Remembers the password in the OS keyring (replacing any earlier one)."""
+        backend = self._keyring()
+        self._session.pop(key, None)
+        self._call(backend.set_password, SERVICE, key, password)
+
+    def use_for_session(self, key: str, password: str) -> None:
+        self._session[key] = password
+
+    def password(self, key: str) -> str | None:
+        if key in self._session:
+            return self._session[key]
+        value = self._call(self._keyring().get_password, SERVICE, key)
+        return value if isinstance(value, str) else None
+
+    def forget(self, key: str) -> None:
+        self._session.pop(key, None)
+        backend = self._keyring()
+        with contextlib.suppress(_NotStored):
+            self._call(backend.delete_password, SERVICE, key)
+
+    @staticmethod
+    def _call(method: Any, *args: str) -> Any:
+        """Keyring errors become clear ones; their text never carries the arguments."""
+        try:
+            return method(*args)
+        except keyring.errors.KeyringLocked:
+            raise KeyringLocked(
+                "Your system keyring is locked and could not be unlocked. Unlock it (for "
+                f"example by logging in to your desktop again) and try again. {SESSION_ONLY}"
+            ) from None
+        except keyring.errors.PasswordDeleteError:
+            raise _NotStored from None
+        except (keyring.errors.KeyringError, RuntimeError, OSError) as error:
+            raise CredentialError(
+                "Your system keyring did not answer "
+                f"({type(error).__name__}). Make sure it is running and unlocked, then try "
+                f"again. {SESSION_ONLY}"
+            ) from None
+
+
+class _NotStored(Exception):
+    pass

@@ -1,0 +1,186 @@
+"""Building the message that goes out: checked addresses, safe headers, exact bytes.
+
+Everything a user typed is checked before it reaches a header: a line break in a name or
+subject would let text become a header of its own, so it is refused, naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from composer.errors import InvalidAddress, InvalidField
+from composer.records import Attachment
+
+POLICY = policy.SMTP  # CRLF line ends, RFC 2047 for non-ASCII names and subjects
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*$")
+_ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_QUOTED = re.compile(r'^"([^"\\]|\\[\x20-\x7e])*"$')
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def check_header_text(value: str, field: str) -> str:
+    """Refuses line breaks and control characters: they would forge or break headers."""
+    if _CONTROL.search(value):
+        raise InvalidField(
+            field,
+            f"The {field} contains a line break or a control character. "
+            "Remove it: it must be a single line of text.",
+        )
+    return value
+
+
+def parse_address(text: str, field: str) -> Address:
+    """``ana@example.org`` or ``Ana Lima <ana@example.org>``, checked strictly."""
+    if _CONTROL.search(text):
+        raise InvalidAddress(
+            field, f"The {field} address “{text.strip()!r}” contains a line break or a control "
+            "character. Type it on one line."
+        )  # fmt: skip
+    match = _NAMED.match(text)
+    name, spec = (match["name"], match["addr"].strip()) if match else ("", text.strip())
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    local, domain = _split_spec(spec, field)
+    try:
+        return Address(display_name=name, username=local, domain=domain)
+    except (ValueError, IndexError, TypeError) as error:
+        raise _bad(field, spec, str(error)) from None
+
+
+def _split_spec(spec: str, field: str) -> tuple[str, str]:
+    if not spec:
+        raise InvalidAddress(field, f"The {field} address is empty. Type an email address.")
+    local, at, domain = spec.rpartition("@")
+    if not at or not local or not domain:
+        raise _bad(field, spec, "it needs a name, an @ and a domain, like ana@example.org")
+    if _QUOTED.match(local):
+        local = local[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    elif not _ATOM.match(local):
+        why = "only ASCII letters, digits and . _ + - may stand before the @"
+        raise _bad(field, spec, why)
+    return local, _ascii_domain(domain, field, spec)
+
+
+def _ascii_domain(domain: str, field: str, spec: str) -> str:
+    """An internationalized domain (bücher.example) is sent in its ASCII (IDNA) form."""
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise _bad(field, spec, f"“{domain}” is not a valid domain name") from None
+    labels = ascii_domain.rstrip(".").split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
+        raise _bad(field, spec, f"“{domain}” is not a valid domain name")
+    return ascii_domain.rstrip(".")
+
+
+def _bad(field: str, spec: str, why: str) -> InvalidAddress:
+    return InvalidAddress(field, f"The {field} address “{spec}” is not valid: {why}.")
+
+
+def parse_addresses(texts: Sequence[str], field: str) -> list[Address]:
+    return [parse_address(text, field) for text in texts if text.strip()]
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for SMTP: its exact bytes and the envelope (Bcc included)."""
+
+    message: EmailMessage
+    sender: str
+    recipients: list[str]
+    raw: bytes
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"])
+
+
+def build_message(
+    *,
+    sender: Address,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    cc: Sequence[str] = (),
+    bcc: Sequence[str] = (),
+    signature: str = "",
+    attachments: Sequence[Attachment] = (),
+    message_id: str | None = None,
+    date: datetime | None = None,
+) -> Outgoing:
+    to_addresses = parse_addresses(to, "To")
+    if not to_addresses:
+        raise InvalidAddress("To", "The message has no recipient. Add at least one To address.")
+    cc_addresses = parse_addresses(cc, "Cc")
+    bcc_addresses = parse_addresses(bcc, "Bcc")
+    check_header_text(subject, "subject")
+    message = EmailMessage(policy=POLICY)
+    message["From"] = sender
+    message["To"] = to_addresses
+    if cc_addresses:
+        message["Cc"] = cc_addresses
+    message["Subject"] = subject
+    message["Date"] = format_datetime((date or datetime.now()).astimezone())
+    message["Message-ID"] = message_id or new_message_id(sender)
+    message["MIME-Version"] = "1.0"
+    _set_body(message, _with_signature(body, signature))
+    for attachment in attachments:
+        _attach(message, attachment)
+    recipients = [a.addr_spec for a in (*to_addresses, *cc_addresses, *bcc_addresses)]
+    return Outgoing(
+        message=message,
+        sender=sender.addr_spec,
+        recipients=list(dict.fromkeys(recipients)),
+        raw=message.as_bytes(policy=POLICY),
+    )
+
+
+def new_message_id(sender: Address) -> str:
+    """Uses the sender's domain: the default would leak this machine's host name."""
+    return make_msgid(domain=sender.domain)
+
+
+def _with_signature(body: str, signature: str) -> str:
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    if "\x00" in body:
+        raise InvalidField("body", "The message text contains a NUL character; remove it.")
+    if signature.strip():
+        body += "\n\n-- \n" + signature.replace("\r\n", "\n").strip("\n")
+    return body + "\n"
+
+
+def _set_body(message: EmailMessage, text: str) -> None:
+    long_lines = any(len(line) > 900 for line in text.splitlines())
+    if text.isascii() and not long_lines:
+        message.set_content(text, charset="utf-8", cte="7bit")
+    else:  # 7-bit safe for any server, readable in the raw view
+        message.set_content(text, charset="utf-8", cte="quoted-printable")
+
+
+def _attach(message: EmailMessage, attachment: Attachment) -> None:
+    check_header_text(attachment.filename, "attachment's file name")
+    maintype, _, subtype = attachment.content_type.partition("/")
+    if not maintype or not subtype:
+        maintype, subtype = "application", "octet-stream"
+    message.add_attachment(
+        attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+    )
+
+
+def sender_address(name: str, email: str) -> Address:
+    """The From: the profile's name and the account's address."""
+    check_header_text(name, "your name")
+    return parse_address(f"{_quote(name)} <{email}>" if name else email, "From")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
