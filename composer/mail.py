@@ -90,6 +90,26 @@ def parse_addresses(texts: Sequence[str], field: str) -> list[Address]:
     return [parse_address(text, field) for text in texts if text.strip()]
 
 
+def check_message(
+    to: Sequence[str], cc: Sequence[str], bcc: Sequence[str], subject: str, body: str
+) -> tuple[list[Address], list[Address], list[Address]]:
+    """Everything the user typed, checked before it is queued or built."""
+    to_addresses = parse_addresses(to, "To")
+    if not to_addresses:
+        raise InvalidAddress("To", "The message has no recipient. Add at least one To address.")
+    cc_addresses = parse_addresses(cc, "Cc")
+    bcc_addresses = parse_addresses(bcc, "Bcc")
+    if not subject.strip():
+        raise InvalidField("subject", "The subject is empty. Write one, so the recipient knows "
+                           "what your message is about.")  # fmt: skip
+    check_header_text(subject, "subject")
+    if not body.strip():
+        raise InvalidField("body", "The message is empty. Write something before sending.")
+    if "\x00" in body:
+        raise InvalidField("body", "The message text contains a NUL character; remove it.")
+    return to_addresses, cc_addresses, bcc_addresses
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """A message ready for SMTP: its exact bytes and the envelope (Bcc included)."""
@@ -117,12 +137,7 @@ def build_message(
     message_id: str | None = None,
     date: datetime | None = None,
 ) -> Outgoing:
-    to_addresses = parse_addresses(to, "To")
-    if not to_addresses:
-        raise InvalidAddress("To", "The message has no recipient. Add at least one To address.")
-    cc_addresses = parse_addresses(cc, "Cc")
-    bcc_addresses = parse_addresses(bcc, "Bcc")
-    check_header_text(subject, "subject")
+    to_addresses, cc_addresses, bcc_addresses = check_message(to, cc, bcc, subject, body)
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = to_addresses
@@ -151,8 +166,6 @@ def new_message_id(sender: Address) -> str:
 
 def _with_signature(body: str, signature: str) -> str:
     body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
-    if "\x00" in body:
-        raise InvalidField("body", "The message text contains a NUL character; remove it.")
     if signature.strip():
         body += "\n\n-- \n" + signature.replace("\r\n", "\n").strip("\n")
     return body + "\n"

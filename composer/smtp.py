@@ -48,6 +48,10 @@ class SmtpConnection:
         self._smtp: smtplib.SMTP | None = None
 
     @property
+    def is_open(self) -> bool:
+        return self._smtp is not None
+
+    @property
     def where(self) -> str:
         return f"{self.account.host}:{self.account.port}"
 

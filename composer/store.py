@@ -38,8 +38,16 @@ def utc_now() -> datetime:
 # --- schema -----------------------------------------------------------------------------
 
 
+def _execute_script(db: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: ``executescript`` would COMMIT the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _schema_1(db: sqlite3.Connection) -> None:
-    db.executescript(
+    _execute_script(
+        db,
         """
         CREATE TABLE profile (
             id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -101,13 +109,14 @@ def _schema_1(db: sqlite3.Connection) -> None:
             error TEXT,
             attempts INTEGER NOT NULL DEFAULT 0
         );
-        """
+        """,
     )
 
 
 def _schema_2(db: sqlite3.Connection) -> None:
     """Attachments kept with the message, so the record stays whole if the file moves."""
-    db.executescript(
+    _execute_script(
+        db,
         """
         CREATE TABLE message_attachments (
             id INTEGER PRIMARY KEY,
@@ -119,7 +128,7 @@ def _schema_2(db: sqlite3.Connection) -> None:
         CREATE INDEX message_attachments_by_message ON message_attachments(message_id);
         CREATE INDEX messages_by_state ON messages(state);
         CREATE INDEX interview_contacts_by_contact ON interview_contacts(contact_id);
-        """
+        """,
     )
 
 
@@ -580,6 +589,17 @@ class Store:
                 "updated_at = ? WHERE id = ? AND state = 'uncertain'",
                 (self._now(), message_id),
             )
+
+    def requeue_uncertain(self, message_id: int) -> None:
+        """The user checked that an uncertain message did not arrive and asks to send it."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET state = 'queued', updated_at = ? "
+                "WHERE id = ? AND state = 'uncertain'",
+                (self._now(), message_id),
+            )
+        if cursor.rowcount == 0:
+            raise self._not_editable(message_id)
 
     def recover_interrupted(self) -> list[int]:
         """Marks messages left "sending" by a crash as uncertain; never re-sends them."""

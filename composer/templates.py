@@ -53,8 +53,8 @@ class _Missing(jinja2.StrictUndefined):
             raise _FieldMissing(f"{owner.label}.{name}", owner.label, name, owner.where)
         raise _FieldMissing(name, None, name, None)
 
-    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = _fail_with_undefined_error  # type: ignore[assignment]
-    __hash__ = None  # type: ignore[assignment]
+    __str__ = __iter__ = __len__ = __bool__ = _fail_with_undefined_error
+    __eq__ = __ne__ = __hash__ = __contains__ = _fail_with_undefined_error
 
 
 class _FieldMissing(Exception):

@@ -1,0 +1,40 @@
+"""Afterword: follow up graciously after interviews.
+
+``python main.py`` opens the app; ``--data-dir DIR`` keeps everything in DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from composer import APP_NAME, __version__
+from composer.paths import DATA_DIR_ENV
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="afterword",
+        description=f"{APP_NAME}: thank, follow up and keep records after job interviews.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep the database and settings in DIR (default: ${DATA_DIR_ENV}, "
+        "else your user data folder)",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from composer.paths import resolve  # after argparse: --help and --version stay instant
+    from ui.app import run
+
+    return run(resolve(args.data_dir), sys.argv[:1])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Afterword's desktop app: PySide6 widgets over ``composer``, nothing more."""
