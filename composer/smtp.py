@@ -178,6 +178,12 @@ class SmtpConnection:
             if smtp is not None:
                 smtp.close()
 
+    def _timed_out(self) -> ConnectionTimedOut:
+        return ConnectionTimedOut(
+            f"The server {self.where} did not answer within {self.account.timeout:g} seconds. "
+            "Nothing was sent. Check the server name, port and security in Settings › Account."
+        )
+
     def _translate(self, error: BaseException) -> BaseException:
         """Turns what smtplib and ssl raise into one clear message; bugs pass unchanged."""
         where = self.where
@@ -217,6 +223,8 @@ class SmtpConnection:
                     f"The server {where} answered with an error "
                     f"({_reply(error.smtp_code, error.smtp_error)})."
                 )
+            case smtplib.SMTPServerDisconnected() if "timed out" in str(error):
+                return self._timed_out()  # smtplib reports a read timeout as a disconnect
             case smtplib.SMTPServerDisconnected():
                 return Disconnected(
                     f"The server {where} closed the connection before the message was sent. "
@@ -234,11 +242,8 @@ class SmtpConnection:
                     f"A secure connection to {where} could not be set up ({error.reason}). "
                     f"{settings}"
                 )
-            case TimeoutError() | socket.timeout():
-                return ConnectionTimedOut(
-                    f"The server {where} did not answer within {self.account.timeout:g} "
-                    f"seconds. Nothing was sent. {settings}"
-                )
+            case TimeoutError():
+                return self._timed_out()
             case ConnectionRefusedError():
                 return ConnectionFailed(
                     f"Nothing is accepting mail at {where} (connection refused). {settings}"

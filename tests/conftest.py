@@ -1,0 +1,135 @@
+"""Fixtures: a temp data dir, a real SQLite store, real SMTP servers with trustme TLS."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports Qt: no screen is needed, here or in CI.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import ssl
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import trustme
+
+from composer.credentials import Credentials
+from composer.outbox import Outbox
+from composer.paths import Paths, resolve
+from composer.records import Contact, Interview, InterviewStatus, Profile, Role
+from composer.store import Store
+from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
+
+
+@pytest.fixture(autouse=True)
+def _no_real_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing a test runs may touch the real user's data, config or keyring files."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
+    monkeypatch.delenv("AFTERWORD_DATA_DIR", raising=False)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    chosen = resolve(tmp_path / "data")
+    chosen.ensure()
+    return chosen
+
+
+@pytest.fixture
+def store(paths: Paths) -> Iterator[Store]:
+    with Store(paths.database) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def ca_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pki") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+def server_context(ca: trustme.CA, *names: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    return context
+
+
+ServerFactory = Callable[..., SmtpServer]
+
+
+@pytest.fixture
+def smtp_factory(ca: trustme.CA) -> Iterator[ServerFactory]:
+    started: list[SmtpServer] = []
+
+    def start(
+        mode: str = "starttls",
+        *,
+        names: tuple[str, ...] = ("localhost", "127.0.0.1"),
+        users: dict[str, str] | None = None,
+    ) -> SmtpServer:
+        server = SmtpServer(mode, server_context(ca, *names), {USER: PASSWORD} if users is None
+                            else users).start()  # fmt: skip
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_server(smtp_factory: ServerFactory) -> SmtpServer:
+    return smtp_factory("starttls")
+
+
+@pytest.fixture
+def session_credentials() -> Credentials:
+    """Passwords held in memory: for tests about sending, not about the keyring."""
+    return Credentials(backend=object())
+
+
+@pytest.fixture
+def outbox(store: Store, smtp_server: SmtpServer, ca_file: Path) -> Outbox:
+    credentials = Credentials(backend=object())
+    box = Outbox(store, credentials)
+    account = account_for(smtp_server, ca_file)
+    box.save_account(account)
+    credentials.use_for_session(account.key, PASSWORD)
+    return box
+
+
+@pytest.fixture
+def records(store: Store) -> dict[str, object]:
+    """A full record: profile, an interview on a date, an interviewer, HR."""
+    store.save_profile(
+        Profile(
+            name="Zoë Müller",
+            email="zoe@example.org",
+            phone="+44 20 7946 0000",
+            signature="Zoë Müller\n+44 20 7946 0000",
+        )
+    )
+    ana = store.add_contact(Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead"))
+    hr = store.add_contact(Contact("Harriet Ross", "hr@acme.example", "Acme", "People team"))
+    interview = store.add_interview(
+        Interview(
+            company="Acme GmbH",
+            position="Data Engineer",
+            scheduled_at=datetime(2026, 11, 3, 14, 30, tzinfo=UTC),
+            stage="final round",
+            status=InterviewStatus.REJECTED,
+            topic="streaming pipelines",
+        )
+    )
+    assert interview.id is not None and ana.id is not None and hr.id is not None
+    store.set_participants(interview.id, [(ana.id, Role.INTERVIEWER), (hr.id, Role.HR)])
+    return {"ana": ana, "hr": hr, "interview": interview}

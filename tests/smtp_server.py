@@ -1,0 +1,159 @@
+"""A real SMTP server on loopback for tests: aiosmtpd with trustme certificates.
+
+It records what arrived (envelope and exact bytes) and on which connection, so tests can
+check what a recipient would get and that a batch used one connection.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from composer.account import Security, SmtpAccount
+
+USER = "zoe"
+PASSWORD = "correct horse battery staple 42"
+
+
+def free_port() -> int:
+    """Controller(port=0) cannot work (its readiness probe dials port 0): pick one first."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    data: bytes
+    session: Any
+
+
+@dataclass
+class Recorder:
+    """The handler: keeps every message and refuses the recipients it is told to."""
+
+    refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 ..." reply
+    received: list[Received] = field(default_factory=list)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, session)
+        )
+        return "250 2.0.0 Message accepted for delivery"
+
+    @property
+    def connections(self) -> int:
+        return len({id(r.session) for r in self.received})
+
+
+class Users:
+    """Checks AUTH PLAIN/LOGIN; a failure answers 535 (handled=False, or the client hangs)."""
+
+    def __init__(self, accounts: dict[str, str]) -> None:
+        self.accounts = accounts
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if isinstance(auth_data, LoginPassword):
+            login = auth_data.login.decode()
+            if self.accounts.get(login) == auth_data.password.decode():
+                return AuthResult(success=True)
+        return AuthResult(success=False, handled=False)
+
+
+class SmtpServer:
+    """``mode``: "starttls" (required), "tls" (implicit), or "plain" (no TLS offered)."""
+
+    def __init__(
+        self,
+        mode: str,
+        server_context: ssl.SSLContext | None,
+        users: dict[str, str] | None = None,
+    ) -> None:
+        self.mode = mode
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.recorder = Recorder()
+        options: dict[str, Any] = {}
+        if users is not None:
+            # aiosmtpd counts only STARTTLS as TLS for auth_require_tls; implicit TLS is TLS.
+            options.update(authenticator=Users(users), auth_require_tls=mode == "starttls")
+        if mode == "starttls":
+            options.update(tls_context=server_context, require_starttls=True)
+        elif mode == "tls":
+            options.update(ssl_context=server_context)
+        self.controller = Controller(
+            self.recorder, hostname=self.host, port=self.port, server_hostname="localhost",
+            **options,
+        )  # fmt: skip
+
+    @property
+    def received(self) -> list[Received]:
+        return self.recorder.received
+
+    def start(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def account_for(server: SmtpServer, ca_file: Path | None, **changes: object) -> SmtpAccount:
+    security = {"starttls": Security.STARTTLS, "tls": Security.TLS, "plain": Security.NONE}
+    values: dict[str, object] = {
+        "host": server.host,
+        "port": server.port,
+        "security": security[server.mode],
+        "username": USER,
+        "from_address": "zoe@example.org",
+        "ca_file": str(ca_file) if ca_file else "",
+        "timeout": 5.0,
+    }
+    values.update(changes)
+    return SmtpAccount(**values)  # type: ignore[arg-type]
+
+
+class RawListener:
+    """A TCP server that misbehaves below SMTP: never greets, or hangs up at once."""
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour  # "silent" or "hang-up"
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.host = "127.0.0.1"
+        self.port = int(self.sock.getsockname()[1])
+        self._thread: threading.Thread | None = None
+        if behaviour == "hang-up":
+            self._thread = threading.Thread(target=self._hang_up, daemon=True)
+            self._thread.start()
+
+    def _hang_up(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
