@@ -256,10 +256,16 @@ class Store:
         found = self.schema_version
         if found > SCHEMA_VERSION:
             raise DatabaseTooNew(str(self.path), found, SCHEMA_VERSION)
-        for version in range(found, SCHEMA_VERSION):
-            with self.transaction() as db:
-                MIGRATIONS[version](db)
-                db.execute(f"PRAGMA user_version = {version + 1}")
+        for version in range(found, len(MIGRATIONS)):
+            try:
+                with self.transaction() as db:
+                    MIGRATIONS[version](db)
+                    db.execute(f"PRAGMA user_version = {version + 1}")
+            except sqlite3.Error as error:
+                raise StorageError(
+                    f"The data file {self.path} could not be upgraded to this version of "
+                    f"Afterword ({error}). It has been left as it was; please report this."
+                ) from None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

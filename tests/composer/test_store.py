@@ -1,0 +1,177 @@
+"""The SQLite store: records, migrations, and refusing what it must not touch."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from composer import store as store_module
+from composer.errors import AlreadySent, DatabaseLocked, DatabaseTooNew, StorageError
+from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
+from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fresh_database_is_current_and_durable(tmp_path: Path) -> None:
+    with Store(tmp_path / "new" / "a.sqlite3") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        db = sqlite3.connect(store.path)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()
+        pragmas = {name: store._db.execute(f"PRAGMA {name}").fetchone()[0]
+                   for name in ("foreign_keys", "synchronous")}  # fmt: skip
+        assert pragmas == {"foreign_keys": 1, "synchronous": 2}  # 2 is FULL
+
+
+def test_upgrade_from_the_first_schema_keeps_the_records(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("BEGIN")
+    MIGRATIONS[0](old)
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO contacts(name, email, created_at, updated_at) "
+        "VALUES ('Ana Lima', 'ana@acme.example', '2025-01-01', '2025-01-01')"
+    )
+    old.execute(
+        "INSERT INTO messages(state, subject, body, to_addrs, created_at, updated_at) "
+        "VALUES ('sent', 'Thanks', 'Thank you', '[\"ana@acme.example\"]', "
+        "'2025-01-01', '2025-01-01')"
+    )
+    old.execute("COMMIT")
+    old.close()
+
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [c.name for c in store.contacts()] == ["Ana Lima"]
+        message = store.message(1)
+        assert (message.subject, message.state, message.attachments) == (
+            "Thanks", MessageState.SENT, [])  # fmt: skip
+
+
+def test_a_failed_migration_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.sqlite3"
+    Store(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA user_version = 1")
+        db.execute("DROP TABLE message_attachments")
+
+    def broken(db: sqlite3.Connection) -> None:
+        db.execute("CREATE TABLE half_done (x)")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", [MIGRATIONS[0], broken])
+    with pytest.raises(StorageError, match="could not be upgraded"):
+        Store(path)
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in names
+
+
+def test_database_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE from_the_future (x)")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    db.close()
+    before = digest(path)
+
+    with pytest.raises(DatabaseTooNew, match="newer version of Afterword") as refused:
+        Store(path)
+
+    assert "update Afterword" in str(refused.value)
+    assert digest(path) == before
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "afterword.sqlite3"
+    path.write_bytes(b"this is not SQLite at all, but a user's file" * 100)
+    before = digest(path)
+    with pytest.raises(StorageError, match="damaged or is not an Afterword database"):
+        Store(path)
+    assert digest(path) == before
+
+
+def test_a_database_held_by_another_writer_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite3"
+    with Store(path) as store:
+        store._db.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(DatabaseLocked, match="another program"):
+                store.add_contact(Contact("Ana Lima"))
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert store.contacts() == []
+
+
+def test_contacts_interviews_and_who_took_part(store: Store) -> None:
+    ana = store.add_contact(Contact("Ana Lima", "ana@acme.example", "Acme", "Lead"))
+    bo = store.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme"))
+    assert ana.id is not None and bo.id is not None
+    when = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
+    interview = store.add_interview(Interview("Acme", "Data Engineer", when, "round 2"))
+    assert interview.id is not None
+    store.set_participants(interview.id, [(ana.id, Role.INTERVIEWER), (bo.id, Role.RECRUITER)])
+
+    interview.status = InterviewStatus.REJECTED
+    interview.feedback = "More depth on system design."
+    store.update_interview(interview)
+    ana.title = "Head of Data"
+    store.update_contact(ana)
+
+    again = store.interview(interview.id)
+    assert (again.scheduled_at, again.status, again.feedback) == (
+        when, InterviewStatus.REJECTED, "More depth on system design.")  # fmt: skip
+    assert [(p.contact.name, p.role) for p in store.participants(interview.id)] == [
+        ("Ana Lima", Role.INTERVIEWER), ("Bo Chen", Role.RECRUITER)]  # fmt: skip
+    assert store.contact(ana.id).title == "Head of Data"
+    assert [c.name for c in store.contacts("chen")] == ["Bo Chen"]
+
+
+def test_deleting_a_contact_never_removes_what_was_sent(store: Store) -> None:
+    ana = store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    message = store.save_message(
+        Message("Thanks", "Thank you", ["Ana Lima <ana@acme.example>"], contact_id=ana.id)
+    )
+    assert ana.id is not None and message.id is not None
+    store.delete_contact(ana.id)
+    kept = store.message(message.id)
+    assert (kept.to, kept.contact_id) == (["Ana Lima <ana@acme.example>"], None)
+
+
+def test_a_sent_message_cannot_be_edited_or_deleted(store: Store) -> None:
+    message = store.save_message(Message("Thanks", "Thank you", ["ana@acme.example"]))
+    assert message.id is not None
+    store.queue_message(message.id)
+    assert store.claim_for_sending(message.id)
+    store.mark_sent(message.id, "250 OK")
+    message.body = "changed after the fact"
+    with pytest.raises(AlreadySent):
+        store.save_message(message)
+    with pytest.raises(AlreadySent):
+        store.delete_message(message.id)
+    assert store.message(message.id).body == "Thank you"
+
+
+def test_profile_and_settings_round_trip(store: Store, tmp_path: Path) -> None:
+    from composer.records import Profile
+
+    store.save_profile(Profile("Zoë Müller", "zoe@example.org", "+44", "Zoë"))
+    store.set_setting("window", {"width": 900})
+    with Store(store.path) as again:
+        assert again.profile() == Profile("Zoë Müller", "zoe@example.org", "+44", "Zoë")
+        assert again.get_setting("window") == {"width": 900}
