@@ -47,6 +47,8 @@ class _Missing(jinja2.StrictUndefined):
     """Raises our own error, naming the field and where to fill it."""
 
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
+        if self._undefined_exception is not jinja2.UndefinedError:  # the sandbox said no
+            super()._fail_with_undefined_error(*args, **kwargs)
         owner = self._undefined_obj
         name = str(self._undefined_name)
         if isinstance(owner, FieldGroup):
