@@ -19,7 +19,7 @@ from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
 
 POLICY = policy.SMTP  # CRLF line ends, RFC 2047 for non-ASCII names and subjects
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1, Unicode line ends
 _NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*$")
 _ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
 _QUOTED = re.compile(r'^"([^"\\]|\\[\x20-\x7e])*"$')

@@ -1,0 +1,148 @@
+"""Building messages: headers that cannot be forged, addresses checked, names encoded."""
+
+from __future__ import annotations
+
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from composer.errors import InvalidAddress, InvalidField
+from composer.mail import build_message, parse_address, sender_address
+from composer.records import Attachment
+
+SENDER = sender_address("Zoë Müller", "zoe@example.org")
+EXPECTED_HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
+                    "Content-Type", "Content-Transfer-Encoding"}  # fmt: skip
+
+
+def build(**changes: object) -> EmailMessage:
+    values: dict[str, object] = {
+        "sender": SENDER,
+        "to": ["Ana Lima <ana@acme.example>"],
+        "subject": "Thank you",
+        "body": "Thank you for today.",
+    }
+    values.update(changes)
+    raw = build_message(**values).raw  # type: ignore[arg-type]
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def test_message_id_uses_the_senders_domain_not_this_machine() -> None:
+    message_id = build()["Message-ID"]
+    assert message_id.endswith("@example.org>")
+    assert socket.getfqdn() not in message_id
+
+
+def test_bcc_is_a_recipient_but_never_a_header() -> None:
+    outgoing = build_message(sender=SENDER, to=["ana@acme.example"], cc=["bo@acme.example"],
+                             bcc=["me@example.org"], subject="Hi", body="Hello")  # fmt: skip
+    assert outgoing.recipients == ["ana@acme.example", "bo@acme.example", "me@example.org"]
+    assert b"me@example.org" not in outgoing.raw.split(b"\r\n\r\n")[0].replace(b"From", b"")
+    assert "Bcc" not in outgoing.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "display_name", "addr_spec"),
+    [
+        ("Zoë Müller <zoe@example.org>", "Zoë Müller", "zoe@example.org"),
+        ("山田太郎 <taro@example.jp>", "山田太郎", "taro@example.jp"),
+        ('"Lima, Ana" <ana@acme.example>', "Lima, Ana", "ana@acme.example"),
+        ('"john doe"@example.com', "", '"john doe"@example.com'),
+        ("info@bücher.example", "", "info@xn--bcher-kva.example"),
+        ("  ana+jobs@acme.example  ", "", "ana+jobs@acme.example"),
+    ],
+)
+def test_addresses_people_really_have(typed: str, display_name: str, addr_spec: str) -> None:
+    address = parse_address(typed, "To")
+    assert (address.display_name, address.addr_spec) == (display_name, addr_spec)
+    assert build(to=[typed])["To"].addresses[0].display_name == display_name
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("To", "ana"), ("To", "ana@"), ("Cc", "@acme.example"), ("Cc", "ana@acme"),
+     ("Bcc", "ana@@acme.example"), ("To", "ana lima@acme.example"), ("To", "jürgen@acme.example"),
+     ("To", "ana@acme..example"), ("To", "Ana <ana@acme.example")],
+)  # fmt: skip
+def test_an_invalid_address_is_refused_naming_the_field(field: str, typed: str) -> None:
+    with pytest.raises(InvalidAddress) as refused:
+        build(**{field.lower(): [typed]})
+    assert refused.value.field == field
+    assert f"The {field} address" in str(refused.value)
+
+
+@pytest.mark.parametrize("evil", ["Thanks\r\nBcc: spy@evil.example", "Thanks\nX-Evil: 1",
+                                  "Thanks\rX-Evil: 1", "Thanks\x00"])  # fmt: skip
+def test_line_breaks_in_the_subject_are_refused(evil: str) -> None:
+    with pytest.raises(InvalidField, match="subject contains a line break") as refused:
+        build(subject=evil)
+    assert refused.value.field == "subject"
+
+
+def test_line_breaks_in_a_name_are_refused() -> None:
+    with pytest.raises(InvalidField, match="line break"):
+        sender_address("Zoë\r\nBcc: spy@evil.example", "zoe@example.org")
+    with pytest.raises(InvalidAddress, match="line break"):
+        build(to=["Ana\r\nBcc: spy@evil.example <ana@acme.example>"])
+
+
+def test_no_recipient_and_no_text_are_refused() -> None:
+    with pytest.raises(InvalidAddress, match="no recipient"):
+        build(to=[])
+    with pytest.raises(InvalidField, match="subject is empty"):
+        build(subject="  ")
+    with pytest.raises(InvalidField, match="message is empty"):
+        build(body="\n\n")
+
+
+def test_attachment_arrives_with_its_bytes_name_and_type() -> None:
+    data = bytes(range(256)) * 40
+    message = build(attachments=[Attachment("Lebenslauf Zoë.pdf", "application/pdf", data)])
+    [part] = list(message.iter_attachments())
+    assert part.get_filename() == "Lebenslauf Zoë.pdf"
+    assert part.get_content_type() == "application/pdf"
+    assert part.get_content() == data
+
+
+def test_signature_follows_the_standard_separator() -> None:
+    body = build(body="Thanks!", signature="Zoë\n+44 20").get_content().replace("\r\n", "\n")
+    assert body == "Thanks!\n\n-- \nZoë\n+44 20\n"
+
+
+# --- properties ------------------------------------------------------------------------
+
+names = st.text(max_size=60)
+local_parts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,20}", fullmatch=True)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(name=names, subject=names, local=st.one_of(local_parts, st.text(max_size=20)))
+def test_never_an_injected_header_never_a_crash(name: str, subject: str, local: str) -> None:
+    try:
+        sender = sender_address(name, "zoe@example.org")
+        message = build(sender=sender, subject=subject, to=[f"{local}@acme.example"])
+    except InvalidField:
+        return  # the clear error: fine
+    assert set(message.keys()) == EXPECTED_HEADERS
+    shown = message["From"].addresses[0].display_name
+    assert " ".join(shown.split()) == " ".join(name.split()), "the name arrives as typed"
+    assert " ".join(str(message["Subject"]).split()) == " ".join(subject.split())
+    assert [a.addr_spec.rpartition("@")[2] for a in message["To"].addresses] == ["acme.example"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed=st.one_of(st.emails(), st.text(max_size=80)))
+def test_any_typed_address_is_parsed_or_clearly_refused(typed: str) -> None:
+    try:
+        address = parse_address(typed, "To")
+    except InvalidAddress as refused:
+        assert str(refused).startswith("The To address")
+        return
+    assert address.addr_spec.isascii()
+    assert "\n" not in str(address) and "\r" not in str(address)
