@@ -40,7 +40,7 @@ def os_backend(backend: Any) -> Any:
     candidates = list(getattr(backend, "backends", None) or [backend])
     usable = [b for b in candidates if is_os_backend(b)]
     if usable:
-        return max(usable, key=lambda b: b.priority)
+        return max(usable, key=_priority)
     names = ", ".join(_name(b) for b in candidates)
     if any(_name(b).startswith("keyrings.alt") for b in candidates) or not all(
         type(b).__module__.startswith(("keyring.backends.fail", "keyring.backends.null"))
@@ -57,6 +57,13 @@ def os_backend(backend: Any) -> Any:
         f"{SESSION_ONLY} To have it remembered, install or start your desktop's keyring "
         "(for example GNOME Keyring or KWallet)."
     )
+
+
+def _priority(backend: Any) -> float:
+    try:
+        return float(backend.priority)
+    except Exception:  # a backend whose service is gone reports it by raising here
+        return 0.0
 
 
 def _name(backend: Any) -> str:

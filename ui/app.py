@@ -14,7 +14,7 @@ from ui.main_window import MainWindow
 
 
 def run(paths: Paths, argv: Sequence[str]) -> int:
-    app = QApplication(list(argv))
+    app = QApplication.instance() or QApplication(list(argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     try:
@@ -25,6 +25,6 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
     window = MainWindow(afterword)
     window.show()
     try:
-        return app.exec()
+        return int(app.exec())
     finally:
         afterword.close()

@@ -1,0 +1,179 @@
+"""The password in the OS keyring: a real, private GNOME Keyring (Secret Service) daemon."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import keyring.backends.SecretService
+import keyrings.alt.file
+import pytest
+
+from composer.app import Afterword
+from composer.credentials import SERVICE, Credentials
+from composer.errors import CredentialError, KeyringLocked, NoKeyring
+from composer.outbox import Outbox
+from composer.paths import Paths
+from composer.records import Message, MessageState, Profile
+from tests import secret_service
+from tests.smtp_server import PASSWORD, SmtpServer, account_for
+
+KEY = "smtp:zoe@mail.example.org:587"
+
+
+@pytest.fixture(scope="module")
+def daemon(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[secret_service.SecretServiceDaemon]:
+    if not secret_service.available():
+        message = (
+            "gnome-keyring-daemon and dbus-daemon are needed (apt-get install gnome-keyring dbus)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI must never pass by skipping the real keyring
+        pytest.skip(message)
+    with secret_service.SecretServiceDaemon(tmp_path_factory.mktemp("keyring")) as running:
+        yield running
+
+
+@pytest.fixture
+def secret_backend(daemon: secret_service.SecretServiceDaemon) -> Iterator[object]:
+    daemon.activate()
+    backend = keyring.backends.SecretService.Keyring()
+    try:
+        yield backend
+    finally:
+        if daemon.is_locked():
+            daemon.unlock()
+        for key in (KEY, "smtp:other"):
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                backend.delete_password(SERVICE, key)
+        daemon.deactivate()
+
+
+def test_set_read_replace_delete_in_the_real_keyring(secret_backend: object) -> None:
+    credentials = Credentials(secret_backend)
+    credentials.store(KEY, "first secret")
+    assert Credentials(secret_backend).password(KEY) == "first secret"  # not just memory
+    credentials.store(KEY, "second secret")
+    assert Credentials(secret_backend).password(KEY) == "second secret"
+    assert Credentials(secret_backend).password("smtp:other") is None
+    credentials.forget(KEY)
+    assert Credentials(secret_backend).password(KEY) is None
+    credentials.forget(KEY)  # forgetting twice is not an error
+
+
+def test_the_default_keyring_is_used_and_plaintext_fallback_is_skipped(
+    secret_backend: object, tmp_path: Path
+) -> None:
+    """keyring's chainer also holds keyrings.alt's plaintext file; it must never be used."""
+    previous = keyring.get_keyring()
+    keyring.core.init_backend()
+    try:
+        credentials = Credentials()
+        credentials.store(KEY, "via the default")
+        assert credentials.password(KEY) == "via the default"
+        assert credentials.password("smtp:other") is None
+    finally:
+        keyring.set_keyring(previous)
+    assert not list(Path(os.environ["HOME"]).rglob("*.cfg")), "no plaintext keyring file"
+    assert keyring.backends.SecretService.Keyring().get_password(SERVICE, KEY) == "via the default"
+
+
+def test_no_keyring_says_so_and_allows_this_session_only() -> None:
+    credentials = Credentials(keyring.backends.fail.Keyring())
+    with pytest.raises(NoKeyring, match="No system keyring is available") as refused:
+        credentials.store(KEY, PASSWORD)
+    assert "keep the password in memory until you quit" in str(refused.value)
+    assert PASSWORD not in str(refused.value)
+    credentials.use_for_session(KEY, PASSWORD)
+    assert credentials.password(KEY) == PASSWORD
+
+
+def test_a_plaintext_keyring_is_refused(tmp_path: Path) -> None:
+    plaintext = keyrings.alt.file.PlaintextKeyring()
+    credentials = Credentials(plaintext)
+    with pytest.raises(NoKeyring, match="stores passwords in a file, unprotected"):
+        credentials.store(KEY, PASSWORD)
+    assert not Path(plaintext.file_path).exists(), "nothing was written in clear"
+    with pytest.raises(NoKeyring):
+        credentials.password(KEY)
+
+
+def test_a_locked_keyring_says_so(
+    secret_backend: object, daemon: secret_service.SecretServiceDaemon
+) -> None:
+    Credentials(secret_backend).store(KEY, PASSWORD)
+    daemon.lock()
+    with pytest.raises(KeyringLocked, match="keyring is locked") as locked:
+        Credentials(secret_backend).password(KEY)
+    assert PASSWORD not in str(locked.value)
+    with pytest.raises(KeyringLocked):
+        Credentials(secret_backend).store(KEY, "new")
+
+
+def test_a_locked_keyring_sends_nothing_and_keeps_the_message(
+    secret_backend: object,
+    daemon: secret_service.SecretServiceDaemon,
+    paths: Paths,
+    smtp_server: SmtpServer,
+    ca_file: Path,
+) -> None:
+    afterword = Afterword.open(paths, keyring_backend=secret_backend)
+    try:
+        account = account_for(smtp_server, ca_file)
+        afterword.outbox.save_account(account)
+        afterword.credentials.store(account.key, PASSWORD)
+        message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+        assert message.id is not None
+        daemon.lock()
+        [result] = afterword.outbox.send([message.id])
+        assert result.state is MessageState.FAILED
+        assert "keyring is locked" in result.detail
+        assert smtp_server.received == []
+        daemon.unlock()
+        afterword.outbox.retry(message.id)
+        assert afterword.outbox.send([message.id])[0].state is MessageState.SENT
+    finally:
+        afterword.close()
+
+
+def test_the_keyring_daemon_gone_gives_a_clear_message(tmp_path: Path) -> None:
+    if not secret_service.available():
+        pytest.skip("needs gnome-keyring")  # the module fixture already failed in CI
+    with secret_service.SecretServiceDaemon(tmp_path / "gone") as own:
+        own.activate()
+        backend = keyring.backends.SecretService.Keyring()
+        Credentials(backend).store(KEY, PASSWORD)
+        own.kill_keyring_only()
+        with pytest.raises(CredentialError, match="did not answer") as gone:
+            Credentials(backend).password(KEY)
+        assert PASSWORD not in str(gone.value)
+
+
+def test_after_a_full_send_no_file_holds_the_password(
+    secret_backend: object, paths: Paths, smtp_server: SmtpServer, ca_file: Path
+) -> None:
+    afterword = Afterword.open(paths, keyring_backend=secret_backend)
+    try:
+        afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org"))
+        account = account_for(smtp_server, ca_file)
+        afterword.outbox.save_account(account)
+        afterword.credentials.store(account.key, PASSWORD)
+        fresh = Outbox(afterword.store, Credentials(secret_backend))  # reads it from the keyring
+        message = fresh.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+        assert message.id is not None
+        assert fresh.send([message.id])[0].state is MessageState.SENT
+    finally:
+        afterword.close()
+    assert len(smtp_server.received) == 1
+    needles = [PASSWORD.encode(), PASSWORD.encode("utf-16-le")]
+    files = [p for p in paths.data_dir.rglob("*") if p.is_file()]
+    assert any(p.name.endswith(".sqlite3") for p in files)
+    for path in files:
+        content = path.read_bytes()
+        assert not any(needle in content for needle in needles), f"password found in {path}"

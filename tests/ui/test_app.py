@@ -1,0 +1,53 @@
+"""The window opens on a data dir, and says clearly when it cannot."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from composer.app import Afterword
+from composer.paths import Paths
+from composer.records import Message
+from ui import app as ui_app
+from ui.main_window import MainWindow
+
+
+def test_window_opens_with_a_welcome(qtbot: QtBot, paths: Paths) -> None:
+    afterword = Afterword.open(paths)
+    window = MainWindow(afterword)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "Afterword"
+    assert str(paths.database) in window.welcome.text()
+    afterword.close()
+
+
+def test_window_tells_about_messages_interrupted_mid_send(qtbot: QtBot, paths: Paths) -> None:
+    first = Afterword.open(paths)
+    message = first.store.save_message(Message("Thanks", "Thank you", ["ana@acme.example"]))
+    assert message.id is not None
+    first.store.queue_message(message.id)
+    first.store.claim_for_sending(message.id)
+    first.close()  # as if the app died here
+
+    afterword = Afterword.open(paths)
+    window = MainWindow(afterword)
+    qtbot.addWidget(window)
+    assert "1 message(s) were being sent" in window.welcome.text()
+    afterword.close()
+
+
+def test_a_newer_database_is_refused_with_a_message(
+    qtbot: QtBot, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite3.connect(paths.database) as db:
+        db.execute("PRAGMA user_version = 99")
+    db.close()
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    assert ui_app.run(paths, ["afterword"]) == 1
+    assert len(shown) == 1 and "newer version of Afterword" in shown[0]
