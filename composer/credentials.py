@@ -26,9 +26,7 @@ OS_BACKENDS = (
     "keyring.backends.macOS",
     "keyring.backends.Windows",
 )
-SESSION_ONLY = (
-    "You can still send: Afterword will keep the password in memory until you quit."
-)  # fmt: skip
+SESSION_ONLY = "You can still send: Afterword will keep the password in memory until you quit."
 
 
 def is_os_backend(backend: Any) -> bool:

@@ -14,9 +14,19 @@ from composer.templates import FieldGroup
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # What each field means, for the template palette and the docs.
 DESCRIPTIONS = {
@@ -87,8 +97,9 @@ def template_fields(
             "Contacts",
         )
     if interview is not None:
-        fields["interview"] = FieldGroup("interview", _interview_values(interview, participants),
-                                         "Interviews")  # fmt: skip
+        fields["interview"] = FieldGroup(
+            "interview", _interview_values(interview, participants), "Interviews"
+        )
     return fields
 
 

@@ -41,9 +41,10 @@ def parse_address(text: str, field: str) -> Address:
     """``ana@example.org`` or ``Ana Lima <ana@example.org>``, checked strictly."""
     if _CONTROL.search(text):
         raise InvalidAddress(
-            field, f"The {field} address “{text.strip()!r}” contains a line break or a control "
-            "character. Type it on one line."
-        )  # fmt: skip
+            field,
+            f"The {field} address “{text.strip()!r}” contains a line break or a control "
+            "character. Type it on one line.",
+        )
     match = _NAMED.match(text)
     name, spec = (match["name"], match["addr"].strip()) if match else ("", text.strip())
     name = name.strip()
@@ -100,8 +101,10 @@ def check_message(
     cc_addresses = parse_addresses(cc, "Cc")
     bcc_addresses = parse_addresses(bcc, "Bcc")
     if not subject.strip():
-        raise InvalidField("subject", "The subject is empty. Write one, so the recipient knows "
-                           "what your message is about.")  # fmt: skip
+        raise InvalidField(
+            "subject",
+            "The subject is empty. Write one, so the recipient knows what your message is about.",
+        )
     check_header_text(subject, "subject")
     if not body.strip():
         raise InvalidField("body", "The message is empty. Write something before sending.")

@@ -131,9 +131,7 @@ class Outbox:
 
     def _not_claimed(self, message_id: int) -> SendResult:
         state = self.store.message(message_id).state
-        return SendResult(
-            message_id, state, f"Not sent again: this message is already {state}."
-        )  # fmt: skip
+        return SendResult(message_id, state, f"Not sent again: this message is already {state}.")
 
     def _send_one(
         self, connection: SmtpConnection, account: SmtpAccount, sender: Address, message_id: int

@@ -76,8 +76,9 @@ def smtp_factory(ca: trustme.CA) -> Iterator[ServerFactory]:
         names: tuple[str, ...] = ("localhost", "127.0.0.1"),
         users: dict[str, str] | None = None,
     ) -> SmtpServer:
-        server = SmtpServer(mode, server_context(ca, *names), {USER: PASSWORD} if users is None
-                            else users).start()  # fmt: skip
+        server = SmtpServer(
+            mode, server_context(ca, *names), {USER: PASSWORD} if users is None else users
+        ).start()
         started.append(server)
         return server
 

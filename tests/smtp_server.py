@@ -101,9 +101,12 @@ class SmtpServer:
         elif mode == "tls":
             options.update(ssl_context=server_context)
         self.controller = Controller(
-            self.recorder, hostname=self.host, port=self.port, server_hostname="localhost",
+            self.recorder,
+            hostname=self.host,
+            port=self.port,
+            server_hostname="localhost",
             **options,
-        )  # fmt: skip
+        )
 
     @property
     def received(self) -> list[Received]:

@@ -17,15 +17,18 @@ def test_qt_gui_really_loads() -> None:
 
 
 def test_composer_imports_no_qt() -> None:
-    modules = sorted(p.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
-                     for p in (ROOT / "composer").glob("*.py"))  # fmt: skip
+    modules = sorted(
+        p.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".")
+        for p in (ROOT / "composer").glob("*.py")
+    )
     script = (
         "import sys\n"
         + "".join(f"import {name}\n" for name in modules)
         + "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
-                            text=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
     assert "composer.outbox" in modules and "composer.store" in modules
 

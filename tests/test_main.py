@@ -17,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60, env={**os.environ, **env})  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "main.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
 
 
 def test_version() -> None:
@@ -35,8 +41,11 @@ def test_help_mentions_the_data_dir() -> None:
 
 def test_the_app_keeps_its_records_in_the_chosen_data_dir(tmp_path: Path) -> None:
     data = tmp_path / "my data"
-    child = subprocess.Popen([sys.executable, "main.py", "--data-dir", str(data)], cwd=ROOT,
-                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "main.py", "--data-dir", str(data)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     try:
         deadline = time.monotonic() + 30
         while not (data / "afterword.sqlite3").exists() and time.monotonic() < deadline:

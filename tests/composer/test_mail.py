@@ -15,8 +15,16 @@ from composer.mail import build_message, parse_address, sender_address
 from composer.records import Attachment
 
 SENDER = sender_address("Zoë Müller", "zoe@example.org")
-EXPECTED_HEADERS = {"From", "To", "Subject", "Date", "Message-ID", "MIME-Version",
-                    "Content-Type", "Content-Transfer-Encoding"}  # fmt: skip
+EXPECTED_HEADERS = {
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+}
 
 
 def build(**changes: object) -> EmailMessage:
@@ -40,8 +48,14 @@ def test_message_id_uses_the_senders_domain_not_this_machine() -> None:
 
 
 def test_bcc_is_a_recipient_but_never_a_header() -> None:
-    outgoing = build_message(sender=SENDER, to=["ana@acme.example"], cc=["bo@acme.example"],
-                             bcc=["me@example.org"], subject="Hi", body="Hello")  # fmt: skip
+    outgoing = build_message(
+        sender=SENDER,
+        to=["ana@acme.example"],
+        cc=["bo@acme.example"],
+        bcc=["me@example.org"],
+        subject="Hi",
+        body="Hello",
+    )
     assert outgoing.recipients == ["ana@acme.example", "bo@acme.example", "me@example.org"]
     assert b"me@example.org" not in outgoing.raw.split(b"\r\n\r\n")[0].replace(b"From", b"")
     assert "Bcc" not in outgoing.message
@@ -66,10 +80,18 @@ def test_addresses_people_really_have(typed: str, display_name: str, addr_spec: 
 
 @pytest.mark.parametrize(
     ("field", "typed"),
-    [("To", "ana"), ("To", "ana@"), ("Cc", "@acme.example"), ("Cc", "ana@acme"),
-     ("Bcc", "ana@@acme.example"), ("To", "ana lima@acme.example"), ("To", "jürgen@acme.example"),
-     ("To", "ana@acme..example"), ("To", "Ana <ana@acme.example")],
-)  # fmt: skip
+    [
+        ("To", "ana"),
+        ("To", "ana@"),
+        ("Cc", "@acme.example"),
+        ("Cc", "ana@acme"),
+        ("Bcc", "ana@@acme.example"),
+        ("To", "ana lima@acme.example"),
+        ("To", "jürgen@acme.example"),
+        ("To", "ana@acme..example"),
+        ("To", "Ana <ana@acme.example"),
+    ],
+)
 def test_an_invalid_address_is_refused_naming_the_field(field: str, typed: str) -> None:
     with pytest.raises(InvalidAddress) as refused:
         build(**{field.lower(): [typed]})
@@ -77,8 +99,10 @@ def test_an_invalid_address_is_refused_naming_the_field(field: str, typed: str) 
     assert f"The {field} address" in str(refused.value)
 
 
-@pytest.mark.parametrize("evil", ["Thanks\r\nBcc: spy@evil.example", "Thanks\nX-Evil: 1",
-                                  "Thanks\rX-Evil: 1", "Thanks\x00"])  # fmt: skip
+@pytest.mark.parametrize(
+    "evil",
+    ["Thanks\r\nBcc: spy@evil.example", "Thanks\nX-Evil: 1", "Thanks\rX-Evil: 1", "Thanks\x00"],
+)
 def test_line_breaks_in_the_subject_are_refused(evil: str) -> None:
     with pytest.raises(InvalidField, match="subject contains a line break") as refused:
         build(subject=evil)

@@ -34,8 +34,11 @@ def test_a_draft_keeps_what_was_typed_even_if_invalid(outbox: Outbox) -> None:
     draft = outbox.save_draft(Message(subject="", body="half a thought", to=["not an address"]))
     assert draft.id is not None
     again = outbox.store.message(draft.id)
-    assert (again.state, again.body, again.to) == (MessageState.DRAFT, "half a thought",
-                                                   ["not an address"])  # fmt: skip
+    assert (again.state, again.body, again.to) == (
+        MessageState.DRAFT,
+        "half a thought",
+        ["not an address"],
+    )
 
 
 def test_double_click_sends_once(outbox: Outbox, smtp_server: SmtpServer) -> None:

@@ -25,8 +25,10 @@ def test_fresh_database_is_current_and_durable(tmp_path: Path) -> None:
         db = sqlite3.connect(store.path)
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         db.close()
-        pragmas = {name: store._db.execute(f"PRAGMA {name}").fetchone()[0]
-                   for name in ("foreign_keys", "synchronous")}  # fmt: skip
+        pragmas = {
+            name: store._db.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("foreign_keys", "synchronous")
+        }
         assert pragmas == {"foreign_keys": 1, "synchronous": 2}  # 2 is FULL
 
 
@@ -53,7 +55,10 @@ def test_upgrade_from_the_first_schema_keeps_the_records(tmp_path: Path) -> None
         assert [c.name for c in store.contacts()] == ["Ana Lima"]
         message = store.message(1)
         assert (message.subject, message.state, message.attachments) == (
-            "Thanks", MessageState.SENT, [])  # fmt: skip
+            "Thanks",
+            MessageState.SENT,
+            [],
+        )
 
 
 def test_a_failed_migration_changes_nothing(
@@ -135,9 +140,14 @@ def test_contacts_interviews_and_who_took_part(store: Store) -> None:
 
     again = store.interview(interview.id)
     assert (again.scheduled_at, again.status, again.feedback) == (
-        when, InterviewStatus.REJECTED, "More depth on system design.")  # fmt: skip
+        when,
+        InterviewStatus.REJECTED,
+        "More depth on system design.",
+    )
     assert [(p.contact.name, p.role) for p in store.participants(interview.id)] == [
-        ("Ana Lima", Role.INTERVIEWER), ("Bo Chen", Role.RECRUITER)]  # fmt: skip
+        ("Ana Lima", Role.INTERVIEWER),
+        ("Bo Chen", Role.RECRUITER),
+    ]
     assert store.contact(ana.id).title == "Head of Data"
     assert [c.name for c in store.contacts("chen")] == ["Bo Chen"]
 

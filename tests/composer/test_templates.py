@@ -14,17 +14,40 @@ from composer.store import Store
 from composer.templates import FieldGroup, TemplateLibrary, render_source
 
 BUILTINS = {
-    "thank_you": {"recipient.first_name", "interview.date", "interview.position",
-                  "interview.company", "me.name"},
-    "continued_interest": {"recipient.first_name", "interview.position", "interview.company",
-                           "me.name"},
-    "no_hard_feelings": {"recipient.first_name", "interview.position", "interview.company",
-                         "me.name"},
-    "feedback_request": {"recipient.first_name", "interview.position", "interview.company",
-                         "me.name"},
-    "interview_notes_request": {"recipient.name", "interview.position", "interview.company",
-                                "interview.date", "me.name", "me.email"},
-}  # fmt: skip
+    "thank_you": {
+        "recipient.first_name",
+        "interview.date",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "continued_interest": {
+        "recipient.first_name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "no_hard_feelings": {
+        "recipient.first_name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "feedback_request": {
+        "recipient.first_name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "interview_notes_request": {
+        "recipient.name",
+        "interview.position",
+        "interview.company",
+        "interview.date",
+        "me.name",
+        "me.email",
+    },
+}
 WHERE = {"me": "Settings › My profile", "recipient": "Contacts", "interview": "Interviews"}
 
 
@@ -101,8 +124,11 @@ def test_optional_fields_can_be_missing(template_id: str, full: dict[str, FieldG
 
 
 def test_missing_interview_date_says_where_to_fill_it(full: dict[str, FieldGroup]) -> None:
-    with pytest.raises(MissingField, match=r"the interview's date \(interview.date\), which is "
-                       r"not set: set it in Interviews"):  # fmt: skip
+    with pytest.raises(
+        MissingField,
+        match=r"the interview's date \(interview.date\), which is "
+        r"not set: set it in Interviews",
+    ):
         TemplateLibrary().get("thank_you").render(without(full, "interview.date"))
 
 

@@ -1,0 +1,77 @@
+"""From records to a follow-up in the outbox, and to the recipient."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from typing import Any
+
+import pytest
+
+from composer.compose import draft_from_template
+from composer.errors import MissingField
+from composer.outbox import Outbox
+from composer.records import Contact, Interview, MessageState
+from composer.templates import TemplateLibrary
+from tests.smtp_server import SmtpServer
+
+
+def test_thank_you_from_the_records_reaches_the_interviewer(
+    outbox: Outbox, records: dict[str, Any], smtp_server: SmtpServer
+) -> None:
+    ana: Contact = records["ana"]
+    interview: Interview = records["interview"]
+    assert ana.id is not None and interview.id is not None
+    draft = draft_from_template(
+        outbox.store, TemplateLibrary(), "thank_you", contact_id=ana.id, interview_id=interview.id
+    )
+    assert draft.to == ["Ana Lima <ana@acme.example>"]
+    draft.body = draft.body.replace("With thanks", "With many thanks")  # the user edits freely
+    queued = outbox.queue(draft)
+    assert queued.id is not None
+
+    [result] = outbox.send([queued.id])
+
+    assert result.state is MessageState.SENT
+    mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
+    body = mail.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    assert body.startswith(
+        "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday 3 November 2026"
+    )
+    assert "streaming pipelines" in body and "With many thanks" in body
+    assert body.endswith("-- \nZoë Müller\n+44 20 7946 0000\n")
+    sent = outbox.store.message(queued.id)
+    assert (sent.template_id, sent.contact_id, sent.interview_id) == (
+        "thank_you",
+        ana.id,
+        interview.id,
+    )
+
+
+def test_a_recipient_without_an_email_is_named(outbox: Outbox, records: dict[str, Any]) -> None:
+    nameless = outbox.store.add_contact(Contact("Bo Chen"))
+    assert nameless.id is not None
+    with pytest.raises(MissingField, match="Bo Chen has no email address: add it in Contacts"):
+        draft_from_template(
+            outbox.store,
+            TemplateLibrary(),
+            "thank_you",
+            contact_id=nameless.id,
+            interview_id=records["interview"].id,
+        )
+
+
+def test_an_interview_without_a_date_is_named(outbox: Outbox, records: dict[str, Any]) -> None:
+    interview: Interview = records["interview"]
+    interview.scheduled_at = None
+    outbox.store.update_interview(interview)
+    assert interview.id is not None
+    with pytest.raises(MissingField, match="set it in Interviews") as missing:
+        draft_from_template(
+            outbox.store,
+            TemplateLibrary(),
+            "thank_you",
+            contact_id=records["ana"].id,
+            interview_id=interview.id,
+        )
+    assert missing.value.field == "interview.date"
+    assert outbox.store.message_ids() == [], "nothing half-written was saved"
