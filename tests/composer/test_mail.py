@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import socket
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -141,6 +143,17 @@ def test_signature_follows_the_standard_separator() -> None:
 
 # --- properties ------------------------------------------------------------------------
 
+
+def decoded_name(raw_bytes: bytes) -> str:
+    """The From name as a mail client reads it (RFC 2047).
+
+    Not ``policy.default``'s parser: it wrongly puts a space between adjacent encoded
+    words when it unfolds a long non-ASCII name, which the bytes on the wire do not say.
+    """
+    raw = message_from_bytes(raw_bytes, policy=policy.compat32)
+    return parseaddr(str(make_header(decode_header(str(raw["From"])))))[0]
+
+
 names = st.text(max_size=60)
 local_parts = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,20}", fullmatch=True)
 
@@ -154,8 +167,8 @@ def test_never_an_injected_header_never_a_crash(name: str, subject: str, local: 
     except InvalidField:
         return  # the clear error: fine
     assert set(message.keys()) == EXPECTED_HEADERS
-    shown = message["From"].addresses[0].display_name
-    assert " ".join(shown.split()) == " ".join(name.split()), "the name arrives as typed"
+    wire = build_message(sender=sender, to=["ana@acme.example"], subject="x", body="y").raw
+    assert " ".join(decoded_name(wire).split()) == " ".join(name.split()), "name as typed"
     assert " ".join(str(message["Subject"]).split()) == " ".join(subject.split())
     assert [a.addr_spec.rpartition("@")[2] for a in message["To"].addresses] == ["acme.example"]
 
