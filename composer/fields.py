@@ -106,7 +106,7 @@ def template_fields(
 def _interview_values(
     interview: Interview, participants: Sequence[Participant]
 ) -> dict[str, str | None]:
-    moment = interview.scheduled_at
+    moment = interview.scheduled_at.astimezone() if interview.scheduled_at else None  # local
     interviewers = [p.contact.name for p in participants if p.role is Role.INTERVIEWER]
     return {
         "company": interview.company,

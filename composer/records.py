@@ -100,3 +100,17 @@ class Message:
     error: str | None = None
     attempts: int = 0
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    """One line of the Outbox & Sent list: no body, no raw bytes."""
+
+    id: int
+    state: MessageState
+    subject: str
+    to: list[str]
+    when: datetime | None
+    error: str | None
+    contact_id: int | None
+    interview_id: int | None

@@ -23,6 +23,7 @@ from composer.records import (
     InterviewStatus,
     Message,
     MessageState,
+    MessageSummary,
     Participant,
     Profile,
     Role,
@@ -140,7 +141,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """Stored in UTC, so text order is time order; a naive time is the user's local time."""
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -286,7 +288,7 @@ class Store:
             raise self._storage_error(error) from None
 
     def _now(self) -> str:
-        return self._clock().isoformat()
+        return self._clock().astimezone(UTC).isoformat()
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
@@ -375,6 +377,23 @@ class Store:
         )
         return [_contact(row) for row in rows]
 
+    def contact_ids(self, search: str = "") -> list[int]:
+        """Ids in display order; the rows are fetched as they are shown."""
+        pattern = f"%{search.strip()}%"
+        rows = self._query(
+            "SELECT id FROM contacts WHERE name LIKE ?1 OR email LIKE ?1 OR company LIKE ?1 "
+            "OR title LIKE ?1 ORDER BY name COLLATE NOCASE, id",
+            (pattern,),
+        )
+        return [row[0] for row in rows]
+
+    def contacts_by_id(self, ids: Sequence[int]) -> dict[int, Contact]:
+        return {c.id: c for c in map(_contact, self._rows_by_id("contacts", ids)) if c.id}
+
+    def _rows_by_id(self, table: str, ids: Sequence[int]) -> list[sqlite3.Row]:
+        marks = ", ".join("?" * len(ids))
+        return self._query(f"SELECT * FROM {table} WHERE id IN ({marks})", list(ids))
+
     # --- interviews ---------------------------------------------------------------------
 
     @staticmethod
@@ -424,6 +443,21 @@ class Store:
     def interviews(self) -> list[Interview]:
         rows = self._query("SELECT * FROM interviews ORDER BY scheduled_at DESC, id DESC")
         return [_interview(row) for row in rows]
+
+    def interview_ids(self, now: datetime | None = None) -> list[int]:
+        """Upcoming first (soonest first), then past ones (most recent first), then undated."""
+        moment = _iso(now or self._clock())
+        rows = self._query(
+            "SELECT id FROM interviews ORDER BY "
+            "CASE WHEN scheduled_at IS NULL THEN 2 WHEN scheduled_at >= ?1 THEN 0 ELSE 1 END, "
+            "CASE WHEN scheduled_at >= ?1 THEN scheduled_at END ASC, "
+            "scheduled_at DESC, id DESC",
+            (moment,),
+        )
+        return [row[0] for row in rows]
+
+    def interviews_by_id(self, ids: Sequence[int]) -> dict[int, Interview]:
+        return {i.id: i for i in map(_interview, self._rows_by_id("interviews", ids)) if i.id}
 
     def set_participants(self, interview_id: int, people: Sequence[tuple[int, Role]]) -> None:
         with self.transaction() as db:
@@ -516,10 +550,44 @@ class Store:
         else:
             marks = ", ".join("?" * len(states))
             rows = self._query(
-                f"SELECT id FROM messages WHERE state IN ({marks}) ORDER BY id",  # noqa: S608
+                f"SELECT id FROM messages WHERE state IN ({marks}) ORDER BY id",
                 [str(state) for state in states],
             )
         return [row["id"] for row in rows]
+
+    def message_list_ids(
+        self, *, contact_id: int | None = None, interview_id: int | None = None
+    ) -> list[int]:
+        """Newest first, optionally only those about one contact or one interview."""
+        rows = self._query(
+            "SELECT id FROM messages WHERE (?1 IS NULL OR contact_id = ?1) "
+            "AND (?2 IS NULL OR interview_id = ?2) ORDER BY COALESCE(sent_at, updated_at) DESC, "
+            "id DESC",
+            (contact_id, interview_id),
+        )
+        return [row[0] for row in rows]
+
+    def message_summaries(self, ids: Sequence[int]) -> dict[int, MessageSummary]:
+        """What a list shows, without bodies or raw bytes."""
+        marks = ", ".join("?" * len(ids))
+        rows = self._query(
+            "SELECT id, state, subject, to_addrs, cc_addrs, created_at, updated_at, sent_at, "
+            f"error, contact_id, interview_id FROM messages WHERE id IN ({marks})",
+            list(ids),
+        )
+        return {
+            row["id"]: MessageSummary(
+                id=row["id"],
+                state=MessageState(row["state"]),
+                subject=row["subject"],
+                to=json.loads(row["to_addrs"]) + json.loads(row["cc_addrs"]),
+                when=_moment(row["sent_at"] or row["updated_at"]),
+                error=row["error"],
+                contact_id=row["contact_id"],
+                interview_id=row["interview_id"],
+            )
+            for row in rows
+        }
 
     def delete_message(self, message_id: int) -> None:
         """Only a draft can be deleted: a record of what was sent is never thrown away."""

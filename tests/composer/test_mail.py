@@ -151,7 +151,8 @@ def decoded_name(raw_bytes: bytes) -> str:
     words when it unfolds a long non-ASCII name, which the bytes on the wire do not say.
     """
     raw = message_from_bytes(raw_bytes, policy=policy.compat32)
-    return parseaddr(str(make_header(decode_header(str(raw["From"])))))[0]
+    name, _ = parseaddr(str(raw["From"]))
+    return str(make_header(decode_header(name)))
 
 
 names = st.text(max_size=60)
