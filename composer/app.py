@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from composer.credentials import Credentials
-from composer.outbox import Outbox
+from composer.outbox import Outbox, Progress, SendResult
 from composer.paths import Paths
 from composer.store import Store
 from composer.templates import TemplateLibrary
@@ -31,3 +33,20 @@ class Afterword:
 
     def close(self) -> None:
         self.store.close()
+
+    @contextmanager
+    def background(self) -> Iterator[Outbox]:
+        """An outbox on a connection of its own, for a worker thread (SQLite connections
+        stay on the thread that opened them)."""
+        store = Store(self.paths.database)
+        try:
+            yield Outbox(store, self.credentials)
+        finally:
+            store.close()
+
+    def send_messages(
+        self, message_ids: Sequence[int], progress: Progress | None = None
+    ) -> list[SendResult]:
+        """Blocking: call it from a worker thread."""
+        with self.background() as outbox:
+            return outbox.send(message_ids, progress)

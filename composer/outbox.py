@@ -70,6 +70,21 @@ class Outbox:
         message.state = MessageState.QUEUED
         return self.store.save_message(message)
 
+    def queue_test_message(self) -> Message:
+        """A short message to the user's own address, to check the account end to end."""
+        account = self.account()
+        if account is None:
+            raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
+        me = self.store.profile().email or account.from_address
+        return self.queue(
+            Message(
+                subject="Afterword test message",
+                body="This is a test from Afterword: your mail account works.\n",
+                to=[me],
+                template_id=None,
+            )
+        )
+
     def retry(self, message_id: int) -> None:
         """Puts a failed message back in the queue (its Message-ID is kept)."""
         state = self.store.message(message_id).state

@@ -1,0 +1,32 @@
+"""Every question, warning and file choice goes through here, so tests can answer them."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from composer import APP_NAME
+
+
+def ask(parent: QWidget | None, question: str, *, yes: str = "Yes", no: str = "Cancel") -> bool:
+    """A yes/no question; the safe answer ("no") is the default."""
+    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, question, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button
+
+
+def tell(parent: QWidget | None, message: str, *, error: bool = False) -> None:
+    icon = QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information
+    QMessageBox(icon, APP_NAME, message, parent=parent).exec()
+
+
+def run_dialog(dialog: QDialog) -> bool:
+    """Shows a modal editor; True when the user saved. Tests replace this function."""
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def choose_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:
+    path, _ = QFileDialog.getOpenFileName(parent, caption, "", filters)
+    return path or None

@@ -1,0 +1,90 @@
+"""Blocking work (SMTP, keyring, big queries) off the GUI thread, results back on it.
+
+``runner.run(work, on_done, on_error)`` runs ``work`` on a thread pool; ``on_done(result)``
+or ``on_error(exception)`` is called later on the GUI thread. ``work`` may take a
+``report`` argument (``progress=True``) to send progress to ``on_progress``, also on the
+GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; signals emitted from the worker arrive there queued."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(object)
+
+
+class _Task(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except BaseException as error:  # delivered to on_error; a bug there stays loud
+            self.relay.failed.emit(error)
+        else:
+            self.relay.done.emit(result)
+
+
+class Runner(QObject):
+    busy_changed = Signal(int)
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self._relays: set[_Relay] = set()
+
+    @property
+    def busy(self) -> int:
+        return len(self._relays)
+
+    def run(
+        self,
+        work: Callable[..., Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        on_progress: Done | None = None,
+    ) -> None:
+        relay = _Relay()
+        self._relays.add(relay)
+
+        def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+            self._relays.discard(relay)
+            self.busy_changed.emit(self.busy)
+            relay.deleteLater()
+            if callback is not None:
+                callback(value)
+
+        relay.done.connect(lambda value: finish(on_done, value))
+        relay.failed.connect(lambda error: finish(on_error or _raise, error))
+        if on_progress is not None:
+            relay.progress.connect(on_progress)
+            task = _Task(lambda: work(relay.progress.emit), relay)
+        else:
+            task = _Task(work, relay)
+        self.busy_changed.emit(self.busy)
+        self.pool.start(task)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return bool(self.pool.waitForDone(msecs))
+
+
+def _raise(error: BaseException) -> None:
+    raise error
