@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from composer.credentials import Credentials
+from composer.instance import InstanceLock
 from composer.outbox import Outbox, Progress, SendResult
 from composer.paths import Paths
 from composer.store import Store
@@ -22,17 +23,27 @@ class Afterword:
     credentials: Credentials
     outbox: Outbox
     interrupted: list[int]  # messages found mid-send at start-up, now "uncertain"
+    lock: InstanceLock
 
     @classmethod
     def open(cls, paths: Paths, *, keyring_backend: Any = None) -> Afterword:
+        """Only one instance per data dir: recovery must never touch a live send."""
         paths.ensure()
-        store = Store(paths.database)
+        lock = InstanceLock(paths.data_dir)
+        lock.acquire()
+        try:
+            store = Store(paths.database)
+        except BaseException:
+            lock.release()
+            raise
         credentials = Credentials(keyring_backend)
         outbox = Outbox(store, credentials)
-        return cls(paths, store, TemplateLibrary(), credentials, outbox, outbox.recover())
+        interrupted = outbox.recover()
+        return cls(paths, store, TemplateLibrary(), credentials, outbox, interrupted, lock)
 
     def close(self) -> None:
         self.store.close()
+        self.lock.release()
 
     @contextmanager
     def background(self) -> Iterator[Outbox]:

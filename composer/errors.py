@@ -37,6 +37,10 @@ class DatabaseLocked(StorageError):
         )
 
 
+class AlreadyRunning(StorageError):
+    """Another Afterword has this data dir open."""
+
+
 class RecordNotFound(AfterwordError):
     def __init__(self, what: str, record_id: int) -> None:
         super().__init__(f"The {what} #{record_id} no longer exists; it may have been deleted.")

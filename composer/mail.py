@@ -22,7 +22,8 @@ POLICY = policy.SMTP  # CRLF line ends, RFC 2047 for non-ASCII names and subject
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1, Unicode line ends
 _NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*$")
 _ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
-_QUOTED = re.compile(r'^"([^"\\]|\\[\x20-\x7e])*"$')
+_QUOTED = re.compile(r'^"([\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$')  # ASCII only
+_MIME_TYPE = re.compile(r"^(?P<main>[A-Za-z0-9!#$&^_.+-]+)/(?P<sub>[A-Za-z0-9!#$&^_.+-]+)$")
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
@@ -92,7 +93,12 @@ def parse_addresses(texts: Sequence[str], field: str) -> list[Address]:
 
 
 def check_message(
-    to: Sequence[str], cc: Sequence[str], bcc: Sequence[str], subject: str, body: str
+    to: Sequence[str],
+    cc: Sequence[str],
+    bcc: Sequence[str],
+    subject: str,
+    body: str,
+    attachments: Sequence[Attachment] = (),
 ) -> tuple[list[Address], list[Address], list[Address]]:
     """Everything the user typed, checked before it is queued or built."""
     to_addresses = parse_addresses(to, "To")
@@ -110,6 +116,8 @@ def check_message(
         raise InvalidField("body", "The message is empty. Write something before sending.")
     if "\x00" in body:
         raise InvalidField("body", "The message text contains a NUL character; remove it.")
+    for attachment in attachments:
+        check_header_text(attachment.filename, "attachment's file name")
     return to_addresses, cc_addresses, bcc_addresses
 
 
@@ -140,7 +148,9 @@ def build_message(
     message_id: str | None = None,
     date: datetime | None = None,
 ) -> Outgoing:
-    to_addresses, cc_addresses, bcc_addresses = check_message(to, cc, bcc, subject, body)
+    to_addresses, cc_addresses, bcc_addresses = check_message(
+        to, cc, bcc, subject, body, attachments
+    )
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = to_addresses
@@ -183,13 +193,19 @@ def _set_body(message: EmailMessage, text: str) -> None:
 
 
 def _attach(message: EmailMessage, attachment: Attachment) -> None:
-    check_header_text(attachment.filename, "attachment's file name")
-    maintype, _, subtype = attachment.content_type.partition("/")
-    if not maintype or not subtype:
-        maintype, subtype = "application", "octet-stream"
+    maintype, subtype = content_type(attachment.content_type)
     message.add_attachment(
         attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
     )
+
+
+def content_type(declared: str) -> tuple[str, str]:
+    """A plain ``type/subtype`` or, for anything odd, ``application/octet-stream``: a
+    content type is never a way to add header parameters or a broken multipart."""
+    match = _MIME_TYPE.match(declared.strip())
+    if not match or match["main"].lower() in ("multipart", "message"):
+        return "application", "octet-stream"
+    return match["main"].lower(), match["sub"].lower()
 
 
 def sender_address(name: str, email: str) -> Address:

@@ -66,7 +66,9 @@ class Outbox:
 
     def queue(self, message: Message) -> Message:
         """Checks the message and saves it as queued, ready to send."""
-        check_message(message.to, message.cc, message.bcc, message.subject, message.body)
+        check_message(
+            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
+        )
         message.state = MessageState.QUEUED
         return self.store.save_message(message)
 
@@ -169,13 +171,32 @@ class Outbox:
             )
             self.store.record_outgoing(message_id, outgoing.message_id, outgoing.raw)
             reply = connection.send(outgoing)
-        except AfterwordError as error:
-            uncertain = bool(getattr(error, "uncertain", False))
-            self.store.mark_failed(message_id, str(error), uncertain=uncertain)
-            state = MessageState.UNCERTAIN if uncertain else MessageState.FAILED
-            return SendResult(message_id, state, str(error))
+        except BaseException as error:
+            result = self._settle(message_id, error, uncertain=connection.handed_over)
+            if not isinstance(error, AfterwordError):
+                raise  # a bug: the message is settled, the error stays loud
+            return result
         self.store.mark_sent(message_id, reply)
         return SendResult(message_id, MessageState.SENT, reply)
+
+    def _settle(self, message_id: int, error: BaseException, *, uncertain: bool) -> SendResult:
+        """A claimed message never stays "sending": failed, or uncertain if it may be there."""
+        uncertain = uncertain or bool(getattr(error, "uncertain", False))
+        if isinstance(error, AfterwordError):
+            text = str(error)
+        elif uncertain:
+            text = (
+                "Afterword hit an internal error just after handing this message to the "
+                "server, so it may have been delivered. Check before sending it again."
+            )
+        else:
+            text = (
+                f"Afterword hit an internal error ({type(error).__name__}) before this message "
+                "was sent; it was not sent. Please report this."
+            )
+        self.store.mark_failed(message_id, text, uncertain=uncertain)
+        state = MessageState.UNCERTAIN if uncertain else MessageState.FAILED
+        return SendResult(message_id, state, text)
 
     # --- after a crash ----------------------------------------------------------------------
 

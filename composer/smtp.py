@@ -30,6 +30,7 @@ from composer.errors import (
 )
 from composer.mail import Outgoing
 
+EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
 _EOLS = re.compile(rb"\r\n|\n|\r(?!\n)")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -46,6 +47,7 @@ class SmtpConnection:
         self.account = account
         self._password = password
         self._smtp: smtplib.SMTP | None = None
+        self.handed_over = False  # the last message's data went out in full: it may be there
 
     @property
     def is_open(self) -> bool:
@@ -86,9 +88,15 @@ class SmtpConnection:
         account = self.account
         if account.security is Security.TLS:
             return smtplib.SMTP_SSL(
-                account.host, account.port, timeout=account.timeout, context=account.ssl_context()
+                account.host,
+                account.port,
+                local_hostname=EHLO_NAME,
+                timeout=account.timeout,
+                context=account.ssl_context(),
             )
-        smtp = smtplib.SMTP(account.host, account.port, timeout=account.timeout)
+        smtp = smtplib.SMTP(
+            account.host, account.port, local_hostname=EHLO_NAME, timeout=account.timeout
+        )
         try:
             smtp.ehlo()
             if account.security is Security.STARTTLS:
@@ -117,6 +125,7 @@ class SmtpConnection:
     def send(self, outgoing: Outgoing) -> str:
         """Delivers one message; returns the server's reply to the end of DATA."""
         smtp = self._smtp
+        self.handed_over = False
         if smtp is None:
             raise Disconnected(f"The connection to {self.where} is closed; try again.")
         try:
@@ -128,6 +137,7 @@ class SmtpConnection:
             if not payload.endswith(b"\r\n"):
                 payload += b"\r\n"
             smtp.send(payload + b".\r\n")
+            self.handed_over = True
         except SendError:
             raise
         except BaseException as error:

@@ -40,10 +40,16 @@ def utc_now() -> datetime:
 
 
 def _execute_script(db: sqlite3.Connection, script: str) -> None:
-    """Statement by statement: ``executescript`` would COMMIT the migration's transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
+    """Statement by statement (``executescript`` would COMMIT the migration's transaction);
+    ``complete_statement`` keeps a ";" inside a string or trigger in its statement."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
             db.execute(statement)
+            statement = ""
+    if statement.strip():
+        db.execute(statement)
 
 
 def _schema_1(db: sqlite3.Connection) -> None:
@@ -212,6 +218,7 @@ class Store:
         try:
             self._migrate()
             self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")  # after migrations: see _migrate
         except BaseException:
             self._db.close()
             raise
@@ -221,7 +228,6 @@ class Store:
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA synchronous = FULL")
             db.execute("PRAGMA user_version").fetchone()  # reads the header: is it a database?
         except sqlite3.DatabaseError as error:
@@ -260,8 +266,10 @@ class Store:
             raise DatabaseTooNew(str(self.path), found, SCHEMA_VERSION)
         for version in range(found, len(MIGRATIONS)):
             try:
-                with self.transaction() as db:
-                    MIGRATIONS[version](db)
+                with self.transaction() as db:  # foreign keys are off: a table rebuild
+                    MIGRATIONS[version](db)  # must not cascade; checked before commit
+                    if db.execute("PRAGMA foreign_key_check").fetchall():
+                        raise sqlite3.IntegrityError("foreign key check failed")
                     db.execute(f"PRAGMA user_version = {version + 1}")
             except sqlite3.Error as error:
                 raise StorageError(
@@ -649,11 +657,13 @@ class Store:
         error: str | None,
     ) -> None:
         with self.transaction() as db:
-            db.execute(
+            cursor = db.execute(
                 "UPDATE messages SET state = ?, sent_at = ?, server_reply = ?, error = ?, "
                 "updated_at = ? WHERE id = ? AND state = 'sending'",
                 (state, sent_at, server_reply, error, self._now(), message_id),
             )
+        if cursor.rowcount != 1:  # only the claimer may settle a message: a bug otherwise
+            raise RuntimeError(f"message {message_id} was not being sent; cannot mark {state}")
 
     def mark_uncertain_as_sent(self, message_id: int) -> None:
         """The user checked (their Sent folder, the recipient) and it did go out."""

@@ -9,7 +9,6 @@ behind ``{% if interview.topic is defined %}``.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,13 +17,12 @@ from typing import Any, NoReturn
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from composer.errors import MissingField, TemplateError, TemplateNotFound, TemplateUnsafe
+from composer.sandbox import MAX_TEXT, Sandbox, time_limit
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
-MAX_OUTPUT = 200_000  # characters; a follow-up is a few hundred
 _META = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
 
 
@@ -65,43 +63,8 @@ class _FieldMissing(Exception):
         self.path, self.group, self.name, self.where = path, group, name, where
 
 
-_LENGTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The Jinja sandbox, plus limits on the few ways to build a huge string in one step."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
-        if op == "**" and isinstance(right, int) and abs(right) > 64:
-            raise SecurityError("exponent too large")
-        if op == "*":
-            size = _repeat_size(left, right)
-            if size > MAX_OUTPUT:
-                raise SecurityError("the text would be too long")
-            return operator.mul(left, right)
-        return super().call_binop(context, op, left, right)
-
-    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if getattr(__obj, "__name__", "") in _LENGTH_METHODS and isinstance(
-            getattr(__obj, "__self__", None), str
-        ):
-            widths = [a for a in (*args, *kwargs.values()) if isinstance(a, int)]
-            if any(width > MAX_OUTPUT for width in widths):
-                raise SecurityError("the text would be too long")
-        return super().call(__context, __obj, *args, **kwargs)
-
-
-def _repeat_size(left: Any, right: Any) -> int:
-    for seq, times in ((left, right), (right, left)):
-        if isinstance(seq, str | list | tuple) and isinstance(times, int):
-            return len(seq) * times
-    return 0
-
-
-def _environment(loader: jinja2.BaseLoader) -> _Sandbox:
-    env = _Sandbox(
+def _environment(loader: jinja2.BaseLoader) -> Sandbox:
+    env = Sandbox(
         loader=loader,
         undefined=_Missing,
         autoescape=False,  # plain-text mail, never HTML
@@ -155,13 +118,19 @@ def render_source(
                     name, f"The template “{shown}” has no {{% block {block} %}}; add one."
                 )
         context = template.new_context(dict(fields))
-        subject = " ".join(_capped(template.blocks["subject"](context), shown, name).split())
-        body = _capped(template.blocks["body"](context), shown, name).strip("\n") + "\n"
+        with time_limit():
+            subject = " ".join(_capped(template.blocks["subject"](context), shown, name).split())
+            body = _capped(template.blocks["body"](context), shown, name).strip("\n") + "\n"
     except _FieldMissing as missing:
         raise _missing_field(missing, name, shown) from None
     except SecurityError as error:
         raise TemplateUnsafe(
             name, f"The template “{shown}” tried something not allowed in a template ({error})."
+        ) from None
+    except (MemoryError, RecursionError, OverflowError) as error:
+        raise TemplateUnsafe(
+            name,
+            f"The template “{shown}” needs too much memory or recursion ({type(error).__name__}).",
         ) from None
     except jinja2.TemplateSyntaxError as error:
         raise TemplateError(
@@ -177,10 +146,10 @@ def _capped(chunks: Iterator[str], shown: str, name: str) -> str:
     size = 0
     for chunk in chunks:
         size += len(chunk)
-        if size > MAX_OUTPUT:
+        if size > MAX_TEXT:
             raise TemplateUnsafe(
                 name,
-                f"The template “{shown}” produces more than {MAX_OUTPUT:,} characters; "
+                f"The template “{shown}” produces more than {MAX_TEXT:,} characters; "
                 "a follow-up should be short. Shorten the template.",
             )
         parts.append(chunk)

@@ -168,9 +168,38 @@ BOMBS = [
     "{{ 50000000 * 'x' }}",
     "{{ ['x'] * 50000000 }}",
     "{{ 'x'.center(100000000) }}",
+    "{{ 'x'|center(300000000) }}",
+    "{{ 'a'|indent(100000000) }}",
     "{{ 2 ** 100000000 }}",
+    "{% set a = 9 ** 64 %}{{ a ** 64 }}",
+    "{% set ns = namespace(a=9) %}{% for i in range(40) %}{% set ns.a = ns.a * ns.a %}"
+    "{% endfor %}{{ ns.a }}",
+    "{{ '%300000000s' % 'x' }}",
+    "{{ '%300000000s'|format('x') }}",
+    "{{ '{:>300000000}'.format('x') }}",
+    "{% set a = 'x' * 100000 %}{{ a.replace('', a) }}",
+    "{% set a = 'x' * 100000 %}{{ ([a] * 150000)|join }}",
+    "{{ ('\t' * 150000).expandtabs(150000) }}",
+    "{% set ns = namespace(a='x' * 100000) %}{% for i in range(30) %}{% set ns.a = ns.a ~ ns.a %}"
+    "{% endfor %}{{ ns.a }}",
+    "{% macro f(s, n) %}{{ f(s ~ s, n - 1) if n else s }}{% endmacro %}{{ f('x' * 1000, 40) }}",
+    "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxx{% endfor %}{% endfor %}",
+    "{{ lipsum(10000000) }}",
 ]
+LOOPS = [  # print nothing, so no size cap sees them: the time limit ends them
+    "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "{% set s = 'x' * 150000 %}{% for c in s %}{% for d in s %}{% endfor %}{% endfor %}",
+]
+
+
+@pytest.mark.parametrize("loop", LOOPS)
+def test_a_template_that_loops_for_ever_is_stopped(loop: str) -> None:
+    source = "{% block subject %}x{% endblock %}{% block body %}" + loop + "{% endblock %}"
+    started = time.monotonic()
+    with pytest.raises(TemplateUnsafe, match="ran for more than 2 seconds"):
+        render_source(source, {}, name="loop")
+    assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("bomb", BOMBS)
