@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tests import secret_service
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 
 KEY = "smtp:zoe@mail.example.org:587"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,39 @@ def test_the_default_keyring_is_used_and_plaintext_fallback_is_skipped(
         keyring.set_keyring(previous)
     assert not list(Path(os.environ["HOME"]).rglob("*.cfg")), "no plaintext keyring file"
     assert keyring.backends.SecretService.Keyring().get_password(SERVICE, KEY) == "via the default"
+
+
+def test_with_only_a_plaintext_keyring_by_default_nothing_is_written(tmp_path: Path) -> None:
+    """keyring, left to choose with no Secret Service, picks keyrings.alt's plaintext file.
+
+    A fresh process, as the app would start: keyring resolves its backend once per process.
+    """
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "GNOME_KEYRING"))}
+    script = (
+        "import keyring\n"
+        "from composer.credentials import Credentials\n"
+        "from composer.errors import NoKeyring\n"
+        "print(type(keyring.get_keyring()).__module__)\n"
+        "try:\n"
+        f"    Credentials().store({KEY!r}, {PASSWORD!r})\n"
+        "except NoKeyring as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "HOME": str(home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "keyrings.alt" in result.stdout, "the default really was the plaintext keyring"
+    assert "stores passwords in a file, unprotected" in result.stdout
+    assert PASSWORD not in result.stdout + result.stderr
+    assert not [p for p in home.rglob("*") if p.is_file()], "nothing written in clear"
 
 
 def test_no_keyring_says_so_and_allows_this_session_only() -> None:

@@ -184,3 +184,25 @@ def test_any_typed_address_is_parsed_or_clearly_refused(typed: str) -> None:
         return
     assert address.addr_spec.isascii()
     assert "\n" not in str(address) and "\r" not in str(address)
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "text/html; name=x.html",
+        "multipart/mixed",
+        "pdf",
+        "application/pdf\r\nX-Evil: 1",
+        "message/rfc822",
+    ],
+)
+def test_an_odd_attachment_type_becomes_a_plain_download(declared: str) -> None:
+    message = build(attachments=[Attachment("cv.pdf", declared, b"%PDF-1.7")])
+    [part] = list(message.iter_attachments())
+    assert part.get_content_type() == "application/octet-stream"
+    assert "X-Evil" not in part and part.get_content() == b"%PDF-1.7"
+
+
+def test_a_non_ascii_quoted_local_part_is_refused() -> None:
+    with pytest.raises(InvalidAddress, match="is not valid"):
+        parse_address('"jürgen"@acme.example', "To")

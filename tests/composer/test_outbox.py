@@ -49,19 +49,47 @@ def test_double_click_sends_once(outbox: Outbox, smtp_server: SmtpServer) -> Non
     assert len(smtp_server.received) == 1
 
 
+def test_two_workers_claiming_at_once_get_it_once(paths: Paths, outbox: Outbox) -> None:
+    message_id = new_message(outbox)
+    start = threading.Barrier(8)
+    claims: list[bool] = []
+    errors: list[BaseException] = []
+
+    def claim() -> None:
+        try:
+            with Store(paths.database) as own_store:  # a connection of its own, like a process
+                start.wait()
+                claims.append(own_store.claim_for_sending(message_id))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(claims) == [False] * 7 + [True]
+
+
 def test_two_workers_send_once(paths: Paths, outbox: Outbox, smtp_server: SmtpServer) -> None:
     message_id = new_message(outbox)
     account = outbox.account()
     assert account is not None
     start = threading.Barrier(2)
     outcomes: list[Any] = []
+    errors: list[BaseException] = []
 
     def worker() -> None:
-        with Store(paths.database) as own_store:  # a connection of its own, like a process
-            credentials = Credentials(backend=object())
-            credentials.use_for_session(account.key, PASSWORD)
-            start.wait()
-            outcomes.extend(Outbox(own_store, credentials).send([message_id]))
+        try:
+            with Store(paths.database) as own_store:
+                credentials = Credentials(backend=object())
+                credentials.use_for_session(account.key, PASSWORD)
+                start.wait()
+                outcomes.extend(Outbox(own_store, credentials).send([message_id]))
+        except BaseException as error:
+            errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
@@ -69,8 +97,9 @@ def test_two_workers_send_once(paths: Paths, outbox: Outbox, smtp_server: SmtpSe
     for thread in threads:
         thread.join(timeout=30)
 
+    assert errors == []
     assert len(smtp_server.received) == 1
-    assert len(outcomes) == 2
+    assert sorted("Not sent again" in r.detail for r in outcomes) == [False, True]
     assert outbox.store.message(message_id).state is MessageState.SENT
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -242,3 +244,51 @@ def test_without_an_account_the_message_fails_with_what_to_do(store: Store) -> N
     [result] = outbox.send([message.id])
     assert result.state is MessageState.FAILED
     assert "Settings › Account" in result.detail
+
+
+def test_a_break_after_the_data_went_out_is_uncertain_and_not_retried(
+    outbox: Outbox, smtp_server: SmtpServer
+) -> None:
+    async def hang_up(server: Any, session: Any, envelope: Any) -> str:
+        server.transport.close()  # the data arrived; the "250" never does
+        return "250 OK"
+
+    smtp_server.recorder.handle_DATA = hang_up  # type: ignore[method-assign]
+    message = queue(outbox)
+    assert message.id is not None
+
+    [result] = outbox.send([message.id])
+
+    assert result.state is MessageState.UNCERTAIN
+    assert "may or may not have been delivered" in result.detail
+    with pytest.raises(AlreadySent):
+        outbox.retry(message.id)
+    assert outbox.store.message(message.id).state is MessageState.UNCERTAIN
+
+
+def test_ehlo_does_not_reveal_this_machines_name(outbox: Outbox, smtp_server: SmtpServer) -> None:
+    message = queue(outbox)
+    assert message.id is not None
+    outbox.send([message.id])
+    [got] = smtp_server.received
+    assert got.session.host_name == "[127.0.0.1]"
+    assert socket.gethostname() not in got.session.host_name
+
+
+def test_an_unexpected_error_after_the_claim_leaves_the_message_failed(
+    outbox: Outbox, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug stays loud, but the message is never stuck in "sending"."""
+    message = queue(outbox)
+    assert message.id is not None
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("composer.outbox.build_message", broken)
+    with pytest.raises(ValueError, match="a bug"):
+        outbox.send([message.id])
+    stored = outbox.store.message(message.id)
+    assert stored.state is MessageState.FAILED
+    assert stored.error is not None and "it was not sent" in stored.error
+    assert smtp_server.received == []

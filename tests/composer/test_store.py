@@ -185,3 +185,27 @@ def test_profile_and_settings_round_trip(store: Store, tmp_path: Path) -> None:
     with Store(store.path) as again:
         assert again.profile() == Profile("Zoë Müller", "zoe@example.org", "+44", "Zoë")
         assert again.get_setting("window") == {"width": 900}
+
+
+def test_a_migration_that_rebuilds_a_table_loses_no_linked_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Foreign keys are off while migrating: dropping a table must not cascade."""
+    path = tmp_path / "a.sqlite3"
+    with Store(path) as store:
+        ana = store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+        interview = store.add_interview(Interview("Acme"))
+        assert ana.id is not None and interview.id is not None
+        store.set_participants(interview.id, [(ana.id, Role.INTERVIEWER)])
+
+    def rebuild_contacts(db: sqlite3.Connection) -> None:
+        columns = "name, email, company, title, phone, notes, created_at, updated_at"
+        db.execute(f"CREATE TABLE contacts_new (id INTEGER PRIMARY KEY, {columns})")
+        db.execute(f"INSERT INTO contacts_new SELECT id, {columns} FROM contacts")
+        db.execute("DROP TABLE contacts")
+        db.execute("ALTER TABLE contacts_new RENAME TO contacts")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, rebuild_contacts])
+    with Store(path) as store:
+        assert store.schema_version == len(MIGRATIONS) + 1
+        assert [p.contact.name for p in store.participants(interview.id)] == ["Ana Lima"]
