@@ -1,0 +1,369 @@
+"""Settings: who the user is (the profile) and how their mail goes out (the SMTP account).
+
+The password is typed here and handed to the system keyring off the GUI thread. It is
+never read back into the field, a label or the records: the field only says whether one
+is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.account import DEFAULT_PORTS, Security, SmtpAccount
+from composer.app import Afterword
+from composer.errors import AfterwordError, CredentialError
+from composer.mail import parse_address
+from composer.outbox import SendResult
+from composer.records import MessageState, Profile
+from ui import dialogs
+from ui.runner import Runner
+
+STORED = "Stored in your system keyring"
+NOT_STORED = "Enter your password"
+SESSION_ONLY = "Kept in memory until you quit"
+SECURITY_CHOICES = (
+    (Security.STARTTLS, "STARTTLS (recommended)"),
+    (Security.TLS, "TLS"),
+    (Security.NONE, "None: only for a server on this computer"),
+)
+CA_FILTERS = "Certificates (*.pem *.crt *.cer);;All files (*)"
+
+
+def user_message(error: BaseException) -> str:
+    """The message written for the user; anything else is a bug and stays loud."""
+    if isinstance(error, AfterwordError):
+        return str(error)
+    raise error
+
+
+def send_test_message(afterword: Afterword) -> tuple[str, SendResult]:
+    """Blocking, for the worker: the outbox there has its own database connection."""
+    with afterword.background() as outbox:
+        message = outbox.queue_test_message()
+        assert message.id is not None  # saved, so it has one
+        [result] = outbox.send([message.id])
+        return message.to[0], result
+
+
+def status_label(accessible_name: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(accessible_name)
+    return label
+
+
+def say(label: QLabel, text: str) -> None:
+    """Sets a status line; an empty one takes no room in its form."""
+    label.setText(text)
+    parent = label.parentWidget()
+    form = parent.layout() if parent is not None else None
+    if isinstance(form, QFormLayout):
+        form.setRowVisible(label, bool(text))
+
+
+def named(widget: QWidget, accessible_name: str) -> QWidget:
+    widget.setAccessibleName(accessible_name)
+    return widget
+
+
+class SettingsPage(QWidget):
+    account_changed = Signal()
+    profile_changed = Signal()
+
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self._timeout: float | None = None  # a loaded account keeps its own
+        self._session_keys: set[str] = set()  # passwords held in memory, not in the keyring
+        self._hint_request = 0  # only the latest "is a password stored?" answer counts
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._profile_group())
+        layout.addWidget(self._account_group())
+        layout.addStretch(1)
+        for label in self._status_labels():
+            say(label, "")  # hidden until they have something to say
+        self._load_profile(afterword.store.profile())
+        self._load_account(afterword.outbox.account())
+        self._check_keyring()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _profile_group(self) -> QGroupBox:
+        group = QGroupBox("My profile")
+        form = QFormLayout(group)
+        self.name = QLineEdit()
+        self.email = QLineEdit()
+        self.email_error = status_label("Email problem")
+        self.phone = QLineEdit()
+        self.signature = QPlainTextEdit()
+        self.signature.setTabChangesFocus(True)  # Tab must leave the field, not type a tab
+        self.save_profile_button = QPushButton("&Save profile")
+        self.save_profile_button.clicked.connect(self.save_profile)
+        self.profile_status = status_label("Profile status")
+        form.addRow("&Name:", named(self.name, "Your name"))
+        form.addRow("E&mail:", named(self.email, "Your email address"))
+        form.addRow("", self.email_error)
+        form.addRow("&Phone:", named(self.phone, "Your phone number"))
+        form.addRow("Si&gnature:", named(self.signature, "Signature"))
+        form.addRow("", named(self.save_profile_button, "Save profile"))
+        form.addRow("", self.profile_status)
+        return group
+
+    def _account_group(self) -> QGroupBox:
+        group = QGroupBox("Mail account (SMTP)")
+        form = QFormLayout(group)
+        self._add_server_rows(form)
+        self._add_identity_rows(form)
+        self._add_action_rows(form)
+        return group
+
+    def _add_server_rows(self, form: QFormLayout) -> None:
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("smtp.example.org")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        self.security = QComboBox()
+        for security, label in SECURITY_CHOICES:
+            self.security.addItem(label, security.value)
+        self.security.currentIndexChanged.connect(self._suggest_port)
+        form.addRow("Ser&ver:", named(self.host, "Mail server name"))
+        form.addRow("P&ort:", named(self.port, "Mail server port"))
+        form.addRow("S&ecurity:", named(self.security, "Connection security"))
+
+    def _add_identity_rows(self, form: QFormLayout) -> None:
+        self.username = QLineEdit()
+        self.from_address = QLineEdit()
+        self.from_address.setPlaceholderText("you@example.org")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(NOT_STORED)
+        form.addRow("&Username:", named(self.username, "Mail account username"))
+        form.addRow("&From address:", named(self.from_address, "From address"))
+        ca_label = QLabel("Extra &CA certificate (optional):")
+        form.addRow(ca_label, self._ca_row())
+        ca_label.setBuddy(self.ca_file)
+        form.addRow("Pass&word:", named(self.password, "Mail account password"))
+
+    def _ca_row(self) -> QHBoxLayout:
+        self.ca_file = QLineEdit()
+        self.ca_file.setPlaceholderText("None: the system's trusted certificates only")
+        self.choose_ca_button = QPushButton("C&hoose…")
+        self.choose_ca_button.clicked.connect(self.choose_ca_file)
+        self.clear_ca_button = QPushButton("Clea&r")
+        self.clear_ca_button.clicked.connect(self.ca_file.clear)
+        row = QHBoxLayout()
+        row.addWidget(named(self.ca_file, "Extra CA certificate file"), 1)
+        row.addWidget(named(self.choose_ca_button, "Choose a CA certificate file"))
+        row.addWidget(named(self.clear_ca_button, "Clear the CA certificate file"))
+        return row
+
+    def _add_action_rows(self, form: QFormLayout) -> None:
+        self.save_account_button = QPushButton("Save &account")
+        self.save_account_button.clicked.connect(self.save_account)
+        self.account_status = status_label("Account status")
+        self.keyring_status = status_label("Keyring status")
+        self.test_button = QPushButton("Send a &test message to myself")
+        self.test_button.clicked.connect(self.send_test_message)
+        self.test_status = status_label("Test message status")
+        form.addRow("", named(self.save_account_button, "Save account"))
+        form.addRow("", self.account_status)
+        form.addRow("", self.keyring_status)
+        form.addRow("", named(self.test_button, "Send a test message to myself"))
+        form.addRow("", self.test_status)
+
+    def _status_labels(self) -> tuple[QLabel, ...]:
+        return (
+            self.email_error,
+            self.profile_status,
+            self.account_status,
+            self.keyring_status,
+            self.test_status,
+        )
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _load_profile(self, profile: Profile) -> None:
+        self.name.setText(profile.name)
+        self.email.setText(profile.email)
+        self.phone.setText(profile.phone)
+        self.signature.setPlainText(profile.signature)
+
+    def _load_account(self, account: SmtpAccount | None) -> None:
+        if account is None:
+            return
+        self.host.setText(account.host)
+        self.security.setCurrentIndex(self.security.findData(account.security.value))
+        self.port.setValue(account.port)  # after security, which may suggest a port
+        self.username.setText(account.username)
+        self.from_address.setText(account.from_address)
+        self.ca_file.setText(account.ca_file)
+        self._timeout = account.timeout
+        self._refresh_password_hint(account)
+
+    # --- the keyring ------------------------------------------------------------------------
+
+    def _check_keyring(self) -> None:
+        self.runner.run(
+            self.afterword.credentials.check,
+            lambda _: say(self.keyring_status, ""),
+            lambda error: say(self.keyring_status, user_message(error)),
+        )
+
+    def _refresh_password_hint(self, account: SmtpAccount) -> None:
+        """Asks (off the GUI thread) whether a password is stored; never fetches it here."""
+        self._hint_request += 1
+        request, key = self._hint_request, account.key
+        if key in self._session_keys:
+            self.password.setPlaceholderText(SESSION_ONLY)
+            return
+        credentials = self.afterword.credentials
+        self.runner.run(
+            lambda: credentials.password(key) is not None,
+            lambda stored: self._show_password_hint(request, STORED if stored else NOT_STORED),
+            lambda error: self._show_password_hint(request, NOT_STORED, error),
+        )
+
+    def _show_password_hint(
+        self, request: int, hint: str, error: BaseException | None = None
+    ) -> None:
+        if error is not None and not isinstance(error, CredentialError):
+            raise error  # a bug; a keyring problem is told by the keyring status
+        if request == self._hint_request:
+            self.password.setPlaceholderText(hint)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def save_profile(self) -> None:
+        profile = Profile(
+            name=self.name.text().strip(),
+            email=self.email.text().strip(),
+            phone=self.phone.text().strip(),
+            signature=self.signature.toPlainText(),
+        )
+        try:
+            if profile.email:
+                parse_address(profile.email, "email")
+        except AfterwordError as error:
+            say(self.email_error, str(error))
+            say(self.profile_status, "")
+            return
+        say(self.email_error, "")
+        self._store_profile(profile)
+
+    def _store_profile(self, profile: Profile) -> None:
+        try:
+            self.afterword.store.save_profile(profile)
+        except AfterwordError as error:
+            say(self.profile_status, str(error))
+            return
+        say(self.profile_status, "Profile saved.")
+        self.profile_changed.emit()
+
+    def choose_ca_file(self) -> None:
+        path = dialogs.choose_file(self, "Choose a CA certificate", CA_FILTERS)
+        if path:
+            self.ca_file.setText(path)
+
+    def save_account(self) -> None:
+        account = self._account()
+        try:
+            self.afterword.outbox.save_account(account)
+        except AfterwordError as error:
+            say(self.account_status, str(error))
+            return
+        self.account_changed.emit()
+        password = self.password.text()
+        if password:
+            self._store_password(account.key, password)
+        else:
+            say(self.account_status, "Account saved.")
+            self._refresh_password_hint(account)
+
+    def _account(self) -> SmtpAccount:
+        account = SmtpAccount(
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            security=self._security(),
+            username=self.username.text().strip(),
+            from_address=self.from_address.text().strip(),
+            ca_file=self.ca_file.text().strip(),
+        )
+        return account if self._timeout is None else replace(account, timeout=self._timeout)
+
+    def _security(self) -> Security:
+        return Security(self.security.currentData())
+
+    def _suggest_port(self) -> None:
+        """A port still at one security's default follows the newly chosen one."""
+        security = self._security()
+        if security is not Security.NONE and self.port.value() in DEFAULT_PORTS.values():
+            self.port.setValue(DEFAULT_PORTS[security])
+
+    def _store_password(self, key: str, password: str) -> None:
+        self._hint_request += 1  # an answer still on its way is about the old password
+        self.save_account_button.setEnabled(False)
+        say(self.account_status, "Account saved. Saving the password in your keyring…")
+        credentials = self.afterword.credentials
+        self.runner.run(
+            lambda: credentials.store(key, password),
+            lambda _: self._password_stored(key),
+            lambda error: self._password_not_stored(key, password, error),
+        )
+
+    def _password_stored(self, key: str) -> None:
+        self._session_keys.discard(key)
+        self._password_done(STORED, "Account saved. Password saved in your system keyring.")
+
+    def _password_not_stored(self, key: str, password: str, error: BaseException) -> None:
+        if not isinstance(error, CredentialError):
+            self.save_account_button.setEnabled(True)
+            raise error
+        self.afterword.credentials.use_for_session(key, password)
+        self._session_keys.add(key)
+        self._password_done(SESSION_ONLY, f"Account saved. {error} Using it for this session only.")
+
+    def _password_done(self, hint: str, status: str) -> None:
+        self.password.clear()
+        self.password.setPlaceholderText(hint)
+        say(self.account_status, status)
+        self.save_account_button.setEnabled(True)
+
+    def send_test_message(self) -> None:
+        self.test_button.setEnabled(False)
+        say(self.test_status, "Sending a test message…")
+        afterword = self.afterword
+        self.runner.run(
+            lambda: send_test_message(afterword),
+            self._test_message_done,
+            self._test_message_failed,
+        )
+
+    def _test_message_done(self, outcome: tuple[str, SendResult]) -> None:
+        address, result = outcome
+        if result.state is MessageState.SENT:
+            text = f"Test message sent to {address}: {result.detail}"
+        else:
+            text = f"The test message was not sent: {result.detail}"
+        say(self.test_status, text)
+        self.test_button.setEnabled(True)
+
+    def _test_message_failed(self, error: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        say(self.test_status, user_message(error))
