@@ -24,6 +24,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"keep the database and settings in DIR (default: ${DATA_DIR_ENV}, "
         "else your user data folder)",
     )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="try Afterword on sample records; messages go to a local capture server",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser.parse_args(argv)
 
@@ -31,8 +36,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from composer.paths import resolve  # after argparse: --help and --version stay instant
-    from ui.app import run
+    from ui.app import run, run_demo
 
+    if args.demo:
+        return run_demo(sys.argv[:1])
     return run(resolve(args.data_dir), sys.argv[:1])
 
 

@@ -1,38 +1,228 @@
-"""The main window; each area will be a widget module of its own."""
+"""The main window: one tab per area, menus and shortcuts, and a note when set-up is due.
+
+Each area is a widget module of its own; this only wires them together.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from composer import APP_NAME
 from composer.app import Afterword
+from composer.records import MessageState
+from ui import dialogs
+from ui.compose import ComposePage
+from ui.contacts import ContactsPage
+from ui.interviews import InterviewsPage
+from ui.runner import Runner
+from ui.sent import SentPage
+from ui.settings import SettingsPage
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, afterword: Afterword) -> None:
+    def __init__(
+        self, afterword: Afterword, runner: Runner | None = None, *, demo: str = ""
+    ) -> None:
         super().__init__()
         self.afterword = afterword
-        self.setWindowTitle(APP_NAME)
-        self.resize(960, 640)
-        self.welcome = QLabel(self._welcome_text())
-        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.welcome.setWordWrap(True)
-        self.welcome.setAccessibleName("Welcome")
-        self.setCentralWidget(self.welcome)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.menuBar().addMenu("&File").addAction(quit_action)
+        self.runner = runner or Runner(self)
+        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        self.settings = QSettings(
+            str(afterword.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
+        )
+        self.interviews = InterviewsPage(afterword, self.runner)
+        self.contacts = ContactsPage(afterword, self.runner)
+        self.compose = ComposePage(afterword, self.runner)
+        self.sent = SentPage(afterword, self.runner)
+        self.settings_page = SettingsPage(afterword, self.runner)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Areas")
+        for page, title in self._areas():
+            self.tabs.addTab(page, title)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Notice")
+        self.banner_button = QPushButton()
+        self.banner_button.setAccessibleName("Notice action")
+        self.demo_label = QLabel(demo)
+        self.demo_label.setWordWrap(True)
+        self.demo_label.setAccessibleName("Demo notice")
+        self.demo_label.setVisible(bool(demo))
+        self._lay_out()
+        self._connect()
+        self._menus()
+        self._restore()
+        self.update_banner()
 
-    def _welcome_text(self) -> str:
-        lines = [f"<h2>{APP_NAME}</h2>", "<p>Follow up graciously after every interview.</p>"]
-        interrupted = len(self.afterword.interrupted)
+    def _areas(self) -> list[tuple[QWidget, str]]:
+        return [
+            (self.interviews, "&Interviews"),
+            (self.contacts, "&Contacts"),
+            (self.compose, "Co&mpose"),
+            (self.sent, "&Outbox && Sent"),
+            (self.settings_page, "Se&ttings"),
+        ]
+
+    def _lay_out(self) -> None:
+        notice = QHBoxLayout()
+        notice.addWidget(self.banner, 1)
+        notice.addWidget(self.banner_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.demo_label)
+        layout.addLayout(notice)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+    def _connect(self) -> None:
+        self.contacts.changed.connect(self._records_changed)
+        self.interviews.changed.connect(self._records_changed)
+        self.interviews.follow_up_requested.connect(self.follow_up)
+        self.compose.sent.connect(lambda _: self.sent.refresh())
+        self.compose.saved.connect(lambda _: self.sent.refresh())
+        self.compose.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
+        self.sent.open_draft_requested.connect(self.open_draft)
+        self.sent.changed.connect(self.update_banner)
+        self.settings_page.account_changed.connect(self.update_banner)
+        self.settings_page.profile_changed.connect(self.compose.refresh)
+        self.banner_button.clicked.connect(self._banner_action)
+
+    def _records_changed(self) -> None:
+        for page in (self.interviews, self.contacts, self.compose, self.sent):
+            page.refresh()
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New message", QKeySequence.StandardKey.New, self.new_message)
+        self._action(file_menu, "New &contact…", "Ctrl+Shift+C", self._new_contact)
+        self._action(file_menu, "New &interview…", "Ctrl+Shift+I", self._new_interview)
+        self._action(
+            file_menu, "&Save draft", QKeySequence.StandardKey.Save, self.compose.save_draft
+        )
+        self._action(file_menu, "Sen&d", "Ctrl+Return", self._send)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self._action(edit_menu, "&Find contact", QKeySequence.StandardKey.Find, self._find)
+        view_menu = self.menuBar().addMenu("&View")
+        for number, (page, title) in enumerate(self._areas(), start=1):
+            label = title.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+            self._action(view_menu, label, f"Ctrl+{number}", lambda p=page: self.show_area(p))
+
+    def _action(
+        self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # --- areas and actions --------------------------------------------------------------
+
+    def show_area(self, page: QWidget) -> None:
+        self.tabs.setCurrentWidget(page)
+
+    def follow_up(self, interview_id: int, template_id: str) -> None:
+        self.show_area(self.compose)
+        self.compose.start_follow_up(interview_id, template_id)
+
+    def open_draft(self, message_id: int) -> None:
+        self.show_area(self.compose)
+        self.compose.open_draft(message_id)
+
+    def new_message(self) -> None:
+        self.show_area(self.compose)
+        self.compose.new_message()
+
+    def _new_contact(self) -> None:
+        self.show_area(self.contacts)
+        self.contacts.new_contact()
+
+    def _new_interview(self) -> None:
+        self.show_area(self.interviews)
+        self.interviews.new_interview()
+
+    def _send(self) -> None:
+        if self.tabs.currentWidget() is self.compose:
+            self.compose.send()
+
+    def _find(self) -> None:
+        self.show_area(self.contacts)
+        self.contacts.focus_search()
+
+    # --- first run and notices ----------------------------------------------------------
+
+    def update_banner(self) -> None:
+        store = self.afterword.store
+        interrupted = [
+            i
+            for i in self.afterword.interrupted
+            if store.message(i).state is MessageState.UNCERTAIN
+        ]
         if interrupted:
-            lines.append(
-                f"<p><b>{interrupted} message(s) were being sent when Afterword last stopped.</b>"
-                " They are marked “uncertain”: check your Sent folder before sending again.</p>"
+            self._notice(
+                f"{len(interrupted)} message(s) were being sent when Afterword last stopped. "
+                "They may or may not have arrived: check them before sending again.",
+                "Check in Outbox && Sent",
             )
-        lines.append(f"<p><small>Your records: {self.afterword.paths.database}</small></p>")
-        return "".join(lines)
+        elif self.afterword.outbox.account() is None:
+            self._notice(
+                "Welcome! To send follow-ups, first set up your mail account and your name.",
+                "Set up my account",
+            )
+        else:
+            self._notice("", "")
+
+    def _notice(self, text: str, button: str) -> None:
+        self.banner.setText(text)
+        self.banner.setVisible(bool(text))
+        self.banner_button.setText(button)
+        self.banner_button.setVisible(bool(button))
+
+    def _banner_action(self) -> None:
+        if "Outbox" in self.banner_button.text():
+            self.show_area(self.sent)
+        else:
+            self.show_area(self.settings_page)
+
+    # --- window state -------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1000, 700)
+        self.tabs.setCurrentIndex(int(self.settings.value("area", 0)))  # type: ignore[call-overload]
+
+    @property
+    def sending(self) -> bool:
+        return self.compose.sending or self.sent.sending
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sending and not dialogs.ask(
+            self,
+            "A message is still being sent. Quit anyway? If you do, it will be marked "
+            "“uncertain” for you to check next time.",
+            yes="Quit anyway",
+            no="Keep sending",
+        ):
+            event.ignore()
+            return
+        self.compose.save_draft()
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("area", self.tabs.currentIndex())
+        self.settings.sync()
+        event.accept()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -83,7 +83,10 @@ class Runner(QObject):
         self.pool.start(task)
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return bool(self.pool.waitForDone(msecs))
+        """Waits for running work and delivers its callbacks (for quitting and scripts)."""
+        finished = bool(self.pool.waitForDone(msecs))
+        QCoreApplication.processEvents()
+        return finished and not self._relays
 
 
 def _raise(error: BaseException) -> None:

@@ -11,22 +11,31 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Message
+from tests.ui.conftest import Dialogs
 from ui import app as ui_app
 from ui.main_window import MainWindow
 
 
-def test_window_opens_with_a_welcome(qtbot: QtBot, paths: Paths) -> None:
+def test_first_run_says_what_to_do_next(qtbot: QtBot, paths: Paths, answers: Dialogs) -> None:
     afterword = Afterword.open(paths)
     window = MainWindow(afterword)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     assert window.windowTitle() == "Afterword"
-    assert str(paths.database) in window.welcome.text()
+    assert "first set up your mail account" in window.banner.text()
+    window.banner_button.click()
+    assert window.tabs.currentWidget() is window.settings_page
+    window.tabs.setCurrentWidget(window.interviews)
+    assert window.interviews.empty.isVisible()
+    assert "Add the interview you just had" in window.interviews.empty.label.text()
+    window.close()
     afterword.close()
 
 
-def test_window_tells_about_messages_interrupted_mid_send(qtbot: QtBot, paths: Paths) -> None:
+def test_window_tells_about_messages_interrupted_mid_send(
+    qtbot: QtBot, paths: Paths, answers: Dialogs
+) -> None:
     first = Afterword.open(paths)
     message = first.store.save_message(Message("Thanks", "Thank you", ["ana@acme.example"]))
     assert message.id is not None
@@ -37,7 +46,10 @@ def test_window_tells_about_messages_interrupted_mid_send(qtbot: QtBot, paths: P
     afterword = Afterword.open(paths)
     window = MainWindow(afterword)
     qtbot.addWidget(window)
-    assert "1 message(s) were being sent" in window.welcome.text()
+    assert "1 message(s) were being sent" in window.banner.text()
+    window.banner_button.click()
+    assert window.tabs.currentWidget() is window.sent
+    window.close()
     afterword.close()
 
 

@@ -1,0 +1,62 @@
+"""UI fixtures: a real Afterword on a temp data dir, and answers for every dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWidget
+
+from composer.app import Afterword
+from composer.paths import Paths
+from composer.records import Profile
+from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from ui import dialogs
+
+
+@dataclass
+class Dialogs:
+    """Stands in for ui.dialogs: records what was asked and told, answers as told to."""
+
+    answers: list[bool] = field(default_factory=list)
+    asked: list[str] = field(default_factory=list)
+    told: list[str] = field(default_factory=list)
+
+    def ask(self, parent: QWidget | None, question: str, **_: str) -> bool:
+        self.asked.append(question)
+        assert self.answers, f"unexpected question: {question}"
+        return self.answers.pop(0)
+
+    def tell(self, parent: QWidget | None, message: str, **_: bool) -> None:
+        self.told.append(message)
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
+    fake = Dialogs()
+    monkeypatch.setattr(dialogs, "ask", fake.ask)
+    monkeypatch.setattr(dialogs, "tell", fake.tell)
+    monkeypatch.setattr(dialogs, "run_dialog", fake.run_dialog)
+    return fake
+
+
+@pytest.fixture
+def afterword(paths: Paths) -> Iterator[Afterword]:
+    opened = Afterword.open(paths, keyring_backend=object())  # passwords in memory only
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def ready(afterword: Afterword, smtp_server: SmtpServer, ca_file: Path) -> Afterword:
+    """Profile and a working account on the real loopback SMTP server (STARTTLS + AUTH)."""
+    afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
+    account = account_for(smtp_server, ca_file)
+    afterword.outbox.save_account(account)
+    afterword.credentials.use_for_session(account.key, PASSWORD)
+    return afterword

@@ -1,0 +1,167 @@
+"""Compose: filled from the records, edited freely, sent off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from composer.app import Afterword
+from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
+from tests.smtp_server import PASSWORD, SmtpServer
+from tests.ui.conftest import Dialogs
+from ui.compose import ComposePage
+from ui.runner import Runner
+
+
+def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
+    compose = ComposePage(afterword, Runner())
+    qtbot.addWidget(compose)
+    compose.show()
+    return compose
+
+
+def interview_with(afterword: Afterword, *people: Contact, **fields: Any) -> int:
+    store = afterword.store
+    values = {"company": "Acme", "position": "Data Engineer", "status": InterviewStatus.DONE}
+    values.update(fields)
+    interview = store.add_interview(Interview(**values))  # type: ignore[arg-type]
+    contacts = [store.add_contact(person) for person in people]
+    assert interview.id is not None
+    store.set_participants(interview.id, [(c.id, Role.INTERVIEWER) for c in contacts if c.id])
+    return interview.id
+
+
+def test_a_missing_field_disables_send_and_names_it(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))  # no date
+    compose = page(qtbot, ready)
+
+    compose.start_follow_up(interview_id, "thank_you")
+
+    assert not compose.send_button.isEnabled()
+    assert "the interview's date (interview.date)" in compose.problem.text()
+    assert "set it in Interviews" in compose.problem.text()
+    assert compose.problem.isVisible()
+
+
+def test_filling_the_field_enables_send(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> None:
+    interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    interview = ready.store.interview(interview_id)
+    interview.scheduled_at = datetime(2026, 11, 3, 14, 30).astimezone()
+    ready.store.update_interview(interview)
+
+    compose.refresh()
+
+    assert compose.problem.text() == ""
+    assert compose.send_button.isEnabled()
+    assert compose.body.toPlainText().startswith("Dear Ana,")
+
+
+def test_a_bad_address_is_refused_at_the_recipients(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(ready, Contact("Bo Chen", "bo@@acme.example"), scheduled_at=None)
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+
+    assert "The To address “bo@@acme.example” is not valid" in compose.to_error.text()
+    assert not compose.send_button.isEnabled()
+
+
+def test_edits_are_kept_and_a_draft_survives_a_crash(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, "P.S. Thank you again.")
+
+    qtbot.waitUntil(lambda: compose.message_id is not None, timeout=5000)  # autosaved
+
+    saved = ready.store.message(compose.message_id or 0)
+    assert saved.state is MessageState.DRAFT
+    assert saved.body.endswith("P.S. Thank you again.")
+    answers.answers.append(False)  # "Replace the text you edited?" No.
+    compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
+    assert compose.body.toPlainText().endswith("P.S. Thank you again.")
+    assert answers.asked == ["Replace the text you edited with the template's?"]
+
+
+def test_the_window_stays_responsive_while_the_server_is_slow(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    original = smtp_server.recorder.handle_DATA
+
+    async def slow(server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(2)
+        return await original(server, session, envelope)
+
+    smtp_server.recorder.handle_DATA = slow  # type: ignore[method-assign]
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    ticker = QTimer(interval=10)
+    ticker.timeout.connect(lambda: gaps.append(clock.restart()))
+    clock.start()
+    ticker.start()
+    started = time.monotonic()
+
+    qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
+    assert compose.status.text() == "Sending…"
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    ticker.stop()
+
+    assert time.monotonic() - started >= 2, "the server really did delay"
+    assert len(gaps) > 50, "the event loop kept running during the send"
+    assert max(gaps[1:]) < 250, f"longest stall {max(gaps[1:])} ms"
+    assert compose.status.text().startswith("Sent. The server said: 250")
+    assert len(smtp_server.received) == 1
+
+
+def test_wrong_password_then_retry_sends_exactly_once(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    account = ready.outbox.account()
+    assert account is not None
+    ready.credentials.use_for_session(account.key, "not the password")
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+
+    compose.send()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+
+    assert "did not accept the user name or password" in compose.status.text()
+    assert compose.fix_button.isVisible()
+    message_id = compose.message_id
+    assert message_id is not None
+    assert ready.store.message(message_id).state is MessageState.FAILED
+    assert smtp_server.received == []
+
+    ready.credentials.use_for_session(account.key, PASSWORD)  # re-entered in Settings
+    assert compose.send_button.text() == "&Send again"
+    compose.send()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    compose.send()  # a second click after it went: nothing more
+    qtbot.wait(200)
+
+    assert ready.store.message(message_id).state is MessageState.SENT
+    assert len(smtp_server.received) == 1

@@ -1,0 +1,385 @@
+"""Compose: pick an interview, recipients and a template; review, edit, save, send.
+
+The text is filled in from the records whenever the choice changes; after that the user
+edits freely. A field the records lack is named, with where to fill it in, and Send stays
+disabled until it is. Drafts are saved as the user types, so nothing is lost on a crash.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.compose import draft_from_template
+from composer.errors import AfterwordError, InvalidAddress, InvalidField
+from composer.followups import suggested_recipients
+from composer.outbox import SendResult
+from composer.records import Message, MessageState
+from ui import dialogs
+from ui.models import short_time
+from ui.runner import Runner
+
+AUTOSAVE_MS = 800
+NO_INTERVIEW = "No interview"
+
+
+class ComposePage(QWidget):
+    sent = Signal(int)  # a message finished sending (sent, failed or uncertain)
+    saved = Signal(int)  # a draft was saved
+    fix_account_requested = Signal()
+
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self.message_id: int | None = None
+        self.sending = False
+        self._filling = False  # text set by a render, not typed by the user
+        self.edited = False
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_draft)
+        self._build()
+        self.refresh()
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.interview = _named(QComboBox(), "Interview")
+        self.template = _named(QComboBox(), "Template")
+        self.recipients = _named(QListWidget(), "Recipients")
+        self.recipients.setMaximumHeight(120)
+        self.to_error = _problem_label("Recipient problem")
+        self.subject = _named(QLineEdit(), "Subject")
+        self.body = _named(QPlainTextEdit(), "Message text")
+        self.body.setTabChangesFocus(True)
+        self.problem = _problem_label("What is missing")
+        self.status = _problem_label("Sending status")
+        self.save_button = _named(QPushButton("Save &draft"), "Save draft")
+        self.send_button = _named(QPushButton("&Send"), "Send")
+        self.send_button.setToolTip("Send (Ctrl+Return)")
+        self.new_button = _named(QPushButton("&New message"), "New message")
+        self.fix_button = _named(QPushButton("Open &Settings"), "Open Settings")
+        self.fix_button.hide()
+
+        form = QFormLayout()
+        form.addRow("&Interview:", self.interview)
+        form.addRow("&Template:", self.template)
+        form.addRow("&Recipients:", self.recipients)
+        form.addRow("", self.to_error)
+        form.addRow("Su&bject:", self.subject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.fix_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+
+        self.interview.currentIndexChanged.connect(self._interview_chosen)
+        self.template.currentIndexChanged.connect(lambda _: self.fill_from_template())
+        self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
+        self.subject.textEdited.connect(self._typed)
+        self.body.textChanged.connect(self._typed)
+        self.save_button.clicked.connect(self.save_draft)
+        self.send_button.clicked.connect(self.send)
+        self.new_button.clicked.connect(self.new_message)
+        self.fix_button.clicked.connect(self.fix_account_requested)
+
+    # --- choices ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reloads interviews, templates and contacts, keeping the current choices."""
+        self._filling = True
+        try:
+            self._fill_interviews()
+            self._fill_templates()
+            self._fill_recipients(self.checked_contact_ids())
+        finally:
+            self._filling = False
+        if not self.edited:
+            self.fill_from_template()
+        self._update_send()
+
+    def _fill_interviews(self) -> None:
+        chosen = self.interview.currentData()
+        self.interview.clear()
+        self.interview.addItem(NO_INTERVIEW, None)
+        store = self.afterword.store
+        ids = store.interview_ids()
+        found = store.interviews_by_id(ids)
+        for interview_id in ids:
+            item = found[interview_id]
+            when = short_time(item.scheduled_at)
+            label = f"{item.company}, {item.position}" + (f" ({when})" if when else "")
+            self.interview.addItem(label.strip(", "), interview_id)
+        self.interview.setCurrentIndex(max(0, self.interview.findData(chosen)))
+
+    def _fill_templates(self) -> None:
+        chosen = self.template.currentData()
+        self.template.clear()
+        for template in self.afterword.templates.templates():
+            self.template.addItem(template.title, template.id)
+            self.template.setItemData(
+                self.template.count() - 1, template.when, Qt.ItemDataRole.ToolTipRole
+            )
+        self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
+
+    def _fill_recipients(self, checked: list[int]) -> None:
+        """People of the chosen interview first, then everyone else."""
+        store = self.afterword.store
+        interview_id = self.interview.currentData()
+        people = store.participants(interview_id) if interview_id else []
+        first = [p.contact.id for p in people if p.contact.id]
+        ids = first + [i for i in store.contact_ids() if i not in first]
+        contacts = store.contacts_by_id(ids)
+        self.recipients.blockSignals(True)
+        self.recipients.clear()
+        for contact_id in ids:
+            contact = contacts[contact_id]
+            text = f"{contact.name} <{contact.email}>" if contact.email else contact.name
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, contact_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            state = Qt.CheckState.Checked if contact_id in checked else Qt.CheckState.Unchecked
+            item.setCheckState(state)
+            self.recipients.addItem(item)
+        self.recipients.blockSignals(False)
+
+    def checked_contact_ids(self) -> list[int]:
+        return [
+            int(self.recipients.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.recipients.count())
+            if self.recipients.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def _interview_chosen(self) -> None:
+        if self._filling:
+            return
+        interview_id = self.interview.currentData()
+        people = self.afterword.store.participants(interview_id) if interview_id else []
+        self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
+        self.fill_from_template()
+
+    def start_follow_up(self, interview_id: int, template_id: str) -> None:
+        """From an interview: the right template and people, already chosen."""
+        if self.edited and not self._may_replace_text():
+            return
+        self.new_message()
+        self._filling = True
+        self.template.setCurrentIndex(max(0, self.template.findData(template_id)))
+        self.interview.setCurrentIndex(max(0, self.interview.findData(interview_id)))
+        self._filling = False
+        people = self.afterword.store.participants(interview_id)
+        self._fill_recipients(suggested_recipients(template_id, people))
+        self.fill_from_template()
+
+    # --- rendering ----------------------------------------------------------------------
+
+    def fill_from_template(self) -> None:
+        """Fills subject and body from the template for the first checked recipient."""
+        if self._filling or self.sending:
+            return
+        if self.edited and not self._may_replace_text():
+            return
+        checked = self.checked_contact_ids()
+        template_id = self.template.currentData()
+        self.problem.setText("")
+        self.to_error.setText("")
+        if not checked or template_id is None:
+            self._show_problem("Choose at least one recipient." if template_id else "")
+            return
+        try:
+            draft = draft_from_template(
+                self.afterword.store,
+                self.afterword.templates,
+                template_id,
+                contact_id=checked[0],
+                interview_id=self.interview.currentData(),
+            )
+        except InvalidAddress as error:
+            self.to_error.setText(str(error))
+            self._show_problem("Fix the recipient's address in Contacts, or untick them.")
+            return
+        except AfterwordError as error:
+            self._show_problem(str(error))
+            return
+        self._set_text(draft.subject, draft.body)
+        self._update_send()
+
+    def _may_replace_text(self) -> bool:
+        if dialogs.ask(self, "Replace the text you edited with the template's?", yes="Replace"):
+            self.edited = False
+            return True
+        return False
+
+    def _set_text(self, subject: str, body: str) -> None:
+        self._filling = True
+        self.subject.setText(subject)
+        self.body.setPlainText(body)
+        self._filling = False
+        self.edited = False
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+        self._update_send()
+
+    def _typed(self) -> None:
+        if self._filling:
+            return
+        self.edited = True
+        self._autosave.start()
+        self._update_send()
+
+    def _update_send(self) -> None:
+        blocked = bool(self.problem.text()) or not self.checked_contact_ids() or self.sending
+        self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
+
+    # --- draft and send -----------------------------------------------------------------
+
+    def current_message(self) -> Message:
+        checked = self.checked_contact_ids()
+        contacts = self.afterword.store.contacts_by_id(checked)
+        to = [
+            f"{contacts[i].name} <{contacts[i].email}>" if contacts[i].email else contacts[i].name
+            for i in checked
+            if i in contacts
+        ]
+        return Message(
+            subject=self.subject.text(),
+            body=self.body.toPlainText(),
+            to=to,
+            template_id=self.template.currentData(),
+            contact_id=checked[0] if checked else None,
+            interview_id=self.interview.currentData(),
+            id=self.message_id,
+        )
+
+    def save_draft(self) -> None:
+        """Keeps what was typed, valid or not."""
+        self._autosave.stop()
+        if self.sending or not (self.subject.text() or self.body.toPlainText()):
+            return
+        try:
+            message = self.afterword.outbox.save_draft(self.current_message())
+        except AfterwordError as error:  # e.g. it was sent meanwhile from Outbox & Sent
+            self.status.setText(str(error))
+            return
+        self.message_id = message.id
+        if message.id is not None:
+            self.saved.emit(message.id)
+
+    def send(self) -> None:
+        if not self.send_button.isEnabled():
+            return
+        self._autosave.stop()
+        self.to_error.setText("")
+        try:
+            message = self.afterword.outbox.queue(self.current_message())
+        except InvalidField as error:
+            label = self.to_error if error.field in ("To", "Cc", "Bcc") else self.status
+            label.setText(str(error))
+            self.save_draft()
+            return
+        except AfterwordError as error:
+            self.status.setText(str(error))
+            return
+        assert message.id is not None
+        self.message_id = message.id
+        self._start_sending(message.id)
+
+    def _start_sending(self, message_id: int) -> None:
+        self.sending = True
+        self.fix_button.hide()
+        self.status.setText("Sending…")
+        self._update_send()
+        self.runner.run(
+            lambda: self.afterword.send_messages([message_id]),
+            self._sent,
+            self._send_crashed,
+        )
+
+    def _sent(self, results: list[SendResult]) -> None:
+        self.sending = False
+        [result] = results
+        self.sent.emit(result.message_id)
+        if result.state is MessageState.SENT:
+            self.status.setText(f"Sent. The server said: {result.detail}")
+            self._clear(keep_status=True)
+        else:
+            self.status.setText(result.detail)
+            self.fix_button.setVisible("Settings" in result.detail)
+            self.send_button.setText("&Send again")
+        self._update_send()
+
+    def _send_crashed(self, error: BaseException) -> None:
+        self.sending = False
+        self._update_send()
+        if not isinstance(error, AfterwordError):
+            raise error
+        self.status.setText(str(error))
+
+    def open_draft(self, message_id: int) -> None:
+        """From Outbox & Sent: continue a draft or a failed message."""
+        message = self.afterword.store.message(message_id)
+        self.new_message()
+        self._filling = True
+        self.interview.setCurrentIndex(max(0, self.interview.findData(message.interview_id)))
+        self.template.setCurrentIndex(max(0, self.template.findData(message.template_id)))
+        self._filling = False
+        contact_ids = [message.contact_id] if message.contact_id else []
+        self._fill_recipients(contact_ids)
+        self._set_text(message.subject, message.body)
+        self.message_id = message.id
+        self.edited = True
+        self.status.setText(message.error or "")
+        self._update_send()
+
+    def new_message(self) -> None:
+        self.save_draft()
+        self._clear(keep_status=False)
+
+    def _clear(self, *, keep_status: bool) -> None:
+        self.message_id = None
+        self.send_button.setText("&Send")
+        self._set_text("", "")
+        self._fill_recipients([])
+        self._show_problem("")
+        if not keep_status:
+            self.status.setText("")
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def _named(widget: W, name: str) -> W:
+    widget.setAccessibleName(name)
+    return widget
+
+
+def _problem_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

@@ -1,0 +1,405 @@
+"""Contacts: the people met along the way, found as you type, edited in a small dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.errors import AfterwordError, InvalidAddress
+from composer.mail import parse_address
+from composer.records import Contact
+from ui import dialogs
+from ui.models import ContactsModel, LazyTableModel
+from ui.runner import Runner
+
+W = TypeVar("W", bound=QWidget)
+T = TypeVar("T")
+
+# --- small building blocks, shared with the interviews page -----------------------------
+
+
+def named(widget: W, name: str) -> W:
+    """Screen readers announce this name; every control a user can reach gets one."""
+    widget.setAccessibleName(name)
+    return widget
+
+
+def push_button(text: str, name: str, on_click: Callable[[], object]) -> QPushButton:
+    button = named(QPushButton(text), name)
+    button.clicked.connect(on_click)
+    return button
+
+
+def error_label(object_name: str) -> QLabel:
+    """Says what is wrong right under the field; hidden until there is something to say."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    font = label.font()
+    font.setBold(True)  # no colour of our own: the theme's text colour stays readable
+    label.setFont(font)
+    label.hide()
+    return label
+
+
+def with_error(field: QWidget, error: QLabel) -> QWidget:
+    """The field and its error label as one form row; the row's mnemonic reaches the field."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field)
+    layout.addWidget(error)
+    box.setFocusProxy(field)
+    return box
+
+
+def show_error(field: QWidget, error: QLabel, message: str) -> None:
+    error.setText(message)
+    error.setVisible(bool(message))
+    field.setAccessibleDescription(message)
+
+
+def plain_text_edit(name: str) -> QPlainTextEdit:
+    """Tab moves on to the next field instead of typing a tab: the keyboard must get out."""
+    edit = named(QPlainTextEdit(), name)
+    edit.setTabChangesFocus(True)
+    return edit
+
+
+def save_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """Save (Enter, Ctrl+S) and Cancel (Esc)."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
+        dialog,  # in the dialog already, so that Save becomes its default button
+    )
+    save = box.button(QDialogButtonBox.StandardButton.Save)
+    save.setText("&Save")
+    save.setDefault(True)
+    named(save, "Save")
+    named(box.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    QShortcut(QKeySequence.StandardKey.Save, dialog, dialog.accept)
+    return box
+
+
+def record_table() -> QTableView:
+    """A read-only table of records: whole rows, one at a time, Tab leaves it."""
+    table = QTableView()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSortingEnabled(False)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setResizeContentsPrecision(0)  # fit what is shown: rows are lazy
+    table.verticalHeader().hide()
+    return table
+
+
+class EmptyState(QWidget):
+    """Shown instead of an empty table: what goes here, and the button to start."""
+
+    def __init__(self, text: str, button_text: str, on_click: Callable[[], object]) -> None:
+        super().__init__()
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = push_button(button_text, button_text.replace("&", ""), on_click)
+        layout = QVBoxLayout(self)
+        layout.addStretch()
+        layout.addWidget(self.label)
+        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch()
+
+
+# --- the contact dialog -----------------------------------------------------------------
+
+
+class ContactDialog(QDialog):
+    """Adds or edits one contact; refuses to close on a missing name or a bad address."""
+
+    def __init__(self, contact: Contact | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._id = contact.id if contact else None
+        self.setWindowTitle("Edit contact" if self._id else "New contact")
+        self._build()
+        if contact is not None:
+            self._fill(contact)
+
+    def _build(self) -> None:
+        self.name_edit = named(QLineEdit(), "Name")
+        self.name_error = error_label("name_error")
+        self.email_edit = named(QLineEdit(), "Email")
+        self.email_edit.setPlaceholderText("ana@example.org")
+        self.email_error = error_label("email_error")
+        self.company_edit = named(QLineEdit(), "Company")
+        self.title_edit = named(QLineEdit(), "Title")
+        self.title_edit.setPlaceholderText("e.g. Engineering Lead, Recruiter")
+        self.phone_edit = named(QLineEdit(), "Phone")
+        self.notes_edit = plain_text_edit("Notes")
+        form = QFormLayout()
+        form.addRow("&Name:", with_error(self.name_edit, self.name_error))
+        form.addRow("E&mail:", with_error(self.email_edit, self.email_error))
+        form.addRow("&Company:", self.company_edit)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("&Phone:", self.phone_edit)
+        form.addRow("N&otes:", self.notes_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(save_cancel_buttons(self))
+
+    def _fill(self, contact: Contact) -> None:
+        self.name_edit.setText(contact.name)
+        self.email_edit.setText(contact.email)
+        self.company_edit.setText(contact.company)
+        self.title_edit.setText(contact.title)
+        self.phone_edit.setText(contact.phone)
+        self.notes_edit.setPlainText(contact.notes)
+
+    def contact(self) -> Contact:
+        return Contact(
+            name=self.name_edit.text().strip(),
+            email=self.email_edit.text().strip(),
+            company=self.company_edit.text().strip(),
+            title=self.title_edit.text().strip(),
+            phone=self.phone_edit.text().strip(),
+            notes=self.notes_edit.toPlainText(),
+            id=self._id,
+        )
+
+    def accept(self) -> None:
+        if self._valid():
+            super().accept()
+
+    def _valid(self) -> bool:
+        name_problem = "" if self.name_edit.text().strip() else "Type a name for this contact."
+        email_problem = self._email_problem()
+        show_error(self.name_edit, self.name_error, name_problem)
+        show_error(self.email_edit, self.email_error, email_problem)
+        if name_problem or email_problem:
+            (self.name_edit if name_problem else self.email_edit).setFocus()
+            return False
+        return True
+
+    def _email_problem(self) -> str:
+        email = self.email_edit.text().strip()
+        if not email:
+            return ""  # an email can come later
+        try:
+            parse_address(email, "email")
+        except InvalidAddress as error:
+            return str(error)
+        return ""
+
+
+# --- a page of records ------------------------------------------------------------------
+
+
+class RecordsPage(QWidget):
+    """A table of records with its buttons, or an empty state when there are none yet.
+
+    Single records are read and written on the GUI thread: each is one quick query.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        model: LazyTableModel[Any],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self.model = model
+        self.table = record_table()
+        self.table.setModel(model)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.list_view = QWidget()
+        self.stack = QStackedWidget()
+        self._need_selection: list[QPushButton] = []
+
+    def _lay_out(self, above: list[QWidget], buttons: list[QPushButton], empty: EmptyState) -> None:
+        self.empty = empty
+        self._need_selection = buttons[1:]  # all but Add act on the selected record
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch()
+        layout = QVBoxLayout(self.list_view)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in [*above, self.table]:
+            layout.addWidget(widget)
+        layout.addLayout(row)
+        self.stack.addWidget(self.list_view)
+        self.stack.addWidget(empty)
+        QVBoxLayout(self).addWidget(self.stack)
+
+    def _on_keys(self, key: QKeySequence.StandardKey, action: Callable[[], object]) -> None:
+        QShortcut(key, self.table, action, Qt.ShortcutContext.WidgetShortcut)
+
+    def refresh(self) -> None:
+        self._show_rows(self._selected_id())
+
+    def _selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _selected_id(self) -> int | None:
+        row = self._selected_row()
+        return self.model.id_at(row) if row is not None else None
+
+    def _neighbour_id(self) -> int | None:
+        """The record to select once the selected one is deleted."""
+        row = self._selected_row()
+        if row is None:
+            return None
+        return self.model.id_at(row + 1) or self.model.id_at(row - 1)
+
+    def _read(self, read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except AfterwordError as error:
+            self._failed(error)
+            return None
+
+    def _save(self, write: Callable[[], int | None]) -> bool:
+        """Writes, then shows the list with the record ``write`` returns selected."""
+        try:
+            selected = write()
+        except AfterwordError as error:
+            self._failed(error)
+            return False
+        self._show_rows(selected)
+        self.changed.emit()
+        return True
+
+    def _failed(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
+        self.refresh()
+
+    def _show_rows(self, select: int | None) -> None:
+        self.model.reload()
+        self.table.resizeColumnsToContents()
+        self._after_reload(select)
+
+    def _after_reload(self, select: int | None) -> None:
+        self.stack.setCurrentWidget(self.empty if self._is_empty() else self.list_view)
+        row = self.model.row_of(select) if select is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+        self._update_buttons()
+
+    def _is_empty(self) -> bool:
+        return self.model.rowCount() == 0
+
+    def _update_buttons(self) -> None:
+        chosen = self._selected_row() is not None
+        for button in self._need_selection:
+            button.setEnabled(chosen)
+
+
+# --- the contacts page ------------------------------------------------------------------
+
+
+class ContactsPage(RecordsPage):
+    """The contacts list: search as you type, add, edit, delete."""
+
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+        self.model: ContactsModel
+        super().__init__(afterword, runner, ContactsModel(afterword.store), parent)
+        self.search = named(QLineEdit(), "Search contacts")
+        self.search.setPlaceholderText("Search contacts")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        named(self.table, "Contacts")
+        self.table.activated.connect(self.edit_selected)
+        self._on_keys(QKeySequence.StandardKey.Delete, self.delete_selected)
+        self.add_button = push_button("&Add…", "Add contact", self.new_contact)
+        self.edit_button = push_button("E&dit…", "Edit contact", self.edit_selected)
+        self.delete_button = push_button("De&lete", "Delete contact", self.delete_selected)
+        empty = EmptyState(
+            "No contacts yet. Add the people you meet: recruiters, interviewers, HR.",
+            "&Add a contact",
+            self.new_contact,
+        )
+        self._lay_out([self.search], [self.add_button, self.edit_button, self.delete_button], empty)
+        self.refresh()
+
+    def new_contact(self) -> None:
+        dialog = ContactDialog(parent=self)
+        if dialogs.run_dialog(dialog):
+            self._save(lambda: self.afterword.store.add_contact(dialog.contact()).id)
+        dialog.deleteLater()
+
+    def edit_selected(self) -> None:
+        contact_id = self.selected_contact_id()
+        if contact_id is None:
+            return
+        contact = self._read(lambda: self.afterword.store.contact(contact_id))
+        if contact is None:
+            return
+        dialog = ContactDialog(contact, parent=self)
+        if dialogs.run_dialog(dialog):
+            self._save(lambda: self._update(dialog.contact()))
+        dialog.deleteLater()
+
+    def delete_selected(self) -> None:
+        row = self._selected_row()
+        contact = self.model.row_at(row) if row is not None else None
+        if contact is None or contact.id is None:
+            return
+        contact_id, neighbour = contact.id, self._neighbour_id()
+        question = f"Delete {contact.name}? Messages already sent to them are kept in Sent."
+        if dialogs.ask(self, question, yes="Delete"):
+            self._save(lambda: self._delete(contact_id, neighbour))
+
+    def focus_search(self) -> None:
+        if self.stack.currentWidget() is self.empty:
+            self.empty.button.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def selected_contact_id(self) -> int | None:
+        return self._selected_id()
+
+    def _update(self, contact: Contact) -> int | None:
+        self.afterword.store.update_contact(contact)
+        return contact.id
+
+    def _delete(self, contact_id: int, then_select: int | None) -> int | None:
+        self.afterword.store.delete_contact(contact_id)  # the store keeps what was sent
+        return then_select
+
+    def _is_empty(self) -> bool:
+        return super()._is_empty() and not self.search.text()
+
+    def _search_changed(self, text: str) -> None:
+        selected = self.selected_contact_id()
+        self.model.set_search(text)
+        self._after_reload(selected)
