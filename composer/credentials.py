@@ -33,9 +33,8 @@ def is_os_backend(backend: Any) -> bool:
     return type(backend).__module__.startswith(OS_BACKENDS)
 
 
-def os_backend(backend: Any) -> Any:
-    """The OS keyring to use, looking inside keyring's chainer; refuses anything else."""
-    candidates = list(getattr(backend, "backends", None) or [backend])
+def os_backend(candidates: list[Any]) -> Any:
+    """The OS keyring to use among keyring's candidates; refuses anything else."""
     usable = [b for b in candidates if is_os_backend(b)]
     if usable:
         return max(usable, key=_priority)
@@ -77,7 +76,15 @@ class Credentials:
         self._session: dict[str, str] = {}
 
     def _keyring(self) -> Any:
-        return os_backend(self._backend if self._backend is not None else keyring.get_keyring())
+        backend = self._backend if self._backend is not None else keyring.get_keyring()
+        try:
+            candidates = list(getattr(backend, "backends", None) or [backend])
+        except Exception as error:  # keyring's chainer asks each backend, which may fail
+            raise CredentialError(
+                f"Your system keyring did not answer ({type(error).__name__}). Make sure it "
+                f"is running and unlocked, then try again. {SESSION_ONLY}"
+            ) from None
+        return os_backend(candidates)
 
     def check(self) -> None:
         """Raises the clear error if passwords cannot be remembered; for Settings to show."""

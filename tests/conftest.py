@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
+import keyring.backends.fail
 import pytest
 import trustme
 
@@ -30,6 +32,14 @@ def _no_real_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / "config"))
     monkeypatch.delenv("AFTERWORD_DATA_DIR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_keyring() -> Iterator[None]:
+    """Left to choose, keyring would find the user's own keyring: tests say which to use."""
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    yield
+    keyring.set_keyring(keyring.backends.fail.Keyring())
 
 
 @pytest.fixture

@@ -1,0 +1,252 @@
+"""The whole flow through the widgets, the demo, the screenshots and accessibility."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+import ui.dialogs
+from composer.app import Afterword
+from composer.records import Message, MessageState
+from tests.smtp_server import SmtpServer
+from tests.ui.conftest import Dialogs
+from ui import render_screens
+from ui.app import DEMO_NOTE, open_demo
+from ui.contacts import ContactDialog
+from ui.interviews import InterviewDialog
+from ui.main_window import MainWindow
+
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QDateTimeEdit,
+)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> Iterator[MainWindow]:
+    main = MainWindow(ready)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.runner.wait()
+
+
+def fill_and_save(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
+    """Stands in for the user at the contact and interview editors."""
+
+    def run(dialog: QDialog) -> bool:
+        if isinstance(dialog, ContactDialog):
+            qtbot.keyClicks(dialog.name_edit, "Ana Lima")
+            qtbot.keyClicks(dialog.email_edit, "ana@acme.example")
+            qtbot.keyClicks(dialog.company_edit, "Acme")
+        elif isinstance(dialog, InterviewDialog):
+            qtbot.keyClicks(dialog.company_edit, "Acme")
+            qtbot.keyClicks(dialog.position_edit, "Data Engineer")
+            yesterday = datetime.now().replace(microsecond=0) - timedelta(days=1)
+            dialog.when_edit.setDateTime(QDateTime(yesterday))
+            dialog.status_combo.setCurrentIndex(dialog.status_combo.findText("Done"))
+            qtbot.keyClicks(dialog.topic_edit, "streaming pipelines")
+            box = dialog.people_box
+            box.contact_combo.setCurrentIndex(box.contact_combo.findData(1))
+            box.role_combo.setCurrentIndex(box.role_combo.findText("Interviewer"))
+            qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+        dialog.accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
+
+
+def test_the_whole_flow_through_the_widgets(
+    qtbot: QtBot,
+    window: MainWindow,
+    ready: Afterword,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fill_and_save(monkeypatch, qtbot)
+    window.show_area(window.contacts)
+    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    window.show_area(window.interviews)
+    qtbot.mouseClick(window.interviews.add_button, Qt.MouseButton.LeftButton)
+    window.interviews.table.selectRow(0)
+
+    qtbot.mouseClick(window.interviews.follow_up_button, Qt.MouseButton.LeftButton)
+
+    assert window.tabs.currentWidget() is window.compose
+    compose = window.compose
+    assert compose.template.currentData() == "thank_you"
+    assert compose.checked_contact_ids() == [1]
+    assert compose.body.toPlainText().startswith("Dear Ana,\n\nThank you for taking the time")
+    assert "streaming pipelines" in compose.body.toPlainText()
+    qtbot.keyClick(compose.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not compose.sending and bool(smtp_server.received), timeout=15000)
+
+    [got] = smtp_server.received
+    window.show_area(window.sent)
+    sent = window.sent
+    assert sent.model.rowCount() == 1
+    assert sent.model.index(0, 0).data() == "Sent"
+    sent.table.selectRow(0)
+    stored = ready.store.message(sent.selected_id() or 0)
+    assert stored.state is MessageState.SENT and stored.raw is not None
+    assert stored.raw.replace(b"\r\n", b"\n") == got.data.replace(b"\r\n", b"\n")
+    message_id = message_from_bytes(got.data, policy=policy.default)["Message-ID"]
+    assert f"Message-ID: {message_id}" in sent.reader.toPlainText()
+    assert "Dear Ana," in sent.reader.toPlainText()
+
+
+def test_an_uncertain_message_explains_itself(
+    qtbot: QtBot, window: MainWindow, ready: Afterword, answers: Dialogs
+) -> None:
+    message = ready.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+    assert message.id is not None
+    ready.store.claim_for_sending(message.id)
+    ready.store.recover_interrupted()
+    sent = window.sent
+    sent.refresh()
+    sent.select(message.id)
+
+    assert "may or may not have been delivered" in sent.explanation.text()
+    assert sent.mark_sent_button.isEnabled() and sent.send_again_button.isEnabled()
+    sent.mark_sent_button.click()
+    assert ready.store.message(message.id).state is MessageState.SENT
+    assert not sent.send_again_button.isEnabled()
+
+
+def test_sending_an_uncertain_message_again_asks_first(
+    qtbot: QtBot,
+    window: MainWindow,
+    ready: Afterword,
+    answers: Dialogs,
+    smtp_server: SmtpServer,
+) -> None:
+    message = ready.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+    assert message.id is not None
+    ready.store.claim_for_sending(message.id)
+    ready.store.recover_interrupted()
+    window.sent.refresh()
+    window.sent.select(message.id)
+
+    answers.answers.append(False)
+    window.sent.send_again_button.click()
+    assert "they may get it twice" in answers.asked[0]
+    answers.answers.append(True)
+    window.sent.send_again_button.click()
+    qtbot.waitUntil(lambda: not window.sent.sending, timeout=15000)
+
+    assert ready.store.message(message.id).state is MessageState.SENT
+    assert len(smtp_server.received) == 1
+
+
+def test_messages_can_be_filtered_and_the_model_is_sound(
+    qtbot: QtBot, window: MainWindow, ready: Afterword, qtmodeltester: ModelTester
+) -> None:
+    from composer.records import Contact
+
+    ana = ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    for n in range(3):
+        ready.outbox.save_draft(
+            Message(f"Draft {n}", "…", ["ana@acme.example"], contact_id=ana.id if n else None)
+        )
+    sent = window.sent
+    sent.refresh()
+    qtmodeltester.check(sent.model)
+    assert sent.model.rowCount() == 3
+    sent.contact_filter.setCurrentIndex(sent.contact_filter.findData(ana.id))
+    assert sent.model.rowCount() == 2
+    qtmodeltester.check(sent.model)
+
+
+def test_quitting_while_sending_asks(window: MainWindow, answers: Dialogs) -> None:
+    window.compose.sending = True
+    answers.answers.append(False)
+    assert not window.close()
+    assert "still being sent" in answers.asked[0]
+    window.compose.sending = False
+    assert window.close()
+
+
+def test_every_interactive_widget_has_an_accessible_name(window: MainWindow) -> None:
+    unnamed = [
+        f"{type(w).__name__} in {type(w.parent()).__name__}"
+        for w in window.findChildren(QWidget)
+        if isinstance(w, INTERACTIVE)
+        and w.isVisibleTo(window)
+        and not w.accessibleName()
+        and not isinstance(w.parent(), QComboBox | QAbstractItemView)  # Qt's own internals
+    ]
+    assert unnamed == []
+
+
+def test_the_window_remembers_its_size_and_area(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    first = MainWindow(ready)
+    qtbot.addWidget(first)
+    first.resize(700, 520)  # within the offscreen screen (800 x 600)
+    first.show_area(first.sent)
+    first.close()
+    again = MainWindow(ready)
+    qtbot.addWidget(again)
+    assert again.tabs.currentWidget() is again.sent
+    assert (again.width(), again.height()) == (700, 520)
+
+
+def test_the_demo_sends_to_its_capture_server(
+    qtbot: QtBot, tmp_path: Path, answers: Dialogs
+) -> None:
+    afterword, capture = open_demo(tmp_path / "demo")
+    try:
+        window = MainWindow(afterword, demo=DEMO_NOTE)
+        qtbot.addWidget(window)
+        assert window.windowTitle() == "Afterword (demo)"
+        assert "capture server" in window.demo_label.text()
+        done = next(i for i in afterword.store.interviews() if i.status == "done")
+        assert done.id is not None
+        window.follow_up(done.id, "thank_you")
+        window.compose.send()
+        qtbot.waitUntil(lambda: not window.compose.sending, timeout=15000)
+        assert window.compose.status.text().startswith("Sent.")
+        assert len(capture.received) == 1
+        assert b"Dear Ana," in capture.received[0].data
+        window.runner.wait()
+    finally:
+        afterword.close()
+        capture.stop()
+
+
+def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dialogs) -> None:
+    shots = render_screens.render(tmp_path / "shots")
+    assert [p.name for p in shots] == [
+        "1-interviews.png",
+        "2-contacts.png",
+        "3-compose.png",
+        "4-outbox-and-sent.png",
+        "5-settings.png",
+    ]
+    for shot in shots:
+        image = QImage(str(shot))
+        assert (image.width(), image.height()) == render_screens.SIZE
+        assert len({image.pixel(x, y) for x in range(0, 1100, 50) for y in range(0, 700, 50)}) > 2
