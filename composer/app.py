@@ -9,10 +9,10 @@ from typing import Any
 
 from composer.credentials import Credentials
 from composer.instance import InstanceLock
+from composer.library import TemplateLibrary
 from composer.outbox import Outbox, Progress, SendResult
 from composer.paths import Paths
 from composer.store import Store
-from composer.templates import TemplateLibrary
 
 
 @dataclass
@@ -39,7 +39,8 @@ class Afterword:
         credentials = Credentials(keyring_backend)
         outbox = Outbox(store, credentials)
         interrupted = outbox.recover()
-        return cls(paths, store, TemplateLibrary(), credentials, outbox, interrupted, lock)
+        library = TemplateLibrary(paths.config_dir / "templates")
+        return cls(paths, store, library, credentials, outbox, interrupted, lock)
 
     def close(self) -> None:
         self.store.close()

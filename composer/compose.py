@@ -1,13 +1,21 @@
-"""Writing a follow-up from a template and the records, ready to review and edit."""
+"""Writing follow-ups from a template and the records, ready to review and edit."""
 
 from __future__ import annotations
 
-from composer.errors import MissingField
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from composer.errors import AfterwordError, MissingField
 from composer.fields import template_fields
+from composer.library import TemplateLibrary, check_usable
 from composer.mail import parse_address
-from composer.records import Message
+from composer.outbox import Outbox
+from composer.records import Contact, Message, Role
 from composer.store import Store
-from composer.templates import TemplateLibrary
+
+
+def address_of(contact: Contact) -> str:
+    return str(parse_address(f"{contact.name} <{contact.email}>", "To"))
 
 
 def draft_from_template(
@@ -17,9 +25,12 @@ def draft_from_template(
     *,
     contact_id: int,
     interview_id: int | None = None,
+    detail: str = "",
+    cc: Sequence[str] = (),
 ) -> Message:
     """Fills the template for one recipient; a missing field raises, naming it."""
     template = library.get(template_id)
+    check_usable(template)
     contact = store.contact(contact_id)
     if not contact.email.strip():
         raise MissingField(
@@ -29,13 +40,70 @@ def draft_from_template(
         )
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    rendered = template.render(template_fields(store.profile(), contact, interview, participants))
-    address = parse_address(f"{contact.name} <{contact.email}>", "To")
+    fields = template_fields(store.profile(), contact, interview, participants, detail)
+    rendered = template.render(fields)
     return Message(
         subject=rendered.subject,
         body=rendered.body,
-        to=[str(address)],
+        to=[address_of(contact)],
+        cc=list(cc),
         template_id=template_id,
         contact_id=contact_id,
         interview_id=interview_id,
+        attachments=library.default_attachments(template_id),
     )
+
+
+@dataclass
+class PanelMessage:
+    """One interviewer's personal message, or why it can't be written."""
+
+    contact: Contact
+    message: Message | None
+    problem: str = ""
+    already_sent: bool = False
+
+
+def panel_messages(
+    store: Store,
+    library: TemplateLibrary,
+    interview_id: int,
+    template_id: str = "thank_you",
+    details: Mapping[int, str] | None = None,
+) -> list[PanelMessage]:
+    """ "Thank each interviewer": one message per person, each with only its own recipient."""
+    sent_before = store.already_sent_to(interview_id, template_id)
+    result = []
+    for person in store.participants(interview_id):
+        contact = person.contact
+        if person.role is not Role.INTERVIEWER or contact.id is None:
+            continue
+        try:
+            message = draft_from_template(
+                store,
+                library,
+                template_id,
+                contact_id=contact.id,
+                interview_id=interview_id,
+                detail=(details or {}).get(contact.id, ""),
+            )
+        except AfterwordError as error:
+            result.append(PanelMessage(contact, None, str(error), contact.id in sent_before))
+            continue
+        result.append(PanelMessage(contact, message, "", contact.id in sent_before))
+    return result
+
+
+def queue_panel(
+    outbox: Outbox, panel: Sequence[PanelMessage], *, send_again_to: frozenset[int] = frozenset()
+) -> list[int]:
+    """Queues the panel's messages; someone already thanked is skipped unless the user
+    explicitly chose to send to them again."""
+    queued = []
+    for item in panel:
+        if item.message is None or (item.already_sent and item.contact.id not in send_again_to):
+            continue
+        message = outbox.queue(item.message)
+        assert message.id is not None
+        queued.append(message.id)
+    return queued

@@ -39,6 +39,7 @@ DESCRIPTIONS = {
     "recipient.email": "their email address",
     "recipient.title": "their job title",
     "recipient.company": "their company",
+    "recipient.detail": "something you discussed with this person (panel thank-yous)",
     "interview.company": "the company you interviewed with",
     "interview.position": "the role you interviewed for",
     "interview.date": "the interview's date, e.g. Tuesday 3 November 2026",
@@ -71,6 +72,7 @@ def template_fields(
     recipient: Contact | None = None,
     interview: Interview | None = None,
     participants: Sequence[Participant] = (),
+    detail: str = "",
 ) -> dict[str, FieldGroup]:
     fields = {
         "me": FieldGroup(
@@ -93,6 +95,7 @@ def template_fields(
                 "email": recipient.email,
                 "title": recipient.title,
                 "company": recipient.company,
+                "detail": detail,
             },
             "Contacts",
         )

@@ -6,6 +6,7 @@ subject would let text become a header of its own, so it is refused, naming the 
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +19,8 @@ from email.utils import format_datetime, make_msgid
 from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
 
-POLICY = policy.SMTP  # CRLF line ends, RFC 2047 for non-ASCII names and subjects
+# CRLF line ends; headers we fold ourselves (below) are written exactly as we fold them.
+POLICY = policy.SMTP.clone(refold_source="none")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1, Unicode line ends
 _NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*$")
 _ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
@@ -27,8 +29,17 @@ _MIME_TYPE = re.compile(r"^(?P<main>[A-Za-z0-9!#$&^_.+-]+)/(?P<sub>[A-Za-z0-9!#$
 _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 
 
+MAX_HEADER_TEXT = 500  # characters in a subject or a name; no reader shows more
+
+
 def check_header_text(value: str, field: str) -> str:
     """Refuses line breaks and control characters: they would forge or break headers."""
+    if len(value) > MAX_HEADER_TEXT:
+        raise InvalidField(
+            field,
+            f"The {field} is too long ({len(value):,} characters). Keep it under "
+            f"{MAX_HEADER_TEXT}.",
+        )
     if _CONTROL.search(value):
         raise InvalidField(
             field,
@@ -45,6 +56,10 @@ def parse_address(text: str, field: str) -> Address:
             field,
             f"The {field} address “{text.strip()!r}” contains a line break or a control "
             "character. Type it on one line.",
+        )
+    if len(text) > MAX_HEADER_TEXT:
+        raise InvalidAddress(
+            field, f"The {field} address is too long ({len(text):,} characters); check it."
         )
     match = _NAMED.match(text)
     name, spec = (match["name"], match["addr"].strip()) if match else ("", text.strip())
@@ -152,11 +167,11 @@ def build_message(
         to, cc, bcc, subject, body, attachments
     )
     message = EmailMessage(policy=POLICY)
-    message["From"] = sender
-    message["To"] = to_addresses
+    message.set_raw("From", address_header([sender]))
+    message.set_raw("To", address_header(to_addresses))
     if cc_addresses:
-        message["Cc"] = cc_addresses
-    message["Subject"] = subject
+        message.set_raw("Cc", address_header(cc_addresses))
+    message.set_raw("Subject", text_header(subject))
     message["Date"] = format_datetime((date or datetime.now()).astimezone())
     message["Message-ID"] = message_id or new_message_id(sender)
     message["MIME-Version"] = "1.0"
@@ -170,6 +185,43 @@ def build_message(
         recipients=list(dict.fromkeys(recipients)),
         raw=message.as_bytes(policy=POLICY),
     )
+
+
+# Headers with non-ASCII text are encoded here, not by the email package: when CPython's
+# folder breaks a long header at a space between two encoded words, the space is lost
+# (the reader joins adjacent encoded words). Our encoded words carry every space inside.
+_WORD_BYTES = 39  # 52 base64 characters: "Subject: " and one word fit in 78 columns
+_FOLD = "\r\n "
+
+
+def encoded_words(text: str) -> list[str]:
+    """``text`` as RFC 2047 base64 words, never splitting a character."""
+    words, chunk = [], b""
+    for character in text:
+        encoded = character.encode("utf-8")
+        if len(chunk) + len(encoded) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words if word]
+
+
+def text_header(text: str) -> str:
+    """An unstructured header (Subject), folded; ASCII stays readable."""
+    if text.isascii():
+        return POLICY.header_factory("Subject", text).fold(policy=POLICY).split(":", 1)[1].strip()
+    return _FOLD.join(encoded_words(text))
+
+
+def address_header(addresses: Sequence[Address]) -> str:
+    return ("," + _FOLD).join(_address(address) for address in addresses)
+
+
+def _address(address: Address) -> str:
+    if address.display_name.isascii():
+        return str(address)
+    return f"{_FOLD.join(encoded_words(address.display_name))}{_FOLD}<{address.addr_spec}>"
 
 
 def new_message_id(sender: Address) -> str:

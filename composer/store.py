@@ -139,7 +139,28 @@ def _schema_2(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2]
+def _schema_3(db: sqlite3.Connection) -> None:
+    """The send-once ledger: which follow-up went to whom, for which interview."""
+    _execute_script(
+        db,
+        """
+        CREATE TABLE follow_ups_sent (
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            template_id TEXT NOT NULL,
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (interview_id, template_id, contact_id)
+        );
+        INSERT OR IGNORE INTO follow_ups_sent
+            SELECT interview_id, template_id, contact_id, id, sent_at FROM messages
+            WHERE state = 'sent' AND interview_id IS NOT NULL AND template_id IS NOT NULL
+            AND contact_id IS NOT NULL;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_schema_1, _schema_2, _schema_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -643,6 +664,14 @@ class Store:
         now = self._now()
         self._finish(message_id, "sent", sent_at=now, server_reply=server_reply, error=None)
 
+    def already_sent_to(self, interview_id: int, template_id: str) -> set[int]:
+        """The contacts who already got this follow-up for this interview."""
+        rows = self._query(
+            "SELECT contact_id FROM follow_ups_sent WHERE interview_id = ? AND template_id = ?",
+            (interview_id, template_id),
+        )
+        return {row[0] for row in rows}
+
     def mark_failed(self, message_id: int, error: str, *, uncertain: bool = False) -> None:
         state = "uncertain" if uncertain else "failed"
         self._finish(message_id, state, sent_at=None, server_reply=None, error=error)
@@ -662,8 +691,19 @@ class Store:
                 "updated_at = ? WHERE id = ? AND state = 'sending'",
                 (state, sent_at, server_reply, error, self._now(), message_id),
             )
-        if cursor.rowcount != 1:  # only the claimer may settle a message: a bug otherwise
-            raise RuntimeError(f"message {message_id} was not being sent; cannot mark {state}")
+            if cursor.rowcount != 1:  # only the claimer may settle a message: a bug otherwise
+                raise RuntimeError(f"message {message_id} was not being sent; cannot mark {state}")
+            if state == "sent":
+                self._ledger(db, message_id)
+
+    @staticmethod
+    def _ledger(db: sqlite3.Connection, message_id: int) -> None:
+        db.execute(
+            "INSERT OR IGNORE INTO follow_ups_sent SELECT interview_id, template_id, contact_id, "
+            "id, sent_at FROM messages WHERE id = ? AND interview_id IS NOT NULL "
+            "AND template_id IS NOT NULL AND contact_id IS NOT NULL",
+            (message_id,),
+        )
 
     def mark_uncertain_as_sent(self, message_id: int) -> None:
         """The user checked (their Sent folder, the recipient) and it did go out."""
@@ -673,6 +713,7 @@ class Store:
                 "updated_at = ? WHERE id = ? AND state = 'uncertain'",
                 (self._now(), message_id),
             )
+            self._ledger(db, message_id)
 
     def requeue_uncertain(self, message_id: int) -> None:
         """The user checked that an uncertain message did not arrive and asks to send it."""

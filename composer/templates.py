@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from composer.errors import MissingField, TemplateError, TemplateNotFound, TemplateUnsafe
+from composer.errors import MissingField, TemplateError, TemplateUnsafe
 from composer.sandbox import MAX_TEXT, Sandbox, time_limit
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -63,7 +63,7 @@ class _FieldMissing(Exception):
         self.path, self.group, self.name, self.where = path, group, name, where
 
 
-def _environment(loader: jinja2.BaseLoader) -> Sandbox:
+def environment(loader: jinja2.BaseLoader) -> Sandbox:
     env = Sandbox(
         loader=loader,
         undefined=_Missing,
@@ -109,7 +109,7 @@ def render_source(
 ) -> Rendered:
     """Renders the ``subject`` and ``body`` blocks; every failure is a TemplateError."""
     shown = title or name
-    env = _environment(jinja2.DictLoader({name: source}))
+    env = environment(jinja2.DictLoader({name: source}))
     try:
         template = env.get_template(name)
         for block in ("subject", "body"):
@@ -172,41 +172,3 @@ def _missing_field(missing: _FieldMissing, name: str, shown: str) -> MissingFiel
             f"set: set it in {missing.where}."
         )
     return MissingField(name, missing.path, text)
-
-
-class TemplateLibrary:
-    """The built-in templates (and, later, the user's own), by id."""
-
-    def __init__(self, folders: list[Path] | None = None) -> None:
-        self._folders = folders or [BUILTIN_DIR]
-
-    def templates(self) -> list[Template]:
-        found: dict[str, Template] = {}
-        for index, folder in enumerate(self._folders):
-            for path in sorted(folder.glob(f"*{SUFFIX}")):
-                found[path.stem] = self._load(path, builtin=index == 0)
-        return sorted(found.values(), key=lambda t: t.title)
-
-    def get(self, template_id: str) -> Template:
-        for folder in reversed(self._folders):
-            path = folder / f"{template_id}{SUFFIX}"
-            if path.is_file():
-                return self._load(path, builtin=folder == self._folders[0])
-        raise TemplateNotFound(template_id, f"There is no template called “{template_id}”.")
-
-    @staticmethod
-    def _load(path: Path, *, builtin: bool) -> Template:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise TemplateError(
-                path.stem, f"The template file {path} cannot be read ({error})."
-            ) from None
-        meta = parse_meta(source)
-        return Template(
-            id=path.stem,
-            title=meta.get("title", path.stem.replace("_", " ").capitalize()),
-            when=meta.get("when", ""),
-            source=source,
-            builtin=builtin,
-        )

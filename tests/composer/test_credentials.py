@@ -6,7 +6,6 @@ import contextlib
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -26,36 +25,6 @@ from tests.smtp_server import PASSWORD, SmtpServer, account_for
 
 KEY = "smtp:zoe@mail.example.org:587"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def daemon(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[secret_service.SecretServiceDaemon]:
-    if not secret_service.available():
-        message = (
-            "gnome-keyring-daemon and dbus-daemon are needed (apt-get install gnome-keyring dbus)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI must never pass by skipping the real keyring
-        pytest.skip(message)
-    with secret_service.SecretServiceDaemon(tmp_path_factory.mktemp("keyring")) as running:
-        yield running
-
-
-@pytest.fixture
-def secret_backend(daemon: secret_service.SecretServiceDaemon) -> Iterator[object]:
-    daemon.activate()
-    backend = keyring.backends.SecretService.Keyring()
-    try:
-        yield backend
-    finally:
-        if daemon.is_locked():
-            daemon.unlock()
-        for key in (KEY, "smtp:other"):
-            with contextlib.suppress(keyring.errors.PasswordDeleteError):
-                backend.delete_password(SERVICE, key)
-        daemon.deactivate()
 
 
 def test_set_read_replace_delete_in_the_real_keyring(secret_backend: object) -> None:
@@ -182,7 +151,7 @@ def test_a_locked_keyring_sends_nothing_and_keeps_the_message(
 
 def test_the_keyring_daemon_gone_gives_a_clear_message(tmp_path: Path) -> None:
     if not secret_service.available():
-        pytest.skip("needs gnome-keyring")  # the module fixture already failed in CI
+        pytest.skip("needs gnome-keyring")  # the daemon fixture already fails in CI
     with secret_service.SecretServiceDaemon(tmp_path / "gone") as own:
         own.activate()
         backend = keyring.backends.SecretService.Keyring()

@@ -206,3 +206,29 @@ def test_an_odd_attachment_type_becomes_a_plain_download(declared: str) -> None:
 def test_a_non_ascii_quoted_local_part_is_refused() -> None:
     with pytest.raises(InvalidAddress, match="is not valid"):
         parse_address('"jürgen"@acme.example', "To")
+
+
+def test_a_huge_name_or_subject_is_refused_clearly() -> None:
+    with pytest.raises(InvalidField, match="your name is too long"):
+        sender_address("Z" * 100_000, "zoe@example.org")
+    with pytest.raises(InvalidField, match="subject is too long"):
+        build(subject="Thanks " * 1000)
+    with pytest.raises(InvalidAddress, match="too long"):
+        build(to=["A" * 100_000 + " <ana@acme.example>"])
+
+
+def test_a_space_between_encoded_words_survives_folding() -> None:
+    """CPython's own folder drops it; these headers are folded by Afterword."""
+    subject = "नमस्ते दुनिया " * 6 + "्् ्"
+    name = "José María Fernández de la Concepción Rodríguez y Gómez de Ávila"
+    raw = build_message(
+        sender=sender_address(name, "zoe@example.org"),
+        to=["a@acme.example"],
+        subject=subject,
+        body="x",
+    ).raw
+    parsed = message_from_bytes(raw, policy=policy.compat32)
+    assert str(make_header(decode_header(str(parsed["Subject"])))) == subject
+    assert decoded_name(raw) == name
+    header_lines = raw.split(b"\r\n\r\n")[0].split(b"\r\n")
+    assert max(len(line) for line in header_lines) <= 78

@@ -9,9 +9,10 @@ import pytest
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
 from composer.fields import template_fields
+from composer.library import TemplateLibrary
 from composer.records import Contact, Interview
 from composer.store import Store
-from composer.templates import FieldGroup, TemplateLibrary, render_source
+from composer.templates import FieldGroup, render_source
 
 BUILTINS = {
     "thank_you": {

@@ -1,0 +1,253 @@
+"""The templates: the built-ins (read-only) and the user's own, as plain Jinja2 files.
+
+The user's live in the config dir, so they can be edited outside the app and backed up.
+One of theirs with a built-in's id replaces it; deleting it brings the built-in back.
+A template's default attachments (a CV, say) sit beside it in ``<id>.files/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+
+from composer.errors import AfterwordError, TemplateError, TemplateNotFound
+from composer.fields import DESCRIPTIONS
+from composer.records import Attachment
+from composer.templates import BUILTIN_DIR, SUFFIX, Template, environment, parse_meta
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+KNOWN_FIELDS: dict[str, set[str]] = {}
+for _path in DESCRIPTIONS:
+    _group, _name = _path.split(".")
+    KNOWN_FIELDS.setdefault(_group, set()).add(_name)
+LARGE_ATTACHMENTS = 10 * 1024 * 1024  # bytes: above this, warn before sending
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def problems(source: str) -> list[Problem]:
+    """What stops a template from being used, each with its line: shown as the user types."""
+    env = environment(jinja2.DictLoader({}))
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return [Problem(error.lineno, error.message or "syntax error")]
+    found = [
+        Problem(1, f"there is no {{% block {name} %}}: add one")
+        for name in ("subject", "body")
+        if name not in {block.name for block in tree.find_all(nodes.Block)}
+    ]
+    undeclared = meta.find_undeclared_variables(tree) - set(env.globals)
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name in undeclared and name.name not in KNOWN_FIELDS:
+            found.append(Problem(name.lineno, f"unknown field “{name.name}”"))
+    for attribute in tree.find_all(nodes.Getattr):
+        owner = attribute.node
+        if (
+            isinstance(owner, nodes.Name)
+            and owner.name in KNOWN_FIELDS
+            and attribute.attr not in KNOWN_FIELDS[owner.name]
+        ):
+            field = f"{owner.name}.{attribute.attr}"
+            found.append(Problem(attribute.lineno, f"unknown field “{field}”"))
+    return sorted(set(found), key=lambda problem: problem.line)
+
+
+def check_usable(template: Template) -> None:
+    """Raises the first problem: a template with one can be saved but not used to send."""
+    found = problems(template.source)
+    if found:
+        raise TemplateError(
+            template.id,
+            f"The template “{template.title}” cannot be used until it is fixed: {found[0]}. "
+            "Open it in Templates to correct it.",
+        )
+
+
+def new_template_source(title: str) -> str:
+    return (
+        f"{{#\ntitle: {title}\nwhen: \n#}}\n"
+        "{% block subject %}{% endblock %}\n"
+        "{% block body %}\nDear {{ recipient.first_name }},\n\n\n\n"
+        "Best wishes,\n{{ me.name }}\n{% endblock %}\n"
+    )
+
+
+class TemplateLibrary:
+    def __init__(self, user_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR) -> None:
+        self.builtin_dir = builtin_dir
+        self.user_dir = user_dir
+
+    # --- reading --------------------------------------------------------------------------
+
+    def templates(self) -> list[Template]:
+        found = {path.stem: path for path in self._files(self.builtin_dir)}
+        found.update({path.stem: path for path in self._files(self.user_dir)})
+        return sorted((self._load(path) for path in found.values()), key=lambda t: t.title)
+
+    def get(self, template_id: str) -> Template:
+        for folder in (self.user_dir, self.builtin_dir):
+            if folder is not None and (folder / f"{template_id}{SUFFIX}").is_file():
+                return self._load(folder / f"{template_id}{SUFFIX}")
+        raise TemplateNotFound(template_id, f"There is no template called “{template_id}”.")
+
+    def is_mine(self, template_id: str) -> bool:
+        return self._mine(template_id).is_file() if self.user_dir else False
+
+    def has_builtin(self, template_id: str) -> bool:
+        return (self.builtin_dir / f"{template_id}{SUFFIX}").is_file()
+
+    @staticmethod
+    def _files(folder: Path | None) -> list[Path]:
+        return sorted(folder.glob(f"*{SUFFIX}")) if folder and folder.is_dir() else []
+
+    def _load(self, path: Path) -> Template:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise TemplateError(
+                path.stem,
+                f"The template file {path} is not UTF-8 text. Open it in a text editor and "
+                "save it as UTF-8.",
+            ) from None
+        except OSError as error:
+            raise TemplateError(
+                path.stem, f"The template file {path} cannot be read ({error.strerror})."
+            ) from None
+        data = parse_meta(source)
+        return Template(
+            id=path.stem,
+            title=data.get("title") or path.stem.replace("_", " ").capitalize(),
+            when=data.get("when", ""),
+            source=source,
+            builtin=path.parent == self.builtin_dir,
+        )
+
+    # --- the user's own -------------------------------------------------------------------
+
+    def _mine(self, template_id: str) -> Path:
+        if self.user_dir is None:
+            raise AfterwordError("There is no folder for your own templates.")
+        if not _ID.match(template_id):
+            raise AfterwordError(
+                f"“{template_id}” cannot name a template: use lower-case letters, digits, "
+                "“_” and “-”."
+            )
+        return self.user_dir / f"{template_id}{SUFFIX}"
+
+    def save(self, template_id: str, source: str) -> Template:
+        """Writes one of mine (whole or not at all); problems don't stop a save."""
+        path = self._mine(template_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(source)
+        os.replace(temporary, path)
+        return self._load(path)
+
+    def customize(self, template_id: str) -> Template:
+        """Copies a built-in into mine under the same id, so mine replaces it."""
+        return self.save(template_id, self.get(template_id).source)
+
+    def duplicate(self, template_id: str) -> Template:
+        original = self.get(template_id)
+        new_id = self._free_id(f"{template_id}_copy")
+        source = _retitle(original.source, f"{original.title} (copy)")
+        return self.save(new_id, source)
+
+    def rename(self, template_id: str, new_id: str) -> Template:
+        if not self.is_mine(template_id):
+            raise AfterwordError("Only your own templates can be renamed; customize it first.")
+        target = self._mine(new_id)
+        if target.exists() or self.has_builtin(new_id):
+            raise AfterwordError(f"There is already a template called “{new_id}”.")
+        self._mine(template_id).rename(target)
+        folder = self._files_dir(template_id)
+        if folder.is_dir():
+            folder.rename(self._files_dir(new_id))
+        return self._load(target)
+
+    def delete(self, template_id: str) -> None:
+        """Deletes mine; a built-in of the same id takes its place again."""
+        if not self.is_mine(template_id):
+            raise AfterwordError("Built-in templates cannot be deleted.")
+        self._mine(template_id).unlink()
+        shutil.rmtree(self._files_dir(template_id), ignore_errors=True)
+
+    def import_file(self, path: Path) -> Template:
+        """Brings in a template file; it runs in the same sandbox as every other."""
+        try:
+            source = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise AfterwordError(f"{path.name} is not a UTF-8 text file.") from None
+        except OSError as error:
+            raise AfterwordError(f"{path} cannot be read ({error.strerror}).") from None
+        stem = re.sub(r"[^a-z0-9_-]+", "_", path.stem.lower()).strip("_-") or "imported"
+        return self.save(self._free_id(stem), source)
+
+    def export(self, template_id: str, path: Path) -> None:
+        path.write_text(self.get(template_id).source, encoding="utf-8")
+
+    def _free_id(self, wanted: str) -> str:
+        candidate, number = wanted[:60], 2
+        while self.is_mine(candidate) or self.has_builtin(candidate):
+            candidate, number = f"{wanted[:56]}_{number}", number + 1
+        return candidate
+
+    # --- default attachments --------------------------------------------------------------
+
+    def _files_dir(self, template_id: str) -> Path:
+        return self._mine(template_id).with_suffix(".files")
+
+    def default_attachments(self, template_id: str) -> list[Attachment]:
+        if self.user_dir is None or not _ID.match(template_id):
+            return []
+        folder = self._files_dir(template_id)
+        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        return [attachment_from_file(path) for path in files]
+
+    def add_default_attachment(self, template_id: str, path: Path) -> None:
+        if not self.is_mine(template_id):
+            self.customize(template_id)
+        folder = self._files_dir(template_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, folder / path.name)
+
+    def remove_default_attachment(self, template_id: str, filename: str) -> None:
+        (self._files_dir(template_id) / Path(filename).name).unlink(missing_ok=True)
+
+
+def _retitle(source: str, title: str) -> str:
+    if re.search(r"(?m)^title:.*$", source):
+        return re.sub(r"(?m)^title:.*$", f"title: {title}", source, count=1)
+    return f"{{#\ntitle: {title}\n#}}\n{source}"
+
+
+def attachment_from_file(path: Path) -> Attachment:
+    """Reads the file now: the bytes go with the draft and the record, whatever happens to it."""
+    import mimetypes
+
+    kind, _ = mimetypes.guess_type(path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise AfterwordError(f"The file {path} cannot be read ({error.strerror}).") from None
+    return Attachment(path.name, kind or "application/octet-stream", data)
+
+
+def total_size(attachments: list[Attachment]) -> int:
+    return sum(len(a.data) for a in attachments)
