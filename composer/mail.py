@@ -210,7 +210,8 @@ def encoded_words(text: str) -> list[str]:
 def text_header(text: str) -> str:
     """An unstructured header (Subject), folded; ASCII stays readable."""
     if text.isascii():
-        return POLICY.header_factory("Subject", text).fold(policy=POLICY).split(":", 1)[1].strip()
+        folded = str(POLICY.header_factory("Subject", text).fold(policy=POLICY))
+        return folded.split(":", 1)[1].strip()
     return _FOLD.join(encoded_words(text))
 
 
