@@ -122,3 +122,28 @@ def _interview_values(
         "feedback": interview.feedback,
         "interviewers": join_names(interviewers),
     }
+
+
+def sample_fields() -> dict[str, FieldGroup]:
+    """Believable values for previewing a template without choosing records."""
+    from datetime import datetime, timedelta
+
+    from composer.records import InterviewStatus
+
+    when = (datetime.now() - timedelta(days=1)).replace(hour=14, minute=30)
+    interviewer = Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead", id=1)
+    return template_fields(
+        Profile("Sam Rivera", "sam@example.org", "+1 555 0100"),
+        interviewer,
+        Interview(
+            "Acme",
+            "Data Engineer",
+            when.astimezone(),
+            "final round",
+            InterviewStatus.DONE,
+            topic="streaming pipelines",
+            feedback="Strong on design; wanted more SQL depth.",
+        ),
+        [Participant(interviewer, Role.INTERVIEWER)],
+        detail="",
+    )
