@@ -1,0 +1,101 @@
+""" "Thank each interviewer": personal messages side by side, sent once over one connection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email import message_from_bytes, policy
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from composer.app import Afterword
+from composer.records import Contact, Interview, InterviewStatus, Role
+from composer.store import Store
+from tests.smtp_server import SmtpServer
+from tests.ui.conftest import Dialogs
+from ui.panel import PanelDialog
+from ui.runner import Runner
+
+
+@pytest.fixture
+def panel_interview(ready: Afterword) -> int:
+    store: Store = ready.store
+
+    interview = store.add_interview(
+        Interview(
+            "Acme",
+            "Data Engineer",
+            datetime(2026, 11, 3, 14, 30).astimezone(),
+            status=InterviewStatus.DONE,
+        )
+    )
+    people = [
+        store.add_contact(Contact(name, f"{name.split()[0].lower()}@acme.example"))
+        for name in ("Ana Lima", "Bo Chen", "Cy Diaz")
+    ]
+    assert interview.id is not None
+    store.set_participants(interview.id, [(p.id, Role.INTERVIEWER) for p in people if p.id])
+    return interview.id
+
+
+def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDialog:
+    dialog = PanelDialog(afterword, Runner(), interview_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def body_of(data: bytes) -> Any:
+    return message_from_bytes(data, policy=policy.default).get_content()  # type: ignore[attr-defined]
+
+
+def test_three_personal_messages_sent_over_one_connection(
+    qtbot: QtBot,
+    ready: Afterword,
+    panel_interview: int,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    assert [c.title() for c in dialog.columns] == ["Ana Lima", "Bo Chen", "Cy Diaz"]
+    bo = dialog.columns[1]
+    qtbot.keyClicks(bo.detail, "data contracts")
+    qtbot.waitUntil(lambda: "data contracts" in bo.body.toPlainText(), timeout=3000)
+    dialog.columns[2].body.appendPlainText("P.S. Loved the office dog.")
+    assert dialog.send_button.text() == "&Send 3 messages"
+
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+
+    assert [c.status.text() for c in dialog.columns] == ["Sent."] * 3
+    assert smtp_server.recorder.connections == 1
+    got = {r.recipients[0]: body_of(r.data) for r in smtp_server.received}
+    assert [r.recipients for r in smtp_server.received] == [[a] for a in got]
+    assert got["ana@acme.example"].startswith("Dear Ana,")
+    assert "our conversation about data contracts" in got["bo@acme.example"]
+    assert "P.S. Loved the office dog." in got["cy@acme.example"]
+
+
+def test_running_it_again_sends_nothing_unless_confirmed(
+    qtbot: QtBot,
+    ready: Afterword,
+    panel_interview: int,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+) -> None:
+    first = open_panel(qtbot, ready, panel_interview)
+    first.send()
+    qtbot.waitUntil(lambda: not first.sending, timeout=15000)
+
+    again = open_panel(qtbot, ready, panel_interview)
+    assert all(c.again.isVisibleTo(again) and not c.again.isChecked() for c in again.columns)
+    assert not again.send_button.isEnabled()
+    assert "Nothing to send" in again.summary.text()
+    again.columns[0].again.setChecked(True)  # the explicit confirmation, for Ana only
+    assert again.send_button.text() == "&Send 1 message"
+    again.send()
+    qtbot.waitUntil(lambda: not again.sending, timeout=15000)
+
+    assert len(smtp_server.received) == 4
+    assert smtp_server.received[-1].recipients == ["ana@acme.example"]

@@ -1,0 +1,211 @@
+""" "Thank each interviewer": one personal message per person, side by side for review.
+
+Each column is one person: an optional detail of what you discussed (the text is filled
+in again when it changes), the subject and text to edit freely, and the result once sent.
+Someone already thanked for this interview is left out unless you tick "Send again".
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.compose import PanelMessage, panel_messages, queue_panel
+from composer.errors import AfterwordError
+from composer.outbox import SendResult
+from composer.records import MessageState
+from ui.runner import Runner
+from ui.widgets import named, plain_text_edit, status_label
+
+
+class PersonColumn(QGroupBox):
+    """One interviewer's message."""
+
+    def __init__(self, item: PanelMessage) -> None:
+        super().__init__(item.contact.name)
+        self.item = item
+        name = item.contact.name
+        self.detail = named(QLineEdit(), f"What you discussed with {name}")
+        self.detail.setPlaceholderText("Optional: something you discussed")
+        self.subject = named(QLineEdit(), f"Subject for {name}")
+        self.body: QPlainTextEdit = plain_text_edit(f"Message to {name}")
+        self.again = named(QCheckBox("Already thanked: send &again"), f"Send again to {name}")
+        self.again.setVisible(item.already_sent)
+        self.status = status_label(f"Result for {name}", selectable=True)
+        form = QFormLayout()
+        form.addRow("Detail:", self.detail)
+        form.addRow("Subject:", self.subject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.again)
+        layout.addWidget(self.status)
+        self.show_item(item)
+
+    def show_item(self, item: PanelMessage) -> None:
+        self.item = item
+        message = item.message
+        self.subject.setText(message.subject if message else "")
+        self.body.setPlainText(message.body if message else "")
+        for widget in (self.subject, self.body):
+            widget.setEnabled(message is not None)
+        self.status.setText(
+            item.problem or ("Already thanked for this interview." if item.already_sent else "")
+        )
+
+    @property
+    def wanted(self) -> bool:
+        return self.item.message is not None and (
+            not self.item.already_sent or self.again.isChecked()
+        )
+
+    def edited(self) -> PanelMessage:
+        """The item with the text as the user left it."""
+        if self.item.message is None:
+            return self.item
+        message = replace(
+            self.item.message, subject=self.subject.text(), body=self.body.toPlainText()
+        )
+        return replace(self.item, message=message)
+
+
+class PanelDialog(QDialog):
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        interview_id: int,
+        template_id: str = "thank_you",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self.interview_id = interview_id
+        self.template_id = template_id
+        self.sending = False
+        interview = afterword.store.interview(interview_id)
+        self.setWindowTitle(f"Thank each interviewer: {interview.company}")
+        self.columns = [PersonColumn(item) for item in self._panel()]
+        self._refill = QTimer(self, singleShot=True, interval=400)
+        self._refill.timeout.connect(self.refill)
+        self._build()
+
+    def _panel(self, details: dict[int, str] | None = None) -> list[PanelMessage]:
+        return panel_messages(
+            self.afterword.store,
+            self.afterword.templates,
+            self.interview_id,
+            self.template_id,
+            details,
+        )
+
+    def _build(self) -> None:
+        row = QWidget()
+        columns = QHBoxLayout(row)
+        for column in self.columns:
+            columns.addWidget(column)
+            column.detail.textEdited.connect(lambda _: self._refill.start())
+            column.again.toggled.connect(lambda _: self._update_send())
+        scroll = named(QScrollArea(), "Messages, one per interviewer")
+        scroll.setWidget(row)
+        scroll.setWidgetResizable(True)
+        self.summary = status_label("What will be sent")
+        self.send_button = named(QPushButton("&Send"), "Send these messages")
+        self.send_button.clicked.connect(self.send)
+        close = named(QPushButton("&Close"), "Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(close)
+        buttons.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        if not self.columns:
+            layout.addWidget(
+                QLabel("This interview has no interviewers yet: add them in Interviews.")
+            )
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self.resize(min(1200, 380 * max(1, len(self.columns)) + 40), 560)
+        self._update_send()
+
+    def refill(self) -> None:
+        """A detail changed: the messages are written again with it."""
+        details = {c.item.contact.id: c.detail.text() for c in self.columns if c.item.contact.id}
+        fresh = {item.contact.id: item for item in self._panel(details)}
+        for column in self.columns:
+            if column.item.contact.id in fresh:
+                column.show_item(fresh[column.item.contact.id])
+
+    def _update_send(self) -> None:
+        count = sum(column.wanted for column in self.columns)
+        self.send_button.setText(f"&Send {count} message{'s' if count != 1 else ''}")
+        self.send_button.setEnabled(count > 0 and not self.sending)
+        self.summary.setText(
+            ""
+            if count
+            else "Nothing to send: everyone here was thanked already, or has something to fix."
+        )
+
+    def send(self) -> None:
+        wanted = [column for column in self.columns if column.wanted]
+        again = frozenset(
+            c.item.contact.id for c in wanted if c.item.already_sent and c.item.contact.id
+        )
+        try:
+            ids = queue_panel(
+                self.afterword.outbox, [c.edited() for c in wanted], send_again_to=again
+            )
+        except AfterwordError as error:
+            self.summary.setText(str(error))
+            return
+        self._by_message = dict(zip(ids, wanted, strict=True))
+        self.sending = True
+        self._update_send()
+        for column in wanted:
+            column.status.setText("Sending…")
+        self.runner.run(
+            lambda report: self.afterword.send_messages(ids, report),
+            self._finished,
+            self._crashed,
+            on_progress=self._one_done,
+        )
+
+    def _one_done(self, result: SendResult) -> None:
+        column = self._by_message.get(result.message_id)
+        if column is not None:
+            sent = result.state is MessageState.SENT
+            column.status.setText("Sent." if sent else result.detail)
+            if sent:
+                column.item = replace(column.item, already_sent=True)
+                column.again.setChecked(False)
+                column.again.show()
+
+    def _finished(self, results: list[SendResult]) -> None:
+        for result in results:
+            self._one_done(result)
+        self.sending = False
+        self._update_send()
+
+    def _crashed(self, error: BaseException) -> None:
+        self.sending = False
+        self._update_send()
+        if not isinstance(error, AfterwordError):
+            raise error
+        self.summary.setText(str(error))
