@@ -1,4 +1,5 @@
-"""Fixtures: a temp data dir, a real SQLite store, real SMTP servers with trustme TLS."""
+"""Fixtures: a temp data dir, a real SQLite store, real SMTP servers with trustme TLS, and a
+real, private Secret Service (GNOME Keyring) daemon."""
 
 from __future__ import annotations
 
@@ -7,21 +8,26 @@ import os
 # Before anything imports Qt: no screen is needed, here or in CI.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib
 import ssl
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backends.fail
+import keyring.backends.SecretService
+import keyring.errors
 import pytest
 import trustme
 
-from composer.credentials import Credentials
+from composer.credentials import SERVICE, Credentials
 from composer.outbox import Outbox
 from composer.paths import Paths, resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
+from tests import secret_service
 from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
 
 
@@ -40,6 +46,37 @@ def _no_real_keyring() -> Iterator[None]:
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
     keyring.set_keyring(keyring.backends.fail.Keyring())
+
+
+@pytest.fixture(scope="session")
+def daemon(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[secret_service.SecretServiceDaemon]:
+    if not secret_service.available():
+        message = (
+            "gnome-keyring-daemon and dbus-daemon are needed (apt-get install gnome-keyring dbus)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI must never pass by skipping the real keyring
+        pytest.skip(message)
+    with secret_service.SecretServiceDaemon(tmp_path_factory.mktemp("keyring")) as running:
+        yield running
+
+
+@pytest.fixture
+def secret_backend(daemon: secret_service.SecretServiceDaemon) -> Iterator[Any]:
+    """The real Secret Service; every Afterword entry is removed afterwards."""
+    daemon.activate()
+    backend = keyring.backends.SecretService.Keyring()
+    try:
+        yield backend
+    finally:
+        if daemon.is_locked():  # a test may leave it locked
+            daemon.unlock()
+        for item in backend.get_preferred_collection().search_items({"service": SERVICE}):
+            with contextlib.suppress(keyring.errors.KeyringError):
+                item.delete()
+        daemon.deactivate()
 
 
 @pytest.fixture

@@ -7,18 +7,14 @@ disabled until it is. Drafts are saved as the user types, so nothing is lost on 
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +29,7 @@ from composer.records import Message, MessageState
 from ui import dialogs
 from ui.models import short_time
 from ui.runner import Runner
+from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
 NO_INTERVIEW = "No interview"
@@ -59,21 +56,20 @@ class ComposePage(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.interview = _named(QComboBox(), "Interview")
-        self.template = _named(QComboBox(), "Template")
-        self.recipients = _named(QListWidget(), "Recipients")
+        self.interview = named(QComboBox(), "Interview")
+        self.template = named(QComboBox(), "Template")
+        self.recipients = named(QListWidget(), "Recipients")
         self.recipients.setMaximumHeight(120)
-        self.to_error = _problem_label("Recipient problem")
-        self.subject = _named(QLineEdit(), "Subject")
-        self.body = _named(QPlainTextEdit(), "Message text")
-        self.body.setTabChangesFocus(True)
-        self.problem = _problem_label("What is missing")
-        self.status = _problem_label("Sending status")
-        self.save_button = _named(QPushButton("Save &draft"), "Save draft")
-        self.send_button = _named(QPushButton("&Send"), "Send")
+        self.to_error = status_label("Recipient problem", selectable=True)
+        self.subject = named(QLineEdit(), "Subject")
+        self.body = plain_text_edit("Message text")
+        self.problem = status_label("What is missing", selectable=True)
+        self.status = status_label("Sending status", selectable=True)
+        self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
+        self.send_button = push_button("&Send", "Send", self.send)
         self.send_button.setToolTip("Send (Ctrl+Return)")
-        self.new_button = _named(QPushButton("&New message"), "New message")
-        self.fix_button = _named(QPushButton("Open &Settings"), "Open Settings")
+        self.new_button = push_button("&New message", "New message", self.new_message)
+        self.fix_button = named(QPushButton("Open &Settings"), "Open Settings")
         self.fix_button.hide()
 
         form = QFormLayout()
@@ -100,9 +96,6 @@ class ComposePage(QWidget):
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
         self.subject.textEdited.connect(self._typed)
         self.body.textChanged.connect(self._typed)
-        self.save_button.clicked.connect(self.save_draft)
-        self.send_button.clicked.connect(self.send)
-        self.new_button.clicked.connect(self.new_message)
         self.fix_button.clicked.connect(self.fix_account_requested)
 
     # --- choices ------------------------------------------------------------------------
@@ -367,19 +360,3 @@ class ComposePage(QWidget):
         self._show_problem("")
         if not keep_status:
             self.status.setText("")
-
-
-W = TypeVar("W", bound=QWidget)
-
-
-def _named(widget: W, name: str) -> W:
-    widget.setAccessibleName(name)
-    return widget
-
-
-def _problem_label(name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label

@@ -8,17 +8,12 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,108 +25,19 @@ from composer.records import Contact
 from ui import dialogs
 from ui.models import ContactsModel, LazyTableModel
 from ui.runner import Runner
+from ui.widgets import (
+    EmptyState,
+    error_label,
+    named,
+    plain_text_edit,
+    push_button,
+    record_table,
+    save_cancel_buttons,
+    show_error,
+    with_error,
+)
 
-W = TypeVar("W", bound=QWidget)
 T = TypeVar("T")
-
-# --- small building blocks, shared with the interviews page -----------------------------
-
-
-def named(widget: W, name: str) -> W:
-    """Screen readers announce this name; every control a user can reach gets one."""
-    widget.setAccessibleName(name)
-    return widget
-
-
-def push_button(text: str, name: str, on_click: Callable[[], object]) -> QPushButton:
-    button = named(QPushButton(text), name)
-    button.clicked.connect(on_click)
-    return button
-
-
-def error_label(object_name: str) -> QLabel:
-    """Says what is wrong right under the field; hidden until there is something to say."""
-    label = QLabel()
-    label.setObjectName(object_name)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    font = label.font()
-    font.setBold(True)  # no colour of our own: the theme's text colour stays readable
-    label.setFont(font)
-    label.hide()
-    return label
-
-
-def with_error(field: QWidget, error: QLabel) -> QWidget:
-    """The field and its error label as one form row; the row's mnemonic reaches the field."""
-    box = QWidget()
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(field)
-    layout.addWidget(error)
-    box.setFocusProxy(field)
-    return box
-
-
-def show_error(field: QWidget, error: QLabel, message: str) -> None:
-    error.setText(message)
-    error.setVisible(bool(message))
-    field.setAccessibleDescription(message)
-
-
-def plain_text_edit(name: str) -> QPlainTextEdit:
-    """Tab moves on to the next field instead of typing a tab: the keyboard must get out."""
-    edit = named(QPlainTextEdit(), name)
-    edit.setTabChangesFocus(True)
-    return edit
-
-
-def save_cancel_buttons(dialog: QDialog) -> QDialogButtonBox:
-    """Save (Enter, Ctrl+S) and Cancel (Esc)."""
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-        dialog,  # in the dialog already, so that Save becomes its default button
-    )
-    save = box.button(QDialogButtonBox.StandardButton.Save)
-    save.setText("&Save")
-    save.setDefault(True)
-    named(save, "Save")
-    named(box.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    QShortcut(QKeySequence.StandardKey.Save, dialog, dialog.accept)
-    return box
-
-
-def record_table() -> QTableView:
-    """A read-only table of records: whole rows, one at a time, Tab leaves it."""
-    table = QTableView()
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSortingEnabled(False)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setResizeContentsPrecision(0)  # fit what is shown: rows are lazy
-    table.verticalHeader().hide()
-    return table
-
-
-class EmptyState(QWidget):
-    """Shown instead of an empty table: what goes here, and the button to start."""
-
-    def __init__(self, text: str, button_text: str, on_click: Callable[[], object]) -> None:
-        super().__init__()
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.button = push_button(button_text, button_text.replace("&", ""), on_click)
-        layout = QVBoxLayout(self)
-        layout.addStretch()
-        layout.addWidget(self.label)
-        layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch()
 
 
 # --- the contact dialog -----------------------------------------------------------------

@@ -28,10 +28,12 @@ from composer.errors import AfterwordError
 from composer.followups import suggested_templates
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from ui import dialogs
-from ui.contacts import (
-    ContactDialog,
+from ui.contacts import ContactDialog, RecordsPage
+from ui.models import InterviewsModel
+from ui.runner import Runner
+from ui.widgets import (
     EmptyState,
-    RecordsPage,
+    combo,
     error_label,
     named,
     plain_text_edit,
@@ -40,8 +42,6 @@ from ui.contacts import (
     show_error,
     with_error,
 )
-from ui.models import InterviewsModel
-from ui.runner import Runner
 
 ROLE_LABELS = {Role.INTERVIEWER: "Interviewer", Role.RECRUITER: "Recruiter", Role.HR: "HR"}
 DATE_FORMAT = "ddd d MMM yyyy HH:mm"
@@ -60,13 +60,6 @@ def to_local(moment: datetime) -> QDateTime:
 def to_aware(moment: QDateTime) -> datetime:
     """The local time shown in the editor, as an aware datetime."""
     return datetime.fromtimestamp(moment.toSecsSinceEpoch()).astimezone()
-
-
-def combo(name: str, items: list[tuple[str, object]]) -> QComboBox:
-    box = named(QComboBox(), name)
-    for text, data in items:
-        box.addItem(text, data)
-    return box
 
 
 def contact_label(contact: Contact) -> str:

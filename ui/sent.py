@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QFontDatabase
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -34,14 +32,9 @@ from composer.records import Message, MessageState
 from ui import dialogs
 from ui.models import MessagesModel
 from ui.runner import Runner
+from ui.widgets import named, push_button, status_label
 
-W = TypeVar("W", bound=QWidget)
 ALL = "All"
-
-
-def _named(widget: W, name: str) -> W:
-    widget.setAccessibleName(name)
-    return widget
 
 
 def readable(message: Message) -> str:
@@ -72,24 +65,23 @@ class SentPage(QWidget):
         self.refresh()
 
     def _build(self) -> None:
-        self.contact_filter = _named(QComboBox(), "Filter by contact")
-        self.interview_filter = _named(QComboBox(), "Filter by interview")
-        self.table = _named(QTableView(), "Messages")
+        self.contact_filter = named(QComboBox(), "Filter by contact")
+        self.interview_filter = named(QComboBox(), "Filter by interview")
+        self.table = named(QTableView(), "Messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.reader = _named(QPlainTextEdit(), "The message as sent")
+        self.reader = named(QPlainTextEdit(), "The message as sent")
         self.reader.setReadOnly(True)
         self.reader.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.explanation = _named(QLabel(), "What happened")
-        self.explanation.setWordWrap(True)
-        self.send_again_button = _named(QPushButton("Send &again"), "Send again")
-        self.mark_sent_button = _named(QPushButton("&Mark as sent"), "Mark as sent")
-        self.open_button = _named(QPushButton("&Open in Compose"), "Open in Compose")
-        self.delete_button = _named(QPushButton("&Delete draft"), "Delete draft")
+        self.explanation = status_label("What happened")
+        self.send_again_button = push_button("Send &again", "Send again", self.send_again)
+        self.mark_sent_button = push_button("&Mark as sent", "Mark as sent", self.mark_sent)
+        self.open_button = push_button("&Open in Compose", "Open in Compose", self._open)
+        self.delete_button = push_button("&Delete draft", "Delete draft", self.delete_draft)
         self.empty = QLabel(
             "Nothing here yet. Messages you write appear here: drafts, what is being sent, "
             "and everything sent, with the exact text that went out."
@@ -127,10 +119,6 @@ class SentPage(QWidget):
         self.contact_filter.currentIndexChanged.connect(self._filter)
         self.interview_filter.currentIndexChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(self._selected)
-        self.send_again_button.clicked.connect(self.send_again)
-        self.mark_sent_button.clicked.connect(self.mark_sent)
-        self.open_button.clicked.connect(self._open)
-        self.delete_button.clicked.connect(self.delete_draft)
         self._show(None)
 
     # --- loading ------------------------------------------------------------------------

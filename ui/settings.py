@@ -11,14 +11,11 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,6 +29,7 @@ from composer.outbox import SendResult
 from composer.records import MessageState, Profile
 from ui import dialogs
 from ui.runner import Runner
+from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
 STORED = "Stored in your system keyring"
 NOT_STORED = "Enter your password"
@@ -60,13 +58,6 @@ def send_test_message(afterword: Afterword) -> tuple[str, SendResult]:
         return message.to[0], result
 
 
-def status_label(accessible_name: str) -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName(accessible_name)
-    return label
-
-
 def say(label: QLabel, text: str) -> None:
     """Sets a status line; an empty one takes no room in its form."""
     label.setText(text)
@@ -74,11 +65,6 @@ def say(label: QLabel, text: str) -> None:
     form = parent.layout() if parent is not None else None
     if isinstance(form, QFormLayout):
         form.setRowVisible(label, bool(text))
-
-
-def named(widget: QWidget, accessible_name: str) -> QWidget:
-    widget.setAccessibleName(accessible_name)
-    return widget
 
 
 class SettingsPage(QWidget):
@@ -111,17 +97,15 @@ class SettingsPage(QWidget):
         self.email = QLineEdit()
         self.email_error = status_label("Email problem")
         self.phone = QLineEdit()
-        self.signature = QPlainTextEdit()
-        self.signature.setTabChangesFocus(True)  # Tab must leave the field, not type a tab
-        self.save_profile_button = QPushButton("&Save profile")
-        self.save_profile_button.clicked.connect(self.save_profile)
+        self.signature = plain_text_edit("Signature")
+        self.save_profile_button = push_button("&Save profile", "Save profile", self.save_profile)
         self.profile_status = status_label("Profile status")
         form.addRow("&Name:", named(self.name, "Your name"))
         form.addRow("E&mail:", named(self.email, "Your email address"))
         form.addRow("", self.email_error)
         form.addRow("&Phone:", named(self.phone, "Your phone number"))
-        form.addRow("Si&gnature:", named(self.signature, "Signature"))
-        form.addRow("", named(self.save_profile_button, "Save profile"))
+        form.addRow("Si&gnature:", self.signature)
+        form.addRow("", self.save_profile_button)
         form.addRow("", self.profile_status)
         return group
 
@@ -139,13 +123,13 @@ class SettingsPage(QWidget):
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
         self.port.setValue(DEFAULT_PORTS[Security.STARTTLS])
-        self.security = QComboBox()
-        for security, label in SECURITY_CHOICES:
-            self.security.addItem(label, security.value)
+        self.security = combo(
+            "Connection security", [(label, security.value) for security, label in SECURITY_CHOICES]
+        )
         self.security.currentIndexChanged.connect(self._suggest_port)
         form.addRow("Ser&ver:", named(self.host, "Mail server name"))
         form.addRow("P&ort:", named(self.port, "Mail server port"))
-        form.addRow("S&ecurity:", named(self.security, "Connection security"))
+        form.addRow("S&ecurity:", self.security)
 
     def _add_identity_rows(self, form: QFormLayout) -> None:
         self.username = QLineEdit()
@@ -164,28 +148,32 @@ class SettingsPage(QWidget):
     def _ca_row(self) -> QHBoxLayout:
         self.ca_file = QLineEdit()
         self.ca_file.setPlaceholderText("None: the system's trusted certificates only")
-        self.choose_ca_button = QPushButton("C&hoose…")
-        self.choose_ca_button.clicked.connect(self.choose_ca_file)
-        self.clear_ca_button = QPushButton("Clea&r")
-        self.clear_ca_button.clicked.connect(self.ca_file.clear)
+        self.choose_ca_button = push_button(
+            "C&hoose…", "Choose a CA certificate file", self.choose_ca_file
+        )
+        self.clear_ca_button = push_button(
+            "Clea&r", "Clear the CA certificate file", self.ca_file.clear
+        )
         row = QHBoxLayout()
         row.addWidget(named(self.ca_file, "Extra CA certificate file"), 1)
-        row.addWidget(named(self.choose_ca_button, "Choose a CA certificate file"))
-        row.addWidget(named(self.clear_ca_button, "Clear the CA certificate file"))
+        row.addWidget(self.choose_ca_button)
+        row.addWidget(self.clear_ca_button)
         return row
 
     def _add_action_rows(self, form: QFormLayout) -> None:
-        self.save_account_button = QPushButton("Save &account")
-        self.save_account_button.clicked.connect(self.save_account)
+        self.save_account_button = push_button("Save &account", "Save account", self.save_account)
         self.account_status = status_label("Account status")
         self.keyring_status = status_label("Keyring status")
-        self.test_button = QPushButton("Send a &test message to myself")
-        self.test_button.clicked.connect(self.send_test_message)
+        self.test_button = push_button(
+            "Send a &test message to myself",
+            "Send a test message to myself",
+            self.send_test_message,
+        )
         self.test_status = status_label("Test message status")
-        form.addRow("", named(self.save_account_button, "Save account"))
+        form.addRow("", self.save_account_button)
         form.addRow("", self.account_status)
         form.addRow("", self.keyring_status)
-        form.addRow("", named(self.test_button, "Send a test message to myself"))
+        form.addRow("", self.test_button)
         form.addRow("", self.test_status)
 
     def _status_labels(self) -> tuple[QLabel, ...]:

@@ -1,4 +1,4 @@
-"""UI fixtures: a real Afterword on a temp data dir, and answers for every dialog."""
+"""UI fixtures: a real Afterword on a temp data dir, a runner, and answers for every dialog."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from composer.paths import Paths
 from composer.records import Profile
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
+from ui.runner import Runner
 
 
 @dataclass
@@ -50,6 +51,13 @@ def afterword(paths: Paths) -> Iterator[Afterword]:
     opened = Afterword.open(paths, keyring_backend=object())  # passwords in memory only
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def runner() -> Iterator[Runner]:
+    started = Runner()
+    yield started
+    started.wait()
 
 
 @pytest.fixture

@@ -15,15 +15,13 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import shown
 from ui.compose import ComposePage
 from ui.runner import Runner
 
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
-    compose = ComposePage(afterword, Runner())
-    qtbot.addWidget(compose)
-    compose.show()
-    return compose
+    return shown(qtbot, ComposePage(afterword, Runner()))
 
 
 def interview_with(afterword: Afterword, *people: Contact, **fields: Any) -> int:

@@ -2,67 +2,32 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QCheckBox,
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.paths import Paths
 from composer.records import Contact, Message, MessageState
+from tests.ui.helpers import (
+    answer,
+    answer_questions,
+    mnemonics,
+    reachable_controls,
+    record_tells,
+    shown,
+    tab_order,
+)
 from ui.contacts import ContactDialog, ContactsPage
 from ui.runner import Runner
-
-INTERACTIVE = (
-    QAbstractButton,
-    QLineEdit,
-    QComboBox,
-    QPlainTextEdit,
-    QAbstractItemView,
-    QDateTimeEdit,
-    QCheckBox,
-)
-
-
-@pytest.fixture
-def afterword(paths: Paths) -> Iterator[Afterword]:
-    opened = Afterword.open(paths)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def runner() -> Iterator[Runner]:
-    started = Runner()
-    yield started
-    started.wait()
 
 
 @pytest.fixture
 def page(qtbot: QtBot, afterword: Afterword, runner: Runner) -> ContactsPage:
-    shown = ContactsPage(afterword, runner)
-    qtbot.addWidget(shown)
-    shown.show()
-    return shown
+    return shown(qtbot, ContactsPage(afterword, runner))
 
 
 def add(afterword: Afterword, name: str, email: str = "", company: str = "") -> int:
@@ -74,74 +39,6 @@ def add(afterword: Afterword, name: str, email: str = "", company: str = "") -> 
 def shown_names(page: ContactsPage) -> list[str]:
     model = page.table.model()
     return [model.index(row, 0).data() for row in range(model.rowCount())]
-
-
-def reachable_controls(root: QWidget) -> list[QWidget]:
-    """What a user tabs to; not the inner parts Qt builds into a combo or a date editor."""
-
-    def inner_part(widget: QWidget) -> bool:
-        parent = widget.parentWidget()
-        while parent is not None and parent is not root:
-            if isinstance(parent, QComboBox | QAbstractSpinBox):
-                return True
-            parent = parent.parentWidget()
-        return False
-
-    return [
-        widget
-        for widget in root.findChildren(QWidget)
-        if isinstance(widget, INTERACTIVE)
-        and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
-        and not inner_part(widget)
-    ]
-
-
-def mnemonics(root: QWidget) -> list[str]:
-    """The Alt+letter keys of what is on screen, in the order they appear."""
-    texts = [b.text() for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root)]
-    texts += [label.text() for label in root.findChildren(QLabel) if label.buddy()]
-    texts += [box.title() for box in root.findChildren(QGroupBox)]
-    return [match.lower() for text in texts for match in re.findall(r"(?<!&)&(\w)", text)]
-
-
-def tab_order(first: QWidget, controls: list[QWidget]) -> list[str]:
-    """The controls' names in the order Tab visits them, starting at ``first``."""
-    order = [first.accessibleName()]
-    widget = first.nextInFocusChain()
-    while widget is not None and widget is not first:
-        if widget in controls:
-            order.append(widget.accessibleName())
-        widget = widget.nextInFocusChain()
-    return order
-
-
-def answer_questions(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[str]:
-    """Answers every ``ask`` with ``answer``; returns the questions asked."""
-    questions: list[str] = []
-
-    def ask(parent: QWidget | None, question: str, **options: str) -> bool:
-        questions.append(question)
-        return answer
-
-    monkeypatch.setattr(ui.dialogs, "ask", ask)
-    return questions
-
-
-def answer(
-    monkeypatch: pytest.MonkeyPatch, fill: Callable[[ContactDialog], None]
-) -> list[ContactDialog]:
-    """Replaces the modal loop: fills the dialog, presses Save, returns what Save did."""
-    seen: list[ContactDialog] = []
-
-    def run(dialog: QDialog) -> bool:
-        assert isinstance(dialog, ContactDialog)
-        seen.append(dialog)
-        fill(dialog)
-        dialog.accept()
-        return dialog.result() == QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
-    return seen
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -196,7 +93,7 @@ def test_add_a_contact(
         qtbot.keyClicks(dialog.phone_edit, "+44 20 7946 0000")
         qtbot.keyClicks(dialog.notes_edit, "Met at the final round")
 
-    answer(monkeypatch, fill)
+    answer(monkeypatch, fill, ContactDialog)
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     [saved] = afterword.store.contacts()
@@ -239,7 +136,7 @@ def test_edit_the_selected_contact(
         dialog.title_edit.clear()
         qtbot.keyClicks(dialog.title_edit, "Recruiter")
 
-    answer(monkeypatch, fill)
+    answer(monkeypatch, fill, ContactDialog)
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     edited = afterword.store.contact(bo)
@@ -256,10 +153,8 @@ def test_enter_or_double_click_on_a_row_edits_it(
     afterword: Afterword, runner: Runner, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add(afterword, "Ana Lima")
-    page = ContactsPage(afterword, runner)
-    qtbot.addWidget(page)
-    page.show()
-    opened = answer(monkeypatch, lambda dialog: None)
+    page = shown(qtbot, ContactsPage(afterword, runner))
+    opened = answer(monkeypatch, lambda dialog: None, ContactDialog)
     page.table.selectRow(0)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert [d.name_edit.text() for d in opened] == ["Ana Lima"]
@@ -308,8 +203,7 @@ def test_a_contact_deleted_meanwhile_is_told_not_crashed(
     qtbot.addWidget(page)
     page.table.selectRow(0)
     afterword.store.delete_contact(ana)  # elsewhere, e.g. another window
-    told: list[tuple[str, bool]] = []
-    monkeypatch.setattr(ui.dialogs, "tell", lambda parent, m, error=False: told.append((m, error)))
+    told = record_tells(monkeypatch)
     page.edit_selected()
     assert told == [(f"The contact #{ana} no longer exists; it may have been deleted.", True)]
     assert page.stack.currentWidget() is page.empty  # the list caught up
@@ -323,7 +217,7 @@ def test_no_contacts_shows_a_friendly_start(
         "No contacts yet. Add the people you meet: recruiters, interviewers, HR."
     )
     assert page.empty.button.text() == "&Add a contact"
-    answer(monkeypatch, lambda dialog: qtbot.keyClicks(dialog.name_edit, "Ana Lima"))
+    answer(monkeypatch, lambda dialog: qtbot.keyClicks(dialog.name_edit, "Ana Lima"), ContactDialog)
     qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.list_view
     assert shown_names(page) == ["Ana Lima"]
@@ -333,9 +227,7 @@ def test_focus_search_puts_the_cursor_in_the_search_field(
     afterword: Afterword, runner: Runner, qtbot: QtBot
 ) -> None:
     add(afterword, "Ana Lima")
-    page = ContactsPage(afterword, runner)
-    qtbot.addWidget(page)
-    page.show()
+    page = shown(qtbot, ContactsPage(afterword, runner))
     page.activateWindow()
     qtbot.waitUntil(page.isActiveWindow)
     page.search.setText("ana")
@@ -369,10 +261,7 @@ def test_every_control_on_the_page_has_a_name_and_takes_tab_focus(
 
 @pytest.fixture
 def dialog(qtbot: QtBot) -> ContactDialog:
-    shown = ContactDialog()
-    qtbot.addWidget(shown)
-    shown.show()
-    return shown
+    return shown(qtbot, ContactDialog())
 
 
 def test_a_bad_email_is_shown_at_its_field(dialog: ContactDialog, qtbot: QtBot) -> None:
@@ -402,18 +291,14 @@ def test_a_name_is_required(dialog: ContactDialog, qtbot: QtBot) -> None:
 
 
 def test_ctrl_s_saves_and_escape_cancels(qtbot: QtBot) -> None:
-    saving = ContactDialog(Contact("Ana Lima", id=7))
-    qtbot.addWidget(saving)
-    saving.show()
+    saving = shown(qtbot, ContactDialog(Contact("Ana Lima", id=7)))
     saving.activateWindow()
     qtbot.waitUntil(saving.isActiveWindow)
     qtbot.keySequence(saving.name_edit, QKeySequence(QKeySequence.StandardKey.Save))
     assert saving.result() == QDialog.DialogCode.Accepted
     assert saving.contact() == Contact("Ana Lima", id=7)  # editing keeps the id
 
-    cancelling = ContactDialog()
-    qtbot.addWidget(cancelling)
-    cancelling.show()
+    cancelling = shown(qtbot, ContactDialog())
     qtbot.keyClick(cancelling.name_edit, Qt.Key.Key_Escape)
     assert not cancelling.isVisible()
     assert cancelling.result() == QDialog.DialogCode.Rejected

@@ -10,16 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDialog, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -28,20 +19,12 @@ from composer.app import Afterword
 from composer.records import Message, MessageState
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import INTERACTIVE
 from ui import render_screens
 from ui.app import DEMO_NOTE, open_demo
 from ui.contacts import ContactDialog
 from ui.interviews import InterviewDialog
 from ui.main_window import MainWindow
-
-INTERACTIVE = (
-    QAbstractButton,
-    QLineEdit,
-    QComboBox,
-    QPlainTextEdit,
-    QAbstractItemView,
-    QDateTimeEdit,
-)
 
 
 @pytest.fixture

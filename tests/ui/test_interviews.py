@@ -2,68 +2,35 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractSpinBox,
-    QCheckBox,
-    QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QGroupBox,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.paths import Paths
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
+from tests.ui.helpers import (
+    answer,
+    answer_questions,
+    mnemonics,
+    reachable_controls,
+    record_tells,
+    shown,
+    tab_order,
+)
 from ui.contacts import ContactDialog
 from ui.interviews import InterviewDialog, InterviewsPage
 from ui.runner import Runner
 
-INTERACTIVE = (
-    QAbstractButton,
-    QLineEdit,
-    QComboBox,
-    QPlainTextEdit,
-    QAbstractItemView,
-    QDateTimeEdit,
-    QCheckBox,
-)
 PAST = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def afterword(paths: Paths) -> Iterator[Afterword]:
-    opened = Afterword.open(paths)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def runner() -> Iterator[Runner]:
-    started = Runner()
-    yield started
-    started.wait()
-
-
 def open_page(qtbot: QtBot, afterword: Afterword, runner: Runner) -> InterviewsPage:
-    page = InterviewsPage(afterword, runner)
-    qtbot.addWidget(page)
-    page.show()
-    return page
+    return shown(qtbot, InterviewsPage(afterword, runner))
 
 
 def add(
@@ -86,68 +53,6 @@ def add_contact(afterword: Afterword, name: str, company: str = "Acme") -> Conta
 def shown_companies(page: InterviewsPage) -> list[str]:
     model = page.table.model()
     return [model.index(row, 1).data() for row in range(model.rowCount())]
-
-
-def reachable_controls(root: QWidget) -> list[QWidget]:
-    """What a user tabs to; not the inner parts Qt builds into a combo or a date editor."""
-
-    def inner_part(widget: QWidget) -> bool:
-        parent = widget.parentWidget()
-        while parent is not None and parent is not root:
-            if isinstance(parent, QComboBox | QAbstractSpinBox):
-                return True
-            parent = parent.parentWidget()
-        return False
-
-    return [
-        widget
-        for widget in root.findChildren(QWidget)
-        if isinstance(widget, INTERACTIVE)
-        and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
-        and not inner_part(widget)
-    ]
-
-
-def mnemonics(root: QWidget) -> list[str]:
-    """The Alt+letter keys of what is on screen, in the order they appear."""
-    texts = [b.text() for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root)]
-    texts += [label.text() for label in root.findChildren(QLabel) if label.buddy()]
-    texts += [box.title() for box in root.findChildren(QGroupBox)]
-    return [match.lower() for text in texts for match in re.findall(r"(?<!&)&(\w)", text)]
-
-
-def tab_order(first: QWidget, controls: list[QWidget]) -> list[str]:
-    """The controls' names in the order Tab visits them, starting at ``first``."""
-    order = [first.accessibleName()]
-    widget = first.nextInFocusChain()
-    while widget is not None and widget is not first:
-        if widget in controls:
-            order.append(widget.accessibleName())
-        widget = widget.nextInFocusChain()
-    return order
-
-
-def answer_questions(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[str]:
-    """Answers every ``ask`` with ``answer``; returns the questions asked."""
-    questions: list[str] = []
-
-    def ask(parent: QWidget | None, question: str, **options: str) -> bool:
-        questions.append(question)
-        return answer
-
-    monkeypatch.setattr(ui.dialogs, "ask", ask)
-    return questions
-
-
-def answer(monkeypatch: pytest.MonkeyPatch, fill: Callable[[QDialog], None]) -> None:
-    """Replaces the modal loop: fills whichever dialog opens, then presses Save."""
-
-    def run(dialog: QDialog) -> bool:
-        fill(dialog)
-        dialog.accept()
-        return dialog.result() == QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
 
 
 def choose(box: QComboBox, text: str) -> None:
@@ -197,7 +102,7 @@ def test_add_an_interview_with_someone_met_there(
             "Interviewer",
         ]
 
-    answer(monkeypatch, fill)
+    answer(monkeypatch, fill, QDialog)
     with qtbot.waitSignal(page.changed):
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
 
@@ -264,7 +169,7 @@ def test_edit_the_selected_interview_and_who_took_part(
         dialog.people_box.table.selectRow(1)
         qtbot.mouseClick(dialog.people_box.remove_button, Qt.MouseButton.LeftButton)
 
-    answer(monkeypatch, fill)
+    answer(monkeypatch, fill, QDialog)
     with qtbot.waitSignal(page.changed):
         qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter edits
     edited = store.interview(interview_id)
@@ -330,8 +235,7 @@ def test_follow_up_before_the_interview_says_there_is_nothing_yet(
     add(afterword, "Acme GmbH", soon, InterviewStatus.SCHEDULED)
     page = open_page(qtbot, afterword, runner)
     page.table.selectRow(0)
-    told: list[tuple[str, bool]] = []
-    monkeypatch.setattr(ui.dialogs, "tell", lambda parent, m, error=False: told.append((m, error)))
+    told = record_tells(monkeypatch)
     with qtbot.assertNotEmitted(page.follow_up_requested):
         qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
     assert told == [
@@ -353,7 +257,7 @@ def test_no_interviews_shows_a_friendly_start(
         assert isinstance(dialog, InterviewDialog)
         qtbot.keyClicks(dialog.company_edit, "Acme GmbH")
 
-    answer(monkeypatch, fill)
+    answer(monkeypatch, fill, QDialog)
     qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.list_view
     assert shown_companies(page) == ["Acme GmbH"]
@@ -385,10 +289,7 @@ def open_dialog(
     interview: Interview | None = None,
     people: list[Participant] | None = None,
 ) -> InterviewDialog:
-    dialog = InterviewDialog(afterword, interview, people)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+    return shown(qtbot, InterviewDialog(afterword, interview, people))
 
 
 def test_a_company_is_required(afterword: Afterword, qtbot: QtBot) -> None:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import keyring.backends.fail
-import keyring.backends.SecretService
-import keyring.errors
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,7 +28,6 @@ from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
 from composer.records import MessageState, Profile
-from tests import secret_service
 from tests.smtp_server import PASSWORD, USER, SmtpServer
 from ui import dialogs
 from ui.runner import Runner
@@ -44,35 +39,6 @@ MakePage = Callable[[Afterword], SettingsPage]
 
 
 # --- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def daemon(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[secret_service.SecretServiceDaemon]:
-    if not secret_service.available():
-        message = (
-            "gnome-keyring-daemon and dbus-daemon are needed (apt-get install gnome-keyring dbus)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI must never pass by skipping the real keyring
-        pytest.skip(message)
-    with secret_service.SecretServiceDaemon(tmp_path_factory.mktemp("keyring")) as running:
-        yield running
-
-
-@pytest.fixture
-def secret_backend(daemon: secret_service.SecretServiceDaemon) -> Iterator[Any]:
-    """The real Secret Service; every Afterword entry is removed afterwards."""
-    daemon.activate()
-    backend = keyring.backends.SecretService.Keyring()
-    try:
-        yield backend
-    finally:
-        for item in backend.get_preferred_collection().search_items({"service": SERVICE}):
-            with contextlib.suppress(keyring.errors.KeyringError):
-                item.delete()
-        daemon.deactivate()
 
 
 @pytest.fixture
@@ -96,6 +62,7 @@ def no_keyring(open_afterword: OpenAfterword) -> Afterword:
 
 @pytest.fixture
 def runner(qtbot: QtBot) -> Iterator[Runner]:
+    """Overrides tests/ui/conftest.py's: settles every keyring or SMTP callback through qtbot."""
     running = Runner()
     yield running
     qtbot.waitUntil(lambda: running.busy == 0, timeout=WAIT)  # no callback after teardown

@@ -1,0 +1,121 @@
+"""Helpers for the UI tests: what a user can reach, and stand-ins for the modal dialogs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+import ui.dialogs
+
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QPlainTextEdit,
+    QAbstractItemView,
+    QDateTimeEdit,
+    QCheckBox,
+)
+
+W = TypeVar("W", bound=QWidget)
+D = TypeVar("D", bound=QDialog)
+
+
+def shown(qtbot: QtBot, widget: W) -> W:
+    """Shows ``widget``; qtbot closes it after the test."""
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def reachable_controls(root: QWidget) -> list[QWidget]:
+    """What a user tabs to; not the inner parts Qt builds into a combo or a date editor."""
+
+    def inner_part(widget: QWidget) -> bool:
+        parent = widget.parentWidget()
+        while parent is not None and parent is not root:
+            if isinstance(parent, QComboBox | QAbstractSpinBox):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    return [
+        widget
+        for widget in root.findChildren(QWidget)
+        if isinstance(widget, INTERACTIVE)
+        and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not inner_part(widget)
+    ]
+
+
+def mnemonics(root: QWidget) -> list[str]:
+    """The Alt+letter keys of what is on screen, in the order they appear."""
+    texts = [b.text() for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root)]
+    texts += [label.text() for label in root.findChildren(QLabel) if label.buddy()]
+    texts += [box.title() for box in root.findChildren(QGroupBox)]
+    return [match.lower() for text in texts for match in re.findall(r"(?<!&)&(\w)", text)]
+
+
+def tab_order(first: QWidget, controls: list[QWidget]) -> list[str]:
+    """The controls' names in the order Tab visits them, starting at ``first``."""
+    order = [first.accessibleName()]
+    widget = first.nextInFocusChain()
+    while widget is not None and widget is not first:
+        if widget in controls:
+            order.append(widget.accessibleName())
+        widget = widget.nextInFocusChain()
+    return order
+
+
+def answer_questions(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[str]:
+    """Answers every ``ask`` with ``answer``; returns the questions asked."""
+    questions: list[str] = []
+
+    def ask(parent: QWidget | None, question: str, **options: str) -> bool:
+        questions.append(question)
+        return answer
+
+    monkeypatch.setattr(ui.dialogs, "ask", ask)
+    return questions
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, fill: Callable[[D], None], kind: type[D]) -> list[D]:
+    """Replaces the modal loop: fills the dialog, which must be a ``kind``, presses Save;
+    returns the dialogs it was shown."""
+    seen: list[D] = []
+
+    def run(dialog: QDialog) -> bool:
+        assert isinstance(dialog, kind)
+        seen.append(dialog)
+        fill(dialog)
+        dialog.accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
+    return seen
+
+
+def record_tells(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Stands in for ``tell``; returns each message with whether it was an error."""
+    told: list[tuple[str, bool]] = []
+    monkeypatch.setattr(ui.dialogs, "tell", lambda parent, m, error=False: told.append((m, error)))
+    return told
