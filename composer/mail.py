@@ -103,6 +103,21 @@ def _bad(field: str, spec: str, why: str) -> InvalidAddress:
     return InvalidAddress(field, f"The {field} address “{spec}” is not valid: {why}.")
 
 
+def split_addresses(text: str) -> list[str]:
+    """``Ana <a@x>, "Lima, Bo" <b@x>`` as typed in one field, one address each, unchecked."""
+    parts, current, quoted = [], "", False
+    for character in text:
+        if character == '"':
+            quoted = not quoted
+        if character in ",;" and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += character
+    parts.append(current)
+    return [part.strip() for part in parts if part.strip()]
+
+
 def parse_addresses(texts: Sequence[str], field: str) -> list[Address]:
     return [parse_address(text, field) for text in texts if text.strip()]
 

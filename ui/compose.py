@@ -24,10 +24,13 @@ from composer.app import Afterword
 from composer.compose import draft_from_template
 from composer.errors import AfterwordError, InvalidAddress, InvalidField
 from composer.followups import suggested_recipients
+from composer.mail import split_addresses
 from composer.outbox import SendResult
-from composer.records import Message, MessageState
+from composer.records import Message, MessageState, Role
 from ui import dialogs
+from ui.attachments import AttachmentsBox
 from ui.models import short_time
+from ui.panel import PanelDialog
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -61,6 +64,14 @@ class ComposePage(QWidget):
         self.recipients = named(QListWidget(), "Recipients")
         self.recipients.setMaximumHeight(120)
         self.to_error = status_label("Recipient problem", selectable=True)
+        self.cc = named(QLineEdit(), "Cc")
+        self.cc.setPlaceholderText("Copy to, e.g. the recruiter: Kim Novak <kim@acme.example>")
+        self.bcc = named(QLineEdit(), "Bcc")
+        self.bcc.setPlaceholderText("Blind copy: not shown to the other recipients")
+        self.attachments = AttachmentsBox()
+        self.panel_button = push_button(
+            "Thank &each interviewer…", "Thank each interviewer", self.thank_each
+        )
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
         self.problem = status_label("What is missing", selectable=True)
@@ -77,9 +88,13 @@ class ComposePage(QWidget):
         form.addRow("&Template:", self.template)
         form.addRow("&Recipients:", self.recipients)
         form.addRow("", self.to_error)
+        form.addRow("&Cc:", self.cc)
+        form.addRow("B&cc:", self.bcc)
         form.addRow("Su&bject:", self.subject)
+        form.addRow("Files:", self.attachments)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.panel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.fix_button)
         buttons.addWidget(self.save_button)
@@ -95,6 +110,9 @@ class ComposePage(QWidget):
         self.template.currentIndexChanged.connect(lambda _: self.fill_from_template())
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
         self.subject.textEdited.connect(self._typed)
+        self.cc.textEdited.connect(self._typed)
+        self.bcc.textEdited.connect(self._typed)
+        self.attachments.changed.connect(self._typed)
         self.body.textChanged.connect(self._typed)
         self.fix_button.clicked.connect(self.fix_account_requested)
 
@@ -217,6 +235,7 @@ class ComposePage(QWidget):
             self._show_problem(str(error))
             return
         self._set_text(draft.subject, draft.body)
+        self.attachments.set_attachments(draft.attachments)
         self._update_send()
 
     def _may_replace_text(self) -> bool:
@@ -244,7 +263,26 @@ class ComposePage(QWidget):
         self._autosave.start()
         self._update_send()
 
+    def thank_each(self) -> None:
+        """The interview's interviewers, one personal message each, side by side."""
+        interview_id = self.interview.currentData()
+        if interview_id is None:
+            dialogs.tell(self, "Choose the interview first.")
+            return
+        template_id = self.template.currentData() or "thank_you"
+        dialog = PanelDialog(self.afterword, self.runner, interview_id, template_id, self)
+        dialogs.run_dialog(dialog)
+        self.sent.emit(0)
+
+    def _update_panel_button(self) -> None:
+        interview_id = self.interview.currentData()
+        people = self.afterword.store.participants(interview_id) if interview_id else []
+        self.panel_button.setEnabled(
+            sum(p.role is Role.INTERVIEWER for p in people) > 1 and not self.sending
+        )
+
     def _update_send(self) -> None:
+        self._update_panel_button()
         blocked = bool(self.problem.text()) or not self.checked_contact_ids() or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
 
@@ -262,6 +300,9 @@ class ComposePage(QWidget):
             subject=self.subject.text(),
             body=self.body.toPlainText(),
             to=to,
+            cc=split_addresses(self.cc.text()),
+            bcc=split_addresses(self.bcc.text()),
+            attachments=self.attachments.attachments,
             template_id=self.template.currentData(),
             contact_id=checked[0] if checked else None,
             interview_id=self.interview.currentData(),
@@ -287,6 +328,10 @@ class ComposePage(QWidget):
             return
         self._autosave.stop()
         self.to_error.setText("")
+        if self.attachments.too_large and not dialogs.ask(
+            self, f"{self.attachments.warning.text()} Send anyway?", yes="Send anyway"
+        ):
+            return
         try:
             message = self.afterword.outbox.queue(self.current_message())
         except InvalidField as error:
@@ -343,6 +388,9 @@ class ComposePage(QWidget):
         contact_ids = [message.contact_id] if message.contact_id else []
         self._fill_recipients(contact_ids)
         self._set_text(message.subject, message.body)
+        self.cc.setText(", ".join(message.cc))
+        self.bcc.setText(", ".join(message.bcc))
+        self.attachments.set_attachments(message.attachments)
         self.message_id = message.id
         self.edited = True
         self.status.setText(message.error or "")
@@ -356,6 +404,9 @@ class ComposePage(QWidget):
         self.message_id = None
         self.send_button.setText("&Send")
         self._set_text("", "")
+        self.cc.clear()
+        self.bcc.clear()
+        self.attachments.set_attachments([])
         self._fill_recipients([])
         self._show_problem("")
         if not keep_status:

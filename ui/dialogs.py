@@ -30,3 +30,13 @@ def run_dialog(dialog: QDialog) -> bool:
 def choose_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:
     path, _ = QFileDialog.getOpenFileName(parent, caption, "", filters)
     return path or None
+
+
+def choose_files(parent: QWidget | None, caption: str, filters: str = "") -> list[str]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, caption, "", filters)
+    return list(paths)
+
+
+def choose_save_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, caption, "", filters)
+    return path or None

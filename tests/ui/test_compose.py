@@ -5,19 +5,25 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import datetime
+from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QTextCursor
+import pytest
+from PySide6.QtCore import QElapsedTimer, QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent, QTextCursor
 from pytestqt.qtbot import QtBot
 
+import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.compose import ComposePage
+from ui.panel import PanelDialog
 from ui.runner import Runner
+from ui.sent import SentPage
 
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
@@ -163,3 +169,100 @@ def test_wrong_password_then_retry_sends_exactly_once(
 
     assert ready.store.message(message_id).state is MessageState.SENT
     assert len(smtp_server.received) == 1
+
+
+def test_cc_bcc_and_an_attachment_go_out_and_stay_in_the_record(
+    qtbot: QtBot,
+    ready: Afterword,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cv = tmp_path / "Zoë CV.pdf"
+    data = b"%PDF-1.7 " + bytes(range(256)) * 100
+    cv.write_bytes(data)
+    monkeypatch.setattr(ui.dialogs, "choose_files", lambda *args: [str(cv)])
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    qtbot.keyClicks(compose.cc, '"Novak, Kim" <kim@acme.example>')
+    qtbot.keyClicks(compose.bcc, "me@example.org")
+    qtbot.mouseClick(compose.attachments.add_button, Qt.MouseButton.LeftButton)
+    assert compose.attachments.files.item(0).text().startswith("Zoë CV.pdf (")
+
+    compose.send()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    cv.unlink()
+
+    [got] = smtp_server.received
+    assert sorted(got.recipients) == ["ana@acme.example", "kim@acme.example", "me@example.org"]
+    assert b"me@example.org" not in got.data
+    mail = message_from_bytes(got.data, policy=policy.default)
+    assert mail["Cc"].addresses[0].display_name == "Novak, Kim"
+    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    assert (part.get_filename(), part.get_content()) == ("Zoë CV.pdf", data)
+    sent = SentPage(ready, Runner())
+    qtbot.addWidget(sent)
+    sent.table.selectRow(0)
+    assert "[attached: Zoë CV.pdf]" in sent.reader.toPlainText()
+
+
+def test_large_attachments_warn_and_ask_before_sending(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs, tmp_path: Path
+) -> None:
+    big = tmp_path / "portfolio.zip"
+    big.write_bytes(b"\0" * (11 * 1024 * 1024))
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    compose.attachments.add_files([big])
+
+    assert compose.attachments.warning.isVisible()
+    assert "11.0 MB" in compose.attachments.warning.text()
+    answers.answers.append(False)
+    compose.send()
+    assert "Send anyway?" in answers.asked[0]
+    assert smtp_server.received == [] and not compose.sending
+
+
+def test_a_file_dropped_on_compose_is_attached(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs, tmp_path: Path
+) -> None:
+    note = tmp_path / "notes.txt"
+    note.write_text("hello", encoding="utf-8")
+    compose = page(qtbot, ready)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(note))])
+    box = compose.attachments
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    box.dropEvent(drop)
+    assert [(a.filename, a.content_type, a.data) for a in box.attachments] == [
+        ("notes.txt", "text/plain", b"hello")
+    ]
+
+
+def test_thank_each_interviewer_is_offered_for_a_panel(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), Contact("Bo Chen", "bo@acme.example")
+    )
+    compose = page(qtbot, ready)
+    assert not compose.panel_button.isEnabled()
+    compose.start_follow_up(interview_id, "thank_you")
+    assert compose.panel_button.isEnabled()
+    opened: list[PanelDialog] = []
+    monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: opened.append(dialog) or False)
+    compose.panel_button.click()
+    assert [c.title() for c in opened[0].columns] == ["Ana Lima", "Bo Chen"]
