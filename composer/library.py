@@ -152,12 +152,28 @@ class TemplateLibrary:
     def save(self, template_id: str, source: str) -> Template:
         """Writes one of mine (whole or not at all); problems don't stop a save."""
         path = self._mine(template_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            file.write(source)
-        os.replace(temporary, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+                file.write(source)
+            os.replace(temporary, path)
+        except OSError as error:
+            raise _not_written(path, error) from None
         return self._load(path)
+
+    def new_template(self, title: str) -> Template:
+        """A template of mine with a file name made from its title."""
+        title = clean_title(title)
+        return self.save(self._free_id(id_of(title)), new_template_source(title))
+
+    def retitle(self, template_id: str, title: str) -> Template:
+        """A new title, and a file name to match (so a built-in it replaced comes back)."""
+        title = clean_title(title)
+        saved = self.save(template_id, _retitle(self.get(template_id).source, title))
+        if template_id == id_of(title):
+            return saved
+        return self.rename(template_id, self._free_id(id_of(title)))
 
     def customize(self, template_id: str) -> Template:
         """Copies a built-in into mine under the same id, so mine replaces it."""
@@ -200,7 +216,10 @@ class TemplateLibrary:
         return self.save(self._free_id(stem), source)
 
     def export(self, template_id: str, path: Path) -> None:
-        path.write_text(self.get(template_id).source, encoding="utf-8")
+        try:
+            path.write_text(self.get(template_id).source, encoding="utf-8")
+        except OSError as error:
+            raise _not_written(path, error) from None
 
     def _free_id(self, wanted: str) -> str:
         candidate, number = wanted[:60], 2
@@ -233,8 +252,25 @@ class TemplateLibrary:
 
 def _retitle(source: str, title: str) -> str:
     if re.search(r"(?m)^title:.*$", source):
-        return re.sub(r"(?m)^title:.*$", f"title: {title}", source, count=1)
+        return re.sub(r"(?m)^title:.*$", lambda _: f"title: {title}", source, count=1)
     return f"{{#\ntitle: {title}\n#}}\n{source}"
+
+
+def clean_title(title: str) -> str:
+    """A title lives in the template's leading comment: it must not end it."""
+    return " ".join(title.replace("#}", "").split())
+
+
+def id_of(title: str) -> str:
+    """The file name a title gives (without its suffix)."""
+    return re.sub(r"[^a-z0-9_-]+", "_", title.lower()).strip("_-")[:56] or "template"
+
+
+def _not_written(path: Path, error: OSError) -> AfterwordError:
+    return AfterwordError(
+        f"{path} could not be written ({error.strerror}). Check that the folder exists and "
+        "that there is space on the disk."
+    )
 
 
 def attachment_from_file(path: Path) -> Attachment:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 from composer import APP_NAME
 
@@ -40,3 +47,9 @@ def choose_files(parent: QWidget | None, caption: str, filters: str = "") -> lis
 def choose_save_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:
     path, _ = QFileDialog.getSaveFileName(parent, caption, "", filters)
     return path or None
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line from the user, stripped; None when cancelled or blank."""
+    value, accepted = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return (value.strip() or None) if accepted else None

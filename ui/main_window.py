@@ -28,6 +28,7 @@ from ui.interviews import InterviewsPage
 from ui.runner import Runner
 from ui.sent import SentPage
 from ui.settings import SettingsPage
+from ui.templates_page import TemplatesPage
 
 
 class MainWindow(QMainWindow):
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.contacts = ContactsPage(afterword, self.runner)
         self.compose = ComposePage(afterword, self.runner)
         self.sent = SentPage(afterword, self.runner)
+        self.templates = TemplatesPage(afterword, self.runner)
         self.settings_page = SettingsPage(afterword, self.runner)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
@@ -71,6 +73,7 @@ class MainWindow(QMainWindow):
             (self.contacts, "&Contacts"),
             (self.compose, "Co&mpose"),
             (self.sent, "&Outbox && Sent"),
+            (self.templates, "Tem&plates"),
             (self.settings_page, "Se&ttings"),
         ]
 
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         self.sent.changed.connect(self.update_banner)
         self.settings_page.account_changed.connect(self.update_banner)
         self.settings_page.profile_changed.connect(self.compose.refresh)
+        self.templates.changed.connect(self.compose.refresh)
         self.banner_button.clicked.connect(self._banner_action)
 
     def _records_changed(self) -> None:
@@ -107,9 +111,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New message", QKeySequence.StandardKey.New, self.new_message)
         self._action(file_menu, "New &contact…", "Ctrl+Shift+C", self._new_contact)
         self._action(file_menu, "New &interview…", "Ctrl+Shift+I", self._new_interview)
-        self._action(
-            file_menu, "&Save draft", QKeySequence.StandardKey.Save, self.compose.save_draft
-        )
+        self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
+        self.templates.save_shortcut.setEnabled(False)  # File › Save serves that tab too
         self._action(file_menu, "Sen&d", "Ctrl+Return", self._send)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -153,6 +156,13 @@ class MainWindow(QMainWindow):
     def _new_interview(self) -> None:
         self.show_area(self.interviews)
         self.interviews.new_interview()
+
+    def _save(self) -> None:
+        """Ctrl+S: the template being edited on Templates, else the draft."""
+        if self.tabs.currentWidget() is self.templates:
+            self.templates.save()
+        else:
+            self.compose.save_draft()
 
     def _send(self) -> None:
         if self.tabs.currentWidget() is self.compose:
@@ -219,6 +229,16 @@ class MainWindow(QMainWindow):
             yes="Quit anyway",
             no="Keep sending",
         ):
+            event.ignore()
+            return
+        if self.templates.has_unsaved_changes() and not dialogs.ask(
+            self,
+            "The template you are editing has changes that are not saved. Quit anyway and "
+            "lose them?",
+            yes="Quit and lose them",
+            no="Keep editing",
+        ):
+            self.show_area(self.templates)
             event.ignore()
             return
         self.compose.save_draft()

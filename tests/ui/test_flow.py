@@ -227,9 +227,40 @@ def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dial
         "2-contacts.png",
         "3-compose.png",
         "4-outbox-and-sent.png",
-        "5-settings.png",
+        "5-templates.png",
+        "6-settings.png",
     ]
     for shot in shots:
         image = QImage(str(shot))
         assert (image.width(), image.height()) == render_screens.SIZE
         assert len({image.pixel(x, y) for x in range(0, 1100, 50) for y in range(0, 700, 50)}) > 2
+
+
+def test_ctrl_s_saves_the_template_on_templates_and_the_draft_elsewhere(
+    qtbot: QtBot, window: MainWindow, ready: Afterword, answers: Dialogs
+) -> None:
+    window.show_area(window.templates)
+    window.templates.select("thank_you")
+    window.templates.customize()
+    window.templates.editor.appendPlainText("{# a note to myself #}")
+    qtbot.keyClick(window.templates.editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert ready.templates.get("thank_you").source.endswith("{# a note to myself #}")
+    assert not window.templates.has_unsaved_changes()
+
+    window.show_area(window.compose)
+    qtbot.keyClicks(window.compose.subject, "A note")
+    qtbot.keyClick(window.compose.subject, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.compose.message_id is not None
+    assert ready.store.message(window.compose.message_id).subject == "A note"
+
+
+def test_quitting_with_an_unsaved_template_asks(window: MainWindow, answers: Dialogs) -> None:
+    window.templates.select("thank_you")
+    window.templates.customize()
+    window.templates.editor.appendPlainText("unsaved")
+    answers.answers.append(False)
+    assert not window.close()
+    assert "not saved" in answers.asked[0]
+    assert window.tabs.currentWidget() is window.templates
+    answers.answers.append(True)
+    assert window.close()
