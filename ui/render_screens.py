@@ -36,6 +36,8 @@ def render(folder: Path) -> list[Path]:
             for index in range(window.tabs.count()):
                 window.tabs.setCurrentIndex(index)
                 QCoreApplication.processEvents()
+                window.runner.wait()  # previews and checks that run in the background
+                QCoreApplication.processEvents()
                 name = window.tabs.tabText(index).replace("&&", "and").replace("&", "")
                 path = folder / f"{index + 1}-{name.lower().replace(' ', '-')}.png"
                 window.grab().save(str(path))
