@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from composer.credentials import Credentials
+from composer.files import set_aside
 from composer.instance import InstanceLock
 from composer.library import TemplateLibrary
 from composer.outbox import Outbox, Progress, SendResult
@@ -41,6 +43,11 @@ class Afterword:
         interrupted = outbox.recover()
         library = TemplateLibrary(paths.config_dir / "templates")
         return cls(paths, store, library, credentials, outbox, interrupted, lock)
+
+    @staticmethod
+    def set_aside_database(paths: Paths) -> Path:
+        """Moves a damaged data file (and its journal) aside; the next open starts afresh."""
+        return set_aside(paths.database, siblings=("-wal", "-shm"))
 
     def close(self) -> None:
         self.store.close()

@@ -37,6 +37,18 @@ class DatabaseLocked(StorageError):
         )
 
 
+class DatabaseDamaged(StorageError):
+    """The data file is not a database Afterword can read; it can be set aside."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"The data file {path} is damaged or is not an Afterword database ({detail}). "
+            "It has not been changed. Afterword can move it aside (nothing in it is deleted) "
+            "and start with an empty one, or you can restore it from a backup."
+        )
+        self.path = path
+
+
 class AlreadyRunning(StorageError):
     """Another Afterword has this data dir open."""
 

@@ -19,6 +19,7 @@ from jinja2 import meta, nodes
 
 from composer.errors import AfterwordError, TemplateError, TemplateNotFound
 from composer.fields import DESCRIPTIONS
+from composer.files import set_aside
 from composer.records import Attachment
 from composer.templates import BUILTIN_DIR, SUFFIX, Template, environment, parse_meta
 
@@ -91,19 +92,33 @@ class TemplateLibrary:
     def __init__(self, user_dir: Path | None = None, builtin_dir: Path = BUILTIN_DIR) -> None:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
+        self.notices: list[str] = []  # files of mine that could not be read, now set aside
 
     # --- reading --------------------------------------------------------------------------
 
     def templates(self) -> list[Template]:
-        found = {path.stem: path for path in self._files(self.builtin_dir)}
-        found.update({path.stem: path for path in self._files(self.user_dir)})
-        return sorted((self._load(path) for path in found.values()), key=lambda t: t.title)
+        mine = [t for t in map(self._load_mine, self._files(self.user_dir)) if t is not None]
+        found = {path.stem: self._load(path) for path in self._files(self.builtin_dir)}
+        found.update({template.id: template for template in mine})
+        return sorted(found.values(), key=lambda t: t.title)
 
     def get(self, template_id: str) -> Template:
-        for folder in (self.user_dir, self.builtin_dir):
-            if folder is not None and (folder / f"{template_id}{SUFFIX}").is_file():
-                return self._load(folder / f"{template_id}{SUFFIX}")
+        if self.user_dir is not None and (self.user_dir / f"{template_id}{SUFFIX}").is_file():
+            template = self._load_mine(self.user_dir / f"{template_id}{SUFFIX}")
+            if template is not None:
+                return template
+        if self.has_builtin(template_id):
+            return self._load(self.builtin_dir / f"{template_id}{SUFFIX}")
         raise TemplateNotFound(template_id, f"There is no template called “{template_id}”.")
+
+    def _load_mine(self, path: Path) -> Template | None:
+        """A file of mine that can't be read is set aside (never overwritten) and reported."""
+        try:
+            return self._load(path)
+        except TemplateError as error:
+            kept = set_aside(path)
+            self.notices.append(f"{error} It was moved aside as {kept.name}.")
+            return None
 
     def is_mine(self, template_id: str) -> bool:
         return self._mine(template_id).is_file() if self.user_dir else False

@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from composer.errors import DatabaseLocked, DatabaseTooNew, RecordNotFound, StorageError
+from composer.errors import (
+    DatabaseDamaged,
+    DatabaseLocked,
+    DatabaseTooNew,
+    RecordNotFound,
+    StorageError,
+)
 from composer.records import (
     Attachment,
     Contact,
@@ -260,11 +266,7 @@ class Store:
         if "locked" in text or "busy" in text:
             return DatabaseLocked(str(self.path))
         if "not a database" in text or "malformed" in text:
-            return StorageError(
-                f"The data file {self.path} is damaged or is not an Afterword database "
-                f"({text}). It has not been changed; restore it from a backup, or move it "
-                "aside to start afresh."
-            )
+            return DatabaseDamaged(str(self.path), text)
         return StorageError(f"The data file {self.path} cannot be used: {text}.")
 
     def close(self) -> None:

@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from composer import APP_NAME
 from composer.app import Afterword
 from composer.demo import CaptureServer, seed
-from composer.errors import AfterwordError
+from composer.errors import AfterwordError, DatabaseDamaged
 from composer.paths import Paths, resolve
+from ui import dialogs
 from ui.main_window import MainWindow
 
 DEMO_NOTE = (
@@ -31,10 +32,8 @@ def application(argv: Sequence[str]) -> QApplication:
 
 def run(paths: Paths, argv: Sequence[str]) -> int:
     app = application(argv)
-    try:
-        afterword = Afterword.open(paths)
-    except AfterwordError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
+    afterword = open_records(paths)
+    if afterword is None:
         return 1
     window = MainWindow(afterword)
     window.show()
@@ -43,6 +42,21 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
     finally:
         window.runner.wait()
         afterword.close()
+
+
+def open_records(paths: Paths) -> Afterword | None:
+    """Opens the data dir, or says why not; a damaged file can be set aside, never lost."""
+    try:
+        return Afterword.open(paths)
+    except DatabaseDamaged as damaged:
+        if not dialogs.ask(None, str(damaged), yes="Move it aside and start afresh", no="Quit"):
+            return None
+        kept = Afterword.set_aside_database(paths)
+        dialogs.tell(None, f"The damaged file was kept as {kept}. Afterword starts afresh.")
+        return open_records(paths)
+    except AfterwordError as error:
+        QMessageBox.critical(None, APP_NAME, str(error))
+        return None
 
 
 def open_demo(folder: Path) -> tuple[Afterword, CaptureServer]:

@@ -5,6 +5,8 @@ Each area is a widget module of its own; this only wires them together.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME
 from composer.app import Afterword
+from composer.files import set_aside
 from composer.records import MessageState
 from ui import dialogs
 from ui.compose import ComposePage
@@ -42,6 +45,7 @@ class MainWindow(QMainWindow):
         self.settings = QSettings(
             str(afterword.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
+        self.settings_notice = ""
         self.interviews = InterviewsPage(afterword, self.runner)
         self.contacts = ContactsPage(afterword, self.runner)
         self.compose = ComposePage(afterword, self.runner)
@@ -187,6 +191,8 @@ class MainWindow(QMainWindow):
                 "They may or may not have arrived: check them before sending again.",
                 "Check in Outbox && Sent",
             )
+        elif self.settings_notice:
+            self._notice(self.settings_notice, "")
         elif self.afterword.outbox.account() is None:
             self._notice(
                 "Welcome! To send follow-ups, first set up your mail account and your name.",
@@ -210,12 +216,27 @@ class MainWindow(QMainWindow):
     # --- window state -------------------------------------------------------------------
 
     def _restore(self) -> None:
-        geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        """Window size and area; a settings file that makes no sense is set aside."""
+        geometry, area = self.settings.value("geometry"), self.settings.value("area", 0)
+        try:
+            area = int(area)  # type: ignore[call-overload]
+            if geometry is not None and not self.restoreGeometry(geometry):
+                raise ValueError("geometry")
+        except (TypeError, ValueError):
+            self._set_aside_settings()
+            geometry, area = None, 0
+        if geometry is None:
             self.resize(1000, 700)
-        self.tabs.setCurrentIndex(int(self.settings.value("area", 0)))  # type: ignore[call-overload]
+        self.tabs.setCurrentIndex(area)
+
+    def _set_aside_settings(self) -> None:
+        path = Path(self.settings.fileName())
+        kept = set_aside(path)
+        self.settings = QSettings(str(path), QSettings.Format.IniFormat)
+        self.settings_notice = (
+            f"The window settings file could not be read; it was kept as {kept.name} and "
+            "the window starts with its usual size."
+        )
 
     @property
     def sending(self) -> bool:

@@ -216,9 +216,12 @@ class TemplatesPage(QWidget):
     def _fill_list(self, select: str | None) -> None:
         try:
             found = self.library.templates()
-        except AfterwordError as error:  # e.g. a file of mine that is not UTF-8
+        except AfterwordError as error:
             self.status.setText(str(error))
             found = []
+        if self.library.notices:  # e.g. a file of mine that is not UTF-8, now set aside
+            dialogs.tell(self, "\n\n".join(self.library.notices), error=True)
+            self.library.notices.clear()
         self.list.blockSignals(True)
         self.list.clear()
         for template in found:
