@@ -9,11 +9,12 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import contextlib
+import logging
 import ssl
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import keyring
 import keyring.backends.fail
@@ -29,6 +30,31 @@ from composer.records import Contact, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
 from tests import secret_service
 from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``after_all`` go last, whatever the order of the files."""
+    items.sort(key=lambda item: item.get_closest_marker("after_all") is not None)
+
+
+class LogRecords(logging.Handler):
+    """Every log record of the whole run, for the secrets scan."""
+
+    records: ClassVar[list[str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        LogRecords.records.append(f"{record.name}: {record.getMessage()}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _all_log_records() -> Iterator[None]:
+    root = logging.getLogger()
+    handler, level = LogRecords(logging.DEBUG), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield
+    root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
