@@ -162,6 +162,34 @@ def test_the_keyring_daemon_gone_gives_a_clear_message(tmp_path: Path) -> None:
         assert PASSWORD not in str(gone.value)
 
 
+def test_the_keyring_gone_mid_session_sends_nothing_and_loses_nothing(
+    tmp_path: Path, paths: Paths, smtp_server: SmtpServer, ca_file: Path
+) -> None:
+    if not secret_service.available():
+        pytest.skip("needs gnome-keyring")  # the daemon fixture already fails in CI
+    with secret_service.SecretServiceDaemon(tmp_path / "gone") as own:
+        own.activate()
+        afterword = Afterword.open(paths, keyring_backend=keyring.backends.SecretService.Keyring())
+        try:
+            account = account_for(smtp_server, ca_file)
+            afterword.outbox.save_account(account)
+            afterword.credentials.store(account.key, PASSWORD)
+            message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+            assert message.id is not None
+            own.kill_keyring_only()  # the desktop's keyring crashed
+
+            [result] = afterword.outbox.send([message.id])
+
+            assert result.state is MessageState.FAILED
+            assert "keyring did not answer" in result.detail
+            assert "for this session" in result.detail or "until you quit" in result.detail
+            kept = afterword.store.message(message.id)
+            assert (kept.subject, kept.body, kept.error) == ("Thanks", "Thank you.", result.detail)
+            assert smtp_server.received == []
+        finally:
+            afterword.close()
+
+
 def test_after_a_full_send_no_file_holds_the_password(
     secret_backend: object, paths: Paths, smtp_server: SmtpServer, ca_file: Path
 ) -> None:
