@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,15 @@ def test_ui_has_no_sql_smtp_jinja_or_keyring() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not {n.split(".")[0] for n in names} & forbidden, f"{path} imports {names}"
+
+
+def test_ui_hard_codes_no_colour_so_the_dark_theme_applies() -> None:
+    """Colours come from the platform's palette (light or dark), never from the code."""
+    pattern = re.compile(r"#[0-9a-fA-F]{3,8}\b|QColor\(|color\s*:|setStyleSheet|Qt\.GlobalColor")
+    found = [
+        f"{path.name}:{number}"
+        for path in (ROOT / "ui").rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line) and "palette" not in line and not line.lstrip().startswith("#")
+    ]
+    assert found == []
