@@ -247,12 +247,17 @@ class TemplateLibrary:
     def _files_dir(self, template_id: str) -> Path:
         return self._mine(template_id).with_suffix(".files")
 
-    def default_attachments(self, template_id: str) -> list[Attachment]:
+    def _default_files(self, template_id: str) -> list[Path]:
         if self.user_dir is None or not _ID.match(template_id):
             return []
         folder = self._files_dir(template_id)
-        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        return [attachment_from_file(path) for path in files]
+        return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+    def default_attachment_names(self, template_id: str) -> list[str]:
+        return [path.name for path in self._default_files(template_id)]
+
+    def default_attachments(self, template_id: str) -> list[Attachment]:
+        return [attachment_from_file(path) for path in self._default_files(template_id)]
 
     def add_default_attachment(self, template_id: str, path: Path) -> None:
         if not self.is_mine(template_id):

@@ -9,6 +9,7 @@ thread: a template's code may run for up to the sandbox's time limit.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,10 +148,52 @@ class TemplatesPage(QWidget):
             _labelled("Template te&xt:", self.editor),
             self.editor,
             saving,
+            self._build_defaults(),
             self.problem_label,
             self.problem_list,
             stretch={self.editor: 3, self.problem_list: 1},
         )
+
+    def _build_defaults(self) -> QHBoxLayout:
+        """Files that come with every message from this template (a CV, say)."""
+        self.defaults = named(QListWidget(), "Files attached by default")
+        self.defaults.setMaximumHeight(48)
+        self.defaults.setToolTip("Attached to every message written with this template")
+        self.add_default_button = push_button(
+            "Attach by default…", "Attach a file by default", self.add_default_attachment
+        )
+        self.remove_default_button = push_button(
+            "Remove file", "Remove default file", self.remove_default_attachment
+        )
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Files:"))
+        row.addWidget(self.defaults, 1)
+        row.addWidget(self.add_default_button)
+        row.addWidget(self.remove_default_button)
+        return row
+
+    def _show_defaults(self) -> None:
+        mine = self.template is not None and not self.template.builtin
+        self.defaults.clear()
+        if self.template is not None:
+            self.defaults.addItems(self.library.default_attachment_names(self.template.id))
+        self.add_default_button.setEnabled(mine)
+        self.remove_default_button.setEnabled(mine and self.defaults.count() > 0)
+
+    def add_default_attachment(self) -> None:
+        if self.template is None or self.template.builtin:
+            return
+        template_id = self.template.id
+        for chosen in dialogs.choose_files(self, "Attach by default"):
+            path = Path(chosen)
+            self._library_call(partial(self.library.add_default_attachment, template_id, path))
+        self._show_defaults()
+
+    def remove_default_attachment(self) -> None:
+        item = self.defaults.currentItem() or self.defaults.item(0)
+        if self.template is not None and item is not None:
+            self.library.remove_default_attachment(self.template.id, item.text())
+            self._show_defaults()
 
     def _build_preview(self) -> QWidget:
         self.preview_interview = named(QComboBox(), "Preview with interview")
@@ -269,6 +312,7 @@ class TemplatesPage(QWidget):
         self.editor.setPlainText(self.template.source if self.template else "")
         self._set_editable(self.template is not None and not self.template.builtin)
         self.note.setVisible(self.template is not None and self.template.builtin)
+        self._show_defaults()
         self._update_buttons()
         self.check()
 

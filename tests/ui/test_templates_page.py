@@ -12,6 +12,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
+from composer.compose import draft_from_template
 from composer.fields import DESCRIPTIONS
 from composer.paths import Paths
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
@@ -473,6 +474,9 @@ def test_every_control_is_named_and_tab_visits_them_in_reading_order(page: Templ
         "Export",
         "Template text",
         "Save template",
+        "Files attached by default",
+        "Attach a file by default",
+        "Remove default file",
         "Problems",
         "Preview with interview",
         "Preview with contact",
@@ -497,3 +501,36 @@ def test_a_hidden_page_checks_nothing_until_shown_again(
 
     page.show()
     qtbot.waitUntil(lambda: problems_shown(page) == ["line 8: unknown field “interview.salary”"])
+
+
+def test_a_file_attached_by_default_comes_with_every_message(
+    qtbot: QtBot,
+    ready: Afterword,
+    answers: Dialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(b"%PDF my cv")
+    monkeypatch.setattr(dialogs, "choose_files", lambda *args: [str(cv)])
+    page = TemplatesPage(ready, Runner())
+    qtbot.addWidget(page)
+    page.select("feedback_request")
+    assert not page.add_default_button.isEnabled(), "a built-in: Customize first"
+    page.customize()
+    page.add_default_button.click()
+    assert [page.defaults.item(i).text() for i in range(page.defaults.count())] == ["cv.pdf"]
+    cv.unlink()
+
+    ana = ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    interview = ready.store.add_interview(Interview("Acme", "Data Engineer"))
+    draft = draft_from_template(
+        ready.store,
+        ready.templates,
+        "feedback_request",
+        contact_id=ana.id or 0,
+        interview_id=interview.id,
+    )
+    assert [(a.filename, a.data) for a in draft.attachments] == [("cv.pdf", b"%PDF my cv")]
+    page.remove_default_button.click()
+    assert page.defaults.count() == 0
