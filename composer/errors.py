@@ -147,6 +147,14 @@ class ServerRefused(SendError):
     """The server answered with an error code we have no more specific words for."""
 
 
+class TemporaryFailure(SendError):
+    """The server said "not now" (a 4xx reply): nothing was delivered, a later try may work."""
+
+
+class MessageTooLarge(SendError):
+    """The server refused the message for its size (552): it will not take it as it is."""
+
+
 class DeliveryUncertain(SendError):
     """The connection broke after the message data went out: it may have been delivered."""
 

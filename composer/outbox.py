@@ -3,23 +3,28 @@
 States move draft → queued → sending → sent | failed | uncertain. Claiming a message for
 sending is one atomic UPDATE, so a double click or a second worker can never send it twice;
 a message found "sending" at start-up is marked uncertain, never re-sent silently.
+
+A "not now" from the server (a 4xx reply: nothing was delivered) is tried again after each
+of ``retry_delays``; a message that may have reached the server is never tried again.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 
 from composer.account import SmtpAccount
 from composer.credentials import Credentials
-from composer.errors import AccountError, AfterwordError, AlreadySent
+from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
 from composer.mail import build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
 from composer.store import Clock, Store, utc_now
 
 ACCOUNT_SETTING = "smtp_account"
+RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
 Connect = Callable[[SmtpAccount, "str | None"], SmtpConnection]
 
 
@@ -33,6 +38,24 @@ class SendResult:
 Progress = Callable[[SendResult], None]
 
 
+@dataclass
+class _Line:
+    """A batch's one connection: opened when first needed, and again after a break."""
+
+    open_new: Callable[[], tuple[SmtpConnection, Address]]
+    connection: SmtpConnection | None = None
+    sender: Address | None = None
+
+    def get(self) -> tuple[SmtpConnection, Address]:
+        if self.connection is None or self.sender is None or not self.connection.is_open:
+            self.connection, self.sender = self.open_new()
+        return self.connection, self.sender
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+
+
 class Outbox:
     def __init__(
         self,
@@ -41,11 +64,15 @@ class Outbox:
         *,
         connect: Connect = SmtpConnection,
         clock: Clock = utc_now,
+        retry_delays: Sequence[float] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.store = store
         self.credentials = credentials
         self._connect = connect
         self._clock = clock
+        self.retry_delays = tuple(RETRY_DELAYS if retry_delays is None else retry_delays)
+        self._sleep = sleep
 
     # --- the account ----------------------------------------------------------------------
 
@@ -108,24 +135,42 @@ class Outbox:
                 progress(result)
 
         pending = list(message_ids)
-        connection: SmtpConnection | None = None
+        line = _Line(self._open_line)
         try:
             while pending:
-                if connection is None:
-                    try:
-                        account, sender = self._sender()
-                        connection = self._open(account)
-                    except AfterwordError as error:
-                        for message_id in pending:
-                            report(self._fail_unsent(message_id, error))
-                        break
-                report(self._send_one(connection, account, sender, pending.pop(0)))
-                if not connection.is_open:
-                    connection = None
+                try:
+                    result = self._deliver(line, pending[0])
+                except AfterwordError as error:  # no connection: none of the rest can go now
+                    for message_id in pending:
+                        report(self._fail_unsent(message_id, error))
+                    break
+                pending.pop(0)
+                report(result)
         finally:
-            if connection is not None:
-                connection.close()
+            line.close()
         return results
+
+    def _deliver(self, line: _Line, message_id: int) -> SendResult:
+        """One message; after a "not now" it is tried again, once after each retry delay."""
+        waits: list[float | None] = [*self.retry_delays, None]
+        for tries, wait in enumerate(waits, start=1):
+            try:
+                connection, sender = line.get()
+            except TemporaryFailure as error:
+                if wait is None:
+                    raise TemporaryFailure(_gave_up(error, tries)) from None
+                self._sleep(wait)
+                continue
+            result = self._send_one(connection, sender, message_id, tries=tries, retry_in=wait)
+            if result is not None:
+                return result
+            self._sleep(wait or 0.0)
+            self.store.queue_message(message_id)
+        raise AssertionError("the last try always settles the message")
+
+    def _open_line(self) -> tuple[SmtpConnection, Address]:
+        account, sender = self._sender()
+        return self._open(account), sender
 
     def _sender(self) -> tuple[SmtpAccount, Address]:
         account = self.account()
@@ -151,8 +196,15 @@ class Outbox:
         return SendResult(message_id, state, f"Not sent again: this message is already {state}.")
 
     def _send_one(
-        self, connection: SmtpConnection, account: SmtpAccount, sender: Address, message_id: int
-    ) -> SendResult:
+        self,
+        connection: SmtpConnection,
+        sender: Address,
+        message_id: int,
+        *,
+        tries: int = 1,
+        retry_in: float | None = None,
+    ) -> SendResult | None:
+        """Claims, sends and settles the message; None if it is to be tried again later."""
         if not self.store.claim_for_sending(message_id):
             return self._not_claimed(message_id)
         try:
@@ -171,6 +223,11 @@ class Outbox:
             )
             self.store.record_outgoing(message_id, outgoing.message_id, outgoing.raw)
             reply = connection.send(outgoing)
+        except TemporaryFailure as error:
+            if retry_in is None:
+                return self._settle(message_id, TemporaryFailure(_gave_up(error, tries)))
+            self.store.mark_failed(message_id, f"{error} Trying again in {retry_in:g} seconds.")
+            return None
         except BaseException as error:
             result = self._settle(message_id, error, uncertain=connection.handed_over)
             if not isinstance(error, AfterwordError):
@@ -179,7 +236,9 @@ class Outbox:
         self.store.mark_sent(message_id, reply)
         return SendResult(message_id, MessageState.SENT, reply)
 
-    def _settle(self, message_id: int, error: BaseException, *, uncertain: bool) -> SendResult:
+    def _settle(
+        self, message_id: int, error: BaseException, *, uncertain: bool = False
+    ) -> SendResult:
         """A claimed message never stays "sending": failed, or uncertain if it may be there."""
         uncertain = uncertain or bool(getattr(error, "uncertain", False))
         if isinstance(error, AfterwordError):
@@ -210,3 +269,8 @@ class Outbox:
     def send_again(self, message_id: int) -> None:
         """The user checked that an uncertain message did not arrive: queue it again."""
         self.store.requeue_uncertain(message_id)
+
+
+def _gave_up(error: TemporaryFailure, tries: int) -> str:
+    times = "once" if tries == 1 else f"{tries} times"
+    return f"{error} Afterword tried {times}; please try again later."

@@ -2,7 +2,8 @@
 
 The transaction is driven step by step (MAIL, RCPT for each recipient, DATA) so that:
 - a recipient refused, even one of several, aborts before anything is delivered to anyone;
-- a break after the message data went out is told apart: the server may have it.
+- a break after the message data went out is told apart: the server may have it;
+- a "not now" (4xx) reply is a TemporaryFailure, which the outbox may try again.
 """
 
 from __future__ import annotations
@@ -22,17 +23,22 @@ from composer.errors import (
     ConnectionTimedOut,
     DeliveryUncertain,
     Disconnected,
+    MessageTooLarge,
     PasswordMissing,
     RecipientRefused,
     SendError,
     ServerRefused,
     StartTLSNotOffered,
+    TemporaryFailure,
 )
 from composer.mail import Outgoing
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
 _EOLS = re.compile(rb"\r\n|\n|\r(?!\n)")
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
+# OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED: often a wrong clock.
+EXPIRED = {9: "not yet valid", 10: "expired"}
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -79,7 +85,7 @@ class SmtpConnection:
         try:
             self._smtp = self._connect()
             if self.account.username:
-                self._smtp.login(self.account.username, self._password or "")
+                self._login(self._smtp, self.account.username, self._password or "")
         except BaseException as error:
             self.close()
             raise self._translate(error) from None
@@ -98,7 +104,9 @@ class SmtpConnection:
             account.host, account.port, local_hostname=EHLO_NAME, timeout=account.timeout
         )
         try:
-            smtp.ehlo()
+            code, text = smtp.ehlo()
+            if not 200 <= code < 300:
+                raise smtplib.SMTPHeloError(code, text)
             if account.security is Security.STARTTLS:
                 if not smtp.has_extn("starttls"):
                     raise StartTLSNotOffered(
@@ -112,6 +120,19 @@ class SmtpConnection:
             smtp.close()
             raise
         return smtp
+
+    @staticmethod
+    def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+        """One try, with the best mechanism offered. ``smtp.login`` tries every mechanism in
+        turn, so a wrong password would count twice or more towards a provider's lock-out."""
+        smtp.ehlo_or_helo_if_needed()  # implicit TLS has not said EHLO yet
+        offered = smtp.esmtp_features.get("auth", "").upper().split()
+        mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
+        if mechanism is None:
+            raise smtplib.SMTPNotSupportedError("no AUTH mechanism this client knows")
+        smtp.user, smtp.password = username, password
+        respond = getattr(smtp, "auth_" + mechanism.lower().replace("-", "_"))  # as login() does
+        smtp.auth(mechanism, respond, initial_response_ok=True)
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
@@ -128,36 +149,48 @@ class SmtpConnection:
         self.handed_over = False
         if smtp is None:
             raise Disconnected(f"The connection to {self.where} is closed; try again.")
+        payload = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", outgoing.raw))
+        if not payload.endswith(b"\r\n"):
+            payload += b"\r\n"
         try:
-            self._envelope(smtp, outgoing)
+            self._envelope(smtp, outgoing, len(payload))
             code, text = smtp.docmd("DATA")
             if code != 354:
+                self._reset(smtp)
                 raise smtplib.SMTPDataError(code, text)
-            payload = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", outgoing.raw))
-            if not payload.endswith(b"\r\n"):
-                payload += b"\r\n"
             smtp.send(payload + b".\r\n")
             self.handed_over = True
+            code, text = smtp.getreply()  # from the send on, the server may have it all
+            if code != 250:
+                self.handed_over = False  # a clear "no": the server does not have it
+                raise smtplib.SMTPDataError(code, text)
         except SendError:
             raise
         except BaseException as error:
             self._drop_if_broken(error)
+            if self.handed_over:
+                raise self._uncertain(error) from None
             raise self._translate(error) from None
-        try:  # From here on, the server may have the whole message.
-            code, text = smtp.getreply()
-        except BaseException as error:
-            self._drop_if_broken(error)
-            raise DeliveryUncertain(
-                f"The connection to {self.where} broke just after the message was handed "
-                "over, so it may or may not have been delivered. Check your Sent folder or "
-                "with the recipient before sending it again."
-            ) from None
-        if code != 250:
-            raise self._translate(smtplib.SMTPDataError(code, text))
         return _reply(code, text)
 
-    def _envelope(self, smtp: smtplib.SMTP, outgoing: Outgoing) -> None:
-        code, text = smtp.mail(outgoing.sender)
+    def _uncertain(self, error: BaseException) -> DeliveryUncertain:
+        check = (
+            "so it may or may not have been delivered. Check your Sent folder or with the "
+            "recipient before sending it again."
+        )
+        if isinstance(error, TimeoutError) or "timed out" in str(error):
+            return DeliveryUncertain(
+                f"The server {self.where} did not confirm the message within "
+                f"{self.account.timeout:g} seconds after it was handed over, {check}"
+            )
+        return DeliveryUncertain(
+            f"The connection to {self.where} broke just after the message was handed over, {check}"
+        )
+
+    def _envelope(self, smtp: smtplib.SMTP, outgoing: Outgoing, size: int) -> None:
+        # Declaring the size lets a server refuse a message too large before it is uploaded.
+        options = [f"SIZE={size}"] if smtp.has_extn("size") else []
+        code, text = smtp.mail(outgoing.sender, options)
         if code != 250:
             self._reset(smtp)
             raise smtplib.SMTPSenderRefused(code, text, outgoing.sender)
@@ -183,7 +216,15 @@ class SmtpConnection:
             smtp.rset()
 
     def _drop_if_broken(self, error: BaseException) -> None:
-        if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+        """Closes a connection that broke or that the server is closing (421); after a plain
+        "no" the connection stays usable for the next message."""
+        if isinstance(error, smtplib.SMTPResponseException):
+            broken = error.smtp_code == CLOSING
+        else:  # every SMTPException is an OSError too
+            broken = isinstance(error, smtplib.SMTPServerDisconnected) or (
+                isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+            )
+        if broken:
             smtp, self._smtp = self._smtp, None
             if smtp is not None:
                 smtp.close()
@@ -201,6 +242,23 @@ class SmtpConnection:
         match error:
             case SendError() | PasswordMissing():
                 return error
+            case smtplib.SMTPConnectError() | smtplib.SMTPHeloError() if _temporary(error):
+                return TemporaryFailure(
+                    f"The server {where} is busy or not taking mail just now "
+                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was sent."
+                )
+            case smtplib.SMTPResponseException() if _temporary(error):
+                return TemporaryFailure(
+                    f"The server {where} could not take the message just now "
+                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was delivered."
+                )
+            case smtplib.SMTPResponseException() if _too_large(error):
+                return MessageTooLarge(
+                    f"The server {where} refused the message because it is too large "
+                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was delivered. "
+                    "Remove or shrink attachments (or share a link to them instead) and "
+                    "send it again."
+                )
             case smtplib.SMTPAuthenticationError():
                 return AuthenticationFailed(
                     f"The server {where} did not accept the user name or password "
@@ -240,6 +298,14 @@ class SmtpConnection:
                     f"The server {where} closed the connection before the message was sent. "
                     "Nothing was delivered; try again."
                 )
+            case ssl.SSLCertVerificationError() if error.verify_code in EXPIRED:
+                return CertificateNotTrusted(
+                    f"The server {where} presented a certificate that is "
+                    f"{EXPIRED[error.verify_code]} ({error.verify_message}). Nothing was sent. "
+                    "Check that this computer's date and time are right; if they are, the "
+                    "provider must renew its certificate. Never send over an untrusted "
+                    "connection."
+                )
             case ssl.SSLCertVerificationError():
                 return CertificateNotTrusted(
                     f"The server {where} presented a certificate that cannot be trusted "
@@ -270,3 +336,12 @@ class SmtpConnection:
             case OSError():
                 return ConnectionFailed(f"Could not reach {where} ({error.strerror}). {settings}")
         return error
+
+
+def _temporary(error: smtplib.SMTPResponseException) -> bool:
+    return 400 <= error.smtp_code < 500
+
+
+def _too_large(error: smtplib.SMTPResponseException) -> bool:
+    """552 (storage exceeded), or any refusal with the enhanced code for "message too big"."""
+    return error.smtp_code == 552 or "5.3.4" in _reply(error.smtp_code, error.smtp_error)

@@ -68,10 +68,12 @@ class Users:
 
     def __init__(self, accounts: dict[str, str]) -> None:
         self.accounts = accounts
+        self.tries = 0  # AUTH attempts seen: a password offered, right or wrong
 
     def __call__(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
     ) -> AuthResult:
+        self.tries += 1
         if isinstance(auth_data, LoginPassword):
             login = auth_data.login.decode()
             if self.accounts.get(login) == auth_data.password.decode():
@@ -80,27 +82,37 @@ class Users:
 
 
 class SmtpServer:
-    """``mode``: "starttls" (required), "tls" (implicit), or "plain" (no TLS offered)."""
+    """``mode``: "starttls" (required), "tls" (implicit), or "plain" (no TLS offered).
+
+    ``recorder`` replaces the handler; ``smtp_options`` go to aiosmtpd's ``SMTP`` (such as
+    ``data_size_limit``); a subclass may set ``controller_class``.
+    """
+
+    controller_class: type[Controller] = Controller
 
     def __init__(
         self,
         mode: str,
         server_context: ssl.SSLContext | None,
         users: dict[str, str] | None = None,
+        *,
+        recorder: Recorder | None = None,
+        **smtp_options: Any,
     ) -> None:
         self.mode = mode
         self.host = "127.0.0.1"
         self.port = free_port()
-        self.recorder = Recorder()
-        options: dict[str, Any] = {}
-        if users is not None:
+        self.recorder = recorder or Recorder()
+        self.users = Users(users) if users is not None else None
+        options: dict[str, Any] = dict(smtp_options)
+        if self.users is not None:
             # aiosmtpd counts only STARTTLS as TLS for auth_require_tls; implicit TLS is TLS.
-            options.update(authenticator=Users(users), auth_require_tls=mode == "starttls")
+            options.update(authenticator=self.users, auth_require_tls=mode == "starttls")
         if mode == "starttls":
             options.update(tls_context=server_context, require_starttls=True)
         elif mode == "tls":
             options.update(ssl_context=server_context)
-        self.controller = Controller(
+        self.controller = self.controller_class(
             self.recorder,
             hostname=self.host,
             port=self.port,

@@ -1,0 +1,82 @@
+"""The fault matrix through the compose window: each fault's words under the Send button and
+the message's state in the records, sent off the GUI thread to a real loopback server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import trustme
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from composer.app import Afterword
+from composer.records import Contact, InterviewStatus, MessageState, Profile
+from tests.fault_server import ROWS, TRIES, FaultFactory, fault_servers
+from tests.smtp_server import PASSWORD, account_for
+from tests.ui.conftest import Dialogs
+from tests.ui.test_compose import interview_with, page
+
+FAST = (0.05, 0.1)
+assert len(FAST) + 1 == TRIES
+
+
+@pytest.fixture
+def faulty(ca: trustme.CA) -> Iterator[FaultFactory]:
+    with fault_servers(ca) as start:
+        yield start
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's outbox waits RETRY_DELAYS between tries: the same count here, only short."""
+    monkeypatch.setattr("composer.outbox.RETRY_DELAYS", FAST)
+
+
+@pytest.mark.parametrize("name", ROWS)
+def test_each_fault_is_told_under_send_and_kept_in_the_records(
+    name: str,
+    qtbot: QtBot,
+    afterword: Afterword,
+    faulty: FaultFactory,
+    ca_file: Path,
+    answers: Dialogs,
+    tmp_path: Path,
+) -> None:
+    row = ROWS[name]
+    server = faulty(**row.server)
+    afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
+    account = account_for(server, ca_file, **row.account)
+    afterword.outbox.save_account(account)
+    afterword.credentials.use_for_session(account.key, PASSWORD)
+    people = [Contact(address.split("@")[0].title(), address) for address in row.to]
+    interview_id = interview_with(afterword, *people, status=InterviewStatus.REJECTED)
+    compose = page(qtbot, afterword)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    if row.big:
+        portfolio = tmp_path / "portfolio.pdf"
+        portfolio.write_bytes(b"%PDF-1.7 " + bytes(range(256)) * 20)
+        compose.attachments.add_files([portfolio])
+
+    with qtbot.waitSignal(compose.sent, timeout=10000) as finished:
+        qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
+        assert compose.status.text() == "Sending…"
+    qtbot.waitUntil(lambda: not compose.sending, timeout=5000)
+
+    shown = compose.status.text()
+    for words in row.shows:
+        assert words in shown
+    stored = afterword.store.message(finished.args[0])
+    assert stored.state is row.state
+    assert sorted(stored.to) == sorted(f"{p.name} <{p.email}>" for p in people)
+    if row.state is MessageState.SENT:
+        assert shown == f"Sent. The server said: {stored.server_reply}"
+        assert compose.send_button.text() == "&Send"
+    else:
+        assert shown == stored.error, "the window says what Outbox & Sent will say"
+        assert compose.send_button.text() == "&Send again"
+        assert compose.fix_button.isVisible() == ("Settings" in shown)
+    assert len(server.received) == row.delivered
+    assert len(server.recorder.arrived) == row.arrived
+    assert server.recorder.sessions == row.sessions
