@@ -32,18 +32,21 @@ _LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
 MAX_HEADER_TEXT = 500  # characters in a subject or a name; no reader shows more
 
 
-def check_header_text(value: str, field: str) -> str:
-    """Refuses line breaks and control characters: they would forge or break headers."""
+def check_header_text(value: str, field: str, *, label: str = "") -> str:
+    """Refuses line breaks and control characters: they would forge or break headers.
+
+    ``label`` names the field in the message, where "The {field}" would not read well.
+    """
+    label = label or f"The {field}"
     if len(value) > MAX_HEADER_TEXT:
         raise InvalidField(
             field,
-            f"The {field} is too long ({len(value):,} characters). Keep it under "
-            f"{MAX_HEADER_TEXT}.",
+            f"{label} is too long ({len(value):,} characters). Keep it under {MAX_HEADER_TEXT}.",
         )
     if _CONTROL.search(value):
         raise InvalidField(
             field,
-            f"The {field} contains a line break or a control character. "
+            f"{label} contains a line break or a control character. "
             "Remove it: it must be a single line of text.",
         )
     return value
@@ -205,6 +208,8 @@ def build_message(
 # Headers with non-ASCII text are encoded here, not by the email package: when CPython's
 # folder breaks a long header at a space between two encoded words, the space is lost
 # (the reader joins adjacent encoded words). Our encoded words carry every space inside.
+# Text that merely looks like an encoded word ("=?utf-8?b?QWRtaW4=?=") is encoded too:
+# written as typed, every reader would decode it and show "Admin" instead.
 _WORD_BYTES = 39  # 52 base64 characters: "Subject: " and one word fit in 78 columns
 _FOLD = "\r\n "
 
@@ -224,19 +229,32 @@ def encoded_words(text: str) -> list[str]:
 
 def text_header(text: str) -> str:
     """An unstructured header (Subject), folded; ASCII stays readable."""
-    if text.isascii():
+    if _plain(text):
         folded = str(POLICY.header_factory("Subject", text).fold(policy=POLICY))
         return folded.split(":", 1)[1].strip()
     return _FOLD.join(encoded_words(text))
+
+
+def _plain(text: str) -> bool:
+    """Safe to write as typed: ASCII, and nothing a reader would decode."""
+    return text.isascii() and "=?" not in text
 
 
 def address_header(addresses: Sequence[Address]) -> str:
     return ("," + _FOLD).join(_address(address) for address in addresses)
 
 
+_ADDRESS_COLUMNS = 78 - len("From: ,")
+
+
 def _address(address: Address) -> str:
-    if address.display_name.isascii():
-        return str(address)
+    """As typed if it fits a line; a long name (up to 500 characters, escaped quotes doubling
+    it) is folded as encoded words, so no line nears SMTP's limit of 998."""
+    plain = str(address)
+    if not address.display_name or (
+        _plain(address.display_name) and len(plain) <= _ADDRESS_COLUMNS
+    ):
+        return plain
     return f"{_FOLD.join(encoded_words(address.display_name))}{_FOLD}<{address.addr_spec}>"
 
 
@@ -253,11 +271,24 @@ def _with_signature(body: str, signature: str) -> str:
 
 
 def _set_body(message: EmailMessage, text: str) -> None:
+    """7-bit safe for any server; readable in the raw view unless that would cost size."""
     long_lines = any(len(line) > 900 for line in text.splitlines())
     if text.isascii() and not long_lines:
         message.set_content(text, charset="utf-8", cte="7bit")
-    else:  # 7-bit safe for any server, readable in the raw view
+    elif _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
+        message.set_content(text, charset="utf-8", cte="base64")
+    else:
         message.set_content(text, charset="utf-8", cte="quoted-printable")
+
+
+_ASCII_BYTES = bytes(range(128))
+
+
+def _mostly_non_ascii(text: str) -> bool:
+    """Quoted-printable writes each non-ASCII byte as three; base64 every three bytes as four."""
+    data = text.encode("utf-8")
+    escaped = len(data.translate(None, _ASCII_BYTES))
+    return 2 * escaped > len(data) // 3
 
 
 def _attach(message: EmailMessage, attachment: Attachment) -> None:
@@ -278,9 +309,6 @@ def content_type(declared: str) -> tuple[str, str]:
 
 def sender_address(name: str, email: str) -> Address:
     """The From: the profile's name and the account's address."""
-    check_header_text(name, "your name")
-    return parse_address(f"{_quote(name)} <{email}>" if name else email, "From")
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    check_header_text(name, "your name", label="In Settings › My profile, your name")
+    address = parse_address(email, "From")
+    return Address(display_name=name, username=address.username, domain=address.domain)
