@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
 from composer.errors import AfterwordError, CredentialError
-from composer.mail import parse_address
+from composer.mail import check_header_text, parse_address
 from composer.outbox import SendResult
 from composer.records import MessageState, Profile
 from ui import dialogs
@@ -253,6 +253,11 @@ class SettingsPage(QWidget):
             say(self.profile_status, "")
             return
         say(self.email_error, "")
+        try:  # the name goes into every From: header
+            check_header_text(profile.name, "name", label="In Settings › My profile, your name")
+        except AfterwordError as error:
+            say(self.profile_status, str(error))
+            return
         self._store_profile(profile)
 
     def _store_profile(self, profile: Profile) -> None:

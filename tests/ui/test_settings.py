@@ -369,3 +369,14 @@ def test_the_keyboard_reaches_every_widget(
         qtbot.keyClick(focused, Qt.Key.Key_Tab)
     missing = [w.accessibleName() for w in interactive_widgets(page) if w not in reached]
     assert missing == []
+
+
+def test_a_name_that_cannot_go_into_a_header_is_refused_at_save(
+    qtbot: QtBot, afterword: Afterword
+) -> None:
+    page = SettingsPage(afterword, Runner())
+    qtbot.addWidget(page)
+    page.name.setText("Zoë\x00Müller")
+    page.save_profile()
+    assert "your name contains a line break or a control character" in page.profile_status.text()
+    assert afterword.store.profile().name == ""
