@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from composer.errors import AfterwordError, MissingField
 from composer.fields import template_fields
 from composer.library import TemplateLibrary, check_usable
-from composer.mail import parse_address
+from composer.mail import check_message, parse_address
 from composer.outbox import Outbox
 from composer.records import Contact, Message, Role
 from composer.store import Store
@@ -99,11 +99,18 @@ def queue_panel(
 ) -> list[int]:
     """Queues the panel's messages; someone already thanked is skipped unless the user
     explicitly chose to send to them again."""
+    chosen = [
+        item.message
+        for item in panel
+        if item.message is not None and (not item.already_sent or item.contact.id in send_again_to)
+    ]
+    for message in chosen:  # all checked before any is queued: never half a panel
+        check_message(
+            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
+        )
     queued = []
-    for item in panel:
-        if item.message is None or (item.already_sent and item.contact.id not in send_again_to):
-            continue
-        message = outbox.queue(item.message)
+    for message in chosen:
+        message = outbox.queue(message)
         assert message.id is not None
         queued.append(message.id)
     return queued

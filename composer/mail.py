@@ -121,6 +121,14 @@ def split_addresses(text: str) -> list[str]:
     return [part.strip() for part in parts if part.strip()]
 
 
+def parse_address_or_none(text: str) -> str | None:
+    """The lower-cased address in ``text``, or None if it is not one."""
+    try:
+        return parse_address(text, "To").addr_spec.lower()
+    except InvalidField:
+        return None
+
+
 def parse_addresses(texts: Sequence[str], field: str) -> list[Address]:
     return [parse_address(text, field) for text in texts if text.strip()]
 

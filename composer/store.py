@@ -667,9 +667,12 @@ class Store:
         self._finish(message_id, "sent", sent_at=now, server_reply=server_reply, error=None)
 
     def already_sent_to(self, interview_id: int, template_id: str) -> set[int]:
-        """The contacts who already got this follow-up for this interview."""
+        """The contacts who got this follow-up for this interview, or may have, or will:
+        sent, being sent, queued, or uncertain."""
         rows = self._query(
-            "SELECT contact_id FROM follow_ups_sent WHERE interview_id = ? AND template_id = ?",
+            "SELECT contact_id FROM follow_ups_sent WHERE interview_id = ?1 AND template_id = ?2 "
+            "UNION SELECT contact_id FROM messages WHERE interview_id = ?1 AND template_id = ?2 "
+            "AND contact_id IS NOT NULL AND state IN ('queued', 'sending', 'uncertain')",
             (interview_id, template_id),
         )
         return {row[0] for row in rows}

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.compose import draft_from_template
-from composer.errors import AfterwordError, InvalidAddress, InvalidField
+from composer.errors import AfterwordError, AlreadySent, InvalidAddress, InvalidField
 from composer.followups import suggested_recipients
-from composer.mail import split_addresses
+from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Message, MessageState, Role
 from ui import dialogs
@@ -49,6 +49,7 @@ class ComposePage(QWidget):
         self.runner = runner
         self.message_id: int | None = None
         self.sending = False
+        self._interview_index = 0
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -183,8 +184,14 @@ class ComposePage(QWidget):
             if self.recipients.item(row).checkState() == Qt.CheckState.Checked
         ]
 
-    def _interview_chosen(self) -> None:
+    def _interview_chosen(self, index: int) -> None:
+        previous, self._interview_index = self._interview_index, index
         if self._filling:
+            return
+        if self.edited and not self._may_replace_text():
+            self._filling = True  # keep the text, and the interview it was written for
+            self.interview.setCurrentIndex(previous)
+            self._filling = False
             return
         interview_id = self.interview.currentData()
         people = self.afterword.store.participants(interview_id) if interview_id else []
@@ -309,19 +316,24 @@ class ComposePage(QWidget):
             id=self.message_id,
         )
 
-    def save_draft(self) -> None:
-        """Keeps what was typed, valid or not."""
+    def save_draft(self) -> bool:
+        """Keeps what was typed, valid or not; True if it had to become a new draft."""
         self._autosave.stop()
         if self.sending or not (self.subject.text() or self.body.toPlainText()):
-            return
+            return False
+        current, kept_apart = self.current_message(), False
         try:
-            message = self.afterword.outbox.save_draft(self.current_message())
-        except AfterwordError as error:  # e.g. it was sent meanwhile from Outbox & Sent
-            self.status.setText(str(error))
-            return
+            message = self.afterword.outbox.save_draft(current)
+        except AlreadySent:  # sent meanwhile from Outbox & Sent: keep the edits apart
+            current.id, kept_apart = None, True
+            message = self.afterword.outbox.save_draft(current)
+            self.status.setText(
+                "That message was sent meanwhile, so your changes were kept as a new draft."
+            )
         self.message_id = message.id
         if message.id is not None:
             self.saved.emit(message.id)
+        return kept_apart
 
     def send(self) -> None:
         if not self.send_button.isEnabled():
@@ -346,8 +358,26 @@ class ComposePage(QWidget):
         self.message_id = message.id
         self._start_sending(message.id)
 
+    def _editing_locked(self, locked: bool) -> None:
+        """While a message is being sent, what it says cannot change under it, and nothing
+        new can be started in its place (it would be cleared when the send ends)."""
+        for widget in (self.subject, self.cc, self.bcc):
+            widget.setReadOnly(locked)
+        self.body.setReadOnly(locked)
+        controls: list[QWidget] = [
+            self.interview,
+            self.template,
+            self.recipients,
+            self.attachments,
+            self.new_button,
+            self.save_button,
+        ]
+        for control in controls:
+            control.setEnabled(not locked)
+
     def _start_sending(self, message_id: int) -> None:
         self.sending = True
+        self._editing_locked(True)
         self.fix_button.hide()
         self.status.setText("Sending…")
         self._update_send()
@@ -355,10 +385,12 @@ class ComposePage(QWidget):
             lambda: self.afterword.send_messages([message_id]),
             self._sent,
             self._send_crashed,
+            sending=True,
         )
 
     def _sent(self, results: list[SendResult]) -> None:
         self.sending = False
+        self._editing_locked(False)
         [result] = results
         self.sent.emit(result.message_id)
         if result.state is MessageState.SENT:
@@ -372,6 +404,7 @@ class ComposePage(QWidget):
 
     def _send_crashed(self, error: BaseException) -> None:
         self.sending = False
+        self._editing_locked(False)
         self._update_send()
         if not isinstance(error, AfterwordError):
             raise error
@@ -379,14 +412,13 @@ class ComposePage(QWidget):
 
     def open_draft(self, message_id: int) -> None:
         """From Outbox & Sent: continue a draft or a failed message."""
+        self.new_message()  # saves what was here first, which may be this very message
         message = self.afterword.store.message(message_id)
-        self.new_message()
         self._filling = True
         self.interview.setCurrentIndex(max(0, self.interview.findData(message.interview_id)))
         self.template.setCurrentIndex(max(0, self.template.findData(message.template_id)))
         self._filling = False
-        contact_ids = [message.contact_id] if message.contact_id else []
-        self._fill_recipients(contact_ids)
+        self._fill_recipients(self._contacts_among(message.to, message.contact_id))
         self._set_text(message.subject, message.body)
         self.cc.setText(", ".join(message.cc))
         self.bcc.setText(", ".join(message.bcc))
@@ -396,9 +428,17 @@ class ComposePage(QWidget):
         self.status.setText(message.error or "")
         self._update_send()
 
+    def _contacts_among(self, addresses: list[str], first: int | None) -> list[int]:
+        """The contacts a saved message was addressed to, by their email addresses."""
+        wanted = {parse_address_or_none(text) for text in addresses} - {None}
+        store = self.afterword.store
+        found = store.contacts_by_id(store.contact_ids())
+        ids = [i for i, c in found.items() if c.email and c.email.lower() in wanted]
+        return sorted(ids, key=lambda i: (i != first, i))
+
     def new_message(self) -> None:
-        self.save_draft()
-        self._clear(keep_status=False)
+        kept_apart = self.save_draft()
+        self._clear(keep_status=kept_apart)
 
     def _clear(self, *, keep_status: bool) -> None:
         self.message_id = None

@@ -240,15 +240,15 @@ class MainWindow(QMainWindow):
 
     @property
     def sending(self) -> bool:
-        return self.compose.sending or self.sent.sending
+        return self.runner.sends > 0
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.sending and not dialogs.ask(
             self,
-            "A message is still being sent. Quit anyway? If you do, it will be marked "
-            "“uncertain” for you to check next time.",
-            yes="Quit anyway",
-            no="Keep sending",
+            "A message is still being sent. Quit once it is done? Afterword waits for "
+            "the server's answer first (at most a minute), so it is recorded as it should be.",
+            yes="Quit when sent",
+            no="Keep working",
         ):
             event.ignore()
             return

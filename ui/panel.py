@@ -30,6 +30,7 @@ from composer.compose import PanelMessage, panel_messages, queue_panel
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
+from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
 
@@ -48,6 +49,10 @@ class PersonColumn(QGroupBox):
         self.again = named(QCheckBox("Already thanked: send &again"), f"Send again to {name}")
         self.again.setVisible(item.already_sent)
         self.status = status_label(f"Result for {name}", selectable=True)
+        self.touched = False  # the user edited subject or text
+        self.subject.textEdited.connect(self._touch)
+        self.body.textChanged.connect(self._touch)
+        self._showing = False
         form = QFormLayout()
         form.addRow("Detail:", self.detail)
         form.addRow("Subject:", self.subject)
@@ -58,11 +63,17 @@ class PersonColumn(QGroupBox):
         layout.addWidget(self.status)
         self.show_item(item)
 
+    def _touch(self) -> None:
+        if not self._showing:
+            self.touched = True
+
     def show_item(self, item: PanelMessage) -> None:
         self.item = item
         message = item.message
+        self._showing = True
         self.subject.setText(message.subject if message else "")
         self.body.setPlainText(message.body if message else "")
+        self._showing = False
         for widget in (self.subject, self.body):
             widget.setEnabled(message is not None)
         self.status.setText(
@@ -145,12 +156,23 @@ class PanelDialog(QDialog):
         self.resize(min(1200, 380 * max(1, len(self.columns)) + 40), 560)
         self._update_send()
 
+    def reject(self) -> None:
+        """Not while sending (the results would be lost), nor over edits without asking."""
+        if self.sending:
+            self.summary.setText("Wait until the messages are sent before closing.")
+            return
+        if any(c.touched for c in self.columns) and not dialogs.ask(
+            self, "Close and lose the changes you made to these messages?", yes="Close"
+        ):
+            return
+        super().reject()
+
     def refill(self) -> None:
         """A detail changed: the messages are written again with it."""
         details = {c.item.contact.id: c.detail.text() for c in self.columns if c.item.contact.id}
         fresh = {item.contact.id: item for item in self._panel(details)}
-        for column in self.columns:
-            if column.item.contact.id in fresh:
+        for column in self.columns:  # a column the user edited keeps its text
+            if column.item.contact.id in fresh and not column.touched:
                 column.show_item(fresh[column.item.contact.id])
 
     def _update_send(self) -> None:
@@ -185,6 +207,7 @@ class PanelDialog(QDialog):
             self._finished,
             self._crashed,
             on_progress=self._one_done,
+            sending=True,
         )
 
     def _one_done(self, result: SendResult) -> None:
@@ -193,6 +216,7 @@ class PanelDialog(QDialog):
             sent = result.state is MessageState.SENT
             column.status.setText("Sent." if sent else result.detail)
             if sent:
+                column.touched = False  # the edits went out with it
                 column.item = replace(column.item, already_sent=True)
                 column.again.setChecked(False)
                 column.again.show()

@@ -49,6 +49,7 @@ class Runner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
+        self.sends = 0  # running tasks that send mail: quitting must not cut them short
 
     @property
     def busy(self) -> int:
@@ -61,12 +62,15 @@ class Runner(QObject):
         on_error: Failed | None = None,
         *,
         on_progress: Done | None = None,
+        sending: bool = False,
     ) -> None:
         relay = _Relay()
         self._relays.add(relay)
+        self.sends += sending
 
         def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
             self._relays.discard(relay)
+            self.sends -= sending
             self.busy_changed.emit(self.busy)
             relay.deleteLater()
             if callback is not None:
@@ -82,7 +86,7 @@ class Runner(QObject):
         self.busy_changed.emit(self.busy)
         self.pool.start(task)
 
-    def wait(self, msecs: int = 30_000) -> bool:
+    def wait(self, msecs: int = -1) -> bool:
         """Waits for running work and delivers its callbacks (for quitting and scripts)."""
         finished = bool(self.pool.waitForDone(msecs))
         QCoreApplication.processEvents()

@@ -219,6 +219,7 @@ class SentPage(QWidget):
             lambda: self.afterword.send_messages([message_id]),
             self._sent,
             lambda error: self._failed(error),
+            sending=True,
         )
 
     def _sent(self, results: list[SendResult]) -> None:

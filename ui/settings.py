@@ -346,6 +346,7 @@ class SettingsPage(QWidget):
             lambda: send_test_message(afterword),
             self._test_message_done,
             self._test_message_failed,
+            sending=True,
         )
 
     def _test_message_done(self, outcome: tuple[str, SendResult]) -> None:

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
+from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
@@ -266,3 +266,85 @@ def test_thank_each_interviewer_is_offered_for_a_panel(
     monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: opened.append(dialog) or False)
     compose.panel_button.click()
     assert [c.title() for c in opened[0].columns] == ["Ana Lima", "Bo Chen"]
+
+
+def test_nothing_can_be_typed_over_a_message_being_sent(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    compose.send()
+    assert compose.subject.isReadOnly() and compose.body.isReadOnly()
+    assert not compose.new_button.isEnabled() and not compose.interview.isEnabled()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    assert not compose.body.isReadOnly() and compose.new_button.isEnabled()
+
+
+def test_a_reopened_draft_keeps_all_its_recipients(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        Contact("Bo Chen", "bo@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    assert compose.checked_contact_ids() == [1, 2]
+    compose.save_draft()
+    draft_id = compose.message_id
+    assert draft_id is not None
+    compose.new_message()
+
+    compose.open_draft(draft_id)
+
+    assert compose.checked_contact_ids() == [1, 2]
+    compose.save_draft()
+    assert ready.store.message(draft_id).to == [
+        "Ana Lima <ana@acme.example>",
+        "Bo Chen <bo@acme.example>",
+    ]
+
+
+def test_changing_the_interview_asks_before_touching_edited_text(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    first = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))
+    interview_with(ready, Contact("Bo Chen", "bo@acme.example"), company="Globex")
+    compose = page(qtbot, ready)
+    compose.start_follow_up(first, "thank_you")
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, "P.S. mine")
+    answers.answers.append(False)
+
+    compose.interview.setCurrentIndex(
+        compose.interview.findText("Globex", Qt.MatchFlag.MatchStartsWith)
+    )
+
+    assert compose.interview.currentData() == first
+    assert compose.checked_contact_ids() == [1]
+    assert compose.body.toPlainText().endswith("P.S. mine")
+
+
+def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    compose = page(qtbot, ready)
+    message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
+    assert message.id is not None
+    compose.open_draft(message.id)
+    ready.store.queue_message(message.id)  # sent from Outbox & Sent meanwhile
+    ready.store.claim_for_sending(message.id)
+    ready.store.mark_sent(message.id, "250 OK")
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, " and more")
+
+    compose.new_message()
+
+    assert "kept as a new draft" in compose.status.text()
+    drafts = ready.store.message_ids(MessageState.DRAFT)
+    assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
@@ -163,12 +164,15 @@ def test_messages_can_be_filtered_and_the_model_is_sound(
 
 
 def test_quitting_while_sending_asks(window: MainWindow, answers: Dialogs) -> None:
-    window.compose.sending = True
+    gate = threading.Event()
+    window.runner.run(lambda: gate.wait(10), sending=True)  # a send still in flight
     answers.answers.append(False)
     assert not window.close()
     assert "still being sent" in answers.asked[0]
-    window.compose.sending = False
+    gate.set()
+    window.runner.wait()
     assert window.close()
+    assert len(answers.asked) == 1, "nothing in flight: no question"
 
 
 def test_every_interactive_widget_has_an_accessible_name(window: MainWindow) -> None:

@@ -10,7 +10,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
-from composer.records import Contact, Interview, InterviewStatus, Role
+from composer.compose import queue_panel
+from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.store import Store
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
@@ -99,3 +100,43 @@ def test_running_it_again_sends_nothing_unless_confirmed(
 
     assert len(smtp_server.received) == 4
     assert smtp_server.received[-1].recipients == ["ana@acme.example"]
+
+
+def test_the_panel_cannot_close_mid_send_and_queued_messages_count_as_sent(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, answers: Dialogs
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    dialog.sending = True
+    dialog.reject()
+    assert dialog.isVisible() and "Wait until the messages are sent" in dialog.summary.text()
+    dialog.sending = False
+    queue_panel(ready.outbox, [c.item for c in dialog.columns[:1]])  # Ana: queued, not sent yet
+    again = open_panel(qtbot, ready, panel_interview)
+    assert [c.item.already_sent for c in again.columns] == [True, False, False]
+
+
+def test_a_detail_does_not_overwrite_an_edited_message(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, answers: Dialogs
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    ana = dialog.columns[0]
+    ana.body.appendPlainText("MY CAREFUL EDIT")
+    qtbot.keyClicks(ana.detail, "data contracts")
+    dialog.refill()
+    assert ana.body.toPlainText().endswith("MY CAREFUL EDIT")
+    answers.answers.append(False)
+    dialog.reject()
+    assert dialog.isVisible(), "closing over edits asks first"
+    answers.answers.append(True)
+    dialog.reject()
+
+
+def test_a_panel_with_one_bad_message_queues_none(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, answers: Dialogs
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    dialog.columns[1].subject.setText("   ")
+    dialog.send()
+    assert "subject is empty" in dialog.summary.text()
+    assert ready.store.message_ids(MessageState.QUEUED) == []
+    answers.answers.append(True)
