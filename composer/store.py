@@ -271,6 +271,11 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+        self._closed = True
+
+    @property
+    def is_open(self) -> bool:
+        return not getattr(self, "_closed", False)
 
     def __enter__(self) -> Store:
         return self

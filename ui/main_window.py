@@ -162,9 +162,11 @@ class MainWindow(QMainWindow):
         self.interviews.new_interview()
 
     def _save(self) -> None:
-        """Ctrl+S: the template being edited on Templates, else the draft."""
+        """Ctrl+S: the template on Templates, the settings on Settings, else the draft."""
         if self.tabs.currentWidget() is self.templates:
             self.templates.save()
+        elif self.tabs.currentWidget() is self.settings_page:
+            self.settings_page.save()
         else:
             self.compose.save_draft()
 
@@ -243,6 +245,9 @@ class MainWindow(QMainWindow):
         return self.runner.sends > 0
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.afterword.store.is_open:  # the records were closed first: nothing to keep
+            event.accept()
+            return
         if self.sending and not dialogs.ask(
             self,
             "A message is still being sent. Quit once it is done? Afterword waits for "
@@ -260,6 +265,15 @@ class MainWindow(QMainWindow):
             no="Keep editing",
         ):
             self.show_area(self.templates)
+            event.ignore()
+            return
+        if self.settings_page.has_unsaved_changes() and not dialogs.ask(
+            self,
+            "Your changes in Settings are not saved. Quit anyway and lose them?",
+            yes="Quit and lose them",
+            no="Keep editing",
+        ):
+            self.show_area(self.settings_page)
             event.ignore()
             return
         self.compose.save_draft()

@@ -238,13 +238,32 @@ class SettingsPage(QWidget):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def save_profile(self) -> None:
-        profile = Profile(
+    def _profile(self) -> Profile:
+        return Profile(
             name=self.name.text().strip(),
             email=self.email.text().strip(),
             phone=self.phone.text().strip(),
             signature=self.signature.toPlainText(),
         )
+
+    def has_unsaved_changes(self) -> bool:
+        """Typed but not saved: the profile, the account, or a password."""
+        if self._profile() != self.afterword.store.profile() or self.password.text():
+            return True
+        stored = self.afterword.outbox.account()
+        if stored is None:
+            return bool(self.host.text().strip() or self.username.text().strip())
+        return self._account() != stored
+
+    def save(self) -> None:
+        """Ctrl+S: whatever was changed here."""
+        if self._profile() != self.afterword.store.profile():
+            self.save_profile()
+        if self.has_unsaved_changes():
+            self.save_account()
+
+    def save_profile(self) -> None:
+        profile = self._profile()
         try:
             if profile.email:
                 parse_address(profile.email, "email")

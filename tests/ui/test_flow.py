@@ -268,3 +268,21 @@ def test_quitting_with_an_unsaved_template_asks(window: MainWindow, answers: Dia
     assert window.tabs.currentWidget() is window.templates
     answers.answers.append(True)
     assert window.close()
+
+
+def test_unsaved_settings_are_asked_about_and_ctrl_s_saves_them(
+    qtbot: QtBot, window: MainWindow, ready: Afterword, answers: Dialogs
+) -> None:
+    assert not window.settings_page.has_unsaved_changes()
+    window.show_area(window.compose)
+    window.settings_page.signature.setPlainText("Zoë, with a new signature")
+    answers.answers.append(False)
+    assert not window.close()
+    assert "Settings are not saved" in answers.asked[0]
+    assert window.tabs.currentWidget() is window.settings_page
+
+    qtbot.keyClick(window.settings_page.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert ready.store.profile().signature == "Zoë, with a new signature"
+    assert not window.settings_page.has_unsaved_changes()
+    assert window.close()
