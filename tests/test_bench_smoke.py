@@ -1,0 +1,64 @@
+"""The benchmark still works: ``python -m bench.run --quick`` on tiny data writes every
+figure with its verdict. Not a performance test: on tiny data the figures mean nothing, so
+no target is checked here (the full run, ``python -m bench.run``, is in the README)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETED = {
+    "generate_s",
+    "startup_unguarded",
+    "startup_ratio",
+    "memory_over_bare_mb",
+    "search_keystroke_ms",
+    "search_ratio",
+    "sent_first_rows_ms",
+    "sent_rows_read",
+    "sent_bodies_read",
+    "send_ratio",
+    "stall_sending_ms",
+    "stall_batch_end_ms",
+}
+EXPLAINING = {
+    "startup_app_s",
+    "startup_bare_s",
+    "memory_app_mb",
+    "memory_bare_mb",
+    "search_bare_ms",
+    "sent_scroll_end_ms",
+    "send_app_per_s",
+    "send_app_writing_s",
+    "send_app_sending_s",
+    "send_raw_per_s",
+}
+
+
+def test_quick_run_writes_every_figure_with_its_verdict(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    figures = results["figures"]
+    assert set(figures) == TARGETED | EXPLAINING
+    for key, figure in figures.items():
+        assert figure["value"] is not None, key
+        assert figure["label"] in done.stdout, f"{key} is missing from the printed table"
+    for key in TARGETED:
+        assert figures[key]["target"], key
+        assert figures[key]["result"] in ("pass", "falls short"), key
+    assert results["meta"]["scale"] == "quick"
+    assert figures["stall_sending_ms"]["note"] == "20 of 20 sent", "the batch really went out"
