@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,6 +61,7 @@ class SentPage(QWidget):
         self.runner = runner
         self.model = MessagesModel(afterword.store)
         self.sending = False
+        self._stale = False
         self._build()
         self.refresh()
 
@@ -123,13 +124,28 @@ class SentPage(QWidget):
 
     # --- loading ------------------------------------------------------------------------
 
+    def refresh_when_shown(self) -> None:
+        """Reloads now if shown, else when next shown: a batch may end out of sight, and
+        reloading 50,000 rows nobody sees would stall the window."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     def refresh(self) -> None:
+        self._stale = False
         chosen = self.selected_id()
         self._fill_filters()
         self.model.reload()
-        has_any = bool(self.afterword.store.message_list_ids())
+        filtered = self.model.contact_id is not None or self.model.interview_id is not None
+        has_any = self.model.rowCount() > 0 or (filtered and self.afterword.store.has_messages())
         self.stack.setCurrentIndex(1 if has_any else 0)
         self.select(chosen)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def _fill_filters(self) -> None:
         store = self.afterword.store
