@@ -123,6 +123,18 @@ def test_a_locked_keyring_says_so(
         Credentials(secret_backend).store(KEY, "new")
 
 
+def account_in_keyring_and_a_message(
+    afterword: Afterword, server: SmtpServer, ca_file: Path
+) -> Message:
+    """An account whose password is in the keyring, and a queued message to send."""
+    account = account_for(server, ca_file)
+    afterword.outbox.save_account(account)
+    afterword.credentials.store(account.key, PASSWORD)
+    message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
+    assert message.id is not None
+    return message
+
+
 def test_a_locked_keyring_sends_nothing_and_keeps_the_message(
     secret_backend: object,
     daemon: secret_service.SecretServiceDaemon,
@@ -132,11 +144,7 @@ def test_a_locked_keyring_sends_nothing_and_keeps_the_message(
 ) -> None:
     afterword = Afterword.open(paths, keyring_backend=secret_backend)
     try:
-        account = account_for(smtp_server, ca_file)
-        afterword.outbox.save_account(account)
-        afterword.credentials.store(account.key, PASSWORD)
-        message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
-        assert message.id is not None
+        message = account_in_keyring_and_a_message(afterword, smtp_server, ca_file)
         daemon.lock()
         [result] = afterword.outbox.send([message.id])
         assert result.state is MessageState.FAILED
@@ -171,11 +179,7 @@ def test_the_keyring_gone_mid_session_sends_nothing_and_loses_nothing(
         own.activate()
         afterword = Afterword.open(paths, keyring_backend=keyring.backends.SecretService.Keyring())
         try:
-            account = account_for(smtp_server, ca_file)
-            afterword.outbox.save_account(account)
-            afterword.credentials.store(account.key, PASSWORD)
-            message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
-            assert message.id is not None
+            message = account_in_keyring_and_a_message(afterword, smtp_server, ca_file)
             own.kill_keyring_only()  # the desktop's keyring crashed
 
             [result] = afterword.outbox.send([message.id])
