@@ -188,6 +188,8 @@ def build_message(
     attachments: Sequence[Attachment] = (),
     message_id: str | None = None,
     date: datetime | None = None,
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
 ) -> Outgoing:
     to_addresses, cc_addresses, bcc_addresses = check_message(
         to, cc, bcc, subject, body, attachments
@@ -200,6 +202,10 @@ def build_message(
     message.set_raw("Subject", text_header(subject))
     message["Date"] = format_datetime((date or datetime.now()).astimezone())
     message["Message-ID"] = message_id or new_message_id(sender)
+    if in_reply_to:
+        message.set_raw("In-Reply-To", _message_id_header([in_reply_to]))
+    if references:
+        message.set_raw("References", _message_id_header(references))
     message["MIME-Version"] = "1.0"
     _set_body(message, _with_signature(body, signature))
     for attachment in attachments:
@@ -266,6 +272,16 @@ def _address(address: Address) -> str:
     return f"{_FOLD.join(encoded_words(address.display_name))}{_FOLD}<{address.addr_spec}>"
 
 
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]+@[!-;=?-~]+>")  # printable, no spaces or angles inside
+
+
+def _message_id_header(ids: Sequence[str]) -> str:
+    """Message-IDs as stored from earlier messages; anything malformed is left out, so a
+    damaged record can't inject a header."""
+    kept = [i for i in ids if _MESSAGE_ID.fullmatch(i)]
+    return _FOLD.join(kept)
+
+
 def new_message_id(sender: Address) -> str:
     """Uses the sender's domain: the default would leak this machine's host name."""
     return make_msgid(domain=sender.domain)
@@ -281,7 +297,10 @@ def _with_signature(body: str, signature: str) -> str:
 def _set_body(message: EmailMessage, text: str) -> None:
     """7-bit safe for any server; readable in the raw view unless that would cost size."""
     long_lines = any(len(line) > 900 for line in text.splitlines())
-    if text.isascii() and not long_lines:
+    if _FROM_LINE.search(text):  # kept intact in an mbox: written as "=46rom "
+        message.set_content(text, charset="utf-8", cte="quoted-printable")
+        message.set_payload(_FROM_LINE.sub("=46rom ", str(message.get_payload())))
+    elif text.isascii() and not long_lines:
         message.set_content(text, charset="utf-8", cte="7bit")
     elif _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
         message.set_content(text, charset="utf-8", cte="base64")
@@ -289,6 +308,9 @@ def _set_body(message: EmailMessage, text: str) -> None:
         message.set_content(text, charset="utf-8", cte="quoted-printable")
 
 
+# mbox files mark each message's start with a line "From "; a body line starting so would be
+# changed to ">From " on export. Quoted-printable can write the F as "=46" instead.
+_FROM_LINE = re.compile(r"^From ", re.MULTILINE)
 _ASCII_BYTES = bytes(range(128))
 
 

@@ -220,6 +220,8 @@ class Outbox:
                 attachments=message.attachments,
                 message_id=message.message_id,
                 date=self._clock(),
+                in_reply_to=message.in_reply_to,
+                references=message.references,
             )
             self.store.record_outgoing(message_id, outgoing.message_id, outgoing.raw)
             reply = connection.send(outgoing)

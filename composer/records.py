@@ -49,6 +49,7 @@ class Contact:
     phone: str = ""
     notes: str = ""
     id: int | None = None
+    check_in_days: int | None = None  # they asked to stay in touch: every so many days
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Interview:
     feedback: str = ""
     topic: str = ""  # something we discussed, for a specific thank-you
     id: int | None = None
+    applied_at: datetime | None = None  # when the application went in; None: when logged
 
 
 @dataclass
@@ -100,6 +102,8 @@ class Message:
     error: str | None = None
     attempts: int = 0
     id: int | None = None
+    in_reply_to: str | None = None  # the Message-ID this one follows up
+    references: list[str] = field(default_factory=list)  # the thread, oldest first
 
 
 @dataclass(frozen=True)
@@ -114,3 +118,29 @@ class MessageSummary:
     error: str | None
     contact_id: int | None
     interview_id: int | None
+
+
+@dataclass
+class FeedbackNote:
+    """What an interviewer or recruiter said, word for word, with the user's own tags."""
+
+    interview_id: int
+    text: str
+    received_at: datetime
+    tags: list[str] = field(default_factory=list)
+    kind: bool = False  # encouraging words: one of the "almosts"
+    contact_id: int | None = None
+    id: int | None = None
+
+
+@dataclass
+class Reply:
+    """An answer someone sent, noted by the user (or found in their inbox)."""
+
+    received_at: datetime
+    summary: str = ""
+    message_id: int | None = None  # our message it answers
+    interview_id: int | None = None
+    contact_id: int | None = None
+    header_id: str | None = None  # the reply's own Message-ID, when known
+    id: int | None = None

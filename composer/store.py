@@ -175,16 +175,99 @@ def _schema_4(db: sqlite3.Connection) -> None:
     )
 
 
+_SEARCHED = "subject, body, to_addrs, cc_addrs, bcc_addrs"
+
+
+def _schema_5(db: sqlite3.Connection) -> None:
+    """Records and follow-ups: full-text search over messages, threads, replies noted,
+    the feedback log, the date an application went in, check-ins, and the user's choices
+    about due follow-ups (snoozed or dismissed)."""
+    _execute_script(
+        db,
+        f"""
+        ALTER TABLE messages ADD COLUMN in_reply_to TEXT;
+        ALTER TABLE messages ADD COLUMN reference_ids TEXT NOT NULL DEFAULT '';
+        ALTER TABLE interviews ADD COLUMN applied_at TEXT;
+        UPDATE interviews SET applied_at = created_at;
+        ALTER TABLE contacts ADD COLUMN check_in_days INTEGER;
+        CREATE VIRTUAL TABLE messages_search USING fts5(
+            {_SEARCHED}, content='messages', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO messages_search(messages_search) VALUES ('rebuild');
+        CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_search(rowid, {_SEARCHED})
+            VALUES (new.id, new.subject, new.body, new.to_addrs, new.cc_addrs, new.bcc_addrs);
+        END;
+        CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_search(messages_search, rowid, {_SEARCHED})
+            VALUES ('delete', old.id, old.subject, old.body, old.to_addrs, old.cc_addrs,
+                    old.bcc_addrs);
+        END;
+        CREATE TRIGGER messages_search_update AFTER UPDATE OF {_SEARCHED} ON messages BEGIN
+            INSERT INTO messages_search(messages_search, rowid, {_SEARCHED})
+            VALUES ('delete', old.id, old.subject, old.body, old.to_addrs, old.cc_addrs,
+                    old.bcc_addrs);
+            INSERT INTO messages_search(rowid, {_SEARCHED})
+            VALUES (new.id, new.subject, new.body, new.to_addrs, new.cc_addrs, new.bcc_addrs);
+        END;
+        CREATE TABLE replies (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            interview_id INTEGER REFERENCES interviews(id) ON DELETE CASCADE,
+            contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+            received_at TEXT NOT NULL,
+            summary TEXT NOT NULL DEFAULT '',
+            header_id TEXT UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX replies_by_message ON replies(message_id);
+        CREATE INDEX replies_by_interview ON replies(interview_id);
+        CREATE INDEX replies_by_contact ON replies(contact_id);
+        CREATE TABLE feedback_notes (
+            id INTEGER PRIMARY KEY,
+            interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+            contact_id INTEGER REFERENCES contacts(id) ON DELETE SET NULL,
+            received_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            kind INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX feedback_by_interview ON feedback_notes(interview_id);
+        CREATE TABLE feedback_tags (
+            note_id INTEGER NOT NULL REFERENCES feedback_notes(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (note_id, tag)
+        );
+        CREATE TABLE due_choices (
+            key TEXT PRIMARY KEY,
+            snoozed_until TEXT,
+            dismissed INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX messages_by_interview ON messages(interview_id, template_id);
+        CREATE INDEX messages_by_contact ON messages(contact_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_1,
     _schema_2,
     _schema_3,
     _schema_4,
+    _schema_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --- conversions ------------------------------------------------------------------------
+
+
+def fts_query(text: str) -> str | None:
+    """The user's words as an FTS5 query: each word a quoted prefix, all of them required.
+    Quoting keeps operators and punctuation (AND, "-", "@") from being read as syntax."""
+    words = [word.replace('"', '""') for word in text.split()]
+    return " ".join(f'"{word}"*' for word in words) or None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -205,6 +288,7 @@ def _contact(row: sqlite3.Row) -> Contact:
         title=row["title"],
         phone=row["phone"],
         notes=row["notes"],
+        check_in_days=row["check_in_days"],
     )
 
 
@@ -219,6 +303,7 @@ def _interview(row: sqlite3.Row) -> Interview:
         notes=row["notes"],
         feedback=row["feedback"],
         topic=row["topic"],
+        applied_at=_moment(row["applied_at"]),
     )
 
 
@@ -243,6 +328,8 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
         server_reply=row["server_reply"],
         error=row["error"],
         attempts=row["attempts"],
+        in_reply_to=row["in_reply_to"],
+        references=row["reference_ids"].split(),
     )
 
 
@@ -379,25 +466,42 @@ class Store:
         now = self._now()
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO contacts(name, email, company, title, phone, notes, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO contacts(name, email, company, title, phone, notes, check_in_days, "
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*self._contact_values(contact), now, now),
             )
         contact.id = cursor.lastrowid
         return contact
 
+    def add_contacts(self, contacts: Sequence[Contact]) -> None:
+        """Many at once (an import): one transaction, all or none."""
+        now = self._now()
+        with self.transaction() as db:
+            for contact in contacts:
+                cursor = db.execute(
+                    "INSERT INTO contacts(name, email, company, title, phone, notes, "
+                    "check_in_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*self._contact_values(contact), now, now),
+                )
+                contact.id = cursor.lastrowid
+
+    def contact_emails(self) -> set[str]:
+        """Every contact's address, lower-cased: for de-duplicating an import."""
+        rows = self._query("SELECT DISTINCT lower(email) FROM contacts WHERE email != ''")
+        return {row[0] for row in rows}
+
     def update_contact(self, contact: Contact) -> None:
         with self.transaction() as db:
             cursor = db.execute(
                 "UPDATE contacts SET name = ?, email = ?, company = ?, title = ?, phone = ?, "
-                "notes = ?, updated_at = ? WHERE id = ?",
+                "notes = ?, check_in_days = ?, updated_at = ? WHERE id = ?",
                 (*self._contact_values(contact), self._now(), contact.id),
             )
         if cursor.rowcount == 0:
             raise RecordNotFound("contact", contact.id or 0)
 
     @staticmethod
-    def _contact_values(contact: Contact) -> tuple[str, ...]:
+    def _contact_values(contact: Contact) -> tuple[str | int | None, ...]:
         return (
             contact.name,
             contact.email,
@@ -405,6 +509,7 @@ class Store:
             contact.title,
             contact.phone,
             contact.notes,
+            contact.check_in_days,
         )
 
     def delete_contact(self, contact_id: int) -> None:
@@ -457,6 +562,7 @@ class Store:
             interview.notes,
             interview.feedback,
             interview.topic,
+            _iso(interview.applied_at),
         )
 
     def add_interview(self, interview: Interview) -> Interview:
@@ -464,8 +570,14 @@ class Store:
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO interviews(company, position, scheduled_at, stage, status, notes, "
-                "feedback, topic, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*self._interview_values(interview), now, now),
+                "feedback, topic, applied_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *self._interview_values(interview)[:-1],
+                    _iso(interview.applied_at) or now,
+                    now,
+                    now,
+                ),
             )
         interview.id = cursor.lastrowid
         return interview
@@ -474,7 +586,8 @@ class Store:
         with self.transaction() as db:
             cursor = db.execute(
                 "UPDATE interviews SET company = ?, position = ?, scheduled_at = ?, stage = ?, "
-                "status = ?, notes = ?, feedback = ?, topic = ?, updated_at = ? WHERE id = ?",
+                "status = ?, notes = ?, feedback = ?, topic = ?, "
+                "applied_at = COALESCE(?, applied_at), updated_at = ? WHERE id = ?",
                 (*self._interview_values(interview), self._now(), interview.id),
             )
         if cursor.rowcount == 0:
@@ -541,13 +654,16 @@ class Store:
             message.contact_id,
             message.interview_id,
             message.message_id,
+            message.in_reply_to,
+            " ".join(message.references),
         )
         with self.transaction() as db:
             if message.id is None:
                 cursor = db.execute(
                     "INSERT INTO messages(state, subject, body, to_addrs, cc_addrs, bcc_addrs, "
-                    "template_id, contact_id, interview_id, message_id, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "template_id, contact_id, interview_id, message_id, in_reply_to, "
+                    "reference_ids, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, now, now),
                 )
                 message.id = cursor.lastrowid
@@ -555,7 +671,8 @@ class Store:
                 cursor = db.execute(
                     "UPDATE messages SET state = ?, subject = ?, body = ?, to_addrs = ?, "
                     "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
-                    "interview_id = ?, message_id = ?, updated_at = ? "
+                    "interview_id = ?, message_id = ?, in_reply_to = ?, reference_ids = ?, "
+                    "updated_at = ? "
                     "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
                     (*values, now, message.id),
                 )
@@ -606,14 +723,21 @@ class Store:
         return [row["id"] for row in rows]
 
     def message_list_ids(
-        self, *, contact_id: int | None = None, interview_id: int | None = None
+        self,
+        *,
+        contact_id: int | None = None,
+        interview_id: int | None = None,
+        search: str = "",
     ) -> list[int]:
-        """Newest first, optionally only those about one contact or one interview."""
+        """Newest first, optionally only those about one contact or one interview, or with
+        every word of ``search`` (or a word starting so) in the subject, text or addresses."""
+        query = fts_query(search)
         rows = self._query(
             "SELECT id FROM messages WHERE (?1 IS NULL OR contact_id = ?1) "
-            "AND (?2 IS NULL OR interview_id = ?2) ORDER BY COALESCE(sent_at, updated_at) DESC, "
-            "id DESC",
-            (contact_id, interview_id),
+            "AND (?2 IS NULL OR interview_id = ?2) AND (?3 IS NULL OR id IN "
+            "(SELECT rowid FROM messages_search WHERE messages_search MATCH ?3)) "
+            "ORDER BY COALESCE(sent_at, updated_at) DESC, id DESC",
+            (contact_id, interview_id, query),
         )
         return [row[0] for row in rows]
 
