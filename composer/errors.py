@@ -182,3 +182,15 @@ class KeyringLocked(CredentialError):
 
 class PasswordMissing(CredentialError):
     pass
+
+
+class FileProblem(AfterwordError):
+    """A file the user chose can't be read or written; the message says which and why."""
+
+
+class BackupRefused(FileProblem):
+    """Not an Afterword backup, damaged, or from a newer version: nothing was changed."""
+
+
+class WouldReplace(AfterwordError):
+    """Restoring would replace records that exist: the user is asked first."""

@@ -48,6 +48,8 @@ class ComposePage(QWidget):
         self.afterword = afterword
         self.runner = runner
         self.message_id: int | None = None
+        self.in_reply_to: str | None = None  # a follow-up in a thread keeps its place in it
+        self.references: list[str] = []
         self.sending = False
         self._interview_index = 0
         self._filling = False  # text set by a render, not typed by the user
@@ -314,6 +316,8 @@ class ComposePage(QWidget):
             contact_id=checked[0] if checked else None,
             interview_id=self.interview.currentData(),
             id=self.message_id,
+            in_reply_to=self.in_reply_to,
+            references=list(self.references),
         )
 
     def save_draft(self) -> bool:
@@ -424,6 +428,7 @@ class ComposePage(QWidget):
         self.bcc.setText(", ".join(message.bcc))
         self.attachments.set_attachments(message.attachments)
         self.message_id = message.id
+        self.in_reply_to, self.references = message.in_reply_to, list(message.references)
         self.edited = True
         self.status.setText(message.error or "")
         self._update_send()
@@ -442,6 +447,7 @@ class ComposePage(QWidget):
 
     def _clear(self, *, keep_status: bool) -> None:
         self.message_id = None
+        self.in_reply_to, self.references = None, []
         self.send_button.setText("&Send")
         self._set_text("", "")
         self.cc.clear()
