@@ -25,6 +25,7 @@ from composer.errors import (
 from composer.records import (
     Attachment,
     Contact,
+    FeedbackNote,
     Interview,
     InterviewStatus,
     Message,
@@ -32,6 +33,7 @@ from composer.records import (
     MessageSummary,
     Participant,
     Profile,
+    Reply,
     Role,
 )
 
@@ -330,6 +332,30 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
         attempts=row["attempts"],
         in_reply_to=row["in_reply_to"],
         references=row["reference_ids"].split(),
+    )
+
+
+def _reply(row: sqlite3.Row) -> Reply:
+    return Reply(
+        id=row["id"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        summary=row["summary"],
+        message_id=row["message_id"],
+        interview_id=row["interview_id"],
+        contact_id=row["contact_id"],
+        header_id=row["header_id"],
+    )
+
+
+def _feedback(row: sqlite3.Row) -> FeedbackNote:
+    return FeedbackNote(
+        id=row["id"],
+        interview_id=row["interview_id"],
+        contact_id=row["contact_id"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        text=row["text"],
+        kind=bool(row["kind"]),
+        tags=sorted(row["tags"].split("\x1f"), key=str.casefold) if row["tags"] else [],
     )
 
 
@@ -892,3 +918,155 @@ class Store:
                 ),
             )
         return ids
+
+    # --- replies, feedback and the user's choices about due follow-ups ------------------
+
+    def add_reply(self, reply: Reply) -> Reply:
+        """Notes an answer; one with a known Message-ID is noted once however often seen."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO replies(message_id, interview_id, contact_id, received_at, summary, "
+                "header_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(header_id) DO NOTHING",
+                (
+                    reply.message_id,
+                    reply.interview_id,
+                    reply.contact_id,
+                    _iso(reply.received_at),
+                    reply.summary,
+                    reply.header_id,
+                    self._now(),
+                ),
+            )
+        reply.id = cursor.lastrowid if cursor.rowcount else None
+        return reply
+
+    def replies(
+        self, *, interview_id: int | None = None, contact_id: int | None = None
+    ) -> list[Reply]:
+        rows = self._query(
+            "SELECT * FROM replies WHERE (?1 IS NULL OR interview_id = ?1) "
+            "AND (?2 IS NULL OR contact_id = ?2) ORDER BY received_at, id",
+            (interview_id, contact_id),
+        )
+        return [_reply(row) for row in rows]
+
+    def delete_reply(self, reply_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+
+    def save_feedback(self, note: FeedbackNote) -> FeedbackNote:
+        values = (
+            note.interview_id,
+            note.contact_id,
+            _iso(note.received_at),
+            note.text,
+            int(note.kind),
+        )
+        tags = list(dict.fromkeys(tag.strip() for tag in note.tags if tag.strip()))
+        with self.transaction() as db:
+            if note.id is None:
+                cursor = db.execute(
+                    "INSERT INTO feedback_notes(interview_id, contact_id, received_at, text, kind, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (*values, self._now()),
+                )
+                note.id = cursor.lastrowid
+            else:
+                cursor = db.execute(
+                    "UPDATE feedback_notes SET interview_id = ?, contact_id = ?, received_at = ?, "
+                    "text = ?, kind = ? WHERE id = ?",
+                    (*values, note.id),
+                )
+                if cursor.rowcount == 0:
+                    raise RecordNotFound("feedback note", note.id)
+                db.execute("DELETE FROM feedback_tags WHERE note_id = ?", (note.id,))
+            db.executemany(
+                "INSERT OR IGNORE INTO feedback_tags(note_id, tag) VALUES (?, ?)",
+                [(note.id, tag) for tag in tags],
+            )
+        note.tags = tags
+        return note
+
+    def delete_feedback(self, note_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM feedback_notes WHERE id = ?", (note_id,))
+
+    def feedback_notes(
+        self, *, interview_id: int | None = None, contact_id: int | None = None, tag: str = ""
+    ) -> list[FeedbackNote]:
+        """Newest first; with ``tag``, only the notes carrying it."""
+        rows = self._query(
+            "SELECT n.*, (SELECT group_concat(tag, char(31)) FROM feedback_tags t "
+            "WHERE t.note_id = n.id) AS tags FROM feedback_notes n "
+            "WHERE (?1 IS NULL OR interview_id = ?1) AND (?2 IS NULL OR contact_id = ?2) "
+            "AND (?3 = '' OR EXISTS (SELECT 1 FROM feedback_tags t WHERE t.note_id = n.id "
+            "AND t.tag = ?3)) ORDER BY received_at DESC, id DESC",
+            (interview_id, contact_id, tag.strip()),
+        )
+        return [_feedback(row) for row in rows]
+
+    def tag_counts(self) -> list[tuple[str, int]]:
+        """Each tag with the number of notes carrying it, most frequent first: patterns."""
+        rows = self._query(
+            "SELECT min(tag) AS tag, count(*) AS n FROM feedback_tags GROUP BY tag "
+            "ORDER BY n DESC, tag COLLATE NOCASE"
+        )
+        return [(row["tag"], row["n"]) for row in rows]
+
+    def due_choices(self) -> dict[str, tuple[datetime | None, bool]]:
+        """Per due item: snoozed until when, and whether the user dismissed it."""
+        rows = self._query("SELECT key, snoozed_until, dismissed FROM due_choices")
+        return {row[0]: (_moment(row[1]), bool(row[2])) for row in rows}
+
+    def snooze_due(self, key: str, until: datetime) -> None:
+        self._choose_due(key, _iso(until), dismissed=False)
+
+    def dismiss_due(self, key: str) -> None:
+        self._choose_due(key, None, dismissed=True)
+
+    def _choose_due(self, key: str, until: str | None, *, dismissed: bool) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO due_choices(key, snoozed_until, dismissed) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET snoozed_until = excluded.snoozed_until, "
+                "dismissed = excluded.dismissed",
+                (key, until, int(dismissed)),
+            )
+
+    # --- what the follow-up reminders are computed from ---------------------------------
+
+    def follow_ups_under_way(self) -> set[tuple[int, str, int | None]]:
+        """(interview, template, contact) of every follow-up sent, queued, being sent or
+        uncertain: a reminder for any of them would be a reminder to send twice."""
+        rows = self._query(
+            "SELECT interview_id, template_id, contact_id FROM follow_ups_sent "
+            "UNION SELECT interview_id, template_id, contact_id FROM messages "
+            "WHERE interview_id IS NOT NULL AND template_id IS NOT NULL "
+            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+        )
+        return {(row[0], row[1], row[2]) for row in rows}
+
+    def sent_with_template(self, template_id: str) -> list[Message]:
+        """Sent messages written from one template, without their raw bytes."""
+        rows = self._query(
+            "SELECT id FROM messages WHERE template_id = ? AND state = 'sent' ORDER BY sent_at",
+            (template_id,),
+        )
+        return [self.message(row[0]) for row in rows]
+
+    def check_ins(self) -> list[tuple[Contact, datetime]]:
+        """Contacts who asked to stay in touch, each with the last time either side wrote
+        (or when they were added, if nobody has yet)."""
+        rows = self._query(
+            "SELECT c.*, max(c.created_at, "
+            "COALESCE((SELECT max(sent_at) FROM messages m WHERE m.contact_id = c.id "
+            "AND m.state = 'sent'), ''), "
+            "COALESCE((SELECT max(received_at) FROM replies r WHERE r.contact_id = c.id), '')) "
+            "AS last_touch FROM contacts c WHERE check_in_days IS NOT NULL AND check_in_days > 0"
+        )
+        return [(_contact(row), datetime.fromisoformat(row["last_touch"])) for row in rows]
+
+    def latest_application(self) -> datetime | None:
+        rows = self._query("SELECT max(applied_at) FROM interviews")
+        return _moment(rows[0][0])

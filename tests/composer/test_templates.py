@@ -48,6 +48,19 @@ BUILTINS = {
         "me.name",
         "me.email",
     },
+    "notes_request_reminder": {
+        "recipient.name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "thanks_for_feedback": {
+        "recipient.first_name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
+    "keeping_in_touch": {"recipient.first_name", "me.name"},
 }
 WHERE = {"me": "Settings › My profile", "recipient": "Contacts", "interview": "Interviews"}
 
@@ -71,7 +84,7 @@ def all_paths(fields: dict[str, FieldGroup]) -> list[str]:
     return [f"{group}.{name}" for group, values in fields.items() for name in values]
 
 
-def test_the_five_builtins_exist_with_title_and_when() -> None:
+def test_the_builtins_exist_with_title_and_when() -> None:
     templates = {t.id: t for t in TemplateLibrary().templates()}
     assert set(templates) == set(BUILTINS)
     for template in templates.values():

@@ -1,0 +1,268 @@
+"""Due today: the follow-ups a careful job seeker would send now, computed from the records.
+
+Each reminder holds while its condition holds (checked against a clock the caller passes),
+and goes away when the follow-up is sent (or queued), when the user snoozes or dismisses
+it, or when a reply noted on its thread makes it moot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from composer.followups import suggested_recipients
+from composer.records import Interview, InterviewStatus, Message, Reply
+from composer.store import Store
+
+THANK_YOU_WITHIN = timedelta(days=1)  # the thank-you is due within a day...
+THANK_YOU_SHOWN_FOR = timedelta(days=7)  # ...and still worth sending, late, for a week
+NOTES_DEADLINE = timedelta(days=30)  # a data-protection request: one month to answer
+NOTES_WARNING = timedelta(days=7)  # shown from a week before that
+PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep applying
+
+
+class DueKind(StrEnum):
+    THANK_YOU = "thank_you"
+    NO_HARD_FEELINGS = "no_hard_feelings"
+    FEEDBACK_REQUEST = "feedback_request"
+    NOTES_DEADLINE = "notes_deadline"
+    CHECK_IN = "check_in"
+    PIPELINE_LOW = "pipeline_low"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One reminder, with what Compose needs to act on it at once."""
+
+    key: str  # stable while the condition holds: snoozing and dismissing refer to it
+    kind: DueKind
+    title: str
+    detail: str
+    due_at: datetime
+    template_id: str | None = None
+    interview_id: int | None = None
+    contact_ids: tuple[int, ...] = ()
+    reply_to: int | None = None  # a message to follow up in its thread
+
+    @property
+    def overdue(self) -> bool:
+        return "overdue" in self.detail
+
+
+def due_items(store: Store, now: datetime) -> list[DueItem]:
+    """What is due at ``now``, most pressing first, without snoozed or dismissed ones."""
+    replies = store.replies()
+    found = [
+        *_after_interviews(store, now, replies),
+        *_notes_deadlines(store, now, replies),
+        *_check_ins(store, now),
+        *_pipeline(store, now),
+    ]
+    choices = store.due_choices()
+    shown = [item for item in found if _shown(choices.get(item.key), now)]
+    return sorted(shown, key=lambda item: (item.due_at, item.key))
+
+
+def _shown(choice: tuple[datetime | None, bool] | None, now: datetime) -> bool:
+    if choice is None:
+        return True
+    snoozed_until, dismissed = choice
+    return not dismissed and (snoozed_until is None or snoozed_until <= now)
+
+
+def _replied(replies: Iterable[Reply], interview_id: int | None, since: datetime) -> bool:
+    """A reply noted on the interview's thread after ``since``: its reminders are moot."""
+    return any(r.interview_id == interview_id and r.received_at >= since for r in replies)
+
+
+# --- after an interview -----------------------------------------------------------------
+
+
+def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
+    under_way = store.follow_ups_under_way()
+    interviews = store.interviews_by_id(store.interview_ids(now))
+    items: list[DueItem] = []
+    for interview in interviews.values():
+        if interview.status is InterviewStatus.REJECTED:
+            items += _after_rejection(store, interview, under_way, replies)
+        elif _took_place(interview, now):
+            items += _thank_you(store, interview, now, under_way, replies)
+    return items
+
+
+def _took_place(interview: Interview, now: datetime) -> bool:
+    when = interview.scheduled_at
+    return (
+        when is not None
+        and when <= now < when + THANK_YOU_SHOWN_FOR
+        and interview.status in (InterviewStatus.SCHEDULED, InterviewStatus.DONE)
+    )
+
+
+def _name(interview: Interview) -> str:
+    return (
+        f"{interview.position} at {interview.company}" if interview.position else interview.company
+    )
+
+
+def _thank_you(
+    store: Store,
+    interview: Interview,
+    now: datetime,
+    under_way: set[tuple[int, str, int | None]],
+    replies: list[Reply],
+) -> list[DueItem]:
+    assert interview.id is not None and interview.scheduled_at is not None
+    if _replied(replies, interview.id, interview.scheduled_at):
+        return []
+    people = suggested_recipients("thank_you", store.participants(interview.id))
+    waiting = [c for c in people if (interview.id, "thank_you", c) not in under_way]
+    if any(i == interview.id and t == "thank_you" for i, t, _ in under_way) and not waiting:
+        return []
+    deadline = interview.scheduled_at + THANK_YOU_WITHIN
+    late = now > deadline
+    detail = (
+        "A day has passed: it is overdue, and still worth sending today."
+        if late
+        else "Best sent within a day of the interview."
+    )
+    if not people:
+        detail += " Add the interviewers to the interview to write to them."
+    return [
+        DueItem(
+            key=f"thank_you:{interview.id}",
+            kind=DueKind.THANK_YOU,
+            title=f"Thank your interviewers: {_name(interview)}",
+            detail=detail,
+            due_at=deadline,
+            template_id="thank_you",
+            interview_id=interview.id,
+            contact_ids=tuple(waiting or people),
+        )
+    ]
+
+
+_AFTER_REJECTION = (
+    (DueKind.NO_HARD_FEELINGS, "Reply graciously, no hard feelings"),
+    (DueKind.FEEDBACK_REQUEST, "Ask what would have made you a stronger candidate"),
+)
+
+
+def _after_rejection(
+    store: Store,
+    interview: Interview,
+    under_way: set[tuple[int, str, int | None]],
+    replies: list[Reply],
+) -> list[DueItem]:
+    assert interview.id is not None
+    since = interview.scheduled_at or interview.applied_at or datetime.min.replace(tzinfo=UTC)
+    if _replied(replies, interview.id, since):  # they answered after the interview
+        return []
+    sent = {t for i, t, _ in under_way if i == interview.id}
+    participants = store.participants(interview.id)
+    return [
+        DueItem(
+            key=f"{kind}:{interview.id}",
+            kind=kind,
+            title=f"{title}: {_name(interview)}",
+            detail="The answer was no. A kind reply keeps the door open for future roles.",
+            due_at=interview.applied_at or since,
+            template_id=str(kind),
+            interview_id=interview.id,
+            contact_ids=tuple(suggested_recipients(str(kind), participants)),
+        )
+        for kind, title in _AFTER_REJECTION
+        if str(kind) not in sent
+    ]
+
+
+# --- the interview-notes request --------------------------------------------------------
+
+
+def _notes_deadlines(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
+    items = []
+    for request in store.sent_with_template("interview_notes_request"):
+        assert request.sent_at is not None and request.id is not None
+        deadline = request.sent_at + NOTES_DEADLINE
+        if now < deadline - NOTES_WARNING or _answered(request, replies):
+            continue
+        items.append(_notes_item(request, deadline, now))
+    return items
+
+
+def _answered(request: Message, replies: Iterable[Reply]) -> bool:
+    assert request.sent_at is not None
+    return any(
+        r.message_id == request.id
+        or (
+            r.interview_id is not None
+            and r.interview_id == request.interview_id
+            and r.received_at >= request.sent_at
+        )
+        for r in replies
+    )
+
+
+def _notes_item(request: Message, deadline: datetime, now: datetime) -> DueItem:
+    days = math.ceil(abs((deadline - now) / timedelta(days=1)))
+    detail = (
+        f"The one-month deadline for your request passed {days} day(s) ago: overdue."
+        if now > deadline
+        else f"The one-month deadline for your request ends in {days} day(s)."
+    )
+    return DueItem(
+        key=f"notes_deadline:{request.id}",
+        kind=DueKind.NOTES_DEADLINE,
+        title=f"No answer yet to your request for interview notes ({request.subject})",
+        detail=detail + " A short, polite reminder in the same thread helps.",
+        due_at=deadline - NOTES_WARNING,
+        template_id="notes_request_reminder",
+        interview_id=request.interview_id,
+        contact_ids=(request.contact_id,) if request.contact_id else (),
+        reply_to=request.id,
+    )
+
+
+# --- keeping in touch -------------------------------------------------------------------
+
+
+def _check_ins(store: Store, now: datetime) -> list[DueItem]:
+    items = []
+    for contact, last_touch in store.check_ins():
+        assert contact.id is not None and contact.check_in_days
+        due_at = last_touch + timedelta(days=contact.check_in_days)
+        if now < due_at:
+            continue
+        items.append(
+            DueItem(
+                key=f"check_in:{contact.id}:{last_touch.date().isoformat()}",
+                kind=DueKind.CHECK_IN,
+                title=f"Check in with {contact.name}"
+                + (f" ({contact.company})" if contact.company else ""),
+                detail=f"They asked to stay in touch; it has been {(now - last_touch).days} "
+                "days since you last wrote to each other.",
+                due_at=due_at,
+                template_id="keeping_in_touch",
+                contact_ids=(contact.id,),
+            )
+        )
+    return items
+
+
+def _pipeline(store: Store, now: datetime) -> list[DueItem]:
+    latest = store.latest_application()
+    if latest is None or now - latest < PIPELINE_QUIET:
+        return []
+    return [
+        DueItem(
+            key=f"pipeline_low:{latest.date().isoformat()}",
+            kind=DueKind.PIPELINE_LOW,
+            title="Your pipeline is running low",
+            detail=f"No new application logged for {(now - latest).days} days. Applying "
+            "steadily keeps one answer from weighing too much.",
+            due_at=latest + PIPELINE_QUIET,
+        )
+    ]
