@@ -1070,3 +1070,15 @@ class Store:
     def latest_application(self) -> datetime | None:
         rows = self._query("SELECT max(applied_at) FROM interviews")
         return _moment(rows[0][0])
+
+    def interview_ids_with(self, contact_id: int) -> list[int]:
+        """The interviews a contact took part in."""
+        rows = self._query(
+            "SELECT DISTINCT interview_id FROM interview_contacts WHERE contact_id = ?",
+            (contact_id,),
+        )
+        return [row[0] for row in rows]
+
+    def interviews_with_kind_feedback(self) -> set[int]:
+        rows = self._query("SELECT DISTINCT interview_id FROM feedback_notes WHERE kind = 1")
+        return {row[0] for row in rows}
