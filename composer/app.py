@@ -63,6 +63,15 @@ class Afterword:
         finally:
             store.close()
 
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The records on a connection of their own, for a long read off the GUI thread."""
+        store = Store(self.paths.database)
+        try:
+            yield store
+        finally:
+            store.close()
+
     def send_messages(
         self, message_ids: Sequence[int], progress: Progress | None = None
     ) -> list[SendResult]:

@@ -7,6 +7,8 @@ disabled until it is. Drafts are saved as the user types, so nothing is lost on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -200,17 +202,32 @@ class ComposePage(QWidget):
         self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
         self.fill_from_template()
 
-    def start_follow_up(self, interview_id: int, template_id: str) -> None:
-        """From an interview: the right template and people, already chosen."""
+    def start_follow_up(
+        self,
+        interview_id: int | None,
+        template_id: str,
+        contact_ids: Sequence[int] | None = None,
+        reply_to: int | None = None,
+    ) -> None:
+        """From an interview or a reminder: the right template and people, already chosen;
+        with ``reply_to``, in the thread of that sent message."""
         if self.edited and not self._may_replace_text():
             return
         self.new_message()
+        store = self.afterword.store
         self._filling = True
         self.template.setCurrentIndex(max(0, self.template.findData(template_id)))
         self.interview.setCurrentIndex(max(0, self.interview.findData(interview_id)))
         self._filling = False
-        people = self.afterword.store.participants(interview_id)
-        self._fill_recipients(suggested_recipients(template_id, people))
+        if contact_ids is None:
+            people = store.participants(interview_id) if interview_id is not None else []
+            contact_ids = suggested_recipients(template_id, people)
+        self._fill_recipients(list(contact_ids))
+        if reply_to is not None:
+            original = store.message(reply_to)
+            if original.message_id:
+                self.in_reply_to = original.message_id
+                self.references = [*original.references, original.message_id]
         self.fill_from_template()
 
     # --- rendering ----------------------------------------------------------------------

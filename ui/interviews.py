@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QTime, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QFormLayout,
@@ -45,6 +46,7 @@ from ui.widgets import (
 
 ROLE_LABELS = {Role.INTERVIEWER: "Interviewer", Role.RECRUITER: "Recruiter", Role.HR: "HR"}
 DATE_FORMAT = "ddd d MMM yyyy HH:mm"
+APPLIED_FORMAT = "ddd d MMM yyyy"
 NOTHING_TO_FOLLOW_UP = "This interview hasn't taken place yet: there is nothing to follow up."
 
 
@@ -204,6 +206,9 @@ class InterviewDialog(QDialog):
         self.company_edit = named(QLineEdit(), "Company")
         self.company_error = error_label("company_error")
         self.position_edit = named(QLineEdit(), "Position")
+        self.applied_edit = named(QDateEdit(QDate.currentDate()), "Applied on")
+        self.applied_edit.setCalendarPopup(True)
+        self.applied_edit.setDisplayFormat(APPLIED_FORMAT)
         self.when_edit = named(QDateTimeEdit(rounded_to_hour(QDateTime.currentDateTime())), "When")
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat(DATE_FORMAT)
@@ -228,6 +233,7 @@ class InterviewDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Company:", with_error(self.company_edit, self.company_error))
         form.addRow("P&osition:", self.position_edit)
+        form.addRow("Appl&ied on:", self.applied_edit)
         form.addRow("&When:", when)
         form.addRow("Sta&ge:", self.stage_edit)
         form.addRow("Stat&us:", self.status_combo)
@@ -244,6 +250,8 @@ class InterviewDialog(QDialog):
     def _fill(self, interview: Interview) -> None:
         self.company_edit.setText(interview.company)
         self.position_edit.setText(interview.position)
+        if interview.applied_at is not None:
+            self.applied_edit.setDate(to_local(interview.applied_at).date())
         if interview.scheduled_at is not None:
             self.when_edit.setDateTime(to_local(interview.scheduled_at))
         self.no_date_check.setChecked(interview.scheduled_at is None)
@@ -264,7 +272,13 @@ class InterviewDialog(QDialog):
             feedback=self.feedback_edit.toPlainText(),
             topic=self.topic_edit.text().strip(),
             id=self._id,
+            applied_at=self._applied(),
         )
+
+    def _applied(self) -> datetime:
+        """Noon on the chosen day, local time: the same calendar day wherever it is read."""
+        day = self.applied_edit.date()
+        return datetime(day.year(), day.month(), day.day(), 12).astimezone()
 
     def _when(self) -> datetime:
         return to_aware(self.when_edit.dateTime())
@@ -303,13 +317,20 @@ class InterviewsPage(RecordsPage):
         self.edit_button = push_button("E&dit…", "Edit interview", self.edit_selected)
         self.delete_button = push_button("De&lete", "Delete interview", self.delete_selected)
         self.follow_up_button = push_button("Follo&w up…", "Follow up", self.follow_up_selected)
+        self.timeline_button = push_button("Timelin&e…", "Timeline", self.timeline_selected)
         empty = EmptyState(
             "No interviews yet. Add the interview you just had, "
             "and Afterword will help you follow up.",
             "&Add an interview",
             self.new_interview,
         )
-        buttons = [self.add_button, self.edit_button, self.delete_button, self.follow_up_button]
+        buttons = [
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.follow_up_button,
+            self.timeline_button,
+        ]
         self._lay_out([], buttons, empty)
         self.refresh()
 
@@ -349,6 +370,19 @@ class InterviewsPage(RecordsPage):
             dialogs.tell(self, NOTHING_TO_FOLLOW_UP)
             return
         self.follow_up_requested.emit(interview_id, templates[0])
+
+    def timeline_selected(self) -> None:
+        """The interview's story so far; a reply or feedback noted there changes the records."""
+        from ui.timeline import TimelineDialog
+
+        interview_id = self.selected_interview_id()
+        if interview_id is None:
+            return
+        dialog = TimelineDialog(self.afterword, interview_id=interview_id, parent=self)
+        dialogs.run_dialog(dialog)
+        if dialog.changed_records:
+            self.changed.emit()
+        dialog.deleteLater()
 
     def selected_interview_id(self) -> int | None:
         return self._selected_id()

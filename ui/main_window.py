@@ -5,6 +5,7 @@ Each area is a widget module of its own; this only wires them together.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -22,21 +23,29 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME
 from composer.app import Afterword
+from composer.due import DueItem
 from composer.files import set_aside
 from composer.records import MessageState
 from ui import dialogs
 from ui.compose import ComposePage
 from ui.contacts import ContactsPage
+from ui.feedback import FeedbackPage
 from ui.interviews import InterviewsPage
 from ui.runner import Runner
 from ui.sent import SentPage
 from ui.settings import SettingsPage
 from ui.templates_page import TemplatesPage
+from ui.today import Clock, TodayPage, utc_now
 
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, afterword: Afterword, runner: Runner | None = None, *, demo: str = ""
+        self,
+        afterword: Afterword,
+        runner: Runner | None = None,
+        *,
+        demo: str = "",
+        clock: Clock = utc_now,
     ) -> None:
         super().__init__()
         self.afterword = afterword
@@ -46,10 +55,12 @@ class MainWindow(QMainWindow):
             str(afterword.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
         self.settings_notice = ""
+        self.today = TodayPage(afterword, self.runner, clock=clock)
         self.interviews = InterviewsPage(afterword, self.runner)
         self.contacts = ContactsPage(afterword, self.runner)
         self.compose = ComposePage(afterword, self.runner)
         self.sent = SentPage(afterword, self.runner)
+        self.feedback = FeedbackPage(afterword, self.runner)
         self.templates = TemplatesPage(afterword, self.runner)
         self.settings_page = SettingsPage(afterword, self.runner)
         self.tabs = QTabWidget()
@@ -73,10 +84,12 @@ class MainWindow(QMainWindow):
 
     def _areas(self) -> list[tuple[QWidget, str]]:
         return [
+            (self.today, "Toda&y"),
             (self.interviews, "&Interviews"),
             (self.contacts, "&Contacts"),
             (self.compose, "Co&mpose"),
             (self.sent, "&Outbox && Sent"),
+            (self.feedback, "Feed&back"),
             (self.templates, "Tem&plates"),
             (self.settings_page, "Se&ttings"),
         ]
@@ -97,6 +110,16 @@ class MainWindow(QMainWindow):
         self.interviews.changed.connect(self._records_changed)
         self.interviews.follow_up_requested.connect(self.follow_up)
         self.compose.sent.connect(lambda _: self.sent.refresh_when_shown())
+        self.compose.sent.connect(lambda _: self.today.refresh_when_shown())
+        self.today.compose_requested.connect(self.write_due)
+        self.today.new_interview_requested.connect(self._new_interview)
+        self.today.changed.connect(self._records_changed)
+        self.feedback.changed.connect(self.today.refresh_when_shown)
+        self.feedback.thank_requested.connect(
+            lambda interview_id, template_id, people: self.write(
+                interview_id, template_id, people or None
+            )
+        )
         self.compose.saved.connect(lambda _: self.sent.refresh_when_shown())
         self.compose.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
         self.sent.open_draft_requested.connect(self.open_draft)
@@ -107,8 +130,9 @@ class MainWindow(QMainWindow):
         self.banner_button.clicked.connect(self._banner_action)
 
     def _records_changed(self) -> None:
-        for page in (self.interviews, self.contacts, self.compose, self.sent):
+        for page in (self.interviews, self.contacts, self.compose, self.sent, self.feedback):
             page.refresh()
+        self.today.refresh_when_shown()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -144,6 +168,21 @@ class MainWindow(QMainWindow):
     def follow_up(self, interview_id: int, template_id: str) -> None:
         self.show_area(self.compose)
         self.compose.start_follow_up(interview_id, template_id)
+
+    def write_due(self, item: DueItem) -> None:
+        """A reminder from Today: its template, people and thread, ready to review."""
+        if item.template_id is not None:
+            self.write(item.interview_id, item.template_id, item.contact_ids or None, item.reply_to)
+
+    def write(
+        self,
+        interview_id: int | None,
+        template_id: str,
+        contact_ids: Sequence[int] | None = None,
+        reply_to: int | None = None,
+    ) -> None:
+        self.show_area(self.compose)
+        self.compose.start_follow_up(interview_id, template_id, contact_ids, reply_to)
 
     def open_draft(self, message_id: int) -> None:
         self.show_area(self.compose)

@@ -227,12 +227,14 @@ def test_the_demo_sends_to_its_capture_server(
 def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dialogs) -> None:
     shots = render_screens.render(tmp_path / "shots")
     assert [p.name for p in shots] == [
-        "1-interviews.png",
-        "2-contacts.png",
-        "3-compose.png",
-        "4-outbox-and-sent.png",
-        "5-templates.png",
-        "6-settings.png",
+        "1-today.png",
+        "2-interviews.png",
+        "3-contacts.png",
+        "4-compose.png",
+        "5-outbox-and-sent.png",
+        "6-feedback.png",
+        "7-templates.png",
+        "8-settings.png",
     ]
     for shot in shots:
         image = QImage(str(shot))

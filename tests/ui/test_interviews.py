@@ -94,6 +94,7 @@ def test_add_an_interview_with_someone_met_there(
         qtbot.keyClicks(dialog.topic_edit, "streaming pipelines")
         qtbot.keyClicks(dialog.notes_edit, "Whiteboard, then pairing")
         qtbot.keyClicks(dialog.feedback_edit, "Strong on design")
+        dialog.applied_edit.setDate(QDate(2026, 10, 20))
         choose(dialog.people_box.role_combo, "Interviewer")
         qtbot.mouseClick(dialog.people_box.new_button, Qt.MouseButton.LeftButton)
         table = dialog.people_box.table
@@ -119,6 +120,7 @@ def test_add_an_interview_with_someone_met_there(
         feedback="Strong on design",
         topic="streaming pipelines",
         id=saved.id,
+        applied_at=datetime(2026, 10, 20, 12).astimezone(),  # the day chosen, at noon
     )
     assert saved.id is not None
     assert afterword.store.participants(saved.id) == [Participant(ana, Role.INTERVIEWER)]
@@ -274,6 +276,7 @@ def test_every_control_on_the_page_has_a_name_and_takes_tab_focus(
         "Edit interview",
         "Delete interview",
         "Follow up",
+        "Timeline",
         "Add an interview",
     }
     for control in controls:
@@ -324,7 +327,7 @@ def test_the_date_starts_at_the_nearest_hour_and_can_be_left_open(
 def test_an_undated_interview_opens_with_no_date(afterword: Afterword, qtbot: QtBot) -> None:
     dialog = open_dialog(qtbot, afterword, Interview("Acme GmbH", id=4))
     assert dialog.no_date_check.isChecked() and not dialog.when_edit.isEnabled()
-    assert dialog.interview() == Interview("Acme GmbH", id=4)
+    assert dialog.interview() == Interview("Acme GmbH", id=4, applied_at=dialog._applied())
 
 
 def test_a_stored_time_shows_as_local_time(afterword: Afterword, qtbot: QtBot) -> None:
@@ -389,6 +392,7 @@ def test_every_control_in_the_dialog_has_a_name_and_takes_tab_focus(
     assert order == [  # the order Tab goes through, top to bottom, left to right
         "Company",
         "Position",
+        "Applied on",
         "When",
         "No date yet",
         "Stage",
@@ -411,6 +415,6 @@ def test_alt_keys_are_unambiguous(afterword: Afterword, runner: Runner, qtbot: Q
     add(afterword, "Acme GmbH")
     page = open_page(qtbot, afterword, runner)
     dialog = open_dialog(qtbot, afterword)
-    for root, count in ((page, 4), (dialog, 16)):
+    for root, count in ((page, 5), (dialog, 17)):
         keys = mnemonics(root)
         assert len(keys) == count and len(set(keys)) == count, keys

@@ -1,0 +1,293 @@
+"""The feedback log: what was said, word for word, tagged by the user; counts show patterns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.records import FeedbackNote
+from ui import dialogs
+from ui.runner import Runner
+from ui.widgets import (
+    EmptyState,
+    error_label,
+    named,
+    plain_text_edit,
+    push_button,
+    save_cancel_buttons,
+    show_error,
+    status_label,
+    with_error,
+)
+
+ALL_TAGS = "All feedback"
+DAY_FORMAT = "d MMM yyyy"
+
+
+def interview_label(afterword: Afterword, interview_id: int) -> str:
+    interview = afterword.store.interview(interview_id)
+    return ", ".join(part for part in (interview.position, interview.company) if part)
+
+
+def tags_from(text: str) -> list[str]:
+    return [tag.strip() for tag in text.split(",") if tag.strip()]
+
+
+def noon(day: QDate) -> datetime:
+    """A calendar day as a moment: noon local time stays on that day in any time zone."""
+    return datetime(day.year(), day.month(), day.day(), 12).astimezone()
+
+
+class FeedbackDialog(QDialog):
+    """Adds or edits one note; the words are kept exactly as typed."""
+
+    def __init__(
+        self,
+        afterword: Afterword,
+        note: FeedbackNote | None = None,
+        interview_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self._note = note
+        self.setWindowTitle("Edit feedback" if note else "Add feedback")
+        self._build()
+        self._fill_interviews(note.interview_id if note else interview_id)
+        if note is not None:
+            self._fill(note)
+
+    def _build(self) -> None:
+        self.interview_combo = named(QComboBox(), "Interview")
+        self.interview_combo.currentIndexChanged.connect(self._fill_people)
+        self.interview_error = error_label("interview_error")
+        self.from_combo = named(QComboBox(), "From")
+        self.received_edit = named(QDateEdit(QDate.currentDate()), "Received on")
+        self.received_edit.setCalendarPopup(True)
+        self.received_edit.setDisplayFormat(DAY_FORMAT)
+        self.text_edit = plain_text_edit("What they said")
+        self.text_edit.setPlaceholderText("Their words, as they wrote or said them")
+        self.text_error = error_label("text_error")
+        self.tags_edit = named(QLineEdit(), "Tags")
+        self.tags_edit.setPlaceholderText("e.g. experience, technical depth")
+        completer = QCompleter([tag for tag, _ in self.afterword.store.tag_counts()], self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags_edit.setCompleter(completer)
+        self.kind_check = named(QCheckBox("&Kind words: one of the almosts"), "Kind words")
+        form = QFormLayout(self)
+        form.addRow("&Interview:", with_error(self.interview_combo, self.interview_error))
+        form.addRow("Fr&om:", self.from_combo)
+        form.addRow("&Received on:", self.received_edit)
+        form.addRow("&What they said:", with_error(self.text_edit, self.text_error))
+        form.addRow("T&ags:", self.tags_edit)
+        form.addRow("", self.kind_check)
+        form.addRow(save_cancel_buttons(self))
+
+    def _fill_interviews(self, chosen: int | None) -> None:
+        store = self.afterword.store
+        ids = store.interview_ids()
+        found = store.interviews_by_id(ids)
+        for interview_id in ids:
+            item = found[interview_id]
+            label = ", ".join(part for part in (item.position, item.company) if part)
+            self.interview_combo.addItem(label, interview_id)
+        self.interview_combo.setCurrentIndex(max(0, self.interview_combo.findData(chosen)))
+        self._fill_people()
+
+    def _fill_people(self) -> None:
+        chosen = self.from_combo.currentData()
+        self.from_combo.clear()
+        self.from_combo.addItem("—", None)
+        interview_id = self.interview_combo.currentData()
+        if interview_id is not None:
+            for person in self.afterword.store.participants(interview_id):
+                self.from_combo.addItem(person.contact.name, person.contact.id)
+        self.from_combo.setCurrentIndex(max(0, self.from_combo.findData(chosen)))
+
+    def _fill(self, note: FeedbackNote) -> None:
+        self.from_combo.setCurrentIndex(max(0, self.from_combo.findData(note.contact_id)))
+        local = note.received_at.astimezone()
+        self.received_edit.setDate(QDate(local.year, local.month, local.day))
+        self.text_edit.setPlainText(note.text)
+        self.tags_edit.setText(", ".join(note.tags))
+        self.kind_check.setChecked(note.kind)
+
+    def note(self) -> FeedbackNote:
+        return FeedbackNote(
+            interview_id=int(self.interview_combo.currentData()),
+            text=self.text_edit.toPlainText(),
+            received_at=noon(self.received_edit.date()),
+            tags=tags_from(self.tags_edit.text()),
+            kind=self.kind_check.isChecked(),
+            contact_id=self.from_combo.currentData(),
+            id=self._note.id if self._note else None,
+        )
+
+    def accept(self) -> None:
+        no_interview = "" if self.interview_combo.count() else "Add the interview first."
+        no_text = "" if self.text_edit.toPlainText().strip() else "Write down what they said."
+        show_error(self.interview_combo, self.interview_error, no_interview)
+        show_error(self.text_edit, self.text_error, no_text)
+        if not (no_interview or no_text):
+            super().accept()
+
+
+class FeedbackPage(QWidget):
+    """Every note across all interviews; pick a tag to see only the notes carrying it."""
+
+    changed = Signal()
+    thank_requested = Signal(int, str, list)  # interview id, template id, contact ids
+
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self._notes: list[FeedbackNote] = []
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.tags = named(QListWidget(), "Tags")
+        self.tags.currentItemChanged.connect(lambda *_: self._show_notes())
+        self.notes = named(QListWidget(), "Feedback notes")
+        self.notes.currentRowChanged.connect(self._show_note)
+        self.notes.itemActivated.connect(lambda _: self.edit_selected())
+        self.text = status_label("Feedback text", selectable=True)
+        self.text.setWordWrap(True)
+        self.add_button = push_button("&Add…", "Add feedback", self.add)
+        self.edit_button = push_button("E&dit…", "Edit feedback", self.edit_selected)
+        self.delete_button = push_button("De&lete", "Delete feedback", self.delete_selected)
+        self.thank_button = push_button("&Thank them for it…", "Thank them", self.thank_selected)
+        self.empty = EmptyState(
+            "No feedback noted yet. When someone tells you how you did, note it here, word for "
+            "word, with a tag or two: over time the patterns show.",
+            "&Add feedback",
+            self.add,
+        )
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.notes, 2)
+        column.addWidget(self.text, 1)
+        splitter = QSplitter()
+        left = QWidget()
+        tags = QVBoxLayout(left)
+        tags.setContentsMargins(0, 0, 0, 0)
+        tags.addWidget(QLabel("Tags, most frequent first:"))
+        tags.addWidget(self.tags)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 3)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.delete_button, self.thank_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+        self._splitter = splitter
+
+    # --- showing ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        chosen = self.chosen_tag()
+        self.tags.blockSignals(True)
+        self.tags.clear()
+        self.tags.addItem(ALL_TAGS)
+        for tag, count in self.afterword.store.tag_counts():
+            item = QListWidgetItem(f"{tag} ({count})")
+            item.setData(Qt.ItemDataRole.UserRole, tag)
+            self.tags.addItem(item)
+        rows = [self.tags.item(r) for r in range(self.tags.count())]
+        match = [i for i, item in enumerate(rows) if item.data(Qt.ItemDataRole.UserRole) == chosen]
+        self.tags.setCurrentRow(match[0] if match else 0)
+        self.tags.blockSignals(False)
+        self._show_notes()
+
+    def chosen_tag(self) -> str:
+        item = self.tags.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole) or "") if item else ""
+
+    def _show_notes(self) -> None:
+        self._notes = self.afterword.store.feedback_notes(tag=self.chosen_tag())
+        self.notes.clear()
+        for note in self._notes:
+            tags = f"  [{', '.join(note.tags)}]" if note.tags else ""
+            first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
+            when = note.received_at.astimezone().strftime("%d %b %Y")
+            label = interview_label(self.afterword, note.interview_id)
+            self.notes.addItem(f"{when} · {label}{tags}\n{first_line}")
+        has_any = bool(self._notes) or bool(self.chosen_tag())
+        self.empty.setVisible(not has_any)
+        self._splitter.setVisible(has_any)
+        self.notes.setCurrentRow(0 if self._notes else -1)
+        self._show_note(self.notes.currentRow())
+
+    def _show_note(self, row: int) -> None:
+        note = self.selected_note()
+        self.text.setText(note.text if note else "")
+        for button in (self.edit_button, self.delete_button, self.thank_button):
+            button.setEnabled(note is not None)
+
+    def selected_note(self) -> FeedbackNote | None:
+        row = self.notes.currentRow()
+        return self._notes[row] if 0 <= row < len(self._notes) else None
+
+    # --- actions ------------------------------------------------------------------------
+
+    def add(self, interview_id: int | None = None) -> None:
+        if not self.afterword.store.interview_ids():
+            dialogs.tell(self, "Add the interview first (Interviews), then note its feedback.")
+            return
+        self._edit(FeedbackDialog(self.afterword, interview_id=interview_id, parent=self))
+
+    def edit_selected(self) -> None:
+        note = self.selected_note()
+        if note is not None:
+            self._edit(FeedbackDialog(self.afterword, note, parent=self))
+
+    def _edit(self, dialog: FeedbackDialog) -> None:
+        if dialogs.run_dialog(dialog):
+            self.afterword.store.save_feedback(dialog.note())
+            self.refresh()
+            self.changed.emit()
+        dialog.deleteLater()
+
+    def delete_selected(self) -> None:
+        note = self.selected_note()
+        if note is None or note.id is None:
+            return
+        if dialogs.ask(self, "Delete this feedback note? Its words are not kept.", yes="Delete"):
+            self.afterword.store.delete_feedback(note.id)
+            self.refresh()
+            self.changed.emit()
+
+    def thank_selected(self) -> None:
+        """Drafts the thank-you for this feedback, to whoever gave it."""
+        note = self.selected_note()
+        if note is None:
+            return
+        people = [note.contact_id] if note.contact_id is not None else []
+        self.thank_requested.emit(note.interview_id, "thanks_for_feedback", people)

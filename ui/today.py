@@ -1,0 +1,216 @@
+"""Today: the follow-ups that are due, each one click from Compose, and how things are going.
+
+Everything here is computed off the GUI thread on a connection of its own; the page only
+shows the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.due import DueItem, DueKind, due_items
+from composer.progress import Progress, progress
+from ui import dialogs
+from ui.progress_chart import ProgressChart
+from ui.runner import Runner
+from ui.timeline import ReplyDialog
+from ui.widgets import named, push_button, status_label
+
+Clock = Callable[[], datetime]
+SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=3)),
+           ("For a week", timedelta(days=7)))  # fmt: skip
+NOTHING_DUE = "Nothing is due today. Well done: every follow-up is sent."
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TodayPage(QWidget):
+    compose_requested = Signal(object)  # a DueItem
+    new_interview_requested = Signal()
+    changed = Signal()
+
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self.clock = clock
+        self.items: list[DueItem] = []
+        self._stale = True
+        self._build()
+
+    def _build(self) -> None:
+        self.due_list = named(QListWidget(), "Due today")
+        self.due_list.setWordWrap(True)
+        self.due_list.currentRowChanged.connect(lambda _: self._update_buttons())
+        self.due_list.itemActivated.connect(lambda _: self.act())
+        self.act_button = push_button("&Write it…", "Write it", self.act)
+        self.snooze_button = named(QToolButton(), "Snooze")
+        self.snooze_button.setText("Snoo&ze")
+        self.snooze_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.snooze_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        menu = QMenu(self.snooze_button)
+        for text, delay in SNOOZES:
+            menu.addAction(text, partial(self.snooze, delay))
+        self.snooze_button.setMenu(menu)
+        self.dismiss_button = push_button("&Dismiss", "Dismiss", self.dismiss)
+        self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
+        self.summary = status_label("Progress summary", selectable=True)
+        self.summary.setWordWrap(True)
+        self.chart = ProgressChart()
+        self.almosts = status_label("The almosts", selectable=True)
+        self.almosts.setWordWrap(True)
+        self._lay_out()
+        self._update_buttons()
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.act_button, self.snooze_button, self.dismiss_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.replied_button)
+        buttons.addStretch(1)
+        heading = QLabel("<b>Due today</b>")
+        progress_heading = QLabel("<b>Your progress</b>")
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.due_list, 3)
+        layout.addLayout(buttons)
+        layout.addWidget(progress_heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.almosts)
+
+    # --- loading ------------------------------------------------------------------------
+
+    def refresh_when_shown(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        now = self.clock()
+        self.runner.run(lambda: self._compute(now), self._show)
+
+    def _compute(self, now: datetime) -> tuple[list[DueItem], Progress]:
+        with self.afterword.reading() as store:
+            return due_items(store, now), progress(store, now)
+
+    def _show(self, result: tuple[list[DueItem], Progress]) -> None:
+        chosen = self.selected()
+        self.items, figures = result
+        self.due_list.clear()
+        for item in self.items:
+            entry = QListWidgetItem(f"{item.title}\n{item.detail}")
+            entry.setToolTip(item.detail)
+            self.due_list.addItem(entry)
+        if not self.items:
+            self.due_list.addItem(NOTHING_DUE)
+        keys = [item.key for item in self.items]
+        self.due_list.setCurrentRow(keys.index(chosen.key) if chosen and chosen.key in keys else 0)
+        self._show_progress(figures)
+        self._update_buttons()
+
+    def _show_progress(self, figures: Progress) -> None:
+        self.summary.setText(
+            f"In flight: {figures.in_flight}   ·   This month: "
+            f"{figures.applications_this_month} application(s), "
+            f"{figures.interviews_this_month} interview(s)   ·   Offers: {figures.offers}"
+        )
+        self.chart.set_months(figures.months)
+        shown = figures.almosts[:5]
+        more = len(figures.almosts) - len(shown)
+        self.almosts.setText(
+            "The almosts, worth celebrating: "
+            + "; ".join(f"{a.name} ({a.why})" for a in shown)
+            + (f"; and {more} more" if more > 0 else "")
+            if shown
+            else "The almosts (a final round, kind feedback) will show here."
+        )
+
+    # --- acting on an item --------------------------------------------------------------
+
+    def selected(self) -> DueItem | None:
+        row = self.due_list.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def _update_buttons(self) -> None:
+        item = self.selected()
+        for button in (self.act_button, self.snooze_button, self.dismiss_button):
+            button.setEnabled(item is not None)
+        self.replied_button.setEnabled(item is not None and item.kind is not DueKind.PIPELINE_LOW)
+        if item is not None:
+            self.act_button.setText(
+                "&Log an application…" if item.kind is DueKind.PIPELINE_LOW else "&Write it…"
+            )
+
+    def act(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        if item.kind is DueKind.PIPELINE_LOW:
+            self.new_interview_requested.emit()
+        else:
+            self.compose_requested.emit(item)
+
+    def snooze(self, delay: timedelta) -> None:
+        item = self.selected()
+        if item is not None:
+            self.afterword.store.snooze_due(item.key, self.clock() + delay)
+            self.refresh()
+
+    def dismiss(self) -> None:
+        item = self.selected()
+        if item is not None and dialogs.ask(
+            self, f"Dismiss “{item.title}”? It will not be shown again.", yes="Dismiss"
+        ):
+            self.afterword.store.dismiss_due(item.key)
+            self.refresh()
+
+    def note_reply(self) -> None:
+        """They answered: the reminders of that thread stop."""
+        item = self.selected()
+        if item is None:
+            return
+        contact = item.contact_ids[0] if item.contact_ids else None
+        dialog = ReplyDialog(
+            self.afterword,
+            interview_id=item.interview_id,
+            contact_id=contact,
+            message_id=item.reply_to,
+            parent=self,
+        )
+        if dialogs.run_dialog(dialog):
+            self.afterword.store.add_reply(dialog.reply())
+            self.refresh()
+            self.changed.emit()
+        dialog.deleteLater()
