@@ -63,7 +63,8 @@ def due_items(store: Store, now: datetime) -> list[DueItem]:
     ]
     choices = store.due_choices()
     shown = [item for item in found if _shown(choices.get(item.key), now)]
-    return sorted(shown, key=lambda item: (item.due_at, item.key))
+    order = list(DueKind)
+    return sorted(shown, key=lambda item: (item.due_at, order.index(item.kind), item.key))
 
 
 def _shown(choice: tuple[datetime | None, bool] | None, now: datetime) -> bool:

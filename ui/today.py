@@ -112,9 +112,9 @@ class TodayPage(QWidget):
             self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
+        """Each time: what is due changes with the clock and with every other page."""
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
