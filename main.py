@@ -1,6 +1,8 @@
 """Afterword: follow up graciously after interviews.
 
 ``python main.py`` opens the app; ``--data-dir DIR`` keeps everything in DIR.
+``python main.py due``, ``export --mbox FILE``, ``backup FILE`` and ``restore FILE`` work
+on the same records without a window.
 """
 
 from __future__ import annotations
@@ -30,12 +32,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="try Afterword on sample records; messages go to a local capture server",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    from composer.commands import add_commands
+
+    add_commands(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     from composer.paths import resolve  # after argparse: --help and --version stay instant
+
+    if args.command:
+        from composer.commands import run_command, utc_now
+
+        return run_command(args, resolve(args.data_dir), sys.stdout, sys.stderr, utc_now)
     from ui.app import run, run_demo
 
     if args.demo:

@@ -1,0 +1,124 @@
+"""The command line's records commands: for users who script their week.
+
+``python main.py due``, ``export --mbox FILE`` (or ``--eml DIR``, ``--csv FILE``),
+``backup FILE`` and ``restore FILE``. No window, no Qt: each prints what it did, or a
+clear message and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from composer.errors import AfterwordError, WouldReplace
+from composer.paths import Paths
+
+if TYPE_CHECKING:  # the records are opened only once a command runs: --help stays instant
+    from composer.app import Afterword
+    from composer.due import DueItem
+
+Clock = Callable[[], datetime]
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("due", help="print the follow-ups that are due today")
+    export = commands.add_parser("export", help="export sent messages")
+    export.add_argument("--mbox", metavar="FILE", type=Path, help="as one mbox file")
+    export.add_argument("--eml", metavar="DIR", type=Path, help="as .eml files in DIR")
+    export.add_argument("--csv", metavar="FILE", type=Path, help="a summary as CSV")
+    backup = commands.add_parser("backup", help="back up all records and templates to FILE")
+    backup.add_argument("file", metavar="FILE", type=Path)
+    restore = commands.add_parser("restore", help="restore a backup made with 'backup'")
+    restore.add_argument("file", metavar="FILE", type=Path)
+    restore.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the records that are there (a safety copy is kept first)",
+    )
+
+
+def run_command(
+    args: argparse.Namespace, paths: Paths, out: TextIO, err: TextIO, clock: Clock
+) -> int:
+    try:
+        if args.command == "due":
+            return _due(paths, out, clock)
+        if args.command == "export":
+            return _export(args, paths, out, err)
+        if args.command == "backup":
+            return _with_afterword(paths, lambda a: _backup(a, args.file, out))
+        return _with_afterword(paths, lambda a: _restore(a, args.file, args.replace, out))
+    except WouldReplace as error:
+        print(f"{error}\nRun again with --replace to go ahead.", file=err)
+    except AfterwordError as error:
+        print(error, file=err)
+    return 1
+
+
+def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
+    from composer.due import due_items
+    from composer.store import Store
+
+    paths.ensure()
+    with Store(paths.database) as store:
+        items = due_items(store, clock())
+    if not items:
+        print("Nothing is due. Well done.", file=out)
+    for item in items:
+        print(_due_line(item), file=out)
+    return 0
+
+
+def _due_line(item: DueItem) -> str:
+    when = item.due_at.astimezone().strftime("%a %d %b %Y")
+    return f"{when}  {item.title}\n    {item.detail}"
+
+
+def _export(args: argparse.Namespace, paths: Paths, out: TextIO, err: TextIO) -> int:
+    from composer.export import export_csv, export_eml, export_mbox
+    from composer.store import Store
+
+    chosen = [(args.mbox, export_mbox), (args.eml, export_eml), (args.csv, export_csv)]
+    chosen = [(target, export) for target, export in chosen if target is not None]
+    if not chosen:
+        print("Say where to: --mbox FILE, --eml DIR or --csv FILE.", file=err)
+        return 2
+    paths.ensure()
+    with Store(paths.database) as store:
+        ids = store.message_list_ids()
+        for target, export in chosen:
+            print(export(store, ids, target).summary(), file=out)
+    return 0
+
+
+def _with_afterword(paths: Paths, work: Callable[[Afterword], int]) -> int:
+    """Backup and restore hold the data dir: not while Afterword is open on it."""
+    from composer.app import Afterword
+
+    afterword = Afterword.open(paths)
+    try:
+        return work(afterword)
+    finally:
+        afterword.close()
+
+
+def _backup(afterword: Afterword, target: Path, out: TextIO) -> int:
+    from composer.backup import backup
+
+    print(backup(afterword, target).describe(), file=out)
+    return 0
+
+
+def _restore(afterword: Afterword, source: Path, replace: bool, out: TextIO) -> int:
+    from composer.backup import restore
+
+    print(restore(afterword, source, replace=replace).describe(), file=out)
+    return 0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
