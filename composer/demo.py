@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from composer.account import Security, SmtpAccount
 from composer.outbox import ACCOUNT_SETTING
-from composer.records import Contact, Interview, InterviewStatus, Profile, Role
+from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
 
 
@@ -104,6 +104,16 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
     bo = store.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme", "Staff Engineer"))
     hr = store.add_contact(Contact("Harriet Ross", "people@acme.example", "Acme", "People team"))
     kim = store.add_contact(Contact("Kim Novak", "kim@globex.example", "Globex", "Recruiter"))
+    store.add_contact(
+        Contact(
+            "Lena Park",
+            "lena@umbrella.example",
+            "Umbrella",
+            "Hiring Manager",
+            notes="Met at a meetup; asked me to keep in touch.",
+            check_in_days=30,
+        )
+    )
     done = store.add_interview(
         Interview(
             "Acme",
@@ -122,6 +132,7 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
             "final round",
             InterviewStatus.REJECTED,
             feedback="Strong SQL; wanted more dbt experience.",
+            applied_at=moment - timedelta(days=30),
         )
     )
     upcoming = store.add_interview(
@@ -134,3 +145,15 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
     ):
         assert interview.id is not None
         store.set_participants(interview.id, [(c.id, role) for c, role in people if c.id])
+    assert rejected.id is not None
+    store.save_feedback(
+        FeedbackNote(
+            rejected.id,
+            "Your SQL was among the strongest we saw. We went with someone with more dbt "
+            "experience; we'd be glad to hear from you for future roles.",
+            moment - timedelta(days=2),
+            ["experience", "dbt"],
+            kind=True,
+            contact_id=kim.id,
+        )
+    )

@@ -40,6 +40,9 @@ AUTOSAVE_MS = 800
 NO_INTERVIEW = "No interview"
 
 
+SHOWN_CONTACTS = 50  # besides the interview's people and whoever is ticked
+
+
 class ComposePage(QWidget):
     sent = Signal(int)  # a message finished sending (sent, failed or uncertain)
     saved = Signal(int)  # a draft was saved
@@ -66,8 +69,14 @@ class ComposePage(QWidget):
     def _build(self) -> None:
         self.interview = named(QComboBox(), "Interview")
         self.template = named(QComboBox(), "Template")
+        self.find_recipient = named(QLineEdit(), "Find a contact")
+        self.find_recipient.setPlaceholderText("Find someone to add: a name, company or address")
+        self.find_recipient.setClearButtonEnabled(True)
+        self._find_timer = QTimer(self, singleShot=True, interval=150)
+        self._find_timer.timeout.connect(lambda: self._fill_recipients(self.checked_contact_ids()))
         self.recipients = named(QListWidget(), "Recipients")
         self.recipients.setMaximumHeight(120)
+        self.more_contacts = status_label("More contacts")
         self.to_error = status_label("Recipient problem", selectable=True)
         self.cc = named(QLineEdit(), "Cc")
         self.cc.setPlaceholderText("Copy to, e.g. the recruiter: Kim Novak <kim@acme.example>")
@@ -92,6 +101,8 @@ class ComposePage(QWidget):
         form.addRow("&Interview:", self.interview)
         form.addRow("&Template:", self.template)
         form.addRow("&Recipients:", self.recipients)
+        form.addRow("", self.more_contacts)
+        form.addRow("Fin&d:", self.find_recipient)
         form.addRow("", self.to_error)
         form.addRow("&Cc:", self.cc)
         form.addRow("B&cc:", self.bcc)
@@ -114,6 +125,7 @@ class ComposePage(QWidget):
         self.interview.currentIndexChanged.connect(self._interview_chosen)
         self.template.currentIndexChanged.connect(lambda _: self.fill_from_template())
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
+        self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
         self.cc.textEdited.connect(self._typed)
         self.bcc.textEdited.connect(self._typed)
@@ -161,16 +173,19 @@ class ComposePage(QWidget):
         self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
 
     def _fill_recipients(self, checked: list[int]) -> None:
-        """People of the chosen interview first, then everyone else."""
+        """The interview's people, whoever is ticked, then the first contacts matching the
+        search: a list of ten thousand would be slow to build and of no use to scroll."""
         store = self.afterword.store
         interview_id = self.interview.currentData()
         people = store.participants(interview_id) if interview_id else []
         first = [p.contact.id for p in people if p.contact.id]
-        ids = first + [i for i in store.contact_ids() if i not in first]
+        found = store.contact_ids(self.find_recipient.text())
+        others = [i for i in found if i not in first and i not in checked][:SHOWN_CONTACTS]
+        ids = list(dict.fromkeys([*first, *checked, *others]))
         contacts = store.contacts_by_id(ids)
         self.recipients.blockSignals(True)
         self.recipients.clear()
-        for contact_id in ids:
+        for contact_id in (i for i in ids if i in contacts):
             contact = contacts[contact_id]
             text = f"{contact.name} <{contact.email}>" if contact.email else contact.name
             item = QListWidgetItem(text)
@@ -180,6 +195,11 @@ class ComposePage(QWidget):
             item.setCheckState(state)
             self.recipients.addItem(item)
         self.recipients.blockSignals(False)
+        hidden = len(found) - len([i for i in found if i in set(ids)])
+        self.more_contacts.setText(
+            f"{hidden:,} more contact(s): type in Find to add one of them." if hidden > 0 else ""
+        )
+        self.more_contacts.setVisible(hidden > 0)
 
     def checked_contact_ids(self) -> list[int]:
         return [

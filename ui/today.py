@@ -93,16 +93,19 @@ class TodayPage(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.replied_button)
         buttons.addStretch(1)
-        heading = QLabel("<b>Due today</b>")
-        progress_heading = QLabel("<b>Your progress</b>")
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(self.due_list, 3)
-        layout.addLayout(buttons)
-        layout.addWidget(progress_heading)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.chart)
-        layout.addWidget(self.almosts)
+        due = QVBoxLayout()
+        due.addWidget(QLabel("<b>Due today</b>"))
+        due.addWidget(self.due_list, 1)
+        due.addLayout(buttons)
+        figures = QVBoxLayout()
+        figures.addWidget(QLabel("<b>Your progress</b>"))
+        figures.addWidget(self.summary)
+        figures.addWidget(self.chart)
+        figures.addWidget(self.almosts)
+        figures.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(due, 3)
+        layout.addLayout(figures, 2)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -142,9 +145,9 @@ class TodayPage(QWidget):
 
     def _show_progress(self, figures: Progress) -> None:
         self.summary.setText(
-            f"In flight: {figures.in_flight}   ·   This month: "
+            f"In flight: {figures.in_flight}\nThis month: "
             f"{figures.applications_this_month} application(s), "
-            f"{figures.interviews_this_month} interview(s)   ·   Offers: {figures.offers}"
+            f"{figures.interviews_this_month} interview(s)\nOffers: {figures.offers}"
         )
         self.chart.set_months(figures.months)
         shown = figures.almosts[:5]

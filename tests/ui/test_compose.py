@@ -348,3 +348,27 @@ def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
     assert "kept as a new draft" in compose.status.text()
     drafts = ready.store.message_ids(MessageState.DRAFT)
     assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
+
+
+def shown_recipients(compose: ComposePage) -> list[str]:
+    return [compose.recipients.item(row).text() for row in range(compose.recipients.count())]
+
+
+def test_among_many_contacts_find_adds_one_and_ticked_people_stay(
+    qtbot: QtBot, afterword: Afterword
+) -> None:
+    store = afterword.store
+    store.add_contacts([Contact(f"Person {n:03}", f"p{n}@example.org") for n in range(120)])
+    zoe = store.add_contact(Contact("Zoë Quintero", "zq@globex.example", "Globex"))
+    compose = page(qtbot, afterword)
+    listed = shown_recipients(compose)
+    assert len(listed) == 50 and "Zoë Quintero <zq@globex.example>" not in listed
+    assert compose.more_contacts.text() == "71 more contact(s): type in Find to add one of them."
+
+    qtbot.keyClicks(compose.find_recipient, "globex")
+    qtbot.waitUntil(lambda: shown_recipients(compose) == ["Zoë Quintero <zq@globex.example>"])
+    compose.recipients.item(0).setCheckState(Qt.CheckState.Checked)
+    compose.find_recipient.clear()
+    qtbot.waitUntil(lambda: len(shown_recipients(compose)) == 51)
+    assert shown_recipients(compose)[0] == "Zoë Quintero <zq@globex.example>", "ticked: kept"
+    assert compose.checked_contact_ids() == [zoe.id]
