@@ -118,6 +118,7 @@ def watch_contacts_table() -> None:
     show = MainWindow.show
 
     def show_watched(window: MainWindow) -> None:
+        window.tabs.setCurrentWidget(window.contacts)  # whatever the order of the tabs
         table = window.contacts.table
         window.first_paint = FirstPaint(rows_painted(table), app_painted)  # type: ignore[attr-defined]
         table.viewport().installEventFilter(window.first_paint)  # type: ignore[attr-defined]

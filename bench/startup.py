@@ -61,7 +61,7 @@ def open_on_contacts(data_dir: Path) -> None:
     """The window restores the area it was closed on: the Contacts table, shown at once."""
     settings = data_dir / "config" / "window.ini"
     settings.parent.mkdir(parents=True, exist_ok=True)
-    settings.write_text("[General]\narea=1\n", encoding="utf-8")
+    settings.write_text("[General]\narea=2\n", encoding="utf-8")
 
 
 def launch(kind: str, data_dir: Path, home: Path, *, guarded: bool = True) -> Launch:
