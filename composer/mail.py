@@ -202,10 +202,12 @@ def build_message(
     message.set_raw("Subject", text_header(subject))
     message["Date"] = format_datetime((date or datetime.now()).astimezone())
     message["Message-ID"] = message_id or new_message_id(sender)
-    if in_reply_to:
-        message.set_raw("In-Reply-To", _message_id_header([in_reply_to]))
-    if references:
-        message.set_raw("References", _message_id_header(references))
+    for name, ids in (
+        ("In-Reply-To", [in_reply_to] if in_reply_to else []),
+        ("References", references),
+    ):
+        if header := _message_id_header(ids):
+            message.set_raw(name, header)
     message["MIME-Version"] = "1.0"
     _set_body(message, _with_signature(body, signature))
     for attachment in attachments:
@@ -297,15 +299,13 @@ def _with_signature(body: str, signature: str) -> str:
 def _set_body(message: EmailMessage, text: str) -> None:
     """7-bit safe for any server; readable in the raw view unless that would cost size."""
     long_lines = any(len(line) > 900 for line in text.splitlines())
-    if _FROM_LINE.search(text):  # kept intact in an mbox: written as "=46rom "
-        message.set_content(text, charset="utf-8", cte="quoted-printable")
-        message.set_payload(_FROM_LINE.sub("=46rom ", str(message.get_payload())))
-    elif text.isascii() and not long_lines:
-        message.set_content(text, charset="utf-8", cte="7bit")
-    elif _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
+    if _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
         message.set_content(text, charset="utf-8", cte="base64")
+    elif text.isascii() and not long_lines and not _FROM_LINE.search(text):
+        message.set_content(text, charset="utf-8", cte="7bit")
     else:
         message.set_content(text, charset="utf-8", cte="quoted-printable")
+        message.set_payload(_FROM_LINE.sub("=46rom ", str(message.get_payload())))
 
 
 # mbox files mark each message's start with a line "From "; a body line starting so would be

@@ -359,6 +359,10 @@ def _feedback(row: sqlite3.Row) -> FeedbackNote:
     )
 
 
+class _MigrationFailed(Exception):
+    """Carries a migration's SQLite error past the transaction, which rolls it back."""
+
+
 # --- the store --------------------------------------------------------------------------
 
 
@@ -422,11 +426,14 @@ class Store:
         for version in range(found, len(MIGRATIONS)):
             try:
                 with self.transaction() as db:  # foreign keys are off: a table rebuild
-                    MIGRATIONS[version](db)  # must not cascade; checked before commit
-                    if db.execute("PRAGMA foreign_key_check").fetchall():
-                        raise sqlite3.IntegrityError("foreign key check failed")
-                    db.execute(f"PRAGMA user_version = {version + 1}")
-            except sqlite3.Error as error:
+                    try:  # must not cascade; checked before commit
+                        MIGRATIONS[version](db)
+                        if db.execute("PRAGMA foreign_key_check").fetchall():
+                            raise sqlite3.IntegrityError("foreign key check failed")
+                        db.execute(f"PRAGMA user_version = {version + 1}")
+                    except sqlite3.Error as error:
+                        raise _MigrationFailed(error) from None
+            except (sqlite3.Error, _MigrationFailed) as error:
                 raise StorageError(
                     f"The data file {self.path} could not be upgraded to this version of "
                     f"Afterword ({error}). It has been left as it was; please report this."
@@ -441,6 +448,9 @@ class Store:
             raise self._storage_error(error) from None
         try:
             yield self._db
+        except sqlite3.OperationalError as error:  # a full disk, say: nothing was written
+            self._db.execute("ROLLBACK")
+            raise self._storage_error(error) from None
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -633,15 +643,16 @@ class Store:
         rows = self._query("SELECT * FROM interviews ORDER BY scheduled_at DESC, id DESC")
         return [_interview(row) for row in rows]
 
-    def interview_ids(self, now: datetime | None = None) -> list[int]:
-        """Upcoming first (soonest first), then past ones (most recent first), then undated."""
+    def interview_ids(self, now: datetime | None = None, limit: int = -1) -> list[int]:
+        """Upcoming first (soonest first), then past ones (most recent first), then undated;
+        with ``limit``, only the first so many: a picker needs the ones that matter now."""
         moment = _iso(now or self._clock())
         rows = self._query(
             "SELECT id FROM interviews ORDER BY "
             "CASE WHEN scheduled_at IS NULL THEN 2 WHEN scheduled_at >= ?1 THEN 0 ELSE 1 END, "
             "CASE WHEN scheduled_at >= ?1 THEN scheduled_at END ASC, "
-            "scheduled_at DESC, id DESC",
-            (moment,),
+            "scheduled_at DESC, id DESC LIMIT ?2",
+            (moment, limit),
         )
         return [row[0] for row in rows]
 

@@ -31,7 +31,7 @@ from composer.outbox import SendResult
 from composer.records import Message, MessageState, Role
 from ui import dialogs
 from ui.attachments import AttachmentsBox
-from ui.models import short_time
+from ui.models import interview_label
 from ui.panel import PanelDialog
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
@@ -41,6 +41,7 @@ NO_INTERVIEW = "No interview"
 
 
 SHOWN_CONTACTS = 50  # besides the interview's people and whoever is ticked
+INTERVIEWS_LISTED = 200  # upcoming and recent; an older one is added when it is chosen
 
 
 class ComposePage(QWidget):
@@ -149,18 +150,24 @@ class ComposePage(QWidget):
         self._update_send()
 
     def _fill_interviews(self) -> None:
+        """The interviews that matter now (upcoming, then recent), and the chosen one."""
         chosen = self.interview.currentData()
         self.interview.clear()
         self.interview.addItem(NO_INTERVIEW, None)
         store = self.afterword.store
-        ids = store.interview_ids()
+        ids = store.interview_ids(limit=INTERVIEWS_LISTED)
         found = store.interviews_by_id(ids)
         for interview_id in ids:
-            item = found[interview_id]
-            when = short_time(item.scheduled_at)
-            label = f"{item.company}, {item.position}" + (f" ({when})" if when else "")
-            self.interview.addItem(label.strip(", "), interview_id)
-        self.interview.setCurrentIndex(max(0, self.interview.findData(chosen)))
+            self.interview.addItem(interview_label(found[interview_id]), interview_id)
+        self._select_interview(chosen)
+
+    def _select_interview(self, interview_id: int | None) -> None:
+        """Chooses it, adding it if it is an old one the list left out."""
+        if interview_id is not None and self.interview.findData(interview_id) < 0:
+            found = self.afterword.store.interviews_by_id([interview_id])
+            if interview_id in found:
+                self.interview.addItem(interview_label(found[interview_id]), interview_id)
+        self.interview.setCurrentIndex(max(0, self.interview.findData(interview_id)))
 
     def _fill_templates(self) -> None:
         chosen = self.template.currentData()
@@ -237,7 +244,7 @@ class ComposePage(QWidget):
         store = self.afterword.store
         self._filling = True
         self.template.setCurrentIndex(max(0, self.template.findData(template_id)))
-        self.interview.setCurrentIndex(max(0, self.interview.findData(interview_id)))
+        self._select_interview(interview_id)
         self._filling = False
         if contact_ids is None:
             people = store.participants(interview_id) if interview_id is not None else []
@@ -456,7 +463,7 @@ class ComposePage(QWidget):
         self.new_message()  # saves what was here first, which may be this very message
         message = self.afterword.store.message(message_id)
         self._filling = True
-        self.interview.setCurrentIndex(max(0, self.interview.findData(message.interview_id)))
+        self._select_interview(message.interview_id)
         self.template.setCurrentIndex(max(0, self.template.findData(message.template_id)))
         self._filling = False
         self._fill_recipients(self._contacts_among(message.to, message.contact_id))

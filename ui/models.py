@@ -24,6 +24,13 @@ def short_time(moment: datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
+def interview_label(interview: Interview) -> str:
+    """How an interview is named in a picker: company, role and when."""
+    when = short_time(interview.scheduled_at)
+    label = f"{interview.company}, {interview.position}".strip(", ")
+    return f"{label} ({when})" if when else label
+
+
 class LazyTableModel(QAbstractTableModel, Generic[Row]):
     columns: Sequence[tuple[str, Callable[[Row], str]]] = ()
 

@@ -168,7 +168,9 @@ class PanelDialog(QDialog):
         super().reject()
 
     def refill(self) -> None:
-        """A detail changed: the messages are written again with it."""
+        """A detail changed: the messages are written again with it (not once closed)."""
+        if not self.isVisible():
+            return
         details = {c.item.contact.id: c.detail.text() for c in self.columns if c.item.contact.id}
         fresh = {item.contact.id: item for item in self._panel(details)}
         for column in self.columns:  # a column the user edited keeps its text

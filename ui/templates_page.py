@@ -47,10 +47,9 @@ from composer.app import Afterword
 from composer.errors import AfterwordError
 from composer.fields import DESCRIPTIONS, sample_fields, template_fields
 from composer.library import Problem, TemplateLibrary, clean_title, problems
-from composer.records import Interview
 from composer.templates import Rendered, Template, parse_meta, render_source
 from ui import dialogs
-from ui.models import short_time
+from ui.models import interview_label
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -58,6 +57,8 @@ CHECK_DELAY_MS = 300  # a pause in typing this long updates problems and preview
 SAMPLE_DATA = "Sample data"
 READ_ONLY_NOTE = "Built-in: Customize to edit a copy of your own."
 TEMPLATE_FILES = "Templates (*.j2);;All files (*)"
+PREVIEW_INTERVIEWS = 200  # upcoming and recent: enough to preview against real records
+PREVIEW_CONTACTS = 50  # besides the interview's people
 FieldValues = Mapping[str, Any]
 
 
@@ -65,12 +66,6 @@ def kind_of(template: Template, library: TemplateLibrary) -> str:
     if template.builtin:
         return "built-in"
     return "mine (replaces built-in)" if library.has_builtin(template.id) else "mine"
-
-
-def interview_label(interview: Interview) -> str:
-    when = short_time(interview.scheduled_at)
-    label = f"{interview.company}, {interview.position}".strip(", ")
-    return f"{label} ({when})" if when else label
 
 
 class TemplatesPage(QWidget):
@@ -432,8 +427,11 @@ class TemplatesPage(QWidget):
         box = self.preview_interview
         chosen = box.currentData()
         store = self.afterword.store
-        ids = store.interview_ids()
+        ids = store.interview_ids(limit=PREVIEW_INTERVIEWS)
+        if chosen is not None and chosen not in ids:
+            ids.append(chosen)
         found = store.interviews_by_id(ids)
+        ids = [i for i in ids if i in found]
         box.blockSignals(True)
         box.clear()
         box.addItem(SAMPLE_DATA, None)
@@ -450,7 +448,9 @@ class TemplatesPage(QWidget):
         people = store.participants(interview_id) if interview_id is not None else []
         first = [p.contact.id for p in people if p.contact.id is not None]
         others = store.contact_ids() if interview_id is not None else []
-        ids = first + [i for i in others if i not in first]
+        ids = first + [i for i in others if i not in first][:PREVIEW_CONTACTS]
+        if chosen is not None and chosen not in ids and chosen in others:
+            ids.append(chosen)
         contacts = store.contacts_by_id(ids)
         box = self.preview_contact
         box.blockSignals(True)

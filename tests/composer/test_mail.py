@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composer.errors import InvalidAddress, InvalidField
-from composer.mail import build_message, parse_address, sender_address
+from composer.mail import Outgoing, build_message, parse_address, sender_address
 from composer.records import Attachment
 
 SENDER = sender_address("Zoë Müller", "zoe@example.org")
@@ -29,7 +29,7 @@ EXPECTED_HEADERS = {
 }
 
 
-def build(**changes: object) -> EmailMessage:
+def outgoing(**changes: object) -> Outgoing:
     values: dict[str, object] = {
         "sender": SENDER,
         "to": ["Ana Lima <ana@acme.example>"],
@@ -37,7 +37,11 @@ def build(**changes: object) -> EmailMessage:
         "body": "Thank you for today.",
     }
     values.update(changes)
-    raw = build_message(**values).raw  # type: ignore[arg-type]
+    return build_message(**values)  # type: ignore[arg-type]
+
+
+def build(**changes: object) -> EmailMessage:
+    raw = outgoing(**changes).raw
     parsed = message_from_bytes(raw, policy=policy.default)
     assert isinstance(parsed, EmailMessage)
     return parsed
@@ -232,3 +236,25 @@ def test_a_space_between_encoded_words_survives_folding() -> None:
     assert decoded_name(raw) == name
     header_lines = raw.split(b"\r\n\r\n")[0].split(b"\r\n")
     assert max(len(line) for line in header_lines) <= 78
+
+
+def test_a_line_starting_from_is_written_so_an_mbox_keeps_it() -> None:
+    """mbox files start each message with "From "; a body line like it would be split off
+    or changed to ">From " on export. Quoted-printable writes the F as =46 instead."""
+    plain = outgoing(body="Thank you.\nFrom: me, in a sentence.\n").raw
+    assert b"Content-Transfer-Encoding: 7bit" in plain
+    tricky = outgoing(body="Thank you.\nFrom our talk I learned a lot.\n").raw
+    assert b"\nFrom " not in tricky and b"\r\n=46rom our talk" in tricky
+    parsed = message_from_bytes(tricky, policy=policy.default)
+    assert parsed.get_content() == "Thank you.\r\nFrom our talk I learned a lot.\r\n"
+
+
+def test_a_follow_up_carries_its_thread() -> None:
+    raw = outgoing(
+        in_reply_to="<b@acme.example>", references=["<a@acme.example>", "<b@acme.example>"]
+    ).raw
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["In-Reply-To"] == "<b@acme.example>"
+    assert parsed["References"].split() == ["<a@acme.example>", "<b@acme.example>"]
+    forged = outgoing(in_reply_to="<x@y>\r\nBcc: evil@example.com").raw
+    assert b"evil" not in forged and b"In-Reply-To" not in forged, "a damaged id is left out"
