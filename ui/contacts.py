@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -23,6 +23,7 @@ from composer.errors import AfterwordError, InvalidAddress
 from composer.mail import parse_address
 from composer.records import Contact
 from ui import dialogs
+from ui.contacts_import import ContactFiles
 from ui.models import ContactsModel, LazyTableModel
 from ui.runner import Runner
 from ui.widgets import (
@@ -149,13 +150,22 @@ class RecordsPage(QWidget):
         self.stack = QStackedWidget()
         self._need_selection: list[QPushButton] = []
 
-    def _lay_out(self, above: list[QWidget], buttons: list[QPushButton], empty: EmptyState) -> None:
+    def _lay_out(
+        self,
+        above: list[QWidget],
+        buttons: list[QPushButton],
+        empty: EmptyState,
+        more: Sequence[QPushButton] = (),
+    ) -> None:
+        """``more`` go at the right, and need no record selected."""
         self.empty = empty
         self._need_selection = buttons[1:]  # all but Add act on the selected record
         row = QHBoxLayout()
         for button in buttons:
             row.addWidget(button)
         row.addStretch()
+        for button in more:
+            row.addWidget(button)
         layout = QVBoxLayout(self.list_view)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in [*above, self.table]:
@@ -233,7 +243,7 @@ class RecordsPage(QWidget):
 
 
 class ContactsPage(RecordsPage):
-    """The contacts list: search as you type, add, edit, delete."""
+    """The contacts list: search as you type, add, edit, delete, import and export."""
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         self.model: ContactsModel
@@ -248,12 +258,22 @@ class ContactsPage(RecordsPage):
         self.add_button = push_button("&Add…", "Add contact", self.new_contact)
         self.edit_button = push_button("E&dit…", "Edit contact", self.edit_selected)
         self.delete_button = push_button("De&lete", "Delete contact", self.delete_selected)
+        self.files = ContactFiles(afterword, runner, self)
+        self.files.imported.connect(self._imported)
+        self.files.busy_changed.connect(self._files_busy)
+        self.import_button = push_button("Import…", "Import contacts", self.files.import_file)
+        self.export_button = push_button("Export…", "Export contacts", self.files.export_file)
         empty = EmptyState(
             "No contacts yet. Add the people you meet: recruiters, interviewers, HR.",
             "&Add a contact",
             self.new_contact,
         )
-        self._lay_out([self.search], [self.add_button, self.edit_button, self.delete_button], empty)
+        self.empty_import_button = push_button(
+            "&Import from a file…", "Import contacts from a file", self.files.import_file
+        )
+        _add_below(empty, self.empty_import_button)
+        buttons = [self.add_button, self.edit_button, self.delete_button]
+        self._lay_out([self.search], buttons, empty, [self.import_button, self.export_button])
         self.refresh()
 
     def new_contact(self) -> None:
@@ -305,7 +325,24 @@ class ContactsPage(RecordsPage):
     def _is_empty(self) -> bool:
         return super()._is_empty() and not self.search.text()
 
+    def _imported(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def _files_busy(self, busy: bool) -> None:
+        """One file at a time: two imports at once would each miss the duplicates of the other."""
+        for button in (self.import_button, self.export_button, self.empty_import_button):
+            button.setEnabled(not busy)
+
     def _search_changed(self, text: str) -> None:
         selected = self.selected_contact_id()
         self.model.set_search(text)
         self._after_reload(selected)
+
+
+def _add_below(empty: EmptyState, button: QPushButton) -> None:
+    """A second way to start, under the empty state's own button."""
+    layout = empty.layout()
+    assert isinstance(layout, QVBoxLayout)
+    where = layout.indexOf(empty.button) + 1
+    layout.insertWidget(where, button, alignment=Qt.AlignmentFlag.AlignCenter)
