@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -66,6 +67,13 @@ class ContactDialog(QDialog):
         self.title_edit.setPlaceholderText("e.g. Engineering Lead, Recruiter")
         self.phone_edit = named(QLineEdit(), "Phone")
         self.notes_edit = plain_text_edit("Notes")
+        self.check_in_spin = named(QSpinBox(), "Keep in touch every")
+        self.check_in_spin.setRange(0, 365)
+        self.check_in_spin.setSuffix(" days")
+        self.check_in_spin.setSpecialValueText("Not asked to")
+        self.check_in_spin.setToolTip(
+            "They asked you to stay in touch: Today reminds you to check in this often."
+        )
         form = QFormLayout()
         form.addRow("&Name:", with_error(self.name_edit, self.name_error))
         form.addRow("E&mail:", with_error(self.email_edit, self.email_error))
@@ -73,6 +81,7 @@ class ContactDialog(QDialog):
         form.addRow("&Title:", self.title_edit)
         form.addRow("&Phone:", self.phone_edit)
         form.addRow("N&otes:", self.notes_edit)
+        form.addRow("&Keep in touch every:", self.check_in_spin)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(save_cancel_buttons(self))
@@ -84,6 +93,7 @@ class ContactDialog(QDialog):
         self.title_edit.setText(contact.title)
         self.phone_edit.setText(contact.phone)
         self.notes_edit.setPlainText(contact.notes)
+        self.check_in_spin.setValue(contact.check_in_days or 0)
 
     def contact(self) -> Contact:
         return Contact(
@@ -94,6 +104,7 @@ class ContactDialog(QDialog):
             phone=self.phone_edit.text().strip(),
             notes=self.notes_edit.toPlainText(),
             id=self._id,
+            check_in_days=self.check_in_spin.value() or None,
         )
 
     def accept(self) -> None:
@@ -258,11 +269,12 @@ class ContactsPage(RecordsPage):
         self.add_button = push_button("&Add…", "Add contact", self.new_contact)
         self.edit_button = push_button("E&dit…", "Edit contact", self.edit_selected)
         self.delete_button = push_button("De&lete", "Delete contact", self.delete_selected)
+        self.timeline_button = push_button("Timelin&e…", "Timeline", self.timeline_selected)
         self.files = ContactFiles(afterword, runner, self)
         self.files.imported.connect(self._imported)
         self.files.busy_changed.connect(self._files_busy)
         self.import_button = push_button("Import…", "Import contacts", self.files.import_file)
-        self.export_button = push_button("Export…", "Export contacts", self.files.export_file)
+        self.export_button = push_button("E&xport…", "Export contacts", self.files.export_file)
         empty = EmptyState(
             "No contacts yet. Add the people you meet: recruiters, interviewers, HR.",
             "&Add a contact",
@@ -272,7 +284,7 @@ class ContactsPage(RecordsPage):
             "&Import from a file…", "Import contacts from a file", self.files.import_file
         )
         _add_below(empty, self.empty_import_button)
-        buttons = [self.add_button, self.edit_button, self.delete_button]
+        buttons = [self.add_button, self.edit_button, self.delete_button, self.timeline_button]
         self._lay_out([self.search], buttons, empty, [self.import_button, self.export_button])
         self.refresh()
 
@@ -310,6 +322,19 @@ class ContactsPage(RecordsPage):
             return
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def timeline_selected(self) -> None:
+        """What passed with this person: interviews, messages, feedback, replies."""
+        from ui.timeline import TimelineDialog
+
+        contact_id = self.selected_contact_id()
+        if contact_id is None:
+            return
+        dialog = TimelineDialog(self.afterword, contact_id=contact_id, parent=self)
+        dialogs.run_dialog(dialog)
+        if dialog.changed_records:
+            self.changed.emit()
+        dialog.deleteLater()
 
     def selected_contact_id(self) -> int | None:
         return self._selected_id()

@@ -325,6 +325,6 @@ def test_alt_keys_are_unambiguous(
     add(afterword, "Ana Lima")
     page = ContactsPage(afterword, runner)
     qtbot.addWidget(page)
-    for root, count in ((page, 3), (dialog, 7)):
+    for root, count in ((page, 5), (dialog, 8)):
         keys = mnemonics(root)
         assert len(keys) == count and len(set(keys)) == count, keys

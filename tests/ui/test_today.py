@@ -24,6 +24,7 @@ from composer.records import (
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import reachable_controls
+from ui.contacts import ContactDialog
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import ReplyDialog, TimelineDialog
@@ -232,3 +233,24 @@ def test_the_timeline_shows_the_story_and_takes_a_reply(
     qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
     assert dialog.changed_records
     assert dialog.events.item(dialog.events.count() - 1).text().startswith("They wrote")
+
+
+def test_keep_in_touch_set_on_a_contact_comes_due_on_today(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(dialog: QDialog) -> bool:
+        assert isinstance(dialog, ContactDialog)
+        qtbot.keyClicks(dialog.name_edit, "Lena Park")
+        qtbot.keyClicks(dialog.email_edit, "lena@umbrella.example")
+        dialog.check_in_spin.setValue(30)
+        dialog.accept()
+        return True
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
+    window.show_area(window.contacts)
+    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    [lena] = [c for c in window.afterword.store.contacts() if c.name == "Lena Park"]
+    assert lena.check_in_days == 30
+    assert not any(t.startswith("Check in") for t in due_titles(window, qtbot))
+    window.today.clock = lambda: NOW + timedelta(days=31)
+    assert "Check in with Lena Park" in due_titles(window, qtbot)
