@@ -180,10 +180,20 @@ def _schema_4(db: sqlite3.Connection) -> None:
 _SEARCHED = "subject, body, to_addrs, cc_addrs, bcc_addrs"
 
 
+def _addresses(addresses: Sequence[str]) -> str:
+    """As typed (not \\u-escaped), so "Noël" in a recipient can be searched for."""
+    return json.dumps(list(addresses), ensure_ascii=False)
+
+
 def _schema_5(db: sqlite3.Connection) -> None:
     """Records and follow-ups: full-text search over messages, threads, replies noted,
     the feedback log, the date an application went in, check-ins, and the user's choices
     about due follow-ups (snoozed or dismissed)."""
+    rows = db.execute("SELECT id, to_addrs, cc_addrs, bcc_addrs FROM messages").fetchall()
+    db.executemany(  # addresses as typed, before they are indexed for search
+        "UPDATE messages SET to_addrs = ?, cc_addrs = ?, bcc_addrs = ? WHERE id = ?",
+        [(*(_addresses(json.loads(text)) for text in row[1:]), row[0]) for row in rows],
+    )
     _execute_script(
         db,
         f"""
@@ -684,9 +694,9 @@ class Store:
             str(message.state),
             message.subject,
             message.body,
-            json.dumps(message.to),
-            json.dumps(message.cc),
-            json.dumps(message.bcc),
+            _addresses(message.to),
+            _addresses(message.cc),
+            _addresses(message.bcc),
             message.template_id,
             message.contact_id,
             message.interview_id,

@@ -78,6 +78,8 @@ class ComposePage(QWidget):
         self.recipients = named(QListWidget(), "Recipients")
         self.recipients.setMaximumHeight(120)
         self.more_contacts = status_label("More contacts")
+        self.other_to = named(QLineEdit(), "Also to")
+        self.other_to.setPlaceholderText("Addresses that are not among your contacts")
         self.to_error = status_label("Recipient problem", selectable=True)
         self.cc = named(QLineEdit(), "Cc")
         self.cc.setPlaceholderText("Copy to, e.g. the recruiter: Kim Novak <kim@acme.example>")
@@ -104,6 +106,7 @@ class ComposePage(QWidget):
         form.addRow("&Recipients:", self.recipients)
         form.addRow("", self.more_contacts)
         form.addRow("Fin&d:", self.find_recipient)
+        form.addRow("Also to:", self.other_to)
         form.addRow("", self.to_error)
         form.addRow("&Cc:", self.cc)
         form.addRow("B&cc:", self.bcc)
@@ -129,6 +132,7 @@ class ComposePage(QWidget):
         self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
         self.cc.textEdited.connect(self._typed)
+        self.other_to.textEdited.connect(self._typed)
         self.bcc.textEdited.connect(self._typed)
         self.attachments.changed.connect(self._typed)
         self.body.textChanged.connect(self._typed)
@@ -336,7 +340,8 @@ class ComposePage(QWidget):
 
     def _update_send(self) -> None:
         self._update_panel_button()
-        blocked = bool(self.problem.text()) or not self.checked_contact_ids() or self.sending
+        nobody = not self.checked_contact_ids() and not self.other_to.text().strip()
+        blocked = bool(self.problem.text()) or nobody or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
 
     # --- draft and send -----------------------------------------------------------------
@@ -348,7 +353,7 @@ class ComposePage(QWidget):
             f"{contacts[i].name} <{contacts[i].email}>" if contacts[i].email else contacts[i].name
             for i in checked
             if i in contacts
-        ]
+        ] + split_addresses(self.other_to.text())
         return Message(
             subject=self.subject.text(),
             body=self.body.toPlainText(),
@@ -409,7 +414,7 @@ class ComposePage(QWidget):
     def _editing_locked(self, locked: bool) -> None:
         """While a message is being sent, what it says cannot change under it, and nothing
         new can be started in its place (it would be cleared when the send ends)."""
-        for widget in (self.subject, self.cc, self.bcc):
+        for widget in (self.subject, self.cc, self.bcc, self.other_to, self.find_recipient):
             widget.setReadOnly(locked)
         self.body.setReadOnly(locked)
         controls: list[QWidget] = [
@@ -466,7 +471,9 @@ class ComposePage(QWidget):
         self._select_interview(message.interview_id)
         self.template.setCurrentIndex(max(0, self.template.findData(message.template_id)))
         self._filling = False
-        self._fill_recipients(self._contacts_among(message.to, message.contact_id))
+        chosen = self._contacts_among(message.to, message.contact_id)
+        self._fill_recipients(chosen)
+        self.other_to.setText(", ".join(self._not_contacts(message.to, chosen)))
         self._set_text(message.subject, message.body)
         self.cc.setText(", ".join(message.cc))
         self.bcc.setText(", ".join(message.bcc))
@@ -485,6 +492,11 @@ class ComposePage(QWidget):
         ids = [i for i, c in found.items() if c.email and c.email.lower() in wanted]
         return sorted(ids, key=lambda i: (i != first, i))
 
+    def _not_contacts(self, addresses: list[str], contact_ids: list[int]) -> list[str]:
+        """The addresses none of those contacts has: kept as typed, never dropped."""
+        known = {c.email.lower() for c in self.afterword.store.contacts_by_id(contact_ids).values()}
+        return [a for a in addresses if parse_address_or_none(a) not in known]
+
     def new_message(self) -> None:
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
@@ -496,6 +508,7 @@ class ComposePage(QWidget):
         self._set_text("", "")
         self.cc.clear()
         self.bcc.clear()
+        self.other_to.clear()
         self.attachments.set_attachments([])
         self._fill_recipients([])
         self._show_problem("")

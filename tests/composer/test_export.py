@@ -182,11 +182,6 @@ def test_search_by_a_prefix_the_recipients_the_subject_and_without_accents(
     assert crowded_store.message_list_ids(search=typed) == [crowded[finds]]
 
 
-@pytest.mark.xfail(
-    reason="composer/store.py stores addresses as ASCII-escaped JSON (Noël is 'No\\u00ebl'), "
-    "so a name with accents in To/Cc is not searchable; json.dumps(..., ensure_ascii=False)",
-    strict=True,
-)
 def test_search_finds_an_accented_name_in_the_recipients(
     crowded_store: Store, crowded: dict[str, int]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,3 +210,27 @@ def test_a_migration_that_rebuilds_a_table_loses_no_linked_records(
     with Store(path) as store:
         assert store.schema_version == len(MIGRATIONS) + 1
         assert [p.contact.name for p in store.participants(interview.id)] == ["Ana Lima"]
+
+
+def test_upgrade_to_schema_5_makes_old_messages_searchable(tmp_path: Path) -> None:
+    """Messages written before search existed are found by a word of their text or by a
+    recipient's name, accents or not (addresses were stored \\u-escaped then)."""
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("BEGIN")
+    for migrate in MIGRATIONS[:4]:
+        migrate(old)
+    old.execute("PRAGMA user_version = 4")
+    old.execute(
+        "INSERT INTO messages(state, subject, body, to_addrs, created_at, updated_at) "
+        "VALUES ('sent', 'Thanks', 'About the quokka project', ?, '2025-01-01', '2025-01-01')",
+        (json.dumps(["Noël Brontë <noel@acme.example>"]),),
+    )
+    old.execute("COMMIT")
+    old.close()
+
+    with Store(path) as store:
+        assert store.message_list_ids(search="quokka") == [1]
+        assert store.message_list_ids(search="noel bronte") == [1]
+        assert store.message(1).to == ["Noël Brontë <noel@acme.example>"]
+        assert store.interview_ids() == []

@@ -372,3 +372,28 @@ def test_among_many_contacts_find_adds_one_and_ticked_people_stay(
     qtbot.waitUntil(lambda: len(shown_recipients(compose)) == 51)
     assert shown_recipients(compose)[0] == "Zoë Quintero <zq@globex.example>", "ticked: kept"
     assert compose.checked_contact_ids() == [zoe.id]
+
+
+def test_a_draft_to_someone_not_in_contacts_keeps_them(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs, smtp_server: SmtpServer
+) -> None:
+    ana = ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    draft = ready.outbox.save_draft(
+        Message(
+            "Re: Thank you",
+            "Following up.",
+            ["Ana Lima <ana@acme.example>", "Lee Park <lee@partner.example>"],
+            contact_id=ana.id,
+        )
+    )
+    assert draft.id is not None
+    compose = page(qtbot, ready)
+    compose.open_draft(draft.id)
+    assert compose.checked_contact_ids() == [ana.id]
+    assert compose.other_to.text() == "Lee Park <lee@partner.example>"
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    assert sorted(smtp_server.received[0].recipients) == [
+        "ana@acme.example",
+        "lee@partner.example",
+    ]
