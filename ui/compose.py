@@ -497,6 +497,13 @@ class ComposePage(QWidget):
         known = {c.email.lower() for c in self.afterword.store.contacts_by_id(contact_ids).values()}
         return [a for a in addresses if parse_address_or_none(a) not in known]
 
+    def forget(self) -> None:
+        """The records were replaced (a restore): start afresh, saving nothing over them.
+        What was typed here was autosaved before, into the safety copy the restore kept."""
+        self._autosave.stop()
+        self._clear(keep_status=False)
+        self.refresh()
+
     def new_message(self) -> None:
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)

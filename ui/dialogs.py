@@ -44,8 +44,11 @@ def choose_files(parent: QWidget | None, caption: str, filters: str = "") -> lis
     return list(paths)
 
 
-def choose_save_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, caption, "", filters)
+def choose_save_file(
+    parent: QWidget | None, caption: str, filters: str = "", suggested: str = ""
+) -> str | None:
+    """``suggested``: a file name the dialog starts with (in the last folder used)."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
     return path or None
 
 

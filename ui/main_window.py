@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.sent.changed.connect(self.update_banner)
         self.settings_page.account_changed.connect(self.update_banner)
         self.settings_page.profile_changed.connect(self.compose.refresh)
+        self.settings_page.records_replaced.connect(self._records_replaced)
         self.templates.changed.connect(self.compose.refresh)
         self.banner_button.clicked.connect(self._banner_action)
 
@@ -133,6 +134,14 @@ class MainWindow(QMainWindow):
         for page in (self.interviews, self.contacts, self.compose, self.sent, self.feedback):
             page.refresh()
         self.today.refresh_when_shown()
+
+    def _records_replaced(self) -> None:
+        """A backup was restored: every page shows the records as they now are."""
+        self.afterword.interrupted = []
+        self.compose.forget()
+        self._records_changed()
+        self.templates.refresh()
+        self.update_banner()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

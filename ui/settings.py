@@ -1,4 +1,5 @@
-"""Settings: who the user is (the profile) and how their mail goes out (the SMTP account).
+"""Settings: who the user is (the profile), how their mail goes out (the SMTP account), and
+backing up and restoring everything.
 
 The password is typed here and handed to the system keyring off the GUI thread. It is
 never read back into the field, a label or the records: the field only says whether one
@@ -8,6 +9,7 @@ is stored.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,7 +25,15 @@ from PySide6.QtWidgets import (
 
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
-from composer.errors import AfterwordError, CredentialError
+from composer.backup import (
+    BackupSummary,
+    RestoreSummary,
+    backup,
+    default_backup_name,
+    restore,
+    safety_folder,
+)
+from composer.errors import AfterwordError, CredentialError, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.outbox import SendResult
 from composer.records import MessageState, Profile
@@ -40,6 +50,12 @@ SECURITY_CHOICES = (
     (Security.NONE, "None: only for a server on this computer"),
 )
 CA_FILTERS = "Certificates (*.pem *.crt *.cer);;All files (*)"
+BACKUP_FILTERS = "Afterword backups (*.zip);;All files (*)"
+SENDING_NOW = "A message is being sent. Wait until it is done, then restore."
+BACKUP_NOTE = (
+    "One zip file with your records, your own templates and every attachment. Passwords "
+    "stay in your system keyring and are not in it."
+)
 
 
 def user_message(error: BaseException) -> str:
@@ -70,6 +86,7 @@ def say(label: QLabel, text: str) -> None:
 class SettingsPage(QWidget):
     account_changed = Signal()
     profile_changed = Signal()
+    records_replaced = Signal()  # a restore replaced every record: pages reload
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,6 +98,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._profile_group())
         layout.addWidget(self._account_group())
+        layout.addWidget(self._backup_group())
         layout.addStretch(1)
         for label in self._status_labels():
             say(label, "")  # hidden until they have something to say
@@ -175,6 +193,22 @@ class SettingsPage(QWidget):
         form.addRow("", self.keyring_status)
         form.addRow("", self.test_button)
         form.addRow("", self.test_status)
+
+    def _backup_group(self) -> QGroupBox:
+        """One row: the page is the tallest, and sets the window's least height."""
+        group = QGroupBox("Backup and restore")
+        self.backup_button = push_button("Bac&k up…", "Back up to a file", self.back_up)
+        self.backup_button.setToolTip(BACKUP_NOTE)
+        self.backup_button.setAccessibleDescription(BACKUP_NOTE)
+        self.restore_button = push_button(
+            "Restore…", "Restore from a backup file", self.restore_backup
+        )
+        self.backup_status = named(QLabel(), "Backup status")
+        row = QHBoxLayout(group)
+        row.addWidget(self.backup_button)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.backup_status, 1)
+        return group
 
     def _status_labels(self) -> tuple[QLabel, ...]:
         return (
@@ -380,3 +414,84 @@ class SettingsPage(QWidget):
     def _test_message_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
         say(self.test_status, user_message(error))
+
+    # --- backup and restore ---------------------------------------------------------------
+
+    def back_up(self) -> None:
+        chosen = dialogs.choose_save_file(
+            self, "Back up Afterword", BACKUP_FILTERS, default_backup_name()
+        )
+        if not chosen:
+            return
+        target = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".zip")
+        afterword = self.afterword
+        self._backup_busy("Backing up…")
+        self.runner.run(lambda: backup(afterword, target), self._backed_up, self._backup_failed)
+
+    def _backed_up(self, summary: BackupSummary) -> None:
+        self._backup_idle()
+        dialogs.tell(self, summary.describe())
+
+    def _backup_failed(self, error: BaseException) -> None:
+        self._backup_idle()
+        dialogs.tell(self, user_message(error), error=True)
+
+    def restore_backup(self) -> None:
+        """Never under a send: the message being sent would lose its record."""
+        if self.runner.sends > 0:
+            dialogs.tell(self, SENDING_NOW, error=True)
+            return
+        chosen = dialogs.choose_file(self, "Restore from a backup", BACKUP_FILTERS)
+        if chosen:
+            self._restore(Path(chosen), replace=False)
+
+    def _restore(self, source: Path, *, replace: bool) -> None:
+        afterword = self.afterword
+        self._backup_busy("Restoring…")
+        self.runner.run(
+            lambda: restore(afterword, source, replace=replace),
+            self._restored,
+            lambda error: self._restore_failed(source, error),
+        )
+
+    def _restore_failed(self, source: Path, error: BaseException) -> None:
+        self._backup_idle()
+        if not isinstance(error, WouldReplace):
+            dialogs.tell(self, user_message(error), error=True)
+        elif dialogs.ask(self, self._replace_question(error), yes="Replace", no="Cancel"):
+            self._restore(source, replace=True)
+
+    def _replace_question(self, error: WouldReplace) -> str:
+        folder = safety_folder(self.afterword.paths)
+        return (
+            f"{error}\n\nReplace it all with the backup? A safety copy of what is here now "
+            f"is saved first, in {folder}."
+        )
+
+    def _restored(self, summary: RestoreSummary) -> None:
+        self._backup_idle()
+        self._load_profile(self.afterword.store.profile())
+        self._reload_account()
+        self.records_replaced.emit()
+        dialogs.tell(self, summary.describe())
+
+    def _reload_account(self) -> None:
+        """The restored account, or empty fields if the backup had none."""
+        account = self.afterword.outbox.account()
+        if account is None:
+            for field in (self.host, self.username, self.from_address, self.ca_file):
+                field.clear()
+            self.security.setCurrentIndex(0)
+            self.port.setValue(DEFAULT_PORTS[self._security()])
+            self._timeout = None
+        self._load_account(account)
+
+    def _backup_busy(self, status: str) -> None:
+        self.backup_button.setEnabled(False)
+        self.restore_button.setEnabled(False)
+        self.backup_status.setText(status)
+
+    def _backup_idle(self) -> None:
+        self.backup_button.setEnabled(True)
+        self.restore_button.setEnabled(True)
+        self.backup_status.clear()

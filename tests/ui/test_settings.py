@@ -372,10 +372,9 @@ def test_the_keyboard_reaches_every_widget(
 
 
 def test_a_name_that_cannot_go_into_a_header_is_refused_at_save(
-    qtbot: QtBot, afterword: Afterword
+    afterword: Afterword, make_page: MakePage
 ) -> None:
-    page = SettingsPage(afterword, Runner())
-    qtbot.addWidget(page)
+    page = make_page(afterword)  # its keyring check answered before the page goes
     page.name.setText("Zoë\x00Müller")
     page.save_profile()
     assert "your name contains a line break or a control character" in page.profile_status.text()
