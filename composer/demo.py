@@ -9,8 +9,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from composer.account import Security, SmtpAccount
+from composer.mail import build_message, sender_address
 from composer.outbox import ACCOUNT_SETTING
-from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Profile, Role
+from composer.records import (
+    Contact,
+    FeedbackNote,
+    Interview,
+    InterviewStatus,
+    Message,
+    MessageState,
+    Profile,
+    Role,
+)
 from composer.store import Store
 
 
@@ -145,7 +155,8 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
     ):
         assert interview.id is not None
         store.set_participants(interview.id, [(c.id, role) for c, role in people if c.id])
-    assert rejected.id is not None
+    assert rejected.id is not None and kim.id is not None
+    _sent_before(store, kim, rejected.id, moment - timedelta(days=8))
     store.save_feedback(
         FeedbackNote(
             rejected.id,
@@ -157,3 +168,32 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
             contact_id=kim.id,
         )
     )
+
+
+def _sent_before(store: Store, to: Contact, interview_id: int, when: datetime) -> None:
+    """A thank-you that went out last week, recorded as the outbox records one."""
+    body = (
+        "Dear Kim,\n\nThank you for the final round on Monday, and for walking me through "
+        "the analytics platform. I enjoyed meeting the team.\n\nBest wishes,\nSam Rivera"
+    )
+    message = store.save_message(
+        Message(
+            "Thank you for the final round",
+            body,
+            [f"{to.name} <{to.email}>"],
+            template_id="thank_you",
+            contact_id=to.id,
+            interview_id=interview_id,
+            state=MessageState.QUEUED,
+        )
+    )
+    assert message.id is not None and store.claim_for_sending(message.id)
+    outgoing = build_message(
+        sender=sender_address("Sam Rivera", "sam@demo.example"),
+        to=message.to,
+        subject=message.subject,
+        body=body,
+        date=when,
+    )
+    store.record_outgoing(message.id, outgoing.message_id, outgoing.raw)
+    store.mark_sent(message.id, "250 OK: captured by the demo, not delivered")

@@ -86,6 +86,9 @@ class SentRecordsModel(MessagesModel):
         return [row for row, record_id in enumerate(self._ids) if record_id in wanted]
 
 
+COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
+
+
 class SentPage(QWidget):
     open_draft_requested = Signal(int)
     changed = Signal()
@@ -120,6 +123,9 @@ class SentPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        for column, width in enumerate(COLUMN_WIDTHS):  # fixed: measuring 50,000 rows is slow
+            self.table.setColumnWidth(column, width)
         self.reader = named(QPlainTextEdit(), "The message as sent")
         self.reader.setReadOnly(True)
         self.reader.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

@@ -66,6 +66,7 @@ class TodayPage(QWidget):
     def _build(self) -> None:
         self.due_list = named(QListWidget(), "Due today")
         self.due_list.setWordWrap(True)
+        self.due_list.setSpacing(3)
         self.due_list.currentRowChanged.connect(lambda _: self._update_buttons())
         self.due_list.itemActivated.connect(lambda _: self.act())
         self.act_button = push_button("&Write it…", "Write it", self.act)
