@@ -12,9 +12,6 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-import keyring
-import keyring.errors
-
 from composer import APP_NAME
 from composer.errors import CredentialError, KeyringLocked, NoKeyring
 
@@ -76,6 +73,8 @@ class Credentials:
         self._session: dict[str, str] = {}
 
     def _keyring(self) -> Any:
+        import keyring  # here, not at start-up: finding the backends takes a fifth of a second
+
         backend = self._backend if self._backend is not None else keyring.get_keyring()
         try:
             candidates = list(getattr(backend, "backends", None) or [backend])
@@ -114,6 +113,8 @@ class Credentials:
     @staticmethod
     def _call(method: Any, *args: str) -> Any:
         """Keyring errors become clear ones; their text never carries the arguments."""
+        import keyring.errors
+
         try:
             return method(*args)
         except keyring.errors.KeyringLocked:

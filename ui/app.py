@@ -5,16 +5,19 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from composer import APP_NAME
 from composer.app import Afterword
-from composer.demo import CaptureServer, seed
 from composer.errors import AfterwordError, DatabaseDamaged
 from composer.paths import Paths, resolve
 from ui import dialogs
 from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from composer.demo import CaptureServer
 
 DEMO_NOTE = (
     "Demo: sample records in a temporary folder. Messages go to a capture server on this "
@@ -61,6 +64,8 @@ def open_records(paths: Paths) -> Afterword | None:
 
 def open_demo(folder: Path) -> tuple[Afterword, CaptureServer]:
     """Sample records in ``folder`` and a capture server they send to."""
+    from composer.demo import CaptureServer, seed
+
     capture = CaptureServer().start()
     afterword = Afterword.open(resolve(folder))
     seed(afterword.store, capture)

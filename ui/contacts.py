@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -24,7 +24,6 @@ from composer.errors import AfterwordError, InvalidAddress
 from composer.mail import parse_address
 from composer.records import Contact
 from ui import dialogs
-from ui.contacts_import import ContactFiles
 from ui.models import ContactsModel, LazyTableModel
 from ui.runner import Runner
 from ui.widgets import (
@@ -38,6 +37,9 @@ from ui.widgets import (
     show_error,
     with_error,
 )
+
+if TYPE_CHECKING:
+    from ui.contacts_import import ContactFiles
 
 T = TypeVar("T")
 
@@ -270,11 +272,13 @@ class ContactsPage(RecordsPage):
         self.edit_button = push_button("E&dit…", "Edit contact", self.edit_selected)
         self.delete_button = push_button("De&lete", "Delete contact", self.delete_selected)
         self.timeline_button = push_button("Timelin&e…", "Timeline", self.timeline_selected)
-        self.files = ContactFiles(afterword, runner, self)
-        self.files.imported.connect(self._imported)
-        self.files.busy_changed.connect(self._files_busy)
-        self.import_button = push_button("Import…", "Import contacts", self.files.import_file)
-        self.export_button = push_button("E&xport…", "Export contacts", self.files.export_file)
+        self._files: ContactFiles | None = None
+        self.import_button = push_button(
+            "Import…", "Import contacts", lambda: self.files.import_file()
+        )
+        self.export_button = push_button(
+            "E&xport…", "Export contacts", lambda: self.files.export_file()
+        )
         empty = EmptyState(
             "No contacts yet. Add the people you meet: recruiters, interviewers, HR.",
             "&Add a contact",
@@ -287,6 +291,17 @@ class ContactsPage(RecordsPage):
         buttons = [self.add_button, self.edit_button, self.delete_button, self.timeline_button]
         self._lay_out([self.search], buttons, empty, [self.import_button, self.export_button])
         self.refresh()
+
+    @property
+    def files(self) -> ContactFiles:
+        """Import and export, loaded when first used: they are not needed to open the app."""
+        if self._files is None:
+            from ui.contacts_import import ContactFiles
+
+            self._files = ContactFiles(self.afterword, self.runner, self)
+            self._files.imported.connect(self._imported)
+            self._files.busy_changed.connect(self._files_busy)
+        return self._files
 
     def new_contact(self) -> None:
         dialog = ContactDialog(parent=self)

@@ -5,8 +5,11 @@ Each area is a widget module of its own; this only wires them together.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,19 +29,45 @@ from composer.app import Afterword
 from composer.due import DueItem
 from composer.files import set_aside
 from composer.records import MessageState
+from composer.store import Clock, utc_now
 from ui import dialogs
-from ui.compose import ComposePage
-from ui.contacts import ContactsPage
-from ui.feedback import FeedbackPage
-from ui.interviews import InterviewsPage
 from ui.runner import Runner
-from ui.sent import SentPage
-from ui.settings import SettingsPage
-from ui.templates_page import TemplatesPage
-from ui.today import Clock, TodayPage, utc_now
+
+if TYPE_CHECKING:  # each area's module is imported when the area is first shown
+    from ui.compose import ComposePage
+    from ui.contacts import ContactsPage
+    from ui.feedback import FeedbackPage
+    from ui.interviews import InterviewsPage
+    from ui.sent import SentPage
+    from ui.settings import SettingsPage
+    from ui.templates_page import TemplatesPage
+    from ui.today import TodayPage
+
+
+AREAS = (
+    ("today", "Toda&y"),
+    ("interviews", "&Interviews"),
+    ("contacts", "&Contacts"),
+    ("compose", "Co&mpose"),
+    ("sent", "&Outbox && Sent"),
+    ("feedback", "Feed&back"),
+    ("templates", "Tem&plates"),
+    ("settings_page", "Se&ttings"),
+)
+
+
+def _refresh(page: Any) -> None:
+    page.refresh()
+
+
+def _refresh_when_shown(page: Any) -> None:
+    page.refresh_when_shown()
 
 
 class MainWindow(QMainWindow):
+    """Each area is built the first time it is shown (or asked for): opening the window
+    costs one page, not eight, and what an area loads is loaded when it is wanted."""
+
     def __init__(
         self,
         afterword: Afterword,
@@ -50,49 +79,158 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.afterword = afterword
         self.runner = runner or Runner(self)
+        self.clock = clock
         self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
         self.settings = QSettings(
             str(afterword.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
         )
         self.settings_notice = ""
-        self.today = TodayPage(afterword, self.runner, clock=clock)
-        self.interviews = InterviewsPage(afterword, self.runner)
-        self.contacts = ContactsPage(afterword, self.runner)
-        self.compose = ComposePage(afterword, self.runner)
-        self.sent = SentPage(afterword, self.runner)
-        self.feedback = FeedbackPage(afterword, self.runner)
-        self.templates = TemplatesPage(afterword, self.runner)
-        self.settings_page = SettingsPage(afterword, self.runner)
+        self._built: dict[str, QWidget] = {}
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Areas")
-        for page, title in self._areas():
-            self.tabs.addTab(page, title)
+        for _, title in AREAS:
+            self.tabs.addTab(QWidget(), title)  # a stand-in until the area is first shown
+        self.tabs.currentChanged.connect(self._build_shown)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Notice")
         self.banner_button = QPushButton()
         self.banner_button.setAccessibleName("Notice action")
+        self.banner_button.clicked.connect(self._banner_action)
         self.demo_label = QLabel(demo)
         self.demo_label.setWordWrap(True)
         self.demo_label.setAccessibleName("Demo notice")
         self.demo_label.setVisible(bool(demo))
         self._lay_out()
-        self._connect()
         self._menus()
         self._restore()
+        self._build_shown(self.tabs.currentIndex())
         self.update_banner()
 
-    def _areas(self) -> list[tuple[QWidget, str]]:
-        return [
-            (self.today, "Toda&y"),
-            (self.interviews, "&Interviews"),
-            (self.contacts, "&Contacts"),
-            (self.compose, "Co&mpose"),
-            (self.sent, "&Outbox && Sent"),
-            (self.feedback, "Feed&back"),
-            (self.templates, "Tem&plates"),
-            (self.settings_page, "Se&ttings"),
-        ]
+    # --- the areas, built when first wanted ---------------------------------------------
+
+    @property
+    def today(self) -> TodayPage:
+        return cast("TodayPage", self._area("today"))
+
+    @property
+    def interviews(self) -> InterviewsPage:
+        return cast("InterviewsPage", self._area("interviews"))
+
+    @property
+    def contacts(self) -> ContactsPage:
+        return cast("ContactsPage", self._area("contacts"))
+
+    @property
+    def compose(self) -> ComposePage:
+        return cast("ComposePage", self._area("compose"))
+
+    @property
+    def sent(self) -> SentPage:
+        return cast("SentPage", self._area("sent"))
+
+    @property
+    def feedback(self) -> FeedbackPage:
+        return cast("FeedbackPage", self._area("feedback"))
+
+    @property
+    def templates(self) -> TemplatesPage:
+        return cast("TemplatesPage", self._area("templates"))
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return cast("SettingsPage", self._area("settings_page"))
+
+    def built(self, name: str) -> QWidget | None:
+        """The area if it was built; an area never built has nothing to refresh or save."""
+        return self._built.get(name)
+
+    def _area(self, name: str) -> QWidget:
+        if name not in self._built:
+            page = self._make(name)
+            self._built[name] = page
+            self._place(name, page)
+            getattr(self, f"_wire_{name}")(page)
+        return self._built[name]
+
+    def _make(self, name: str) -> QWidget:
+        afterword, runner = self.afterword, self.runner
+        if name == "today":
+            from ui.today import TodayPage
+
+            return TodayPage(afterword, runner, clock=self.clock)
+        module, kind = {
+            "interviews": ("ui.interviews", "InterviewsPage"),
+            "contacts": ("ui.contacts", "ContactsPage"),
+            "compose": ("ui.compose", "ComposePage"),
+            "sent": ("ui.sent", "SentPage"),
+            "feedback": ("ui.feedback", "FeedbackPage"),
+            "templates": ("ui.templates_page", "TemplatesPage"),
+            "settings_page": ("ui.settings", "SettingsPage"),
+        }[name]
+        page: QWidget = getattr(importlib.import_module(module), kind)(afterword, runner)
+        return page
+
+    def _place(self, name: str, page: QWidget) -> None:
+        """Puts the page where its stand-in was, keeping the area shown as it was."""
+        index = [n for n, _ in AREAS].index(name)
+        current = self.tabs.currentIndex()
+        stand_in = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, page, AREAS[index][1])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if stand_in is not None:
+            stand_in.deleteLater()
+
+    def _build_shown(self, index: int) -> None:
+        if 0 <= index < len(AREAS):
+            self._area(AREAS[index][0])
+
+    def _refresh_if_built(self, name: str, refresh: Callable[[Any], object]) -> None:
+        page = self.built(name)
+        if page is not None:
+            refresh(page)
+
+    def _wire_today(self, page: TodayPage) -> None:
+        page.compose_requested.connect(self.write_due)
+        page.new_interview_requested.connect(self._new_interview)
+        page.changed.connect(self._records_changed)
+
+    def _wire_interviews(self, page: InterviewsPage) -> None:
+        page.changed.connect(self._records_changed)
+        page.follow_up_requested.connect(self.follow_up)
+
+    def _wire_contacts(self, page: ContactsPage) -> None:
+        page.changed.connect(self._records_changed)
+
+    def _wire_compose(self, page: ComposePage) -> None:
+        page.sent.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
+        page.sent.connect(lambda _: self._refresh_if_built("today", _refresh_when_shown))
+        page.saved.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
+        page.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
+
+    def _wire_sent(self, page: SentPage) -> None:
+        page.open_draft_requested.connect(self.open_draft)
+        page.changed.connect(self.update_banner)
+
+    def _wire_feedback(self, page: FeedbackPage) -> None:
+        page.changed.connect(lambda: self._refresh_if_built("today", _refresh_when_shown))
+        page.thank_requested.connect(
+            lambda interview_id, template_id, people: self.write(
+                interview_id, template_id, people or None
+            )
+        )
+
+    def _wire_templates(self, page: TemplatesPage) -> None:
+        page.save_shortcut.setEnabled(False)  # File › Save serves that tab too
+        page.changed.connect(lambda: self._refresh_if_built("compose", _refresh))
+
+    def _wire_settings_page(self, page: SettingsPage) -> None:
+        page.account_changed.connect(self.update_banner)
+        page.profile_changed.connect(lambda: self._refresh_if_built("compose", _refresh))
+        page.records_replaced.connect(self._records_replaced)
 
     def _lay_out(self) -> None:
         notice = QHBoxLayout()
@@ -105,42 +243,17 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-    def _connect(self) -> None:
-        self.contacts.changed.connect(self._records_changed)
-        self.interviews.changed.connect(self._records_changed)
-        self.interviews.follow_up_requested.connect(self.follow_up)
-        self.compose.sent.connect(lambda _: self.sent.refresh_when_shown())
-        self.compose.sent.connect(lambda _: self.today.refresh_when_shown())
-        self.today.compose_requested.connect(self.write_due)
-        self.today.new_interview_requested.connect(self._new_interview)
-        self.today.changed.connect(self._records_changed)
-        self.feedback.changed.connect(self.today.refresh_when_shown)
-        self.feedback.thank_requested.connect(
-            lambda interview_id, template_id, people: self.write(
-                interview_id, template_id, people or None
-            )
-        )
-        self.compose.saved.connect(lambda _: self.sent.refresh_when_shown())
-        self.compose.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
-        self.sent.open_draft_requested.connect(self.open_draft)
-        self.sent.changed.connect(self.update_banner)
-        self.settings_page.account_changed.connect(self.update_banner)
-        self.settings_page.profile_changed.connect(self.compose.refresh)
-        self.settings_page.records_replaced.connect(self._records_replaced)
-        self.templates.changed.connect(self.compose.refresh)
-        self.banner_button.clicked.connect(self._banner_action)
-
     def _records_changed(self) -> None:
-        for page in (self.interviews, self.contacts, self.compose, self.sent, self.feedback):
-            page.refresh()
-        self.today.refresh_when_shown()
+        for name in ("interviews", "contacts", "compose", "sent", "feedback"):
+            self._refresh_if_built(name, _refresh)
+        self._refresh_if_built("today", _refresh_when_shown)
 
     def _records_replaced(self) -> None:
         """A backup was restored: every page shows the records as they now are."""
         self.afterword.interrupted = []
-        self.compose.forget()
+        self._refresh_if_built("compose", lambda page: page.forget())
         self._records_changed()
-        self.templates.refresh()
+        self._refresh_if_built("templates", _refresh)
         self.update_banner()
 
     def _menus(self) -> None:
@@ -149,16 +262,16 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "New &contact…", "Ctrl+Shift+C", self._new_contact)
         self._action(file_menu, "New &interview…", "Ctrl+Shift+I", self._new_interview)
         self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
-        self.templates.save_shortcut.setEnabled(False)  # File › Save serves that tab too
         self._action(file_menu, "Sen&d", "Ctrl+Return", self._send)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
         self._action(edit_menu, "&Find contact", QKeySequence.StandardKey.Find, self._find)
         view_menu = self.menuBar().addMenu("&View")
-        for number, (page, title) in enumerate(self._areas(), start=1):
+        for number, (_, title) in enumerate(AREAS, start=1):
             label = title.replace("&&", "\0").replace("&", "").replace("\0", "&&")
-            self._action(view_menu, label, f"Ctrl+{number}", lambda p=page: self.show_area(p))
+            show = partial(self.tabs.setCurrentIndex, number - 1)
+            self._action(view_menu, label, f"Ctrl+{number}", show)
 
     def _action(
         self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object
@@ -211,15 +324,16 @@ class MainWindow(QMainWindow):
 
     def _save(self) -> None:
         """Ctrl+S: the template on Templates, the settings on Settings, else the draft."""
-        if self.tabs.currentWidget() is self.templates:
+        current = self.tabs.currentWidget()
+        if current is self.built("templates"):
             self.templates.save()
-        elif self.tabs.currentWidget() is self.settings_page:
+        elif current is self.built("settings_page"):
             self.settings_page.save()
         else:
-            self.compose.save_draft()
+            self._refresh_if_built("compose", lambda page: page.save_draft())
 
     def _send(self) -> None:
-        if self.tabs.currentWidget() is self.compose:
+        if self.tabs.currentWidget() is self.built("compose"):
             self.compose.send()
 
     def _find(self) -> None:
@@ -305,26 +419,35 @@ class MainWindow(QMainWindow):
         ):
             event.ignore()
             return
-        if self.templates.has_unsaved_changes() and not dialogs.ask(
-            self,
-            "The template you are editing has changes that are not saved. Quit anyway and "
-            "lose them?",
-            yes="Quit and lose them",
-            no="Keep editing",
+        templates, settings = self.built("templates"), self.built("settings_page")
+        if (
+            templates is not None
+            and self.templates.has_unsaved_changes()
+            and not dialogs.ask(
+                self,
+                "The template you are editing has changes that are not saved. Quit anyway and "
+                "lose them?",
+                yes="Quit and lose them",
+                no="Keep editing",
+            )
         ):
             self.show_area(self.templates)
             event.ignore()
             return
-        if self.settings_page.has_unsaved_changes() and not dialogs.ask(
-            self,
-            "Your changes in Settings are not saved. Quit anyway and lose them?",
-            yes="Quit and lose them",
-            no="Keep editing",
+        if (
+            settings is not None
+            and self.settings_page.has_unsaved_changes()
+            and not dialogs.ask(
+                self,
+                "Your changes in Settings are not saved. Quit anyway and lose them?",
+                yes="Quit and lose them",
+                no="Keep editing",
+            )
         ):
             self.show_area(self.settings_page)
             event.ignore()
             return
-        self.compose.save_draft()
+        self._refresh_if_built("compose", lambda page: page.save_draft())
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("area", self.tabs.currentIndex())
         self.settings.sync()

@@ -6,8 +6,7 @@ shows the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -26,20 +25,16 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.due import DueItem, DueKind, due_items
 from composer.progress import Progress, progress
+from composer.store import Clock, utc_now
 from ui import dialogs
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
 from ui.timeline import ReplyDialog
 from ui.widgets import named, push_button, status_label
 
-Clock = Callable[[], datetime]
 SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=3)),
            ("For a week", timedelta(days=7)))  # fmt: skip
 NOTHING_DUE = "Nothing is due today. Well done: every follow-up is sent."
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class TodayPage(QWidget):

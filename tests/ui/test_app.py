@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -63,3 +64,28 @@ def test_a_newer_database_is_refused_with_a_message(
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append(text))
     assert ui_app.run(paths, ["afterword"]) == 1
     assert len(shown) == 1 and "newer version of Afterword" in shown[0]
+
+
+def test_an_area_is_built_when_first_shown_with_the_records_as_they_are_then(
+    qtbot: QtBot, afterword: Afterword, answers: Dialogs
+) -> None:
+    """Opening the window costs the area shown, not all eight: the others are built (and
+    read the records) the first time they are shown, by a click or a shortcut."""
+    from composer.records import Contact
+
+    window = MainWindow(afterword)
+    qtbot.addWidget(window)
+    window.show()
+    assert [window.built(name) is not None for name in ("today", "contacts", "compose")] == [
+        True,
+        False,
+        False,
+    ]
+    afterword.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    [go] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+3"]
+    go.trigger()  # View › Contacts
+    assert window.tabs.currentIndex() == 2 and window.built("contacts") is not None
+    assert window.tabs.currentWidget() is window.contacts
+    assert window.contacts.model.rowCount() == 1, "it shows the contact added before"
+    window.runner.wait()
+    window.close()
