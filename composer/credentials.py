@@ -110,6 +110,20 @@ class Credentials:
         with contextlib.suppress(_NotStored):
             self._call(backend.delete_password, SERVICE, key)
 
+    def move(self, old: str, new: str) -> None:
+        """The account's server, port or user changed: its password follows it to the new
+        entry, and the old entry is removed rather than left behind in the keyring."""
+        if old == new:
+            return
+        if old in self._session:
+            self._session[new] = self._session.pop(old)
+        backend = self._keyring()
+        value = self._call(backend.get_password, SERVICE, old)
+        if isinstance(value, str) and new not in self._session:
+            self._call(backend.set_password, SERVICE, new, value)
+        with contextlib.suppress(_NotStored):
+            self._call(backend.delete_password, SERVICE, old)
+
     @staticmethod
     def _call(method: Any, *args: str) -> Any:
         """Keyring errors become clear ones; their text never carries the arguments."""

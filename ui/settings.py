@@ -8,6 +8,7 @@ is stored.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -328,19 +329,37 @@ class SettingsPage(QWidget):
             self.ca_file.setText(path)
 
     def save_account(self) -> None:
-        account = self._account()
+        account, previous = self._account(), self.afterword.outbox.account()
         try:
             self.afterword.outbox.save_account(account)
         except AfterwordError as error:
             say(self.account_status, str(error))
             return
         self.account_changed.emit()
+        moved = previous.key if previous and previous.key != account.key else None
         password = self.password.text()
         if password:
-            self._store_password(account.key, password)
+            self._store_password(account.key, password, forget=moved)
+        elif moved is not None:
+            self._move_password(moved, account)
         else:
             say(self.account_status, "Account saved.")
             self._refresh_password_hint(account)
+
+    def _move_password(self, old_key: str, account: SmtpAccount) -> None:
+        """The server or user changed: the saved password goes with the account."""
+        say(self.account_status, "Account saved.")
+        credentials = self.afterword.credentials
+        self.runner.run(
+            lambda: credentials.move(old_key, account.key),
+            lambda _: self._refresh_password_hint(account),
+            lambda error: self._not_moved(error, account),
+        )
+
+    def _not_moved(self, error: BaseException, account: SmtpAccount) -> None:
+        if not isinstance(error, CredentialError):
+            raise error
+        self._refresh_password_hint(account)  # it says whether a password is needed
 
     def _account(self) -> SmtpAccount:
         account = SmtpAccount(
@@ -362,13 +381,21 @@ class SettingsPage(QWidget):
         if security is not Security.NONE and self.port.value() in DEFAULT_PORTS.values():
             self.port.setValue(DEFAULT_PORTS[security])
 
-    def _store_password(self, key: str, password: str) -> None:
+    def _store_password(self, key: str, password: str, *, forget: str | None = None) -> None:
+        """Stores it; ``forget``: the entry of the account as it was before this save."""
         self._hint_request += 1  # an answer still on its way is about the old password
         self.save_account_button.setEnabled(False)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
         credentials = self.afterword.credentials
+
+        def store() -> None:
+            credentials.store(key, password)
+            if forget is not None:
+                with contextlib.suppress(CredentialError):
+                    credentials.forget(forget)
+
         self.runner.run(
-            lambda: credentials.store(key, password),
+            store,
             lambda _: self._password_stored(key),
             lambda error: self._password_not_stored(key, password, error),
         )

@@ -225,6 +225,39 @@ def test_account_saved_and_password_kept_only_in_the_real_keyring(
     assert again.password.placeholderText() == STORED
 
 
+def test_a_changed_server_takes_its_password_along_and_leaves_no_old_entry(
+    qtbot: QtBot,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+    first = afterword.outbox.account()
+    assert first is not None
+
+    page.port.setValue(smtp_server.port + 1)  # the same account on another port
+    save_account(qtbot, page, "Account saved.")
+    moved = afterword.outbox.account()
+    assert moved is not None and moved.key != first.key
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)  # moved, hint refreshed
+    assert page.password.placeholderText() == STORED
+    assert secret_backend.get_password(SERVICE, moved.key) == PASSWORD, "no need to retype"
+    assert secret_backend.get_password(SERVICE, first.key) is None, "nothing left behind"
+
+    page.username.setText("zoe.new")
+    page.password.setText("another secret")
+    save_account(qtbot, page, "Password saved in your system keyring.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    latest = afterword.outbox.account()
+    assert latest is not None
+    assert secret_backend.get_password(SERVICE, latest.key) == "another secret"
+    assert secret_backend.get_password(SERVICE, moved.key) is None
+
+
 def test_a_test_message_reaches_the_server_addressed_to_me(
     qtbot: QtBot,
     secret_backend: Any,
