@@ -72,20 +72,20 @@ def use_server(afterword: Afterword, server: Server) -> None:
 
 
 def queue_batch(afterword: Afterword, people: Sequence[tuple[int, int]]) -> list[int]:
-    """One personal thank-you per (interview, contact), written and queued as Compose does."""
-    ids = []
-    for interview_id, contact_id in people:
-        draft = draft_from_template(
+    """One personal thank-you per (interview, contact), written as Compose does, and queued
+    together as its panel does (``composer.compose.queue_panel``: one transaction)."""
+    drafts = [
+        draft_from_template(
             afterword.store,
             afterword.templates,
             TEMPLATE,
             contact_id=contact_id,
             interview_id=interview_id,
         )
-        message = afterword.outbox.queue(draft)
-        assert message.id is not None
-        ids.append(message.id)
-    return ids
+        for interview_id, contact_id in people
+    ]
+    queued = afterword.outbox.queue_many(drafts)
+    return [message.id for message in queued if message.id is not None]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from composer.errors import AfterwordError, MissingField
 from composer.fields import template_fields
 from composer.library import TemplateLibrary, check_usable
-from composer.mail import check_message, parse_address
+from composer.mail import parse_address
 from composer.outbox import Outbox
 from composer.records import Contact, Message, Role
 from composer.store import Store
@@ -104,13 +104,5 @@ def queue_panel(
         for item in panel
         if item.message is not None and (not item.already_sent or item.contact.id in send_again_to)
     ]
-    for message in chosen:  # all checked before any is queued: never half a panel
-        check_message(
-            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
-        )
-    queued = []
-    for message in chosen:
-        message = outbox.queue(message)
-        assert message.id is not None
-        queued.append(message.id)
-    return queued
+    queued = outbox.queue_many(chosen)  # all checked, then queued together: never half a panel
+    return [message.id for message in queued if message.id is not None]

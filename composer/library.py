@@ -12,6 +12,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -42,11 +43,17 @@ class Problem:
 
 def problems(source: str) -> list[Problem]:
     """What stops a template from being used, each with its line: shown as the user types."""
+    return list(_problems(source))
+
+
+@lru_cache(maxsize=64)
+def _problems(source: str) -> tuple[Problem, ...]:
+    """Checked once per text: every message of a batch checks the same template."""
     env = environment(jinja2.DictLoader({}))
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError as error:
-        return [Problem(error.lineno, error.message or "syntax error")]
+        return (Problem(error.lineno, error.message or "syntax error"),)
     found = [
         Problem(1, f"there is no {{% block {name} %}}: add one")
         for name in ("subject", "body")
@@ -65,12 +72,12 @@ def problems(source: str) -> list[Problem]:
         ):
             field = f"{owner.name}.{attribute.attr}"
             found.append(Problem(attribute.lineno, f"unknown field “{field}”"))
-    return sorted(set(found), key=lambda problem: problem.line)
+    return tuple(sorted(set(found), key=lambda problem: problem.line))
 
 
 def check_usable(template: Template) -> None:
     """Raises the first problem: a template with one can be saved but not used to send."""
-    found = problems(template.source)
+    found = _problems(template.source)
     if found:
         raise TemplateError(
             template.id,

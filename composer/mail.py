@@ -84,6 +84,8 @@ def _split_spec(spec: str, field: str) -> tuple[str, str]:
         raise _bad(field, spec, "it needs a name, an @ and a domain, like ana@example.org")
     if _QUOTED.match(local):
         local = local[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        if not local.strip():  # ""@example.org: nobody's address (read back, it is "<>")
+            raise _bad(field, spec, "there is nothing between the quotes before the @")
     elif not _ATOM.match(local):
         why = "only ASCII letters, digits and . _ + - may stand before the @"
         raise _bad(field, spec, why)

@@ -4,6 +4,10 @@ States move draft → queued → sending → sent | failed | uncertain. Claiming
 sending is one atomic UPDATE, so a double click or a second worker can never send it twice;
 a message found "sending" at start-up is marked uncertain, never re-sent silently.
 
+The claim stores the exact bytes that will go out, and between two messages of a batch one
+durable commit records both the last one sent and the next one claimed: at any moment at
+most one message is "sending", so a crash leaves at most one in doubt.
+
 A "not now" from the server (a 4xx reply: nothing was delivered) is tried again after each
 of ``retry_delays``; a message that may have reached the server is never tried again.
 """
@@ -12,13 +16,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 
 from composer.account import SmtpAccount
 from composer.credentials import Credentials
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
-from composer.mail import build_message, check_message, sender_address
+from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
 from composer.store import Clock, Store, utc_now
@@ -38,15 +42,44 @@ class SendResult:
 Progress = Callable[[SendResult], None]
 
 
+@dataclass(frozen=True)
+class _Sender:
+    """Whom a batch is from: read once per connection, not once per message."""
+
+    address: Address
+    signature: str
+
+
+@dataclass(frozen=True)
+class _Ahead:
+    """The next message, built while the server was reading the one before."""
+
+    message: Message  # as it was queued when built
+    sender: _Sender
+    outgoing: Outgoing
+
+
+class _NotBuilt(Exception):
+    """Carries what stopped a message being built out of the claim, which rolls back."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 @dataclass
 class _Line:
     """A batch's one connection: opened when first needed, and again after a break."""
 
-    open_new: Callable[[], tuple[SmtpConnection, Address]]
+    open_new: Callable[[], tuple[SmtpConnection, _Sender]]
     connection: SmtpConnection | None = None
-    sender: Address | None = None
+    sender: _Sender | None = None
 
-    def get(self) -> tuple[SmtpConnection, Address]:
+    @property
+    def is_open(self) -> bool:
+        return self.connection is not None and self.connection.is_open
+
+    def get(self) -> tuple[SmtpConnection, _Sender]:
         if self.connection is None or self.sender is None or not self.connection.is_open:
             self.connection, self.sender = self.open_new()
         return self.connection, self.sender
@@ -54,6 +87,52 @@ class _Line:
     def close(self) -> None:
         if self.connection is not None:
             self.connection.close()
+
+
+@dataclass
+class _Batch:
+    """One call of ``send``: its connection and its results, in order.
+
+    A message the server accepted is recorded as sent in the same commit that claims the
+    next one (one durable commit per message instead of two), or on its own before
+    anything else can happen: a wait, a reconnection, a failure, the end of the batch.
+    Either way it is committed before the next message goes out.
+    """
+
+    store: Store
+    line: _Line
+    progress: Progress | None
+    results: list[SendResult] = field(default_factory=list)
+    delivered: SendResult | None = None  # accepted by the server, "sent" not yet committed
+    upcoming: int | None = None  # the message after the one being sent
+    ahead: _Ahead | None = None
+
+    def report(self, result: SendResult) -> None:
+        self.record_delivered()  # results stay in batch order
+        self._add(result)
+
+    def mark_delivered_sent(self) -> None:
+        """Inside the transaction that claims the next message."""
+        if self.delivered is not None:
+            self.store.mark_sent(self.delivered.message_id, self.delivered.detail)
+
+    def delivered_recorded(self) -> None:
+        """That transaction committed: the message is sent for good, and reported so."""
+        if self.delivered is not None:
+            result, self.delivered = self.delivered, None
+            self._add(result)
+
+    def record_delivered(self) -> None:
+        """Records the delivered message on its own, when no claim comes next to carry it."""
+        if self.delivered is not None:
+            with self.store.transaction():
+                self.mark_delivered_sent()
+            self.delivered_recorded()
+
+    def _add(self, result: SendResult) -> None:
+        self.results.append(result)
+        if self.progress:
+            self.progress(result)
 
 
 class Outbox:
@@ -99,6 +178,22 @@ class Outbox:
         message.state = MessageState.QUEUED
         return self.store.save_message(message)
 
+    def queue_many(self, messages: Sequence[Message]) -> list[Message]:
+        """Checks every message first, then queues them all in one transaction: a batch is
+        queued whole or not at all, never half of it."""
+        for message in messages:
+            check_message(
+                message.to,
+                message.cc,
+                message.bcc,
+                message.subject,
+                message.body,
+                message.attachments,
+            )
+        for message in messages:
+            message.state = MessageState.QUEUED
+        return self.store.save_messages(messages)
+
     def queue_test_message(self) -> Message:
         """A short message to the user's own address, to check the account end to end."""
         account = self.account()
@@ -127,56 +222,56 @@ class Outbox:
         self, message_ids: Sequence[int], progress: Progress | None = None
     ) -> list[SendResult]:
         """Sends queued messages over one connection; every one ends sent, failed or uncertain."""
-        results: list[SendResult] = []
-
-        def report(result: SendResult) -> None:
-            results.append(result)
-            if progress:
-                progress(result)
-
+        batch = _Batch(self.store, _Line(self._open_line), progress)
         pending = list(message_ids)
-        line = _Line(self._open_line)
         try:
             while pending:
+                batch.upcoming = pending[1] if len(pending) > 1 else None
                 try:
-                    result = self._deliver(line, pending[0])
+                    self._deliver(batch, pending[0])
                 except AfterwordError as error:  # no connection: none of the rest can go now
+                    batch.record_delivered()
                     for message_id in pending:
-                        report(self._fail_unsent(message_id, error))
+                        batch.report(self._fail_unsent(message_id, error))
                     break
                 pending.pop(0)
-                report(result)
         finally:
-            line.close()
-        return results
+            try:
+                batch.record_delivered()
+            finally:
+                batch.line.close()
+        return batch.results
 
-    def _deliver(self, line: _Line, message_id: int) -> SendResult:
+    def _deliver(self, batch: _Batch, message_id: int) -> None:
         """One message; after a "not now" it is tried again, once after each retry delay."""
         waits: list[float | None] = [*self.retry_delays, None]
         for tries, wait in enumerate(waits, start=1):
+            if not batch.line.is_open:
+                batch.record_delivered()  # connecting may take a while, or fail: record it first
             try:
-                connection, sender = line.get()
+                connection, sender = batch.line.get()
             except TemporaryFailure as error:
                 if wait is None:
                     raise TemporaryFailure(_gave_up(error, tries)) from None
                 self._sleep(wait)
                 continue
-            result = self._send_one(connection, sender, message_id, tries=tries, retry_in=wait)
-            if result is not None:
-                return result
+            if self._send_one(batch, connection, sender, message_id, tries=tries, retry_in=wait):
+                return
             self._sleep(wait or 0.0)
             self.store.queue_message(message_id)
         raise AssertionError("the last try always settles the message")
 
-    def _open_line(self) -> tuple[SmtpConnection, Address]:
+    def _open_line(self) -> tuple[SmtpConnection, _Sender]:
         account, sender = self._sender()
         return self._open(account), sender
 
-    def _sender(self) -> tuple[SmtpAccount, Address]:
+    def _sender(self) -> tuple[SmtpAccount, _Sender]:
         account = self.account()
         if account is None:
             raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
-        return account, sender_address(self.store.profile().name, account.from_address)
+        profile = self.store.profile()
+        address = sender_address(profile.name, account.from_address)
+        return account, _Sender(address, profile.signature)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
         password = self.credentials.password(account.key) if account.username else None
@@ -186,57 +281,117 @@ class Outbox:
 
     def _fail_unsent(self, message_id: int, error: AfterwordError) -> SendResult:
         """The connection could not be made: the message is failed, with the reason."""
-        if not self.store.claim_for_sending(message_id):
+        with self.store.transaction():
+            claimed = self.store.claim_for_sending(message_id)
+            if claimed:
+                self.store.mark_failed(message_id, str(error))
+        if not claimed:
             return self._not_claimed(message_id)
-        self.store.mark_failed(message_id, str(error))
         return SendResult(message_id, MessageState.FAILED, str(error))
 
     def _not_claimed(self, message_id: int) -> SendResult:
         state = self.store.message(message_id).state
         return SendResult(message_id, state, f"Not sent again: this message is already {state}.")
 
+    def _fail_unbuilt(self, message_id: int, error: BaseException) -> SendResult:
+        """The message could not be built (a bad address, a bug): nothing went out, and it
+        is failed with the reason; a bug stays loud."""
+        with self.store.transaction():
+            claimed = self.store.claim_for_sending(message_id)
+            result = self._settle(message_id, error) if claimed else None
+        if not isinstance(error, AfterwordError):
+            raise error
+        return result or self._not_claimed(message_id)
+
+    def _claim(self, batch: _Batch, message_id: int, sender: _Sender) -> Outgoing | None:
+        """Claims the message with the exact bytes that will go out; None if someone else
+        has it or it went already. The same commit records the message delivered just
+        before as sent: one commit between two messages, not two."""
+        built: list[Outgoing] = []
+        ahead, batch.ahead = batch.ahead, None
+
+        def prepare(message: Message) -> tuple[str, bytes]:
+            if ahead is not None and (ahead.message, ahead.sender) == (message, sender):
+                built.append(ahead.outgoing)  # unchanged since it was built: the same bytes
+                return ahead.outgoing.message_id, ahead.outgoing.raw
+            try:
+                outgoing = self._build(message, sender)
+            except BaseException as error:
+                raise _NotBuilt(error) from error
+            built.append(outgoing)
+            return outgoing.message_id, outgoing.raw
+
+        with self.store.transaction():
+            batch.mark_delivered_sent()
+            claimed = self.store.claim_with_bytes(message_id, prepare)
+        batch.delivered_recorded()
+        return built[0] if claimed else None
+
+    def _build_ahead(self, batch: _Batch, sender: _Sender) -> None:
+        """Builds the next message while the server reads this one (on its own core, on
+        the same machine or not): the next claim then only checks it is unchanged."""
+        batch.ahead = None
+        if batch.upcoming is None:
+            return
+        try:
+            message = self.store.queued_message(batch.upcoming)
+            if message is not None:
+                batch.ahead = _Ahead(message, sender, self._build(message, sender))
+        except Exception:  # its claim builds it again, and handles the error there
+            batch.ahead = None
+
+    def _build(self, message: Message, sender: _Sender) -> Outgoing:
+        return build_message(
+            sender=sender.address,
+            to=message.to,
+            cc=message.cc,
+            bcc=message.bcc,
+            subject=message.subject,
+            body=message.body,
+            signature=sender.signature,
+            attachments=message.attachments,
+            message_id=message.message_id,
+            date=self._clock(),
+            in_reply_to=message.in_reply_to,
+            references=message.references,
+        )
+
     def _send_one(
         self,
+        batch: _Batch,
         connection: SmtpConnection,
-        sender: Address,
+        sender: _Sender,
         message_id: int,
         *,
         tries: int = 1,
         retry_in: float | None = None,
-    ) -> SendResult | None:
-        """Claims, sends and settles the message; None if it is to be tried again later."""
-        if not self.store.claim_for_sending(message_id):
-            return self._not_claimed(message_id)
+    ) -> bool:
+        """Claims, sends and settles the message; False if it is to be tried again later."""
         try:
-            message = self.store.message(message_id)
-            outgoing = build_message(
-                sender=sender,
-                to=message.to,
-                cc=message.cc,
-                bcc=message.bcc,
-                subject=message.subject,
-                body=message.body,
-                signature=self.store.profile().signature,
-                attachments=message.attachments,
-                message_id=message.message_id,
-                date=self._clock(),
-                in_reply_to=message.in_reply_to,
-                references=message.references,
-            )
-            self.store.record_outgoing(message_id, outgoing.message_id, outgoing.raw)
-            reply = connection.send(outgoing)
+            outgoing = self._claim(batch, message_id, sender)
+        except _NotBuilt as failure:  # its claim rolled back, and the last one's record with it
+            batch.record_delivered()
+            batch.report(self._fail_unbuilt(message_id, failure.error))
+            return True
+        if outgoing is None:
+            batch.report(self._not_claimed(message_id))
+            return True
+        try:
+            reply = connection.send(outgoing, lambda: self._build_ahead(batch, sender))
         except TemporaryFailure as error:
             if retry_in is None:
-                return self._settle(message_id, TemporaryFailure(_gave_up(error, tries)))
+                batch.report(self._settle(message_id, TemporaryFailure(_gave_up(error, tries))))
+                return True
             self.store.mark_failed(message_id, f"{error} Trying again in {retry_in:g} seconds.")
-            return None
+            return False
         except BaseException as error:
             result = self._settle(message_id, error, uncertain=connection.handed_over)
+            batch.report(result)
             if not isinstance(error, AfterwordError):
                 raise  # a bug: the message is settled, the error stays loud
-            return result
-        self.store.mark_sent(message_id, reply)
-        return SendResult(message_id, MessageState.SENT, reply)
+            return True
+        batch.delivered = SendResult(message_id, MessageState.SENT, reply)
+        return True
 
     def _settle(
         self, message_id: int, error: BaseException, *, uncertain: bool = False

@@ -9,10 +9,13 @@ The transaction is driven step by step (MAIL, RCPT for each recipient, DATA) so 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import smtplib
 import socket
 import ssl
+from collections.abc import Callable
+from functools import lru_cache
 from types import TracebackType
 
 from composer.account import Security, SmtpAccount
@@ -39,6 +42,28 @@ _LEADING_DOT = re.compile(rb"(?m)^\.")
 CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
 # OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED: often a wrong clock.
 EXPIRED = {9: "not yet valid", 10: "expired"}
+
+
+def verifying_context(account: SmtpAccount) -> ssl.SSLContext:
+    """The account's TLS context, made once: reading the system's trusted CAs takes about a
+    tenth of a second, paid again by every batch otherwise. A CA file changed on disk
+    gives a new context; an unreadable one raises each time (errors are not kept)."""
+    return _context(account, _file_stamp(account.ca_file))
+
+
+@lru_cache(maxsize=4)
+def _context(account: SmtpAccount, ca_file_stamp: tuple[int, int, int] | None) -> ssl.SSLContext:
+    return account.ssl_context()
+
+
+def _file_stamp(path: str) -> tuple[int, int, int] | None:
+    if not path:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None  # ssl_context() says what is wrong with it
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _reply(code: int, text: bytes | str) -> str:
@@ -98,7 +123,7 @@ class SmtpConnection:
                 account.port,
                 local_hostname=EHLO_NAME,
                 timeout=account.timeout,
-                context=account.ssl_context(),
+                context=verifying_context(account),
             )
         smtp = smtplib.SMTP(
             account.host, account.port, local_hostname=EHLO_NAME, timeout=account.timeout
@@ -114,7 +139,7 @@ class SmtpConnection:
                         "cannot be encrypted and nothing was sent. Check the port and security "
                         "in Settings (port 465 usually means TLS, 587 STARTTLS)."
                     )
-                smtp.starttls(context=account.ssl_context())
+                smtp.starttls(context=verifying_context(account))
                 smtp.ehlo()
         except BaseException:
             smtp.close()
@@ -143,8 +168,13 @@ class SmtpConnection:
         except (smtplib.SMTPException, OSError):
             smtp.close()
 
-    def send(self, outgoing: Outgoing) -> str:
-        """Delivers one message; returns the server's reply to the end of DATA."""
+    def send(self, outgoing: Outgoing, meanwhile: Callable[[], None] | None = None) -> str:
+        """Delivers one message; returns the server's reply to the end of DATA.
+
+        ``meanwhile`` runs while the server takes the data in (its reply waits in the
+        socket): a batch builds its next message then. It must not raise: anything it
+        raises counts as a break after the message was handed over.
+        """
         smtp = self._smtp
         self.handed_over = False
         if smtp is None:
@@ -160,6 +190,8 @@ class SmtpConnection:
                 raise smtplib.SMTPDataError(code, text)
             smtp.send(payload + b".\r\n")
             self.handed_over = True
+            if meanwhile is not None:
+                meanwhile()
             code, text = smtp.getreply()  # from the send on, the server may have it all
             if code != 250:
                 self.handed_over = False  # a clear "no": the server does not have it

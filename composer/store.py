@@ -451,7 +451,15 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction, taken at once, rolled back on any error."""
+        """A write transaction, taken at once, rolled back on any error.
+
+        Inside another it is a savepoint: committed with the outer one (several steps, one
+        commit), and an error in it undoes only its own changes.
+        """
+        if self._db.in_transaction:
+            with self._savepoint() as db:
+                yield db
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
@@ -468,6 +476,20 @@ class Store:
             self._db.execute("COMMIT")
         except sqlite3.OperationalError as error:
             self._db.execute("ROLLBACK")
+            raise self._storage_error(error) from None
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("SAVEPOINT step")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK TO step")
+                raise
+            finally:
+                self._db.execute("RELEASE step")
+        except sqlite3.OperationalError as error:
             raise self._storage_error(error) from None
 
     def _now(self) -> str:
@@ -689,7 +711,24 @@ class Store:
 
     def save_message(self, message: Message) -> Message:
         """Inserts or updates a draft or queued message, attachments included."""
+        return self.save_messages([message])[0]
+
+    def save_messages(self, messages: Sequence[Message]) -> list[Message]:
+        """Inserts or updates several (a panel's thank-yous) in one transaction: all are
+        saved or none is, and a batch costs one commit instead of one per message."""
         now = self._now()
+        new = [message for message in messages if message.id is None]
+        try:
+            with self.transaction() as db:
+                for message in messages:
+                    self._write_message(db, message, now)
+        except BaseException:
+            for message in new:  # rolled back: they were never saved
+                message.id = None
+            raise
+        return list(messages)
+
+    def _write_message(self, db: sqlite3.Connection, message: Message, now: str) -> None:
         values = (
             str(message.state),
             message.subject,
@@ -704,34 +743,33 @@ class Store:
             message.in_reply_to,
             " ".join(message.references),
         )
-        with self.transaction() as db:
-            if message.id is None:
-                cursor = db.execute(
-                    "INSERT INTO messages(state, subject, body, to_addrs, cc_addrs, bcc_addrs, "
-                    "template_id, contact_id, interview_id, message_id, in_reply_to, "
-                    "reference_ids, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, now, now),
-                )
-                message.id = cursor.lastrowid
-            else:
-                cursor = db.execute(
-                    "UPDATE messages SET state = ?, subject = ?, body = ?, to_addrs = ?, "
-                    "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
-                    "interview_id = ?, message_id = ?, in_reply_to = ?, reference_ids = ?, "
-                    "updated_at = ? "
-                    "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
-                    (*values, now, message.id),
-                )
-                if cursor.rowcount == 0:
-                    raise self._not_editable(message.id)
-                db.execute("DELETE FROM message_attachments WHERE message_id = ?", (message.id,))
+        if message.id is None:
+            cursor = db.execute(
+                "INSERT INTO messages(state, subject, body, to_addrs, cc_addrs, bcc_addrs, "
+                "template_id, contact_id, interview_id, message_id, in_reply_to, "
+                "reference_ids, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, now, now),
+            )
+            message.id = cursor.lastrowid
+        else:
+            cursor = db.execute(
+                "UPDATE messages SET state = ?, subject = ?, body = ?, to_addrs = ?, "
+                "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
+                "interview_id = ?, message_id = ?, in_reply_to = ?, reference_ids = ?, "
+                "updated_at = ? "
+                "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
+                (*values, now, message.id),
+            )
+            if cursor.rowcount == 0:
+                raise self._not_editable(message.id)
+            db.execute("DELETE FROM message_attachments WHERE message_id = ?", (message.id,))
+        if message.attachments:
             db.executemany(
                 "INSERT INTO message_attachments(message_id, filename, content_type, data) "
                 "VALUES (?, ?, ?, ?)",
                 [(message.id, a.filename, a.content_type, a.data) for a in message.attachments],
             )
-        return message
 
     def _not_editable(self, message_id: int) -> Exception:
         from composer.errors import AlreadySent
@@ -748,15 +786,15 @@ class Store:
         rows = self._query("SELECT * FROM messages WHERE id = ?", (message_id,))
         if not rows:
             raise RecordNotFound("message", message_id)
-        attachments = [
-            Attachment(row["filename"], row["content_type"], row["data"])
-            for row in self._query(
-                "SELECT filename, content_type, data FROM message_attachments "
-                "WHERE message_id = ? ORDER BY id",
-                (message_id,),
-            )
-        ]
-        return _message(rows[0], attachments)
+        return _message(rows[0], self._attachments(message_id))
+
+    def _attachments(self, message_id: int) -> list[Attachment]:
+        rows = self._query(
+            "SELECT filename, content_type, data FROM message_attachments "
+            "WHERE message_id = ? ORDER BY id",
+            (message_id,),
+        )
+        return [Attachment(row["filename"], row["content_type"], row["data"]) for row in rows]
 
     def message_ids(self, *states: MessageState) -> list[int]:
         if not states:
@@ -845,6 +883,36 @@ class Store:
                 (self._now(), message_id),
             )
         return cursor.rowcount == 1
+
+    def queued_message(self, message_id: int) -> Message | None:
+        """The message if it is queued (ready to send), else None."""
+        rows = self._query(
+            "SELECT * FROM messages WHERE id = ? AND state = 'queued'", (message_id,)
+        )
+        return _message(rows[0], self._attachments(message_id)) if rows else None
+
+    def claim_with_bytes(
+        self, message_id: int, prepare: Callable[[Message], tuple[str, bytes]]
+    ) -> bool:
+        """Claims a queued message and keeps the exact bytes about to go out, in one durable
+        transaction: one commit (one fsync) before the message goes, not two.
+
+        The message is read inside the transaction, so the bytes are built from what is
+        queued and no edit can slip in between; ``prepare`` returns its Message-ID and raw
+        bytes. If ``prepare`` raises, nothing is changed: the message stays queued. False
+        if the message is not queued: someone else has it, or it has gone already.
+        """
+        with self.transaction() as db:
+            message = self.queued_message(message_id)
+            if message is None:
+                return False
+            message_id_header, raw = prepare(message)
+            cursor = db.execute(
+                "UPDATE messages SET state = 'sending', attempts = attempts + 1, error = NULL, "
+                "message_id = ?, raw = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+                (message_id_header, raw, self._now(), message_id),
+            )
+            return cursor.rowcount == 1
 
     def record_outgoing(self, message_id: int, message_id_header: str, raw: bytes) -> None:
         """Keeps the exact bytes about to go out, before they go."""

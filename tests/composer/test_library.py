@@ -114,6 +114,8 @@ def test_problems_are_shown_with_their_line() -> None:
         "line 5: unknown field “shoe_size”",
     ]
     assert problems(TemplateLibrary().get("thank_you").source) == []
+    problems(fixed).clear()  # the checks are kept per text: a caller can't change them
+    assert len(problems(fixed)) == 2
 
 
 def test_a_template_with_a_problem_can_be_saved_but_not_used(

@@ -258,3 +258,10 @@ def test_a_follow_up_carries_its_thread() -> None:
     assert parsed["References"].split() == ["<a@acme.example>", "<b@acme.example>"]
     forged = outgoing(in_reply_to="<x@y>\r\nBcc: evil@example.com").raw
     assert b"evil" not in forged and b"In-Reply-To" not in forged, "a damaged id is left out"
+
+
+@pytest.mark.parametrize("typed", ['""@acme.example', '" "@acme.example'])
+def test_an_empty_quoted_name_before_the_at_is_refused(typed: str) -> None:
+    """Found by hypothesis: written as typed, a reader takes it for the null address <>."""
+    with pytest.raises(InvalidAddress, match="nothing between the quotes"):
+        parse_address(typed, "To")

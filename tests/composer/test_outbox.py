@@ -10,11 +10,16 @@ import sys
 import textwrap
 import threading
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from composer import outbox as outbox_module
 from composer.app import Afterword
 from composer.credentials import Credentials
+from composer.errors import InvalidAddress
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
@@ -170,3 +175,153 @@ def test_uncertain_message_resolved_by_the_user(outbox: Outbox, smtp_server: Smt
     assert outbox.store.message(first).state is MessageState.SENT
     assert outbox.store.message(second).state is MessageState.SENT
     assert [r.recipients for r in smtp_server.received] == [["bo@acme.example"]]
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+def batch_of(outbox: Outbox, count: int) -> list[int]:
+    messages = outbox.queue_many(
+        [
+            Message(subject=f"Thank you ({n})", body="Thank you.", to=[f"r{n}@acme.example"])
+            for n in range(1, count + 1)
+        ]
+    )
+    return [m.id for m in messages if m.id is not None]
+
+
+def message_id_at_server(data: bytes) -> str:
+    return str(message_from_bytes(data, policy=policy.default)["Message-ID"])
+
+
+def test_a_batch_is_queued_whole_or_not_at_all(outbox: Outbox) -> None:
+    batch = [
+        Message(subject="Thank you", body="Thank you.", to=["ana@acme.example"]),
+        Message(subject="Thank you", body="Thank you.", to=["not an address"]),
+    ]
+    with pytest.raises(InvalidAddress):
+        outbox.queue_many(batch)
+    assert outbox.store.message_ids() == []
+    assert [m.id for m in batch] == [None, None]
+
+
+def test_each_message_is_recorded_before_it_goes_and_after_it_went(
+    paths: Paths, outbox: Outbox, smtp_server: SmtpServer
+) -> None:
+    """One commit between two messages carries both: the last one sent, the next one claimed
+    with its bytes. Seen from another connection as each message's data arrives."""
+    ids = batch_of(outbox, 4)
+    seen: list[list[tuple[MessageState, bytes | None, str | None]]] = []
+    original = smtp_server.recorder.handle_DATA
+
+    async def look(server: Any, session: Any, envelope: Any) -> str:
+        with Store(paths.database) as other:
+            found = [other.message(i) for i in ids]
+        seen.append([(m.state, m.raw, m.server_reply) for m in found])
+        return await original(server, session, envelope)
+
+    smtp_server.recorder.handle_DATA = look  # type: ignore[method-assign]
+    results = outbox.send(ids)
+
+    assert [r.state for r in results] == [MessageState.SENT] * 4
+    for n, states in enumerate(seen):
+        assert [state for state, _, _ in states] == (
+            [MessageState.SENT] * n + [MessageState.SENDING] + [MessageState.QUEUED] * (3 - n)
+        )
+        assert all(reply and reply.startswith("250") for _, _, reply in states[:n])
+        raw = states[n][1]
+        assert raw is not None, "the bytes are kept before they go"
+        arrived = smtp_server.received[n].data
+        assert message_id_at_server(raw) == message_id_at_server(arrived)
+    final = [outbox.store.message(i) for i in ids]
+    assert [m.state for m in final] == [MessageState.SENT] * 4
+
+
+def test_a_message_changed_after_it_was_built_ahead_goes_as_changed(
+    paths: Paths, outbox: Outbox, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next message is built while the server reads the one before; if it is edited in
+    between, its claim sees the change and builds it again."""
+    first, second = batch_of(outbox, 2)
+    real = outbox_module.build_message
+    built: list[list[str]] = []
+
+    def build_then_edit(**fields: Any) -> Any:
+        outgoing = real(**fields)
+        built.append(list(fields["to"]))
+        if len(built) == 2:  # the second message, built ahead: now it is edited
+            with Store(paths.database) as other:
+                edited = other.message(second)
+                edited.body = "Edited after it was built."
+                other.save_message(edited)
+        return outgoing
+
+    monkeypatch.setattr(outbox_module, "build_message", build_then_edit)
+    results = outbox.send([first, second])
+
+    assert [r.state for r in results] == [MessageState.SENT] * 2
+    assert built == [["r1@acme.example"], ["r2@acme.example"], ["r2@acme.example"]]
+    arrived = message_from_bytes(smtp_server.received[1].data, policy=policy.default)
+    assert "Edited after it was built." in arrived.get_body().get_content()  # type: ignore[union-attr]
+    stored = outbox.store.message(second).raw
+    assert stored is not None and b"Edited after it was built." in stored
+
+
+def test_a_bug_building_the_next_message_leaves_the_last_one_recorded_sent(
+    outbox: Outbox, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim that would have carried the last message's record rolls back: the record
+    is committed on its own, and the message that could not be built is failed."""
+    first, second = batch_of(outbox, 2)
+    real = outbox_module.build_message
+
+    def broken_for_the_second(**fields: Any) -> Any:
+        if fields["to"] == ["r2@acme.example"]:
+            raise ValueError("a bug")
+        return real(**fields)
+
+    monkeypatch.setattr(outbox_module, "build_message", broken_for_the_second)
+    reported: list[MessageState] = []
+    with pytest.raises(ValueError, match="a bug"):
+        outbox.send([first, second], lambda result: reported.append(result.state))
+
+    assert reported == [MessageState.SENT], "recorded sent, and reported so, before the bug"
+    assert outbox.store.message(first).state is MessageState.SENT
+    failed = outbox.store.message(second)
+    assert failed.state is MessageState.FAILED
+    assert failed.error is not None and "it was not sent" in failed.error
+    assert [r.recipients for r in smtp_server.received] == [["r1@acme.example"]]
+
+
+def test_two_workers_sending_the_same_batch_send_each_message_once(
+    paths: Paths, outbox: Outbox, smtp_server: SmtpServer
+) -> None:
+    ids = batch_of(outbox, 12)
+    account = outbox.account()
+    assert account is not None
+    start = threading.Barrier(2)
+    outcomes: list[Any] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with Store(paths.database) as own_store:
+                credentials = Credentials(backend=object())
+                credentials.use_for_session(account.key, PASSWORD)
+                start.wait()
+                outcomes.extend(Outbox(own_store, credentials).send(ids))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    arrived = sorted(r for received in smtp_server.received for r in received.recipients)
+    assert arrived == sorted(f"r{n}@acme.example" for n in range(1, 13)), "each once"
+    assert len(outcomes) == 24
+    assert sum("Not sent again" in r.detail for r in outcomes) == 12
+    assert {outbox.store.message(i).state for i in ids} == {MessageState.SENT}

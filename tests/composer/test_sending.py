@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -10,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 from composer.account import Security
 from composer.credentials import Credentials
 from composer.errors import AccountError, AlreadySent
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
+from composer.smtp import verifying_context
 from composer.store import Store
 from tests.conftest import ServerFactory
 from tests.smtp_server import PASSWORD, RawListener, SmtpServer, account_for, free_port
@@ -292,3 +295,20 @@ def test_an_unexpected_error_after_the_claim_leaves_the_message_failed(
     assert stored.state is MessageState.FAILED
     assert stored.error is not None and "it was not sent" in stored.error
     assert smtp_server.received == []
+
+
+def test_the_tls_context_is_made_once_and_again_when_the_ca_file_changes(
+    smtp_server: SmtpServer, ca: trustme.CA, tmp_path: Path
+) -> None:
+    """Reading the system's trusted CAs takes a tenth of a second: not once per batch."""
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    account = account_for(smtp_server, ca_file)
+    first = verifying_context(account)
+    assert verifying_context(account) is first
+    assert first.verify_mode is ssl.CERT_REQUIRED and first.check_hostname
+
+    replacement = tmp_path / "new.pem"
+    trustme.CA().cert_pem.write_to_path(str(replacement))
+    replacement.replace(ca_file)  # another CA in its place: trusted from now on, not the old
+    assert verifying_context(account) is not first

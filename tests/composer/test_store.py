@@ -234,3 +234,73 @@ def test_upgrade_to_schema_5_makes_old_messages_searchable(tmp_path: Path) -> No
         assert store.message_list_ids(search="noel bronte") == [1]
         assert store.message(1).to == ["Noël Brontë <noel@acme.example>"]
         assert store.interview_ids() == []
+
+
+# --- batches: several steps, one commit ----------------------------------------------------
+
+
+def queued(subject: str) -> Message:
+    return Message(subject, "Thank you", ["ana@acme.example"], state=MessageState.QUEUED)
+
+
+def test_a_batch_of_messages_is_saved_whole_or_not_at_all(store: Store) -> None:
+    sent = store.save_message(queued("Sent already"))
+    assert sent.id is not None and store.claim_for_sending(sent.id)
+    store.mark_sent(sent.id, "250 OK")
+    batch = [queued("One"), sent, queued("Three")]  # the second can no longer be changed
+
+    with pytest.raises(AlreadySent):
+        store.save_messages(batch)
+
+    assert store.message_ids() == [sent.id], "nothing of the batch was saved"
+    assert [batch[0].id, batch[2].id] == [None, None], "no id of a row that was rolled back"
+    saved = store.save_messages([batch[0], batch[2]])
+    assert [store.message(m.id or 0).subject for m in saved] == ["One", "Three"]
+
+
+def test_a_transaction_inside_another_is_committed_with_it_and_undone_alone(
+    store: Store,
+) -> None:
+    with store.transaction():
+        kept = store.save_message(queued("Kept"))
+        with pytest.raises(RuntimeError), store.transaction():
+            store.save_message(queued("Undone"))
+            raise RuntimeError("a step fails")
+        store.set_setting("after", 1)
+    assert [store.message(i).subject for i in store.message_ids()] == ["Kept"]
+    assert kept.id is not None and store.get_setting("after") == 1
+
+
+def test_a_claim_keeps_the_bytes_built_from_what_is_queued(store: Store) -> None:
+    message = store.save_message(queued("Thank you"))
+    assert message.id is not None
+    seen: list[Message] = []
+
+    def prepare(found: Message) -> tuple[str, bytes]:
+        seen.append(found)
+        return "<1@example.org>", b"Subject: " + found.subject.encode()
+
+    assert store.claim_with_bytes(message.id, prepare)
+    claimed = store.message(message.id)
+    assert (claimed.state, claimed.message_id, claimed.raw, claimed.attempts) == (
+        MessageState.SENDING,
+        "<1@example.org>",
+        b"Subject: Thank you",
+        1,
+    )
+    assert [m.subject for m in seen] == ["Thank you"]
+    assert not store.claim_with_bytes(message.id, prepare), "claimed once only"
+    assert len(seen) == 1, "nothing is built for a message that is not queued"
+
+
+def test_a_claim_whose_bytes_cannot_be_built_changes_nothing(store: Store) -> None:
+    message = store.save_message(queued("Thank you"))
+    assert message.id is not None
+
+    def broken(found: Message) -> tuple[str, bytes]:
+        raise ValueError("cannot build")
+
+    with pytest.raises(ValueError, match="cannot build"):
+        store.claim_with_bytes(message.id, broken)
+    after = store.message(message.id)
+    assert (after.state, after.raw, after.attempts) == (MessageState.QUEUED, None, 0)

@@ -228,3 +228,12 @@ def test_a_size_bomb_is_refused_quickly(bomb: str) -> None:
 def test_a_template_without_a_body_block_says_so() -> None:
     with pytest.raises(TemplateError, match=r"has no \{% block body %\}"):
         render_source("{% block subject %}x{% endblock %}", {}, name="mine")
+
+
+def test_a_template_changed_under_the_same_name_renders_its_new_text() -> None:
+    """Compiled templates are kept for a batch, by their text: an edit is never missed."""
+    before = "{% block subject %}Hi{% endblock %}{% block body %}Before{% endblock %}"
+    after = "{% block subject %}Hi{% endblock %}{% block body %}After{% endblock %}"
+    assert render_source(before, {}, name="mine").body == "Before\n"
+    assert render_source(after, {}, name="mine").body == "After\n"
+    assert render_source(before, {}, name="mine").body == "Before\n"
