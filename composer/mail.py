@@ -7,20 +7,41 @@ subject would let text become a header of its own, so it is refused, naming the 
 from __future__ import annotations
 
 import base64
+import binascii
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from email import policy
-from email.headerregistry import Address
+from email import message_from_bytes, policy, quoprimime
+from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
 
+
+class _HeaderKinds(HeaderRegistry):
+    """CPython's registry builds a new class for every header it parses (~45 µs each, a
+    dozen per message); the class depends only on the header's name, so each is made once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        kind = self._made.get(key)
+        if kind is None:
+            kind = self._made[key] = super().__getitem__(name)
+        return kind
+
+
 # CRLF line ends; headers we fold ourselves (below) are written exactly as we fold them.
-POLICY = policy.SMTP.clone(refold_source="none")
+_LINE = 78  # columns, for the headers the policy folds and for the body's encoders alike
+POLICY = policy.SMTP.clone(
+    refold_source="none", header_factory=_HeaderKinds(), max_line_length=_LINE
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1, Unicode line ends
 _NAMED = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>\s*$")
 _ATOM = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
@@ -168,14 +189,17 @@ def check_message(
 class Outgoing:
     """A message ready for SMTP: its exact bytes and the envelope (Bcc included)."""
 
-    message: EmailMessage
     sender: str
     recipients: list[str]
     raw: bytes
+    message_id: str
 
     @property
-    def message_id(self) -> str:
-        return str(self.message["Message-ID"])
+    def message(self) -> EmailMessage:
+        """The bytes read back by the email package, as a mail client would see them."""
+        parsed = message_from_bytes(self.raw, policy=POLICY)
+        assert isinstance(parsed, EmailMessage)
+        return parsed
 
 
 def build_message(
@@ -193,34 +217,68 @@ def build_message(
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
 ) -> Outgoing:
+    """A stored Message-ID is kept (a message tried again is the same message); a damaged
+    one is replaced, so it can't inject a header."""
     to_addresses, cc_addresses, bcc_addresses = check_message(
         to, cc, bcc, subject, body, attachments
     )
-    message = EmailMessage(policy=POLICY)
-    message.set_raw("From", address_header([sender]))
-    message.set_raw("To", address_header(to_addresses))
-    if cc_addresses:
-        message.set_raw("Cc", address_header(cc_addresses))
-    message.set_raw("Subject", text_header(subject))
-    message["Date"] = format_datetime((date or datetime.now()).astimezone())
-    message["Message-ID"] = message_id or new_message_id(sender)
-    for name, ids in (
-        ("In-Reply-To", [in_reply_to] if in_reply_to else []),
-        ("References", references),
-    ):
-        if header := _message_id_header(ids):
-            message.set_raw(name, header)
-    message["MIME-Version"] = "1.0"
-    _set_body(message, _with_signature(body, signature))
-    for attachment in attachments:
-        _attach(message, attachment)
+    if not (message_id and _MESSAGE_ID.fullmatch(message_id)):
+        message_id = new_message_id(sender)
+    headers = [
+        ("From", address_header([sender])),
+        ("To", address_header(to_addresses)),
+        ("Cc", address_header(cc_addresses)),
+        ("Subject", text_header(subject)),
+        ("Date", format_datetime((date or datetime.now()).astimezone())),
+        ("Message-ID", message_id),
+        ("In-Reply-To", _message_id_header([in_reply_to] if in_reply_to else [])),
+        ("References", _message_id_header(references)),
+        ("MIME-Version", "1.0"),
+    ]
+    headers = [(name, value) for name, value in headers if value]
+    text = _with_signature(body, signature)
+    if attachments:
+        raw = composed(headers, text, attachments).as_bytes(policy=POLICY)
+    else:
+        raw = written(headers, text)
     recipients = [a.addr_spec for a in (*to_addresses, *cc_addresses, *bcc_addresses)]
     return Outgoing(
-        message=message,
         sender=sender.addr_spec,
         recipients=list(dict.fromkeys(recipients)),
-        raw=message.as_bytes(policy=POLICY),
+        raw=raw,
+        message_id=message_id,
     )
+
+
+def composed(
+    headers: Sequence[tuple[str, str]], text: str, attachments: Sequence[Attachment] = ()
+) -> EmailMessage:
+    """The message put together by the email package; ``headers`` are folded already."""
+    message = EmailMessage(policy=POLICY)
+    for name, value in headers:
+        message.set_raw(name, value)
+    _set_body(message, text)
+    for attachment in attachments:
+        _attach(message, attachment)
+    return message
+
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")  # where the email package's generator breaks a payload
+
+
+def written(headers: Sequence[tuple[str, str]], text: str) -> bytes:
+    """A text-only message (nearly every follow-up) written out directly: byte for byte
+    what ``composed`` gives (a test holds the two equal) in a quarter of the time, which
+    matters when a batch of personal messages is built one after another."""
+    encoding = _body_encoding(text)
+    lines = [f"{name}: {value}" for name, value in headers]
+    lines += [
+        'Content-Type: text/plain; charset="utf-8"',
+        f"Content-Transfer-Encoding: {encoding}",
+        "",
+        *_NEWLINE.split(_encoded_body(text, encoding)),
+    ]
+    return "\r\n".join(lines).encode("ascii")
 
 
 # Headers with non-ASCII text are encoded here, not by the email package: when CPython's
@@ -245,8 +303,13 @@ def encoded_words(text: str) -> list[str]:
     return [f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words if word]
 
 
+_ONE_LINE = _LINE - len("Subject: ")
+
+
 def text_header(text: str) -> str:
     """An unstructured header (Subject), folded; ASCII stays readable."""
+    if _plain(text) and len(text) <= _ONE_LINE and text == " ".join(text.split()):
+        return text  # what the folder gives for a line that fits, without parsing it
     if _plain(text):
         folded = str(POLICY.header_factory("Subject", text).fold(policy=POLICY))
         return folded.split(":", 1)[1].strip()
@@ -298,16 +361,36 @@ def _with_signature(body: str, signature: str) -> str:
     return body + "\n"
 
 
-def _set_body(message: EmailMessage, text: str) -> None:
+def _body_encoding(text: str) -> str:
     """7-bit safe for any server; readable in the raw view unless that would cost size."""
     long_lines = any(len(line) > 900 for line in text.splitlines())
     if _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
-        message.set_content(text, charset="utf-8", cte="base64")
-    elif text.isascii() and not long_lines and not _FROM_LINE.search(text):
-        message.set_content(text, charset="utf-8", cte="7bit")
-    else:
-        message.set_content(text, charset="utf-8", cte="quoted-printable")
+        return "base64"
+    if text.isascii() and not long_lines and not _FROM_LINE.search(text):
+        return "7bit"
+    return "quoted-printable"
+
+
+def _set_body(message: EmailMessage, text: str) -> None:
+    encoding = _body_encoding(text)
+    message.set_content(text, charset="utf-8", cte=encoding)
+    if encoding == "quoted-printable":
         message.set_payload(_FROM_LINE.sub("=46rom ", str(message.get_payload())))
+
+
+def _encoded_body(text: str, encoding: str) -> str:
+    """What ``set_content`` makes of ``text``: the email package's rules, line by line."""
+    lines = text.encode("utf-8").splitlines()
+    if encoding == "7bit":
+        return (b"\n".join(lines) + b"\n").decode("ascii")
+    if encoding == "quoted-printable":
+        latin = (b"\n".join(lines) + b"\n").decode("latin-1")  # one character per byte
+        return _FROM_LINE.sub("=46rom ", quoprimime.body_encode(latin, _LINE))
+    data = b"\r\n".join(lines) + b"\r\n"
+    chunk = _LINE // 4 * 3  # bytes per line of base64
+    return "".join(
+        binascii.b2a_base64(data[i : i + chunk]).decode("ascii") for i in range(0, len(data), chunk)
+    )
 
 
 # mbox files mark each message's start with a line "From "; a body line starting so would be
