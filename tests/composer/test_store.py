@@ -304,3 +304,18 @@ def test_a_claim_whose_bytes_cannot_be_built_changes_nothing(store: Store) -> No
         store.claim_with_bytes(message.id, broken)
     after = store.message(message.id)
     assert (after.state, after.raw, after.attempts) == (MessageState.QUEUED, None, 0)
+
+
+def test_contact_search_takes_any_case_every_word_and_sees_every_write(store: Store) -> None:
+    ana = store.add_contact(Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead"))
+    zoe = store.add_contact(Contact("ZOË Müller", "zoe@globex.example", "Globex", "Recruiter"))
+    assert store.contact_ids("zoë") == [zoe.id] and store.contact_ids("müller") == [zoe.id]
+    assert store.contact_ids("lead acme") == [ana.id], "every word, in any field"
+    assert store.contact_ids("50%") == [], "typed characters are not wildcards"
+    assert store.contact_ids("") == [ana.id, zoe.id]
+    with Store(store.path) as other:  # another window, or a restore
+        other.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme"))
+    assert len(store.contact_ids("acme")) == 2, "a write by another connection is seen"
+    ana.company = "Initech"
+    store.update_contact(ana)
+    assert store.contact_ids("initech") == [ana.id], "and one of its own"
