@@ -23,10 +23,9 @@ from composer.compose import draft_from_template
 from composer.errors import AfterwordError
 from composer.library import TemplateLibrary
 from composer.mail import build_message, sender_address
-from composer.outbox import ACCOUNT_SETTING
 from composer.paths import Paths, resolve
 from composer.records import Attachment, Profile
-from composer.store import Store
+from composer.store import ACCOUNT_SETTING, Store
 
 
 @dataclass(frozen=True)

@@ -5,27 +5,44 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.credentials import Credentials
 from composer.files import set_aside
 from composer.instance import InstanceLock
-from composer.library import TemplateLibrary
-from composer.outbox import Outbox, Progress, SendResult
 from composer.paths import Paths
-from composer.store import Store
+from composer.store import ACCOUNT_SETTING, Store
+
+if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up
+    from composer.library import TemplateLibrary
+    from composer.outbox import Outbox, Progress, SendResult
 
 
 @dataclass
 class Afterword:
     paths: Paths
     store: Store
-    templates: TemplateLibrary
     credentials: Credentials
-    outbox: Outbox
     interrupted: list[int]  # messages found mid-send at start-up, now "uncertain"
     lock: InstanceLock
+
+    @cached_property
+    def templates(self) -> TemplateLibrary:
+        from composer.library import TemplateLibrary
+
+        return TemplateLibrary(self.paths.config_dir / "templates")
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from composer.outbox import Outbox
+
+        return Outbox(self.store, self.credentials)
+
+    def has_account(self) -> bool:
+        """Whether a mail account was set up, without loading what sending needs."""
+        return self.store.get_setting(ACCOUNT_SETTING) is not None
 
     @classmethod
     def open(cls, paths: Paths, *, keyring_backend: Any = None) -> Afterword:
@@ -38,11 +55,8 @@ class Afterword:
         except BaseException:
             lock.release()
             raise
-        credentials = Credentials(keyring_backend)
-        outbox = Outbox(store, credentials)
-        interrupted = outbox.recover()
-        library = TemplateLibrary(paths.config_dir / "templates")
-        return cls(paths, store, library, credentials, outbox, interrupted, lock)
+        interrupted = store.recover_interrupted()
+        return cls(paths, store, Credentials(keyring_backend), interrupted, lock)
 
     @staticmethod
     def set_aside_database(paths: Paths) -> Path:
@@ -57,6 +71,8 @@ class Afterword:
     def background(self) -> Iterator[Outbox]:
         """An outbox on a connection of its own, for a worker thread (SQLite connections
         stay on the thread that opened them)."""
+        from composer.outbox import Outbox
+
         store = Store(self.paths.database)
         try:
             yield Outbox(store, self.credentials)

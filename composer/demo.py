@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from composer.account import Security, SmtpAccount
 from composer.mail import build_message, sender_address
-from composer.outbox import ACCOUNT_SETTING
 from composer.records import (
     Contact,
     FeedbackNote,
@@ -21,7 +20,7 @@ from composer.records import (
     Profile,
     Role,
 )
-from composer.store import Store
+from composer.store import ACCOUNT_SETTING, Store
 
 
 @dataclass

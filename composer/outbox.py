@@ -25,9 +25,8 @@ from composer.errors import AccountError, AfterwordError, AlreadySent, Temporary
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
-from composer.store import Clock, Store, utc_now
+from composer.store import ACCOUNT_SETTING, Clock, Store, utc_now
 
-ACCOUNT_SETTING = "smtp_account"
 RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
 Connect = Callable[[SmtpAccount, "str | None"], SmtpConnection]
 

@@ -38,6 +38,7 @@ from composer.records import (
 )
 
 Clock = Callable[[], datetime]
+ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no password)
 
 
 def utc_now() -> datetime:

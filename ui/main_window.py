@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             )
         elif self.settings_notice:
             self._notice(self.settings_notice, "")
-        elif self.afterword.outbox.account() is None:
+        elif not self.afterword.has_account():
             self._notice(
                 "Welcome! To send follow-ups, first set up your mail account and your name.",
                 "Set up my account",
