@@ -831,13 +831,21 @@ class Store:
     ) -> list[int]:
         """Newest first, optionally only those about one contact or one interview, or with
         every word of ``search`` (or a word starting so) in the subject, text or addresses."""
-        query = fts_query(search)
+        # Only the filters given: "?1 IS NULL OR contact_id = ?1" would keep SQLite from
+        # using an index, and scan all 50,000 rows.
+        where: list[str] = ["1"]
+        values: list[int | str] = []
+        for column, value in (("contact_id", contact_id), ("interview_id", interview_id)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                values.append(value)
+        if (query := fts_query(search)) is not None:
+            where.append("id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ?)")
+            values.append(query)
         rows = self._query(
-            "SELECT id FROM messages WHERE (?1 IS NULL OR contact_id = ?1) "
-            "AND (?2 IS NULL OR interview_id = ?2) AND (?3 IS NULL OR id IN "
-            "(SELECT rowid FROM messages_search WHERE messages_search MATCH ?3)) "
+            f"SELECT id FROM messages WHERE {' AND '.join(where)} "
             "ORDER BY COALESCE(sent_at, updated_at) DESC, id DESC",
-            (contact_id, interview_id, query),
+            values,
         )
         return [row[0] for row in rows]
 

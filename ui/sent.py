@@ -4,12 +4,16 @@ A failed message can be sent again; an "uncertain" one (Afterword stopped mid-se
 what happened and lets the user mark it sent or send it again, after checking. The records
 can be searched (subject, text, recipients), exported, and a sent one followed up in its
 thread.
+
+Of 50,000 messages the first rows show at once and the rest come from a worker; a list read
+again (a batch has ended) stays where the user was, with the same messages selected.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
@@ -28,11 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from composer import sent_list
 from composer.app import Afterword
-from composer.errors import AfterwordError
+from composer.errors import AfterwordError, RecordNotFound
 from composer.export import Exported
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
+from composer.sent_list import Choice, Choices, Filters, Listing
 from composer.store import Store
 from composer.threads import as_sent, follow_up_draft
 from ui import dialogs
@@ -43,16 +50,6 @@ from ui.widgets import named, push_button, status_label
 
 ALL = "All"
 SEARCH_DELAY_MS = 150  # typing pauses this long before the list is searched
-Filters = tuple[str, int | None, int | None]  # search, contact, interview
-
-
-def find_ids(database: Path, filters: Filters) -> list[int]:
-    """For a worker thread: a search over 50,000 records takes a few hundred ms."""
-    search, contact_id, interview_id = filters
-    with Store(database) as store:
-        return store.message_list_ids(
-            contact_id=contact_id, interview_id=interview_id, search=search
-        )
 
 
 class SentRecordsModel(MessagesModel):
@@ -64,18 +61,10 @@ class SentRecordsModel(MessagesModel):
 
     @property
     def filters(self) -> Filters:
-        return self.search, self.contact_id, self.interview_id
+        return Filters(self.search, self.contact_id, self.interview_id)
 
     def load_ids(self) -> list[int]:
-        return self.store.message_list_ids(
-            contact_id=self.contact_id, interview_id=self.interview_id, search=self.search
-        )
-
-    def show_ids(self, ids: list[int]) -> None:
-        self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
-        self.endResetModel()
+        return sent_list.listing(self.store, self.filters).ids
 
     def ids(self) -> list[int]:
         return list(self._ids)
@@ -83,7 +72,19 @@ class SentRecordsModel(MessagesModel):
     def rows_of(self, ids: Iterable[int]) -> list[int]:
         """Rows of those still listed, in list order (one pass, however many are chosen)."""
         wanted = set(ids)
+        if len(wanted) <= 8:  # a few: each found by a search in C, not a loop in Python
+            return sorted(row for record_id in wanted if (row := self.row_of(record_id)) >= 0)
         return [row for row, record_id in enumerate(self._ids) if record_id in wanted]
+
+
+@dataclass
+class _Awaited:
+    """The list a worker is reading: what it is for, and what to do with it."""
+
+    number: int  # of the request: a list read for an older one is not shown
+    keep_view: bool  # the same list read again: stay where the user is
+    with_choices: bool  # the filters' choices are read too
+    first_shown: bool  # its first page is on screen already, read at once
 
 
 COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
@@ -92,6 +93,7 @@ COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the
 class SentPage(QWidget):
     open_draft_requested = Signal(int)
     changed = Signal()
+    first_page_rows = sent_list.FIRST_PAGE  # read at once; a longer list ends on a worker
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,8 +103,13 @@ class SentPage(QWidget):
         self.sending = False
         self.exporting = False
         self._stale = False
-        self._searching = False  # a search is running on a worker
-        self._wanted = 0  # bumped at each request: a result for an older one is not shown
+        self._requests = 0  # bumped at each request: a list read for an older one is not shown
+        self._awaited: _Awaited | None = None  # the list on screen is still being read
+        self._reading = False  # a worker is reading a list (only one at a time)
+        self._unplaced: list[int] = []  # chosen, but not listed yet: selected when they are
+        self._quiet = False  # the page itself is changing the selection
+        self._in_reader: Message | None = None
+        self._choices: Choices | None = None  # in the filters
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -114,8 +121,8 @@ class SentPage(QWidget):
         self.search_box = named(QLineEdit(), "Search messages")
         self.search_box.setPlaceholderText("Words in the subject, text or recipients")
         self.search_box.setClearButtonEnabled(True)
-        self.contact_filter = named(QComboBox(), "Filter by contact")
-        self.interview_filter = named(QComboBox(), "Filter by interview")
+        self.contact_filter = _filter_box("Filter by contact")
+        self.interview_filter = _filter_box("Filter by interview")
         self.table = named(QTableView(), "Messages")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -193,47 +200,27 @@ class SentPage(QWidget):
     # --- loading ------------------------------------------------------------------------
 
     def refresh_when_shown(self) -> None:
-        """Reloads now if shown, else when next shown: a batch may end out of sight, and
-        reloading 50,000 rows nobody sees would stall the window."""
+        """Reloads now if shown, else when next shown: a batch may end out of sight."""
         if self.isVisible():
             self.refresh()
         else:
             self._stale = True
 
     def refresh(self) -> None:
+        """The records as they are now, and the filters' choices; the list stays where the
+        user is, with the same messages selected."""
         self._stale = False
-        self._fill_filters()
-        self._reload()
+        self._request(keep_view=True, with_choices=True)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh()
 
-    def _fill_filters(self) -> None:
-        store = self.afterword.store
-        for combo, items in (
-            (self.contact_filter, [(c.id, c.name) for c in store.contacts()]),
-            (
-                self.interview_filter,
-                [(i.id, f"{i.company}, {i.position}".strip(", ")) for i in store.interviews()],
-            ),
-        ):
-            chosen = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(ALL, None)
-            for record_id, label in items:
-                combo.addItem(label, record_id)
-            combo.setCurrentIndex(max(0, combo.findData(chosen)))
-            combo.blockSignals(False)
-        self.model.contact_id = self.contact_filter.currentData()
-        self.model.interview_id = self.interview_filter.currentData()
-
     def _filter(self) -> None:
         self.model.contact_id = self.contact_filter.currentData()
         self.model.interview_id = self.interview_filter.currentData()
-        self._reload()
+        self._request(keep_view=False, with_choices=False)
 
     def _search_now(self) -> None:
         self._search_timer.stop()
@@ -241,54 +228,160 @@ class SentPage(QWidget):
 
     def _search(self) -> None:
         self.model.search = self.search_box.text().strip()
-        self._reload()
+        self._request(keep_view=False, with_choices=False)
 
-    def _reload(self) -> None:
-        """A search runs on a worker; the plain list (an index, newest first) loads here."""
-        self._wanted += 1  # a search still running is now out of date
-        if self.model.search:
-            self._find()
+    def _request(self, *, keep_view: bool, with_choices: bool) -> None:
+        """The first page is read at once (a ms) and shown; the rest of a long list, a
+        search, and the choices of a long one come from a worker."""
+        self._requests += 1
+        waiting = self._awaited is not None and self._awaited.with_choices
+        awaited = _Awaited(self._requests, keep_view, with_choices or waiting, first_shown=False)
+        filters = self.model.filters
+        if filters.search:  # the list shown stays until the search is done
+            self._await(awaited)
             return
-        chosen = self.selected_ids()
-        self.model.reload()
-        self._listed(chosen)
+        first = sent_list.newest(self.afterword.store, filters, self.first_page_rows)
+        complete = len(first) < self.first_page_rows
+        if complete and awaited.with_choices:  # a short list: its choices are few, read now
+            awaited.with_choices = False
+            if self._show_choices(sent_list.choices(self.afterword.store, filters)):
+                return  # the contact or interview chosen is gone: all are listed instead
+        self._awaited = None if complete else awaited
+        awaited.first_shown = True
+        if keep_view:
+            self._replace(first if complete else sent_list.interim(first, self.model.ids()))
+            self.model.forget_rows()
+        else:
+            self._show_new(first)
+        if not complete:
+            self._await(awaited)
 
-    def _find(self) -> None:
-        if self._searching:
-            return  # when it ends, it sees it is out of date and searches again
-        self._searching = True
-        wanted, filters = self._wanted, self.model.filters
-        database = self.afterword.paths.database
+    def _await(self, awaited: _Awaited) -> None:
+        self._awaited = awaited
+        if self._reading:
+            return  # when it ends, it sees it is out of date and reads again
+        self._reading = True
+        number, filters, with_choices = awaited.number, self.model.filters, awaited.with_choices
+
+        def read() -> Listing:
+            with self.afterword.reading() as store:
+                return sent_list.listing(store, filters, with_choices=with_choices)
+
         self.runner.run(
-            lambda: find_ids(database, filters),
-            lambda ids: self._found(wanted, ids),
-            self._search_failed,
+            read,
+            lambda listing: self._list_read(number, listing),
+            lambda error: self._list_failed(number, error),
         )
 
-    def _found(self, wanted: int, ids: list[int]) -> None:
-        self._searching = False
-        if wanted != self._wanted:
-            if self.model.search:
-                self._find()
-            return
-        chosen = self.selected_ids()
-        self.model.show_ids(ids)
-        self._listed(chosen)
+    def _ended(self, number: int) -> _Awaited | None:
+        """A worker has ended: the request it served, unless a newer one is awaited (then
+        read now) or none is."""
+        self._reading = False
+        awaited = self._awaited
+        if awaited is not None and awaited.number != number:
+            self._await(awaited)
+            return None
+        self._awaited = None
+        return awaited
 
-    def _search_failed(self, error: BaseException) -> None:
-        self._searching = False
+    def _list_read(self, number: int, listing: Listing) -> None:
+        if awaited := self._ended(number):
+            self._show_listing(awaited, listing)
+
+    def _show_listing(self, awaited: _Awaited, listing: Listing) -> None:
+        if listing.choices is not None and self._show_choices(listing.choices):
+            return
+        if awaited.keep_view or awaited.first_shown:
+            self._replace(listing.ids, scroll=not awaited.keep_view)
+            if not awaited.first_shown:
+                self.model.forget_rows()
+        else:
+            self._show_new(listing.ids)
+
+    def _list_failed(self, number: int, error: BaseException) -> None:
+        awaited = self._ended(number)
         if not isinstance(error, AfterwordError):
             raise error
-        self.no_match.setText(f"The search could not be run: {error}")
+        if awaited is None:
+            return
+        what = "The search could not be run" if self.model.search else "The list could not be read"
+        self.no_match.setText(f"{what}: {error}")
         self.list_stack.setCurrentIndex(1)
 
     @property
-    def searching(self) -> bool:
-        """A search is waiting for typing to pause, or running."""
-        return self._searching or self._search_timer.isActive()
+    def loading(self) -> bool:
+        """Part of the list (or a search's result) is still being read."""
+        return self._awaited is not None
 
-    def _listed(self, chosen: Sequence[int]) -> None:
-        """The list changed: the empty states, and the selection kept where it can be."""
+    @property
+    def searching(self) -> bool:
+        """A search is waiting for typing to pause, or the list is still being read."""
+        return self.loading or self._search_timer.isActive()
+
+    def _show_new(self, ids: list[int]) -> None:
+        """Another list (a filter, a search): from its top, the chosen messages selected."""
+        chosen = self.selected_ids() + self._unplaced
+        self.model.show_ids(ids)
+        self._listed()
+        self.select_ids(chosen)
+
+    def _replace(self, ids: list[int], *, scroll: bool = False) -> None:
+        """The same list read again: the rows at the top of the view stay there (or, at the
+        very top, new messages show), and the chosen messages stay selected."""
+        chosen = self.selected_ids() + self._unplaced
+        top_row = self.table.rowAt(0)
+        top = self.model.id_at(top_row) if self.table.verticalScrollBar().value() > 0 else None
+        with self._quietly():
+            self.model.replace_ids(ids)
+        self.table.doItemsLayout()  # now, not later: scrolling would be clamped to the old end
+        if top is not None and (row := self.model.row_of(top)) not in (top_row, -1):
+            self._scroll_by(row - top_row)
+        self._listed()
+        with self._quietly():
+            self.select_ids(chosen, scroll=scroll and bool(self._unplaced))
+        self._show_selection()
+
+    def _scroll_by(self, rows: int) -> None:
+        """Rows were added or removed above the view: the same ones stay in it."""
+        if self.table.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
+            rows *= self.table.verticalHeader().defaultSectionSize()
+        bar = self.table.verticalScrollBar()
+        bar.setValue(bar.value() + rows)
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """The page changes the selection: the reader is updated once, after."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def _show_choices(self, choices: Choices) -> bool:
+        """True if the contact or interview chosen is no longer there: all are listed."""
+        if choices != self._choices:  # refilled only if changed: 10,000 take 50 ms
+            self._choices = choices
+            _fill(self.contact_filter, choices.contacts)
+            _fill(self.interview_filter, choices.interviews)
+        changed = (self.contact_filter.currentData(), self.interview_filter.currentData()) != (
+            self.model.contact_id,
+            self.model.interview_id,
+        )
+        if changed:
+            self._filter()
+        return changed
+
+    def _complete_now(self) -> None:
+        """For an export of everything listed, a list still being read is read here (the
+        worker's is then not needed)."""
+        awaited, self._awaited = self._awaited, None
+        if awaited is not None:
+            filters, with_choices = self.model.filters, awaited.with_choices
+            listing = sent_list.listing(self.afterword.store, filters, with_choices=with_choices)
+            self._show_listing(awaited, listing)
+
+    def _listed(self) -> None:
+        """The list changed: the empty states."""
         rows = self.model.rowCount()
         filtered = any(self.model.filters)
         has_any = rows > 0 or (filtered and self.afterword.store.has_messages())
@@ -296,7 +389,6 @@ class SentPage(QWidget):
         self.no_match.setText(self._no_match_text())
         self.list_stack.setCurrentIndex(1 if filtered and rows == 0 else 0)
         self.export_button.setEnabled(rows > 0 and not self.exporting)
-        self.select_ids(chosen)
 
     def _no_match_text(self) -> str:
         if not self.model.search:
@@ -309,9 +401,14 @@ class SentPage(QWidget):
     def select(self, message_id: int | None) -> None:
         self.select_ids([] if message_id is None else [message_id])
 
-    def select_ids(self, ids: Sequence[int]) -> None:
-        """Selects those of ``ids`` still listed; the reader shows one if only one is."""
+    def select_ids(self, ids: Sequence[int], *, scroll: bool = True) -> None:
+        """Selects those of ``ids`` listed; the reader shows one if only one is. While the
+        list is still being read, the others are selected once they are listed."""
         rows = self.model.rows_of(ids) if ids else []
+        self._select_rows(rows, scroll)
+        self._unplaced = _missing(ids, self.selected_ids()) if self.loading else []
+
+    def _select_rows(self, rows: Sequence[int], scroll: bool) -> None:
         if not rows:
             self.table.clearSelection()
             self._show(None)
@@ -322,9 +419,14 @@ class SentPage(QWidget):
             selection.select(self.model.index(first, 0), self.model.index(last, last_column))
         flags = QItemSelectionModel.SelectionFlag
         selection_model = self.table.selectionModel()
-        selection_model.setCurrentIndex(self.model.index(rows[0], 0), flags.NoUpdate)
+        self.table.setAutoScroll(scroll)  # else a new current row is scrolled to
+        try:
+            selection_model.setCurrentIndex(self.model.index(rows[0], 0), flags.NoUpdate)
+        finally:
+            self.table.setAutoScroll(True)
         selection_model.select(selection, flags.ClearAndSelect | flags.Rows)
-        self.table.scrollTo(self.model.index(rows[0], 0))
+        if scroll:
+            self.table.scrollTo(self.model.index(rows[0], 0))
 
     def selected_ids(self) -> list[int]:
         """In the list's order."""
@@ -337,11 +439,16 @@ class SentPage(QWidget):
         return self.model.id_at(rows[0].row()) if len(rows) == 1 else None
 
     def _selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
-        self._show_selection()
+        if not self._quiet:
+            self._unplaced = []  # the user chose: what was chosen before no longer counts
+            self._show_selection()
 
     def _show_selection(self) -> None:
         message_id = self.selected_id()
-        self._show(self.afterword.store.message(message_id) if message_id else None)
+        try:
+            self._show(self.afterword.store.message(message_id) if message_id else None)
+        except RecordNotFound:  # deleted since the list was read; the next read drops it
+            self._show(None)
         several = len(self.table.selectionModel().selectedRows())
         if several > 1:
             self.explanation.setText(
@@ -352,7 +459,9 @@ class SentPage(QWidget):
     def _show(self, message: Message | None) -> None:
         """Only the opened message's body and bytes are read, never the whole list's."""
         state = message.state if message else None
-        self.reader.setPlainText(as_sent(message).as_text() if message else "")
+        if message != self._in_reader:  # a list read again: parsed only if it changed
+            self._in_reader = message
+            self.reader.setPlainText(as_sent(message).as_text() if message else "")
         self.explanation.setText(_explain(message) if message else "")
         self.explanation.setVisible(bool(self.explanation.text()))
         self.send_again_button.setEnabled(state in (MessageState.FAILED, MessageState.UNCERTAIN))
@@ -432,6 +541,8 @@ class SentPage(QWidget):
             self.afterword.store.delete_message(message_id)
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)
+        else:
+            self.table.clearSelection()
         self.refresh()
         self.changed.emit()
 
@@ -452,6 +563,7 @@ class SentPage(QWidget):
         self.open_draft_requested.emit(saved.id)
 
     def export(self) -> None:
+        self._complete_now()
         chosen = self.selected_ids()
         dialog = ExportDialog(
             selected=len(chosen),
@@ -491,6 +603,36 @@ class SentPage(QWidget):
         self.exporting = False
         self.export_button.setEnabled(self.model.rowCount() > 0)
         self._show_selection()
+
+
+def _filter_box(name: str) -> QComboBox:
+    """Sized without measuring every choice, its list laid out from the first row's size:
+    both would read all of thousands of names."""
+    box = named(QComboBox(), name)
+    box.addItem(ALL, None)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(12)
+    view = box.view()
+    if isinstance(view, QListView):
+        view.setUniformItemSizes(True)
+    return box
+
+
+def _fill(combo: QComboBox, choices: list[Choice]) -> None:
+    """The one chosen stays chosen if it is still there, else "All" is."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(ALL, None)
+    for record_id, label in choices:
+        combo.addItem(label, record_id)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    combo.blockSignals(False)
+
+
+def _missing(wanted: Sequence[int], present: Sequence[int]) -> list[int]:
+    there = set(present)
+    return [record_id for record_id in wanted if record_id not in there]
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
