@@ -70,11 +70,14 @@ class LazyTableModel(QAbstractTableModel, Generic[Row]):
     def reload(self) -> None:
         self.show_ids(self.load_ids())
 
-    def show_ids(self, ids: list[int]) -> None:
-        """A new list: the view starts again at its top, with nothing selected."""
+    def show_ids(self, ids: list[int], *, same_records: bool = False) -> None:
+        """A new list: the view starts again at its top, with nothing selected.
+        ``same_records``: only which records are listed changed (a search), so the rows
+        already read and formatted are kept for when they show again."""
         self.beginResetModel()
         self._ids = ids
-        self._forget()
+        if not same_records:
+            self._forget()
         self.endResetModel()
 
     def replace_ids(self, ids: list[int]) -> None:
@@ -193,7 +196,7 @@ class ContactsModel(LazyTableModel[Contact]):
 
     def set_search(self, text: str) -> None:
         self.search = text
-        self.reload()
+        self.show_ids(self.load_ids(), same_records=True)
 
     def load_ids(self) -> list[int]:
         return self.store.contact_ids(self.search)
