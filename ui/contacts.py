@@ -285,7 +285,7 @@ class ContactsPage(RecordsPage):
             self.new_contact,
         )
         self.empty_import_button = push_button(
-            "&Import from a file…", "Import contacts from a file", self.files.import_file
+            "&Import from a file…", "Import contacts from a file", lambda: self.files.import_file()
         )
         _add_below(empty, self.empty_import_button)
         buttons = [self.add_button, self.edit_button, self.delete_button, self.timeline_button]
