@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -38,6 +37,7 @@ from composer.contacts_io import Checked, CsvTable, ImportReport, Outcome
 from composer.errors import AfterwordError
 from composer.store import Store
 from ui import dialogs
+from ui.models import ColumnsModel
 from ui.runner import Runner
 from ui.widgets import combo, named, record_table, status_label
 
@@ -73,7 +73,7 @@ def _result(row: Checked) -> str:
 # --- the preview ------------------------------------------------------------------------
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ColumnsModel[Checked]):
     """The first rows of the file as they would be imported: a handful, not the file."""
 
     columns: Sequence[tuple[str, Callable[[Checked], str]]] = (
@@ -96,22 +96,8 @@ class PreviewModel(QAbstractTableModel):
         self._rows = rows
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section][0]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
