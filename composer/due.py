@@ -20,7 +20,9 @@ from composer.store import Store
 THANK_YOU_WITHIN = timedelta(days=1)  # the thank-you is due within a day...
 THANK_YOU_SHOWN_FOR = timedelta(days=7)  # ...and still worth sending, late, for a week
 NOTES_DEADLINE = timedelta(days=30)  # a data-protection request: one month to answer
-NOTES_WARNING = timedelta(days=7)  # shown from a week before that
+NOTES_WARNING = timedelta(days=7)  # shown from a week before that...
+NOTES_SHOWN_AFTER = timedelta(days=30)  # ...and for a month after it passed
+REJECTION_SHOWN_FOR = timedelta(days=30)  # a gracious reply weeks later would be odd
 PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep applying
 
 
@@ -88,7 +90,7 @@ def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list
     items: list[DueItem] = []
     for interview in interviews.values():
         if interview.status is InterviewStatus.REJECTED:
-            items += _after_rejection(store, interview, under_way, replies)
+            items += _after_rejection(store, interview, now, under_way, replies)
         elif _took_place(interview, now):
             items += _thank_you(store, interview, now, under_way, replies)
     return items
@@ -119,9 +121,18 @@ def _thank_you(
     assert interview.id is not None and interview.scheduled_at is not None
     if _replied(replies, interview.id, interview.scheduled_at):
         return []
-    people = suggested_recipients("thank_you", store.participants(interview.id))
-    waiting = [c for c in people if (interview.id, "thank_you", c) not in under_way]
-    if any(i == interview.id and t == "thank_you" for i, t, _ in under_way) and not waiting:
+    participants = store.participants(interview.id)
+    emails = {p.contact.id: p.contact.email.strip().lower() for p in participants}
+    addressed = store.follow_up_addresses().get((interview.id, "thank_you"), set())
+    people = suggested_recipients("thank_you", participants)
+    waiting = [
+        c
+        for c in people
+        if (interview.id, "thank_you", c) not in under_way and emails.get(c) not in addressed
+    ]
+    if (addressed or any(i == interview.id and t == "thank_you" for i, t, _ in under_way)) and (
+        not waiting
+    ):
         return []
     deadline = interview.scheduled_at + THANK_YOU_WITHIN
     late = now > deadline
@@ -155,13 +166,15 @@ _AFTER_REJECTION = (
 def _after_rejection(
     store: Store,
     interview: Interview,
+    now: datetime,
     under_way: set[tuple[int, str, int | None]],
     replies: list[Reply],
 ) -> list[DueItem]:
     assert interview.id is not None
     since = interview.scheduled_at or interview.applied_at or datetime.min.replace(tzinfo=UTC)
-    if _replied(replies, interview.id, since):  # they answered after the interview
-        return []
+    told = interview.status_changed_at or since  # when the "no" was recorded
+    if now > told + REJECTION_SHOWN_FOR or _replied(replies, interview.id, since):
+        return []  # long past, or they answered after the interview
     sent = {t for i, t, _ in under_way if i == interview.id}
     participants = store.participants(interview.id)
     return [
@@ -170,7 +183,7 @@ def _after_rejection(
             kind=kind,
             title=f"{title}: {_name(interview)}",
             detail="The answer was no. A kind reply keeps the door open for future roles.",
-            due_at=interview.applied_at or since,
+            due_at=told,
             template_id=str(kind),
             interview_id=interview.id,
             contact_ids=tuple(suggested_recipients(str(kind), participants)),
@@ -185,10 +198,12 @@ def _after_rejection(
 
 def _notes_deadlines(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
     items = []
+    followed_up = store.replied_in_thread()
     for request in store.sent_with_template("interview_notes_request"):
         assert request.sent_at is not None and request.id is not None
         deadline = request.sent_at + NOTES_DEADLINE
-        if now < deadline - NOTES_WARNING or _answered(request, replies):
+        shown = deadline - NOTES_WARNING <= now <= deadline + NOTES_SHOWN_AFTER
+        if not shown or request.message_id in followed_up or _answered(request, replies):
             continue
         items.append(_notes_item(request, deadline, now))
     return items

@@ -64,6 +64,7 @@ class Interview:
     topic: str = ""  # something we discussed, for a specific thank-you
     id: int | None = None
     applied_at: datetime | None = None  # when the application went in; None: when logged
+    status_changed_at: datetime | None = field(default=None, compare=False)  # set by the store
 
 
 @dataclass

@@ -202,7 +202,8 @@ def _schema_5(db: sqlite3.Connection) -> None:
         ALTER TABLE messages ADD COLUMN in_reply_to TEXT;
         ALTER TABLE messages ADD COLUMN reference_ids TEXT NOT NULL DEFAULT '';
         ALTER TABLE interviews ADD COLUMN applied_at TEXT;
-        UPDATE interviews SET applied_at = created_at;
+        ALTER TABLE interviews ADD COLUMN status_changed_at TEXT;
+        UPDATE interviews SET applied_at = created_at, status_changed_at = updated_at;
         ALTER TABLE contacts ADD COLUMN check_in_days INTEGER;
         CREATE VIRTUAL TABLE messages_search USING fts5(
             {_SEARCHED}, content='messages', content_rowid='id',
@@ -319,6 +320,7 @@ def _interview(row: sqlite3.Row) -> Interview:
         feedback=row["feedback"],
         topic=row["topic"],
         applied_at=_moment(row["applied_at"]),
+        status_changed_at=_moment(row["status_changed_at"] or row["updated_at"]),
     )
 
 
@@ -346,6 +348,12 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
         in_reply_to=row["in_reply_to"],
         references=row["reference_ids"].split(),
     )
+
+
+def _bare_address(typed: str) -> str:
+    """``Ana Lima <ana@x>`` → ``ana@x``, lower-cased: how addresses are compared."""
+    start, end = typed.rfind("<"), typed.rfind(">")
+    return (typed[start + 1 : end] if 0 <= start < end else typed).strip().lower()
 
 
 def _reply(row: sqlite3.Row) -> Reply:
@@ -655,11 +663,12 @@ class Store:
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO interviews(company, position, scheduled_at, stage, status, notes, "
-                "feedback, topic, applied_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "feedback, topic, applied_at, created_at, updated_at, status_changed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     *self._interview_values(interview)[:-1],
                     _iso(interview.applied_at) or now,
+                    now,
                     now,
                     now,
                 ),
@@ -670,9 +679,11 @@ class Store:
     def update_interview(self, interview: Interview) -> None:
         with self.transaction() as db:
             cursor = db.execute(
-                "UPDATE interviews SET company = ?, position = ?, scheduled_at = ?, stage = ?, "
-                "status = ?, notes = ?, feedback = ?, topic = ?, "
-                "applied_at = COALESCE(?, applied_at), updated_at = ? WHERE id = ?",
+                "UPDATE interviews SET company = ?1, position = ?2, scheduled_at = ?3, "
+                "stage = ?4, status = ?5, notes = ?6, feedback = ?7, topic = ?8, "
+                "applied_at = COALESCE(?9, applied_at), updated_at = ?10, "
+                "status_changed_at = CASE WHEN status = ?5 THEN status_changed_at ELSE ?10 END "
+                "WHERE id = ?11",  # (in SET, "status" is still the value before the update)
                 (*self._interview_values(interview), self._now(), interview.id),
             )
         if cursor.rowcount == 0:
@@ -1160,6 +1171,28 @@ class Store:
             "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
         )
         return {(row[0], row[1], row[2]) for row in rows}
+
+    def follow_up_addresses(self) -> dict[tuple[int, str], set[str]]:
+        """Per (interview, template), the addresses (lower-cased) a follow-up went or is going
+        to: one message to two interviewers thanks both, though it names one contact."""
+        rows = self._query(
+            "SELECT interview_id, template_id, to_addrs, cc_addrs FROM messages "
+            "WHERE interview_id IS NOT NULL AND template_id IS NOT NULL "
+            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+        )
+        found: dict[tuple[int, str], set[str]] = {}
+        for row in rows:
+            addresses = json.loads(row["to_addrs"]) + json.loads(row["cc_addrs"])
+            found.setdefault((row[0], row[1]), set()).update(map(_bare_address, addresses))
+        return found
+
+    def replied_in_thread(self) -> set[str]:
+        """The Message-IDs that a message sent, queued or being sent answers (In-Reply-To)."""
+        rows = self._query(
+            "SELECT DISTINCT in_reply_to FROM messages WHERE in_reply_to IS NOT NULL "
+            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+        )
+        return {row[0] for row in rows}
 
     def sent_with_template(self, template_id: str) -> list[Message]:
         """Sent messages written from one template, without their raw bytes."""

@@ -246,3 +246,56 @@ def test_an_application_date_counts_not_when_it_was_typed_in(store: Store, clock
     clock.now = T + 20 * DAY
     store.add_interview(Interview("Acme", applied_at=T))  # logged late, applied long ago
     assert len(due(store, T + 20 * DAY, DueKind.PIPELINE_LOW)) == 1
+
+
+# --- found in review: reminders that stayed when they should not ------------------------
+
+
+def test_one_thank_you_to_both_interviewers_thanks_both(store: Store, clock: Clock) -> None:
+    ana, bo = person(store, "Ana Lima"), person(store, "Bo Chen")
+    about = interview(store, [(ana, Role.INTERVIEWER), (bo, Role.INTERVIEWER)])
+    clock.now = T + HOUR
+    message = store.save_message(
+        Message("Thank you", "Thank you both", ["Ana <ana@acme.example>", "Bo <BO@acme.example>"],
+                template_id="thank_you", contact_id=ana, interview_id=about,
+                state=MessageState.QUEUED)
+    )  # fmt: skip
+    assert message.id is not None
+    assert due(store, T + 2 * HOUR, DueKind.THANK_YOU) == [], "not a second one to Bo"
+
+
+def test_rejection_reminders_are_shown_for_a_month_after_the_no(store: Store, clock: Clock) -> None:
+    ana = person(store, "Ana Lima")
+    about = interview(store, [(ana, Role.INTERVIEWER)])  # scheduled, logged at T - 1 day
+    clock.now = T + 5 * DAY  # the answer comes five days after the interview
+    rejected = store.interview(about)
+    rejected.status = InterviewStatus.REJECTED
+    store.update_interview(rejected)
+    after = (DueKind.NO_HARD_FEELINGS, DueKind.FEEDBACK_REQUEST)
+    assert [i.kind for i in due(store, T + 34 * DAY) if i.kind in after] == list(after), (
+        "a month from the no, not from the interview"
+    )
+    assert not [i for i in due(store, T + 36 * DAY) if i.kind in after], "long past"
+    clock.now = T + 6 * DAY
+    rejected.notes = "they said the role was filled internally"
+    store.update_interview(rejected)
+    assert [i.kind for i in due(store, T + 34 * DAY) if i.kind in after] == list(after), (
+        "editing the notes does not move the date"
+    )
+
+
+def test_a_reminder_sent_in_the_notes_thread_clears_it_and_it_ends_after_a_month(
+    store: Store, clock: Clock
+) -> None:
+    hr = person(store, "Harriet Ross")
+    about = interview(store, [(hr, Role.HR)], InterviewStatus.DONE, when=T - 60 * DAY)
+    request = send(store, clock, T, "interview_notes_request", hr, about)
+    assert due(store, T + 61 * DAY, DueKind.NOTES_DEADLINE) == [], "a month past the deadline"
+    assert len(due(store, T + 40 * DAY, DueKind.NOTES_DEADLINE)) == 1
+    clock.now = T + 25 * DAY
+    store.save_message(
+        Message("Reminder", "Any news?", ["hr@acme.example"], template_id="notes_request_reminder",
+                contact_id=hr, interview_id=about, state=MessageState.QUEUED,
+                in_reply_to=f"<{request}@example.org>")
+    )  # fmt: skip
+    assert due(store, T + 26 * DAY, DueKind.NOTES_DEADLINE) == []
