@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer import APP_NAME
+from composer.errors import AfterwordError
 
 
 def ask(parent: QWidget | None, question: str, *, yes: str = "Yes", no: str = "Cancel") -> bool:
@@ -32,6 +35,19 @@ def tell(parent: QWidget | None, message: str, *, error: bool = False) -> None:
 def run_dialog(dialog: QDialog) -> bool:
     """Shows a modal editor; True when the user saved. Tests replace this function."""
     return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def run_until_saved(dialog: QDialog, save: Callable[[], object]) -> bool:
+    """Shows the editor until what it holds is saved or the user cancels; when saving
+    fails (a locked or full disk), says why and shows the editor again with the text kept."""
+    while run_dialog(dialog):
+        try:
+            save()
+        except AfterwordError as error:
+            tell(dialog.parentWidget(), f"{error}\n\nWhat you typed is still there.", error=True)
+            continue
+        return True
+    return False
 
 
 def choose_file(parent: QWidget | None, caption: str, filters: str = "") -> str | None:

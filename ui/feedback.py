@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.errors import AfterwordError
 from composer.records import FeedbackNote
 from ui import dialogs
 from ui.runner import Runner
@@ -273,8 +274,9 @@ class FeedbackPage(QWidget):
             self._edit(FeedbackDialog(self.afterword, note, parent=self))
 
     def _edit(self, dialog: FeedbackDialog) -> None:
-        if dialogs.run_dialog(dialog):
-            self.afterword.store.save_feedback(dialog.note())
+        if dialogs.run_until_saved(
+            dialog, lambda: self.afterword.store.save_feedback(dialog.note())
+        ):
             self.refresh()
             self.changed.emit()
         dialog.deleteLater()
@@ -284,7 +286,11 @@ class FeedbackPage(QWidget):
         if note is None or note.id is None:
             return
         if dialogs.ask(self, "Delete this feedback note? Its words are not kept.", yes="Delete"):
-            self.afterword.store.delete_feedback(note.id)
+            try:
+                self.afterword.store.delete_feedback(note.id)
+            except AfterwordError as error:
+                dialogs.tell(self, str(error), error=True)
+                return
             self.refresh()
             self.changed.emit()
 

@@ -156,15 +156,15 @@ class TimelineDialog(QDialog):
         dialog = ReplyDialog(
             self.afterword, interview_id=self.interview_id, contact_id=self.contact_id, parent=self
         )
-        if dialogs.run_dialog(dialog):
-            self.afterword.store.add_reply(dialog.reply())
+        if dialogs.run_until_saved(dialog, lambda: self.afterword.store.add_reply(dialog.reply())):
             self._changed()
         dialog.deleteLater()
 
     def add_feedback(self) -> None:
         dialog = FeedbackDialog(self.afterword, interview_id=self.interview_id, parent=self)
-        if dialogs.run_dialog(dialog):
-            self.afterword.store.save_feedback(dialog.note())
+        if dialogs.run_until_saved(
+            dialog, lambda: self.afterword.store.save_feedback(dialog.note())
+        ):
             self._changed()
         dialog.deleteLater()
 

@@ -6,6 +6,7 @@ shows the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.due import DueItem, DueKind, due_items
+from composer.errors import AfterwordError
 from composer.progress import Progress, progress
 from composer.store import Clock, utc_now
 from ui import dialogs
@@ -56,6 +58,7 @@ class TodayPage(QWidget):
         self.clock = clock
         self.items: list[DueItem] = []
         self._stale = True
+        self._asked = 0  # refreshes begun; an older answer arriving late is dropped
         self._build()
 
     def _build(self) -> None:
@@ -116,9 +119,21 @@ class TodayPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Off the GUI thread; only the latest answer is shown (one begun before a snooze
+        must not bring the snoozed item back)."""
         self._stale = False
-        now = self.clock()
-        self.runner.run(lambda: self._compute(now), self._show)
+        self._asked += 1
+        asked, now = self._asked, self.clock()
+        self.runner.run(
+            lambda: self._compute(now),
+            lambda result: self._show(result) if asked == self._asked else None,
+            self._not_computed,
+        )
+
+    def _not_computed(self, error: BaseException) -> None:
+        if not isinstance(error, AfterwordError):
+            raise error
+        self.summary.setText(f"What is due could not be worked out: {error}")
 
     def _compute(self, now: datetime) -> tuple[list[DueItem], Progress]:
         with self.afterword.reading() as store:
@@ -183,17 +198,28 @@ class TodayPage(QWidget):
 
     def snooze(self, delay: timedelta) -> None:
         item = self.selected()
-        if item is not None:
-            self.afterword.store.snooze_due(item.key, self.clock() + delay)
+        if item is not None and self._saved(
+            lambda: self.afterword.store.snooze_due(item.key, self.clock() + delay)
+        ):
             self.refresh()
 
     def dismiss(self) -> None:
         item = self.selected()
-        if item is not None and dialogs.ask(
-            self, f"Dismiss “{item.title}”? It will not be shown again.", yes="Dismiss"
+        question = f"Dismiss “{item.title}”? It will not be shown again." if item else ""
+        if (
+            item is not None
+            and dialogs.ask(self, question, yes="Dismiss")
+            and self._saved(lambda: self.afterword.store.dismiss_due(item.key))
         ):
-            self.afterword.store.dismiss_due(item.key)
             self.refresh()
+
+    def _saved(self, write: Callable[[], object]) -> bool:
+        try:
+            write()
+        except AfterwordError as error:
+            dialogs.tell(self, str(error), error=True)
+            return False
+        return True
 
     def note_reply(self) -> None:
         """They answered: the reminders of that thread stop."""
@@ -208,8 +234,7 @@ class TodayPage(QWidget):
             message_id=item.reply_to,
             parent=self,
         )
-        if dialogs.run_dialog(dialog):
-            self.afterword.store.add_reply(dialog.reply())
+        if dialogs.run_until_saved(dialog, lambda: self.afterword.store.add_reply(dialog.reply())):
             self.refresh()
             self.changed.emit()
         dialog.deleteLater()

@@ -4,6 +4,7 @@ counted by tag and thanked for."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -254,3 +255,36 @@ def test_keep_in_touch_set_on_a_contact_comes_due_on_today(
     assert not any(t.startswith("Check in") for t in due_titles(window, qtbot))
     window.today.clock = lambda: NOW + timedelta(days=31)
     assert "Check in with Lena Park" in due_titles(window, qtbot)
+
+
+def test_a_note_that_cannot_be_saved_stays_in_its_editor(
+    qtbot: QtBot,
+    window: MainWindow,
+    people: dict[str, int],
+    answers: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = window.afterword.store
+    store._db.execute("PRAGMA busy_timeout = 100")  # a real lock, waited for only briefly
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another program writing: the save must wait
+    shown: list[str] = []
+
+    def fill(dialog: QDialog) -> bool:
+        assert isinstance(dialog, FeedbackDialog)
+        shown.append(dialog.text_edit.toPlainText())
+        if len(shown) == 1:
+            dialog.interview_combo.setCurrentIndex(dialog.interview_combo.findData(people["no"]))
+            dialog.text_edit.setPlainText("Strong on design, wanted more Kafka.")
+        else:
+            other.execute("ROLLBACK")  # the other program is done before the second try
+        dialog.accept()
+        return True
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
+    window.show_area(window.feedback)
+    qtbot.mouseClick(window.feedback.add_button, Qt.MouseButton.LeftButton)
+    assert shown == ["", "Strong on design, wanted more Kafka."], "shown again, words kept"
+    assert "What you typed is still there" in answers.told[-1]
+    assert [n.text for n in store.feedback_notes()] == ["Strong on design, wanted more Kafka."]
+    other.close()
