@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         page.account_changed.connect(self.update_banner)
         page.profile_changed.connect(lambda: self._refresh_if_built("compose", _refresh))
         page.records_replaced.connect(self._records_replaced)
+        page.restoring.connect(self._restoring)
 
     def _lay_out(self) -> None:
         notice = QHBoxLayout()
@@ -247,6 +248,15 @@ class MainWindow(QMainWindow):
         for name in ("interviews", "contacts", "compose", "sent", "feedback"):
             self._refresh_if_built(name, _refresh)
         self._refresh_if_built("today", _refresh_when_shown)
+
+    def _restoring(self, busy: bool) -> None:
+        """While a backup is restored nothing may be written: an edit made meanwhile would
+        be in neither the safety copy nor the restored records. Compose's draft is saved
+        first, so the safety copy has it."""
+        if busy:
+            self._refresh_if_built("compose", lambda page: page.save_draft())
+        self.tabs.setEnabled(not busy)
+        self.menuBar().setEnabled(not busy)
 
     def _records_replaced(self) -> None:
         """A backup was restored: every page shows the records as they now are."""

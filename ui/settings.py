@@ -88,6 +88,7 @@ class SettingsPage(QWidget):
     account_changed = Signal()
     profile_changed = Signal()
     records_replaced = Signal()  # a restore replaced every record: pages reload
+    restoring = Signal(bool)  # True from the start of a restore until it has ended
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -473,8 +474,12 @@ class SettingsPage(QWidget):
             self._restore(Path(chosen), replace=False)
 
     def _restore(self, source: Path, *, replace: bool) -> None:
+        if self.runner.sends > 0:  # one may have started while the file was being chosen
+            dialogs.tell(self, SENDING_NOW, error=True)
+            return
         afterword = self.afterword
         self._backup_busy("Restoring…")
+        self.restoring.emit(True)  # the window takes no edits until the records are back
         self.runner.run(
             lambda: restore(afterword, source, replace=replace),
             self._restored,
@@ -483,6 +488,7 @@ class SettingsPage(QWidget):
 
     def _restore_failed(self, source: Path, error: BaseException) -> None:
         self._backup_idle()
+        self.restoring.emit(False)
         if not isinstance(error, WouldReplace):
             dialogs.tell(self, user_message(error), error=True)
         elif dialogs.ask(self, self._replace_question(error), yes="Replace", no="Cancel"):
@@ -497,6 +503,7 @@ class SettingsPage(QWidget):
 
     def _restored(self, summary: RestoreSummary) -> None:
         self._backup_idle()
+        self.restoring.emit(False)
         self._load_profile(self.afterword.store.profile())
         self._reload_account()
         self.records_replaced.emit()

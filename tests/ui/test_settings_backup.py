@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.backup import backup, safety_folder
+from composer.paths import resolve
 from composer.records import Contact, Profile
 from tests.ui.conftest import Dialogs
 from ui import dialogs
@@ -221,15 +222,24 @@ def test_after_a_restore_every_page_shows_the_restored_records(
     settle(qtbot, window.runner, told, 1)
     afterword.store.add_contact(Contact("Added Later", "later@example.org"))
     window.contacts.refresh()
-    window.compose.subject.setText("A draft typed after the backup")
-    window.compose.save_draft()
+    window.compose.subject.setText("A draft typed after the backup, not saved yet")
     assert window.contacts.model.rowCount() == 2
 
     choosing(monkeypatch, "choose_file", saved)
     answers.answers = [True]
     window.settings_page.restore_button.click()
+    assert not window.tabs.isEnabled(), "no edits while the records are being replaced"
     settle(qtbot, window.runner, told, 2)
     window.runner.wait()
+    assert window.tabs.isEnabled() and window.menuBar().isEnabled()
     assert window.contacts.model.rowCount() == 1, "the Contacts page shows the restored list"
     assert window.compose.subject.text() == "" and window.compose.message_id is None
     assert [c.name for c in afterword.store.contacts()] == ["Ana Lima"]
+    [safety] = (afterword.paths.data_dir / "backups").glob("*.zip")
+    elsewhere = Afterword.open(resolve(tmp_path / "safety"), keyring_backend=object())
+    from composer.backup import restore
+
+    restore(elsewhere, safety)
+    kept = [elsewhere.store.message(i).subject for i in elsewhere.store.message_list_ids()]
+    elsewhere.close()
+    assert kept == ["A draft typed after the backup, not saved yet"], "in the safety copy"
