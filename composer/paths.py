@@ -9,6 +9,7 @@ from pathlib import Path
 import platformdirs
 
 from composer import APP_NAME
+from composer.errors import FileProblem
 
 DATA_DIR_ENV = "AFTERWORD_DATA_DIR"
 DATABASE_NAME = "afterword.sqlite3"
@@ -25,7 +26,13 @@ class Paths:
 
     def ensure(self) -> None:
         for folder in (self.data_dir, self.config_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as error:  # a file in the way, no permission, a full disk
+                raise FileProblem(
+                    f"Afterword cannot use the folder {folder} for your records: "
+                    f"{error.strerror or error}. Choose another folder with --data-dir."
+                ) from None
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:

@@ -635,6 +635,17 @@ class Store:
             self._contacts_seen = (version, index)
         return self._contacts_seen[1]
 
+    def contact_ids_by_email(self, emails: Sequence[str]) -> list[int]:
+        """The contacts with any of these addresses (any case), in id order."""
+        wanted = sorted({email.lower() for email in emails})
+        found: set[int] = set()
+        for start in range(0, len(wanted), 500):  # SQLite caps the values in one query
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._query(f"SELECT id FROM contacts WHERE lower(email) IN ({marks})", chunk)
+            found.update(row[0] for row in rows)
+        return sorted(found)
+
     def contacts_by_id(self, ids: Sequence[int]) -> dict[int, Contact]:
         return {c.id: c for c in map(_contact, self._rows_by_id("contacts", ids)) if c.id}
 

@@ -96,3 +96,11 @@ def test_a_truncated_backup_is_refused_from_the_command_line(
     result = run("--data-dir", str(elsewhere), "restore", str(archive))
     assert result.returncode == 1 and result.stderr.strip()
     assert "Traceback" not in result.stderr
+
+
+def test_a_data_dir_that_is_a_file_is_told_without_a_traceback(tmp_path: Path) -> None:
+    in_the_way = tmp_path / "records"
+    in_the_way.write_text("not a folder")
+    result = run("--data-dir", str(in_the_way), "due")
+    assert result.returncode == 1 and "Choose another folder with --data-dir" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -486,10 +486,8 @@ class ComposePage(QWidget):
 
     def _contacts_among(self, addresses: list[str], first: int | None) -> list[int]:
         """The contacts a saved message was addressed to, by their email addresses."""
-        wanted = {parse_address_or_none(text) for text in addresses} - {None}
-        store = self.afterword.store
-        found = store.contacts_by_id(store.contact_ids())
-        ids = [i for i, c in found.items() if c.email and c.email.lower() in wanted]
+        wanted = [a for a in map(parse_address_or_none, addresses) if a is not None]
+        ids = self.afterword.store.contact_ids_by_email(wanted)
         return sorted(ids, key=lambda i: (i != first, i))
 
     def _not_contacts(self, addresses: list[str], contact_ids: list[int]) -> list[str]:
