@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.errors import AfterwordError
-from composer.records import FeedbackNote
+from composer.records import FeedbackNote, Interview
 from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import (
@@ -40,11 +40,11 @@ from ui.widgets import (
 )
 
 ALL_TAGS = "All feedback"
+INTERVIEWS_LISTED = 200  # upcoming and recent, as in Compose
 DAY_FORMAT = "d MMM yyyy"
 
 
-def interview_label(afterword: Afterword, interview_id: int) -> str:
-    interview = afterword.store.interview(interview_id)
+def role_at(interview: Interview) -> str:
     return ", ".join(part for part in (interview.position, interview.company) if part)
 
 
@@ -103,13 +103,15 @@ class FeedbackDialog(QDialog):
         form.addRow(save_cancel_buttons(self))
 
     def _fill_interviews(self, chosen: int | None) -> None:
+        """The interviews that matter now, and the one this note is about."""
         store = self.afterword.store
-        ids = store.interview_ids()
+        ids = store.interview_ids(limit=INTERVIEWS_LISTED)
+        if chosen is not None and chosen not in ids:
+            ids.append(chosen)
         found = store.interviews_by_id(ids)
+        ids = [i for i in ids if i in found]
         for interview_id in ids:
-            item = found[interview_id]
-            label = ", ".join(part for part in (item.position, item.company) if part)
-            self.interview_combo.addItem(label, interview_id)
+            self.interview_combo.addItem(role_at(found[interview_id]), interview_id)
         self.interview_combo.setCurrentIndex(max(0, self.interview_combo.findData(chosen)))
         self._fill_people()
 
@@ -236,13 +238,15 @@ class FeedbackPage(QWidget):
         return str(item.data(Qt.ItemDataRole.UserRole) or "") if item else ""
 
     def _show_notes(self) -> None:
-        self._notes = self.afterword.store.feedback_notes(tag=self.chosen_tag())
+        store = self.afterword.store
+        self._notes = store.feedback_notes(tag=self.chosen_tag())
+        about = store.interviews_by_id(sorted({note.interview_id for note in self._notes}))
         self.notes.clear()
         for note in self._notes:
             tags = f"  [{', '.join(note.tags)}]" if note.tags else ""
             first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
             when = note.received_at.astimezone().strftime("%d %b %Y")
-            label = interview_label(self.afterword, note.interview_id)
+            label = role_at(about[note.interview_id])
             self.notes.addItem(f"{when} · {label}{tags}\n{first_line}")
         has_any = bool(self._notes) or bool(self.chosen_tag())
         self.empty.setVisible(not has_any)
@@ -263,7 +267,7 @@ class FeedbackPage(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def add(self, interview_id: int | None = None) -> None:
-        if not self.afterword.store.interview_ids():
+        if not self.afterword.store.interview_ids(limit=1):
             dialogs.tell(self, "Add the interview first (Interviews), then note its feedback.")
             return
         self._edit(FeedbackDialog(self.afterword, interview_id=interview_id, parent=self))
