@@ -246,6 +246,16 @@ class RecordsPage(QWidget):
     def _is_empty(self) -> bool:
         return self.model.rowCount() == 0
 
+    def _show_timeline(self, **about: int) -> None:
+        """One record's story so far; a reply or feedback noted there changes the records."""
+        from ui.timeline import TimelineDialog
+
+        dialog = TimelineDialog(self.afterword, parent=self, **about)
+        dialogs.run_dialog(dialog)
+        if dialog.changed_records:
+            self.changed.emit()
+        dialog.deleteLater()
+
     def _update_buttons(self) -> None:
         chosen = self._selected_row() is not None
         for button in self._need_selection:
@@ -340,16 +350,9 @@ class ContactsPage(RecordsPage):
 
     def timeline_selected(self) -> None:
         """What passed with this person: interviews, messages, feedback, replies."""
-        from ui.timeline import TimelineDialog
-
         contact_id = self.selected_contact_id()
-        if contact_id is None:
-            return
-        dialog = TimelineDialog(self.afterword, contact_id=contact_id, parent=self)
-        dialogs.run_dialog(dialog)
-        if dialog.changed_records:
-            self.changed.emit()
-        dialog.deleteLater()
+        if contact_id is not None:
+            self._show_timeline(contact_id=contact_id)
 
     def selected_contact_id(self) -> int | None:
         return self._selected_id()

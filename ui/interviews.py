@@ -372,17 +372,9 @@ class InterviewsPage(RecordsPage):
         self.follow_up_requested.emit(interview_id, templates[0])
 
     def timeline_selected(self) -> None:
-        """The interview's story so far; a reply or feedback noted there changes the records."""
-        from ui.timeline import TimelineDialog
-
         interview_id = self.selected_interview_id()
-        if interview_id is None:
-            return
-        dialog = TimelineDialog(self.afterword, interview_id=interview_id, parent=self)
-        dialogs.run_dialog(dialog)
-        if dialog.changed_records:
-            self.changed.emit()
-        dialog.deleteLater()
+        if interview_id is not None:
+            self._show_timeline(interview_id=interview_id)
 
     def selected_interview_id(self) -> int | None:
         return self._selected_id()

@@ -288,3 +288,15 @@ def test_a_note_that_cannot_be_saved_stays_in_its_editor(
     assert "What you typed is still there" in answers.told[-1]
     assert [n.text for n in store.feedback_notes()] == ["Strong on design, wanted more Kafka."]
     other.close()
+
+
+def test_the_timeline_opens_from_an_interview_and_from_a_contact(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(ui.dialogs, "run_dialog", lambda d: shown.append(d.windowTitle()))
+    for page in (window.interviews, window.contacts):
+        window.show_area(page)
+        page.table.selectRow(0)
+        qtbot.mouseClick(page.timeline_button, Qt.MouseButton.LeftButton)
+    assert shown == ["Timeline: Acme", "Timeline: Ana Lima"]
