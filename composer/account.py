@@ -56,17 +56,7 @@ class SmtpAccount:
             )
 
     def ssl_context(self) -> ssl.SSLContext:
-        """Always verifying: the system's trusted CAs, plus the account's CA file if any."""
-        context = ssl.create_default_context()
-        if self.ca_file:
-            try:
-                context.load_verify_locations(cafile=self.ca_file)
-            except (OSError, ssl.SSLError) as error:
-                raise AccountError(
-                    f"The certificate file {self.ca_file} cannot be used ({error}). "
-                    "Choose a PEM certificate file in Settings."
-                ) from None
-        return context
+        return verifying_context(self.ca_file)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +64,20 @@ class SmtpAccount:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SmtpAccount:
         return cls(**{**data, "security": Security(data["security"])})
+
+
+def verifying_context(ca_file: str = "") -> ssl.SSLContext:
+    """Always verifying: the system's trusted CAs, plus the account's CA file if any."""
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise AccountError(
+                f"The certificate file {ca_file} cannot be used ({error}). "
+                "Choose a PEM certificate file in Settings."
+            ) from None
+    return context
 
 
 def is_loopback(host: str) -> bool:

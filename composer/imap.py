@@ -1,0 +1,508 @@
+"""The user's mailbox over IMAP: a copy of each sent message in Sent, and replies noticed.
+
+Only what is needed is read: the headers of matching messages and the first few KB of their
+text, never whole messages (a reply with a 20 MB attachment costs the same as any other).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import imaplib
+import itertools
+import quopri
+import re
+import ssl
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import parsedate_to_datetime
+from html import unescape
+from types import TracebackType
+from typing import Any
+
+from composer.account import Security, verifying_context
+from composer.errors import AccountError, AfterwordError, PasswordMissing
+
+USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
+TEXT_BYTES = 4096  # of a reply's text read for its summary
+SUMMARY_CHARS = 280
+_HEADERS = "MESSAGE-ID FROM DATE SUBJECT IN-REPLY-TO REFERENCES"
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+class ImapError(AfterwordError):
+    """Talking to the user's mailbox failed; the message says why and what to do."""
+
+
+class ImapLoginFailed(ImapError):
+    pass
+
+
+class ImapCertificateNotTrusted(ImapError):
+    pass
+
+
+class ImapConnectionFailed(ImapError):
+    pass
+
+
+class ImapTimedOut(ImapError):
+    pass
+
+
+class ImapServerRefused(ImapError):
+    """The server answered NO or BAD, or lacks something needed (such as STARTTLS)."""
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    host: str
+    port: int
+    security: Security  # TLS (usually port 993) or STARTTLS (usually 143); never plain
+    username: str
+    ca_file: str = ""  # an extra CA to trust (a company or test CA), added to the system's
+    timeout: float = 30.0
+
+    @property
+    def key(self) -> str:
+        """The keyring entry, apart from the SMTP account's even when the password is shared."""
+        return f"imap:{self.username}@{self.host}:{self.port}"
+
+    def validate(self) -> None:
+        if not self.host.strip():
+            raise AccountError("The mailbox (IMAP) account has no server name. Set it in Settings.")
+        if not 0 < self.port < 65536:
+            raise AccountError(f"The IMAP port {self.port} is not valid; try 993 or 143.")
+        if self.security is Security.NONE:
+            raise AccountError(
+                "Reading your mailbox without encryption is not allowed: your password and "
+                "mail would cross the network readable by anyone. Choose TLS or STARTTLS."
+            )
+        if not self.username.strip():
+            raise AccountError("The mailbox (IMAP) account has no user name. Set it in Settings.")
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return verifying_context(self.ca_file)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImapAccount:
+        return cls(**{**data, "security": Security(data["security"])})
+
+
+@dataclass(frozen=True)
+class FoundReply:
+    """A message in the inbox that answers one of ours, or comes from one of our contacts."""
+
+    message_id: str
+    sender: str
+    date: datetime | None
+    subject: str
+    in_reply_to: str
+    references: tuple[str, ...]
+    summary: str
+
+
+class ImapConnection:
+    """``with ImapConnection(account, password) as imap: imap.append_sent(raw)``."""
+
+    def __init__(self, account: ImapAccount, password: str | None) -> None:
+        self.account = account
+        self._password = password
+        self._imap: imaplib.IMAP4 | None = None
+        self._sent: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.account.host}:{self.account.port}"
+
+    def __enter__(self) -> ImapConnection:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        self.account.validate()
+        if not self._password:
+            raise PasswordMissing(
+                f"No password is stored for {self.account.username} on {self.account.host}. "
+                "Enter it in Settings › Account."
+            )
+        context = self.account.ssl_context()
+        try:
+            with self._talking():
+                self._imap = self._connect(context)
+                self._login(self._imap)
+        except BaseException:
+            self.close()
+            raise
+
+    def _connect(self, context: ssl.SSLContext) -> imaplib.IMAP4:
+        host, port, timeout = self.account.host, self.account.port, self.account.timeout
+        if self.account.security is Security.TLS:
+            return imaplib.IMAP4_SSL(host, port, ssl_context=context, timeout=timeout)
+        imap = imaplib.IMAP4(host, port, timeout=timeout)
+        try:
+            if "STARTTLS" not in imap.capabilities:
+                raise ImapServerRefused(
+                    f"The mail server {self.where} does not offer STARTTLS, so the connection "
+                    "cannot be encrypted. Check the port and security in Settings (port 993 "
+                    "usually means TLS, 143 STARTTLS)."
+                )
+            imap.starttls(ssl_context=context)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                imap.shutdown()
+            raise
+        return imap
+
+    def _login(self, imap: imaplib.IMAP4) -> None:
+        """AUTHENTICATE PLAIN where offered: unlike LOGIN, it carries a non-ASCII password."""
+        user, password = self.account.username, self._password or ""
+        try:
+            if "AUTH=PLAIN" in imap.capabilities:
+                secret = f"\0{user}\0{password}".encode()
+                imap.authenticate("PLAIN", lambda _challenge: secret)
+            else:
+                imap.login(user, password)
+        except imaplib.IMAP4.abort:
+            raise
+        except (imaplib.IMAP4.error, UnicodeEncodeError) as error:
+            raise ImapLoginFailed(
+                f"The mail server {self.where} did not accept the user name or password "
+                f"({_said(error)}). Re-enter your password in Settings › Account; some "
+                "providers need an app password."
+            ) from None
+
+    def close(self) -> None:
+        imap, self._imap = self._imap, None
+        if imap is None:
+            return
+        try:
+            imap.logout()
+        except (imaplib.IMAP4.error, OSError):
+            with contextlib.suppress(OSError):
+                imap.shutdown()
+
+    # --- Sent ---------------------------------------------------------------------------
+
+    def sent_folder(self) -> str:
+        """The mailbox flagged ``\\Sent`` (RFC 6154), else one with a usual name, else a new
+        "Sent". Returned as the server names it, ready for APPEND or SELECT."""
+        if self._sent is None:
+            with self._talking():
+                self._sent = self._find_sent() or self._create_sent()
+        return self._sent
+
+    def _find_sent(self) -> str | None:
+        mailboxes = list(self._list())
+        for flags, _, name in mailboxes:
+            if "\\sent" in flags:
+                return name
+        by_name = {name.lower(): name for _, _, name in mailboxes}
+        for usual in USUAL_SENT:
+            found = by_name.get(usual.lower())
+            if found:
+                return found
+        for _, delimiter, name in mailboxes:  # INBOX.Sent spelled with another delimiter
+            if delimiter and name.lower() == f"inbox{delimiter}sent":
+                return name
+        return None
+
+    def _create_sent(self) -> str:
+        """Some servers keep every mailbox under INBOX: "Sent" is tried first, then that."""
+        delimiter = next((d for _, d, _ in self._list() if d), ".")
+        imap = self._connected()
+        for name in ("Sent", f"INBOX{delimiter}Sent"):
+            status, _ = imap.create(_quoted(name))
+            if status == "OK":
+                imap.subscribe(_quoted(name))
+                return name
+        raise ImapServerRefused(
+            f"The mail server {self.where} has no Sent folder and would not let Afterword "
+            "make one. Create a folder named Sent in your mail program and try again."
+        )
+
+    def _list(self) -> Iterator[tuple[set[str], str, str]]:
+        status, data = self._connected().list()
+        _check(status, data)
+        yield from _parse_list(data)
+
+    def append_sent(self, raw: bytes) -> None:
+        """Stores the exact bytes sent, marked as read, as a mail program does after sending.
+        (imaplib sends CRLF line ends, as IMAP requires; Afterword's messages have them.)"""
+        folder = self.sent_folder()
+        with self._talking():
+            status, data = self._connected().append(_quoted(folder), "(\\Seen)", None, raw)
+            _check(status, data)
+
+    # --- replies ------------------------------------------------------------------------
+
+    def find_replies(
+        self, message_ids: list[str], senders: list[str], since: date
+    ) -> list[FoundReply]:
+        """Inbox messages since ``since`` that answer one of ``message_ids`` (by In-Reply-To
+        or References) or come from one of ``senders``, oldest first."""
+        with self._talking():
+            imap = self._connected()
+            status, data = imap.select("INBOX", readonly=True)
+            _check(status, data)
+            day = f"{since.day}-{_MONTHS[since.month - 1]}-{since.year}"
+            criteria = [
+                *((field, _angled(mid)) for mid in message_ids for field in _REPLY_FIELDS),
+                *(("FROM", sender) for sender in senders),
+            ]
+            uids: set[int] = set()
+            for header, value in criteria:
+                uids.update(self._search(day, header, value))
+            return [self._reply(uid) for uid in sorted(uids)]
+
+    def _search(self, day: str, header: str, value: str) -> list[int]:
+        imap = self._connected()
+        words = ["SINCE", day, *(("HEADER", header) if header != "FROM" else ("FROM",))]
+        if value.isascii():
+            status, data = imap.uid("SEARCH", *words, _quoted(value))
+        else:  # a literal, in UTF-8: only there may a search carry more than ASCII
+            imap.literal = value.encode()  # type: ignore[assignment]
+            status, data = imap.uid("SEARCH", "CHARSET", "UTF-8", *words)
+        _check(status, data)
+        return [int(uid) for line in data if isinstance(line, bytes) for uid in line.split()]
+
+    def _reply(self, uid: int) -> FoundReply:
+        imap = self._connected()
+        status, data = imap.uid(
+            "FETCH", str(uid), f"(BODY.PEEK[HEADER.FIELDS ({_HEADERS})] BODYSTRUCTURE)"
+        )
+        _check(status, data)
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(_literals(data)[0])
+        structure = _parse_sexp(_flatten(data))
+        text = ""
+        part = _text_part(_find_bodystructure(structure))
+        if part is not None:
+            number, subtype, charset, encoding = part
+            status, data = imap.uid("FETCH", str(uid), f"(BODY.PEEK[{number}]<0.{TEXT_BYTES}>)")
+            _check(status, data)
+            chunk = b"".join(_literals(data))
+            text = _readable(_decoded(chunk, encoding), charset, subtype)
+        return FoundReply(
+            message_id=str(headers.get("Message-ID", "")).strip(),
+            sender=str(headers.get("From", "")),
+            date=_date(str(headers.get("Date", ""))),
+            subject=str(headers.get("Subject", "")),
+            in_reply_to=str(headers.get("In-Reply-To", "")).strip(),
+            references=tuple(str(headers.get("References", "")).split()),
+            summary=_summary(text),
+        )
+
+    # --- plumbing -----------------------------------------------------------------------
+
+    def _connected(self) -> imaplib.IMAP4:
+        if self._imap is None:
+            raise ImapConnectionFailed(f"The connection to {self.where} is closed; try again.")
+        return self._imap
+
+    @contextlib.contextmanager
+    def _talking(self) -> Iterator[None]:
+        """Turns what imaplib, ssl and sockets raise into one clear message; bugs pass."""
+        where, settings = self.where, "Check the server name, port and security in Settings."
+        try:
+            yield
+        except ImapError:
+            raise
+        except ssl.SSLCertVerificationError as error:
+            self.close()
+            raise ImapCertificateNotTrusted(
+                f"The mail server {where} presented a certificate this computer does not trust "
+                f"({error.verify_message}). Nothing was read or stored. If your provider gave "
+                "you a certificate file, choose it in Settings; never connect without checking."
+            ) from None
+        except TimeoutError:
+            self.close()
+            raise ImapTimedOut(
+                f"The mail server {where} did not answer within {self.account.timeout:g} "
+                f"seconds. {settings}"
+            ) from None
+        except imaplib.IMAP4.abort:
+            self.close()
+            raise ImapConnectionFailed(
+                f"The connection to the mail server {where} broke. Try again later."
+            ) from None
+        except imaplib.IMAP4.error as error:
+            raise ImapServerRefused(f"The mail server {where} said no ({_said(error)}).") from None
+        except ConnectionRefusedError:
+            self.close()
+            raise ImapConnectionFailed(
+                f"The mail server {where} refused the connection. {settings}"
+            ) from None
+        except (ssl.SSLError, OSError) as error:
+            self.close()
+            raise ImapConnectionFailed(
+                f"Could not reach the mail server {where} ({error.strerror or error}). {settings}"
+            ) from None
+
+
+_REPLY_FIELDS = ("In-Reply-To", "References")
+
+
+def _check(status: str, data: list[Any]) -> None:
+    if status != "OK":
+        raise imaplib.IMAP4.error(b" ".join(d for d in data if isinstance(d, bytes)))
+
+
+def _said(error: BaseException) -> str:
+    text = error.args[0] if error.args else ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(str(text).split())[:200]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _angled(message_id: str) -> str:
+    bare = message_id.strip().strip("<>")
+    return f"<{bare}>"
+
+
+_LIST_LINE = re.compile(rb'\((?P<flags>[^)]*)\) (?P<delimiter>"(?:[^"\\]|\\.)*"|NIL) ?(?P<name>.*)')
+
+
+def _parse_list(data: list[Any]) -> Iterator[tuple[set[str], str, str]]:
+    for item in data:
+        line, literal = (item[0], item[1]) if isinstance(item, tuple) else (item, None)
+        if not isinstance(line, bytes):
+            continue
+        match = _LIST_LINE.match(line)
+        if match is None:
+            continue
+        flags = {flag.lower() for flag in match["flags"].decode().split()}
+        delimiter = _unquote(match["delimiter"].decode()) if match["delimiter"] != b"NIL" else ""
+        name = literal.decode() if literal is not None else _unquote(match["name"].decode())
+        yield flags, delimiter, name
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", text[1:-1])
+    return text
+
+
+def _literals(data: list[Any]) -> list[bytes]:
+    return [item[1] for item in data if isinstance(item, tuple)]
+
+
+def _flatten(data: list[Any]) -> bytes:
+    """One FETCH response as one line, each literal written as a quoted string instead."""
+    parts: list[bytes] = []
+    for item in data:
+        if isinstance(item, tuple):
+            head = re.sub(rb"\{\d+\}$", b"", item[0])
+            parts.append(head + b'"' + item[1].replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"')
+        elif isinstance(item, bytes):
+            parts.append(item)
+    return b"".join(parts)
+
+
+Sexp = list["Sexp"] | str | None
+_TOKEN = re.compile(rb'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|(NIL)\b|([^\s()"]+))')
+
+
+def _parse_sexp(line: bytes) -> list[Sexp]:
+    """An IMAP response as nested lists of strings (NIL is None): enough for BODYSTRUCTURE."""
+    stack: list[list[Sexp]] = [[]]
+    for opened, closed, quoted, nil, atom in _TOKEN.findall(line):
+        if opened:
+            stack.append([])
+        elif closed and len(stack) > 1:
+            done = stack.pop()
+            stack[-1].append(done)
+        elif nil:
+            stack[-1].append(None)
+        else:
+            raw = quoted if quoted or not atom else atom
+            stack[-1].append(re.sub(rb"\\(.)", rb"\1", raw).decode("utf-8", "replace"))
+    return stack[0]
+
+
+def _find_bodystructure(tree: list[Sexp]) -> Sexp:
+    for node in tree:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str) and item.upper() == "BODYSTRUCTURE":
+                    return node[index + 1] if index + 1 < len(node) else None
+            found = _find_bodystructure(node)
+            if found is not None:
+                return found
+    return None
+
+
+def _text_part(body: Sexp, number: str = "") -> tuple[str, str, str, str] | None:
+    """The first text/plain part (else text/html): its number, subtype, charset, encoding."""
+    if not isinstance(body, list) or not body:
+        return None
+    if isinstance(body[0], list):  # multipart: its parts, then its subtype
+        parts = list(itertools.takewhile(lambda item: isinstance(item, list), body))
+        candidates = [
+            found
+            for index, child in enumerate(parts, start=1)
+            if (found := _text_part(child, f"{number}.{index}" if number else str(index)))
+        ]
+        plain = [c for c in candidates if c[1] == "plain"]
+        return (plain or candidates)[0] if candidates else None
+    kind, subtype = (str(body[0]).lower(), str(body[1]).lower()) if len(body) > 6 else ("", "")
+    if kind != "text" or subtype not in ("plain", "html"):
+        return None
+    params = body[2] if isinstance(body[2], list) else []
+    names = [str(p).lower() for p in params[0::2]]
+    charset = str(params[1::2][names.index("charset")]) if "charset" in names else "us-ascii"
+    return number or "1", subtype, charset, str(body[5] or "7bit").lower()
+
+
+def _decoded(chunk: bytes, encoding: str) -> bytes:
+    if encoding == "base64":
+        letters = re.sub(rb"[^A-Za-z0-9+/]", b"", chunk)
+        with contextlib.suppress(binascii.Error, ValueError):
+            return base64.b64decode(letters[: len(letters) // 4 * 4])
+        return b""
+    if encoding == "quoted-printable":
+        return quopri.decodestring(chunk)
+    return chunk
+
+
+def _readable(data: bytes, charset: str, subtype: str) -> str:
+    try:
+        text = data.decode(charset, "replace")
+    except LookupError:
+        text = data.decode("utf-8", "replace")
+    if subtype == "html":
+        text = unescape(re.sub(r"(?s)<(style|script).*?</\1>|<[^>]+>", " ", text))
+    return text
+
+
+def _summary(text: str) -> str:
+    """The reply's own words: quoted lines and the "On ... wrote:" line before them go."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith(">")]
+    words = " ".join(" ".join(lines).split())
+    words = re.sub(r"\s*On .{0,200}? wrote:\s*$", "", words)
+    return words if len(words) <= SUMMARY_CHARS else words[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def _date(text: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
