@@ -1,0 +1,168 @@
+"""Known mail providers' servers, and how the senders get what to log in with.
+
+A preset fills in Settings for the user; it is a starting point, not a lock: the accounts it
+builds are ordinary ``SmtpAccount``/``ImapAccount`` values the user can still edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from composer.account import Security, SmtpAccount
+from composer.credentials import Credentials
+from composer.imap import ImapAccount
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    security: Security
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    smtp: Server
+    imap: Server
+    files_sent_itself: bool  # the SMTP server puts a copy in Sent: appending one would double it
+    sign_in_note: str  # one line for Settings: which password this provider wants
+    domains: tuple[str, ...] = ()  # addresses that pick this preset; none: chosen explicitly
+    needs_ca_file: bool = False  # the server's certificate is its own, exported by the user
+
+    def smtp_account(self, username: str, from_address: str, ca_file: str = "") -> SmtpAccount:
+        smtp = self.smtp
+        return SmtpAccount(smtp.host, smtp.port, smtp.security, username, from_address, ca_file)
+
+    def imap_account(self, username: str, ca_file: str = "") -> ImapAccount:
+        imap = self.imap
+        return ImapAccount(imap.host, imap.port, imap.security, username, ca_file)
+
+
+_YAHOO_DOMAINS = (
+    "yahoo.com",
+    "ymail.com",
+    "rocketmail.com",
+    "yahoo.co.uk",
+    "yahoo.ca",
+    "yahoo.com.au",
+    "yahoo.co.in",
+    "yahoo.fr",
+    "yahoo.de",
+    "yahoo.es",
+    "yahoo.it",
+    "yahoo.com.br",
+    "yahoo.com.mx",
+)  # not yahoo.co.jp: Yahoo! JAPAN mail is a separate service with its own servers
+
+_PRESETS = (
+    Preset(
+        "Gmail",
+        Server("smtp.gmail.com", 465, Security.TLS),
+        Server("imap.gmail.com", 993, Security.TLS),
+        files_sent_itself=True,
+        sign_in_note="Gmail needs 2-Step Verification turned on and an app password "
+        "(Google Account › Security › App passwords), not your usual password.",
+        domains=("gmail.com", "googlemail.com"),
+    ),
+    Preset(
+        "Outlook / Microsoft 365",
+        Server("smtp.office365.com", 587, Security.STARTTLS),
+        Server("outlook.office365.com", 993, Security.TLS),
+        files_sent_itself=True,
+        sign_in_note="Microsoft is ending password sign-in for mail apps: an app password "
+        "works only with two-step verification on and, at work or school, SMTP AUTH allowed.",
+        domains=("outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk"),
+    ),
+    Preset(
+        "iCloud",
+        Server("smtp.mail.me.com", 587, Security.STARTTLS),
+        Server("imap.mail.me.com", 993, Security.TLS),
+        files_sent_itself=False,
+        sign_in_note="iCloud needs an app-specific password (account.apple.com › Sign-In "
+        "and Security); your user name is your full iCloud address.",
+        domains=("icloud.com", "me.com", "mac.com"),
+    ),
+    Preset(
+        "Yahoo",
+        Server("smtp.mail.yahoo.com", 465, Security.TLS),
+        Server("imap.mail.yahoo.com", 993, Security.TLS),
+        files_sent_itself=False,
+        sign_in_note="Yahoo needs an app password (Account Security › Generate app "
+        "password), not your usual password.",
+        domains=_YAHOO_DOMAINS,
+    ),
+    Preset(
+        "Fastmail",
+        Server("smtp.fastmail.com", 465, Security.TLS),
+        Server("imap.fastmail.com", 993, Security.TLS),
+        files_sent_itself=False,
+        sign_in_note="Fastmail needs an app password with IMAP and SMTP access "
+        "(Settings › Privacy & Security › App passwords).",
+        domains=("fastmail.com", "fastmail.fm"),
+    ),
+    Preset(
+        "Proton Mail Bridge",
+        Server("127.0.0.1", 1025, Security.STARTTLS),
+        Server("127.0.0.1", 1143, Security.STARTTLS),
+        files_sent_itself=False,
+        sign_in_note="Proton Mail Bridge must be running; use the password Bridge shows "
+        "(not your Proton password) and the certificate you export from Bridge's settings.",
+        needs_ca_file=True,
+    ),
+)
+
+
+def presets() -> tuple[Preset, ...]:
+    return _PRESETS
+
+
+def preset_for_address(email: str) -> Preset | None:
+    """The preset for an address's domain; None for any other (custom domains are common)."""
+    local, at, domain = email.strip().rpartition("@")
+    if not (local and at):
+        return None
+    domain = domain.rstrip(".").lower()
+    return next((p for p in _PRESETS if domain in p.domains), None)
+
+
+class Mechanism(StrEnum):
+    # the secret is a password: SMTP AUTH PLAIN/LOGIN, IMAP LOGIN
+    PASSWORD = "password"  # noqa: S105 - a mechanism's name, not a password
+    XOAUTH2 = "xoauth2"  # the secret is an OAuth2 access token; nothing gives one yet
+
+
+@dataclass(frozen=True)
+class Login:
+    mechanism: Mechanism
+    secret: str = field(repr=False)  # never in a log line or a traceback's locals repr
+
+
+class LoginSecret(Protocol):
+    """What a sender asks, just before logging in, for how to authenticate.
+
+    The senders will take one of these instead of a ``password: str | None``:
+    ``SmtpConnection(account, secret)`` calls ``secret.login()`` in ``open()``; a
+    ``Mechanism.PASSWORD`` login goes on as today (``smtp.login``/``imap.login``), a
+    ``Mechanism.XOAUTH2`` one sends ``user=<name>^Aauth=Bearer <token>^A^A`` through
+    ``smtp.auth("XOAUTH2", ...)`` or ``imap.authenticate("XOAUTH2", ...)``. ``None`` means
+    nothing is stored, which they report as ``PasswordMissing``. An OAuth2 provider is
+    then one more class here, refreshing its token inside ``login()``. ``login()`` may
+    block (keyring, token refresh): call it off the GUI thread, like the senders.
+    """
+
+    def login(self) -> Login | None: ...
+
+
+@dataclass(frozen=True)
+class PasswordSecret:
+    """A password from the keyring (or this session's memory), under the account's key."""
+
+    credentials: Credentials
+    key: str  # ``SmtpAccount.key`` or ``ImapAccount.key``
+
+    def login(self) -> Login | None:
+        password = self.credentials.password(self.key)
+        return Login(Mechanism.PASSWORD, password) if password else None
