@@ -249,6 +249,20 @@ class ImapConnection:
             status, data = self._connected().append(_quoted(folder), "(\\Seen)", None, raw)
             _check(status, data)
 
+    def sent_holds(self, message_id: str) -> bool:
+        """Whether Sent already has a message with this Message-ID: a copy filed before,
+        by Afterword (whose record of it was lost) or by the mail server itself."""
+        if not message_id.strip() or not message_id.isascii():  # RFC 5322 allows neither
+            return False
+        folder = self.sent_folder()
+        with self._talking():
+            imap = self._connected()
+            status, data = imap.select(_quoted(folder), readonly=True)
+            _check(status, data)
+            status, data = imap.uid("SEARCH", "HEADER", "Message-ID", _quoted(_angled(message_id)))
+            _check(status, data)
+        return any(line.split() for line in data if isinstance(line, bytes))
+
     # --- replies ------------------------------------------------------------------------
 
     def find_replies(

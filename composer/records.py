@@ -145,3 +145,14 @@ class Reply:
     contact_id: int | None = None
     header_id: str | None = None  # the reply's own Message-ID, when known
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class SentCopy:
+    """The copy of a sent message for the user's IMAP Sent folder: filed, or still to be."""
+
+    message_id: int
+    state: str  # 'pending' | 'filed'
+    attempts: int
+    last_error: str | None
+    filed_at: datetime | None

@@ -35,11 +35,15 @@ from composer.records import (
     Profile,
     Reply,
     Role,
+    SentCopy,
 )
 
 Clock = Callable[[], datetime]
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
 ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no password)
+# The mailbox (IMAP) account as a dict, with "server_files_sent": true when the mail server
+# puts what it sends in Sent itself (Gmail, for one), so Afterword must not file a second copy.
+IMAP_ACCOUNT_SETTING = "imap_account"
 
 
 def utc_now() -> datetime:
@@ -262,6 +266,13 @@ def _schema_5(db: sqlite3.Connection) -> None:
         CREATE INDEX messages_by_interview ON messages(interview_id, template_id);
         CREATE INDEX messages_by_contact ON messages(contact_id);
         CREATE INDEX contacts_by_name ON contacts(name COLLATE NOCASE, id);
+        CREATE TABLE sent_copies (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'filed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            filed_at TEXT
+        );
         """,
     )
 
@@ -377,6 +388,16 @@ def _feedback(row: sqlite3.Row) -> FeedbackNote:
         text=row["text"],
         kind=bool(row["kind"]),
         tags=sorted(row["tags"].split("\x1f"), key=str.casefold) if row["tags"] else [],
+    )
+
+
+def _sent_copy(row: sqlite3.Row) -> SentCopy:
+    return SentCopy(
+        message_id=row["message_id"],
+        state=row["state"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        filed_at=_moment(row["filed_at"]),
     )
 
 
@@ -1008,6 +1029,7 @@ class Store:
                 raise RuntimeError(f"message {message_id} was not being sent; cannot mark {state}")
             if state == "sent":
                 self._ledger(db, message_id)
+                self._queue_copy(message_id)
 
     @staticmethod
     def _ledger(db: sqlite3.Connection, message_id: int) -> None:
@@ -1027,6 +1049,57 @@ class Store:
                 (self._now(), message_id),
             )
             self._ledger(db, message_id)
+            self._queue_copy(message_id)
+
+    # --- copies for the user's Sent folder ------------------------------------------------
+
+    def _queue_copy(self, message_id: int) -> None:
+        """In the transaction that marks the message sent, so a crash cannot lose the copy."""
+        imap = self.get_setting(IMAP_ACCOUNT_SETTING)
+        if imap and not imap.get("server_files_sent"):
+            self.copy_pending(message_id)
+
+    def copy_pending(self, message_id: int) -> None:
+        """A copy to file; one filed already stays filed. Only a message with its bytes."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO sent_copies(message_id) "
+                "SELECT id FROM messages WHERE id = ? AND raw IS NOT NULL",
+                (message_id,),
+            )
+
+    def copy_filed(self, message_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sent_copies SET state = 'filed', attempts = attempts + 1, "
+                "last_error = NULL, filed_at = ? WHERE message_id = ? AND state = 'pending'",
+                (self._now(), message_id),
+            )
+
+    def copy_failed(self, message_id: int, error: str) -> None:
+        """Stays pending, with the reason, to be tried again later."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sent_copies SET attempts = attempts + 1, last_error = ? "
+                "WHERE message_id = ? AND state = 'pending'",
+                (error, message_id),
+            )
+
+    def pending_copies(self) -> list[SentCopy]:
+        """Oldest message first, as they were sent."""
+        rows = self._query("SELECT * FROM sent_copies WHERE state = 'pending' ORDER BY message_id")
+        return [_sent_copy(row) for row in rows]
+
+    def sent_copy(self, message_id: int) -> SentCopy | None:
+        rows = self._query("SELECT * FROM sent_copies WHERE message_id = ?", (message_id,))
+        return _sent_copy(rows[0]) if rows else None
+
+    def sent_bytes(self, message_id: int) -> tuple[str, bytes]:
+        """The Message-ID and exact bytes that went out, without the attachments' rows."""
+        rows = self._query("SELECT message_id, raw FROM messages WHERE id = ?", (message_id,))
+        if not rows or rows[0]["raw"] is None:
+            raise RecordNotFound("sent message", message_id)
+        return rows[0]["message_id"] or "", bytes(rows[0]["raw"])
 
     def requeue_uncertain(self, message_id: int) -> None:
         """The user checked that an uncertain message did not arrive and asks to send it."""

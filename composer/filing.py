@@ -1,0 +1,82 @@
+"""A copy of each sent message in the user's IMAP Sent folder, as a mail program keeps one.
+
+Sending never waits for this: marking a message sent records a pending copy in the same
+commit, and filing runs later (after a batch, at start-up, when the server is back). A copy
+is filed once only: before appending, Sent is searched for its Message-ID, so a copy whose
+filing was not recorded (a crash just after APPEND) is not filed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.errors import AfterwordError, RecordNotFound
+from composer.imap import ImapAccount, ImapConnection, ImapServerRefused
+from composer.store import IMAP_ACCOUNT_SETTING, Store
+
+
+@dataclass
+class FilingResult:
+    filed: list[int] = field(default_factory=list)  # message ids now in Sent
+    found: list[int] = field(default_factory=list)  # already there: marked filed, not appended
+    failed: dict[int, str] = field(default_factory=dict)  # still pending, and why
+
+    @property
+    def error(self) -> str | None:
+        """The first reason a copy is still pending, for the user."""
+        return next(iter(self.failed.values()), None)
+
+
+def imap_settings(store: Store) -> tuple[ImapAccount, bool] | None:
+    """The mailbox account and whether its server files Sent itself; None if not set up."""
+    data: dict[str, Any] | None = store.get_setting(IMAP_ACCOUNT_SETTING)
+    if not data:
+        return None
+    values = {key: value for key, value in data.items() if key != "server_files_sent"}
+    return ImapAccount.from_dict(values), bool(data.get("server_files_sent"))
+
+
+def save_imap_settings(store: Store, account: ImapAccount, *, server_files_sent: bool) -> None:
+    account.validate()
+    store.set_setting(
+        IMAP_ACCOUNT_SETTING, {**account.to_dict(), "server_files_sent": server_files_sent}
+    )
+
+
+def file_sent_copies(store: Store, account: ImapAccount, password: str | None) -> FilingResult:
+    """Files every pending copy over one connection. What the user can fix (no connection,
+    a wrong password, a refusal) is recorded on the copies, which stay pending; never raised."""
+    result = FilingResult()
+    copies = [copy.message_id for copy in store.pending_copies()]
+    if not copies:
+        return result
+    try:
+        with ImapConnection(account, password) as imap:
+            for message_id in copies:
+                try:
+                    header_id, raw = store.sent_bytes(message_id)
+                except RecordNotFound:  # deleted meanwhile, and its copy with it
+                    continue
+                try:
+                    if imap.sent_holds(header_id):
+                        result.found.append(message_id)
+                    else:
+                        imap.append_sent(raw)
+                        result.filed.append(message_id)
+                except ImapServerRefused as error:  # this message only: the next may go
+                    _failed(store, result, message_id, error)
+                    continue
+                store.copy_filed(message_id)
+    except AfterwordError as error:  # no connection, or it broke: the rest wait for later
+        settled = {*result.filed, *result.found, *result.failed}
+        for message_id in copies:
+            if message_id not in settled:
+                _failed(store, result, message_id, error)
+    return result
+
+
+def _failed(store: Store, result: FilingResult, message_id: int, error: AfterwordError) -> None:
+    text = f"Not yet copied to your Sent folder: {error} Afterword will try again later."
+    store.copy_failed(message_id, text)
+    result.failed[message_id] = text
