@@ -334,3 +334,14 @@ def test_a_damaged_stored_message_id_is_replaced() -> None:
     assert build(message_id="not an id")["Message-ID"].endswith("@example.org>")
     kept = "<179.42@example.org>"
     assert build(message_id=kept)["Message-ID"] == kept
+
+
+def test_the_signature_goes_above_the_quoted_message_of_a_follow_up() -> None:
+    body = "Any news?\n\nOn Tue 3 Nov 2026 14:30, Zoë Müller wrote:\n> Thank you.\n>\n> Zoë"
+    text = build(body=body, signature="Zoë Müller\n+44 20").get_content()
+    assert text.replace("\r\n", "\n") == (
+        "Any news?\n\n-- \nZoë Müller\n+44 20\n\n"
+        "On Tue 3 Nov 2026 14:30, Zoë Müller wrote:\n> Thank you.\n>\n> Zoë\n"
+    )
+    plain = build(body="Thank you.\n> not a quote at the end\nBye", signature="Zoë").get_content()
+    assert plain.replace("\r\n", "\n").endswith("Bye\n\n-- \nZoë\n"), "no quote: at the end"

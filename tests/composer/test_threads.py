@@ -218,7 +218,9 @@ def test_the_reader_shows_the_headers_a_person_reads_decoded(outbox: Outbox) -> 
     assert "Bcc" not in values
     assert reading.attachments == ["Zoë CV.pdf"]
     assert reading.body.startswith("Hello again,\n")
-    assert reading.body.endswith("-- \nZoë Müller\nData person\n")
+    assert "Hello again,\n\n-- \nZoë Müller\nData person\n\nOn " in reading.body, (
+        "signed above the quote"
+    )
     assert "\r" not in reading.body
 
 
