@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from composer.followups import suggested_recipients
+from composer.mail import parse_address_or_none
 from composer.records import Interview, InterviewStatus, Message, Reply
 from composer.store import Store
 
@@ -86,13 +87,18 @@ def _replied(replies: Iterable[Reply], interview_id: int | None, since: datetime
 
 def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
     under_way = store.follow_ups_under_way()
+    addressed = {
+        key: {a for a in map(parse_address_or_none, typed) if a is not None}
+        for key, typed in store.follow_up_addresses().items()
+    }
     interviews = store.interviews_by_id(store.interview_ids(now))
     items: list[DueItem] = []
     for interview in interviews.values():
         if interview.status is InterviewStatus.REJECTED:
             items += _after_rejection(store, interview, now, under_way, replies)
         elif _took_place(interview, now):
-            items += _thank_you(store, interview, now, under_way, replies)
+            thanked = addressed.get((interview.id or 0, "thank_you"), set())
+            items += _thank_you(store, interview, now, under_way, thanked, replies)
     return items
 
 
@@ -116,14 +122,15 @@ def _thank_you(
     interview: Interview,
     now: datetime,
     under_way: set[tuple[int, str, int | None]],
+    addressed: set[str],
     replies: list[Reply],
 ) -> list[DueItem]:
+    """``addressed``: the addresses a thank-you for this interview went or is going to."""
     assert interview.id is not None and interview.scheduled_at is not None
     if _replied(replies, interview.id, interview.scheduled_at):
         return []
     participants = store.participants(interview.id)
     emails = {p.contact.id: p.contact.email.strip().lower() for p in participants}
-    addressed = store.follow_up_addresses().get((interview.id, "thank_you"), set())
     people = suggested_recipients("thank_you", participants)
     waiting = [
         c

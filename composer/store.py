@@ -361,12 +361,6 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
     )
 
 
-def _bare_address(typed: str) -> str:
-    """``Ana Lima <ana@x>`` → ``ana@x``, lower-cased: how addresses are compared."""
-    start, end = typed.rfind("<"), typed.rfind(">")
-    return (typed[start + 1 : end] if 0 <= start < end else typed).strip().lower()
-
-
 def _reply(row: sqlite3.Row) -> Reply:
     return Reply(
         id=row["id"],
@@ -747,6 +741,15 @@ class Store:
             (moment, limit),
         )
         return [row[0] for row in rows]
+
+    def interview_choices(self, limit: int, chosen: int | None = None) -> list[Interview]:
+        """What a picker lists: the interviews that matter now (upcoming, then recent), and
+        the chosen one even if it is older."""
+        ids = self.interview_ids(limit=limit)
+        if chosen is not None and chosen not in ids:
+            ids.append(chosen)
+        found = self.interviews_by_id(ids)
+        return [found[i] for i in ids if i in found]
 
     def interviews_by_id(self, ids: Sequence[int]) -> dict[int, Interview]:
         return {i.id: i for i in map(_interview, self._rows_by_id("interviews", ids)) if i.id}
@@ -1257,7 +1260,7 @@ class Store:
         return {(row[0], row[1], row[2]) for row in rows}
 
     def follow_up_addresses(self) -> dict[tuple[int, str], set[str]]:
-        """Per (interview, template), the addresses (lower-cased) a follow-up went or is going
+        """Per (interview, template), the addresses (as typed) a follow-up went or is going
         to: one message to two interviewers thanks both, though it names one contact."""
         rows = self._query(
             "SELECT interview_id, template_id, to_addrs, cc_addrs FROM messages "
@@ -1267,7 +1270,7 @@ class Store:
         found: dict[tuple[int, str], set[str]] = {}
         for row in rows:
             addresses = json.loads(row["to_addrs"]) + json.loads(row["cc_addrs"])
-            found.setdefault((row[0], row[1]), set()).update(map(_bare_address, addresses))
+            found.setdefault((row[0], row[1]), set()).update(addresses)
         return found
 
     def replied_in_thread(self) -> set[str]:

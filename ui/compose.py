@@ -29,9 +29,10 @@ from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Message, MessageState, Role
+from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
-from ui.models import interview_label
+from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import PanelDialog
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
@@ -41,7 +42,6 @@ NO_INTERVIEW = "No interview"
 
 
 SHOWN_CONTACTS = 50  # besides the interview's people and whoever is ticked
-INTERVIEWS_LISTED = 200  # upcoming and recent; an older one is added when it is chosen
 
 
 class ComposePage(QWidget):
@@ -158,11 +158,8 @@ class ComposePage(QWidget):
         chosen = self.interview.currentData()
         self.interview.clear()
         self.interview.addItem(NO_INTERVIEW, None)
-        store = self.afterword.store
-        ids = store.interview_ids(limit=INTERVIEWS_LISTED)
-        found = store.interviews_by_id(ids)
-        for interview_id in ids:
-            self.interview.addItem(interview_label(found[interview_id]), interview_id)
+        for item in self.afterword.store.interview_choices(INTERVIEWS_LISTED, chosen):
+            self.interview.addItem(interview_label(item), item.id)
         self._select_interview(chosen)
 
     def _select_interview(self, interview_id: int | None) -> None:
@@ -258,7 +255,7 @@ class ComposePage(QWidget):
             original = store.message(reply_to)
             if original.message_id:
                 self.in_reply_to = original.message_id
-                self.references = [*original.references, original.message_id]
+                self.references = thread_references(original.references, original.message_id)
         self.fill_from_template()
 
     # --- rendering ----------------------------------------------------------------------

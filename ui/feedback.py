@@ -26,6 +26,7 @@ from composer.app import Afterword
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview
 from ui import dialogs
+from ui.models import INTERVIEWS_LISTED
 from ui.runner import Runner
 from ui.widgets import (
     EmptyState,
@@ -40,7 +41,6 @@ from ui.widgets import (
 )
 
 ALL_TAGS = "All feedback"
-INTERVIEWS_LISTED = 200  # upcoming and recent, as in Compose
 DAY_FORMAT = "d MMM yyyy"
 
 
@@ -104,14 +104,8 @@ class FeedbackDialog(QDialog):
 
     def _fill_interviews(self, chosen: int | None) -> None:
         """The interviews that matter now, and the one this note is about."""
-        store = self.afterword.store
-        ids = store.interview_ids(limit=INTERVIEWS_LISTED)
-        if chosen is not None and chosen not in ids:
-            ids.append(chosen)
-        found = store.interviews_by_id(ids)
-        ids = [i for i in ids if i in found]
-        for interview_id in ids:
-            self.interview_combo.addItem(role_at(found[interview_id]), interview_id)
+        for item in self.afterword.store.interview_choices(INTERVIEWS_LISTED, chosen):
+            self.interview_combo.addItem(role_at(item), item.id)
         self.interview_combo.setCurrentIndex(max(0, self.interview_combo.findData(chosen)))
         self._fill_people()
 

@@ -40,6 +40,9 @@ def short_time(moment: datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
+INTERVIEWS_LISTED = 200  # what an interview picker lists: upcoming and recent, and the chosen
+
+
 def interview_label(interview: Interview) -> str:
     """How an interview is named in a picker: company, role and when."""
     when = short_time(interview.scheduled_at)

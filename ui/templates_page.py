@@ -49,7 +49,7 @@ from composer.fields import DESCRIPTIONS, sample_fields, template_fields
 from composer.library import Problem, TemplateLibrary, clean_title, problems
 from composer.templates import Rendered, Template, parse_meta, render_source
 from ui import dialogs
-from ui.models import interview_label
+from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -57,7 +57,6 @@ CHECK_DELAY_MS = 300  # a pause in typing this long updates problems and preview
 SAMPLE_DATA = "Sample data"
 READ_ONLY_NOTE = "Built-in: Customize to edit a copy of your own."
 TEMPLATE_FILES = "Templates (*.j2);;All files (*)"
-PREVIEW_INTERVIEWS = 200  # upcoming and recent: enough to preview against real records
 PREVIEW_CONTACTS = 50  # besides the interview's people
 FieldValues = Mapping[str, Any]
 
@@ -426,17 +425,12 @@ class TemplatesPage(QWidget):
     def _fill_preview_choices(self) -> None:
         box = self.preview_interview
         chosen = box.currentData()
-        store = self.afterword.store
-        ids = store.interview_ids(limit=PREVIEW_INTERVIEWS)
-        if chosen is not None and chosen not in ids:
-            ids.append(chosen)
-        found = store.interviews_by_id(ids)
-        ids = [i for i in ids if i in found]
+        choices = self.afterword.store.interview_choices(INTERVIEWS_LISTED, chosen)
         box.blockSignals(True)
         box.clear()
         box.addItem(SAMPLE_DATA, None)
-        for interview_id in ids:
-            box.addItem(interview_label(found[interview_id]), interview_id)
+        for item in choices:
+            box.addItem(interview_label(item), item.id)
         box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
         box.blockSignals(False)
         self._fill_contacts(self.preview_contact.currentData())
