@@ -9,11 +9,10 @@ filing was not recorded (a crash just after APPEND) is not filed twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from composer.errors import AfterwordError, RecordNotFound
 from composer.imap import ImapAccount, ImapConnection, ImapServerRefused
-from composer.store import IMAP_ACCOUNT_SETTING, Store
+from composer.store import Store
 
 
 @dataclass
@@ -26,22 +25,6 @@ class FilingResult:
     def error(self) -> str | None:
         """The first reason a copy is still pending, for the user."""
         return next(iter(self.failed.values()), None)
-
-
-def imap_settings(store: Store) -> tuple[ImapAccount, bool] | None:
-    """The mailbox account and whether its server files Sent itself; None if not set up."""
-    data: dict[str, Any] | None = store.get_setting(IMAP_ACCOUNT_SETTING)
-    if not data:
-        return None
-    values = {key: value for key, value in data.items() if key != "server_files_sent"}
-    return ImapAccount.from_dict(values), bool(data.get("server_files_sent"))
-
-
-def save_imap_settings(store: Store, account: ImapAccount, *, server_files_sent: bool) -> None:
-    account.validate()
-    store.set_setting(
-        IMAP_ACCOUNT_SETTING, {**account.to_dict(), "server_files_sent": server_files_sent}
-    )
 
 
 def file_sent_copies(store: Store, account: ImapAccount, password: str | None) -> FilingResult:

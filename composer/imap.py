@@ -280,20 +280,27 @@ class ImapConnection:
                 *(("FROM", sender) for sender in senders),
             ]
             uids: set[int] = set()
+            plain = [(header, value) for header, value in criteria if value.isascii()]
+            for start in range(0, len(plain), SEARCH_BATCH):  # a few round trips, not hundreds
+                uids.update(self._search(day, _any_of(plain[start : start + SEARCH_BATCH])))
             for header, value in criteria:
-                uids.update(self._search(day, header, value))
+                if not value.isascii():
+                    uids.update(self._search_literal(day, header, value))
             return [self._reply(uid) for uid in sorted(uids)]
 
-    def _search(self, day: str, header: str, value: str) -> list[int]:
-        imap = self._connected()
-        words = ["SINCE", day, *(("HEADER", header) if header != "FROM" else ("FROM",))]
-        if value.isascii():
-            status, data = imap.uid("SEARCH", *words, _quoted(value))
-        else:  # a literal, in UTF-8: only there may a search carry more than ASCII
-            imap.literal = value.encode()  # type: ignore[assignment]
-            status, data = imap.uid("SEARCH", "CHARSET", "UTF-8", *words)
+    def _search(self, day: str, keys: list[str]) -> list[int]:
+        status, data = self._connected().uid("SEARCH", "SINCE", day, *keys)
         _check(status, data)
-        return [int(uid) for line in data if isinstance(line, bytes) for uid in line.split()]
+        return _uids(data)
+
+    def _search_literal(self, day: str, header: str, value: str) -> list[int]:
+        """One key carrying more than ASCII: as a UTF-8 literal, the only way IMAP allows
+        (and imaplib sends one literal per command)."""
+        imap = self._connected()
+        imap.literal = value.encode()  # type: ignore[assignment]
+        status, data = imap.uid("SEARCH", "CHARSET", "UTF-8", "SINCE", day, *_key(header))
+        _check(status, data)
+        return _uids(data)
 
     def _reply(self, uid: int) -> FoundReply:
         imap = self._connected()
@@ -369,6 +376,21 @@ class ImapConnection:
 
 
 _REPLY_FIELDS = ("In-Reply-To", "References")
+SEARCH_BATCH = 40  # search keys joined by OR in one SEARCH command
+
+
+def _key(header: str) -> list[str]:
+    return ["FROM"] if header == "FROM" else ["HEADER", header]
+
+
+def _any_of(criteria: list[tuple[str, str]]) -> list[str]:
+    """``OR OR a b c``: IMAP's OR joins the next two keys, so n keys need n - 1 ORs."""
+    keys = [" ".join([*_key(header), _quoted(value)]) for header, value in criteria]
+    return ["OR"] * (len(keys) - 1) + keys if keys else []
+
+
+def _uids(data: list[Any]) -> list[int]:
+    return [int(uid) for line in data if isinstance(line, bytes) for uid in line.split()]
 
 
 def _check(status: str, data: list[Any]) -> None:

@@ -119,6 +119,8 @@ class MessageSummary:
     error: str | None
     contact_id: int | None
     interview_id: int | None
+    replied: bool = False  # an answer to it is noted
+    copy_error: str | None = None  # why its copy is not in the user's Sent folder yet
 
 
 @dataclass
@@ -132,6 +134,18 @@ class FeedbackNote:
     kind: bool = False  # encouraging words: one of the "almosts"
     contact_id: int | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class WatchedMessage:
+    """A sent message whose answers are looked for in the user's inbox."""
+
+    id: int
+    header_id: str  # its Message-ID, as replies name it
+    sent_at: datetime
+    addresses: tuple[str, ...]  # To and Cc, as written
+    interview_id: int | None
+    contact_id: int | None
 
 
 @dataclass

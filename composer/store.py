@@ -36,6 +36,7 @@ from composer.records import (
     Reply,
     Role,
     SentCopy,
+    WatchedMessage,
 )
 
 Clock = Callable[[], datetime]
@@ -905,7 +906,10 @@ class Store:
         marks = ", ".join("?" * len(ids))
         rows = self._query(
             "SELECT id, state, subject, to_addrs, cc_addrs, created_at, updated_at, sent_at, "
-            f"error, contact_id, interview_id FROM messages WHERE id IN ({marks})",
+            "error, contact_id, interview_id, "
+            "EXISTS (SELECT 1 FROM replies r WHERE r.message_id = m.id) AS replied, "
+            "(SELECT last_error FROM sent_copies c WHERE c.message_id = m.id "
+            f"AND c.state = 'pending') AS copy_error FROM messages m WHERE id IN ({marks})",
             list(ids),
         )
         return {
@@ -918,6 +922,8 @@ class Store:
                 error=row["error"],
                 contact_id=row["contact_id"],
                 interview_id=row["interview_id"],
+                replied=bool(row["replied"]),
+                copy_error=row["copy_error"],
             )
             for row in rows
         }
@@ -1152,6 +1158,31 @@ class Store:
             )
         reply.id = cursor.lastrowid if cursor.rowcount else None
         return reply
+
+    def watched_messages(self, since: datetime) -> list[WatchedMessage]:
+        """Messages sent since ``since`` with a Message-ID: the ones replies are looked for."""
+        rows = self._query(
+            "SELECT id, message_id, sent_at, to_addrs, cc_addrs, interview_id, contact_id "
+            "FROM messages WHERE state = 'sent' AND sent_at >= ? AND message_id IS NOT NULL "
+            "ORDER BY sent_at, id",
+            (_iso(since),),
+        )
+        return [
+            WatchedMessage(
+                id=row["id"],
+                header_id=row["message_id"],
+                sent_at=datetime.fromisoformat(row["sent_at"]),
+                addresses=(*json.loads(row["to_addrs"]), *json.loads(row["cc_addrs"])),
+                interview_id=row["interview_id"],
+                contact_id=row["contact_id"],
+            )
+            for row in rows
+        ]
+
+    def replied_interview_ids(self) -> set[int]:
+        """Interviews with an answer noted (by the user or found in their inbox)."""
+        rows = self._query("SELECT DISTINCT interview_id FROM replies WHERE interview_id > 0")
+        return {row[0] for row in rows}
 
     def replies(
         self, *, interview_id: int | None = None, contact_id: int | None = None

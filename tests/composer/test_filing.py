@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from composer.account import Security
-from composer.filing import file_sent_copies, imap_settings, save_imap_settings
+from composer.filing import file_sent_copies
 from composer.imap import ImapAccount, ImapConnection
+from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
@@ -62,7 +63,7 @@ def test_the_copy_in_sent_is_the_one_seen_message_smtp_got(
     dovecot: DovecotServer,
     ca_file: Path,
 ) -> None:
-    save_imap_settings(outbox.store, mailbox, server_files_sent=False)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     message_id = send(outbox)
 
     assert outbox.store.pending_copies()[0].message_id == message_id
@@ -78,7 +79,7 @@ def test_the_copy_in_sent_is_the_one_seen_message_smtp_got(
 def test_no_copy_when_the_server_files_sent_itself(
     outbox: Outbox, mailbox: ImapAccount, dovecot: DovecotServer, ca_file: Path
 ) -> None:
-    save_imap_settings(outbox.store, mailbox, server_files_sent=True)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=True))
     message_id = send(outbox)
 
     result = file_sent_copies(outbox.store, mailbox, PASSWORD)
@@ -99,7 +100,7 @@ def test_server_down_leaves_sent_and_the_copy_pending_then_files_it_once(
     dovecot: DovecotServer,
     ca_file: Path,
 ) -> None:
-    save_imap_settings(outbox.store, mailbox, server_files_sent=False)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     message_id = send(outbox)
 
     result = file_sent_copies(outbox.store, down(mailbox), PASSWORD)
@@ -124,7 +125,7 @@ def test_server_down_leaves_sent_and_the_copy_pending_then_files_it_once(
 def test_a_wrong_password_is_recorded_on_every_pending_copy(
     outbox: Outbox, mailbox: ImapAccount, dovecot: DovecotServer, ca_file: Path
 ) -> None:
-    save_imap_settings(outbox.store, mailbox, server_files_sent=False)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     ids = [send(outbox, "One"), send(outbox, "Two")]
 
     result = file_sent_copies(outbox.store, mailbox, "not the password")
@@ -139,7 +140,7 @@ def test_a_copy_appended_but_not_recorded_is_not_filed_again(
     outbox: Outbox, mailbox: ImapAccount, dovecot: DovecotServer, ca_file: Path
 ) -> None:
     """As after a crash between the APPEND and recording it: Sent already holds the copy."""
-    save_imap_settings(outbox.store, mailbox, server_files_sent=False)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     message_id = send(outbox)
     _, raw = outbox.store.sent_bytes(message_id)
     with ImapConnection(mailbox, PASSWORD) as imap:
@@ -155,7 +156,7 @@ def test_a_copy_appended_but_not_recorded_is_not_filed_again(
 def test_several_copies_go_over_one_connection_in_the_order_sent(
     outbox: Outbox, mailbox: ImapAccount, dovecot: DovecotServer, ca_file: Path
 ) -> None:
-    save_imap_settings(outbox.store, mailbox, server_files_sent=False)
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     ids = [send(outbox, "One"), send(outbox, "Two"), send(outbox, "Three")]
 
     result = file_sent_copies(outbox.store, mailbox, PASSWORD)
@@ -167,15 +168,15 @@ def test_several_copies_go_over_one_connection_in_the_order_sent(
 
 
 def test_the_mailbox_settings_round_trip(store: Store, mailbox: ImapAccount) -> None:
-    save_imap_settings(store, mailbox, server_files_sent=True)
-    assert imap_settings(store) == (mailbox, True)
+    save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=True))
+    assert mailbox_settings(store) == MailboxSettings(mailbox, server_files_sent=True)
 
 
 def test_a_message_marked_sent_after_a_crash_gets_a_copy_too(
     store: Store, mailbox: ImapAccount
 ) -> None:
     """The user checked that an uncertain message did go out: it is sent, so it is filed."""
-    save_imap_settings(store, mailbox, server_files_sent=False)
+    save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=False))
     message = store.save_message(
         Message(subject="Hi", body="Hi\n", to=["ana@acme.example"], state=MessageState.QUEUED)
     )

@@ -1,0 +1,229 @@
+"""The user's mailbox as Afterword uses it: its settings, which password opens it, and the
+background work it does there (copies filed in Sent, replies noticed in the inbox).
+
+Everything here blocks on the network or the keyring: the window calls it from a worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from composer.account import SmtpAccount
+from composer.credentials import Credentials
+from composer.errors import AfterwordError
+from composer.filing import FilingResult, file_sent_copies
+from composer.imap import FoundReply, ImapAccount, ImapConnection
+from composer.mail import parse_address_or_none
+from composer.records import Reply, WatchedMessage
+from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
+
+WATCHED_FOR = timedelta(days=90)  # replies are looked for to messages sent this recently
+RECHECK_OVERLAP = timedelta(days=1)  # IMAP SINCE counts whole days, in the server's zone
+CHECKED_SETTING = "replies_checked"  # {"key": the mailbox's keyring key, "at": ISO time}
+DEFAULT_CHECK_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class MailboxSettings:
+    account: ImapAccount
+    server_files_sent: bool = False  # the mail server puts what it sends in Sent itself
+    own_password: bool = False  # False: the mailbox opens with the sending account's password
+    check_minutes: int = DEFAULT_CHECK_MINUTES  # how often to look for replies; 0: on demand
+
+    def password_key(self, smtp: SmtpAccount | None) -> str:
+        """The keyring entry holding the password that opens the mailbox."""
+        return smtp.key if smtp is not None and not self.own_password else self.account.key
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.account.to_dict(),
+            "server_files_sent": self.server_files_sent,
+            "own_password": self.own_password,
+            "check_minutes": self.check_minutes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MailboxSettings:
+        extra = ("server_files_sent", "own_password", "check_minutes")
+        account = ImapAccount.from_dict({k: v for k, v in data.items() if k not in extra})
+        return cls(
+            account,
+            server_files_sent=bool(data.get("server_files_sent")),
+            own_password=bool(data.get("own_password")),
+            check_minutes=max(0, int(data.get("check_minutes", DEFAULT_CHECK_MINUTES))),
+        )
+
+
+def mailbox_settings(store: Store) -> MailboxSettings | None:
+    """None until the user sets up their mailbox (sending works without one)."""
+    data: dict[str, Any] | None = store.get_setting(IMAP_ACCOUNT_SETTING)
+    return MailboxSettings.from_dict(data) if data else None
+
+
+def save_mailbox_settings(store: Store, settings: MailboxSettings) -> None:
+    settings.account.validate()
+    store.set_setting(IMAP_ACCOUNT_SETTING, settings.to_dict())
+
+
+def forget_mailbox(store: Store) -> None:
+    store.set_setting(IMAP_ACCOUNT_SETTING, None)
+
+
+def sending_account(store: Store) -> SmtpAccount | None:
+    data: dict[str, Any] | None = store.get_setting(ACCOUNT_SETTING)
+    return SmtpAccount.from_dict(data) if data else None
+
+
+def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
+    """From the keyring (may block or prompt): empty when none is stored, which opening the
+    mailbox then reports clearly."""
+    return credentials.password(settings.password_key(sending_account(store))) or ""
+
+
+def try_connection(settings: MailboxSettings, password: str) -> str:
+    """Signs in and finds the Sent folder: what "Test connection" in Settings reports."""
+    with ImapConnection(settings.account, password) as imap:
+        folder = imap.sent_folder()
+    filed = (
+        "your mail server files what you send there itself"
+        if settings.server_files_sent
+        else "Afterword will file a copy of each message you send there"
+    )
+    return f"Connected to {imap.where}. Sent folder: “{folder}” ({filed})."
+
+
+@dataclass
+class ReplyCheck:
+    noted: list[Reply] = field(default_factory=list)  # new answers, now in the records
+    error: str | None = None  # why the inbox could not be read; nothing was changed
+
+
+@dataclass
+class MailboxVisit:
+    """One background visit: Sent copies filed, then replies looked for."""
+
+    filing: FilingResult = field(default_factory=FilingResult)
+    replies: ReplyCheck = field(default_factory=ReplyCheck)
+
+    @property
+    def error(self) -> str | None:
+        return self.replies.error or self.filing.error
+
+
+def visit(
+    store: Store, credentials: Credentials, *, now: datetime | None = None, replies: bool = True
+) -> MailboxVisit | None:
+    """Files pending copies and (unless ``replies`` is False) looks for replies, with the
+    saved settings; None when no mailbox is set up. Errors are in the result, not raised."""
+    settings = mailbox_settings(store)
+    if settings is None:
+        return None
+    result = MailboxVisit()
+    try:
+        password = mailbox_password(store, credentials, settings)
+    except AfterwordError as error:  # the keyring: locked, or not running
+        result.replies.error = str(error)
+        return result
+    result.filing = file_sent_copies(store, settings.account, password)
+    if replies:
+        result.replies = check_replies(store, settings.account, password, now=now)
+    return result
+
+
+def check_replies(
+    store: Store, account: ImapAccount, password: str | None, *, now: datetime | None = None
+) -> ReplyCheck:
+    """Looks in the inbox for answers to the messages sent in the last ``WATCHED_FOR``: by
+    In-Reply-To or References, or from someone they went to, after they went. Each is noted
+    once (by its Message-ID) on the message and interview it answers, which takes that
+    thread's reminders off the Due list."""
+    now = now or datetime.now(UTC)
+    watched = store.watched_messages(now - WATCHED_FOR)
+    if not watched:
+        return ReplyCheck()
+    ours = {message.header_id: message for message in watched}
+    sent_to = {message.id: _addresses(message.addresses) for message in watched}
+    recipients = sorted(set().union(*sent_to.values()))
+    since = _since(store, account, min(message.sent_at for message in watched))
+    try:
+        with ImapConnection(account, password) as imap:
+            found = imap.find_replies(list(ours), recipients, since)
+    except AfterwordError as error:
+        return ReplyCheck(error=f"Could not look for replies: {error}")
+    noted = []
+    for reply in found:
+        answered = _answered(reply, ours, sent_to, now)
+        if answered is not None:
+            record = store.add_reply(_record(store, reply, answered, now))
+            if record.id is not None:
+                noted.append(record)
+    store.set_setting(CHECKED_SETTING, {"key": account.key, "at": now.isoformat()})
+    return ReplyCheck(noted)
+
+
+def _since(store: Store, account: ImapAccount, earliest: datetime) -> date:
+    """From the earliest watched message, or shortly before the last check of this mailbox
+    (a reply arriving since then is dated since then, whatever it answers)."""
+    checked: dict[str, str] | None = store.get_setting(CHECKED_SETTING)
+    start = earliest
+    if checked and checked.get("key") == account.key:
+        start = max(start, datetime.fromisoformat(checked["at"]) - RECHECK_OVERLAP)
+    return (start - RECHECK_OVERLAP).date()
+
+
+def _answered(
+    reply: FoundReply,
+    ours: dict[str, WatchedMessage],
+    sent_to: dict[int, set[str]],
+    now: datetime,
+) -> WatchedMessage | None:
+    """The message a reply answers: the one it names (In-Reply-To, else the latest of its
+    References), else the latest sent to its sender before it came. Our own messages (a copy
+    to oneself) answer nothing."""
+    if reply.message_id in ours:
+        return None
+    for header_id in (reply.in_reply_to, *reversed(reply.references)):
+        if header_id in ours:
+            return ours[header_id]
+    sender = _address(reply.sender)
+    came = _when(reply, now)
+    earlier = [m for m in ours.values() if sender in sent_to[m.id] and m.sent_at <= came]
+    return max(earlier, key=lambda m: m.sent_at, default=None)
+
+
+def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: datetime) -> Reply:
+    sender = _address(reply.sender)
+    by_sender = store.contact_ids_by_email([sender]) if sender else []
+    return Reply(
+        received_at=_when(reply, now),
+        summary=reply.summary or reply.subject,
+        message_id=answered.id,
+        interview_id=answered.interview_id,
+        contact_id=by_sender[0] if by_sender else answered.contact_id,
+        header_id=reply.message_id or _made_up_id(reply),
+    )
+
+
+def _address(text: str) -> str:
+    return parse_address_or_none(text) or ""
+
+
+def _addresses(texts: Iterable[str]) -> set[str]:
+    return {address for text in texts if (address := parse_address_or_none(text))}
+
+
+def _when(reply: FoundReply, now: datetime) -> datetime:
+    """When it came: its Date, in UTC (a Date without a zone is taken as UTC); else now."""
+    if reply.date is None:
+        return now
+    moment = reply.date if reply.date.tzinfo else reply.date.replace(tzinfo=UTC)
+    return min(moment.astimezone(UTC), now)
+
+
+def _made_up_id(reply: FoundReply) -> str:
+    """A reply without a Message-ID (rare) still needs one to be noted only once."""
+    stamp = reply.date.isoformat() if reply.date else ""
+    return f"<no-id:{reply.sender}|{stamp}|{reply.subject}>"
