@@ -405,6 +405,24 @@ def _said(error: BaseException) -> str:
     return " ".join(str(text).split())[:200]
 
 
+def mailbox_display_name(name: str) -> str:
+    """A mailbox name as the user reads it: IMAP writes non-ASCII names in modified UTF-7
+    (RFC 3501 5.1.3: "&ZeVnLIqe-" is 日本語, "&-" is "&"). The name used to talk to the
+    server stays as the server wrote it; one that does not decode is shown as it is."""
+
+    def decoded(match: re.Match[str]) -> str:
+        letters = match.group(1)
+        if not letters:
+            return "&"
+        padded = letters.replace(",", "/") + "=" * (-len(letters) % 4)
+        return base64.b64decode(padded, validate=True).decode("utf-16-be")
+
+    try:
+        return re.sub(r"&([A-Za-z0-9+,]*)-", decoded, name)
+    except (binascii.Error, UnicodeDecodeError):
+        return name
+
+
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

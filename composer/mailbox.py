@@ -15,7 +15,7 @@ from composer.account import SmtpAccount
 from composer.credentials import Credentials
 from composer.errors import AfterwordError
 from composer.filing import FilingResult, file_sent_copies
-from composer.imap import FoundReply, ImapAccount, ImapConnection
+from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
 from composer.mail import parse_address_or_none
 from composer.records import Reply, WatchedMessage
 from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
@@ -92,7 +92,7 @@ def try_connection(settings: MailboxSettings, password: str) -> str:
         if settings.server_files_sent
         else "Afterword will file a copy of each message you send there"
     )
-    return f"Connected to {imap.where}. Sent folder: “{folder}” ({filed})."
+    return f"Connected to {imap.where}. Sent folder: “{mailbox_display_name(folder)}” ({filed})."
 
 
 @dataclass
@@ -220,7 +220,7 @@ def _when(reply: FoundReply, now: datetime) -> datetime:
     if reply.date is None:
         return now
     moment = reply.date if reply.date.tzinfo else reply.date.replace(tzinfo=UTC)
-    return min(moment.astimezone(UTC), now)
+    return moment.astimezone(UTC)
 
 
 def _made_up_id(reply: FoundReply) -> str:

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,6 +21,8 @@ from composer.imap import (
     ImapConnection,
     ImapConnectionFailed,
     ImapLoginFailed,
+    ImapTimedOut,
+    mailbox_display_name,
 )
 from composer.mail import build_message, sender_address
 from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
@@ -241,8 +246,35 @@ def test_a_closed_port_is_told_plainly(
         ImapConnection(nowhere, PASSWORD).open()
 
 
+def test_a_server_that_never_answers_is_told_plainly_in_time(
+    imap_user: str, dovecot: DovecotServer, ca_file: Path
+) -> None:
+    """It takes the connection and then says nothing (a hung server, a captive network)."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        mute = replace(account(dovecot, imap_user, ca_file, port=port), timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(ImapTimedOut, match=r"did not answer within 0\.5 seconds"):
+            ImapConnection(mute, PASSWORD).open()
+        assert time.monotonic() - started < 5
+
+
 def test_plain_imap_is_not_allowed(imap_user: str, dovecot: DovecotServer, ca_file: Path) -> None:
     with pytest.raises(AfterwordError, match="without encryption"):
         ImapConnection(
             account(dovecot, imap_user, ca_file, security=Security.NONE), PASSWORD
         ).open()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("~peter/mail/&U,BTFw-/&ZeVnLIqe-", "~peter/mail/台北/日本語"),  # RFC 3501's example
+        ("&AMk-l&AOk-ments envoy&AOk-s", "Éléments envoyés"),  # French Outlook's Sent
+        ("Tom &- Jerry", "Tom & Jerry"),
+        ("Sent", "Sent"),
+        ("&@@@-", "&@@@-"),  # not modified UTF-7: shown as the server wrote it
+    ],
+)
+def test_mailbox_names_are_shown_decoded(name: str, shown: str) -> None:
+    assert mailbox_display_name(name) == shown
