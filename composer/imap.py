@@ -28,6 +28,7 @@ from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
+SETTINGS_GROUPS = "Mailbox (or Mail account, when the two share it)"
 TEXT_BYTES = 4096  # of a reply's text read for its summary
 SUMMARY_CHARS = 280
 _HEADERS = "MESSAGE-ID FROM DATE SUBJECT IN-REPLY-TO REFERENCES"
@@ -139,7 +140,7 @@ class ImapConnection:
         if not self._password:
             raise PasswordMissing(
                 f"No password is stored for {self.account.username} on {self.account.host}. "
-                "Enter it in Settings › Account."
+                f"Enter it in Settings › {SETTINGS_GROUPS}."
             )
         context = self.account.ssl_context()
         try:
@@ -183,8 +184,8 @@ class ImapConnection:
         except (imaplib.IMAP4.error, UnicodeEncodeError) as error:
             raise ImapLoginFailed(
                 f"The mail server {self.where} did not accept the user name or password "
-                f"({_said(error)}). Re-enter your password in Settings › Account; some "
-                "providers need an app password."
+                f"({_said(error)}). Re-enter your password in Settings › {SETTINGS_GROUPS}; "
+                "some providers need an app password."
             ) from None
 
     def close(self) -> None:
