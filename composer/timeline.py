@@ -41,7 +41,7 @@ def interview_timeline(store: Store, interview_id: int) -> list[TimelineEvent]:
     events = _interview_events(interview)
     events += _message_events(store, store.message_list_ids(interview_id=interview_id))
     events += [_feedback_event(n) for n in store.feedback_notes(interview_id=interview_id)]
-    events += [_reply_event(r) for r in store.replies(interview_id=interview_id)]
+    events += _reply_events(store, store.replies(interview_id=interview_id))
     return sorted(events, key=lambda event: event.when)
 
 
@@ -51,7 +51,7 @@ def contact_timeline(store: Store, contact_id: int) -> list[TimelineEvent]:
         events += _interview_events(interview)
     events += _message_events(store, store.message_list_ids(contact_id=contact_id))
     events += [_feedback_event(n) for n in store.feedback_notes(contact_id=contact_id)]
-    events += [_reply_event(r) for r in store.replies(contact_id=contact_id)]
+    events += _reply_events(store, store.replies(contact_id=contact_id))
     return sorted(events, key=lambda event: event.when)
 
 
@@ -100,7 +100,18 @@ def _feedback_event(note: FeedbackNote) -> TimelineEvent:
     )
 
 
-def _reply_event(reply: Reply) -> TimelineEvent:
-    return TimelineEvent(
-        reply.received_at, EventKind.REPLY, "Reply received", reply.summary, reply.id
-    )
+def _reply_events(store: Store, replies: list[Reply]) -> list[TimelineEvent]:
+    """ "Reply from Ana Lima", when the reply says who (one found in the inbox always does)."""
+    people = store.contacts_by_id(sorted({r.contact_id for r in replies if r.contact_id}))
+    return [
+        TimelineEvent(
+            reply.received_at,
+            EventKind.REPLY,
+            f"Reply from {people[reply.contact_id].name}"
+            if reply.contact_id in people
+            else "Reply received",
+            reply.summary,
+            reply.id,
+        )
+        for reply in replies
+    ]

@@ -111,7 +111,7 @@ def test_a_contact_timeline_holds_their_interviews_messages_and_replies(store: S
     sent(store, "To Bo", bo.id, his)
     store.add_reply(Reply(T + DAY, "Thanks Zoë", contact_id=ana.id))
     titles = [e.title for e in contact_timeline(store, ana.id)]
-    assert "Sent: To Ana" in titles and "Reply received" in titles
+    assert "Sent: To Ana" in titles and "Reply from Ana Lima" in titles
     assert "Sent: To Bo" not in titles and not any("Initech" in t for t in titles)
 
 
