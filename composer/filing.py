@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from composer.errors import AfterwordError, RecordNotFound
 from composer.imap import ImapAccount, ImapConnection, ImapServerRefused
+from composer.login import LoginSecret
 from composer.store import Store
 
 
@@ -27,7 +28,9 @@ class FilingResult:
         return next(iter(self.failed.values()), None)
 
 
-def file_sent_copies(store: Store, account: ImapAccount, password: str | None) -> FilingResult:
+def file_sent_copies(
+    store: Store, account: ImapAccount, secret: LoginSecret | str | None
+) -> FilingResult:
     """Files every pending copy over one connection. What the user can fix (no connection,
     a wrong password, a refusal) is recorded on the copies, which stay pending; never raised."""
     result = FilingResult()
@@ -35,7 +38,7 @@ def file_sent_copies(store: Store, account: ImapAccount, password: str | None) -
     if not copies:
         return result
     try:
-        with ImapConnection(account, password) as imap:
+        with ImapConnection(account, secret) as imap:
             for message_id in copies:
                 try:
                     header_id, raw = store.sent_bytes(message_id)

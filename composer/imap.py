@@ -26,6 +26,7 @@ from typing import Any
 
 from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
+from composer.login import Login, LoginSecret, Mechanism, as_secret, xoauth2
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 SETTINGS_GROUPS = "Mailbox (or Mail account, when the two share it)"
@@ -111,11 +112,12 @@ class FoundReply:
 
 
 class ImapConnection:
-    """``with ImapConnection(account, password) as imap: imap.append_sent(raw)``."""
+    """``with ImapConnection(account, secret) as imap: imap.append_sent(raw)``; ``secret``
+    is a ``LoginSecret`` (composer/login.py) or the password itself."""
 
-    def __init__(self, account: ImapAccount, password: str | None) -> None:
+    def __init__(self, account: ImapAccount, secret: LoginSecret | str | None) -> None:
         self.account = account
-        self._password = password
+        self._secret = as_secret(secret)
         self._imap: imaplib.IMAP4 | None = None
         self._sent: str | None = None
 
@@ -137,7 +139,8 @@ class ImapConnection:
 
     def open(self) -> None:
         self.account.validate()
-        if not self._password:
+        login = self._secret.login()  # may ask the keyring
+        if login is None:
             raise PasswordMissing(
                 f"No password is stored for {self.account.username} on {self.account.host}. "
                 f"Enter it in Settings › {SETTINGS_GROUPS}."
@@ -146,7 +149,7 @@ class ImapConnection:
         try:
             with self._talking():
                 self._imap = self._connect(context)
-                self._login(self._imap)
+                self._login(self._imap, login)
         except BaseException:
             self.close()
             raise
@@ -170,15 +173,23 @@ class ImapConnection:
             raise
         return imap
 
-    def _login(self, imap: imaplib.IMAP4) -> None:
-        """AUTHENTICATE PLAIN where offered: unlike LOGIN, it carries a non-ASCII password."""
-        user, password = self.account.username, self._password or ""
+    def _login(self, imap: imaplib.IMAP4, login: Login) -> None:
+        """AUTHENTICATE PLAIN where offered: unlike LOGIN, it carries a non-ASCII password.
+        An OAuth2 token goes as XOAUTH2."""
+        user, secret = self.account.username, login.secret
         try:
-            if "AUTH=PLAIN" in imap.capabilities:
-                secret = f"\0{user}\0{password}".encode()
-                imap.authenticate("PLAIN", lambda _challenge: secret)
+            if login.mechanism is Mechanism.XOAUTH2:
+                if "AUTH=XOAUTH2" not in imap.capabilities:
+                    raise ImapServerRefused(
+                        f"The mail server {self.where} does not offer OAuth2 sign-in "
+                        "(XOAUTH2). Use an app password instead."
+                    )
+                imap.authenticate("XOAUTH2", lambda _challenge: xoauth2(user, secret))
+            elif "AUTH=PLAIN" in imap.capabilities:
+                response = f"\0{user}\0{secret}".encode()
+                imap.authenticate("PLAIN", lambda _challenge: response)
             else:
-                imap.login(user, password)
+                imap.login(user, secret)
         except imaplib.IMAP4.abort:
             raise
         except (imaplib.IMAP4.error, UnicodeEncodeError) as error:

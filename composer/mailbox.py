@@ -16,6 +16,7 @@ from composer.credentials import Credentials
 from composer.errors import AfterwordError
 from composer.filing import FilingResult, file_sent_copies
 from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
+from composer.login import LoginSecret, PasswordSecret
 from composer.mail import parse_address_or_none
 from composer.records import Reply, WatchedMessage
 from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
@@ -77,15 +78,23 @@ def sending_account(store: Store) -> SmtpAccount | None:
     return SmtpAccount.from_dict(data) if data else None
 
 
+def mailbox_secret(
+    store: Store, credentials: Credentials, settings: MailboxSettings
+) -> LoginSecret:
+    """What opens the mailbox: its own keyring entry, or the sending account's."""
+    return PasswordSecret(credentials, settings.password_key(sending_account(store)))
+
+
 def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
     """From the keyring (may block or prompt): empty when none is stored, which opening the
     mailbox then reports clearly."""
-    return credentials.password(settings.password_key(sending_account(store))) or ""
+    login = mailbox_secret(store, credentials, settings).login()
+    return login.secret if login else ""
 
 
-def try_connection(settings: MailboxSettings, password: str) -> str:
+def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:
     """Signs in and finds the Sent folder: what "Test connection" in Settings reports."""
-    with ImapConnection(settings.account, password) as imap:
+    with ImapConnection(settings.account, secret) as imap:
         folder = imap.sent_folder()
     filed = (
         "your mail server files what you send there itself"
@@ -122,19 +131,19 @@ def visit(
     if settings is None:
         return None
     result = MailboxVisit()
-    try:
-        password = mailbox_password(store, credentials, settings)
-    except AfterwordError as error:  # the keyring: locked, or not running
-        result.replies.error = str(error)
-        return result
-    result.filing = file_sent_copies(store, settings.account, password)
+    secret = mailbox_secret(store, credentials, settings)  # the keyring is asked as it opens
+    result.filing = file_sent_copies(store, settings.account, secret)
     if replies:
-        result.replies = check_replies(store, settings.account, password, now=now)
+        result.replies = check_replies(store, settings.account, secret, now=now)
     return result
 
 
 def check_replies(
-    store: Store, account: ImapAccount, password: str | None, *, now: datetime | None = None
+    store: Store,
+    account: ImapAccount,
+    secret: LoginSecret | str | None,
+    *,
+    now: datetime | None = None,
 ) -> ReplyCheck:
     """Looks in the inbox for answers to the messages sent in the last ``WATCHED_FOR``: by
     In-Reply-To or References, or from someone they went to, after they went. Each is noted
@@ -149,7 +158,7 @@ def check_replies(
     recipients = sorted(set().union(*sent_to.values()))
     since = _since(store, account, min(message.sent_at for message in watched))
     try:
-        with ImapConnection(account, password) as imap:
+        with ImapConnection(account, secret) as imap:
             found = imap.find_replies(list(ours), recipients, since)
     except AfterwordError as error:
         return ReplyCheck(error=f"Could not look for replies: {error}")

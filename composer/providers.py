@@ -1,4 +1,4 @@
-"""Known mail providers' servers, and how the senders get what to log in with.
+"""Known mail providers' servers (how to sign in: composer/login.py).
 
 A preset fills in Settings for the user; it is a starting point, not a lock: the accounts it
 builds are ordinary ``SmtpAccount``/``ImapAccount`` values the user can still edit.
@@ -6,12 +6,9 @@ builds are ordinary ``SmtpAccount``/``ImapAccount`` values the user can still ed
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Protocol
+from dataclasses import dataclass
 
 from composer.account import Security, SmtpAccount
-from composer.credentials import Credentials
 from composer.imap import ImapAccount
 
 
@@ -126,43 +123,3 @@ def preset_for_address(email: str) -> Preset | None:
         return None
     domain = domain.rstrip(".").lower()
     return next((p for p in _PRESETS if domain in p.domains), None)
-
-
-class Mechanism(StrEnum):
-    # the secret is a password: SMTP AUTH PLAIN/LOGIN, IMAP LOGIN
-    PASSWORD = "password"  # noqa: S105 - a mechanism's name, not a password
-    XOAUTH2 = "xoauth2"  # the secret is an OAuth2 access token; nothing gives one yet
-
-
-@dataclass(frozen=True)
-class Login:
-    mechanism: Mechanism
-    secret: str = field(repr=False)  # never in a log line or a traceback's locals repr
-
-
-class LoginSecret(Protocol):
-    """What a sender asks, just before logging in, for how to authenticate.
-
-    The senders will take one of these instead of a ``password: str | None``:
-    ``SmtpConnection(account, secret)`` calls ``secret.login()`` in ``open()``; a
-    ``Mechanism.PASSWORD`` login goes on as today (``smtp.login``/``imap.login``), a
-    ``Mechanism.XOAUTH2`` one sends ``user=<name>^Aauth=Bearer <token>^A^A`` through
-    ``smtp.auth("XOAUTH2", ...)`` or ``imap.authenticate("XOAUTH2", ...)``. ``None`` means
-    nothing is stored, which they report as ``PasswordMissing``. An OAuth2 provider is
-    then one more class here, refreshing its token inside ``login()``. ``login()`` may
-    block (keyring, token refresh): call it off the GUI thread, like the senders.
-    """
-
-    def login(self) -> Login | None: ...
-
-
-@dataclass(frozen=True)
-class PasswordSecret:
-    """A password from the keyring (or this session's memory), under the account's key."""
-
-    credentials: Credentials
-    key: str  # ``SmtpAccount.key`` or ``ImapAccount.key``
-
-    def login(self) -> Login | None:
-        password = self.credentials.password(self.key)
-        return Login(Mechanism.PASSWORD, password) if password else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import socket
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,9 +21,11 @@ from composer.imap import (
     ImapConnection,
     ImapConnectionFailed,
     ImapLoginFailed,
+    ImapServerRefused,
     ImapTimedOut,
     mailbox_display_name,
 )
+from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
 from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
@@ -278,3 +280,24 @@ def test_plain_imap_is_not_allowed(imap_user: str, dovecot: DovecotServer, ca_fi
 )
 def test_mailbox_names_are_shown_decoded(name: str, shown: str) -> None:
     assert mailbox_display_name(name) == shown
+
+
+@dataclass(frozen=True)
+class Token:
+    """An OAuth2 sign-in, as a provider class would give one: through the same interface."""
+
+    token: str
+
+    def login(self) -> Login:
+        return Login(Mechanism.XOAUTH2, self.token)
+
+
+def test_a_login_secret_signs_in_and_an_oauth2_token_is_refused_where_not_offered(
+    imap_user: str, dovecot: DovecotServer, ca_file: Path
+) -> None:
+    mailbox = account(dovecot, imap_user, ca_file)
+    with ImapConnection(mailbox, KnownPassword(PASSWORD)) as imap:
+        assert imap.sent_folder()
+    with pytest.raises(ImapServerRefused, match="does not offer OAuth2") as raised:
+        ImapConnection(mailbox, Token("ya29.secret-token")).open()
+    assert "ya29" not in str(raised.value)

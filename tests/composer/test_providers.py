@@ -9,15 +9,8 @@ import pytest
 from composer.account import Security, is_loopback
 from composer.credentials import Credentials
 from composer.errors import NoKeyring
-from composer.providers import (
-    Login,
-    LoginSecret,
-    Mechanism,
-    PasswordSecret,
-    Preset,
-    preset_for_address,
-    presets,
-)
+from composer.login import Login, LoginSecret, Mechanism, PasswordSecret
+from composer.providers import Preset, preset_for_address, presets
 
 ADDRESS = "zoe@example.org"
 NAMES = [p.name for p in presets()]
