@@ -16,7 +16,10 @@ from composer.paths import Paths
 from composer.store import ACCOUNT_SETTING, Store
 
 if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up
+    from datetime import datetime
+
     from composer.library import TemplateLibrary
+    from composer.mailbox import MailboxVisit
     from composer.outbox import Outbox, Progress, SendResult
 
 
@@ -81,7 +84,7 @@ class Afterword:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        """The records on a connection of their own, for a long read off the GUI thread."""
+        """The records on a connection of their own, for work off the GUI thread."""
         store = Store(self.paths.database)
         try:
             yield store
@@ -94,3 +97,13 @@ class Afterword:
         """Blocking: call it from a worker thread."""
         with self.background() as outbox:
             return outbox.send(message_ids, progress)
+
+    def visit_mailbox(
+        self, now: datetime | None = None, *, replies: bool = True
+    ) -> MailboxVisit | None:
+        """Blocking (network, keyring): files Sent copies and looks for replies on a
+        connection of its own; None when no mailbox is set up. Call it from a worker."""
+        from composer.mailbox import visit
+
+        with self.reading() as store:
+            return visit(store, self.credentials, now=now, replies=replies)

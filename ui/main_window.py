@@ -29,11 +29,13 @@ from composer.app import Afterword
 from composer.due import DueItem
 from composer.files import set_aside
 from composer.records import MessageState
-from composer.store import Clock, utc_now
+from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
 from ui import dialogs
+from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
+    from composer.mailbox import MailboxVisit
     from ui.compose import ComposePage
     from ui.contacts import ContactsPage
     from ui.feedback import FeedbackPage
@@ -101,11 +103,15 @@ class MainWindow(QMainWindow):
         self.demo_label.setWordWrap(True)
         self.demo_label.setAccessibleName("Demo notice")
         self.demo_label.setVisible(bool(demo))
+        self.mailbox = MailboxWatcher(afterword, self.runner, clock, self)
+        self.mailbox.visited.connect(self._mailbox_visited)
+        self.mailbox.said.connect(self._mailbox_said)
         self._lay_out()
         self._menus()
         self._restore()
         self._build_shown(self.tabs.currentIndex())
         self.update_banner()
+        self.mailbox.start()
 
     # --- the areas, built when first wanted ---------------------------------------------
 
@@ -195,6 +201,7 @@ class MainWindow(QMainWindow):
 
     def _wire_today(self, page: TodayPage) -> None:
         page.compose_requested.connect(self.write_due)
+        page.check_replies_requested.connect(self.check_mailbox)
         page.new_interview_requested.connect(self._new_interview)
         page.changed.connect(self._records_changed)
 
@@ -232,6 +239,7 @@ class MainWindow(QMainWindow):
         page.profile_changed.connect(lambda: self._refresh_if_built("compose", _refresh))
         page.records_replaced.connect(self._records_replaced)
         page.restoring.connect(self._restoring)
+        page.mailbox_changed.connect(self.mailbox.start)
 
     def _lay_out(self) -> None:
         notice = QHBoxLayout()
@@ -273,6 +281,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "New &interview…", "Ctrl+Shift+I", self._new_interview)
         self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
         self._action(file_menu, "Sen&d", "Ctrl+Return", self._send)
+        self._action(file_menu, "Check for &replies", "Ctrl+Shift+R", self.check_mailbox)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -349,6 +358,27 @@ class MainWindow(QMainWindow):
     def _find(self) -> None:
         self.show_area(self.contacts)
         self.contacts.focus_search()
+
+    # --- the mailbox ----------------------------------------------------------------------
+
+    def check_mailbox(self) -> None:
+        if not self.afterword.store.get_setting(IMAP_ACCOUNT_SETTING):
+            dialogs.tell(
+                self,
+                "To have replies noticed, set up your mailbox (IMAP) in Settings first.",
+            )
+            self.show_area(self.settings_page)
+            return
+        self.statusBar().showMessage("Looking for replies…")
+        self.mailbox.check()
+
+    def _mailbox_visited(self, result: MailboxVisit) -> None:
+        if result.replies.noted or result.filing.filed or result.filing.failed:
+            self._records_changed()
+
+    def _mailbox_said(self, text: str) -> None:
+        self.statusBar().showMessage(text)
+        self._refresh_if_built("settings_page", lambda page: page.show_mailbox_status(text))
 
     # --- first run and notices ----------------------------------------------------------
 

@@ -219,24 +219,41 @@ class ContactsModel(LazyTableModel[Contact]):
 
 
 class InterviewsModel(LazyTableModel[Interview]):
-    columns = (
-        ("When", lambda i: short_time(i.scheduled_at)),
-        ("Company", lambda i: i.company),
-        ("Position", lambda i: i.position),
-        ("Stage", lambda i: i.stage),
-        ("Status", lambda i: str(i.status).capitalize()),
-    )
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.replied: set[int] = set()  # interviews with an answer noted
+        self.columns = (
+            ("When", lambda i: short_time(i.scheduled_at)),
+            ("Company", lambda i: i.company),
+            ("Position", lambda i: i.position),
+            ("Stage", lambda i: i.stage),
+            ("Status", self._status),
+        )
+
+    def _status(self, interview: Interview) -> str:
+        status = str(interview.status).capitalize()
+        return f"{status}, replied" if interview.id in self.replied else status
 
     def load_ids(self) -> list[int]:
+        self.replied = self.store.replied_interview_ids()
         return self.store.interview_ids()
 
     def fetch(self, ids: Sequence[int]) -> dict[int, Interview]:
         return self.store.interviews_by_id(ids)
 
 
+def message_state(message: MessageSummary) -> str:
+    """ "Sent", and what came of it: a reply noted, a copy still to be filed in Sent."""
+    notes = [
+        *(["replied"] if message.replied else []),
+        *(["not yet in your Sent folder"] if message.copy_error else []),
+    ]
+    return ", ".join([str(message.state).capitalize(), *notes])
+
+
 class MessagesModel(LazyTableModel[MessageSummary]):
     columns = (
-        ("State", lambda m: str(m.state).capitalize()),
+        ("State", message_state),
         ("Date", lambda m: short_time(m.when)),
         ("Recipients", lambda m: ", ".join(m.to)),
         ("Subject", lambda m: m.subject),

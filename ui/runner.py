@@ -43,6 +43,7 @@ class _Task(QRunnable):
 
 class Runner(QObject):
     busy_changed = Signal(int)
+    sending_done = Signal()  # a task that sends mail ended (its callback has run)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
@@ -75,6 +76,8 @@ class Runner(QObject):
             relay.deleteLater()
             if callback is not None:
                 callback(value)
+            if sending:
+                self.sending_done.emit()
 
         relay.done.connect(lambda value: finish(on_done, value))
         relay.failed.connect(lambda error: finish(on_error or _raise, error))

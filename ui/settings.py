@@ -1,5 +1,6 @@
-"""Settings: who the user is (the profile), how their mail goes out (the SMTP account), and
-backing up and restoring everything.
+"""Settings: who the user is (the profile), how their mail goes out (the SMTP account), the
+mailbox where copies are filed and replies looked for (ui/mailbox_settings.py), and backing
+up and restoring everything.
 
 The password is typed here and handed to the system keyring off the GUI thread. It is
 never read back into the field, a label or the records: the field only says whether one
@@ -11,14 +12,17 @@ from __future__ import annotations
 import contextlib
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -36,11 +40,16 @@ from composer.backup import (
 )
 from composer.errors import AfterwordError, CredentialError, WouldReplace
 from composer.mail import check_header_text, parse_address
+from composer.mailbox import mailbox_settings
 from composer.outbox import SendResult
+from composer.providers import Preset, preset_for_address, presets
 from composer.records import MessageState, Profile
 from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
+
+if TYPE_CHECKING:
+    from ui.mailbox_settings import MailboxGroup
 
 STORED = "Stored in your system keyring"
 NOT_STORED = "Enter your password"
@@ -50,6 +59,8 @@ SECURITY_CHOICES = (
     (Security.TLS, "TLS"),
     (Security.NONE, "None: only for a server on this computer"),
 )
+CHOOSE_PROVIDER = "Choose a provider…"
+OTHER_PROVIDER = "Other"
 CA_FILTERS = "Certificates (*.pem *.crt *.cer);;All files (*)"
 BACKUP_FILTERS = "Afterword backups (*.zip);;All files (*)"
 SENDING_NOW = "A message is being sent. Wait until it is done, then restore."
@@ -87,6 +98,7 @@ def say(label: QLabel, text: str) -> None:
 class SettingsPage(QWidget):
     account_changed = Signal()
     profile_changed = Signal()
+    mailbox_changed = Signal()  # its settings were saved or removed: the reply timer restarts
     records_replaced = Signal()  # a restore replaced every record: pages reload
     restoring = Signal(bool)  # True from the start of a restore until it has ended
 
@@ -97,11 +109,14 @@ class SettingsPage(QWidget):
         self._timeout: float | None = None  # a loaded account keeps its own
         self._session_keys: set[str] = set()  # passwords held in memory, not in the keyring
         self._hint_request = 0  # only the latest "is a password stored?" answer counts
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
         layout.addWidget(self._account_group())
+        layout.addWidget(self._mailbox_group())
         layout.addWidget(self._backup_group())
         layout.addStretch(1)
+        self._scroll(content)
         for label in self._status_labels():
             say(label, "")  # hidden until they have something to say
         self._load_profile(afterword.store.profile())
@@ -129,13 +144,35 @@ class SettingsPage(QWidget):
         form.addRow("", self.profile_status)
         return group
 
+    def _scroll(self, content: QWidget) -> None:
+        """The page is taller than a small window: it scrolls rather than set its height."""
+        area = QScrollArea()
+        area.setWidget(content)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, scrolling to them
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(area)
+
     def _account_group(self) -> QGroupBox:
         group = QGroupBox("Mail account (SMTP)")
         form = QFormLayout(group)
+        self._add_provider_rows(form)
         self._add_server_rows(form)
         self._add_identity_rows(form)
         self._add_action_rows(form)
         return group
+
+    def _add_provider_rows(self, form: QFormLayout) -> None:
+        """A provider fills in both servers; what to sign in with stays the user's."""
+        choices: list[tuple[str, object]] = [(CHOOSE_PROVIDER, None)]
+        choices += [(preset.name, preset.name) for preset in presets()]
+        self.provider = combo("Mail provider", [*choices, (OTHER_PROVIDER, OTHER_PROVIDER)])
+        self.provider.activated.connect(self._use_provider)
+        self.provider_note = status_label("Provider sign-in note", selectable=True)
+        form.addRow("Provi&der:", self.provider)
+        form.addRow("", self.provider_note)
 
     def _add_server_rows(self, form: QFormLayout) -> None:
         self.host = QLineEdit()
@@ -160,6 +197,7 @@ class SettingsPage(QWidget):
         self.password.setPlaceholderText(NOT_STORED)
         form.addRow("&Username:", named(self.username, "Mail account username"))
         form.addRow("&From address:", named(self.from_address, "From address"))
+        self.from_address.editingFinished.connect(self._suggest_provider)
         ca_label = QLabel("Extra &CA certificate (optional):")
         form.addRow(ca_label, self._ca_row())
         ca_label.setBuddy(self.ca_file)
@@ -196,8 +234,15 @@ class SettingsPage(QWidget):
         form.addRow("", self.test_button)
         form.addRow("", self.test_status)
 
+    def _mailbox_group(self) -> MailboxGroup:
+        from ui.mailbox_settings import MailboxGroup  # here: it builds on this module
+
+        self.mailbox = MailboxGroup(self.afterword, self.runner)
+        self.mailbox.changed.connect(self.mailbox_changed)
+        return self.mailbox
+
     def _backup_group(self) -> QGroupBox:
-        """One row: the page is the tallest, and sets the window's least height."""
+        """One row: the page is the tallest."""
         group = QGroupBox("Backup and restore")
         self.backup_button = push_button("Bac&k up…", "Back up to a file", self.back_up)
         self.backup_button.setToolTip(BACKUP_NOTE)
@@ -214,6 +259,7 @@ class SettingsPage(QWidget):
 
     def _status_labels(self) -> tuple[QLabel, ...]:
         return (
+            self.provider_note,
             self.email_error,
             self.profile_status,
             self.account_status,
@@ -240,6 +286,10 @@ class SettingsPage(QWidget):
         self.ca_file.setText(account.ca_file)
         self._timeout = account.timeout
         self._refresh_password_hint(account)
+        preset = next((p for p in presets() if p.smtp.host == account.host), None)
+        if preset is not None:  # the provider it was set up with, and its sign-in note
+            self.provider.setCurrentIndex(self.provider.findData(preset.name))
+            say(self.provider_note, preset.sign_in_note)
 
     # --- the keyring ------------------------------------------------------------------------
 
@@ -283,8 +333,15 @@ class SettingsPage(QWidget):
         )
 
     def has_unsaved_changes(self) -> bool:
-        """Typed but not saved: the profile, the account, or a password."""
-        if self._profile() != self.afterword.store.profile() or self.password.text():
+        """Typed but not saved: the profile, the account, the mailbox, or a password."""
+        return (
+            self._profile() != self.afterword.store.profile()
+            or self._account_unsaved()
+            or self.mailbox.has_unsaved_changes()
+        )
+
+    def _account_unsaved(self) -> bool:
+        if self.password.text():
             return True
         stored = self.afterword.outbox.account()
         if stored is None:
@@ -295,8 +352,36 @@ class SettingsPage(QWidget):
         """Ctrl+S: whatever was changed here."""
         if self._profile() != self.afterword.store.profile():
             self.save_profile()
-        if self.has_unsaved_changes():
+        if self._account_unsaved():
             self.save_account()
+        if self.mailbox.has_unsaved_changes():
+            self.mailbox.save()
+
+    def show_mailbox_status(self, text: str) -> None:
+        """The last background visit of the mailbox, as the window tells it."""
+        self.mailbox.show_check_status(text)
+
+    def _use_provider(self) -> None:
+        preset = self._chosen_preset()
+        say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        if preset is None:
+            return
+        smtp = preset.smtp
+        self.host.setText(smtp.host)
+        self.security.setCurrentIndex(self.security.findData(smtp.security.value))
+        self.port.setValue(smtp.port)  # after security, which may suggest a port
+        self.mailbox.use_server(preset.imap, preset.files_sent_itself)
+
+    def _chosen_preset(self) -> Preset | None:
+        name = self.provider.currentData()
+        return next((preset for preset in presets() if preset.name == name), None)
+
+    def _suggest_provider(self) -> None:
+        """A known address with no server yet: its provider, as if chosen."""
+        preset = preset_for_address(self.from_address.text())
+        if preset is not None and not self.host.text().strip():
+            self.provider.setCurrentIndex(self.provider.findData(preset.name))
+            self._use_provider()
 
     def save_profile(self) -> None:
         profile = self._profile()
@@ -506,6 +591,8 @@ class SettingsPage(QWidget):
         self.restoring.emit(False)
         self._load_profile(self.afterword.store.profile())
         self._reload_account()
+        self.mailbox.load(mailbox_settings(self.afterword.store))
+        self.mailbox_changed.emit()
         self.records_replaced.emit()
         dialogs.tell(self, summary.describe())
 

@@ -42,6 +42,7 @@ NOTHING_DUE = "Nothing is due today. Well done: every follow-up is sent."
 class TodayPage(QWidget):
     compose_requested = Signal(object)  # a DueItem
     new_interview_requested = Signal()
+    check_replies_requested = Signal()
     changed = Signal()
 
     def __init__(
@@ -78,6 +79,12 @@ class TodayPage(QWidget):
         self.snooze_button.setMenu(menu)
         self.dismiss_button = push_button("&Dismiss", "Dismiss", self.dismiss)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
+        self.check_button = push_button(
+            "Chec&k for replies",
+            "Check my inbox for replies",
+            lambda: self.check_replies_requested.emit(),
+        )
+        self.check_button.setToolTip("Look in your mailbox (Settings › Mailbox) for answers")
         self.summary = status_label("Progress summary", selectable=True)
         self.summary.setWordWrap(True)
         self.chart = ProgressChart()
@@ -92,6 +99,7 @@ class TodayPage(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.replied_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
         due = QVBoxLayout()
         due.addWidget(QLabel("<b>Due today</b>"))
         due.addWidget(self.due_list, 1)

@@ -1,0 +1,138 @@
+"""The mailbox through the window: a message sent from Compose lands in the real Dovecot's
+Sent folder on its own, and a reply in the inbox, found when asked, takes its reminders off
+Today and shows as "replied" on the message and the interview."""
+
+# ruff: noqa: F811  (the fixtures imported below are parameters of every test)
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+import ui.mailbox_watch
+from composer.account import Security
+from composer.app import Afterword
+from composer.imap import ImapAccount
+from composer.mailbox import MailboxSettings, save_mailbox_settings
+from composer.records import Contact, Interview, InterviewStatus, Role
+from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.imap_server import FLAGGED_SENT, DovecotServer
+from tests.ui.conftest import Dialogs
+from ui.main_window import MainWindow
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+WAIT = 20_000  # ms: a real SMTP exchange, then a real IMAP one
+
+
+@pytest.fixture
+def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccount:
+    dovecot.create(imap_user, FLAGGED_SENT, ca_file)
+    return ImapAccount(
+        dovecot.host, dovecot.tls_port, Security.TLS, imap_user, str(ca_file), timeout=5.0
+    )
+
+
+@pytest.fixture
+def rejected(ready: Afterword, mailbox: ImapAccount) -> int:
+    """Bo interviewed the user and the answer was no; the mailbox shares the SMTP password."""
+    store = ready.store
+    save_mailbox_settings(store, MailboxSettings(mailbox, check_minutes=0))
+    bo = store.add_contact(Contact("Bo Chen", "bo@initech.example", "Initech"))
+    interview = store.add_interview(
+        Interview(
+            "Initech",
+            "Analyst",
+            NOW - timedelta(days=9),
+            status=InterviewStatus.REJECTED,
+            applied_at=NOW - timedelta(days=20),
+        )
+    )
+    assert bo.id and interview.id
+    store.set_participants(interview.id, [(bo.id, Role.INTERVIEWER)])
+    return interview.id
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    ready: Afterword,
+    answers: Dialogs,
+    rejected: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[MainWindow]:
+    """Opened as the user opens Afterword; its first look at the mailbox is done."""
+    monkeypatch.setattr(ui.mailbox_watch, "FIRST_VISIT_MS", 10)
+    main = MainWindow(ready, clock=lambda: NOW + timedelta(minutes=30))
+    qtbot.addWidget(main)
+    with qtbot.waitSignal(main.mailbox.visited, timeout=WAIT):
+        main.show()
+    yield main
+    main.runner.wait()
+
+
+def due_titles(window: MainWindow, qtbot: QtBot) -> list[str]:
+    window.today.refresh()
+    qtbot.waitUntil(lambda: window.runner.busy == 0, timeout=WAIT)
+    page = window.today
+    return [page.due_list.item(row).text().split("\n")[0] for row in range(page.due_list.count())]
+
+
+def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
+    qtbot: QtBot,
+    window: MainWindow,
+    rejected: int,
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> None:
+    window.show_area(window.today)
+    titles = due_titles(window, qtbot)
+    assert any(t.startswith("Ask what would have made you") for t in titles)
+    window.write(rejected, "no_hard_feelings")
+    with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):  # filed once it has gone
+        window.compose.send()
+    assert "1 copy filed in your Sent folder" in window.statusBar().currentMessage()
+    [copy] = dovecot.messages(mailbox.username, FLAGGED_SENT, ca_file)
+    assert b"Initech" in copy.raw and "\\Seen" in copy.flags
+
+    reply = "\r\n".join(
+        [
+            "From: Bo Chen <bo@initech.example>",
+            "To: zoe@example.org",
+            "Subject: Thanks, and a thought",
+            f"Date: {format_datetime(datetime.now(UTC) + timedelta(minutes=1))}",
+            f"Message-ID: {make_msgid(domain='initech.example')}",
+            "",
+            "Thank you, Zoe. No hard feelings at all; keep an eye on our openings.",
+            "",
+        ]
+    )
+    dovecot.deliver(mailbox.username, reply.encode(), ca_file)
+    window.show_area(window.today)
+    with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):
+        qtbot.mouseClick(window.today.check_button, Qt.MouseButton.LeftButton)
+
+    assert "1 new reply noticed" in window.statusBar().currentMessage()
+    assert not any(t.startswith("Ask what would have made you") for t in due_titles(window, qtbot))
+    window.show_area(window.interviews)
+    statuses = [window.interviews.model.index(row, 4).data() for row in range(1)]
+    assert statuses == ["Rejected, replied"]
+    window.show_area(window.sent)
+    qtbot.waitUntil(lambda: window.sent.model.rowCount() == 1, timeout=WAIT)
+    assert window.sent.model.index(0, 0).data() == "Sent, replied"
+
+
+def test_checking_without_a_mailbox_says_where_to_set_one_up(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    main = MainWindow(ready)
+    qtbot.addWidget(main)
+    main.check_mailbox()
+    assert "set up your mailbox" in answers.told[-1]
+    assert main.tabs.currentWidget() is main.built("settings_page")

@@ -1,0 +1,397 @@
+"""Settings › Mailbox (IMAP): where a copy of each sent message is filed, and where replies
+are looked for.
+
+By default the mailbox opens with the sending account's password. A password of its own is
+typed here and handed to the system keyring off the GUI thread, like the sending one; it is
+never read back into the field.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from composer.account import Security
+from composer.app import Afterword
+from composer.errors import AfterwordError, CredentialError
+from composer.imap import ImapAccount
+from composer.mailbox import (
+    DEFAULT_CHECK_MINUTES,
+    MailboxSettings,
+    forget_mailbox,
+    mailbox_password,
+    mailbox_settings,
+    save_mailbox_settings,
+    try_connection,
+)
+from composer.providers import Server
+from ui import dialogs
+from ui.runner import Runner
+from ui.settings import CA_FILTERS, NOT_STORED, SESSION_ONLY, STORED, say, user_message
+from ui.widgets import combo, named, push_button, status_label
+
+TITLE = "Mailbox (IMAP): copies in Sent and replies"
+IMAP_PORTS = {Security.TLS: 993, Security.STARTTLS: 143}
+IMAP_SECURITY_CHOICES = (  # never plain text: the mailbox holds the user's mail
+    (Security.TLS, "TLS (recommended)"),
+    (Security.STARTTLS, "STARTTLS"),
+)
+SAVED = "Mailbox settings saved."
+REMOVE_QUESTION = (
+    "Remove the mailbox settings? Afterword will stop filing copies in Sent and looking "
+    "for replies. Nothing in your mailbox is changed."
+)
+
+
+def connection_report(afterword: Afterword, settings: MailboxSettings, typed: str) -> str:
+    """Blocking, for the worker: the typed password, else the one the keyring holds."""
+    if typed:
+        return try_connection(settings, typed)
+    with afterword.reading() as store:  # this thread's own connection
+        password = mailbox_password(store, afterword.credentials, settings)
+    return try_connection(settings, password)
+
+
+class MailboxGroup(QGroupBox):
+    changed = Signal()  # the settings were saved or removed
+
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(TITLE, parent)
+        self.afterword = afterword
+        self.runner = runner
+        self._timeout: float | None = None  # loaded settings keep their own
+        self._session_keys: set[str] = set()  # passwords held in memory, not in the keyring
+        self._hint_request = 0  # only the latest "is a password stored?" answer counts
+        self.form = QFormLayout(self)
+        self._add_server_rows()
+        self._add_password_rows()
+        self._add_checking_rows()
+        self._add_action_rows()
+        for label in (self.status, self.test_status, self.check_status):
+            say(label, "")  # hidden until they have something to say
+        self.load(mailbox_settings(afterword.store))
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _add_server_rows(self) -> None:
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("imap.example.org")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(IMAP_PORTS[Security.TLS])
+        self.security = combo(
+            "Mailbox connection security",
+            [(label, security.value) for security, label in IMAP_SECURITY_CHOICES],
+        )
+        self.security.currentIndexChanged.connect(self._suggest_port)
+        self.username = QLineEdit()
+        self.form.addRow("Mail&box server:", named(self.host, "Mailbox server name"))
+        self.form.addRow("Port:", named(self.port, "Mailbox server port"))
+        self.form.addRow("Security:", self.security)
+        self.form.addRow("User name:", named(self.username, "Mailbox user name"))
+        ca_label = QLabel("Extra CA certificate (optional):")
+        self.form.addRow(ca_label, self._ca_row())
+        ca_label.setBuddy(self.ca_file)
+
+    def _ca_row(self) -> QHBoxLayout:
+        self.ca_file = QLineEdit()
+        self.ca_file.setPlaceholderText("None: the system's trusted certificates only")
+        self.choose_ca_button = push_button(
+            "Choose…", "Choose a CA certificate file for the mailbox", self.choose_ca_file
+        )
+        self.clear_ca_button = push_button(
+            "Clear", "Clear the mailbox CA certificate file", self.ca_file.clear
+        )
+        row = QHBoxLayout()
+        row.addWidget(named(self.ca_file, "Mailbox extra CA certificate file"), 1)
+        row.addWidget(self.choose_ca_button)
+        row.addWidget(self.clear_ca_button)
+        return row
+
+    def _add_password_rows(self) -> None:
+        self.shared_password = named(
+            QCheckBox("Use m&y sending password"), "Use my sending password for the mailbox"
+        )
+        self.shared_password.setChecked(True)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(NOT_STORED)
+        self.form.addRow("", self.shared_password)
+        self.form.addRow("Password:", named(self.password, "Mailbox password"))
+        self.shared_password.toggled.connect(self._show_password_row)
+        self._show_password_row()
+
+    def _add_checking_rows(self) -> None:
+        self.server_files_sent = named(
+            QCheckBox("My mail server files sent mail in Sent itself"),
+            "My mail server files sent mail in Sent itself",
+        )
+        self.check_minutes = QSpinBox()
+        self.check_minutes.setRange(0, 24 * 60)
+        self.check_minutes.setSuffix(" minutes")
+        self.check_minutes.setSpecialValueText("only when asked")
+        self.check_minutes.setValue(DEFAULT_CHECK_MINUTES)
+        self.form.addRow("", self.server_files_sent)
+        self.form.addRow(
+            "&Look for replies every:", named(self.check_minutes, "Look for replies every")
+        )
+
+    def _add_action_rows(self) -> None:
+        self.save_button = push_button("Save mailbo&x", "Save mailbox settings", self.save)
+        self.test_button = push_button(
+            "Test connect&ion", "Test the mailbox connection", self.test_connection
+        )
+        self.remove_button = push_button("Remove…", "Remove the mailbox settings", self.remove)
+        self.status = status_label("Mailbox status")
+        self.test_status = status_label("Mailbox connection test status", selectable=True)
+        self.check_status = status_label("Last check for replies", selectable=True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        self.form.addRow("", buttons)
+        self.form.addRow("", self.status)
+        self.form.addRow("", self.test_status)
+        self.form.addRow("", self.check_status)
+
+    def _show_password_row(self) -> None:
+        self.form.setRowVisible(self.password, not self.shared_password.isChecked())
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def load(self, settings: MailboxSettings | None) -> None:
+        """Shows saved settings; None: the fields as for a new mailbox."""
+        self.remove_button.setEnabled(settings is not None)
+        self.password.clear()
+        if settings is None:
+            self._timeout = None
+            for field in (self.host, self.username, self.ca_file):
+                field.clear()
+            settings = MailboxSettings(ImapAccount("", IMAP_PORTS[Security.TLS], Security.TLS, ""))
+        else:
+            self._timeout = settings.account.timeout
+        account = settings.account
+        self.host.setText(account.host)
+        self.security.setCurrentIndex(self.security.findData(account.security.value))
+        self.port.setValue(account.port)  # after security, which may suggest a port
+        self.username.setText(account.username)
+        self.ca_file.setText(account.ca_file)
+        self.shared_password.setChecked(not settings.own_password)
+        self.server_files_sent.setChecked(settings.server_files_sent)
+        self.check_minutes.setValue(settings.check_minutes)
+        self._refresh_password_hint(settings)
+
+    def use_server(self, server: Server, files_sent_itself: bool) -> None:
+        """A provider was chosen: its IMAP server; the user name and password stay."""
+        self.host.setText(server.host)
+        self.security.setCurrentIndex(self.security.findData(server.security.value))
+        self.port.setValue(server.port)
+        self.server_files_sent.setChecked(files_sent_itself)
+
+    def show_check_status(self, text: str) -> None:
+        say(self.check_status, text)
+
+    # --- the keyring ------------------------------------------------------------------------
+
+    def _refresh_password_hint(self, settings: MailboxSettings) -> None:
+        """Asks (off the GUI thread) whether a password is stored; never fetches it here."""
+        self._hint_request += 1
+        if not settings.own_password:
+            return
+        request, key = self._hint_request, settings.account.key
+        if key in self._session_keys:
+            self.password.setPlaceholderText(SESSION_ONLY)
+            return
+        credentials = self.afterword.credentials
+        self.runner.run(
+            lambda: credentials.password(key) is not None,
+            lambda stored: self._show_password_hint(request, STORED if stored else NOT_STORED),
+            lambda error: self._show_password_hint(request, NOT_STORED, error),
+        )
+
+    def _show_password_hint(
+        self, request: int, hint: str, error: BaseException | None = None
+    ) -> None:
+        if error is not None and not isinstance(error, CredentialError):
+            raise error  # a bug; a keyring problem is told by the keyring status
+        if request == self._hint_request:
+            self.password.setPlaceholderText(hint)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def settings(self) -> MailboxSettings:
+        """What the fields say, saved or not."""
+        account = ImapAccount(
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            security=Security(self.security.currentData()),
+            username=self.username.text().strip(),
+            ca_file=self.ca_file.text().strip(),
+        )
+        if self._timeout is not None:
+            account = replace(account, timeout=self._timeout)
+        return MailboxSettings(
+            account,
+            server_files_sent=self.server_files_sent.isChecked(),
+            own_password=not self.shared_password.isChecked(),
+            check_minutes=self.check_minutes.value(),
+        )
+
+    def has_unsaved_changes(self) -> bool:
+        stored = mailbox_settings(self.afterword.store)
+        if self._typed_password():
+            return True
+        if stored is None:
+            return bool(self.host.text().strip() or self.username.text().strip())
+        return self.settings() != stored
+
+    def _typed_password(self) -> str:
+        """Only a password the mailbox uses: one typed before ticking "Use my sending
+        password" is not."""
+        return "" if self.shared_password.isChecked() else self.password.text()
+
+    def _suggest_port(self) -> None:
+        """A port still at one security's default follows the newly chosen one."""
+        if self.port.value() in IMAP_PORTS.values():
+            self.port.setValue(IMAP_PORTS[Security(self.security.currentData())])
+
+    def choose_ca_file(self) -> None:
+        path = dialogs.choose_file(self, "Choose a CA certificate", CA_FILTERS)
+        if path:
+            self.ca_file.setText(path)
+
+    def save(self) -> None:
+        settings, previous = self.settings(), mailbox_settings(self.afterword.store)
+        try:
+            save_mailbox_settings(self.afterword.store, settings)
+        except AfterwordError as error:
+            say(self.status, str(error))
+            return
+        self.remove_button.setEnabled(True)
+        self.changed.emit()
+        old = previous.account.key if previous is not None and previous.own_password else None
+        new = settings.account.key if settings.own_password else None
+        password = self._typed_password()
+        self.password.clear()
+        if new is not None and password:
+            self._store_password(settings, password, forget=old if old != new else None)
+        elif old is not None and old != new:
+            self._move_or_forget(settings, old, new)
+        else:
+            say(self.status, SAVED)
+            self._refresh_password_hint(settings)
+
+    def _move_or_forget(self, settings: MailboxSettings, old: str, new: str | None) -> None:
+        """The server or user changed: the mailbox's own password goes with it; and when it
+        now shares the sending password, its own is not left behind in the keyring."""
+        say(self.status, SAVED)
+        credentials = self.afterword.credentials
+
+        def work() -> None:
+            if new is None:
+                credentials.forget(old)
+            else:
+                credentials.move(old, new)
+
+        self.runner.run(
+            work,
+            lambda _: self._refresh_password_hint(settings),
+            lambda error: self._keyring_failed(error, settings),
+        )
+
+    def _keyring_failed(self, error: BaseException, settings: MailboxSettings) -> None:
+        if not isinstance(error, CredentialError):
+            raise error
+        self._refresh_password_hint(settings)  # it says whether a password is needed
+
+    def _store_password(
+        self, settings: MailboxSettings, password: str, *, forget: str | None
+    ) -> None:
+        """Stores it; ``forget``: the entry of the mailbox as it was before this save."""
+        self._hint_request += 1  # an answer still on its way is about the old password
+        self.save_button.setEnabled(False)
+        say(self.status, f"{SAVED} Saving the password in your keyring…")
+        credentials, key = self.afterword.credentials, settings.account.key
+
+        def store() -> None:
+            credentials.store(key, password)
+            if forget is not None:
+                with contextlib.suppress(CredentialError):
+                    credentials.forget(forget)
+
+        self.runner.run(
+            store,
+            lambda _: self._password_stored(key),
+            lambda error: self._password_not_stored(key, password, error),
+        )
+
+    def _password_stored(self, key: str) -> None:
+        self._session_keys.discard(key)
+        self._password_done(STORED, f"{SAVED} Password saved in your system keyring.")
+
+    def _password_not_stored(self, key: str, password: str, error: BaseException) -> None:
+        if not isinstance(error, CredentialError):
+            self.save_button.setEnabled(True)
+            raise error
+        self.afterword.credentials.use_for_session(key, password)
+        self._session_keys.add(key)
+        self._password_done(SESSION_ONLY, f"{SAVED} {error} Using it for this session only.")
+
+    def _password_done(self, hint: str, status: str) -> None:
+        self.password.setPlaceholderText(hint)
+        say(self.status, status)
+        self.save_button.setEnabled(True)
+
+    def remove(self) -> None:
+        previous = mailbox_settings(self.afterword.store)
+        if previous is None or not dialogs.ask(self, REMOVE_QUESTION, yes="Remove", no="Cancel"):
+            return
+        try:
+            forget_mailbox(self.afterword.store)
+        except AfterwordError as error:
+            say(self.status, str(error))
+            return
+        self.load(None)
+        say(self.test_status, "")
+        say(self.check_status, "")
+        say(self.status, "Mailbox settings removed.")
+        self.changed.emit()
+        if previous.own_password:  # not left behind in the keyring
+            key, credentials = previous.account.key, self.afterword.credentials
+            self.runner.run(lambda: credentials.forget(key), None, self._not_forgotten)
+
+    @staticmethod
+    def _not_forgotten(error: BaseException) -> None:
+        if not isinstance(error, CredentialError):
+            raise error  # a bug; a keyring problem is told by the keyring status
+
+    def test_connection(self) -> None:
+        settings, typed, afterword = self.settings(), self._typed_password(), self.afterword
+        self.test_button.setEnabled(False)
+        say(self.test_status, "Connecting to your mailbox…")
+        self.runner.run(
+            lambda: connection_report(afterword, settings, typed),
+            self._tested,
+            self._not_tested,
+        )
+
+    def _tested(self, report: str) -> None:
+        self.test_button.setEnabled(True)
+        say(self.test_status, report)
+
+    def _not_tested(self, error: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        say(self.test_status, user_message(error))

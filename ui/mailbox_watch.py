@@ -1,0 +1,113 @@
+"""The user's mailbox, visited in the background: Sent copies filed, replies noticed.
+
+A visit runs off the GUI thread at start-up, after a batch is sent, at the interval the
+user set and when asked; never two at once (a second request waits for the first).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from composer.app import Afterword
+from composer.errors import AfterwordError
+from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
+from ui.runner import Runner
+
+if TYPE_CHECKING:  # imaplib and ssl are loaded once a mailbox is set up, not at start-up
+    from composer.mailbox import MailboxVisit
+
+FIRST_VISIT_MS = 3_000  # after start-up, once the window is up
+MINUTE_MS = 60_000
+
+
+class MailboxWatcher(QObject):
+    visited = Signal(object)  # a MailboxVisit
+    said = Signal(str)  # one line for the status bar and Settings
+
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        clock: Clock = utc_now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
+        self.clock = clock
+        self.busy = False
+        self._again: bool | None = None  # a request made during a visit: with replies?
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.check)
+        runner.sending_done.connect(self.file_copies)
+
+    def start(self) -> None:
+        """Reads the interval the user set; the first visit comes shortly after."""
+        self.timer.stop()
+        if not self.afterword.store.get_setting(IMAP_ACCOUNT_SETTING):
+            return
+        from composer.mailbox import mailbox_settings
+
+        settings = mailbox_settings(self.afterword.store)
+        if settings is None:
+            return
+        if settings.check_minutes:
+            self.timer.start(settings.check_minutes * MINUTE_MS)
+        QTimer.singleShot(FIRST_VISIT_MS, self, self.check)
+
+    def check(self) -> None:
+        """Files pending copies, then looks for replies."""
+        self._visit(replies=True)
+
+    def file_copies(self) -> None:
+        """After a send: the new copies go to Sent now, replies wait for their turn."""
+        self._visit(replies=False)
+
+    def _visit(self, *, replies: bool) -> None:
+        if self.busy:
+            self._again = bool(self._again) or replies
+            return
+        self.busy = True
+        now = self.clock()
+        self.runner.run(
+            lambda: self.afterword.visit_mailbox(now, replies=replies),
+            lambda result: self._done(result, replies=replies),
+            self._failed,
+        )
+
+    def _done(self, result: MailboxVisit | None, *, replies: bool) -> None:
+        self._finished()
+        if result is None:
+            return
+        text = describe(result)
+        if replies or result.error or result.filing.filed:  # after a send: only news
+            self.said.emit(text)
+        self.visited.emit(result)
+
+    def _failed(self, error: BaseException) -> None:
+        self._finished()
+        if not isinstance(error, AfterwordError):  # a bug stays loud
+            raise error
+        self.said.emit(str(error))
+
+    def _finished(self) -> None:
+        self.busy = False
+        again, self._again = self._again, None
+        if again is not None:
+            self._visit(replies=again)
+
+
+def describe(result: MailboxVisit) -> str:
+    """What a visit did, in one line."""
+    if result.error:
+        return result.error
+    parts = []
+    noted = result.replies.noted
+    if noted:
+        parts.append(f"{len(noted)} new repl{'y' if len(noted) == 1 else 'ies'} noticed")
+    filed = len(result.filing.filed) + len(result.filing.found)
+    if filed:
+        parts.append(f"{filed} cop{'y' if filed == 1 else 'ies'} filed in your Sent folder")
+    return "Mailbox checked: " + ("; ".join(parts) if parts else "nothing new") + "."
