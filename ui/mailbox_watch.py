@@ -38,7 +38,8 @@ class MailboxWatcher(QObject):
         self.runner = runner
         self.clock = clock
         self.busy = False
-        self._again: bool | None = None  # a request made during a visit: with replies?
+        self.held = False  # while a backup is restored, nothing else writes the records
+        self._again: bool | None = None  # a request made meanwhile: with replies?
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         runner.sending_done.connect(self.file_copies)
@@ -65,8 +66,14 @@ class MailboxWatcher(QObject):
         """After a send: the new copies go to Sent now, replies wait for their turn."""
         self._visit(replies=False)
 
+    def hold(self, held: bool) -> None:
+        """Visits wait while held; one asked for meanwhile comes when released."""
+        self.held = held
+        if not held and not self.busy:
+            self._finished()
+
     def _visit(self, *, replies: bool) -> None:
-        if self.busy:
+        if self.busy or self.held:
             self._again = bool(self._again) or replies
             return
         self.busy = True
@@ -96,7 +103,7 @@ class MailboxWatcher(QObject):
         self.busy = False
         again, self._again = self._again, None
         if again is not None:
-            self._visit(replies=again)
+            self._visit(replies=again)  # held again meanwhile: it waits once more
 
 
 def describe(result: MailboxVisit) -> str:

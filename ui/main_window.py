@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
         first, so the safety copy has it."""
         if busy:
             self._refresh_if_built("compose", lambda page: page.save_draft())
+        self.mailbox.hold(busy)
         self.tabs.setEnabled(not busy)
         self.menuBar().setEnabled(not busy)
 

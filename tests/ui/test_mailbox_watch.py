@@ -136,3 +136,13 @@ def test_checking_without_a_mailbox_says_where_to_set_one_up(
     main.check_mailbox()
     assert "set up your mailbox" in answers.told[-1]
     assert main.tabs.currentWidget() is main.built("settings_page")
+
+
+def test_no_visit_while_a_backup_is_restored_and_the_one_asked_for_comes_after(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window._restoring(True)
+    window.check_mailbox()
+    assert not window.mailbox.busy and window.runner.busy == 0
+    with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):
+        window._restoring(False)
