@@ -35,31 +35,41 @@ def file_sent_copies(
     a wrong password, a refusal) is recorded on the copies, which stay pending; never raised."""
     result = FilingResult()
     copies = [copy.message_id for copy in store.pending_copies()]
-    if not copies:
-        return result
-    try:
-        with ImapConnection(account, secret) as imap:
-            for message_id in copies:
-                try:
-                    header_id, raw = store.sent_bytes(message_id)
-                except RecordNotFound:  # deleted meanwhile, and its copy with it
-                    continue
-                try:
-                    if imap.sent_holds(header_id):
-                        result.found.append(message_id)
-                    else:
-                        imap.append_sent(raw)
-                        result.filed.append(message_id)
-                except ImapServerRefused as error:  # this message only: the next may go
-                    _failed(store, result, message_id, error)
-                    continue
-                store.copy_filed(message_id)
-    except AfterwordError as error:  # no connection, or it broke: the rest wait for later
-        settled = {*result.filed, *result.found, *result.failed}
-        for message_id in copies:
-            if message_id not in settled:
-                _failed(store, result, message_id, error)
+    if copies:
+        try:
+            with ImapConnection(account, secret) as imap:
+                file_over(store, imap, copies, result)
+        except AfterwordError as error:
+            not_filed(store, copies, result, error)
     return result
+
+
+def file_over(store: Store, imap: ImapConnection, copies: list[int], result: FilingResult) -> None:
+    """Files ``copies`` over an open connection, noting each outcome in ``result``. A
+    refusal of one message is recorded on it and the next goes; a broken connection raises."""
+    for message_id in copies:
+        try:
+            header_id, raw = store.sent_bytes(message_id)
+        except RecordNotFound:  # deleted meanwhile, and its copy with it
+            continue
+        try:
+            if imap.sent_holds(header_id):
+                result.found.append(message_id)
+            else:
+                imap.append_sent(raw)
+                result.filed.append(message_id)
+        except ImapServerRefused as error:  # this message only: the next may go
+            _failed(store, result, message_id, error)
+            continue
+        store.copy_filed(message_id)
+
+
+def not_filed(store: Store, copies: list[int], result: FilingResult, error: AfterwordError) -> None:
+    """No connection, or it broke: the copies not settled yet wait for later."""
+    settled = {*result.filed, *result.found, *result.failed}
+    for message_id in copies:
+        if message_id not in settled:
+            _failed(store, result, message_id, error)
 
 
 def _failed(store: Store, result: FilingResult, message_id: int, error: AfterwordError) -> None:

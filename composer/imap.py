@@ -14,10 +14,11 @@ import itertools
 import quopri
 import re
 import ssl
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from email import policy
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from html import unescape
@@ -32,7 +33,11 @@ USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 SETTINGS_GROUPS = "Mailbox (or Mail account, when the two share it)"
 TEXT_BYTES = 4096  # of a reply's text read for its summary
 SUMMARY_CHARS = 280
-_HEADERS = "MESSAGE-ID FROM DATE SUBJECT IN-REPLY-TO REFERENCES"
+_HEADERS = (
+    "MESSAGE-ID FROM DATE SUBJECT IN-REPLY-TO REFERENCES "
+    "AUTO-SUBMITTED X-AUTOREPLY X-AUTORESPOND PRECEDENCE"
+)
+_ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -106,9 +111,10 @@ class FoundReply:
     sender: str
     date: datetime | None
     subject: str
-    in_reply_to: str
+    in_reply_to: tuple[str, ...]  # the Message-IDs it names, each in angle brackets
     references: tuple[str, ...]
     summary: str
+    automatic: bool = False  # an out-of-office, a bounce or a robot's: nobody answered
 
 
 class ImapConnection:
@@ -192,7 +198,14 @@ class ImapConnection:
                 imap.login(user, secret)
         except imaplib.IMAP4.abort:
             raise
-        except (imaplib.IMAP4.error, UnicodeEncodeError) as error:
+        except UnicodeEncodeError:
+            raise ImapLoginFailed(
+                f"The mail server {self.where} only takes user names and passwords in plain "
+                "English letters, digits and punctuation, and yours has other characters, so "
+                "it was not sent. Use an app password, or change the password to one without "
+                "accents or symbols."
+            ) from None
+        except imaplib.IMAP4.error as error:
             raise ImapLoginFailed(
                 f"The mail server {self.where} did not accept the user name or password "
                 f"({_said(error)}). Re-enter your password in Settings › {SETTINGS_GROUPS}; "
@@ -217,6 +230,13 @@ class ImapConnection:
         if self._sent is None:
             with self._talking():
                 self._sent = self._find_sent() or self._create_sent()
+        return self._sent
+
+    def existing_sent_folder(self) -> str | None:
+        """The Sent folder if there is one; unlike ``sent_folder()``, never makes one."""
+        if self._sent is None:
+            with self._talking():
+                self._sent = self._find_sent()
         return self._sent
 
     def _find_sent(self) -> str | None:
@@ -278,10 +298,15 @@ class ImapConnection:
     # --- replies ------------------------------------------------------------------------
 
     def find_replies(
-        self, message_ids: list[str], senders: list[str], since: date
+        self,
+        message_ids: list[str],
+        senders: list[str],
+        since: date,
+        known: Collection[str] = (),
     ) -> list[FoundReply]:
         """Inbox messages since ``since`` that answer one of ``message_ids`` (by In-Reply-To
-        or References) or come from one of ``senders``, oldest first."""
+        or References) or come from one of ``senders``, oldest first; those whose
+        Message-ID is in ``known`` (noted before) are not read again."""
         with self._talking():
             imap = self._connected()
             status, data = imap.select("INBOX", readonly=True)
@@ -298,7 +323,24 @@ class ImapConnection:
             for header, value in criteria:
                 if not value.isascii():
                     uids.update(self._search_literal(day, header, value))
-            return [self._reply(uid) for uid in sorted(uids)]
+            new = self._unknown(sorted(uids), set(known))
+            return [found for found in map(self._reply, new) if found is not None]
+
+    def _unknown(self, uids: list[int], known: set[str]) -> list[int]:
+        """The UIDs whose Message-ID is not in ``known``: one FETCH for all of them."""
+        if not known or not uids:
+            return uids
+        status, data = self._connected().uid(
+            "FETCH", ",".join(map(str, uids)), "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+        )
+        _check(status, data)
+        seen = set()
+        for item in data:
+            if isinstance(item, tuple) and (uid := re.search(rb"UID (\d+)", item[0])):
+                header = BytesHeaderParser(policy=policy.default).parsebytes(item[1])
+                if str(header.get("Message-ID", "")).strip() in known:
+                    seen.add(int(uid[1]))
+        return [uid for uid in uids if uid not in seen]
 
     def _search(self, day: str, keys: list[str]) -> list[int]:
         status, data = self._connected().uid("SEARCH", "SINCE", day, *keys)
@@ -314,30 +356,36 @@ class ImapConnection:
         _check(status, data)
         return _uids(data)
 
-    def _reply(self, uid: int) -> FoundReply:
+    def _reply(self, uid: int) -> FoundReply | None:
+        """None if it is gone (another mail program deleted it since the search)."""
         imap = self._connected()
         status, data = imap.uid(
             "FETCH", str(uid), f"(BODY.PEEK[HEADER.FIELDS ({_HEADERS})] BODYSTRUCTURE)"
         )
         _check(status, data)
-        headers = BytesHeaderParser(policy=policy.default).parsebytes(_literals(data)[0])
-        structure = _parse_sexp(_flatten(data))
+        literals = _literals(data)
+        if not literals:
+            return None
+        headers = BytesHeaderParser(policy=policy.default).parsebytes(literals[0])
+        body = _find_bodystructure(_parse_sexp(_flatten(data)))
         text = ""
-        part = _text_part(_find_bodystructure(structure))
+        part = _text_part(body)
         if part is not None:
             number, subtype, charset, encoding = part
             status, data = imap.uid("FETCH", str(uid), f"(BODY.PEEK[{number}]<0.{TEXT_BYTES}>)")
             _check(status, data)
             chunk = b"".join(_literals(data))
             text = _readable(_decoded(chunk, encoding), charset, subtype)
+        sender = str(headers.get("From", ""))
         return FoundReply(
             message_id=str(headers.get("Message-ID", "")).strip(),
-            sender=str(headers.get("From", "")),
+            sender=sender,
             date=_date(str(headers.get("Date", ""))),
             subject=str(headers.get("Subject", "")),
-            in_reply_to=str(headers.get("In-Reply-To", "")).strip(),
-            references=tuple(str(headers.get("References", "")).split()),
+            in_reply_to=named_ids(str(headers.get("In-Reply-To", ""))),
+            references=named_ids(str(headers.get("References", ""))),
             summary=_summary(text),
+            automatic=_automatic(headers, sender, body),
         )
 
     # --- plumbing -----------------------------------------------------------------------
@@ -415,6 +463,38 @@ def _said(error: BaseException) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return " ".join(str(text).split())[:200]
+
+
+def named_ids(text: str) -> tuple[str, ...]:
+    """The Message-IDs an In-Reply-To or References header names, in angle brackets:
+    phrases and comments around them and missing spaces between them are allowed (RFC 5322
+    3.6.4), and an old mailer's bare ``id@host`` is taken too."""
+    found = re.findall(r"<([^<>\s]+)>", text)
+    if not found:
+        found = [word for word in text.split() if "@" in word and "(" not in word]
+    return tuple(f"<{found_id}>" for found_id in found)
+
+
+def _automatic(headers: Message, sender: str, body: Sexp) -> bool:
+    """Sent by a machine, not a person: an auto-reply (RFC 3834), a delivery report (a
+    bounce), a list or bulk mail, or a no-reply/mailer-daemon address."""
+    submitted = str(headers.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(headers.get("Precedence", "")).strip().lower()
+    local = sender.rpartition("@")[0].rpartition("<")[2].strip().lower()
+    report = (
+        isinstance(body, list)
+        and len(body) > 1
+        and isinstance(body[0], list)
+        and any(isinstance(item, str) and item.lower() == "report" for item in body)
+    )
+    return (
+        not submitted.startswith("no")
+        or precedence in ("auto_reply", "bulk", "junk", "list")
+        or "X-Autoreply" in headers
+        or "X-Autorespond" in headers
+        or local.startswith(_ROBOTS)
+        or report
+    )
 
 
 def mailbox_display_name(name: str) -> str:

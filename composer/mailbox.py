@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from composer.account import SmtpAccount
 from composer.credentials import Credentials
 from composer.errors import AfterwordError
-from composer.filing import FilingResult, file_sent_copies
+from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret, PasswordSecret
 from composer.mail import parse_address_or_none
@@ -23,7 +23,6 @@ from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
 
 WATCHED_FOR = timedelta(days=90)  # replies are looked for to messages sent this recently
 RECHECK_OVERLAP = timedelta(days=1)  # IMAP SINCE counts whole days, in the server's zone
-CHECKED_SETTING = "replies_checked"  # {"key": the mailbox's keyring key, "at": ISO time}
 DEFAULT_CHECK_MINUTES = 15
 
 
@@ -93,15 +92,21 @@ def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSe
 
 
 def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:
-    """Signs in and finds the Sent folder: what "Test connection" in Settings reports."""
+    """Signs in and looks for the Sent folder, changing nothing: what "Test connection" in
+    Settings reports."""
     with ImapConnection(settings.account, secret) as imap:
-        folder = imap.sent_folder()
-    filed = (
-        "your mail server files what you send there itself"
-        if settings.server_files_sent
-        else "Afterword will file a copy of each message you send there"
-    )
-    return f"Connected to {imap.where}. Sent folder: “{mailbox_display_name(folder)}” ({filed})."
+        folder = imap.existing_sent_folder()
+    if settings.server_files_sent:
+        filed = "your mail server files what you send there itself"
+    elif folder is None:
+        return (
+            f"Connected to {imap.where}. No Sent folder was found: Afterword will make one "
+            "named “Sent” when it first files a copy of a message you send."
+        )
+    else:
+        filed = "Afterword will file a copy of each message you send there"
+    shown = mailbox_display_name(folder) if folder else "none found"
+    return f"Connected to {imap.where}. Sent folder: “{shown}” ({filed})."
 
 
 @dataclass
@@ -125,16 +130,27 @@ class MailboxVisit:
 def visit(
     store: Store, credentials: Credentials, *, now: datetime | None = None, replies: bool = True
 ) -> MailboxVisit | None:
-    """Files pending copies and (unless ``replies`` is False) looks for replies, with the
-    saved settings; None when no mailbox is set up. Errors are in the result, not raised."""
+    """Files pending copies and (unless ``replies`` is False) looks for replies, over one
+    connection, with the saved settings; None when no mailbox is set up. Errors are in the
+    result, not raised."""
     settings = mailbox_settings(store)
     if settings is None:
         return None
+    now = now or datetime.now(UTC)
     result = MailboxVisit()
-    secret = mailbox_secret(store, credentials, settings)  # the keyring is asked as it opens
-    result.filing = file_sent_copies(store, settings.account, secret)
-    if replies:
-        result.replies = check_replies(store, settings.account, secret, now=now)
+    copies = [copy.message_id for copy in store.pending_copies()]
+    watched = store.watched_messages(now - WATCHED_FOR) if replies else []
+    if not copies and not watched:
+        return result
+    try:
+        with ImapConnection(settings.account, mailbox_secret(store, credentials, settings)) as imap:
+            file_over(store, imap, copies, result.filing)
+            if watched:
+                result.replies = _look(store, imap, watched, settings.account, now)
+    except AfterwordError as error:
+        not_filed(store, copies, result.filing, error)
+        if watched and result.replies.error is None:
+            result.replies = ReplyCheck(error=f"Could not look for replies: {error}")
     return result
 
 
@@ -148,39 +164,55 @@ def check_replies(
     """Looks in the inbox for answers to the messages sent in the last ``WATCHED_FOR``: by
     In-Reply-To or References, or from someone they went to, after they went. Each is noted
     once (by its Message-ID) on the message and interview it answers, which takes that
-    thread's reminders off the Due list."""
+    thread's reminders off the Due list. Out-of-office replies, bounces and the user's own
+    mail are not answers."""
     now = now or datetime.now(UTC)
     watched = store.watched_messages(now - WATCHED_FOR)
     if not watched:
         return ReplyCheck()
-    ours = {message.header_id: message for message in watched}
-    sent_to = {message.id: _addresses(message.addresses) for message in watched}
-    recipients = sorted(set().union(*sent_to.values()))
-    since = _since(store, account, min(message.sent_at for message in watched))
     try:
         with ImapConnection(account, secret) as imap:
-            found = imap.find_replies(list(ours), recipients, since)
+            return _look(store, imap, watched, account, now)
     except AfterwordError as error:
         return ReplyCheck(error=f"Could not look for replies: {error}")
+
+
+def _look(
+    store: Store,
+    imap: ImapConnection,
+    watched: list[WatchedMessage],
+    account: ImapAccount,
+    now: datetime,
+) -> ReplyCheck:
+    ours = {message.header_id: message for message in watched}
+    me = _own_addresses(store, account)
+    sent_to = {message.id: _addresses(message.addresses) - me for message in watched}
+    recipients = sorted(set().union(*sent_to.values()))
+    # from the earliest watched message on, each time: a reply moved into the inbox later
+    # (out of Junk, say) keeps the date it arrived
+    since = (min(message.sent_at for message in watched) - RECHECK_OVERLAP).date()
+    found = imap.find_replies(list(ours), recipients, since, known=store.reply_header_ids())
     noted = []
     for reply in found:
+        if reply.automatic or _address(reply.sender) in me:
+            continue
         answered = _answered(reply, ours, sent_to, now)
-        if answered is not None:
+        if answered is None:
+            continue
+        try:
             record = store.add_reply(_record(store, reply, answered, now))
-            if record.id is not None:
-                noted.append(record)
-    store.set_setting(CHECKED_SETTING, {"key": account.key, "at": now.isoformat()})
+        except AfterwordError:  # its message or interview was deleted meanwhile
+            continue
+        if record.id is not None:
+            noted.append(record)
     return ReplyCheck(noted)
 
 
-def _since(store: Store, account: ImapAccount, earliest: datetime) -> date:
-    """From the earliest watched message, or shortly before the last check of this mailbox
-    (a reply arriving since then is dated since then, whatever it answers)."""
-    checked: dict[str, str] | None = store.get_setting(CHECKED_SETTING)
-    start = earliest
-    if checked and checked.get("key") == account.key:
-        start = max(start, datetime.fromisoformat(checked["at"]) - RECHECK_OVERLAP)
-    return (start - RECHECK_OVERLAP).date()
+def _own_addresses(store: Store, account: ImapAccount) -> set[str]:
+    """The user's addresses: their own mail (a Bcc to themselves) answers nothing."""
+    smtp = sending_account(store)
+    texts = [store.profile().email, account.username, smtp.from_address if smtp else ""]
+    return _addresses(text for text in texts if "@" in text)
 
 
 def _answered(
@@ -194,7 +226,7 @@ def _answered(
     to oneself) answer nothing."""
     if reply.message_id in ours:
         return None
-    for header_id in (reply.in_reply_to, *reversed(reply.references)):
+    for header_id in (*reply.in_reply_to, *reversed(reply.references)):
         if header_id in ours:
             return ours[header_id]
     sender = _address(reply.sender)
@@ -211,7 +243,7 @@ def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: date
         summary=reply.summary or reply.subject,
         message_id=answered.id,
         interview_id=answered.interview_id,
-        contact_id=by_sender[0] if by_sender else answered.contact_id,
+        contact_id=by_sender[0] if by_sender else None,  # a stranger in the thread: not them
         header_id=reply.message_id or _made_up_id(reply),
     )
 

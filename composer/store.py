@@ -1140,9 +1140,18 @@ class Store:
     # --- replies, feedback and the user's choices about due follow-ups ------------------
 
     def add_reply(self, reply: Reply) -> Reply:
-        """Notes an answer; one with a known Message-ID is noted once however often seen."""
+        """Notes an answer; one with a known Message-ID is noted once however often seen.
+        Raises ``RecordNotFound`` if the message, interview or contact it is about is gone."""
+        try:
+            cursor = self._insert_reply(reply)
+        except sqlite3.IntegrityError:
+            raise RecordNotFound("message, interview or contact", reply.interview_id or 0) from None
+        reply.id = cursor.lastrowid if cursor.rowcount else None
+        return reply
+
+    def _insert_reply(self, reply: Reply) -> sqlite3.Cursor:
         with self.transaction() as db:
-            cursor = db.execute(
+            return db.execute(
                 "INSERT INTO replies(message_id, interview_id, contact_id, received_at, summary, "
                 "header_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(header_id) DO NOTHING",
@@ -1156,8 +1165,6 @@ class Store:
                     self._now(),
                 ),
             )
-        reply.id = cursor.lastrowid if cursor.rowcount else None
-        return reply
 
     def watched_messages(self, since: datetime) -> list[WatchedMessage]:
         """Messages sent since ``since`` with a Message-ID: the ones replies are looked for."""
@@ -1178,6 +1185,11 @@ class Store:
             )
             for row in rows
         ]
+
+    def reply_header_ids(self) -> set[str]:
+        """The Message-IDs of the replies noted: found before, not read again."""
+        rows = self._query("SELECT header_id FROM replies WHERE header_id IS NOT NULL")
+        return {row[0] for row in rows}
 
     def replied_interview_ids(self) -> set[int]:
         """Interviews with an answer noted (by the user or found in their inbox)."""

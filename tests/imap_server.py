@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import trustme
@@ -214,11 +215,20 @@ first_valid_uid = 1
         finally:
             imap.logout()
 
-    def deliver(self, user: str, raw: bytes, ca_file: Path, mailbox: str = "INBOX") -> None:
-        """Puts a message in a mailbox as if it had arrived (a reply from a contact)."""
+    def deliver(
+        self,
+        user: str,
+        raw: bytes,
+        ca_file: Path,
+        mailbox: str = "INBOX",
+        arrived: datetime | None = None,
+    ) -> None:
+        """Puts a message in a mailbox as if it had arrived (a reply from a contact), now or
+        at ``arrived`` (as a message moved in from another folder keeps its date)."""
         imap = self.client(user, ca_file)
+        when = imaplib.Time2Internaldate(arrived) if arrived else None
         try:
-            assert imap.append(_quoted(mailbox), None, None, raw)[0] == "OK"
+            assert imap.append(_quoted(mailbox), None, when, raw)[0] == "OK"
         finally:
             imap.logout()
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # imaplib and ssl are loaded once a mailbox is set up, not at
     from composer.mailbox import MailboxVisit
 
 FIRST_VISIT_MS = 3_000  # after start-up, once the window is up
+AFTER_SEND_MS = 15_000  # a server that files Sent itself has indexed its copy by then
 MINUTE_MS = 60_000
 
 
@@ -42,7 +43,10 @@ class MailboxWatcher(QObject):
         self._again: bool | None = None  # a request made meanwhile: with replies?
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
-        runner.sending_done.connect(self.file_copies)
+        self.after_send = QTimer(self)
+        self.after_send.setSingleShot(True)
+        self.after_send.timeout.connect(self.file_copies)
+        runner.sending_done.connect(lambda: self.after_send.start(AFTER_SEND_MS))
 
     def start(self) -> None:
         """Reads the interval the user set; the first visit comes shortly after."""
@@ -54,9 +58,10 @@ class MailboxWatcher(QObject):
         settings = mailbox_settings(self.afterword.store)
         if settings is None:
             return
-        if settings.check_minutes:
+        if settings.check_minutes:  # 0: replies only when asked; copies are filed anyway
             self.timer.start(settings.check_minutes * MINUTE_MS)
-        QTimer.singleShot(FIRST_VISIT_MS, self, self.check)
+        first = self.check if settings.check_minutes else self.file_copies
+        QTimer.singleShot(FIRST_VISIT_MS, self, first)
 
     def check(self) -> None:
         """Files pending copies, then looks for replies."""
@@ -72,6 +77,12 @@ class MailboxWatcher(QObject):
         if not held and not self.busy:
             self._finished()
 
+    def stop(self) -> None:
+        """The window is closing: no visit starts from now on (one under way ends)."""
+        self.timer.stop()
+        self.after_send.stop()
+        self.held, self._again = True, None
+
     def _visit(self, *, replies: bool) -> None:
         if self.busy or self.held:
             self._again = bool(self._again) or replies
@@ -86,7 +97,9 @@ class MailboxWatcher(QObject):
 
     def _done(self, result: MailboxVisit | None, *, replies: bool) -> None:
         self._finished()
-        if result is None:
+        if result is None:  # the mailbox was removed meanwhile
+            if replies:
+                self.said.emit("No mailbox is set up: nothing was checked.")
             return
         text = describe(result)
         if replies or result.error or result.filing.filed:  # after a send: only news
@@ -107,9 +120,7 @@ class MailboxWatcher(QObject):
 
 
 def describe(result: MailboxVisit) -> str:
-    """What a visit did, in one line."""
-    if result.error:
-        return result.error
+    """What a visit did, in one line: its news, then what went wrong."""
     parts = []
     noted = result.replies.noted
     if noted:
@@ -117,4 +128,6 @@ def describe(result: MailboxVisit) -> str:
     filed = len(result.filing.filed) + len(result.filing.found)
     if filed:
         parts.append(f"{filed} cop{'y' if filed == 1 else 'ies'} filed in your Sent folder")
+    if result.error:
+        return " ".join([*(f"{part.capitalize()}." for part in parts), result.error])
     return "Mailbox checked: " + ("; ".join(parts) if parts else "nothing new") + "."

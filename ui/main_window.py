@@ -489,6 +489,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._refresh_if_built("compose", lambda page: page.save_draft())
+        self.mailbox.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("area", self.tabs.currentIndex())
         self.settings.sync()

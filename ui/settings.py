@@ -169,7 +169,7 @@ class SettingsPage(QWidget):
         choices: list[tuple[str, object]] = [(CHOOSE_PROVIDER, None)]
         choices += [(preset.name, preset.name) for preset in presets()]
         self.provider = combo("Mail provider", [*choices, (OTHER_PROVIDER, OTHER_PROVIDER)])
-        self.provider.activated.connect(self._use_provider)
+        self.provider.activated.connect(lambda: self._use_provider(chosen=True))
         self.provider_note = status_label("Provider sign-in note", selectable=True)
         form.addRow("Provi&der:", self.provider)
         form.addRow("", self.provider_note)
@@ -361,7 +361,9 @@ class SettingsPage(QWidget):
         """The last background visit of the mailbox, as the window tells it."""
         self.mailbox.show_check_status(text)
 
-    def _use_provider(self) -> None:
+    def _use_provider(self, *, chosen: bool) -> None:
+        """``chosen``: by the user, so both servers follow; else suggested by the From
+        address, which leaves a mailbox already set alone."""
         preset = self._chosen_preset()
         say(self.provider_note, preset.sign_in_note if preset is not None else "")
         if preset is None:
@@ -370,7 +372,8 @@ class SettingsPage(QWidget):
         self.host.setText(smtp.host)
         self.security.setCurrentIndex(self.security.findData(smtp.security.value))
         self.port.setValue(smtp.port)  # after security, which may suggest a port
-        self.mailbox.use_server(preset.imap, preset.files_sent_itself)
+        if chosen or not self.mailbox.host.text().strip():  # a saved mailbox stays as it is
+            self.mailbox.use_server(preset.imap, preset.files_sent_itself)
 
     def _chosen_preset(self) -> Preset | None:
         name = self.provider.currentData()
@@ -381,7 +384,7 @@ class SettingsPage(QWidget):
         preset = preset_for_address(self.from_address.text())
         if preset is not None and not self.host.text().strip():
             self.provider.setCurrentIndex(self.provider.findData(preset.name))
-            self._use_provider()
+            self._use_provider(chosen=False)
 
     def save_profile(self) -> None:
         profile = self._profile()
@@ -599,6 +602,8 @@ class SettingsPage(QWidget):
     def _reload_account(self) -> None:
         """The restored account, or empty fields if the backup had none."""
         account = self.afterword.outbox.account()
+        self.provider.setCurrentIndex(0)
+        say(self.provider_note, "")
         if account is None:
             for field in (self.host, self.username, self.from_address, self.ca_file):
                 field.clear()

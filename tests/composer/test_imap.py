@@ -24,6 +24,7 @@ from composer.imap import (
     ImapServerRefused,
     ImapTimedOut,
     mailbox_display_name,
+    named_ids,
 )
 from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
@@ -138,12 +139,14 @@ def test_a_reply_is_found_by_its_threading_header(
     dovecot.deliver(imap_user, reply(message_id, header=header), ca_file)
     with ImapConnection(account(dovecot, imap_user, ca_file), PASSWORD) as imap:
         [found] = imap.find_replies([message_id], [], YESTERDAY)
+        noted_before = {"<reply-1@acme.example>"}
+        assert imap.find_replies([message_id], [], YESTERDAY, known=noted_before) == []
     assert found.message_id == "<reply-1@acme.example>"
     assert "ana@acme.example" in found.sender
     assert found.subject == "Re: Thank you for Tuesday"
     assert found.date is not None and found.date.day == 10
     if header == "In-Reply-To":
-        assert found.in_reply_to == message_id
+        assert found.in_reply_to == (message_id,)
     else:
         assert found.references == (message_id,)
     assert found.summary == "Hi Zoë, lovely to hear from you. We will be in touch next week."
@@ -158,7 +161,8 @@ def test_a_message_from_a_contact_is_found_by_sender_alone(
     with ImapConnection(account(dovecot, imap_user, ca_file), PASSWORD) as imap:
         assert imap.find_replies([], ["hr@acme.example"], YESTERDAY) == []
         [found] = imap.find_replies([], ["ana@acme.example"], YESTERDAY)
-    assert found.in_reply_to == "" and found.references == ()
+    assert found.in_reply_to == () and found.references == ()
+    assert not found.automatic
 
 
 def test_an_unrelated_message_is_not_found(
@@ -301,3 +305,21 @@ def test_a_login_secret_signs_in_and_an_oauth2_token_is_refused_where_not_offere
     with pytest.raises(ImapServerRefused, match="does not offer OAuth2") as raised:
         ImapConnection(mailbox, Token("ya29.secret-token")).open()
     assert "ya29" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("header", "named"),
+    [
+        ("<a@x.example>", ("<a@x.example>",)),
+        ("<a@x.example> (Ana's message of 3 Nov)", ("<a@x.example>",)),
+        ('"Your message of 3 Nov" <a@x.example>', ("<a@x.example>",)),
+        ("<a@x.example><b@y.example>", ("<a@x.example>", "<b@y.example>")),
+        ("<a@x.example>\r\n <b@y.example>", ("<a@x.example>", "<b@y.example>")),
+        ("a@x.example", ("<a@x.example>",)),  # an old mailer's, without brackets
+        ("", ()),
+    ],
+)
+def test_the_message_ids_a_reply_names_are_read_as_mailers_write_them(
+    header: str, named: tuple[str, ...]
+) -> None:
+    assert named_ids(header) == named

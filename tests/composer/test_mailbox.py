@@ -190,6 +190,111 @@ def test_a_reply_is_noted_once_however_often_the_inbox_is_checked(
     assert len(store.replies()) == 1
 
 
+def report(sender: str, when: datetime, ours: str) -> bytes:
+    """A bounce: a delivery status notification (RFC 3464) naming our message."""
+    return "\r\n".join(
+        [
+            f"From: {sender}",
+            "To: zoe@example.org",
+            "Subject: Delivery Status Notification (Failure)",
+            f"Date: {format_datetime(when)}",
+            f"Message-ID: {make_msgid(domain='mail.example')}",
+            f"In-Reply-To: {ours}",
+            f"References: {ours}",
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+            "",
+            "--b",
+            "Content-Type: text/plain",
+            "",
+            "Address not found: hr@acme.example",
+            "--b",
+            "Content-Type: message/delivery-status",
+            "",
+            "Final-Recipient: rfc822; hr@acme.example",
+            "Action: failed",
+            "Status: 5.1.1",
+            "--b--",
+            "",
+        ]
+    ).encode()
+
+
+def test_auto_replies_bounces_and_the_users_own_mail_are_not_answers(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> None:
+    store = outbox.store
+    message_id, header_id, sent_at = send_notes_request(outbox, records)
+    soon = sent_at + timedelta(minutes=5)
+    for raw in (
+        mail(
+            "Harriet Ross <hr@acme.example>",
+            "Out of office",
+            soon,
+            In_Reply_To=header_id,
+            Auto_Submitted="auto-replied",
+        ),
+        report("Mail Delivery Subsystem <mailer-daemon@acme.example>", soon, header_id),
+        report("Harriet's server <postbox@acme.example>", soon, header_id),
+        mail("Zoë <ZOE@example.org>", "Re: my request", soon, References=header_id),
+        mail("Acme Careers <no-reply@acme.example>", "Your application", soon),
+    ):
+        dovecot.deliver(mailbox.username, raw, ca_file)
+    later = sent_at + timedelta(days=25)
+
+    check = check_replies(store, mailbox, PASSWORD, now=later)
+
+    assert check.error is None and check.noted == []
+    assert notes_reminder_due(store, message_id, later)
+
+
+def test_a_colleague_answering_in_the_thread_is_noted_but_not_as_the_contact(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> None:
+    store = outbox.store
+    message_id, header_id, sent_at = send_notes_request(outbox, records)
+    colleague = mail(
+        "Pat Doe <pat@acme.example>",
+        "Re: your notes",
+        sent_at + timedelta(minutes=5),
+        In_Reply_To=f"{header_id} (Harriet Ross's message)",
+        References=f"<first@acme.example>{header_id}",
+    )
+    dovecot.deliver(mailbox.username, colleague, ca_file)
+
+    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1)).noted
+
+    assert noted.message_id == message_id and noted.contact_id is None
+
+
+def test_a_reply_moved_into_the_inbox_after_a_check_is_still_found(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> None:
+    """It arrived in Junk on day 1; the inbox was checked on day 5; the user moved it on
+    day 9. A moved message keeps the date it arrived."""
+    store = outbox.store
+    message_id, header_id, sent_at = send_notes_request(outbox, records)
+    day = timedelta(days=1)
+    assert check_replies(store, mailbox, PASSWORD, now=sent_at + 5 * day).noted == []
+    raw = mail("hr@acme.example", "Re", sent_at + day, In_Reply_To=header_id)
+    dovecot.deliver(mailbox.username, raw, ca_file, arrived=sent_at + day)
+
+    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + 9 * day).noted
+
+    assert noted.message_id == message_id
+
+
 def test_a_wrong_password_is_a_clear_message_and_changes_nothing(
     outbox: Outbox,
     records: dict[str, object],
@@ -205,7 +310,8 @@ def test_a_wrong_password_is_a_clear_message_and_changes_nothing(
 
     check = check_replies(outbox.store, mailbox, "not the password", now=soon)
 
-    assert check.error is not None and "password" in check.error and PASSWORD not in check.error
+    assert check.error is not None and "password" in check.error
+    assert "not the password" not in check.error
     assert outbox.store.replies() == []
 
 
@@ -253,3 +359,17 @@ def test_a_mailbox_with_its_own_password_uses_its_own_keyring_entry(
 
 def test_no_mailbox_set_up_means_no_visit(store: Store) -> None:
     assert visit(store, Credentials(backend=object())) is None
+
+
+def test_testing_the_connection_changes_nothing_on_the_server(
+    dovecot: DovecotServer, imap_user: str, ca_file: Path
+) -> None:
+    """A mailbox without a Sent folder: the test says so and makes none (that waits for
+    the first copy, so a test of the wrong account leaves no folder behind)."""
+    account = ImapAccount(dovecot.host, dovecot.tls_port, Security.TLS, imap_user, str(ca_file))
+    before = dovecot.mailboxes(imap_user, ca_file)
+
+    said = try_connection(MailboxSettings(account), PASSWORD)
+
+    assert "No Sent folder was found" in said
+    assert dovecot.mailboxes(imap_user, ca_file) == before

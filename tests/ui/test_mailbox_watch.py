@@ -7,6 +7,7 @@ Today and shows as "replied" on the message and the interview."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -19,11 +20,12 @@ import ui.mailbox_watch
 from composer.account import Security
 from composer.app import Afterword
 from composer.imap import ImapAccount
-from composer.mailbox import MailboxSettings, save_mailbox_settings
-from composer.records import Contact, Interview, InterviewStatus, Role
+from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
+from composer.records import Contact, Interview, InterviewStatus, Reply, Role
 from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, DovecotServer
+from tests.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
+from ui.mailbox_watch import describe
 from ui.main_window import MainWindow
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -68,6 +70,7 @@ def window(
 ) -> Iterator[MainWindow]:
     """Opened as the user opens Afterword; its first look at the mailbox is done."""
     monkeypatch.setattr(ui.mailbox_watch, "FIRST_VISIT_MS", 10)
+    monkeypatch.setattr(ui.mailbox_watch, "AFTER_SEND_MS", 10)
     main = MainWindow(ready, clock=lambda: NOW + timedelta(minutes=30))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.mailbox.visited, timeout=WAIT):
@@ -146,3 +149,39 @@ def test_no_visit_while_a_backup_is_restored_and_the_one_asked_for_comes_after(
     assert not window.mailbox.busy and window.runner.busy == 0
     with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):
         window._restoring(False)
+
+
+def test_a_copy_that_cannot_be_filed_yet_is_shown_and_the_message_stays_sent(
+    qtbot: QtBot,
+    ready: Afterword,
+    answers: Dialogs,
+    rejected: int,
+    mailbox: ImapAccount,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    unreachable = replace(mailbox, port=free_port())
+    save_mailbox_settings(ready.store, MailboxSettings(unreachable, check_minutes=0))
+    monkeypatch.setattr(ui.mailbox_watch, "AFTER_SEND_MS", 10)
+    main = MainWindow(ready)
+    qtbot.addWidget(main)
+    main.show()
+    main.write(rejected, "no_hard_feelings")
+    with qtbot.waitSignal(main.mailbox.visited, timeout=WAIT):
+        main.compose.send()
+
+    said = main.statusBar().currentMessage()
+    assert "Not yet copied to your Sent folder" in said and "try again later" in said
+    main.show_area(main.sent)
+    qtbot.waitUntil(lambda: main.sent.model.rowCount() == 1, timeout=WAIT)
+    assert main.sent.model.index(0, 0).data() == "Sent, not yet in your Sent folder"
+    main.runner.wait()
+
+
+def test_a_visit_tells_its_news_and_its_trouble_together() -> None:
+    visit = MailboxVisit()
+    visit.replies.noted.append(Reply(NOW, "Thanks!"))
+    visit.filing.failed[1] = "Not yet copied to your Sent folder: the server is down."
+    assert describe(visit) == (
+        "1 new reply noticed. Not yet copied to your Sent folder: the server is down."
+    )
+    assert describe(MailboxVisit()) == "Mailbox checked: nothing new."
