@@ -22,13 +22,14 @@ from email.headerregistry import Address
 from composer.account import SmtpAccount
 from composer.credentials import Credentials
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
+from composer.login import LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
 from composer.store import ACCOUNT_SETTING, Clock, Store, utc_now
 
 RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
-Connect = Callable[[SmtpAccount, "str | None"], SmtpConnection]
+Connect = Callable[[SmtpAccount, LoginSecret], SmtpConnection]
 
 
 @dataclass(frozen=True)
@@ -273,8 +274,7 @@ class Outbox:
         return account, _Sender(address, profile.signature)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
-        password = self.credentials.password(account.key) if account.username else None
-        connection = self._connect(account, password)
+        connection = self._connect(account, PasswordSecret(self.credentials, account.key))
         connection.open()
         return connection
 

@@ -34,6 +34,7 @@ from composer.errors import (
     StartTLSNotOffered,
     TemporaryFailure,
 )
+from composer.login import Login, LoginSecret, Mechanism, as_secret, xoauth2
 from composer.mail import Outgoing
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
@@ -72,11 +73,12 @@ def _reply(code: int, text: bytes | str) -> str:
 
 
 class SmtpConnection:
-    """``with SmtpConnection(account, password) as smtp: smtp.send(outgoing)``."""
+    """``with SmtpConnection(account, secret) as smtp: smtp.send(outgoing)``; ``secret`` is
+    a ``LoginSecret`` (composer/login.py) or the password itself."""
 
-    def __init__(self, account: SmtpAccount, password: str | None) -> None:
+    def __init__(self, account: SmtpAccount, secret: LoginSecret | str | None) -> None:
         self.account = account
-        self._password = password
+        self._secret = as_secret(secret)
         self._smtp: smtplib.SMTP | None = None
         self.handed_over = False  # the last message's data went out in full: it may be there
 
@@ -102,15 +104,16 @@ class SmtpConnection:
 
     def open(self) -> None:
         self.account.validate()
-        if self.account.username and not self._password:
+        login = self._secret.login() if self.account.username else None  # may ask the keyring
+        if self.account.username and login is None:
             raise PasswordMissing(
                 f"No password is stored for {self.account.username} on {self.account.host}. "
                 "Enter it in Settings › Account."
             )
         try:
             self._smtp = self._connect()
-            if self.account.username:
-                self._login(self._smtp, self.account.username, self._password or "")
+            if login is not None:
+                self._login(self._smtp, self.account.username, login)
         except BaseException as error:
             self.close()
             raise self._translate(error) from None
@@ -146,16 +149,26 @@ class SmtpConnection:
             raise
         return smtp
 
-    @staticmethod
-    def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    def _login(self, smtp: smtplib.SMTP, username: str, login: Login) -> None:
         """One try, with the best mechanism offered. ``smtp.login`` tries every mechanism in
-        turn, so a wrong password would count twice or more towards a provider's lock-out."""
+        turn, so a wrong password would count twice or more towards a provider's lock-out.
+        An OAuth2 token goes as XOAUTH2."""
         smtp.ehlo_or_helo_if_needed()  # implicit TLS has not said EHLO yet
         offered = smtp.esmtp_features.get("auth", "").upper().split()
+        if login.mechanism is Mechanism.XOAUTH2:
+            if "XOAUTH2" not in offered:
+                raise ServerRefused(
+                    f"The server {self.where} does not offer OAuth2 sign-in (XOAUTH2). Use "
+                    "an app password instead, in Settings › Account."
+                )
+            token = xoauth2(username, login.secret).decode()
+            # on a refused token the server sends a challenge (why, in JSON): answered empty
+            smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else token)
+            return
         mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
         if mechanism is None:
             raise smtplib.SMTPNotSupportedError("no AUTH mechanism this client knows")
-        smtp.user, smtp.password = username, password
+        smtp.user, smtp.password = username, login.secret
         respond = getattr(smtp, "auth_" + mechanism.lower().replace("-", "_"))  # as login() does
         smtp.auth(mechanism, respond, initial_response_ok=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+from base64 import b64decode
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,23 @@ class Recorder:
 
     refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 ..." reply
     received: list[Received] = field(default_factory=list)
+    tokens: dict[str, str] = field(default_factory=dict)  # user -> OAuth2 access token
+
+    async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
+        """OAuth2 sign-in as Google and Microsoft take it: a refused token gets a JSON
+        challenge saying why, and 535 once the client has answered it (empty)."""
+        response = args[1] if len(args) > 1 else ""
+        try:
+            fields = dict(
+                part.split("=", 1) for part in b64decode(response).decode().split("\x01") if part
+            )
+        except ValueError:
+            fields = {}
+        user, bearer = fields.get("user", ""), fields.get("auth", "")
+        if user in self.tokens and bearer == f"Bearer {self.tokens[user]}":
+            return AuthResult(success=True)
+        await server.challenge_auth('{"status":"401","schemes":"bearer"}')
+        return AuthResult(success=False, handled=False)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
