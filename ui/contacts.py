@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.errors import AfterwordError, InvalidAddress
-from composer.mail import parse_address
 from composer.records import Contact
 from ui import dialogs
 from ui.models import ContactsModel, LazyTableModel
@@ -127,6 +126,8 @@ class ContactDialog(QDialog):
         email = self.email_edit.text().strip()
         if not email:
             return ""  # an email can come later
+        from composer.mail import parse_address  # the email package: not needed at start-up
+
         try:
             parse_address(email, "email")
         except InvalidAddress as error:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME
 from composer.app import Afterword
-from composer.due import DueItem
 from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
@@ -35,6 +34,7 @@ from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
+    from composer.due import DueItem
     from composer.mailbox import MailboxVisit
     from ui.compose import ComposePage
     from ui.contacts import ContactsPage
@@ -297,7 +297,9 @@ class MainWindow(QMainWindow):
         self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object
     ) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
+        # setShortcuts, not setShortcut: with PySide 6.11 the first setShortcut call builds
+        # some 90 Python enum classes (about 40 ms at start-up); the list form builds none
+        action.setShortcuts([QKeySequence(keys)])
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
