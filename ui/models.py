@@ -133,6 +133,10 @@ class LazyTableModel(ColumnsModel[Row]):
     def row_count(self) -> int:
         return len(self._ids)
 
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """Asked for every cell painted (``index`` checks it): one call, no more."""
+        return 0 if parent.isValid() else len(self._ids)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in TEXT_ROLES:
             return None
@@ -143,22 +147,25 @@ class LazyTableModel(ColumnsModel[Row]):
         """A view asks for seven roles per cell: one call into Python instead of seven."""
         if not index.isValid():
             return
-        texts = None
         if isinstance(roleDataSpan, QModelRoleData):
             wanted: Iterable[QModelRoleData] = (roleDataSpan,)
         else:  # PySide iterates a span; its stubs do not say so
             wanted = cast("Iterable[QModelRoleData]", roleDataSpan)
-        for role_data in wanted:
+        text = None
+        for role_data in wanted:  # called for every cell painted: kept to the least work
             if role_data.role() in TEXT_ROLES:
-                texts = texts or self.texts_at(index.row())
-                if texts:
-                    role_data.setData(texts[index.column()])
+                if text is None:
+                    texts = self.texts_at(index.row())
+                    if not texts:
+                        return
+                    text = texts[index.column()]
+                role_data.setData(text)
 
     def texts_at(self, row: int) -> tuple[str, ...] | None:
         """The row's cells as shown; formatted once, not at every paint."""
-        record_id = self.id_at(row)
-        if record_id is None:
+        if not 0 <= row < len(self._ids):
             return None
+        record_id = self._ids[row]
         texts = self._texts.get(record_id)
         if texts is None:
             found = self.row_at(row)
