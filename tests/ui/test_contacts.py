@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import QDialog
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -69,6 +69,13 @@ def test_search_narrows_the_table_as_you_type(
     page.search.clear()
     qtbot.keyClicks(page.search, "acme")
     assert shown_names(page) == ["Ana Lima", "Harriet Ross"]
+
+
+def test_the_table_draws_text_unshaped_in_the_page_font(page: ContactsPage) -> None:
+    """Cheaper to paint at each keystroke; family and size still follow the window."""
+    font = page.table.font()
+    assert font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    assert (font.family(), font.pointSizeF()) == (page.font().family(), page.font().pointSizeF())
 
 
 def test_a_search_that_finds_nobody_keeps_the_table(
