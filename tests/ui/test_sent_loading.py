@@ -194,10 +194,10 @@ def test_the_rows_are_read_only_as_they_are_shown(
     assert page.model.rowCount() == 30
 
 
-def test_the_view_gets_each_cells_text_in_one_call(
+def test_a_delegate_gets_each_cells_text_and_nothing_else(
     afterword: Afterword, page_of: Callable[[Runner], SentPage]
 ) -> None:
-    """What a delegate paints: every role it asks for at once (``multiData``)."""
+    """What a delegate paints: every role it asks for at once (Qt's ``multiData``)."""
     drafts(afterword, 2)
     page = page_of(Runner())
     option = QStyleOptionViewItem()
