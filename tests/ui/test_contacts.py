@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QStyledItemDelegate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -335,3 +335,18 @@ def test_alt_keys_are_unambiguous(
     for root, count in ((page, 5), (dialog, 8)):
         keys = mnemonics(root)
         assert len(keys) == count and len(set(keys)) == count, keys
+
+
+def test_the_table_paints_as_the_standard_delegate_would(
+    page: ContactsPage, afterword: Afterword
+) -> None:
+    """Its delegate takes each cell's text in one call; what it paints is the same."""
+    add(afterword, "Ana\nMaria", "ana@example.org", "Globex " * 40)  # a line break; elided
+    add(afterword, "Bo Chen", "bo@example.org", "Initech")
+    page.refresh()
+    page.table.selectRow(1)
+    ours = page.table.viewport().grab().toImage()
+
+    page.table.setItemDelegate(QStyledItemDelegate(page.table))
+
+    assert ours == page.table.viewport().grab().toImage()
