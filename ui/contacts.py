@@ -23,7 +23,7 @@ from composer.app import Afterword
 from composer.errors import AfterwordError, InvalidAddress
 from composer.records import Contact
 from ui import dialogs
-from ui.models import ContactsModel, LazyTableModel
+from ui.models import ContactsModel, LazyTableModel, TextsDelegate
 from ui.runner import Runner
 from ui.widgets import (
     EmptyState,
@@ -159,6 +159,7 @@ class RecordsPage(QWidget):
         self.model = model
         self.table = record_table()
         self.table.setModel(model)
+        self.table.setItemDelegate(TextsDelegate(model, self.table))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.list_view = QWidget()
         self.stack = QStackedWidget()

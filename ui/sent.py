@@ -44,7 +44,7 @@ from composer.store import Store
 from composer.threads import as_sent, follow_up_draft
 from ui import dialogs
 from ui.export_dialog import ExportDialog, choose_target, export_in_background
-from ui.models import MessagesModel
+from ui.models import MessagesModel, TextsDelegate
 from ui.runner import Runner
 from ui.widgets import named, push_button, status_label
 
@@ -125,6 +125,7 @@ class SentPage(QWidget):
         self.interview_filter = _filter_box("Filter by interview")
         self.table = named(QTableView(), "Messages")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(TextsDelegate(self.model, self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -119,6 +119,13 @@ def record_table() -> QTableView:
     # every row, and with 10,000 rows that read them all as the window opened.
     table.horizontalHeader().setResizeContentsPrecision(100)
     table.verticalHeader().hide()
+    # Text is laid out again for every cell at every paint (as you type a search, each
+    # keystroke): Latin text is drawn without kerning or ligatures, which is most of that
+    # work; scripts that need shaping still get it. Only this is set: family and size
+    # still come from the window.
+    font = QFont()
+    font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    table.setFont(font)
     return table
 
 

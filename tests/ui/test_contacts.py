@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import QDialog, QStyledItemDelegate
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -69,6 +69,13 @@ def test_search_narrows_the_table_as_you_type(
     page.search.clear()
     qtbot.keyClicks(page.search, "acme")
     assert shown_names(page) == ["Ana Lima", "Harriet Ross"]
+
+
+def test_the_table_draws_text_unshaped_in_the_page_font(page: ContactsPage) -> None:
+    """Cheaper to paint at each keystroke; family and size still follow the window."""
+    font = page.table.font()
+    assert font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    assert (font.family(), font.pointSizeF()) == (page.font().family(), page.font().pointSizeF())
 
 
 def test_a_search_that_finds_nobody_keeps_the_table(
@@ -328,3 +335,18 @@ def test_alt_keys_are_unambiguous(
     for root, count in ((page, 5), (dialog, 8)):
         keys = mnemonics(root)
         assert len(keys) == count and len(set(keys)) == count, keys
+
+
+def test_the_table_paints_as_the_standard_delegate_would(
+    page: ContactsPage, afterword: Afterword
+) -> None:
+    """Its delegate takes each cell's text in one call; what it paints is the same."""
+    add(afterword, "Ana\nMaria", "ana@example.org", "Globex " * 40)  # a line break; elided
+    add(afterword, "Bo Chen", "bo@example.org", "Initech")
+    page.refresh()
+    page.table.selectRow(1)
+    ours = page.table.viewport().grab().toImage()
+
+    page.table.setItemDelegate(QStyledItemDelegate(page.table))
+
+    assert ours == page.table.viewport().grab().toImage()

@@ -194,17 +194,20 @@ def test_the_rows_are_read_only_as_they_are_shown(
     assert page.model.rowCount() == 30
 
 
-def test_the_view_gets_each_cells_text_in_one_call(
+def test_a_delegate_gets_each_cells_text_and_nothing_else(
     afterword: Afterword, page_of: Callable[[Runner], SentPage]
 ) -> None:
-    """What a delegate paints: every role it asks for at once (``multiData``)."""
+    """What a delegate paints: every role it asks for at once (Qt's ``multiData``); the
+    table's own delegate, which takes only the text, sees the same."""
     drafts(afterword, 2)
     page = page_of(Runner())
-    option = QStyleOptionViewItem()
+    option, ours = QStyleOptionViewItem(), QStyleOptionViewItem()
 
     QStyledItemDelegate().initStyleOption(option, page.model.index(0, 3))
+    page.table.itemDelegate().initStyleOption(ours, page.model.index(0, 3))
 
-    assert option.text == "Draft 1" == page.model.index(0, 3).data()
+    assert option.text == "Draft 1" == page.model.index(0, 3).data() == ours.text
+    assert option.features == ours.features
     assert page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Draft"
     assert page.model.index(0, 0).data(Qt.ItemDataRole.DecorationRole) is None
 
