@@ -297,9 +297,7 @@ class MainWindow(QMainWindow):
         self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object
     ) -> QAction:
         action = QAction(text, self)
-        # setShortcuts, not setShortcut: with PySide 6.11 the first setShortcut call builds
-        # some 90 Python enum classes (about 40 ms at start-up); the list form builds none
-        action.setShortcuts([QKeySequence(keys)])
+        action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
