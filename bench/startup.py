@@ -42,14 +42,19 @@ def _cause(stderr: str) -> str:
 
 
 def environment(home: Path, *, guarded: bool) -> dict[str, str]:
-    """Offscreen, and a home of its own: nothing of the user's is read or written."""
-    env = {key: value for key, value in os.environ.items() if key != "AFTERWORD_DATA_DIR"}
+    """Offscreen, and a home of its own: nothing of the user's is read or written. Python
+    keeps compiled bytecode there, as it does for a user, even where the shell says not to
+    (PYTHONDONTWRITEBYTECODE): otherwise every module of the app would be compiled again at
+    every start, while the bare window's (PySide's, compiled at install) would not."""
+    unwanted = ("AFTERWORD_DATA_DIR", "PYTHONDONTWRITEBYTECODE")
+    env = {key: value for key, value in os.environ.items() if key not in unwanted}
     env.update(
         QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
         HOME=str(home),
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_CACHE_HOME=str(home / "cache"),
+        PYTHONPYCACHEPREFIX=str(home / "bytecode"),
     )
     env.pop(guard.ENV, None)
     if guarded:
