@@ -274,6 +274,8 @@ class MailboxGroup(QGroupBox):
             self.ca_file.setText(path)
 
     def save(self) -> None:
+        if not self.save_button.isEnabled():  # a password is still going to the keyring
+            return
         settings, previous = self.settings(), mailbox_settings(self.afterword.store)
         try:
             save_mailbox_settings(self.afterword.store, settings)
