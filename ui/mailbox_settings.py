@@ -8,7 +8,6 @@ never read back into the field.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
@@ -39,7 +38,13 @@ from composer.mailbox import (
 from composer.providers import Server
 from ui import dialogs
 from ui.runner import Runner
-from ui.settings import CA_FILTERS, NOT_STORED, SESSION_ONLY, STORED, say, user_message
+from ui.settings import (
+    NOT_STORED,
+    CaFileRow,
+    PasswordHint,
+    say,
+    user_message,
+)
 from ui.widgets import combo, named, push_button, status_label
 
 TITLE = "Mailbox (IMAP): copies in Sent and replies"
@@ -72,8 +77,6 @@ class MailboxGroup(QGroupBox):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # loaded settings keep their own
-        self._session_keys: set[str] = set()  # passwords held in memory, not in the keyring
-        self._hint_request = 0  # only the latest "is a password stored?" answer counts
         self.form = QFormLayout(self)
         self._add_server_rows()
         self._add_password_rows()
@@ -106,18 +109,9 @@ class MailboxGroup(QGroupBox):
         ca_label.setBuddy(self.ca_file)
 
     def _ca_row(self) -> QHBoxLayout:
-        self.ca_file = QLineEdit()
-        self.ca_file.setPlaceholderText("None: the system's trusted certificates only")
-        self.choose_ca_button = push_button(
-            "Choose…", "Choose a CA certificate file for the mailbox", self.choose_ca_file
-        )
-        self.clear_ca_button = push_button(
-            "Clear", "Clear the mailbox CA certificate file", self.ca_file.clear
-        )
-        row = QHBoxLayout()
-        row.addWidget(named(self.ca_file, "Mailbox extra CA certificate file"), 1)
-        row.addWidget(self.choose_ca_button)
-        row.addWidget(self.clear_ca_button)
+        row = CaFileRow(self, " for the mailbox", choose="Choose…", clear="Clear")
+        self.ca_file, self.choose_ca_button = row.field, row.choose_button
+        self.clear_ca_button = row.clear_button
         return row
 
     def _add_password_rows(self) -> None:
@@ -130,6 +124,7 @@ class MailboxGroup(QGroupBox):
         self.password.setPlaceholderText(NOT_STORED)
         self.form.addRow("", self.shared_password)
         self.form.addRow("Password:", named(self.password, "Mailbox password"))
+        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
         self.shared_password.toggled.connect(self._show_password_row)
         self._show_password_row()
 
@@ -207,28 +202,10 @@ class MailboxGroup(QGroupBox):
     # --- the keyring ------------------------------------------------------------------------
 
     def _refresh_password_hint(self, settings: MailboxSettings) -> None:
-        """Asks (off the GUI thread) whether a password is stored; never fetches it here."""
-        self._hint_request += 1
-        if not settings.own_password:
-            return
-        request, key = self._hint_request, settings.account.key
-        if key in self._session_keys:
-            self.password.setPlaceholderText(SESSION_ONLY)
-            return
-        credentials = self.afterword.credentials
-        self.runner.run(
-            lambda: credentials.password(key) is not None,
-            lambda stored: self._show_password_hint(request, STORED if stored else NOT_STORED),
-            lambda error: self._show_password_hint(request, NOT_STORED, error),
-        )
-
-    def _show_password_hint(
-        self, request: int, hint: str, error: BaseException | None = None
-    ) -> None:
-        if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug; a keyring problem is told by the keyring status
-        if request == self._hint_request:
-            self.password.setPlaceholderText(hint)
+        if settings.own_password:
+            self.password_hint.refresh(settings.account.key)
+        else:
+            self.password_hint.drop_pending()
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -267,11 +244,6 @@ class MailboxGroup(QGroupBox):
         """A port still at one security's default follows the newly chosen one."""
         if self.port.value() in IMAP_PORTS.values():
             self.port.setValue(IMAP_PORTS[Security(self.security.currentData())])
-
-    def choose_ca_file(self) -> None:
-        path = dialogs.choose_file(self, "Choose a CA certificate", CA_FILTERS)
-        if path:
-            self.ca_file.setText(path)
 
     def save(self) -> None:
         if not self.save_button.isEnabled():  # a password is still going to the keyring
@@ -323,38 +295,18 @@ class MailboxGroup(QGroupBox):
         self, settings: MailboxSettings, password: str, *, forget: str | None
     ) -> None:
         """Stores it; ``forget``: the entry of the mailbox as it was before this save."""
-        self._hint_request += 1  # an answer still on its way is about the old password
         self.save_button.setEnabled(False)
         say(self.status, f"{SAVED} Saving the password in your keyring…")
-        credentials, key = self.afterword.credentials, settings.account.key
+        key = settings.account.key
+        self.password_hint.store(key, password, forget=forget, done=self._password_done)
 
-        def store() -> None:
-            credentials.store(key, password)
-            if forget is not None:
-                with contextlib.suppress(CredentialError):
-                    credentials.forget(forget)
-
-        self.runner.run(
-            store,
-            lambda _: self._password_stored(key),
-            lambda error: self._password_not_stored(key, password, error),
+    def _password_done(self, problem: str | None) -> None:
+        say(
+            self.status,
+            f"{SAVED} {problem} Using it for this session only."
+            if problem
+            else f"{SAVED} Password saved in your system keyring.",
         )
-
-    def _password_stored(self, key: str) -> None:
-        self._session_keys.discard(key)
-        self._password_done(STORED, f"{SAVED} Password saved in your system keyring.")
-
-    def _password_not_stored(self, key: str, password: str, error: BaseException) -> None:
-        if not isinstance(error, CredentialError):
-            self.save_button.setEnabled(True)
-            raise error
-        self.afterword.credentials.use_for_session(key, password)
-        self._session_keys.add(key)
-        self._password_done(SESSION_ONLY, f"{SAVED} {error} Using it for this session only.")
-
-    def _password_done(self, hint: str, status: str) -> None:
-        self.password.setPlaceholderText(hint)
-        say(self.status, status)
         self.save_button.setEnabled(True)
 
     def remove(self) -> None:

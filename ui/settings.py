@@ -10,6 +10,7 @@ is stored.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ from composer.backup import (
     restore,
     safety_folder,
 )
+from composer.credentials import Credentials
 from composer.errors import AfterwordError, CredentialError, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
@@ -95,6 +97,102 @@ def say(label: QLabel, text: str) -> None:
         form.setRowVisible(label, bool(text))
 
 
+class CaFileRow(QHBoxLayout):
+    """An extra CA certificate to trust (a company's, Proton Bridge's): its file, Choose…
+    and Clear. ``what`` ends each control's accessible name ("" or " for the mailbox")."""
+
+    def __init__(self, owner: QWidget, what: str = "", *, choose: str, clear: str) -> None:
+        super().__init__()
+        self.owner = owner
+        self.field = named(QLineEdit(), f"Extra CA certificate file{what}")
+        self.field.setPlaceholderText("None: the system's trusted certificates only")
+        self.choose_button = push_button(choose, f"Choose a CA certificate file{what}", self.choose)
+        self.clear_button = push_button(
+            clear, f"Clear the CA certificate file{what}", self.field.clear
+        )
+        self.addWidget(self.field, 1)
+        self.addWidget(self.choose_button)
+        self.addWidget(self.clear_button)
+
+    def choose(self) -> None:
+        path = dialogs.choose_file(self.owner, "Choose a CA certificate", CA_FILTERS)
+        if path:
+            self.field.setText(path)
+
+
+class PasswordHint:
+    """A password field's dealings with the keyring, off the GUI thread: it says whether a
+    password is stored (the password itself is never fetched here; only the latest answer
+    counts), and stores a typed one, else keeps it for this session."""
+
+    def __init__(self, field: QLineEdit, runner: Runner, credentials: Credentials) -> None:
+        self.field = field
+        self.runner = runner
+        self.credentials = credentials
+        self.session_keys: set[str] = set()  # passwords held in memory, not in the keyring
+        self._request = 0
+
+    def drop_pending(self) -> None:
+        """An answer still on its way is about an old password: it is not shown."""
+        self._request += 1
+
+    def refresh(self, key: str) -> None:
+        self.drop_pending()
+        if key in self.session_keys:
+            self.field.setPlaceholderText(SESSION_ONLY)
+            return
+        request, credentials = self._request, self.credentials
+        self.runner.run(
+            lambda: credentials.password(key) is not None,
+            lambda stored: self._show(request, STORED if stored else NOT_STORED),
+            lambda error: self._show(request, NOT_STORED, error),
+        )
+
+    def _show(self, request: int, hint: str, error: BaseException | None = None) -> None:
+        if error is not None and not isinstance(error, CredentialError):
+            raise error  # a bug; a keyring problem is told by the keyring status
+        if request == self._request:
+            self.field.setPlaceholderText(hint)
+
+    def store(
+        self,
+        key: str,
+        password: str,
+        *,
+        forget: str | None,
+        done: Callable[[str | None], None],
+    ) -> None:
+        """Stores it under ``key`` (and removes the ``forget`` entry); ``done(problem)``
+        comes after, with the keyring's message if it kept the password for the session
+        only. The field is cleared and says which."""
+        self.drop_pending()
+        credentials = self.credentials
+
+        def work() -> None:
+            credentials.store(key, password)
+            if forget is not None:
+                with contextlib.suppress(CredentialError):
+                    credentials.forget(forget)
+
+        def stored(_: object) -> None:
+            self.session_keys.discard(key)
+            self._stored(STORED, None, done)
+
+        def not_stored(error: BaseException) -> None:
+            if not isinstance(error, CredentialError):
+                raise error  # a bug stays loud
+            credentials.use_for_session(key, password)
+            self.session_keys.add(key)
+            self._stored(SESSION_ONLY, str(error), done)
+
+        self.runner.run(work, stored, not_stored)
+
+    def _stored(self, hint: str, problem: str | None, done: Callable[[str | None], None]) -> None:
+        self.field.clear()
+        self.field.setPlaceholderText(hint)
+        done(problem)
+
+
 class SettingsPage(QWidget):
     account_changed = Signal()
     profile_changed = Signal()
@@ -107,8 +205,6 @@ class SettingsPage(QWidget):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # a loaded account keeps its own
-        self._session_keys: set[str] = set()  # passwords held in memory, not in the keyring
-        self._hint_request = 0  # only the latest "is a password stored?" answer counts
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
@@ -202,20 +298,12 @@ class SettingsPage(QWidget):
         form.addRow(ca_label, self._ca_row())
         ca_label.setBuddy(self.ca_file)
         form.addRow("Pass&word:", named(self.password, "Mail account password"))
+        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
 
     def _ca_row(self) -> QHBoxLayout:
-        self.ca_file = QLineEdit()
-        self.ca_file.setPlaceholderText("None: the system's trusted certificates only")
-        self.choose_ca_button = push_button(
-            "C&hoose…", "Choose a CA certificate file", self.choose_ca_file
-        )
-        self.clear_ca_button = push_button(
-            "Clea&r", "Clear the CA certificate file", self.ca_file.clear
-        )
-        row = QHBoxLayout()
-        row.addWidget(named(self.ca_file, "Extra CA certificate file"), 1)
-        row.addWidget(self.choose_ca_button)
-        row.addWidget(self.clear_ca_button)
+        row = CaFileRow(self, choose="C&hoose…", clear="Clea&r")
+        self.ca_file, self.choose_ca_button = row.field, row.choose_button
+        self.clear_ca_button = row.clear_button
         return row
 
     def _add_action_rows(self, form: QFormLayout) -> None:
@@ -301,26 +389,7 @@ class SettingsPage(QWidget):
         )
 
     def _refresh_password_hint(self, account: SmtpAccount) -> None:
-        """Asks (off the GUI thread) whether a password is stored; never fetches it here."""
-        self._hint_request += 1
-        request, key = self._hint_request, account.key
-        if key in self._session_keys:
-            self.password.setPlaceholderText(SESSION_ONLY)
-            return
-        credentials = self.afterword.credentials
-        self.runner.run(
-            lambda: credentials.password(key) is not None,
-            lambda stored: self._show_password_hint(request, STORED if stored else NOT_STORED),
-            lambda error: self._show_password_hint(request, NOT_STORED, error),
-        )
-
-    def _show_password_hint(
-        self, request: int, hint: str, error: BaseException | None = None
-    ) -> None:
-        if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug; a keyring problem is told by the keyring status
-        if request == self._hint_request:
-            self.password.setPlaceholderText(hint)
+        self.password_hint.refresh(account.key)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -412,11 +481,6 @@ class SettingsPage(QWidget):
         say(self.profile_status, "Profile saved.")
         self.profile_changed.emit()
 
-    def choose_ca_file(self) -> None:
-        path = dialogs.choose_file(self, "Choose a CA certificate", CA_FILTERS)
-        if path:
-            self.ca_file.setText(path)
-
     def save_account(self) -> None:
         account, previous = self._account(), self.afterword.outbox.account()
         try:
@@ -472,39 +536,17 @@ class SettingsPage(QWidget):
 
     def _store_password(self, key: str, password: str, *, forget: str | None = None) -> None:
         """Stores it; ``forget``: the entry of the account as it was before this save."""
-        self._hint_request += 1  # an answer still on its way is about the old password
         self.save_account_button.setEnabled(False)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
-        credentials = self.afterword.credentials
+        self.password_hint.store(key, password, forget=forget, done=self._password_done)
 
-        def store() -> None:
-            credentials.store(key, password)
-            if forget is not None:
-                with contextlib.suppress(CredentialError):
-                    credentials.forget(forget)
-
-        self.runner.run(
-            store,
-            lambda _: self._password_stored(key),
-            lambda error: self._password_not_stored(key, password, error),
+    def _password_done(self, problem: str | None) -> None:
+        say(
+            self.account_status,
+            f"Account saved. {problem} Using it for this session only."
+            if problem
+            else "Account saved. Password saved in your system keyring.",
         )
-
-    def _password_stored(self, key: str) -> None:
-        self._session_keys.discard(key)
-        self._password_done(STORED, "Account saved. Password saved in your system keyring.")
-
-    def _password_not_stored(self, key: str, password: str, error: BaseException) -> None:
-        if not isinstance(error, CredentialError):
-            self.save_account_button.setEnabled(True)
-            raise error
-        self.afterword.credentials.use_for_session(key, password)
-        self._session_keys.add(key)
-        self._password_done(SESSION_ONLY, f"Account saved. {error} Using it for this session only.")
-
-    def _password_done(self, hint: str, status: str) -> None:
-        self.password.clear()
-        self.password.setPlaceholderText(hint)
-        say(self.account_status, status)
         self.save_account_button.setEnabled(True)
 
     def send_test_message(self) -> None:
