@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import trustme
 
+from composer.account import Security
+from composer.imap import ImapAccount
 from tests import imap_server
-from tests.imap_server import DovecotServer
+from tests.imap_server import FLAGGED_SENT, DovecotServer
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +33,20 @@ def dovecot(ca: trustme.CA) -> Iterator[DovecotServer]:
 def imap_user(dovecot: DovecotServer) -> str:
     """A user of this test's own: empty mailboxes, whatever other tests left in theirs."""
     return dovecot.add_user()
+
+
+@pytest.fixture
+def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccount:
+    """The test's own Dovecot user over TLS, with a \\Sent mailbox no usual name would find."""
+    dovecot.create(imap_user, FLAGGED_SENT, ca_file)
+    return ImapAccount(
+        host=dovecot.host,
+        port=dovecot.tls_port,
+        security=Security.TLS,
+        username=imap_user,
+        ca_file=str(ca_file),
+        timeout=5.0,
+    )
 
 
 def _why_not() -> str:

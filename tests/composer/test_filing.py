@@ -6,32 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from composer.account import Security
 from composer.filing import file_sent_copies
 from composer.imap import ImapAccount, ImapConnection
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
 from tests.smtp_server import SmtpServer
-
-
-@pytest.fixture
-def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccount:
-    """The test's own Dovecot user, with a \\Sent mailbox no usual name would find."""
-    dovecot.create(imap_user, FLAGGED_SENT, ca_file)
-    return ImapAccount(
-        host=dovecot.host,
-        port=dovecot.tls_port,
-        security=Security.TLS,
-        username=imap_user,
-        ca_file=str(ca_file),
-        timeout=5.0,
-    )
 
 
 def send(outbox: Outbox, subject: str = "Thank you for Tuesday") -> int:

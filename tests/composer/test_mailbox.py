@@ -25,23 +25,10 @@ from composer.mailbox import (
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState
 from composer.store import Store
-from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer
 
 Sent = tuple[int, str, datetime]  # our message's id, its Message-ID, when it went
-
-
-@pytest.fixture
-def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccount:
-    dovecot.create(imap_user, FLAGGED_SENT, ca_file)
-    return ImapAccount(
-        host=dovecot.host,
-        port=dovecot.tls_port,
-        security=Security.TLS,
-        username=imap_user,
-        ca_file=str(ca_file),
-        timeout=5.0,
-    )
 
 
 def send_notes_request(outbox: Outbox, records: dict[str, object]) -> Sent:

@@ -17,12 +17,11 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import ui.mailbox_watch
-from composer.account import Security
 from composer.app import Afterword
 from composer.imap import ImapAccount
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
-from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
 from ui.mailbox_watch import describe
@@ -30,14 +29,6 @@ from ui.main_window import MainWindow
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 WAIT = 20_000  # ms: a real SMTP exchange, then a real IMAP one
-
-
-@pytest.fixture
-def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccount:
-    dovecot.create(imap_user, FLAGGED_SENT, ca_file)
-    return ImapAccount(
-        dovecot.host, dovecot.tls_port, Security.TLS, imap_user, str(ca_file), timeout=5.0
-    )
 
 
 @pytest.fixture
