@@ -15,7 +15,7 @@ import quopri
 import re
 import ssl
 from collections.abc import Collection, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from email import policy
 from email.message import Message
@@ -30,6 +30,7 @@ from composer.errors import AccountError, AfterwordError, PasswordMissing
 from composer.login import Login, LoginSecret, Mechanism, as_secret, xoauth2
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
+USUAL_JUNK = ("Junk", "Spam", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam")
 SETTINGS_GROUPS = "Mailbox (or Mail account, when the two share it)"
 TEXT_BYTES = 4096  # of a reply's text read for its summary
 SUMMARY_CHARS = 280
@@ -115,6 +116,7 @@ class FoundReply:
     references: tuple[str, ...]
     summary: str
     automatic: bool = False  # an out-of-office, a bounce or a robot's: nobody answered
+    in_junk: bool = False  # found in the junk folder, not the inbox
 
 
 class ImapConnection:
@@ -304,12 +306,39 @@ class ImapConnection:
         since: date,
         known: Collection[str] = (),
     ) -> list[FoundReply]:
-        """Inbox messages since ``since`` that answer one of ``message_ids`` (by In-Reply-To
-        or References) or come from one of ``senders``, oldest first; those whose
-        Message-ID is in ``known`` (noted before) are not read again."""
+        """Messages since ``since`` in the inbox, then in the junk folder (a first answer
+        from a company's domain often lands there), that answer one of ``message_ids`` (by
+        In-Reply-To or References) or come from one of ``senders``, oldest first in each;
+        those whose Message-ID is in ``known`` (noted before) are not read again."""
+        with self._talking():
+            junk = self._find_junk()
+        found = self._replies_in("INBOX", message_ids, senders, since, known)
+        if junk is not None:
+            found += [
+                replace(reply, in_junk=True)
+                for reply in self._replies_in(_quoted(junk), message_ids, senders, since, known)
+            ]
+        return found
+
+    def _find_junk(self) -> str | None:
+        mailboxes = list(self._list())
+        for flags, _, name in mailboxes:
+            if "\\junk" in flags:
+                return name
+        by_name = {name.lower(): name for _, _, name in mailboxes}
+        return next((by_name[n.lower()] for n in USUAL_JUNK if n.lower() in by_name), None)
+
+    def _replies_in(
+        self,
+        folder: str,
+        message_ids: list[str],
+        senders: list[str],
+        since: date,
+        known: Collection[str],
+    ) -> list[FoundReply]:
         with self._talking():
             imap = self._connected()
-            status, data = imap.select("INBOX", readonly=True)
+            status, data = imap.select(folder, readonly=True)
             _check(status, data)
             day = f"{since.day}-{_MONTHS[since.month - 1]}-{since.year}"
             criteria = [

@@ -240,7 +240,8 @@ def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: date
     by_sender = store.contact_ids_by_email([sender]) if sender else []
     return Reply(
         received_at=_when(reply, now),
-        summary=reply.summary or reply.subject,
+        summary=("(In your Junk folder) " if reply.in_junk else "")
+        + (reply.summary or reply.subject),
         message_id=answered.id,
         interview_id=answered.interview_id,
         contact_id=by_sender[0] if by_sender else None,  # a stranger in the thread: not them

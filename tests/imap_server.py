@@ -29,6 +29,7 @@ USERS = 200
 # Named unlike any usual Sent folder, so only the \Sent flag can tell a client it is one.
 # Not made on its own (auto = no): a user without it has no \Sent mailbox at all.
 FLAGGED_SENT = "Gesendet"
+FLAGGED_JUNK = "Werbung"  # \Junk, by a name no usual list holds
 
 
 def available() -> bool:
@@ -114,6 +115,10 @@ namespace inbox {{
   inbox = yes
   mailbox {FLAGGED_SENT} {{
     special_use = \\Sent
+    auto = no
+  }}
+  mailbox {FLAGGED_JUNK} {{
+    special_use = \\Junk
     auto = no
   }}
 }}

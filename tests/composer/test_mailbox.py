@@ -26,7 +26,7 @@ from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState
 from composer.store import Store
 from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer
+from tests.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
 
 Sent = tuple[int, str, datetime]  # our message's id, its Message-ID, when it went
 
@@ -280,6 +280,27 @@ def test_a_reply_moved_into_the_inbox_after_a_check_is_still_found(
     [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + 9 * day).noted
 
     assert noted.message_id == message_id
+
+
+@pytest.mark.parametrize("junk", [FLAGGED_JUNK, "Spam"], ids=["flagged", "usual-name"])
+def test_a_reply_the_spam_filter_took_is_found_in_the_junk_folder(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+    junk: str,
+) -> None:
+    store = outbox.store
+    message_id, header_id, sent_at = send_notes_request(outbox, records)
+    dovecot.create(mailbox.username, junk, ca_file)
+    raw = mail("hr@acme.example", "Re", sent_at + timedelta(minutes=5), In_Reply_To=header_id)
+    dovecot.deliver(mailbox.username, raw, ca_file, mailbox=junk)
+
+    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1)).noted
+
+    assert noted.message_id == message_id
+    assert noted.summary.startswith("(In your Junk folder) Dear Zoë")
 
 
 def test_a_wrong_password_is_a_clear_message_and_changes_nothing(
