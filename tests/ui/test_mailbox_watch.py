@@ -176,3 +176,26 @@ def test_a_visit_tells_its_news_and_its_trouble_together() -> None:
         "1 new reply noticed. Not yet copied to your Sent folder: the server is down."
     )
     assert describe(MailboxVisit()) == "Mailbox checked: nothing new."
+
+
+def test_the_interval_set_is_the_timer_and_zero_means_only_when_asked(
+    window: MainWindow, mailbox: ImapAccount
+) -> None:
+    store = window.afterword.store
+    assert not window.mailbox.timer.isActive()  # 0: only when asked
+    save_mailbox_settings(store, MailboxSettings(mailbox, check_minutes=5))
+    window.mailbox.start()
+    assert window.mailbox.timer.isActive()
+    assert window.mailbox.timer.interval() == 5 * 60_000
+
+
+def test_a_check_asked_for_during_a_visit_comes_after_it_not_alongside(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    visits: list[object] = []
+    window.mailbox.visited.connect(visits.append)
+    qtbot.waitUntil(lambda: window.runner.busy == 0, timeout=WAIT)
+    window.check_mailbox()
+    window.check_mailbox()
+    assert window.runner.busy == 1  # the second waits for the first
+    qtbot.waitUntil(lambda: len(visits) == 2, timeout=WAIT)
