@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 from composer.account import SmtpAccount
@@ -113,6 +114,7 @@ def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) 
 class ReplyCheck:
     noted: list[Reply] = field(default_factory=list)  # new answers, now in the records
     error: str | None = None  # why the inbox could not be read; nothing was changed
+    senders: list[str] = field(default_factory=list)  # who wrote them, as their From says
 
 
 @dataclass
@@ -192,7 +194,7 @@ def _look(
     # (out of Junk, say) keeps the date it arrived
     since = (min(message.sent_at for message in watched) - RECHECK_OVERLAP).date()
     found = imap.find_replies(list(ours), recipients, since, known=store.reply_header_ids())
-    noted = []
+    check = ReplyCheck()
     for reply in found:
         if reply.automatic or _address(reply.sender) in me:
             continue
@@ -204,8 +206,9 @@ def _look(
         except AfterwordError:  # its message or interview was deleted meanwhile
             continue
         if record.id is not None:
-            noted.append(record)
-    return ReplyCheck(noted)
+            check.noted.append(record)
+            check.senders.append(_name(reply.sender))
+    return check
 
 
 def _own_addresses(store: Store, account: ImapAccount) -> set[str]:
@@ -247,6 +250,12 @@ def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: date
         contact_id=by_sender[0] if by_sender else None,  # a stranger in the thread: not them
         header_id=reply.message_id or _made_up_id(reply),
     )
+
+
+def _name(sender: str) -> str:
+    """The name a From header gives, else its address."""
+    name, address = parseaddr(sender)
+    return name.strip() or address or sender
 
 
 def _address(text: str) -> str:

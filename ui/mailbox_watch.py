@@ -122,12 +122,14 @@ class MailboxWatcher(QObject):
 def describe(result: MailboxVisit) -> str:
     """What a visit did, in one line: its news, then what went wrong."""
     parts = []
-    noted = result.replies.noted
-    if noted:
-        parts.append(f"{len(noted)} new repl{'y' if len(noted) == 1 else 'ies'} noticed")
+    senders = result.replies.senders
+    if senders:
+        shown = ", ".join(dict.fromkeys(senders))  # each name once, in the order found
+        many = len(senders) > 1
+        parts.append(f"{len(senders)} new repl{'ies' if many else 'y'} noticed ({shown})")
     filed = len(result.filing.filed) + len(result.filing.found)
     if filed:
         parts.append(f"{filed} cop{'y' if filed == 1 else 'ies'} filed in your Sent folder")
     if result.error:
-        return " ".join([*(f"{part.capitalize()}." for part in parts), result.error])
+        return " ".join([*(f"{part[0].upper()}{part[1:]}." for part in parts), result.error])
     return "Mailbox checked: " + ("; ".join(parts) if parts else "nothing new") + "."

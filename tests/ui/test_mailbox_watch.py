@@ -112,7 +112,7 @@ def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
     with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):
         qtbot.mouseClick(window.today.check_button, Qt.MouseButton.LeftButton)
 
-    assert "1 new reply noticed" in window.statusBar().currentMessage()
+    assert "1 new reply noticed (Bo Chen)" in window.statusBar().currentMessage()
     assert not any(t.startswith("Ask what would have made you") for t in due_titles(window, qtbot))
     window.show_area(window.interviews)
     statuses = [window.interviews.model.index(row, 4).data() for row in range(1)]
@@ -171,10 +171,13 @@ def test_a_copy_that_cannot_be_filed_yet_is_shown_and_the_message_stays_sent(
 def test_a_visit_tells_its_news_and_its_trouble_together() -> None:
     visit = MailboxVisit()
     visit.replies.noted.append(Reply(NOW, "Thanks!"))
+    visit.replies.senders.append("Ana Lima")
     visit.filing.failed[1] = "Not yet copied to your Sent folder: the server is down."
     assert describe(visit) == (
-        "1 new reply noticed. Not yet copied to your Sent folder: the server is down."
+        "1 new reply noticed (Ana Lima). Not yet copied to your Sent folder: the server is down."
     )
+    visit.replies.senders += ["bo@initech.example", "Ana Lima"]
+    assert describe(visit).startswith("3 new replies noticed (Ana Lima, bo@initech.example).")
     assert describe(MailboxVisit()) == "Mailbox checked: nothing new."
 
 
