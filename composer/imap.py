@@ -192,7 +192,8 @@ class ImapConnection:
                         f"The mail server {self.where} does not offer OAuth2 sign-in "
                         "(XOAUTH2). Use an app password instead."
                     )
-                imap.authenticate("XOAUTH2", lambda _challenge: xoauth2(user, secret))
+                # a refused token gets a challenge saying why (JSON): answered empty
+                imap.authenticate("XOAUTH2", lambda said: b"" if said else xoauth2(user, secret))
             elif "AUTH=PLAIN" in imap.capabilities:
                 response = f"\0{user}\0{secret}".encode()
                 imap.authenticate("PLAIN", lambda _challenge: response)
@@ -314,14 +315,21 @@ class ImapConnection:
             junk = self._find_junk()
         found = self._replies_in("INBOX", message_ids, senders, since, known)
         if junk is not None:
-            found += [
-                replace(reply, in_junk=True)
-                for reply in self._replies_in(_quoted(junk), message_ids, senders, since, known)
-            ]
+            try:
+                in_junk = self._replies_in(_quoted(junk), message_ids, senders, since, known)
+            except ImapServerRefused:  # the inbox's answers count all the same
+                in_junk = []
+            found += [replace(reply, in_junk=True) for reply in in_junk]
         return found
 
     def _find_junk(self) -> str | None:
-        mailboxes = list(self._list())
+        """The mailbox flagged ``\\Junk``, else one with a usual name; never one that
+        cannot be opened (a bare parent of other folders)."""
+        mailboxes = [
+            (flags, delimiter, name)
+            for flags, delimiter, name in self._list()
+            if not flags & {"\\noselect", "\\nonexistent"}
+        ]
         for flags, _, name in mailboxes:
             if "\\junk" in flags:
                 return name

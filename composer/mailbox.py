@@ -253,9 +253,10 @@ def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: date
 
 
 def _name(sender: str) -> str:
-    """The name a From header gives, else its address."""
+    """The name a From header gives, else its address; a stranger's, so kept short."""
     name, address = parseaddr(sender)
-    return name.strip() or address or sender
+    shown = " ".join((name or address or sender).split())
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def _address(text: str) -> str:

@@ -162,8 +162,14 @@ class SmtpConnection:
                     "an app password instead, in Settings › Account."
                 )
             token = xoauth2(username, login.secret).decode()
-            # on a refused token the server sends a challenge (why, in JSON): answered empty
-            smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else token)
+            try:  # a refused token gets a challenge saying why (JSON): answered empty
+                smtp.auth("XOAUTH2", lambda challenge=None: "" if challenge else token)
+            except smtplib.SMTPAuthenticationError as error:
+                raise AuthenticationFailed(
+                    f"The server {self.where} did not accept the sign-in "
+                    f"({_reply(error.smtp_code, error.smtp_error)}). Sign in to your "
+                    "provider again in Settings › Account."
+                ) from None
             return
         mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
         if mechanism is None:

@@ -45,6 +45,7 @@ class Recorder:
     refuse: dict[str, str] = field(default_factory=dict)  # address -> "550 ..." reply
     received: list[Received] = field(default_factory=list)
     tokens: dict[str, str] = field(default_factory=dict)  # user -> OAuth2 access token
+    challenge_answers: list[bytes] = field(default_factory=list)  # to a refused token's JSON
 
     async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
         """OAuth2 sign-in as Google and Microsoft take it: a refused token gets a JSON
@@ -59,7 +60,8 @@ class Recorder:
         user, bearer = fields.get("user", ""), fields.get("auth", "")
         if user in self.tokens and bearer == f"Bearer {self.tokens[user]}":
             return AuthResult(success=True)
-        await server.challenge_auth('{"status":"401","schemes":"bearer"}')
+        answer = await server.challenge_auth('{"status":"401","schemes":"bearer"}')
+        self.challenge_answers.append(answer if isinstance(answer, bytes) else b"<none>")
         return AuthResult(success=False, handled=False)
 
     async def handle_RCPT(

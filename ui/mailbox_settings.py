@@ -246,7 +246,7 @@ class MailboxGroup(QGroupBox):
             self.port.setValue(IMAP_PORTS[Security(self.security.currentData())])
 
     def save(self) -> None:
-        if not self.save_button.isEnabled():  # a password is still going to the keyring
+        if self.password_hint.busy:  # a password is still going to the keyring
             return
         settings, previous = self.settings(), mailbox_settings(self.afterword.store)
         try:
@@ -298,7 +298,13 @@ class MailboxGroup(QGroupBox):
         self.save_button.setEnabled(False)
         say(self.status, f"{SAVED} Saving the password in your keyring…")
         key = settings.account.key
-        self.password_hint.store(key, password, forget=forget, done=self._password_done)
+        self.password_hint.store(
+            key,
+            password,
+            forget=forget,
+            done=self._password_done,
+            finished=lambda: self.save_button.setEnabled(True),
+        )
 
     def _password_done(self, problem: str | None) -> None:
         say(
@@ -307,9 +313,10 @@ class MailboxGroup(QGroupBox):
             if problem
             else f"{SAVED} Password saved in your system keyring.",
         )
-        self.save_button.setEnabled(True)
 
     def remove(self) -> None:
+        if self.password_hint.busy:  # its password is still going to the keyring
+            return
         previous = mailbox_settings(self.afterword.store)
         if previous is None or not dialogs.ask(self, REMOVE_QUESTION, yes="Remove", no="Cancel"):
             return

@@ -122,11 +122,11 @@ class MailboxWatcher(QObject):
 def describe(result: MailboxVisit) -> str:
     """What a visit did, in one line: its news, then what went wrong."""
     parts = []
-    senders = result.replies.senders
-    if senders:
-        shown = ", ".join(dict.fromkeys(senders))  # each name once, in the order found
-        many = len(senders) > 1
-        parts.append(f"{len(senders)} new repl{'ies' if many else 'y'} noticed ({shown})")
+    noted = len(result.replies.noted)
+    if noted:
+        names = ", ".join(dict.fromkeys(result.replies.senders))  # each once, as found
+        text = f"{noted} new repl{'ies' if noted > 1 else 'y'} noticed"
+        parts.append(f"{text} ({names})" if names else text)
     filed = len(result.filing.filed) + len(result.filing.found)
     if filed:
         parts.append(f"{filed} cop{'y' if filed == 1 else 'ies'} filed in your Sent folder")

@@ -130,6 +130,7 @@ class PasswordHint:
         self.runner = runner
         self.credentials = credentials
         self.session_keys: set[str] = set()  # passwords held in memory, not in the keyring
+        self.busy = False  # a password is on its way to the keyring
         self._request = 0
 
     def drop_pending(self) -> None:
@@ -161,11 +162,14 @@ class PasswordHint:
         *,
         forget: str | None,
         done: Callable[[str | None], None],
+        finished: Callable[[], None],
     ) -> None:
-        """Stores it under ``key`` (and removes the ``forget`` entry); ``done(problem)``
-        comes after, with the keyring's message if it kept the password for the session
-        only. The field is cleared and says which."""
+        """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
+        after, whatever happened (so Save can be used again); then ``done(problem)``, with
+        the keyring's message if it kept the password for this session only. The field
+        says which, and is cleared if it still holds that password."""
         self.drop_pending()
+        self.busy = True
         credentials = self.credentials
 
         def work() -> None:
@@ -176,21 +180,28 @@ class PasswordHint:
 
         def stored(_: object) -> None:
             self.session_keys.discard(key)
-            self._stored(STORED, None, done)
+            self._stored(password, STORED)
+            finished()
+            done(None)
 
         def not_stored(error: BaseException) -> None:
+            self.busy = False
             if not isinstance(error, CredentialError):
+                finished()
                 raise error  # a bug stays loud
             credentials.use_for_session(key, password)
             self.session_keys.add(key)
-            self._stored(SESSION_ONLY, str(error), done)
+            self._stored(password, SESSION_ONLY)
+            finished()
+            done(str(error))
 
         self.runner.run(work, stored, not_stored)
 
-    def _stored(self, hint: str, problem: str | None, done: Callable[[str | None], None]) -> None:
-        self.field.clear()
+    def _stored(self, password: str, hint: str) -> None:
+        self.busy = False
+        if self.field.text() == password:  # not what was typed since
+            self.field.clear()
         self.field.setPlaceholderText(hint)
-        done(problem)
 
 
 class SettingsPage(QWidget):
@@ -482,6 +493,8 @@ class SettingsPage(QWidget):
         self.profile_changed.emit()
 
     def save_account(self) -> None:
+        if self.password_hint.busy:  # a password is still going to the keyring (Ctrl+S)
+            return
         account, previous = self._account(), self.afterword.outbox.account()
         try:
             self.afterword.outbox.save_account(account)
@@ -538,7 +551,13 @@ class SettingsPage(QWidget):
         """Stores it; ``forget``: the entry of the account as it was before this save."""
         self.save_account_button.setEnabled(False)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
-        self.password_hint.store(key, password, forget=forget, done=self._password_done)
+        self.password_hint.store(
+            key,
+            password,
+            forget=forget,
+            done=self._password_done,
+            finished=lambda: self.save_account_button.setEnabled(True),
+        )
 
     def _password_done(self, problem: str | None) -> None:
         say(
@@ -547,7 +566,6 @@ class SettingsPage(QWidget):
             if problem
             else "Account saved. Password saved in your system keyring.",
         )
-        self.save_account_button.setEnabled(True)
 
     def send_test_message(self) -> None:
         self.test_button.setEnabled(False)

@@ -50,8 +50,10 @@ def plain_text_edit(name: str) -> QPlainTextEdit:
 
 
 def status_label(name: str, *, selectable: bool = False) -> QLabel:
-    """A line of text that says how things stand; ``selectable`` lets it be copied."""
+    """A line of text that says how things stand; ``selectable`` lets it be copied. Plain
+    text always: it may quote a server, a file name or a stranger's name in a From line."""
     label = named(QLabel(), name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -115,10 +117,10 @@ def record_table() -> QTableView:
     table.setTabKeyNavigation(False)
     table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
-    # Fit the first rows only, about a screenful: at 0 ("what is shown"), a table not yet
-    # on screen measures every row (with 10,000 rows, all read as the window opened); 100
-    # rows took 15 ms at every refresh, 30 take 5 and give the same widths in practice.
-    table.horizontalHeader().setResizeContentsPrecision(30)
+    # Fit the first rows only, a tall window's screenful: at 0 ("what is shown"), a table
+    # not yet on screen measures every row (with 10,000 rows, all read as the window
+    # opened); 100 rows took 15 ms at every refresh, 50 take about 8.
+    table.horizontalHeader().setResizeContentsPrecision(50)
     table.verticalHeader().hide()
     # Text is laid out again for every cell at every paint (as you type a search, each
     # keystroke): Latin text is drawn without kerning or ligatures, which is most of that

@@ -56,9 +56,10 @@ def test_an_oauth2_token_signs_in_and_the_message_goes(
 def test_a_refused_token_is_told_plainly_and_never_shown(
     oauth_server: SmtpServer, ca_file: Path
 ) -> None:
-    with pytest.raises(AuthenticationFailed, match="did not accept") as raised:
+    with pytest.raises(AuthenticationFailed, match="did not accept the sign-in") as raised:
         SmtpConnection(account_for(oauth_server, ca_file), Token("ya29.expired")).open()
     assert "ya29" not in str(raised.value) and oauth_server.received == []
+    assert oauth_server.recorder.challenge_answers == [b""]  # as Google and Microsoft ask
 
 
 def test_a_password_still_signs_in_through_the_same_interface(

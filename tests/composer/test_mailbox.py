@@ -303,6 +303,25 @@ def test_a_reply_the_spam_filter_took_is_found_in_the_junk_folder(
     assert noted.summary.startswith("(In your Junk folder) Dear Zoë")
 
 
+def test_a_junk_folder_that_cannot_be_opened_costs_no_inbox_reply(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> None:
+    """ "Spam.Archive" leaves a bare "Spam" parent (\\Noselect): it is not the junk folder."""
+    store = outbox.store
+    message_id, header_id, sent_at = send_notes_request(outbox, records)
+    dovecot.create(mailbox.username, "Spam.Archive", ca_file)
+    raw = mail("hr@acme.example", "Re", sent_at + timedelta(minutes=5), In_Reply_To=header_id)
+    dovecot.deliver(mailbox.username, raw, ca_file)
+
+    check = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1))
+
+    assert check.error is None and [r.message_id for r in check.noted] == [message_id]
+
+
 def test_a_wrong_password_is_a_clear_message_and_changes_nothing(
     outbox: Outbox,
     records: dict[str, object],

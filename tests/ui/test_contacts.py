@@ -73,9 +73,12 @@ def test_search_narrows_the_table_as_you_type(
 
 def test_the_table_draws_text_unshaped_in_the_page_font(page: ContactsPage) -> None:
     """Cheaper to paint at each keystroke; family and size still follow the window."""
+    bigger = QFont(page.font())
+    bigger.setPointSizeF(page.font().pointSizeF() + 5)
+    page.setFont(bigger)  # as a user's larger text setting would
     font = page.table.font()
     assert font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
-    assert (font.family(), font.pointSizeF()) == (page.font().family(), page.font().pointSizeF())
+    assert (font.family(), font.pointSizeF()) == (bigger.family(), bigger.pointSizeF())
 
 
 def test_a_search_that_finds_nobody_keeps_the_table(

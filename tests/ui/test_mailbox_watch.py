@@ -176,6 +176,7 @@ def test_a_visit_tells_its_news_and_its_trouble_together() -> None:
     assert describe(visit) == (
         "1 new reply noticed (Ana Lima). Not yet copied to your Sent folder: the server is down."
     )
+    visit.replies.noted += [Reply(NOW, "Yes"), Reply(NOW, "Also")]
     visit.replies.senders += ["bo@initech.example", "Ana Lima"]
     assert describe(visit).startswith("3 new replies noticed (Ana Lima, bo@initech.example).")
     assert describe(MailboxVisit()) == "Mailbox checked: nothing new."

@@ -521,3 +521,58 @@ def test_mnemonics_on_the_page_do_not_clash(no_keyring: Afterword, make_page: Ma
     keys = mnemonics(page)
     assert len(keys) >= 20
     assert sorted(keys) == sorted(set(keys)), f"clashing: {sorted(keys)}"
+
+
+def test_a_password_typed_while_the_last_one_is_stored_is_kept(
+    qtbot: QtBot,
+    no_keyring: Afterword,
+    make_page: MakePage,
+    dovecot: DovecotServer,
+    imap_user: str,
+    ca_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The field stays open while the keyring works; what is typed meanwhile stays."""
+    release = threading.Event()
+    real_store = no_keyring.credentials.store
+
+    def slow_store(key: str, password: str) -> None:
+        release.wait(5)
+        real_store(key, password)
+
+    monkeypatch.setattr(no_keyring.credentials, "store", slow_store)
+    page = make_page(no_keyring)
+    box = page.mailbox
+    fill_mailbox(box, dovecot, imap_user, ca_file)
+    own_password(box, "first password")
+    with qtbot.waitSignal(page.mailbox_changed, timeout=WAIT):
+        box.save_button.click()
+    box.password.setText("typed meanwhile")
+    page.save()  # Ctrl+S while the first is still on its way: waits, starts no second store
+    release.set()
+    qtbot.waitUntil(box.save_button.isEnabled, timeout=WAIT)
+    assert box.password.text() == "typed meanwhile"
+
+
+def test_an_unexpected_keyring_failure_leaves_save_usable(
+    qtbot: QtBot,
+    no_keyring: Afterword,
+    make_page: MakePage,
+    dovecot: DovecotServer,
+    imap_user: str,
+    ca_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(key: str, password: str) -> None:
+        raise RuntimeError("a bug in a keyring backend")
+
+    monkeypatch.setattr(no_keyring.credentials, "store", broken)
+    page = make_page(no_keyring)
+    box = page.mailbox
+    fill_mailbox(box, dovecot, imap_user, ca_file)
+    own_password(box, "a password")
+    with qtbot.captureExceptions() as raised:
+        box.save_button.click()
+        qtbot.waitUntil(lambda: bool(raised), timeout=WAIT)
+    assert "a bug in a keyring backend" in str(raised[0][1])
+    assert box.save_button.isEnabled() and not page.password_hint.busy
