@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +19,7 @@ from composer.due import due_items
 from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
+    ReplyCheck,
     check_replies,
     mailbox_settings,
     save_mailbox_settings,
@@ -29,6 +33,9 @@ from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
 
 Sent = tuple[int, str, datetime]  # our message's id, its Message-ID, when it went
+SOON = timedelta(minutes=5)  # an answer after the request
+DAY = timedelta(days=1)
+LATER = timedelta(days=25)  # the reminder of the one-month deadline is due
 
 
 def send_notes_request(outbox: Outbox, records: dict[str, object]) -> Sent:
@@ -70,8 +77,49 @@ def mail(sender: str, subject: str, when: datetime, **headers: str) -> bytes:
     return "\r\n".join(lines).encode()
 
 
-def notes_reminder_due(store: Store, message_id: int, now: datetime) -> bool:
-    return f"notes_deadline:{message_id}" in {item.key for item in due_items(store, now)}
+@dataclass
+class Inbox:
+    """A notes request sent to HR (a reminder falls due unless HR answers), and the
+    user's real mailbox where answers arrive."""
+
+    outbox: Outbox
+    account: ImapAccount
+    dovecot: DovecotServer
+    ca_file: Path
+    message_id: int  # the request's record
+    header_id: str  # its Message-ID
+    sent_at: datetime
+
+    @property
+    def store(self) -> Store:
+        return self.outbox.store
+
+    def deliver(self, raw: bytes, **where: Any) -> None:
+        self.dovecot.deliver(self.account.username, raw, self.ca_file, **where)
+
+    def reply(self, sender: str = "hr@acme.example", **headers: str) -> bytes:
+        """An answer five minutes after the request, in its thread unless told otherwise."""
+        return mail(
+            sender, "Re", self.sent_at + SOON, **({"In_Reply_To": self.header_id} | headers)
+        )
+
+    def check(self, after: timedelta, password: str = PASSWORD) -> ReplyCheck:
+        return check_replies(self.store, self.account, password, now=self.sent_at + after)
+
+    def reminder_due(self, after: timedelta) -> bool:
+        keys = {item.key for item in due_items(self.store, self.sent_at + after)}
+        return f"notes_deadline:{self.message_id}" in keys
+
+
+@pytest.fixture
+def inbox(
+    outbox: Outbox,
+    records: dict[str, object],
+    mailbox: ImapAccount,
+    dovecot: DovecotServer,
+    ca_file: Path,
+) -> Inbox:
+    return Inbox(outbox, mailbox, dovecot, ca_file, *send_notes_request(outbox, records))
 
 
 @pytest.mark.parametrize(
@@ -83,98 +131,62 @@ def notes_reminder_due(store: Store, message_id: int, now: datetime) -> bool:
     ],
 )
 def test_a_reply_in_the_inbox_marks_message_and_interview_replied_and_ends_the_reminder(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-    headers: object,
+    inbox: Inbox, records: dict[str, object], headers: Callable[[str], dict[str, str]]
 ) -> None:
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    later = sent_at + timedelta(days=25)
-    assert notes_reminder_due(store, message_id, later)
-    make = headers
-    assert callable(make)
-    reply = mail(
-        "Harriet Ross <HR@acme.example>",
-        "Your notes",
-        sent_at + timedelta(minutes=5),
-        **make(header_id),
+    store = inbox.store
+    assert inbox.reminder_due(LATER)
+    threaded = headers(inbox.header_id)
+    inbox.deliver(
+        mail("Harriet Ross <HR@acme.example>", "Your notes", inbox.sent_at + SOON, **threaded)
     )
-    dovecot.deliver(mailbox.username, reply, ca_file)
 
-    check = check_replies(store, mailbox, PASSWORD, now=later)
+    check = inbox.check(LATER)
 
     assert check.error is None
     [noted] = check.noted
     interview = records["interview"]
     assert isinstance(interview, Interview) and interview.id is not None
-    assert noted.message_id == message_id and noted.interview_id == interview.id
+    assert noted.message_id == inbox.message_id and noted.interview_id == interview.id
     assert "notes are attached" in noted.summary
-    assert store.message_summaries([message_id])[message_id].replied
+    assert store.message_summaries([inbox.message_id])[inbox.message_id].replied
     assert interview.id in store.replied_interview_ids()
     assert [r.id for r in store.replies(interview_id=interview.id)] == [noted.id]
-    assert not notes_reminder_due(store, message_id, later)
+    assert not inbox.reminder_due(LATER)
 
 
-def test_unrelated_mail_and_mail_from_before_the_send_are_not_replies(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
-    store = outbox.store
-    message_id, _, sent_at = send_notes_request(outbox, records)
-    later = sent_at + timedelta(days=25)
-    soon = sent_at + timedelta(minutes=5)
-    for raw in (
-        mail("Someone <someone@else.example>", "Re: lunch", soon, In_Reply_To="<x@else.example>"),
-        mail("Harriet Ross <hr@acme.example>", "Welcome pack", sent_at - timedelta(days=2)),
-    ):
-        dovecot.deliver(mailbox.username, raw, ca_file)
+def test_unrelated_mail_and_mail_from_before_the_send_are_not_replies(inbox: Inbox) -> None:
+    inbox.deliver(inbox.reply("Someone <someone@else.example>", In_Reply_To="<x@else.example>"))
+    before = inbox.sent_at - timedelta(days=2)
+    inbox.deliver(mail("Harriet Ross <hr@acme.example>", "Welcome pack", before))
 
-    check = check_replies(store, mailbox, PASSWORD, now=later)
+    check = inbox.check(LATER)
 
     assert check.error is None and check.noted == []
-    assert store.replies() == []
-    assert not store.message_summaries([message_id])[message_id].replied
-    assert notes_reminder_due(store, message_id, later)
+    assert inbox.store.replies() == []
+    assert not inbox.store.message_summaries([inbox.message_id])[inbox.message_id].replied
+    assert inbox.reminder_due(LATER)
 
 
-def test_a_reply_is_noted_once_however_often_the_inbox_is_checked(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
-    store = outbox.store
-    _, header_id, sent_at = send_notes_request(outbox, records)
-    soon = sent_at + timedelta(minutes=5)
-    dovecot.deliver(
-        mailbox.username, mail("hr@acme.example", "Re", soon, In_Reply_To=header_id), ca_file
-    )
+def test_a_reply_is_noted_once_however_often_the_inbox_is_checked(inbox: Inbox) -> None:
+    inbox.deliver(inbox.reply())
     # our own reminder in that thread, copied to the inbox (the user Bcc'd themselves)
-    reminder = outbox.queue(
+    reminder = inbox.outbox.queue(
         Message(
             subject="Re: Request for my interview notes",
             body="A gentle reminder.\n",
             to=["hr@acme.example"],
-            in_reply_to=header_id,
-            references=[header_id],
+            in_reply_to=inbox.header_id,
+            references=[inbox.header_id],
         )
     )
     assert reminder.id is not None
-    outbox.send([reminder.id])
-    dovecot.deliver(mailbox.username, store.sent_bytes(reminder.id)[1], ca_file)
+    inbox.outbox.send([reminder.id])
+    inbox.deliver(inbox.store.sent_bytes(reminder.id)[1])
 
-    first = check_replies(store, mailbox, PASSWORD, now=soon + timedelta(hours=1))
-    second = check_replies(store, mailbox, PASSWORD, now=soon + timedelta(days=3))
+    first, second = inbox.check(timedelta(hours=1)), inbox.check(timedelta(days=3))
 
     assert len(first.noted) == 1 and second.noted == []
-    assert len(store.replies()) == 1
+    assert len(inbox.store.replies()) == 1
 
 
 def report(sender: str, when: datetime, ours: str) -> bytes:
@@ -206,140 +218,83 @@ def report(sender: str, when: datetime, ours: str) -> bytes:
     ).encode()
 
 
-def test_auto_replies_bounces_and_the_users_own_mail_are_not_answers(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    soon = sent_at + timedelta(minutes=5)
+def test_auto_replies_bounces_and_the_users_own_mail_are_not_answers(inbox: Inbox) -> None:
+    soon, ours = inbox.sent_at + SOON, inbox.header_id
     for raw in (
-        mail(
-            "Harriet Ross <hr@acme.example>",
-            "Out of office",
-            soon,
-            In_Reply_To=header_id,
-            Auto_Submitted="auto-replied",
-        ),
-        report("Mail Delivery Subsystem <mailer-daemon@acme.example>", soon, header_id),
-        report("Harriet's server <postbox@acme.example>", soon, header_id),
-        mail("Zoë <ZOE@example.org>", "Re: my request", soon, References=header_id),
+        inbox.reply("Harriet Ross <hr@acme.example>", Auto_Submitted="auto-replied"),
+        report("Mail Delivery Subsystem <mailer-daemon@acme.example>", soon, ours),
+        report("Harriet's server <postbox@acme.example>", soon, ours),
+        mail("Zoë <ZOE@example.org>", "Re: my request", soon, References=ours),
         mail("Acme Careers <no-reply@acme.example>", "Your application", soon),
     ):
-        dovecot.deliver(mailbox.username, raw, ca_file)
-    later = sent_at + timedelta(days=25)
+        inbox.deliver(raw)
 
-    check = check_replies(store, mailbox, PASSWORD, now=later)
+    check = inbox.check(LATER)
 
     assert check.error is None and check.noted == []
-    assert notes_reminder_due(store, message_id, later)
+    assert inbox.reminder_due(LATER)
 
 
 def test_a_colleague_answering_in_the_thread_is_noted_but_not_as_the_contact(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
+    inbox: Inbox,
 ) -> None:
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    colleague = mail(
-        "Pat Doe <pat@acme.example>",
-        "Re: your notes",
-        sent_at + timedelta(minutes=5),
-        In_Reply_To=f"{header_id} (Harriet Ross's message)",
-        References=f"<first@acme.example>{header_id}",
+    ours = inbox.header_id
+    inbox.deliver(
+        inbox.reply(
+            "Pat Doe <pat@acme.example>",
+            In_Reply_To=f"{ours} (Harriet Ross's message)",
+            References=f"<first@acme.example>{ours}",
+        )
     )
-    dovecot.deliver(mailbox.username, colleague, ca_file)
 
-    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1)).noted
+    [noted] = inbox.check(DAY).noted
 
-    assert noted.message_id == message_id and noted.contact_id is None
+    assert noted.message_id == inbox.message_id and noted.contact_id is None
 
 
-def test_a_reply_moved_into_the_inbox_after_a_check_is_still_found(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
+def test_a_reply_moved_into_the_inbox_after_a_check_is_still_found(inbox: Inbox) -> None:
     """It arrived in Junk on day 1; the inbox was checked on day 5; the user moved it on
     day 9. A moved message keeps the date it arrived."""
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    day = timedelta(days=1)
-    assert check_replies(store, mailbox, PASSWORD, now=sent_at + 5 * day).noted == []
-    raw = mail("hr@acme.example", "Re", sent_at + day, In_Reply_To=header_id)
-    dovecot.deliver(mailbox.username, raw, ca_file, arrived=sent_at + day)
+    assert inbox.check(5 * DAY).noted == []
+    arrived = inbox.sent_at + DAY
+    inbox.deliver(
+        mail("hr@acme.example", "Re", arrived, In_Reply_To=inbox.header_id), arrived=arrived
+    )
 
-    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + 9 * day).noted
+    [noted] = inbox.check(9 * DAY).noted
 
-    assert noted.message_id == message_id
+    assert noted.message_id == inbox.message_id
 
 
 @pytest.mark.parametrize("junk", [FLAGGED_JUNK, "Spam"], ids=["flagged", "usual-name"])
-def test_a_reply_the_spam_filter_took_is_found_in_the_junk_folder(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-    junk: str,
-) -> None:
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    dovecot.create(mailbox.username, junk, ca_file)
-    raw = mail("hr@acme.example", "Re", sent_at + timedelta(minutes=5), In_Reply_To=header_id)
-    dovecot.deliver(mailbox.username, raw, ca_file, mailbox=junk)
+def test_a_reply_the_spam_filter_took_is_found_in_the_junk_folder(inbox: Inbox, junk: str) -> None:
+    inbox.dovecot.create(inbox.account.username, junk, inbox.ca_file)
+    inbox.deliver(inbox.reply(), mailbox=junk)
 
-    [noted] = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1)).noted
+    [noted] = inbox.check(DAY).noted
 
-    assert noted.message_id == message_id
+    assert noted.message_id == inbox.message_id
     assert noted.summary.startswith("(In your Junk folder) Dear Zoë")
 
 
-def test_a_junk_folder_that_cannot_be_opened_costs_no_inbox_reply(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
+def test_a_junk_folder_that_cannot_be_opened_costs_no_inbox_reply(inbox: Inbox) -> None:
     """ "Spam.Archive" leaves a bare "Spam" parent (\\Noselect): it is not the junk folder."""
-    store = outbox.store
-    message_id, header_id, sent_at = send_notes_request(outbox, records)
-    dovecot.create(mailbox.username, "Spam.Archive", ca_file)
-    raw = mail("hr@acme.example", "Re", sent_at + timedelta(minutes=5), In_Reply_To=header_id)
-    dovecot.deliver(mailbox.username, raw, ca_file)
+    inbox.dovecot.create(inbox.account.username, "Spam.Archive", inbox.ca_file)
+    inbox.deliver(inbox.reply())
 
-    check = check_replies(store, mailbox, PASSWORD, now=sent_at + timedelta(days=1))
+    check = inbox.check(DAY)
 
-    assert check.error is None and [r.message_id for r in check.noted] == [message_id]
+    assert check.error is None and [r.message_id for r in check.noted] == [inbox.message_id]
 
 
-def test_a_wrong_password_is_a_clear_message_and_changes_nothing(
-    outbox: Outbox,
-    records: dict[str, object],
-    mailbox: ImapAccount,
-    dovecot: DovecotServer,
-    ca_file: Path,
-) -> None:
-    _, header_id, sent_at = send_notes_request(outbox, records)
-    soon = sent_at + timedelta(minutes=5)
-    dovecot.deliver(
-        mailbox.username, mail("hr@acme.example", "Re", soon, In_Reply_To=header_id), ca_file
-    )
+def test_a_wrong_password_is_a_clear_message_and_changes_nothing(inbox: Inbox) -> None:
+    inbox.deliver(inbox.reply())
 
-    check = check_replies(outbox.store, mailbox, "not the password", now=soon)
+    check = inbox.check(SOON, password="not the password")
 
     assert check.error is not None and "password" in check.error
     assert "not the password" not in check.error
-    assert outbox.store.replies() == []
+    assert inbox.store.replies() == []
 
 
 def test_a_visit_files_the_copy_and_notes_the_reply_with_the_sending_password(
