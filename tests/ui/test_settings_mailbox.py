@@ -74,6 +74,20 @@ def save(qtbot: QtBot, page: SettingsPage, expected: str) -> None:
     qtbot.waitUntil(lambda: expected in page.mailbox.status.text(), timeout=WAIT)
 
 
+@pytest.fixture
+def filled(
+    no_keyring: Afterword,
+    make_page: MakePage,
+    dovecot: DovecotServer,
+    imap_user: str,
+    ca_file: Path,
+) -> SettingsPage:
+    """Settings with the test's Dovecot account typed in, not saved; no keyring."""
+    page = make_page(no_keyring)
+    fill_mailbox(page.mailbox, dovecot, imap_user, ca_file)
+    return page
+
+
 def click_test_connection(qtbot: QtBot, box: MailboxGroup) -> str:
     box.test_button.click()
     assert not box.test_button.isEnabled(), "no second click while it runs"
@@ -391,15 +405,9 @@ def test_removing_asks_first_then_forgets_the_settings_and_the_own_password(
 
 def test_without_a_keyring_an_own_password_is_used_for_this_session(
     qtbot: QtBot,
-    no_keyring: Afterword,
-    make_page: MakePage,
-    dovecot: DovecotServer,
-    imap_user: str,
-    ca_file: Path,
+    filled: SettingsPage,
 ) -> None:
-    page = make_page(no_keyring)
-    box = page.mailbox
-    fill_mailbox(box, dovecot, imap_user, ca_file)
+    page, box = filled, filled.mailbox
     own_password(box, PASSWORD)
     save(qtbot, page, "this session only")
     assert "No system keyring is available" in box.status.text()
@@ -436,15 +444,9 @@ def test_connection_succeeds_with_the_sending_password(
 
 def test_connection_with_a_wrong_password_says_so(
     qtbot: QtBot,
-    no_keyring: Afterword,
-    make_page: MakePage,
-    dovecot: DovecotServer,
-    imap_user: str,
-    ca_file: Path,
+    filled: SettingsPage,
 ) -> None:
-    page = make_page(no_keyring)
-    box = page.mailbox
-    fill_mailbox(box, dovecot, imap_user, ca_file)
+    page, box = filled, filled.mailbox
     own_password(box, "not the password")
     report = click_test_connection(qtbot, box)
     assert "did not accept the user name or password" in report
@@ -469,16 +471,9 @@ def test_connection_refuses_an_untrusted_certificate_clearly(
 
 
 def test_connection_to_a_wrong_port_says_so_and_keeps_the_fields(
-    qtbot: QtBot,
-    no_keyring: Afterword,
-    make_page: MakePage,
-    dovecot: DovecotServer,
-    imap_user: str,
-    ca_file: Path,
+    qtbot: QtBot, filled: SettingsPage, dovecot: DovecotServer
 ) -> None:
-    page = make_page(no_keyring)
-    box = page.mailbox
-    fill_mailbox(box, dovecot, imap_user, ca_file)
+    box = filled.mailbox
     port = free_port()  # nothing listens there
     box.port.setValue(port)
     own_password(box, PASSWORD)
@@ -525,25 +520,19 @@ def test_mnemonics_on_the_page_do_not_clash(no_keyring: Afterword, make_page: Ma
 
 def test_a_password_typed_while_the_last_one_is_stored_is_kept(
     qtbot: QtBot,
-    no_keyring: Afterword,
-    make_page: MakePage,
-    dovecot: DovecotServer,
-    imap_user: str,
-    ca_file: Path,
+    filled: SettingsPage,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The field stays open while the keyring works; what is typed meanwhile stays."""
     release = threading.Event()
-    real_store = no_keyring.credentials.store
+    real_store = filled.afterword.credentials.store
 
     def slow_store(key: str, password: str) -> None:
         release.wait(5)
         real_store(key, password)
 
-    monkeypatch.setattr(no_keyring.credentials, "store", slow_store)
-    page = make_page(no_keyring)
-    box = page.mailbox
-    fill_mailbox(box, dovecot, imap_user, ca_file)
+    monkeypatch.setattr(filled.afterword.credentials, "store", slow_store)
+    page, box = filled, filled.mailbox
     own_password(box, "first password")
     with qtbot.waitSignal(page.mailbox_changed, timeout=WAIT):
         box.save_button.click()
@@ -556,20 +545,14 @@ def test_a_password_typed_while_the_last_one_is_stored_is_kept(
 
 def test_an_unexpected_keyring_failure_leaves_save_usable(
     qtbot: QtBot,
-    no_keyring: Afterword,
-    make_page: MakePage,
-    dovecot: DovecotServer,
-    imap_user: str,
-    ca_file: Path,
+    filled: SettingsPage,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def broken(key: str, password: str) -> None:
         raise RuntimeError("a bug in a keyring backend")
 
-    monkeypatch.setattr(no_keyring.credentials, "store", broken)
-    page = make_page(no_keyring)
-    box = page.mailbox
-    fill_mailbox(box, dovecot, imap_user, ca_file)
+    monkeypatch.setattr(filled.afterword.credentials, "store", broken)
+    page, box = filled, filled.mailbox
     own_password(box, "a password")
     with qtbot.captureExceptions() as raised:
         box.save_button.click()
