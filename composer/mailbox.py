@@ -20,11 +20,16 @@ from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_displ
 from composer.login import LoginSecret, PasswordSecret
 from composer.mail import parse_address_or_none
 from composer.records import Reply, WatchedMessage
-from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
+from composer.store import (
+    ACCOUNT_SETTING,
+    DEFAULT_CHECK_MINUTES,
+    IMAP_ACCOUNT_SETTING,
+    Store,
+    reply_check_minutes,
+)
 
 WATCHED_FOR = timedelta(days=90)  # replies are looked for to messages sent this recently
 RECHECK_OVERLAP = timedelta(days=1)  # IMAP SINCE counts whole days, in the server's zone
-DEFAULT_CHECK_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class MailboxSettings:
             account,
             server_files_sent=bool(data.get("server_files_sent")),
             own_password=bool(data.get("own_password")),
-            check_minutes=max(0, int(data.get("check_minutes", DEFAULT_CHECK_MINUTES))),
+            check_minutes=reply_check_minutes(data),
         )
 
 

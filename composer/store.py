@@ -45,6 +45,13 @@ ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no p
 # The mailbox (IMAP) account as a dict, with "server_files_sent": true when the mail server
 # puts what it sends in Sent itself (Gmail, for one), so Afterword must not file a second copy.
 IMAP_ACCOUNT_SETTING = "imap_account"
+DEFAULT_CHECK_MINUTES = 15  # how often replies are looked for, unless the user says
+
+
+def reply_check_minutes(mailbox: dict[str, Any]) -> int:
+    """How often to look for replies, from the saved mailbox (0: only when asked). Here, so
+    the window can read it as it opens without loading what talking to the mailbox needs."""
+    return max(0, int(mailbox.get("check_minutes", DEFAULT_CHECK_MINUTES)))
 
 
 def utc_now() -> datetime:

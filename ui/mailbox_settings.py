@@ -27,7 +27,6 @@ from composer.app import Afterword
 from composer.errors import AfterwordError, CredentialError
 from composer.imap import ImapAccount
 from composer.mailbox import (
-    DEFAULT_CHECK_MINUTES,
     MailboxSettings,
     forget_mailbox,
     mailbox_password,
@@ -36,6 +35,7 @@ from composer.mailbox import (
     try_connection,
 )
 from composer.providers import Server
+from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
 from ui.runner import Runner
 from ui.settings import (

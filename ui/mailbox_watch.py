@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from composer.app import Afterword
 from composer.errors import AfterwordError
-from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
+from composer.store import IMAP_ACCOUNT_SETTING, Clock, reply_check_minutes, utc_now
 from ui.runner import Runner
 
 if TYPE_CHECKING:  # imaplib and ssl are loaded once a mailbox is set up, not at start-up
@@ -51,16 +51,13 @@ class MailboxWatcher(QObject):
     def start(self) -> None:
         """Reads the interval the user set; the first visit comes shortly after."""
         self.timer.stop()
-        if not self.afterword.store.get_setting(IMAP_ACCOUNT_SETTING):
+        mailbox = self.afterword.store.get_setting(IMAP_ACCOUNT_SETTING)
+        if not mailbox:
             return
-        from composer.mailbox import mailbox_settings
-
-        settings = mailbox_settings(self.afterword.store)
-        if settings is None:
-            return
-        if settings.check_minutes:  # 0: replies only when asked; copies are filed anyway
-            self.timer.start(settings.check_minutes * MINUTE_MS)
-        first = self.check if settings.check_minutes else self.file_copies
+        minutes = reply_check_minutes(mailbox)
+        if minutes:  # 0: replies only when asked; copies are filed anyway
+            self.timer.start(minutes * MINUTE_MS)
+        first = self.check if minutes else self.file_copies
         QTimer.singleShot(FIRST_VISIT_MS, self, first)
 
     def check(self) -> None:
