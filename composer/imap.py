@@ -22,12 +22,11 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from html import unescape
-from types import TracebackType
 from typing import Any
 
 from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
-from composer.login import Login, LoginSecret, Mechanism, as_secret, xoauth2
+from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 USUAL_JUNK = ("Junk", "Spam", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam")
@@ -119,31 +118,14 @@ class FoundReply:
     in_junk: bool = False  # found in the junk folder, not the inbox
 
 
-class ImapConnection:
+class ImapConnection(ServerConnection[ImapAccount]):
     """``with ImapConnection(account, secret) as imap: imap.append_sent(raw)``; ``secret``
     is a ``LoginSecret`` (composer/login.py) or the password itself."""
 
     def __init__(self, account: ImapAccount, secret: LoginSecret | str | None) -> None:
-        self.account = account
-        self._secret = as_secret(secret)
+        super().__init__(account, secret)
         self._imap: imaplib.IMAP4 | None = None
         self._sent: str | None = None
-
-    @property
-    def where(self) -> str:
-        return f"{self.account.host}:{self.account.port}"
-
-    def __enter__(self) -> ImapConnection:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def open(self) -> None:
         self.account.validate()

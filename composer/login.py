@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from types import TracebackType
+from typing import Generic, Protocol, Self, TypeVar
 
 from composer.credentials import Credentials
 
@@ -70,3 +71,47 @@ def as_secret(secret: LoginSecret | str | None) -> LoginSecret:
 def xoauth2(user: str, token: str) -> bytes:
     """The XOAUTH2 initial response (Google's and Microsoft's SASL mechanism)."""
     return f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
+
+
+class Server(Protocol):
+    """An account's server, as ``SmtpAccount`` and ``ImapAccount`` name it."""
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
+
+A = TypeVar("A", bound=Server)
+
+
+class ServerConnection(Generic[A]):
+    """What the SMTP and IMAP connections share: their account, what signs them in, and
+    ``with`` opening and closing them. Subclasses say how to open and close."""
+
+    def __init__(self, account: A, secret: LoginSecret | str | None) -> None:
+        self.account = account
+        self._secret = as_secret(secret)
+
+    @property
+    def where(self) -> str:
+        return f"{self.account.host}:{self.account.port}"
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError

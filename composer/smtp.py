@@ -16,7 +16,6 @@ import socket
 import ssl
 from collections.abc import Callable
 from functools import lru_cache
-from types import TracebackType
 
 from composer.account import Security, SmtpAccount
 from composer.errors import (
@@ -34,7 +33,7 @@ from composer.errors import (
     StartTLSNotOffered,
     TemporaryFailure,
 )
-from composer.login import Login, LoginSecret, Mechanism, as_secret, xoauth2
+from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.mail import Outgoing
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
@@ -72,35 +71,18 @@ def _reply(code: int, text: bytes | str) -> str:
     return f"{code} {' '.join(words.split())}".strip()
 
 
-class SmtpConnection:
+class SmtpConnection(ServerConnection[SmtpAccount]):
     """``with SmtpConnection(account, secret) as smtp: smtp.send(outgoing)``; ``secret`` is
     a ``LoginSecret`` (composer/login.py) or the password itself."""
 
     def __init__(self, account: SmtpAccount, secret: LoginSecret | str | None) -> None:
-        self.account = account
-        self._secret = as_secret(secret)
+        super().__init__(account, secret)
         self._smtp: smtplib.SMTP | None = None
         self.handed_over = False  # the last message's data went out in full: it may be there
 
     @property
     def is_open(self) -> bool:
         return self._smtp is not None
-
-    @property
-    def where(self) -> str:
-        return f"{self.account.host}:{self.account.port}"
-
-    def __enter__(self) -> SmtpConnection:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def open(self) -> None:
         self.account.validate()
