@@ -19,9 +19,9 @@ from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret, PasswordSecret
 from composer.mail import parse_address_or_none
+from composer.outbox import sending_account
 from composer.records import Reply, WatchedMessage
 from composer.store import (
-    ACCOUNT_SETTING,
     DEFAULT_CHECK_MINUTES,
     IMAP_ACCOUNT_SETTING,
     Store,
@@ -76,11 +76,6 @@ def save_mailbox_settings(store: Store, settings: MailboxSettings) -> None:
 
 def forget_mailbox(store: Store) -> None:
     store.set_setting(IMAP_ACCOUNT_SETTING, None)
-
-
-def sending_account(store: Store) -> SmtpAccount | None:
-    data: dict[str, Any] | None = store.get_setting(ACCOUNT_SETTING)
-    return SmtpAccount.from_dict(data) if data else None
 
 
 def mailbox_secret(

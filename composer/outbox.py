@@ -67,6 +67,12 @@ class _NotBuilt(Exception):
         self.error = error
 
 
+def sending_account(store: Store) -> SmtpAccount | None:
+    """The mail account as Settings saved it; None until it is set up."""
+    data = store.get_setting(ACCOUNT_SETTING)
+    return SmtpAccount.from_dict(data) if data else None
+
+
 @dataclass
 class _Line:
     """A batch's one connection: opened when first needed, and again after a break."""
@@ -156,8 +162,7 @@ class Outbox:
     # --- the account ----------------------------------------------------------------------
 
     def account(self) -> SmtpAccount | None:
-        data = self.store.get_setting(ACCOUNT_SETTING)
-        return SmtpAccount.from_dict(data) if data else None
+        return sending_account(self.store)
 
     def save_account(self, account: SmtpAccount) -> None:
         account.validate()
