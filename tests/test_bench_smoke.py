@@ -31,6 +31,7 @@ EXPLAINING = {
     "memory_app_mb",
     "memory_bare_mb",
     "search_bare_ms",
+    "search_index_ms",
     "sent_scroll_end_ms",
     "send_app_per_s",
     "send_app_writing_s",
