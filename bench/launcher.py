@@ -2,10 +2,12 @@
 
 ``python -m bench.launcher app DIR`` starts Afterword through ``main.main`` on the data
 dir DIR (the window restores the Contacts area, as a user who left it there would see);
-``python -m bench.launcher bare`` shows a bare ``QMainWindow`` with one label. Each prints
-``painted <epoch seconds>`` once its first rows (or the label) have been painted, then
-``maxrss <KiB>``: for the app, after every area has been opened and every table scrolled
-to its end. Then it quits.
+``python -m bench.launcher bare`` shows a bare ``QMainWindow`` with one label;
+``python -m bench.launcher table FILE`` is the yardstick: the least a PySide window can
+do to show these records, a ``QTableView`` over a plain Python model of the first contacts
+read from the database FILE with ``sqlite3``. Each prints ``painted <epoch seconds>`` once
+its first rows (or the label) have been painted, then ``maxrss <KiB>``: for the app, after
+every area has been opened and every table scrolled to its end. Then it quits.
 """
 
 from __future__ import annotations
@@ -140,6 +142,63 @@ def run_bare() -> int:
     return int(app.exec())
 
 
+YARDSTICK_ROWS = 200
+YARDSTICK_COLUMNS = ("Name", "Email", "Company", "Title")
+
+
+def run_table(database: str) -> int:
+    """Nothing of Afterword: one query, one model, one view, as a tutorial would write them."""
+    import sqlite3
+
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+    class Rows(QAbstractTableModel):
+        def __init__(self, rows: list[tuple[str, ...]]) -> None:
+            super().__init__()
+            self.rows = rows
+
+        def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else len(self.rows)
+
+        def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else len(YARDSTICK_COLUMNS)
+
+        def data(
+            self,
+            index: QModelIndex | QPersistentModelIndex,
+            role: int = Qt.ItemDataRole.DisplayRole,
+        ) -> str | None:
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            return self.rows[index.row()][index.column()]
+
+        def headerData(
+            self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+        ) -> str | None:
+            if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+                return YARDSTICK_COLUMNS[section]
+            return None
+
+    app = QApplication(sys.argv[:1])
+    QTimer.singleShot(GIVE_UP_MS, lambda: os._exit(3))
+    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    rows = db.execute(
+        "SELECT name, email, company, title FROM contacts ORDER BY name COLLATE NOCASE, id "
+        f"LIMIT {YARDSTICK_ROWS}"
+    ).fetchall()
+    db.close()
+    window = QMainWindow()
+    table = QTableView()
+    model = Rows(rows)
+    table.setModel(model)
+    window.setCentralWidget(table)
+    watcher = FirstPaint(lambda watched: True, bare_painted)
+    table.viewport().installEventFilter(watcher)
+    window.resize(1000, 700)
+    window.show()
+    return int(app.exec())
+
+
 def main(argv: list[str]) -> int:
     global none_at_start
     if os.environ.get(guard.ENV):  # before any Qt call: see bench/guard.py
@@ -147,6 +206,8 @@ def main(argv: list[str]) -> int:
     none_at_start = guard.none_references()
     if argv[1] == "bare":
         return run_bare()
+    if argv[1] == "table":
+        return run_table(argv[2])
     return run_app(argv[2])
 
 

@@ -99,6 +99,12 @@ def startup_figures(result: startup.Startup) -> list[Figure]:
     )
     app = measured("startup_app_s", "Start-up: app, first rows painted", "s", _runs(result.app))
     bare = measured("startup_bare_s", "Start-up: bare QMainWindow", "s", _runs(result.bare))
+    table = measured(
+        "startup_table_s",
+        "Start-up: yardstick, a bare QTableView of 200 of these contacts",
+        "s",
+        _runs(result.table),
+    )
     app_mb = measured(
         "memory_app_mb", "Peak memory: app, every area opened", "MB", _peaks(result.app)
     )
@@ -109,6 +115,8 @@ def startup_figures(result: startup.Startup) -> list[Figure]:
         app,
         bare,
         at_most(ratio("startup_ratio", "Start-up: app / bare", app, bare), 1.5, "≤ 1.5x"),
+        table,
+        ratio("startup_table_ratio", "Start-up: yardstick / bare", table, bare),
         app_mb,
         bare_mb,
         at_most(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import guard
+from composer.paths import DATABASE_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 180.0
@@ -70,10 +71,11 @@ def open_on_contacts(data_dir: Path) -> None:
 
 
 def launch(kind: str, data_dir: Path, home: Path, *, guarded: bool = True) -> Launch:
-    """``kind`` is "app" or "bare"."""
+    """``kind`` is "app", "bare" or "table" (the yardstick, on the app's database)."""
     if kind == "app":
         open_on_contacts(data_dir)
-    command = [sys.executable, "-m", "bench.launcher", kind, str(data_dir)]
+    target = data_dir / DATABASE_NAME if kind == "table" else data_dir
+    command = [sys.executable, "-m", "bench.launcher", kind, str(target)]
     started = time.time()
     done = subprocess.run(
         command,
@@ -98,18 +100,21 @@ def launch(kind: str, data_dir: Path, home: Path, *, guarded: bool = True) -> La
 class Startup:
     app: list[Launch]
     bare: list[Launch]
+    table: list[Launch]  # the yardstick: a bare table window over the same records
     unguarded_error: str  # "" if the app also started without the guard
 
 
 def measure(data_dir: Path, home: Path, runs: int) -> Startup:
     """A launch of each first, uncounted (file caches, bytecode), then side by side."""
-    result = Startup([], [], "")
+    result = Startup([], [], [], "")
     try:
         launch("app", data_dir, home, guarded=False)
     except LaunchFailed as failed:
         result.unguarded_error = str(failed)
     launch("bare", data_dir, home)
+    launch("table", data_dir, home)
     for _ in range(runs):
         result.bare.append(launch("bare", data_dir, home))
         result.app.append(launch("app", data_dir, home))
+        result.table.append(launch("table", data_dir, home))
     return result

@@ -28,6 +28,8 @@ TARGETED = {
 EXPLAINING = {
     "startup_app_s",
     "startup_bare_s",
+    "startup_table_s",
+    "startup_table_ratio",
     "memory_app_mb",
     "memory_bare_mb",
     "search_bare_ms",
