@@ -3,19 +3,60 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from composer.errors import AfterwordError, MissingField
 from composer.fields import template_fields
 from composer.library import TemplateLibrary, check_usable
 from composer.mail import parse_address
 from composer.outbox import Outbox
-from composer.records import Contact, Message, Role
+from composer.records import Contact, Interview, Message, Participant, Role
 from composer.store import Store
 
 
 def address_of(contact: Contact) -> str:
     return str(parse_address(f"{contact.name} <{contact.email}>", "To"))
+
+
+class Writer:
+    """One template written for one or several people (a panel): the template, its
+    default attachments and the user's profile are read once, not once a message."""
+
+    def __init__(self, store: Store, library: TemplateLibrary, template_id: str) -> None:
+        self.template_id = template_id
+        self.template = library.get(template_id)
+        check_usable(self.template)
+        self.profile = store.profile()
+        self.attachments = library.default_attachments(template_id)
+
+    def draft(
+        self,
+        contact: Contact,
+        interview: Interview | None = None,
+        participants: Sequence[Participant] = (),
+        *,
+        detail: str = "",
+        cc: Sequence[str] = (),
+    ) -> Message:
+        """Fills the template for one recipient; a missing field raises, naming it."""
+        if not contact.email.strip():
+            raise MissingField(
+                self.template_id,
+                "recipient.email",
+                f"{contact.name} has no email address: add it in Contacts.",
+            )
+        fields = template_fields(self.profile, contact, interview, participants, detail)
+        rendered = self.template.render(fields)
+        return Message(
+            subject=rendered.subject,
+            body=rendered.body,
+            to=[address_of(contact)],
+            cc=list(cc),
+            template_id=self.template_id,
+            contact_id=contact.id,
+            interview_id=interview.id if interview else None,
+            attachments=[replace(attachment) for attachment in self.attachments],
+        )
 
 
 def draft_from_template(
@@ -29,29 +70,11 @@ def draft_from_template(
     cc: Sequence[str] = (),
 ) -> Message:
     """Fills the template for one recipient; a missing field raises, naming it."""
-    template = library.get(template_id)
-    check_usable(template)
+    writer = Writer(store, library, template_id)
     contact = store.contact(contact_id)
-    if not contact.email.strip():
-        raise MissingField(
-            template_id,
-            "recipient.email",
-            f"{contact.name} has no email address: add it in Contacts.",
-        )
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    fields = template_fields(store.profile(), contact, interview, participants, detail)
-    rendered = template.render(fields)
-    return Message(
-        subject=rendered.subject,
-        body=rendered.body,
-        to=[address_of(contact)],
-        cc=list(cc),
-        template_id=template_id,
-        contact_id=contact_id,
-        interview_id=interview_id,
-        attachments=library.default_attachments(template_id),
-    )
+    return writer.draft(contact, interview, participants, detail=detail, cc=cc)
 
 
 @dataclass
@@ -73,24 +96,26 @@ def panel_messages(
 ) -> list[PanelMessage]:
     """ "Thank each interviewer": one message per person, each with only its own recipient."""
     sent_before = store.already_sent_to(interview_id, template_id)
+    participants = store.participants(interview_id)
+    interviewers = [
+        (person.contact.id, person.contact)
+        for person in participants
+        if person.role is Role.INTERVIEWER and person.contact.id is not None
+    ]
+    try:
+        writer = Writer(store, library, template_id)
+        interview = store.interview(interview_id)
+    except AfterwordError as error:  # no message can be written: each person says why
+        return [PanelMessage(c, None, str(error), i in sent_before) for i, c in interviewers]
     result = []
-    for person in store.participants(interview_id):
-        contact = person.contact
-        if person.role is not Role.INTERVIEWER or contact.id is None:
-            continue
+    for contact_id, contact in interviewers:
+        detail = (details or {}).get(contact_id, "")
         try:
-            message = draft_from_template(
-                store,
-                library,
-                template_id,
-                contact_id=contact.id,
-                interview_id=interview_id,
-                detail=(details or {}).get(contact.id, ""),
-            )
+            message = writer.draft(contact, interview, participants, detail=detail)
         except AfterwordError as error:
-            result.append(PanelMessage(contact, None, str(error), contact.id in sent_before))
+            result.append(PanelMessage(contact, None, str(error), contact_id in sent_before))
             continue
-        result.append(PanelMessage(contact, message, "", contact.id in sent_before))
+        result.append(PanelMessage(contact, message, "", contact_id in sent_before))
     return result
 
 

@@ -6,7 +6,9 @@ a message found "sending" at start-up is marked uncertain, never re-sent silentl
 
 The claim stores the exact bytes that will go out, and between two messages of a batch one
 durable commit records both the last one sent and the next one claimed: at any moment at
-most one message is "sending", so a crash leaves at most one in doubt.
+most one message is "sending", so a crash leaves at most one in doubt. That commit is made
+while the server answers the next message's MAIL command; its recipients and its data
+wait for it.
 
 A "not now" from the server (a 4xx reply: nothing was delivered) is tried again after each
 of ``retry_delays``; a message that may have reached the server is never tried again.
@@ -307,10 +309,14 @@ class Outbox:
             raise error
         return result or self._not_claimed(message_id)
 
-    def _claim(self, batch: _Batch, message_id: int, sender: _Sender) -> Outgoing | None:
+    def _claim(
+        self, batch: _Batch, connection: SmtpConnection, message_id: int, sender: _Sender
+    ) -> Outgoing | None:
         """Claims the message with the exact bytes that will go out; None if someone else
         has it or it went already. The same commit records the message delivered just
-        before as sent: one commit between two messages, not two."""
+        before as sent: one commit between two messages, not two. Its MAIL command goes
+        out just before that commit, so the server answers it while the commit is made
+        durable; its recipients and data wait for the commit."""
         built: list[Outgoing] = []
         ahead, batch.ahead = batch.ahead, None
 
@@ -328,6 +334,8 @@ class Outbox:
         with self.store.transaction():
             batch.mark_delivered_sent()
             claimed = self.store.claim_with_bytes(message_id, prepare)
+            if claimed:
+                connection.announce(built[0])
         batch.delivered_recorded()
         return built[0] if claimed else None
 
@@ -372,7 +380,7 @@ class Outbox:
     ) -> bool:
         """Claims, sends and settles the message; False if it is to be tried again later."""
         try:
-            outgoing = self._claim(batch, message_id, sender)
+            outgoing = self._claim(batch, connection, message_id, sender)
         except _NotBuilt as failure:  # its claim rolled back, and the last one's record with it
             batch.record_delivered()
             batch.report(self._fail_unbuilt(message_id, failure.error))

@@ -79,6 +79,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         super().__init__(account, secret)
         self._smtp: smtplib.SMTP | None = None
         self.handed_over = False  # the last message's data went out in full: it may be there
+        self._announced: tuple[Outgoing, bytes] | None = None  # its MAIL sent, reply unread
 
     @property
     def is_open(self) -> bool:
@@ -169,6 +170,21 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         except (smtplib.SMTPException, OSError):
             smtp.close()
 
+    def announce(self, outgoing: Outgoing) -> None:
+        """Sends the message's MAIL command without waiting for the answer: a batch commits
+        the message's claim while the server works on it, not before asking. ``send``
+        reads the answer. A write that fails is left to ``send``, which meets the same
+        broken connection and says so; nothing of the message has gone either way."""
+        smtp = self._smtp
+        if smtp is None:
+            return
+        payload = _payload(outgoing.raw)
+        try:
+            smtp.putcmd("mail", _mail_from(smtp, outgoing.sender, len(payload)))
+        except (smtplib.SMTPException, OSError):
+            return
+        self._announced = (outgoing, payload)
+
     def send(self, outgoing: Outgoing, meanwhile: Callable[[], None] | None = None) -> str:
         """Delivers one message; returns the server's reply to the end of DATA.
 
@@ -178,13 +194,16 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         """
         smtp = self._smtp
         self.handed_over = False
+        announced, self._announced = self._announced, None
         if smtp is None:
             raise Disconnected(f"The connection to {self.where} is closed; try again.")
-        payload = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", outgoing.raw))
-        if not payload.endswith(b"\r\n"):
-            payload += b"\r\n"
+        if announced is not None and announced[0] is not outgoing:
+            raise AssertionError("the MAIL command waiting for its answer is another message's")
+        payload = announced[1] if announced else _payload(outgoing.raw)
         try:
-            self._envelope(smtp, outgoing, len(payload))
+            if announced is None:
+                smtp.putcmd("mail", _mail_from(smtp, outgoing.sender, len(payload)))
+            self._envelope(smtp, outgoing)
             code, text = smtp.docmd("DATA")
             if code != 354:
                 self._reset(smtp)
@@ -220,10 +239,9 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             f"The connection to {self.where} broke just after the message was handed over, {check}"
         )
 
-    def _envelope(self, smtp: smtplib.SMTP, outgoing: Outgoing, size: int) -> None:
-        # Declaring the size lets a server refuse a message too large before it is uploaded.
-        options = [f"SIZE={size}"] if smtp.has_extn("size") else []
-        code, text = smtp.mail(outgoing.sender, options)
+    def _envelope(self, smtp: smtplib.SMTP, outgoing: Outgoing) -> None:
+        """Reads the answer to MAIL (sent already), then gives each recipient."""
+        code, text = smtp.getreply()
         if code != 250:
             self._reset(smtp)
             raise smtplib.SMTPSenderRefused(code, text, outgoing.sender)
@@ -369,6 +387,19 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             case OSError():
                 return ConnectionFailed(f"Could not reach {where} ({error.strerror}). {settings}")
         return error
+
+
+def _payload(raw: bytes) -> bytes:
+    """The message as DATA carries it: CRLF line ends, leading dots doubled, a last CRLF."""
+    payload = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", raw))
+    return payload if payload.endswith(b"\r\n") else payload + b"\r\n"
+
+
+def _mail_from(smtp: smtplib.SMTP, sender: str, size: int) -> str:
+    """MAIL's argument as ``smtp.mail`` writes it, which sends it and waits at once.
+    Declaring the size lets a server refuse a message too large before it is uploaded."""
+    size_option = f" SIZE={size}" if smtp.has_extn("size") else ""
+    return f"from:{smtplib.quoteaddr(sender)}{size_option}"
 
 
 def _temporary(error: smtplib.SMTPResponseException) -> bool:

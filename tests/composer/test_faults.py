@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
@@ -195,6 +196,38 @@ def test_a_not_now_in_a_batch_holds_up_only_that_message(
     assert sorted(got.recipients[0] for got in server.received) == [ANA, BO, CY]
     assert [store.message(i or 0).attempts for i in ids] == [1, 2, 1]
     assert waits == [FAST[0]]
+
+
+def test_a_closing_answer_to_mail_read_after_the_claim_commits_is_tried_again(
+    store: Store, faulty: FaultFactory, ca_file: Path, waits: list[float]
+) -> None:
+    """The next message's MAIL goes out before its claim commits, and the answer is read
+    after: a "421 closing" still leaves it unsent, tried again on a new connection, and
+    delivered once; the message before stays recorded sent."""
+    server = faulty()
+    answers = ["250 OK", "421 4.3.2 Closing this connection, try again"]
+
+    async def handle_mail(
+        smtp: object, session: object, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        answer = answers.pop(0) if answers else "250 OK"
+        if answer.startswith("250"):
+            envelope.mail_from = address
+            envelope.mail_options.extend(options)
+        return answer
+
+    server.recorder.handle_MAIL = handle_mail  # type: ignore[attr-defined]
+    outbox = outbox_on(store, server, ca_file, waits)
+    first, second = queue(outbox, to=[ANA]), queue(outbox, to=[BO])
+    assert first.id is not None and second.id is not None
+
+    results = outbox.send([first.id, second.id])
+
+    assert [r.state for r in results] == [MessageState.SENT] * 2
+    assert [got.recipients for got in server.received] == [[ANA], [BO]], "each exactly once"
+    assert [store.message(i).attempts for i in (first.id, second.id)] == [1, 2]
+    assert waits == [FAST[0]]
+    assert server.recorder.sessions == 2, "a new connection after the 421"
 
 
 def test_a_busy_server_at_the_greeting_fails_the_whole_batch_after_the_tries(

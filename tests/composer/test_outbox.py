@@ -237,6 +237,36 @@ def test_each_message_is_recorded_before_it_goes_and_after_it_went(
     assert [m.state for m in final] == [MessageState.SENT] * 4
 
 
+def test_each_message_is_recorded_before_its_recipients_are_given(
+    paths: Paths, outbox: Outbox, smtp_server: SmtpServer
+) -> None:
+    """The commit between two messages overlaps the server's answer to the next MAIL, and
+    no more: by the time the server hears the next recipient (before any of its data),
+    the last message is recorded sent and the next one claimed with its bytes."""
+    ids = batch_of(outbox, 4)
+    seen: list[list[tuple[MessageState, bytes | None]]] = []
+    original = smtp_server.recorder.handle_RCPT
+
+    async def look(server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        with Store(paths.database) as other:
+            seen.append([(m.state, m.raw) for m in map(other.message, ids)])
+        return await original(server, session, envelope, address, options)
+
+    smtp_server.recorder.handle_RCPT = look  # type: ignore[method-assign]
+    results = outbox.send(ids)
+
+    assert [r.state for r in results] == [MessageState.SENT] * 4
+    assert len(seen) == 4
+    for n, states in enumerate(seen):
+        assert [state for state, _ in states] == (
+            [MessageState.SENT] * n + [MessageState.SENDING] + [MessageState.QUEUED] * (3 - n)
+        )
+        raw = states[n][1]
+        assert raw is not None and message_id_at_server(raw) == message_id_at_server(
+            smtp_server.received[n].data
+        )
+
+
 def test_a_message_changed_after_it_was_built_ahead_goes_as_changed(
     paths: Paths, outbox: Outbox, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
