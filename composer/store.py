@@ -502,16 +502,22 @@ class Store:
         try:
             yield self._db
         except sqlite3.OperationalError as error:  # a full disk, say: nothing was written
-            self._db.execute("ROLLBACK")
+            self._roll_back()
             raise self._storage_error(error) from None
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._roll_back()
             raise
         try:
             self._db.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            self._db.execute("ROLLBACK")
+            self._roll_back()
             raise self._storage_error(error) from None
+
+    def _roll_back(self) -> None:
+        """SQLite may have rolled back already (it does on a full disk or an I/O error):
+        then there is nothing left to undo, and asking again would hide the real error."""
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
 
     @contextmanager
     def _savepoint(self) -> Iterator[sqlite3.Connection]:

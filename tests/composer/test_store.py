@@ -124,6 +124,19 @@ def test_a_database_held_by_another_writer_gives_a_clear_message(tmp_path: Path)
         assert store.contacts() == []
 
 
+def test_a_full_disk_is_told_plainly_and_keeps_what_was_there(store: Store) -> None:
+    """SQLite rolls back on its own when the disk is full: the user still gets the reason,
+    not "cannot rollback", and the records are as they were."""
+    kept = store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")  # a disk with no room left
+
+    with pytest.raises(StorageError, match="database or disk is full"):
+        store.add_contact(Contact("Bo Chen", "bo@bolt.example", notes="met at the fair " * 9999))
+
+    assert [c.name for c in store.contacts()] == [kept.name]
+
+
 def test_contacts_interviews_and_who_took_part(store: Store) -> None:
     ana = store.add_contact(Contact("Ana Lima", "ana@acme.example", "Acme", "Lead"))
     bo = store.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme"))
