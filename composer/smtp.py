@@ -103,18 +103,20 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
 
     def _connect(self) -> smtplib.SMTP:
         account = self.account
+        smtp: smtplib.SMTP
         if account.security is Security.TLS:
-            return smtplib.SMTP_SSL(
+            smtp = smtplib.SMTP_SSL(
                 account.host,
                 account.port,
                 local_hostname=EHLO_NAME,
                 timeout=account.timeout,
                 context=verifying_context(account),
             )
-        smtp = smtplib.SMTP(
-            account.host, account.port, local_hostname=EHLO_NAME, timeout=account.timeout
-        )
-        try:
+        else:
+            smtp = smtplib.SMTP(
+                account.host, account.port, local_hostname=EHLO_NAME, timeout=account.timeout
+            )
+        try:  # EHLO first, whatever comes next: smtplib's MAIL never says it itself
             code, text = smtp.ehlo()
             if not 200 <= code < 300:
                 raise smtplib.SMTPHeloError(code, text)
@@ -136,7 +138,6 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         """One try, with the best mechanism offered. ``smtp.login`` tries every mechanism in
         turn, so a wrong password would count twice or more towards a provider's lock-out.
         An OAuth2 token goes as XOAUTH2."""
-        smtp.ehlo_or_helo_if_needed()  # implicit TLS has not said EHLO yet
         offered = smtp.esmtp_features.get("auth", "").upper().split()
         if login.mechanism is Mechanism.XOAUTH2:
             if "XOAUTH2" not in offered:

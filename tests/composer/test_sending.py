@@ -124,6 +124,22 @@ def test_the_envelope_carries_each_kind_of_address(outbox: Outbox, smtp_server: 
     assert received.sender == "zoe@example.org"
 
 
+def test_a_server_without_sign_in_over_tls_takes_the_message(
+    store: Store, smtp_factory: ServerFactory, ca_file: Path
+) -> None:
+    """No user name (a relay at work, say): Afterword greets the server before MAIL, as it
+    does when it signs in; a server asks for that first ("503 send HELO first")."""
+    server = smtp_factory("tls", users={})
+    outbox = outbox_for(store, server, ca_file, username="")
+    message = queue(outbox)
+    assert message.id is not None
+
+    [result] = outbox.send([message.id])
+
+    assert result.state is MessageState.SENT, result.detail
+    assert [got.recipients for got in server.received] == [["taro@example.jp"]]
+
+
 def test_chinese_japanese_korean_subject_round_trips(
     outbox: Outbox, smtp_server: SmtpServer
 ) -> None:
