@@ -17,6 +17,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTableView, QTabWidget
@@ -181,7 +182,7 @@ def run_table(database: str) -> int:
 
     app = QApplication(sys.argv[:1])
     QTimer.singleShot(GIVE_UP_MS, lambda: os._exit(3))
-    db = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    db = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
     rows = db.execute(
         "SELECT name, email, company, title FROM contacts ORDER BY name COLLATE NOCASE, id "
         f"LIMIT {YARDSTICK_ROWS}"

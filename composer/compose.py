@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from composer.errors import AfterwordError, MissingField
 from composer.fields import template_fields
 from composer.library import TemplateLibrary, check_usable
 from composer.mail import parse_address
 from composer.outbox import Outbox
-from composer.records import Contact, Interview, Message, Participant, Role
+from composer.records import Attachment, Contact, Interview, Message, Participant, Role
 from composer.store import Store
 
 
@@ -23,11 +24,17 @@ class Writer:
     default attachments and the user's profile are read once, not once a message."""
 
     def __init__(self, store: Store, library: TemplateLibrary, template_id: str) -> None:
+        self.library = library
         self.template_id = template_id
         self.template = library.get(template_id)
         check_usable(self.template)
         self.profile = store.profile()
-        self.attachments = library.default_attachments(template_id)
+
+    @cached_property
+    def attachments(self) -> list[Attachment]:
+        """Read with the first message written: a recipient without an address, or a
+        field left blank, is told before a file that cannot be read."""
+        return self.library.default_attachments(self.template_id)
 
     def draft(
         self,

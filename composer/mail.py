@@ -16,6 +16,7 @@ from email import message_from_bytes, policy, quoprimime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import cached_property
 
 from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
@@ -185,6 +186,10 @@ def check_message(
     return to_addresses, cc_addresses, bcc_addresses
 
 
+_EOLS = re.compile(rb"\r\n|\n|\r(?!\n)")  # what DATA needs: CRLF line ends
+_LEADING_DOT = re.compile(rb"(?m)^\.")  # and a leading dot doubled
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """A message ready for SMTP: its exact bytes and the envelope (Bcc included)."""
@@ -193,6 +198,14 @@ class Outgoing:
     recipients: list[str]
     raw: bytes
     message_id: str
+
+    @cached_property
+    def data(self) -> bytes:
+        """The bytes as SMTP's DATA carries them: CRLF line ends, leading dots doubled, a
+        last CRLF. Worked out once, when first asked (a batch asks as it builds a message
+        ahead, so the claim's write lock never waits for it)."""
+        data = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", self.raw))
+        return data if data.endswith(b"\r\n") else data + b"\r\n"
 
     @property
     def message(self) -> EmailMessage:

@@ -348,7 +348,9 @@ class Outbox:
         try:
             message = self.store.queued_message(batch.upcoming)
             if message is not None:
-                batch.ahead = _Ahead(message, sender, self._build(message, sender))
+                outgoing = self._build(message, sender)
+                _ = outgoing.data  # worked out now, not under the next claim's write lock
+                batch.ahead = _Ahead(message, sender, outgoing)
         except Exception:  # its claim builds it again, and handles the error there
             batch.ahead = None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import smtplib
 import socket
 import ssl
@@ -37,8 +36,6 @@ from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoau
 from composer.mail import Outgoing
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
-_EOLS = re.compile(rb"\r\n|\n|\r(?!\n)")
-_LEADING_DOT = re.compile(rb"(?m)^\.")
 CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
 # OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED: often a wrong clock.
 EXPIRED = {9: "not yet valid", 10: "expired"}
@@ -79,7 +76,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         super().__init__(account, secret)
         self._smtp: smtplib.SMTP | None = None
         self.handed_over = False  # the last message's data went out in full: it may be there
-        self._announced: tuple[Outgoing, bytes] | None = None  # its MAIL sent, reply unread
+        self._announced: Outgoing | None = None  # its MAIL sent, the answer not read yet
 
     @property
     def is_open(self) -> bool:
@@ -179,12 +176,11 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         smtp = self._smtp
         if smtp is None:
             return
-        payload = _payload(outgoing.raw)
         try:
-            smtp.putcmd("mail", _mail_from(smtp, outgoing.sender, len(payload)))
+            smtp.putcmd("mail", _mail_from(smtp, outgoing.sender, len(outgoing.data)))
         except (smtplib.SMTPException, OSError):
             return
-        self._announced = (outgoing, payload)
+        self._announced = outgoing
 
     def send(self, outgoing: Outgoing, meanwhile: Callable[[], None] | None = None) -> str:
         """Delivers one message; returns the server's reply to the end of DATA.
@@ -198,9 +194,9 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         announced, self._announced = self._announced, None
         if smtp is None:
             raise Disconnected(f"The connection to {self.where} is closed; try again.")
-        if announced is not None and announced[0] is not outgoing:
+        if announced is not None and announced is not outgoing:
             raise AssertionError("the MAIL command waiting for its answer is another message's")
-        payload = announced[1] if announced else _payload(outgoing.raw)
+        payload = outgoing.data
         try:
             if announced is None:
                 smtp.putcmd("mail", _mail_from(smtp, outgoing.sender, len(payload)))
@@ -388,12 +384,6 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             case OSError():
                 return ConnectionFailed(f"Could not reach {where} ({error.strerror}). {settings}")
         return error
-
-
-def _payload(raw: bytes) -> bytes:
-    """The message as DATA carries it: CRLF line ends, leading dots doubled, a last CRLF."""
-    payload = _LEADING_DOT.sub(b"..", _EOLS.sub(b"\r\n", raw))
-    return payload if payload.endswith(b"\r\n") else payload + b"\r\n"
 
 
 def _mail_from(smtp: smtplib.SMTP, sender: str, size: int) -> str:

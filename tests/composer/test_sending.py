@@ -105,23 +105,26 @@ def test_batch_uses_one_connection(outbox: Outbox, smtp_server: SmtpServer) -> N
     assert smtp_server.recorder.connections == 1
 
 
-def test_the_envelope_carries_each_kind_of_address(outbox: Outbox, smtp_server: SmtpServer) -> None:
-    """MAIL is written by hand (its answer is read later, see ``announce``): sender and
-    every kind of recipient address a message may carry reach the server as they should."""
+def test_the_envelope_carries_each_kind_of_address(
+    store: Store, smtp_server: SmtpServer, ca_file: Path
+) -> None:
+    """MAIL is written by hand (its answer is read later, see ``announce``): a quoted
+    sender and every kind of recipient address reach the server as they should."""
+    outbox = outbox_for(store, smtp_server, ca_file, from_address='"zoe m"@example.org')
     to = ['"Ana Lima"@acme.example', "bo+jobs@bücher.example", "Cy <cy.o'neil@acme.example>"]
     message = queue(outbox, to=to)
     assert message.id is not None
 
     [result] = outbox.send([message.id])
 
-    assert result.state is MessageState.SENT
+    assert result.state is MessageState.SENT, result.detail
     [received] = smtp_server.received
+    assert received.sender == '"zoe m"@example.org'
     assert received.recipients == [
         '"Ana Lima"@acme.example',
         "bo+jobs@xn--bcher-kva.example",
         "cy.o'neil@acme.example",
     ]
-    assert received.sender == "zoe@example.org"
 
 
 def test_a_server_without_sign_in_over_tls_takes_the_message(
