@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
@@ -48,6 +50,15 @@ def _check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
 def _check_format(pattern: Any) -> None:
     if isinstance(pattern, str) and _BIG_WIDTH.search(pattern):
         raise SecurityError(_TOO_LONG)
+
+
+def _formatted_size(pattern: str, values: Any) -> int:
+    """The most ``pattern % values`` could give: each placeholder the largest value."""
+    if isinstance(values, dict):
+        values = tuple(values.values())
+    items = values if isinstance(values, tuple) else (values,)
+    largest = max((_text_size(item) for item in items), default=0)
+    return len(pattern) + pattern.count("%") * largest
 
 
 def _estimate(method: str, text: str, args: tuple[Any, ...]) -> int:
@@ -86,8 +97,22 @@ def _capped_filter(original: Callable[..., Any]) -> Callable[..., Any]:
     return capped
 
 
+class _Generator(CodeGenerator):
+    """``a ~ b`` is joined by Jinja's own generated code, which never asks the environment
+    (as ``+`` does): here it asks ``Sandbox.joined``, which checks the size first. These
+    templates are plain text, never autoescaped, so there is no markup to keep."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
 class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
+    code_generator_class = _Generator
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -108,9 +133,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 raise SecurityError(_TOO_LONG)
         elif op == "%":
             _check_format(left)
+            if isinstance(left, str) and _formatted_size(left, right) > MAX_TEXT:
+                raise SecurityError(_TOO_LONG)
         elif op == "+" and _text_size(left) + _text_size(right) > MAX_TEXT:
             raise SecurityError(_TOO_LONG)
         return super().call_binop(context, op, left, right)
+
+    def joined(self, parts: tuple[Any, ...]) -> str:
+        """``a ~ b ~ c``: each part is within the limits already, so their texts are."""
+        texts = [str(part) for part in parts]
+        if sum(map(len, texts)) > MAX_TEXT:
+            raise SecurityError(_TOO_LONG)
+        return "".join(texts)
 
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_args(args, kwargs)

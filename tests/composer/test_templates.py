@@ -200,6 +200,10 @@ BOMBS = [
     "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
     "{% for i in range(99999) %}{% for j in range(99999) %}xxxxxxxx{% endfor %}{% endfor %}",
     "{{ lipsum(10000000) }}",
+    "{% set s = 'x' * 150000 %}{% set s = s ~ s %}{% set s = s ~ s %}{% set s = s ~ s %}"
+    "{{ s|length }}",
+    "{% set s = 'x' * 150000 %}{{ ('%s%s' % (s, s))|length }}",
+    "{% set s = 'x' * 150000 %}{{ ('%(a)s%(a)s' % {'a': s})|length }}",
 ]
 LOOPS = [  # print nothing, so no size cap sees them: the time limit ends them
     "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
