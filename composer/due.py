@@ -180,8 +180,12 @@ def _after_rejection(
     assert interview.id is not None
     since = interview.scheduled_at or interview.applied_at or datetime.min.replace(tzinfo=UTC)
     told = interview.status_changed_at or since  # when the "no" was recorded
-    if now > told + REJECTION_SHOWN_FOR or _replied(replies, interview.id, since):
-        return []  # long past, or they answered after the interview
+    # Long past, or they wrote again once the "no" was recorded (the "no" itself, noted on
+    # the thread before, is what to answer); replies are known to the second.
+    if now > told + REJECTION_SHOWN_FOR or _replied(
+        replies, interview.id, told.replace(microsecond=0)
+    ):
+        return []
     sent = {t for i, t, _ in under_way if i == interview.id}
     participants = store.participants(interview.id)
     return [

@@ -180,6 +180,24 @@ def test_a_reply_after_a_rejection_stops_its_follow_ups(store: Store) -> None:
     assert due(store, T + 2 * DAY) == []
 
 
+def test_the_no_itself_noted_as_a_reply_still_leaves_the_gracious_answer_due(
+    store: Store, clock: Clock
+) -> None:
+    """A "no" usually comes as an answer to the thank-you: noted on the thread (by the
+    mailbox or by hand) before the interview is marked rejected, it is what to answer."""
+    ana = person(store, "Ana Lima")
+    about = interview(store, [(ana, Role.INTERVIEWER)], InterviewStatus.DONE)
+    store.add_reply(Reply(T + 3 * DAY, "we went with another candidate", interview_id=about))
+    clock.now = T + 3 * DAY + HOUR
+    rejected = store.interview(about)
+    rejected.status = InterviewStatus.REJECTED
+    store.update_interview(rejected)
+
+    kinds = {item.kind for item in due(store, T + 3 * DAY + 2 * HOUR)}
+
+    assert kinds == {DueKind.NO_HARD_FEELINGS, DueKind.FEEDBACK_REQUEST}
+
+
 # --- the interview-notes request --------------------------------------------------------
 
 
