@@ -164,12 +164,21 @@ def _capped(chunks: Iterator[str], shown: str, name: str) -> str:
     return "".join(parts)
 
 
+# What the user chooses for a message, when a template needs it and none was chosen.
+_CHOSEN = {
+    "interview": "an interview: choose the interview it follows up on",
+    "recipient": "one person: choose who it goes to",
+}
+
+
 def _missing_field(missing: _FieldMissing, name: str, shown: str) -> MissingField:
     label = FIELD_NAMES.get(missing.name, missing.name.replace("_", " "))
     owner = {"me": "your profile", "recipient": "the recipient"}.get(
         missing.group or "", f"the {missing.group}"
     )
-    if missing.group is None:
+    if missing.group is None and missing.name in _CHOSEN:
+        text = f"The template “{shown}” is about {_CHOSEN[missing.name]}."
+    elif missing.group is None:
         text = (
             f"The template “{shown}” uses a field “{missing.name}” that Afterword does not "
             "know. Check its spelling in the template."

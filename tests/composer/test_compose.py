@@ -75,3 +75,15 @@ def test_an_interview_without_a_date_is_named(outbox: Outbox, records: dict[str,
         )
     assert missing.value.field == "interview.date"
     assert outbox.store.message_ids() == [], "nothing half-written was saved"
+
+
+def test_a_template_about_an_interview_with_none_chosen_asks_for_one(
+    outbox: Outbox, records: dict[str, Any]
+) -> None:
+    """Not "check its spelling": the built-in template is right, an interview is missing."""
+    with pytest.raises(MissingField) as missing:
+        draft_from_template(
+            outbox.store, TemplateLibrary(), "thank_you", contact_id=records["ana"].id
+        )
+    assert "choose the interview it follows up on" in str(missing.value)
+    assert "spelling" not in str(missing.value)
