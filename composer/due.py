@@ -260,12 +260,15 @@ def _check_ins(store: Store, now: datetime) -> list[DueItem]:
     items = []
     for contact, last_touch in store.check_ins():
         assert contact.id is not None and contact.check_in_days
-        due_at = last_touch + timedelta(days=contact.check_in_days)
-        if now < due_at:
+        interval = timedelta(days=contact.check_in_days)
+        if now < last_touch + interval:
             continue
+        rounds = (now - last_touch) // interval  # dismissing skips this round, not all
+        due_at = last_touch + rounds * interval
+        key = f"check_in:{contact.id}:{last_touch.date().isoformat()}"
         items.append(
             DueItem(
-                key=f"check_in:{contact.id}:{last_touch.date().isoformat()}",
+                key=key if rounds == 1 else f"{key}:{rounds}",
                 kind=DueKind.CHECK_IN,
                 title=f"Check in with {contact.name}"
                 + (f" ({contact.company})" if contact.company else ""),

@@ -1347,11 +1347,13 @@ class Store:
 
     def check_ins(self) -> list[tuple[Contact, datetime]]:
         """Contacts who asked to stay in touch, each with the last time either side wrote
-        (or when they were added, if nobody has yet)."""
+        (or when they were added, if nobody has yet). A message waiting in the outbox
+        counts as written: it goes with the next send."""
         rows = self._query(
             "SELECT c.*, max(c.created_at, "
-            "COALESCE((SELECT max(sent_at) FROM messages m WHERE m.contact_id = c.id "
-            "AND m.state = 'sent'), ''), "
+            "COALESCE((SELECT max(COALESCE(sent_at, updated_at)) FROM messages m "
+            "WHERE m.contact_id = c.id AND m.state IN ('queued', 'sending', 'sent', "
+            "'uncertain')), ''), "
             "COALESCE((SELECT max(received_at) FROM replies r WHERE r.contact_id = c.id), '')) "
             "AS last_touch FROM contacts c WHERE check_in_days IS NOT NULL AND check_in_days > 0"
         )

@@ -243,6 +243,33 @@ def test_a_check_in_is_due_after_the_interval_and_again_after_writing(
     assert due(store, T + 62 * DAY, DueKind.CHECK_IN) == [], "they wrote: the clock restarts"
 
 
+def test_a_check_in_waiting_in_the_outbox_is_not_due_again(store: Store, clock: Clock) -> None:
+    clock.now = T
+    ana = person(store, "Ana Lima", check_in_days=30)
+    clock.now = T + 31 * DAY
+    store.save_message(
+        Message(
+            "Hello again",
+            "Body",
+            ["ana@acme.example"],
+            template_id="keeping_in_touch",
+            contact_id=ana,
+            state=MessageState.QUEUED,
+        )
+    )
+    assert due(store, T + 32 * DAY, DueKind.CHECK_IN) == [], "written: it goes with the next send"
+
+
+def test_dismissing_a_check_in_skips_that_round_only(store: Store, clock: Clock) -> None:
+    clock.now = T
+    person(store, "Ana Lima", check_in_days=30)
+    [item] = due(store, T + 31 * DAY, DueKind.CHECK_IN)
+    store.dismiss_due(item.key)
+    assert due(store, T + 45 * DAY, DueKind.CHECK_IN) == []
+    [again] = due(store, T + 61 * DAY, DueKind.CHECK_IN)
+    assert again.due_at == T + 60 * DAY, "she asked to hear every 30 days"
+
+
 # --- the pipeline -----------------------------------------------------------------------
 
 
