@@ -43,6 +43,7 @@ CSV_COLUMNS = (
     "Message-ID",
 )
 _NAME_CHARACTERS = 60  # of the subject, in an .eml file's name
+_NAME_BYTES = 100  # and in UTF-8: with the date and " (2).eml", within 143 bytes
 _UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')  # refused by Windows or Unix
 
 
@@ -127,8 +128,14 @@ def eml_name(message: Message) -> str:
     when = message.sent_at or message.updated_at
     stamp = when.astimezone().strftime("%Y-%m-%d %H.%M") if when else "undated"
     subject = unicodedata.normalize("NFC", _UNSAFE_IN_NAME.sub(" ", message.subject))
-    subject = " ".join(subject.split())[:_NAME_CHARACTERS].strip(" .")
+    subject = _cut(" ".join(subject.split())[:_NAME_CHARACTERS]).strip(" .")
     return f"{stamp} {subject or '(no subject)'}"
+
+
+def _cut(text: str) -> str:
+    """At most ``_NAME_BYTES`` in UTF-8, whole characters: file systems count bytes (255 on
+    most, 143 in an encrypted home), and sixty emoji take 240."""
+    return text.encode()[:_NAME_BYTES].decode(errors="ignore")
 
 
 def _write_new(folder: Path, stem: str, data: bytes) -> Path:

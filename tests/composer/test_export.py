@@ -327,6 +327,20 @@ def test_eml_names_say_when_and_what_and_never_replace_a_file(
     assert [p.read_bytes() for p in exported.files] == [m.raw for m in messages]
 
 
+def test_a_subject_of_emoji_still_makes_a_file_name_every_disk_takes(
+    store: Store, outbox: Outbox, smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    """Names are counted in bytes on disk: sixty emoji are 240 of them, past the 255 most
+    file systems take (143 in an encrypted home)."""
+    messages = [send(outbox, subject="🎉" * 70), send(outbox, subject="Thanks again")]
+
+    exported = export_eml(store, [m.id for m in messages if m.id], tmp_path / "records")
+
+    assert exported.messages == 2
+    assert all(len(path.name.encode()) <= 143 for path in exported.files)
+    assert "🎉🎉" in exported.files[0].name
+
+
 def test_an_mbox_replaces_the_chosen_file_only_once_complete(
     store: Store, sent: list[Message], tmp_path: Path
 ) -> None:
