@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from composer.errors import AfterwordError, WouldReplace
+from composer.errors import AfterwordError, DatabaseDamaged, WouldReplace
 from composer.paths import Paths
 
 if TYPE_CHECKING:  # the records are opened only once a command runs: --help stays instant
@@ -51,7 +51,9 @@ def run_command(
             return _export(args, paths, out, err)
         if args.command == "backup":
             return _with_afterword(paths, lambda a: _backup(a, args.file, out))
-        return _with_afterword(paths, lambda a: _restore(a, args.file, args.replace, out))
+        return _with_afterword(
+            paths, lambda a: _restore(a, args.file, args.replace, out), damaged=out
+        )
     except WouldReplace as error:
         print(f"{error}\nRun again with --replace to go ahead.", file=err)
     except AfterwordError as error:
@@ -95,11 +97,22 @@ def _export(args: argparse.Namespace, paths: Paths, out: TextIO, err: TextIO) ->
     return 0
 
 
-def _with_afterword(paths: Paths, work: Callable[[Afterword], int]) -> int:
-    """Backup and restore hold the data dir: not while Afterword is open on it."""
+def _with_afterword(
+    paths: Paths, work: Callable[[Afterword], int], *, damaged: TextIO | None = None
+) -> int:
+    """Backup and restore hold the data dir: not while Afterword is open on it. With
+    ``damaged`` (a restore, the way out its message offers), a data file that cannot be
+    read is moved aside first, nothing in it deleted, and where it went is said there."""
     from composer.app import Afterword
 
-    afterword = Afterword.open(paths)
+    try:
+        afterword = Afterword.open(paths)
+    except DatabaseDamaged:
+        if damaged is None:
+            raise
+        kept = Afterword.set_aside_database(paths)
+        print(f"The data file could not be read; it was kept as {kept}.", file=damaged)
+        afterword = Afterword.open(paths)
     try:
         return work(afterword)
     finally:

@@ -104,3 +104,25 @@ def test_a_data_dir_that_is_a_file_is_told_without_a_traceback(tmp_path: Path) -
     result = run("--data-dir", str(in_the_way), "due")
     assert result.returncode == 1 and "Choose another folder with --data-dir" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_data_file_is_kept_aside_and_the_backup_restored(
+    paths: Paths, store: Store, tmp_path: Path
+) -> None:
+    """The message about a damaged file says "restore it from a backup": that must work."""
+    store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    archive = tmp_path / "week.zip"
+    assert run("--data-dir", data_dir(paths), "backup", str(archive)).returncode == 0
+    store.close()
+    for sibling in ("-wal", "-shm"):
+        Path(f"{paths.database}{sibling}").unlink(missing_ok=True)
+    paths.database.write_bytes(b"not a database at all " * 200)
+
+    result = run("--data-dir", data_dir(paths), "restore", str(archive))
+
+    assert result.returncode == 0, result.stderr
+    assert "could not be read; it was kept as" in result.stdout
+    with Store(paths.database) as restored:
+        assert [c.name for c in restored.contacts()] == ["Ana Lima"]
+    kept = [p for p in paths.data_dir.iterdir() if p.name.startswith("afterword.sqlite3.")]
+    assert [p.read_bytes() for p in kept if p.stat().st_size] == [b"not a database at all " * 200]
