@@ -213,17 +213,23 @@ class TemplateLibrary:
         target = self._mine(new_id)
         if target.exists() or self.has_builtin(new_id):
             raise AfterwordError(f"There is already a template called “{new_id}”.")
-        self._mine(template_id).rename(target)
-        folder = self._files_dir(template_id)
-        if folder.is_dir():
-            folder.rename(self._files_dir(new_id))
+        try:
+            self._mine(template_id).rename(target)
+            folder = self._files_dir(template_id)
+            if folder.is_dir():
+                folder.rename(self._files_dir(new_id))
+        except OSError as error:
+            raise _not_changed(self._mine(template_id), error) from None
         return self._load(target)
 
     def delete(self, template_id: str) -> None:
         """Deletes mine; a built-in of the same id takes its place again."""
         if not self.is_mine(template_id):
             raise AfterwordError("Built-in templates cannot be deleted.")
-        self._mine(template_id).unlink()
+        try:
+            self._mine(template_id).unlink()
+        except OSError as error:
+            raise _not_changed(self._mine(template_id), error) from None
         shutil.rmtree(self._files_dir(template_id), ignore_errors=True)
 
     def import_file(self, path: Path) -> Template:
@@ -270,11 +276,21 @@ class TemplateLibrary:
         if not self.is_mine(template_id):
             self.customize(template_id)
         folder = self._files_dir(template_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, folder / path.name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, folder / path.name)
+        except OSError as error:
+            raise AfterwordError(
+                f"{path.name} could not be attached by default ({error.strerror}). Check that "
+                "the file is still there and that there is space on the disk."
+            ) from None
 
     def remove_default_attachment(self, template_id: str, filename: str) -> None:
-        (self._files_dir(template_id) / Path(filename).name).unlink(missing_ok=True)
+        path = self._files_dir(template_id) / Path(filename).name
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            raise _not_changed(path, error) from None
 
 
 def _retitle(source: str, title: str) -> str:
@@ -291,6 +307,13 @@ def clean_title(title: str) -> str:
 def id_of(title: str) -> str:
     """The file name a title gives (without its suffix)."""
     return re.sub(r"[^a-z0-9_-]+", "_", title.lower()).strip("_-")[:56] or "template"
+
+
+def _not_changed(path: Path, error: OSError) -> AfterwordError:
+    return AfterwordError(
+        f"{path} could not be changed ({error.strerror}). Check that you may change files "
+        "in its folder."
+    )
 
 
 def _not_written(path: Path, error: OSError) -> AfterwordError:

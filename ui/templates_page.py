@@ -186,7 +186,8 @@ class TemplatesPage(QWidget):
     def remove_default_attachment(self) -> None:
         item = self.defaults.currentItem() or self.defaults.item(0)
         if self.template is not None and item is not None:
-            self.library.remove_default_attachment(self.template.id, item.text())
+            template_id, name = self.template.id, item.text()
+            self._library_call(lambda: self.library.remove_default_attachment(template_id, name))
             self._show_defaults()
 
     def _build_preview(self) -> QWidget:

@@ -284,3 +284,12 @@ def test_a_template_default_attachment_comes_with_the_draft(
     assert [(a.filename, a.content_type, a.data) for a in draft.attachments] == [
         ("cv.pdf", "application/pdf", b"%PDF my cv")
     ]
+
+
+def test_a_default_attachment_that_is_gone_is_told_not_raised(
+    library: TemplateLibrary, tmp_path: Path
+) -> None:
+    """Chosen in the file dialog, then moved before it was copied: a message, not a crash."""
+    with pytest.raises(AfterwordError, match=r"cv\.pdf could not be attached by default"):
+        library.add_default_attachment("thank_you", tmp_path / "cv.pdf")
+    assert library.default_attachment_names("thank_you") == []
