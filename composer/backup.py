@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from composer import __version__
@@ -200,6 +201,8 @@ def _snapshot(database: Path, copy: Path) -> None:
 
 def _write_zip(partial: Path, snapshot: Path, templates: Path) -> None:
     files = [(DATABASE_NAME, snapshot), *_template_files(templates)]
+    for name, path in files:
+        _check_storable(name, path)
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         entries = [_add(archive, name, path) for name, path in files]
         archive.writestr(MANIFEST, json.dumps(_manifest_data(snapshot, entries), indent=2))
@@ -213,6 +216,22 @@ def _template_files(folder: Path) -> list[tuple[str, Path]]:
         return []
     found = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     return [(f"{TEMPLATES}/{path.relative_to(folder).as_posix()}", path) for path in found]
+
+
+def _check_storable(name: str, path: Path) -> None:
+    """Restore checks every name the same way: a backup it would refuse is never written."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        storable = False
+    else:
+        storable = _safe(name)
+    if not storable:
+        shown = os.fsencode(path).decode("utf-8", "replace")  # printable, whatever its bytes
+        raise FileProblem(
+            f"The file {shown} has a name a backup cannot hold, so nothing was written. "
+            "Rename it (letters, digits, spaces and dashes are safe) and back up again."
+        )
 
 
 def _add(archive: zipfile.ZipFile, name: str, path: Path) -> Entry:
@@ -417,12 +436,13 @@ def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
 
 
 def _safe(name: str) -> bool:
-    parts = name.split("/")
+    """Refuses only what could leave the folder, on any system the backup may come back on:
+    ":" and "\\" are ordinary in a name on Linux and macOS ("CV 10:30.pdf"), but "\\" parts
+    a path on Windows, as a drive ("C:") starts one there."""
+    parts = re.split(r"[/\\]", name)
     return (
-        bool(name)
-        and not PurePosixPath(name).is_absolute()
-        and "\\" not in name
-        and ":" not in name
+        not PurePosixPath(name).is_absolute()
+        and not PureWindowsPath(name).drive
         and all(part not in ("", ".", "..") for part in parts)
     )
 

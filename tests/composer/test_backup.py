@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ import pytest
 from composer.account import Security, SmtpAccount
 from composer.app import Afterword
 from composer.backup import MANIFEST, backup, default_backup_name, restore, safety_folder
-from composer.errors import AfterwordError, BackupRefused, WouldReplace
+from composer.errors import AfterwordError, BackupRefused, FileProblem, WouldReplace
 from composer.paths import DATABASE_NAME, Paths, resolve
 from composer.records import (
     Attachment,
@@ -266,6 +267,43 @@ def test_an_interrupted_backup_leaves_the_old_file_and_no_half_one(
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
 
+@pytest.mark.parametrize("name", ["CV 2026-11-03 10:30.pdf", "CV\\2026.pdf", "a:b\\c.pdf"])
+def test_an_attachment_named_with_a_colon_or_backslash_comes_back(
+    open_afterword: OpenAfterword, tmp_path: Path, name: str
+) -> None:
+    """Ordinary names on Linux, and macOS shows a "/" typed in Finder as ":"."""
+    mine = open_afterword("old-laptop")
+    template = mine.templates.new_template("My thanks")
+    cv = tmp_path / name
+    cv.write_bytes(CV)
+    mine.templates.add_default_attachment(template.id, cv)
+    saved = backup(mine, tmp_path / "b.zip").path
+
+    fresh = open_afterword("new-laptop")
+    restore(fresh, saved)
+    [restored] = fresh.templates.default_attachments("my_thanks")
+    assert (restored.filename, restored.data) == (name, CV)
+
+
+@pytest.mark.parametrize("name", [b"..\\cv.pdf", b"CV-Ren\xe9.pdf"])
+def test_a_file_a_backup_cannot_hold_is_named_and_nothing_is_written(
+    afterword: Afterword, tmp_path: Path, name: bytes
+) -> None:
+    """A ".." between backslashes would leave the folder on Windows; Latin-1 bytes are not
+    a name a zip can hold. Either way restore would refuse the zip, so backup says so first."""
+    afterword.templates.new_template("My thanks")
+    files = afterword.paths.config_dir / "templates" / "my_thanks.files"
+    files.mkdir()
+    with open(os.fsencode(files) + b"/" + name, "wb") as attachment:
+        attachment.write(CV)
+    target = tmp_path / "out" / "b.zip"
+    target.parent.mkdir()
+
+    with pytest.raises(FileProblem, match=r"my_thanks\.files/.*\.pdf has a name .* Rename it"):
+        backup(afterword, target)
+    assert list(target.parent.iterdir()) == []
+
+
 # --- refusing what cannot be restored -----------------------------------------------------
 
 
@@ -332,7 +370,18 @@ def test_a_file_not_in_the_list_is_refused(
 
 
 @pytest.mark.parametrize(
-    "name", ["../evil.j2", "templates/../../evil.j2", "/tmp/evil.j2", "C:/evil.j2", "..\\evil"]
+    "name",
+    [
+        "../evil.j2",
+        "templates/../../evil.j2",
+        "/tmp/evil.j2",
+        "C:/evil.j2",
+        "C:evil.j2",
+        "//server/share/evil.j2",
+        "..\\evil.j2",
+        "templates\\..\\..\\evil.j2",
+        "\\evil.j2",
+    ],
 )
 def test_a_file_that_would_land_outside_is_refused(
     existing: Afterword, saved: Path, tmp_path: Path, name: str
