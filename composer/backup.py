@@ -58,13 +58,14 @@ class Contents:
     interviews: int = 0
     messages: int = 0
     templates: int = 0  # the user's own; the built-ins come with the app
+    other_files: int = 0  # beside them: a template set aside as unreadable, say
     profile: bool = False
     account: bool = False
     sending: int = 0
 
     @property
     def empty(self) -> bool:
-        things = (self.contacts, self.interviews, self.messages, self.templates)
+        things = (self.contacts, self.interviews, self.messages, self.templates, self.other_files)
         return not any(things) and not (self.profile or self.account)
 
     def describe(self) -> str:
@@ -75,6 +76,8 @@ class Contents:
             _count(self.messages, "message"),
             _count(self.templates, "template") + " of your own",
         ]
+        if self.other_files:
+            parts.append(_count(self.other_files, "other file") + " in your templates folder")
         parts += ["your profile"] * self.profile + ["your mail account settings"] * self.account
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -144,16 +147,30 @@ def _read_only(database: Path) -> str:
 
 def _contents(database: Path, templates: Path) -> Contents:
     """Counted on a connection of its own: this may run on any thread."""
+    mine, others = _template_counts(templates)
     with closing(sqlite3.connect(_read_only(database), uri=True)) as db:
         return Contents(
             contacts=_number(db, "SELECT count(*) FROM contacts"),
             interviews=_number(db, "SELECT count(*) FROM interviews"),
             messages=_number(db, "SELECT count(*) FROM messages"),
-            templates=len(list(templates.glob(f"*{SUFFIX}"))) if templates.is_dir() else 0,
+            templates=mine,
+            other_files=others,
             profile=bool(_number(db, _FILLED_PROFILE)),
             account=bool(_number(db, "SELECT count(*) FROM settings")),
             sending=_number(db, "SELECT count(*) FROM messages WHERE state = 'sending'"),
         )
+
+
+def _template_counts(folder: Path) -> tuple[int, int]:
+    """The user's templates, and every other file in their folder: a restore replaces the
+    whole folder, so a file set aside there is something it would lose too."""
+    if not folder.is_dir():
+        return 0, 0
+    files = [path.relative_to(folder) for path in folder.rglob("*") if path.is_file()]
+    mine = {path.stem for path in files if len(path.parts) == 1 and path.suffix == SUFFIX}
+    beside = {f"{template}.files" for template in mine}  # their default attachments
+    attachments = [path for path in files if len(path.parts) == 2 and path.parts[0] in beside]
+    return len(mine), len(files) - len(mine) - len(attachments)
 
 
 def _number(db: sqlite3.Connection, sql: str) -> int:
@@ -230,7 +247,7 @@ def _check_storable(name: str, path: Path) -> None:
         shown = os.fsencode(path).decode("utf-8", "replace")  # printable, whatever its bytes
         raise FileProblem(
             f"The file {shown} has a name a backup cannot hold, so nothing was written. "
-            "Rename it (letters, digits, spaces and dashes are safe) and back up again."
+            "Rename it (letters, digits, spaces and dashes are safe) and try again."
         )
 
 

@@ -484,6 +484,37 @@ def test_templates_of_my_own_alone_are_not_replaced_unasked(
     assert [t.id for t in afterword.templates.templates() if not t.builtin] == ["only_this"]
 
 
+@pytest.fixture
+def set_aside(afterword: Afterword) -> dict[str, bytes | None]:
+    """A data dir holding only a template Afterword could not read, moved aside with the
+    default attachment it had; what the user may still want back."""
+    folder = afterword.paths.config_dir / "templates"
+    (folder / "thanks.files").mkdir(parents=True)
+    (folder / "thanks.files" / "cv.pdf").write_bytes(CV)
+    (folder / "thanks.j2").write_bytes(b"\xff\xfe not utf-8 \x00")
+    assert [t for t in afterword.templates.templates() if not t.builtin] == []
+    assert "moved aside" in afterword.templates.notices[0]
+    return files_in(folder)
+
+
+def test_templates_set_aside_alone_are_not_replaced_unasked(
+    afterword: Afterword, set_aside: dict[str, bytes | None], saved: Path
+) -> None:
+    with pytest.raises(WouldReplace, match="2 other files in your templates folder"):
+        restore(afterword, saved)
+    assert files_in(afterword.paths.config_dir / "templates") == set_aside
+
+
+def test_templates_set_aside_are_in_the_safety_backup(
+    afterword: Afterword, set_aside: dict[str, bytes | None], saved: Path
+) -> None:
+    summary = restore(afterword, saved, replace=True)
+    assert summary.safety_backup is not None
+
+    restore(afterword, summary.safety_backup, replace=True)
+    assert files_in(afterword.paths.config_dir / "templates") == set_aside
+
+
 def test_replacing_keeps_a_safety_backup_that_can_be_restored(
     existing: Afterword, saved: Path
 ) -> None:
