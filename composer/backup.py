@@ -8,6 +8,7 @@ without being told to, and keeps a safety copy of what it replaces.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -185,17 +186,27 @@ def backup(afterword: Afterword, target: Path) -> BackupSummary:
     a half file under the chosen name (nor spoils an older backup already there)."""
     target = Path(target)
     try:
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".afterword-backup-") as work:
-            snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
-            _snapshot(afterword.paths.database, snapshot)
-            contents = _contents(snapshot, _templates_dir(afterword))
-            _write_zip(partial, snapshot, _templates_dir(afterword))
-            os.replace(partial, target)
+        return _write_backup(afterword, target)
     except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise FileProblem(
+                f"The disk where the backup goes is full, so nothing was written to {target}. "
+                "Free some space on it, or choose another folder, and try again."
+            ) from None
         raise FileProblem(
             f"The backup could not be written to {target} ({error.strerror or error}). "
             "Choose another folder, or free some space on the disk, and try again."
         ) from None
+
+
+def _write_backup(afterword: Afterword, target: Path) -> BackupSummary:
+    """Raises OSError for the caller to tell: a backup and a safety copy say it differently."""
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".afterword-backup-") as work:
+        snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
+        _snapshot(afterword.paths.database, snapshot)
+        contents = _contents(snapshot, _templates_dir(afterword))
+        _write_zip(partial, snapshot, _templates_dir(afterword))
+        os.replace(partial, target)
     return BackupSummary(target, contents, target.stat().st_size)
 
 
@@ -210,6 +221,8 @@ def _snapshot(database: Path, copy: Path) -> None:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the copy's disk, not the data's
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(copy)) from None
         raise StorageError(
             f"Afterword's data could not be read for the backup ({error}). Nothing was "
             "written; try again in a moment."
@@ -330,16 +343,25 @@ def _safety_backup(afterword: Afterword) -> Path:
     folder = safety_folder(afterword.paths)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        return _write_backup(afterword, _unused_name(folder)).path
     except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise FileProblem(
+                f"The disk is full, so the safety copy of your data could not be written to "
+                f"{folder}. Nothing was changed. Free some space on that disk and restore again."
+            ) from None
         raise FileProblem(
-            f"The safety copy could not be written to {folder} ({error.strerror}). "
+            f"The safety copy could not be written to {folder} ({error.strerror or error}). "
             "Nothing was changed."
         ) from None
+
+
+def _unused_name(folder: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target, number = folder / f"before-restore-{stamp}.zip", 2
     while target.exists():
         target, number = folder / f"before-restore-{stamp}-{number}.zip", number + 1
-    return backup(afterword, target).path
+    return target
 
 
 def _copy_database(staged: Path, live: Path) -> None:

@@ -259,12 +259,40 @@ def test_an_interrupted_backup_leaves_the_old_file_and_no_half_one(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full)  # the manifest, written last
-    with pytest.raises(AfterwordError, match="No space left on device"):
+    with pytest.raises(AfterwordError, match="The disk where the backup goes is full"):
         backup(filled, target)
     monkeypatch.setattr(zipfile.ZipFile, "writestr", real_write)
 
     assert target.read_bytes() == b"last week's backup"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def fill_the_disk_under_backups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on SQLite finds the disk full as it writes a backup's database: the very
+    error (SQLITE_FULL) a full disk gives, without filling one."""
+    real_connect = sqlite3.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = real_connect(database, *args, **kwargs)
+        if isinstance(database, Path) and database.parent.name.startswith(".afterword-backup-"):
+            db.execute("PRAGMA max_page_count = 1")
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+def test_a_full_disk_is_told_as_full_and_nothing_is_written(
+    filled: Afterword, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "usb-stick" / "afterword-backup.zip"
+    target.parent.mkdir()
+    fill_the_disk_under_backups(monkeypatch)
+
+    with pytest.raises(FileProblem) as told:
+        backup(filled, target)
+    assert "The disk where the backup goes is full" in str(told.value)
+    assert "Free some space on it, or choose another folder" in str(told.value)
+    assert list(target.parent.iterdir()) == []
 
 
 @pytest.mark.parametrize("name", ["CV 2026-11-03 10:30.pdf", "CV\\2026.pdf", "a:b\\c.pdf"])
@@ -529,6 +557,20 @@ def test_replacing_keeps_a_safety_backup_that_can_be_restored(
     restore(existing, safety, replace=True)
     assert [c.name for c in existing.store.contacts()] == ["Someone Already Here"]
     assert [t.id for t in existing.templates.templates() if not t.builtin] == ["already_mine"]
+
+
+def test_a_full_disk_for_the_safety_copy_is_told_and_nothing_changes(
+    existing: Afterword, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_the_disk_under_backups(monkeypatch)
+
+    with pytest.raises(FileProblem) as told:
+        restore(existing, saved, replace=True)
+    assert "The disk is full, so the safety copy" in str(told.value)
+    assert "Nothing was changed. Free some space on that disk" in str(told.value)
+    assert [c.name for c in existing.store.contacts()] == ["Someone Already Here"]
+    assert [t.id for t in existing.templates.templates() if not t.builtin] == ["already_mine"]
+    assert list(safety_folder(existing.paths).iterdir()) == []
 
 
 def test_the_open_store_sees_the_restored_records(existing: Afterword, saved: Path) -> None:
