@@ -8,9 +8,11 @@ without being told to, and keeps a safety copy of what it replaces.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
@@ -19,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from composer import __version__
@@ -57,13 +59,14 @@ class Contents:
     interviews: int = 0
     messages: int = 0
     templates: int = 0  # the user's own; the built-ins come with the app
+    other_files: int = 0  # beside them: a template set aside as unreadable, say
     profile: bool = False
     account: bool = False
     sending: int = 0
 
     @property
     def empty(self) -> bool:
-        things = (self.contacts, self.interviews, self.messages, self.templates)
+        things = (self.contacts, self.interviews, self.messages, self.templates, self.other_files)
         return not any(things) and not (self.profile or self.account)
 
     def describe(self) -> str:
@@ -74,6 +77,8 @@ class Contents:
             _count(self.messages, "message"),
             _count(self.templates, "template") + " of your own",
         ]
+        if self.other_files:
+            parts.append(_count(self.other_files, "other file") + " in your templates folder")
         parts += ["your profile"] * self.profile + ["your mail account settings"] * self.account
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
@@ -143,16 +148,30 @@ def _read_only(database: Path) -> str:
 
 def _contents(database: Path, templates: Path) -> Contents:
     """Counted on a connection of its own: this may run on any thread."""
+    mine, others = _template_counts(templates)
     with closing(sqlite3.connect(_read_only(database), uri=True)) as db:
         return Contents(
             contacts=_number(db, "SELECT count(*) FROM contacts"),
             interviews=_number(db, "SELECT count(*) FROM interviews"),
             messages=_number(db, "SELECT count(*) FROM messages"),
-            templates=len(list(templates.glob(f"*{SUFFIX}"))) if templates.is_dir() else 0,
+            templates=mine,
+            other_files=others,
             profile=bool(_number(db, _FILLED_PROFILE)),
             account=bool(_number(db, "SELECT count(*) FROM settings")),
             sending=_number(db, "SELECT count(*) FROM messages WHERE state = 'sending'"),
         )
+
+
+def _template_counts(folder: Path) -> tuple[int, int]:
+    """The user's templates, and every other file in their folder: a restore replaces the
+    whole folder, so a file set aside there is something it would lose too."""
+    if not folder.is_dir():
+        return 0, 0
+    files = [path.relative_to(folder) for path in folder.rglob("*") if path.is_file()]
+    mine = {path.stem for path in files if len(path.parts) == 1 and path.suffix == SUFFIX}
+    beside = {f"{template}.files" for template in mine}  # their default attachments
+    attachments = [path for path in files if len(path.parts) == 2 and path.parts[0] in beside]
+    return len(mine), len(files) - len(mine) - len(attachments)
 
 
 def _number(db: sqlite3.Connection, sql: str) -> int:
@@ -167,17 +186,27 @@ def backup(afterword: Afterword, target: Path) -> BackupSummary:
     a half file under the chosen name (nor spoils an older backup already there)."""
     target = Path(target)
     try:
-        with tempfile.TemporaryDirectory(dir=target.parent, prefix=".afterword-backup-") as work:
-            snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
-            _snapshot(afterword.paths.database, snapshot)
-            contents = _contents(snapshot, _templates_dir(afterword))
-            _write_zip(partial, snapshot, _templates_dir(afterword))
-            os.replace(partial, target)
+        return _write_backup(afterword, target)
     except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise FileProblem(
+                f"The disk where the backup goes is full, so nothing was written to {target}. "
+                "Free some space on it, or choose another folder, and try again."
+            ) from None
         raise FileProblem(
             f"The backup could not be written to {target} ({error.strerror or error}). "
             "Choose another folder, or free some space on the disk, and try again."
         ) from None
+
+
+def _write_backup(afterword: Afterword, target: Path) -> BackupSummary:
+    """Raises OSError for the caller to tell: a backup and a safety copy say it differently."""
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".afterword-backup-") as work:
+        snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
+        _snapshot(afterword.paths.database, snapshot)
+        contents = _contents(snapshot, _templates_dir(afterword))
+        _write_zip(partial, snapshot, _templates_dir(afterword))
+        os.replace(partial, target)
     return BackupSummary(target, contents, target.stat().st_size)
 
 
@@ -192,6 +221,8 @@ def _snapshot(database: Path, copy: Path) -> None:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the copy's disk, not the data's
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(copy)) from None
         raise StorageError(
             f"Afterword's data could not be read for the backup ({error}). Nothing was "
             "written; try again in a moment."
@@ -200,6 +231,8 @@ def _snapshot(database: Path, copy: Path) -> None:
 
 def _write_zip(partial: Path, snapshot: Path, templates: Path) -> None:
     files = [(DATABASE_NAME, snapshot), *_template_files(templates)]
+    for name, path in files:
+        _check_storable(name, path)
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         entries = [_add(archive, name, path) for name, path in files]
         archive.writestr(MANIFEST, json.dumps(_manifest_data(snapshot, entries), indent=2))
@@ -213,6 +246,22 @@ def _template_files(folder: Path) -> list[tuple[str, Path]]:
         return []
     found = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
     return [(f"{TEMPLATES}/{path.relative_to(folder).as_posix()}", path) for path in found]
+
+
+def _check_storable(name: str, path: Path) -> None:
+    """Restore checks every name the same way: a backup it would refuse is never written."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        storable = False
+    else:
+        storable = _safe(name)
+    if not storable:
+        shown = os.fsencode(path).decode("utf-8", "replace")  # printable, whatever its bytes
+        raise FileProblem(
+            f"The file {shown} has a name a backup cannot hold, so nothing was written. "
+            "Rename it (letters, digits, spaces and dashes are safe) and try again."
+        )
 
 
 def _add(archive: zipfile.ZipFile, name: str, path: Path) -> Entry:
@@ -294,16 +343,25 @@ def _safety_backup(afterword: Afterword) -> Path:
     folder = safety_folder(afterword.paths)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        return _write_backup(afterword, _unused_name(folder)).path
     except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise FileProblem(
+                f"The disk is full, so the safety copy of your data could not be written to "
+                f"{folder}. Nothing was changed. Free some space on that disk and restore again."
+            ) from None
         raise FileProblem(
-            f"The safety copy could not be written to {folder} ({error.strerror}). "
+            f"The safety copy could not be written to {folder} ({error.strerror or error}). "
             "Nothing was changed."
         ) from None
+
+
+def _unused_name(folder: Path) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target, number = folder / f"before-restore-{stamp}.zip", 2
     while target.exists():
         target, number = folder / f"before-restore-{stamp}-{number}.zip", number + 1
-    return backup(afterword, target).path
+    return target
 
 
 def _copy_database(staged: Path, live: Path) -> None:
@@ -417,12 +475,13 @@ def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
 
 
 def _safe(name: str) -> bool:
-    parts = name.split("/")
+    """Refuses only what could leave the folder, on any system the backup may come back on:
+    ":" and "\\" are ordinary in a name on Linux and macOS ("CV 10:30.pdf"), but "\\" parts
+    a path on Windows, as a drive ("C:") starts one there."""
+    parts = re.split(r"[/\\]", name)
     return (
-        bool(name)
-        and not PurePosixPath(name).is_absolute()
-        and "\\" not in name
-        and ":" not in name
+        not PurePosixPath(name).is_absolute()
+        and not PureWindowsPath(name).drive
         and all(part not in ("", ".", "..") for part in parts)
     )
 

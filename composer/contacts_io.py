@@ -163,9 +163,11 @@ def chosen_contacts(store: Store, ids: Sequence[int] | None = None) -> list[Cont
 # --- files ------------------------------------------------------------------------------
 
 
-def _read_text(path: Path, kind: str) -> tuple[str, str]:
+def _read_text(path: Path, kind: str, *, folded: bool = False) -> tuple[str, str]:
     """The file's text, and a note saying how it was read when it was not UTF-8."""
     data = _read_bytes(path)
+    if folded:
+        data = _whole_characters(data)
     if not data.strip():
         raise FileProblem(
             f"{path.name} is empty: there are no contacts in it. "
@@ -396,6 +398,7 @@ def export_csv(contacts: Iterable[Contact], path: Path | str) -> int:
 MAX_LINE_OCTETS = 75  # RFC 6350 3.2, not counting the line break
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits on U+2028 & co.
 _QUOTED_PRINTABLE = re.compile(r"^[^:]*QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
+_SPLIT_CHARACTER = re.compile(rb"([\xc0-\xf7][\x80-\xbf]{0,2})(\r\n|\r|\n)([ \t])(?=[\x80-\xbf])")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
 _UNFINISHED = "The card has no END:VCARD line: the file may be cut short."
@@ -426,7 +429,7 @@ def export_vcards(contacts: Iterable[Contact], path: Path | str) -> int:
 
 def import_vcards(store: Store, path: Path | str) -> ImportReport:
     path = Path(path)
-    text, note = _read_text(path, "vCard")
+    text, note = _read_text(path, "vCard", folded=True)
     cards = parse_vcards(text)
     if not cards:
         raise FileProblem(
@@ -434,6 +437,13 @@ def import_vcards(store: Store, path: Path | str) -> ImportReport:
             "Choose a .vcf file exported from your address book."
         )
     return _import(store, cards, note)
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """Some exporters fold inside a UTF-8 character (RFC 6350 3.2 warns of it), and then the
+    file as a whole is not UTF-8. The character's first bytes move past the fold: unfolding
+    gives the very same bytes, and every line keeps its number for the report."""
+    return _SPLIT_CHARACTER.sub(rb"\2\3\1", data)
 
 
 def _escape(text: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import os
 import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ import pytest
 from composer.account import Security, SmtpAccount
 from composer.app import Afterword
 from composer.backup import MANIFEST, backup, default_backup_name, restore, safety_folder
-from composer.errors import AfterwordError, BackupRefused, WouldReplace
+from composer.errors import AfterwordError, BackupRefused, FileProblem, WouldReplace
 from composer.paths import DATABASE_NAME, Paths, resolve
 from composer.records import (
     Attachment,
@@ -258,12 +259,77 @@ def test_an_interrupted_backup_leaves_the_old_file_and_no_half_one(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", disk_full)  # the manifest, written last
-    with pytest.raises(AfterwordError, match="No space left on device"):
+    with pytest.raises(AfterwordError, match="The disk where the backup goes is full"):
         backup(filled, target)
     monkeypatch.setattr(zipfile.ZipFile, "writestr", real_write)
 
     assert target.read_bytes() == b"last week's backup"
     assert [p.name for p in target.parent.iterdir()] == [target.name]
+
+
+def fill_the_disk_under_backups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on SQLite finds the disk full as it writes a backup's database: the very
+    error (SQLITE_FULL) a full disk gives, without filling one."""
+    real_connect = sqlite3.connect
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        db = real_connect(database, *args, **kwargs)
+        if isinstance(database, Path) and database.parent.name.startswith(".afterword-backup-"):
+            db.execute("PRAGMA max_page_count = 1")
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+
+
+def test_a_full_disk_is_told_as_full_and_nothing_is_written(
+    filled: Afterword, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "usb-stick" / "afterword-backup.zip"
+    target.parent.mkdir()
+    fill_the_disk_under_backups(monkeypatch)
+
+    with pytest.raises(FileProblem) as told:
+        backup(filled, target)
+    assert "The disk where the backup goes is full" in str(told.value)
+    assert "Free some space on it, or choose another folder" in str(told.value)
+    assert list(target.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["CV 2026-11-03 10:30.pdf", "CV\\2026.pdf", "a:b\\c.pdf"])
+def test_an_attachment_named_with_a_colon_or_backslash_comes_back(
+    open_afterword: OpenAfterword, tmp_path: Path, name: str
+) -> None:
+    """Ordinary names on Linux, and macOS shows a "/" typed in Finder as ":"."""
+    mine = open_afterword("old-laptop")
+    template = mine.templates.new_template("My thanks")
+    cv = tmp_path / name
+    cv.write_bytes(CV)
+    mine.templates.add_default_attachment(template.id, cv)
+    saved = backup(mine, tmp_path / "b.zip").path
+
+    fresh = open_afterword("new-laptop")
+    restore(fresh, saved)
+    [restored] = fresh.templates.default_attachments("my_thanks")
+    assert (restored.filename, restored.data) == (name, CV)
+
+
+@pytest.mark.parametrize("name", [b"..\\cv.pdf", b"CV-Ren\xe9.pdf"])
+def test_a_file_a_backup_cannot_hold_is_named_and_nothing_is_written(
+    afterword: Afterword, tmp_path: Path, name: bytes
+) -> None:
+    """A ".." between backslashes would leave the folder on Windows; Latin-1 bytes are not
+    a name a zip can hold. Either way restore would refuse the zip, so backup says so first."""
+    afterword.templates.new_template("My thanks")
+    files = afterword.paths.config_dir / "templates" / "my_thanks.files"
+    files.mkdir()
+    with open(os.fsencode(files) + b"/" + name, "wb") as attachment:
+        attachment.write(CV)
+    target = tmp_path / "out" / "b.zip"
+    target.parent.mkdir()
+
+    with pytest.raises(FileProblem, match=r"my_thanks\.files/.*\.pdf has a name .* Rename it"):
+        backup(afterword, target)
+    assert list(target.parent.iterdir()) == []
 
 
 # --- refusing what cannot be restored -----------------------------------------------------
@@ -332,7 +398,18 @@ def test_a_file_not_in_the_list_is_refused(
 
 
 @pytest.mark.parametrize(
-    "name", ["../evil.j2", "templates/../../evil.j2", "/tmp/evil.j2", "C:/evil.j2", "..\\evil"]
+    "name",
+    [
+        "../evil.j2",
+        "templates/../../evil.j2",
+        "/tmp/evil.j2",
+        "C:/evil.j2",
+        "C:evil.j2",
+        "//server/share/evil.j2",
+        "..\\evil.j2",
+        "templates\\..\\..\\evil.j2",
+        "\\evil.j2",
+    ],
 )
 def test_a_file_that_would_land_outside_is_refused(
     existing: Afterword, saved: Path, tmp_path: Path, name: str
@@ -435,6 +512,37 @@ def test_templates_of_my_own_alone_are_not_replaced_unasked(
     assert [t.id for t in afterword.templates.templates() if not t.builtin] == ["only_this"]
 
 
+@pytest.fixture
+def set_aside(afterword: Afterword) -> dict[str, bytes | None]:
+    """A data dir holding only a template Afterword could not read, moved aside with the
+    default attachment it had; what the user may still want back."""
+    folder = afterword.paths.config_dir / "templates"
+    (folder / "thanks.files").mkdir(parents=True)
+    (folder / "thanks.files" / "cv.pdf").write_bytes(CV)
+    (folder / "thanks.j2").write_bytes(b"\xff\xfe not utf-8 \x00")
+    assert [t for t in afterword.templates.templates() if not t.builtin] == []
+    assert "moved aside" in afterword.templates.notices[0]
+    return files_in(folder)
+
+
+def test_templates_set_aside_alone_are_not_replaced_unasked(
+    afterword: Afterword, set_aside: dict[str, bytes | None], saved: Path
+) -> None:
+    with pytest.raises(WouldReplace, match="2 other files in your templates folder"):
+        restore(afterword, saved)
+    assert files_in(afterword.paths.config_dir / "templates") == set_aside
+
+
+def test_templates_set_aside_are_in_the_safety_backup(
+    afterword: Afterword, set_aside: dict[str, bytes | None], saved: Path
+) -> None:
+    summary = restore(afterword, saved, replace=True)
+    assert summary.safety_backup is not None
+
+    restore(afterword, summary.safety_backup, replace=True)
+    assert files_in(afterword.paths.config_dir / "templates") == set_aside
+
+
 def test_replacing_keeps_a_safety_backup_that_can_be_restored(
     existing: Afterword, saved: Path
 ) -> None:
@@ -449,6 +557,20 @@ def test_replacing_keeps_a_safety_backup_that_can_be_restored(
     restore(existing, safety, replace=True)
     assert [c.name for c in existing.store.contacts()] == ["Someone Already Here"]
     assert [t.id for t in existing.templates.templates() if not t.builtin] == ["already_mine"]
+
+
+def test_a_full_disk_for_the_safety_copy_is_told_and_nothing_changes(
+    existing: Afterword, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_the_disk_under_backups(monkeypatch)
+
+    with pytest.raises(FileProblem) as told:
+        restore(existing, saved, replace=True)
+    assert "The disk is full, so the safety copy" in str(told.value)
+    assert "Nothing was changed. Free some space on that disk" in str(told.value)
+    assert [c.name for c in existing.store.contacts()] == ["Someone Already Here"]
+    assert [t.id for t in existing.templates.templates() if not t.builtin] == ["already_mine"]
+    assert list(safety_folder(existing.paths).iterdir()) == []
 
 
 def test_the_open_store_sees_the_restored_records(existing: Afterword, saved: Path) -> None:

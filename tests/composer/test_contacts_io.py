@@ -3,6 +3,7 @@ and why, and what a user gets back out."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -391,6 +392,34 @@ def test_unfolding_takes_tabs_and_bare_line_feeds() -> None:
     [card] = parse_vcards(text)
     assert card.values["name"] == "Ana MariaLima"  # one space or tab is the fold, no more
     assert card.values["email"] == "ana@acme.example"
+
+
+def test_a_fold_inside_a_character_is_joined_before_the_file_is_decoded(
+    store: Store, tmp_path: Path
+) -> None:
+    """Some exporters fold at 75 octets wherever that falls (RFC 6350 3.2 warns of it): no
+    line is UTF-8 alone, the file is, and every line keeps its number."""
+    name = "Zoë Müller 山田 😀".encode()
+    cuts = [0, 3, 7, 14, 18, 22, len(name)]  # inside ë, ü, 山, 田 and 😀
+    folded = b"\r\n ".join(name[start:end] for start, end in itertools.pairwise(cuts))
+    data = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:"
+        + folded.replace(b"\r\n ", b"\r\n\t", 1)
+        + "\r\nEMAIL:zoe@x.example\r\nORG:Café\r\nEND:VCARD\r\n".encode()
+        + b"BEGIN:VCARD\r\nFN:Cy Dee\r\n"  # line 12
+    )
+    for line in data.split(b"\r\n")[2:8]:
+        with pytest.raises(UnicodeDecodeError):
+            line.decode()
+    path = tmp_path / "contacts.vcf"
+    path.write_bytes(data)
+
+    report = import_vcards(store, path)
+    assert (report.imported, report.note) == (1, "")
+    assert report.bad == (
+        Skipped(12, "The card has no END:VCARD line: the file may be cut short."),
+    )
+    assert people(store) == [("Zoë Müller 山田 😀", "zoe@x.example", "Café", "", "", "")]
 
 
 def test_groups_and_quoted_parameters_are_understood() -> None:
