@@ -33,7 +33,7 @@ from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import PanelDialog
+from ui.panel import CHECK_IN_OUTBOX, PanelDialog
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -443,13 +443,13 @@ class ComposePage(QWidget):
         self._editing_locked(False)
         [result] = results
         self.sent.emit(result.message_id)
-        if result.state is MessageState.SENT:
-            self.status.setText(f"Sent. The server said: {result.detail}")
-            self._clear(keep_status=True)
-        else:
+        if result.state is MessageState.FAILED:
             self.status.setText(result.detail)
             self.fix_button.setVisible("Settings" in result.detail)
             self.send_button.setText("&Send again")
+        else:  # it went, or may have: nothing here may copy it or send it again
+            self.status.setText(_outcome(result))
+            self._clear(keep_status=True)
         self._update_send()
 
     def _send_crashed(self, error: BaseException) -> None:
@@ -516,3 +516,13 @@ class ComposePage(QWidget):
         self._show_problem("")
         if not keep_status:
             self.status.setText("")
+
+
+def _outcome(result: SendResult) -> str:
+    """What became of a message that is no longer this page's to send."""
+    match result.state:
+        case MessageState.SENT:
+            return f"Sent. The server said: {result.detail}"
+        case MessageState.UNCERTAIN:
+            return f"{result.detail} {CHECK_IN_OUTBOX}"
+    return result.detail
