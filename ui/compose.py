@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.compose import draft_from_template
-from composer.errors import AfterwordError, AlreadySent, InvalidAddress, InvalidField
+from composer.errors import (
+    AfterwordError,
+    AlreadySent,
+    InvalidAddress,
+    InvalidField,
+    RecordNotFound,
+)
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
@@ -374,11 +380,12 @@ class ComposePage(QWidget):
         current, kept_apart = self.current_message(), False
         try:
             message = self.afterword.outbox.save_draft(current)
-        except AlreadySent:  # sent meanwhile from Outbox & Sent: keep the edits apart
+        except (AlreadySent, RecordNotFound) as error:  # from Outbox & Sent: keep them apart
+            why = "sent" if isinstance(error, AlreadySent) else "deleted in Outbox & Sent"
             current.id, kept_apart = None, True
             message = self.afterword.outbox.save_draft(current)
             self.status.setText(
-                "That message was sent meanwhile, so your changes were kept as a new draft."
+                f"That message was {why} meanwhile, so your changes were kept as a new draft."
             )
         self.message_id = message.id
         if message.id is not None:

@@ -350,6 +350,29 @@ def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
     assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
 
 
+def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    compose = page(qtbot, ready)
+    message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
+    assert message.id is not None
+    compose.open_draft(message.id)
+    sent = shown(qtbot, SentPage(ready, Runner()))
+    sent.select(message.id)
+    answers.answers.append(True)  # "Delete this draft?" Yes.
+    sent.delete_button.click()
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, " and more")
+
+    compose.save_draft()  # as autosave, Ctrl+S and quitting do
+
+    assert "deleted in Outbox & Sent meanwhile" in compose.status.text()
+    assert "kept as a new draft" in compose.status.text()
+    drafts = ready.store.message_ids(MessageState.DRAFT)
+    assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
+    assert compose.message_id == drafts[0]
+
+
 def shown_recipients(compose: ComposePage) -> list[str]:
     return [compose.recipients.item(row).text() for row in range(compose.recipients.count())]
 
