@@ -64,6 +64,7 @@ class ComposePage(QWidget):
         self.references: list[str] = []
         self.sending = False
         self._interview_index = 0
+        self._template_index = 0
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -133,7 +134,7 @@ class ComposePage(QWidget):
         layout.addLayout(buttons)
 
         self.interview.currentIndexChanged.connect(self._interview_chosen)
-        self.template.currentIndexChanged.connect(lambda _: self.fill_from_template())
+        self.template.currentIndexChanged.connect(self._template_chosen)
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
         self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
@@ -234,6 +235,17 @@ class ComposePage(QWidget):
         interview_id = self.interview.currentData()
         people = self.afterword.store.participants(interview_id) if interview_id else []
         self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
+        self.fill_from_template()
+
+    def _template_chosen(self, index: int) -> None:
+        previous, self._template_index = self._template_index, index
+        if self._filling:
+            return
+        if self.edited and not self._may_replace_text():
+            self._filling = True  # keep the text, and the template it is recorded under
+            self.template.setCurrentIndex(previous)
+            self._filling = False
+            return
         self.fill_from_template()
 
     def start_follow_up(
