@@ -208,3 +208,16 @@ def test_sending_again_after_a_failure_retries_the_same_message(
     assert len(ready.store.message_ids(MessageState.SENT)) == 3
     assert [r.recipients for r in server.received][-1] == ["ana@acme.example"]
     assert "P.S. A shorter one this time." in body_of(server.received[-1].data)
+
+
+def test_a_detail_of_spaces_leaves_no_blank_and_spaces_around_one_are_dropped(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, answers: Dialogs
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    ana, bo = dialog.columns[:2]
+    qtbot.keyClicks(ana.detail, "  ")
+    qtbot.keyClicks(bo.detail, " data contracts ")
+    qtbot.waitUntil(lambda: "data contracts" in bo.body.toPlainText(), timeout=3000)
+
+    assert "conversation about" not in ana.body.toPlainText()
+    assert "our conversation about data contracts." in bo.body.toPlainText()
