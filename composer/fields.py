@@ -95,7 +95,7 @@ def template_fields(
                 "email": recipient.email,
                 "title": recipient.title,
                 "company": recipient.company,
-                "detail": detail,
+                "detail": detail.strip(),  # typed in a one-line box: spaces around are slips
             },
             "Contacts",
         )

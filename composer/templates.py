@@ -31,9 +31,14 @@ class FieldGroup(dict[str, Any]):
     """One group of fields (``interview``, ``recipient``, ...), labelled for error messages."""
 
     def __init__(self, label: str, values: Mapping[str, Any], where: str) -> None:
-        super().__init__({k: v for k, v in values.items() if v not in (None, "", [])})
+        super().__init__({k: v for k, v in values.items() if not _empty(v)})
         self.label = label
         self.where = where  # where the user fills these in, for the error message
+
+
+def _empty(value: Any) -> bool:
+    """Only spaces is as empty as nothing: kept, it would go out as a blank."""
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
 
 
 FIELD_NAMES = {

@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.compose import draft_from_template
-from composer.errors import AfterwordError, AlreadySent, InvalidAddress, InvalidField
+from composer.errors import (
+    AfterwordError,
+    AlreadySent,
+    InvalidAddress,
+    InvalidField,
+    RecordNotFound,
+)
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
@@ -33,7 +39,7 @@ from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import PanelDialog
+from ui.panel import CHECK_IN_OUTBOX, PanelDialog
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -58,6 +64,7 @@ class ComposePage(QWidget):
         self.references: list[str] = []
         self.sending = False
         self._interview_index = 0
+        self._template_index = 0
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
@@ -127,7 +134,7 @@ class ComposePage(QWidget):
         layout.addLayout(buttons)
 
         self.interview.currentIndexChanged.connect(self._interview_chosen)
-        self.template.currentIndexChanged.connect(lambda _: self.fill_from_template())
+        self.template.currentIndexChanged.connect(self._template_chosen)
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
         self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
@@ -228,6 +235,17 @@ class ComposePage(QWidget):
         interview_id = self.interview.currentData()
         people = self.afterword.store.participants(interview_id) if interview_id else []
         self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
+        self.fill_from_template()
+
+    def _template_chosen(self, index: int) -> None:
+        previous, self._template_index = self._template_index, index
+        if self._filling:
+            return
+        if self.edited and not self._may_replace_text():
+            self._filling = True  # keep the text, and the template it is recorded under
+            self.template.setCurrentIndex(previous)
+            self._filling = False
+            return
         self.fill_from_template()
 
     def start_follow_up(
@@ -374,11 +392,12 @@ class ComposePage(QWidget):
         current, kept_apart = self.current_message(), False
         try:
             message = self.afterword.outbox.save_draft(current)
-        except AlreadySent:  # sent meanwhile from Outbox & Sent: keep the edits apart
+        except (AlreadySent, RecordNotFound) as error:  # from Outbox & Sent: keep them apart
+            why = "sent" if isinstance(error, AlreadySent) else "deleted in Outbox & Sent"
             current.id, kept_apart = None, True
             message = self.afterword.outbox.save_draft(current)
             self.status.setText(
-                "That message was sent meanwhile, so your changes were kept as a new draft."
+                f"That message was {why} meanwhile, so your changes were kept as a new draft."
             )
         self.message_id = message.id
         if message.id is not None:
@@ -443,13 +462,13 @@ class ComposePage(QWidget):
         self._editing_locked(False)
         [result] = results
         self.sent.emit(result.message_id)
-        if result.state is MessageState.SENT:
-            self.status.setText(f"Sent. The server said: {result.detail}")
-            self._clear(keep_status=True)
-        else:
+        if result.state is MessageState.FAILED:
             self.status.setText(result.detail)
             self.fix_button.setVisible("Settings" in result.detail)
             self.send_button.setText("&Send again")
+        else:  # it went, or may have: nothing here may copy it or send it again
+            self.status.setText(_outcome(result))
+            self._clear(keep_status=True)
         self._update_send()
 
     def _send_crashed(self, error: BaseException) -> None:
@@ -516,3 +535,13 @@ class ComposePage(QWidget):
         self._show_problem("")
         if not keep_status:
             self.status.setText("")
+
+
+def _outcome(result: SendResult) -> str:
+    """What became of a message that is no longer this page's to send."""
+    match result.state:
+        case MessageState.SENT:
+            return f"Sent. The server said: {result.detail}"
+        case MessageState.UNCERTAIN:
+            return f"{result.detail} {CHECK_IN_OUTBOX}"
+    return result.detail

@@ -34,6 +34,10 @@ from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
 
+CHECK_IN_OUTBOX = (
+    "In Outbox & Sent, choose Mark as sent if it arrived, or Send again only if it did not."
+)
+
 
 class PersonColumn(QGroupBox):
     """One interviewer's message."""
@@ -50,6 +54,7 @@ class PersonColumn(QGroupBox):
         self.again.setVisible(item.already_sent)
         self.status = status_label(f"Result for {name}", selectable=True)
         self.touched = False  # the user edited subject or text
+        self.retry_id: int | None = None  # the message that failed: sending again retries it
         self.subject.textEdited.connect(self._touch)
         self.body.textChanged.connect(self._touch)
         self._showing = False
@@ -87,13 +92,32 @@ class PersonColumn(QGroupBox):
         )
 
     def edited(self) -> PanelMessage:
-        """The item with the text as the user left it."""
+        """The item with the text as the user left it; after a failure, as the same message,
+        so that no second copy of it is left to send."""
         if self.item.message is None:
             return self.item
         message = replace(
-            self.item.message, subject=self.subject.text(), body=self.body.toPlainText()
+            self.item.message,
+            subject=self.subject.text(),
+            body=self.body.toPlainText(),
+            id=self.retry_id,
         )
         return replace(self.item, message=message)
+
+    def show_result(self, result: SendResult) -> None:
+        """A failed message may be sent again from here; a sent or uncertain one is not
+        offered again unasked (whether an uncertain one arrived is settled after checking)."""
+        failed = result.state is MessageState.FAILED
+        self.retry_id = result.message_id if failed else None
+        if failed:
+            self.status.setText(result.detail)
+            return
+        sent = result.state is MessageState.SENT
+        self.status.setText("Sent." if sent else f"{result.detail} {CHECK_IN_OUTBOX}")
+        self.touched = False  # the edits went out with it
+        self.item = replace(self.item, already_sent=True)
+        self.again.setChecked(False)
+        self.again.setVisible(sent)
 
 
 class PanelDialog(QDialog):
@@ -215,13 +239,7 @@ class PanelDialog(QDialog):
     def _one_done(self, result: SendResult) -> None:
         column = self._by_message.get(result.message_id)
         if column is not None:
-            sent = result.state is MessageState.SENT
-            column.status.setText("Sent." if sent else result.detail)
-            if sent:
-                column.touched = False  # the edits went out with it
-                column.item = replace(column.item, already_sent=True)
-                column.again.setChecked(False)
-                column.again.show()
+            column.show_result(result)
 
     def _finished(self, results: list[SendResult]) -> None:
         for result in results:

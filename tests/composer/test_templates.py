@@ -113,6 +113,13 @@ def test_thank_you_is_specific_when_a_topic_is_recorded(full: dict[str, FieldGro
     assert "Tuesday 3 November 2026" in plain
 
 
+def test_a_value_of_only_spaces_counts_as_missing(full: dict[str, FieldGroup]) -> None:
+    interview = full["interview"]
+    spaces = FieldGroup(interview.label, {**interview, "topic": " \t "}, interview.where)
+    body = TemplateLibrary().get("thank_you").render({**full, "interview": spaces}).body
+    assert "conversation about" not in body
+
+
 REQUIRED = [(t, p) for t, paths in BUILTINS.items() for p in sorted(paths)]
 
 

@@ -330,6 +330,31 @@ def test_changing_the_interview_asks_before_touching_edited_text(
     assert compose.body.toPlainText().endswith("P.S. mine")
 
 
+def test_keeping_edited_text_keeps_the_template_it_is_recorded_under(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, "P.S. mine")
+    answers.answers.append(False)  # "Replace the text you edited?" No, keep it.
+
+    compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
+
+    assert compose.template.currentData() == "thank_you"
+    assert compose.body.toPlainText().endswith("P.S. mine")
+    with qtbot.waitSignal(compose.sent, timeout=10000) as finished:
+        compose.send()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=5000)
+    assert ready.store.message(finished.args[0]).template_id == "thank_you"
+    assert ready.store.already_sent_to(interview_id, "thank_you") == {1}
+
+
 def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
     qtbot: QtBot, ready: Afterword, answers: Dialogs
 ) -> None:
@@ -348,6 +373,29 @@ def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
     assert "kept as a new draft" in compose.status.text()
     drafts = ready.store.message_ids(MessageState.DRAFT)
     assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
+
+
+def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    compose = page(qtbot, ready)
+    message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
+    assert message.id is not None
+    compose.open_draft(message.id)
+    sent = shown(qtbot, SentPage(ready, Runner()))
+    sent.select(message.id)
+    answers.answers.append(True)  # "Delete this draft?" Yes.
+    sent.delete_button.click()
+    compose.body.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(compose.body, " and more")
+
+    compose.save_draft()  # as autosave, Ctrl+S and quitting do
+
+    assert "deleted in Outbox & Sent meanwhile" in compose.status.text()
+    assert "kept as a new draft" in compose.status.text()
+    drafts = ready.store.message_ids(MessageState.DRAFT)
+    assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
+    assert compose.message_id == drafts[0]
 
 
 def shown_recipients(compose: ComposePage) -> list[str]:

@@ -17,6 +17,7 @@ from tests.fault_server import ROWS, TRIES, FaultFactory, fault_servers
 from tests.smtp_server import PASSWORD, account_for
 from tests.ui.conftest import Dialogs
 from tests.ui.test_compose import interview_with, page
+from ui.panel import CHECK_IN_OUTBOX
 
 FAST = (0.05, 0.1)
 assert len(FAST) + 1 == TRIES
@@ -73,6 +74,9 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
     if row.state is MessageState.SENT:
         assert shown == f"Sent. The server said: {stored.server_reply}"
         assert compose.send_button.text() == "&Send"
+    elif row.state is MessageState.UNCERTAIN:
+        assert shown == f"{stored.error} {CHECK_IN_OUTBOX}"
+        assert compose.subject.text() == "" and not compose.send_button.isEnabled()
     else:
         assert shown == stored.error, "the window says what Outbox & Sent will say"
         assert compose.send_button.text() == "&Send again"
@@ -80,3 +84,30 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
     assert len(server.received) == row.delivered
     assert len(server.recorder.arrived) == row.arrived
     assert server.recorder.sessions == row.sessions
+
+
+def test_an_uncertain_message_is_neither_copied_nor_sent_again_from_compose(
+    qtbot: QtBot, afterword: Afterword, faulty: FaultFactory, ca_file: Path, answers: Dialogs
+) -> None:
+    server = faulty(after_data="hang up")  # the message arrives, its "250" never does
+    afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
+    account = account_for(server, ca_file)
+    afterword.outbox.save_account(account)
+    afterword.credentials.use_for_session(account.key, PASSWORD)
+    interview_id = interview_with(
+        afterword, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
+    )
+    compose = page(qtbot, afterword)
+    compose.start_follow_up(interview_id, "no_hard_feelings")
+    compose.send()
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    server.recorder.faults.after_data = ""  # the server answers again
+
+    compose.save_draft()  # as autosave, Ctrl+S, New message and quitting do
+    compose.send()
+
+    assert "In Outbox & Sent, choose Mark as sent" in compose.status.text()
+    assert afterword.store.message_ids(MessageState.DRAFT) == []
+    assert afterword.store.message_ids(MessageState.QUEUED) == []
+    assert len(afterword.store.message_ids(MessageState.UNCERTAIN)) == 1
+    assert not compose.sending and len(server.received) == 1

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from email import message_from_bytes, policy
+from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.compose import queue_panel
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.store import Store
-from tests.smtp_server import SmtpServer
+from tests.fault_server import FaultFactory, FaultServer, fault_servers
+from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from ui.panel import PanelDialog
 from ui.runner import Runner
@@ -38,6 +42,19 @@ def panel_interview(ready: Afterword) -> int:
     assert interview.id is not None
     store.set_participants(interview.id, [(p.id, Role.INTERVIEWER) for p in people if p.id])
     return interview.id
+
+
+@pytest.fixture
+def faulty(ca: trustme.CA) -> Iterator[FaultFactory]:
+    with fault_servers(ca) as start:
+        yield start
+
+
+def send_through(afterword: Afterword, server: FaultServer, ca_file: Path) -> None:
+    """From now on the account is on ``server``, which answers as it was told to."""
+    account = account_for(server, ca_file)
+    afterword.outbox.save_account(account)
+    afterword.credentials.use_for_session(account.key, PASSWORD)
 
 
 def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDialog:
@@ -140,3 +157,67 @@ def test_a_panel_with_one_bad_message_queues_none(
     assert "subject is empty" in dialog.summary.text()
     assert ready.store.message_ids(MessageState.QUEUED) == []
     answers.answers.append(True)
+
+
+def test_after_an_uncertain_result_nothing_is_sent_again_from_the_panel(
+    qtbot: QtBot,
+    ready: Afterword,
+    panel_interview: int,
+    faulty: FaultFactory,
+    ca_file: Path,
+    answers: Dialogs,
+) -> None:
+    server = faulty(after_data="hang up")  # each message arrives, its "250" never does
+    send_through(ready, server, ca_file)
+    dialog = open_panel(qtbot, ready, panel_interview)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+
+    assert len(ready.store.message_ids(MessageState.UNCERTAIN)) == 3
+    assert not dialog.send_button.isEnabled()
+    assert "Nothing to send" in dialog.summary.text()
+    for column in dialog.columns:
+        assert "In Outbox & Sent, choose Mark as sent" in column.status.text()
+        assert not column.again.isVisibleTo(dialog)
+    assert len(server.received) == 3
+
+
+def test_sending_again_after_a_failure_retries_the_same_message(
+    qtbot: QtBot,
+    ready: Afterword,
+    panel_interview: int,
+    faulty: FaultFactory,
+    ca_file: Path,
+    answers: Dialogs,
+) -> None:
+    server = faulty(data_replies=["552 5.3.4 Message too big for system"])  # Ana's, once
+    send_through(ready, server, ca_file)
+    dialog = open_panel(qtbot, ready, panel_interview)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+    [failed] = ready.store.message_ids(MessageState.FAILED)
+    assert dialog.send_button.text() == "&Send 1 message"
+
+    dialog.columns[0].body.appendPlainText("P.S. A shorter one this time.")
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+
+    assert [c.status.text() for c in dialog.columns] == ["Sent."] * 3
+    assert ready.store.message(failed).state is MessageState.SENT
+    assert ready.store.message_ids(MessageState.FAILED) == []
+    assert len(ready.store.message_ids(MessageState.SENT)) == 3
+    assert [r.recipients for r in server.received][-1] == ["ana@acme.example"]
+    assert "P.S. A shorter one this time." in body_of(server.received[-1].data)
+
+
+def test_a_detail_of_spaces_leaves_no_blank_and_spaces_around_one_are_dropped(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, answers: Dialogs
+) -> None:
+    dialog = open_panel(qtbot, ready, panel_interview)
+    ana, bo = dialog.columns[:2]
+    qtbot.keyClicks(ana.detail, "  ")
+    qtbot.keyClicks(bo.detail, " data contracts ")
+    qtbot.waitUntil(lambda: "data contracts" in bo.body.toPlainText(), timeout=3000)
+
+    assert "conversation about" not in ana.body.toPlainText()
+    assert "our conversation about data contracts." in bo.body.toPlainText()
