@@ -258,6 +258,10 @@ def read_csv(path: Path | str) -> CsvTable:
     text, note = _read_text(path, "CSV")
     rows = _csv_rows(text, _delimiter(text), path.name)
     start = _header_index(rows)
+    if start is None:  # the first row is a person: numbered columns, the user names them
+        width = max(len(row.cells) for row in rows)
+        header = tuple(f"Column {i}" for i in range(1, width + 1))
+        return CsvTable(path.name, header, tuple(rows), note)
     if len(rows) <= start + 1:
         raise FileProblem(
             f"{path.name} has no contacts in it, only a header row. "
@@ -303,11 +307,14 @@ def _consistency(sample: str, delimiter: str) -> tuple[int, int]:
     return (count, width)
 
 
-def _header_index(rows: Sequence[CsvRow]) -> int:
-    """Some exports (LinkedIn's) put lines of notes above the header row."""
+def _header_index(rows: Sequence[CsvRow]) -> int | None:
+    """Some exports (LinkedIn's) put lines of notes above the header row; None when there is
+    no header row: no row names a column and the first holds an email address."""
     for index, row in enumerate(rows[:10]):
         if {"name", "email"} & set(guess_columns(row.cells)):
             return index
+    if rows and any(parse_address_or_none(cell.strip()) for cell in rows[0].cells):
+        return None
     return 0
 
 

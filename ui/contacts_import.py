@@ -7,6 +7,7 @@ connection of its own (SQLite connections stay on the thread that opened them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -130,7 +131,8 @@ class CsvImportDialog(QDialog):
         self.resize(760, 560)
 
     def _chooser(self, header: str, field: str | None) -> QComboBox:
-        chooser = combo(f"Column {header}", FIELD_CHOICES)
+        numbered = re.fullmatch(r"Column \d+", header)  # a file with no header row
+        chooser = combo(header if numbered else f"Column {header}", FIELD_CHOICES)
         chooser.setCurrentIndex(chooser.findData(field))
         chooser.currentIndexChanged.connect(self._update)
         return chooser

@@ -272,6 +272,26 @@ def test_notes_above_the_header_row_are_passed_over(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Ana Lima,ana@acme.example\nBen Ode,ben@acme.example\nCy Park,cy@acme.example,Initech\n",
+        "Ana Lima,ana@acme.example\n",
+    ],
+)
+def test_a_file_with_no_header_row_keeps_its_first_person(
+    store: Store, tmp_path: Path, text: str
+) -> None:
+    table = read_csv(write(tmp_path, text))
+    width = max(len(line.split(",")) for line in text.splitlines())
+    assert table.header == tuple(f"Column {i}" for i in range(1, width + 1))
+    assert guess_columns(table.header) == [None] * width  # the user says what each holds
+    report = import_csv(store, table, ["name", "email", "company"])
+    assert report.imported == len(text.splitlines()) and not report.bad
+    assert people(store)[0] == ("Ana Lima", "ana@acme.example", "", "", "", "")
+    assert [row.line for row in table.rows] == list(range(1, report.imported + 1))
+
+
+@pytest.mark.parametrize(
     ("make", "says"),
     [
         (lambda d: d / "missing.csv", ["cannot read", "missing.csv", "Check that the file exists"]),

@@ -148,6 +148,38 @@ def test_import_a_csv_with_columns_chosen_in_the_preview(
     assert page.import_button.isEnabled()
 
 
+def test_a_csv_with_no_header_row_is_imported_from_its_first_line(
+    page: ContactsPage,
+    afterword: Afterword,
+    screens: Screens,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Ana Lima,ana@acme.example\nBen Ode,ben@acme.example\nCy Park,cy@acme.example\n",
+        encoding="utf-8",
+    )
+    choose_file(monkeypatch, path)
+
+    def choose(dialog: CsvImportDialog) -> None:
+        names = [chooser.accessibleName() for chooser in dialog.choosers]
+        assert names == ["Column 1", "Column 2"]
+        assert not dialog.import_button.isEnabled()
+        pick(dialog, "1", "name")
+        pick(dialog, "2", "email")
+        assert dialog.summary.text() == "3 rows to import; all are shown as they would come in."
+        assert preview_cells(dialog, "Line") == ["1", "2", "3"]
+
+    screens.choose = choose
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        qtbot.mouseClick(page.empty_import_button, Qt.MouseButton.LeftButton)
+    assert shown_names(page) == ["Ana Lima", "Ben Ode", "Cy Park"]
+    [report] = screens.reports
+    assert report.startswith("Imported 3 contacts.")
+
+
 def test_cancelling_the_preview_imports_nothing(
     page: ContactsPage,
     afterword: Afterword,
