@@ -266,10 +266,11 @@ class ContactFiles(QObject):
             self._run(lambda: self._read_csv(path), self._choose_columns)
 
     def export_file(self) -> None:
-        chosen = dialogs.choose_save_file(self.page, "Export contacts", EXPORT_TYPES)
+        chosen = dialogs.choose_save_file_and_type(self.page, "Export contacts", EXPORT_TYPES)
         if chosen is None:
             return
-        path = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".csv")
+        typed, picked = chosen
+        path = dialogs.with_type_suffix(typed, picked, EXPORT_TYPES)  # its suffix: the format
         self._run(lambda: self._on_own_store(_export, path), lambda n: self._exported(n, path))
 
     def _exported(self, count: int, path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -66,6 +68,31 @@ def choose_save_file(
     """``suggested``: a file name the dialog starts with (in the last folder used)."""
     path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, filters)
     return path or None
+
+
+def choose_save_file_and_type(
+    parent: QWidget | None, caption: str, filters: str
+) -> tuple[str, str] | None:
+    """The file name as typed and the file type picked, one of ``filters``: Qt's own dialog
+    (on Linux) adds no suffix, so the type is all that says which format the user chose."""
+    path, picked = QFileDialog.getSaveFileName(parent, caption, "", filters)
+    return (path, picked) if path else None
+
+
+def with_type_suffix(path: str, picked: str, offered: str = "") -> Path:
+    """``path`` as typed when it ends in a suffix of a type ``offered`` (by default only the
+    one ``picked``), else with the picked type's suffix added: "j.doe" becomes "j.doe.csv"."""
+    known = _suffixes(offered or picked)
+    target = Path(path)
+    if target.name.lower().endswith(known):
+        return target
+    own = _suffixes(picked) or known  # some platforms' dialogs do not say which was picked
+    return target.with_name(target.name + own[0]) if own else target
+
+
+def _suffixes(filters: str) -> tuple[str, ...]:
+    """The types' suffixes: ".vcf", ".vcard" from "vCard (*.vcf *.vcard)"; none from "(*)"."""
+    return tuple(f".{suffix.lower()}" for suffix in re.findall(r"\*\.([\w.]+)", filters))
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

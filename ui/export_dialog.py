@@ -116,15 +116,13 @@ def choose_folder(parent: QWidget | None, caption: str) -> str | None:
 
 
 def choose_target(parent: QWidget | None, chosen: Format) -> Path | None:
-    """Where to export; the format's suffix is added when the name was typed without it."""
+    """Where to export; the format's suffix is added unless the name typed ends in it
+    ("j.doe" becomes "j.doe.mbox")."""
     if not chosen.suffix:
         folder = choose_folder(parent, "Export .eml files to the folder")
         return Path(folder) if folder else None
     path = dialogs.choose_save_file(parent, "Export to", chosen.filters)
-    if not path:
-        return None
-    target = Path(path)
-    return target if target.suffix else target.with_name(target.name + chosen.suffix)
+    return dialogs.with_type_suffix(path, chosen.filters) if path else None
 
 
 def export_in_background(

@@ -244,8 +244,18 @@ def test_a_file_that_cannot_be_read_is_told(
 # --- export, and back -------------------------------------------------------------------
 
 
+CSV_TYPE, VCARD_TYPE = "CSV file (*.csv)", "vCard file (*.vcf)"
+
+
 @pytest.mark.parametrize(
-    ("name", "written"), [("everyone", "everyone.csv"), ("all.vcf", "all.vcf")]
+    ("name", "picked", "written"),
+    [
+        ("everyone", CSV_TYPE, "everyone.csv"),
+        ("all.vcf", CSV_TYPE, "all.vcf"),  # the suffix typed says the format
+        ("contacts", VCARD_TYPE, "contacts.vcf"),  # Qt's own dialog adds no suffix
+        ("j.doe", CSV_TYPE, "j.doe.csv"),  # ".doe" is no file type
+        ("j.doe", VCARD_TYPE, "j.doe.vcf"),
+    ],
 )
 def test_export_then_import_again_finds_every_contact_a_duplicate(
     page: ContactsPage,
@@ -255,6 +265,7 @@ def test_export_then_import_again_finds_every_contact_a_duplicate(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     name: str,
+    picked: str,
     written: str,
 ) -> None:
     for contact in (
@@ -266,10 +277,13 @@ def test_export_then_import_again_finds_every_contact_a_duplicate(
     page.refresh()
     told = record_tells(monkeypatch)
     chosen = tmp_path / name
-    monkeypatch.setattr(ui.dialogs, "choose_save_file", lambda *args: str(chosen))
+    monkeypatch.setattr(ui.dialogs, "choose_save_file_and_type", lambda *_: (str(chosen), picked))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(told), timeout=WAIT)
     assert told == [(f"Exported 3 contacts to {tmp_path / written}.", False)]
+    assert [p.name for p in tmp_path.iterdir() if p.is_file()] == [written]
+    is_vcard = (tmp_path / written).read_text(encoding="utf-8").startswith("BEGIN:VCARD")
+    assert is_vcard == written.endswith(".vcf")
 
     choose_file(monkeypatch, tmp_path / written)
     with qtbot.assertNotEmitted(page.changed, wait=200):

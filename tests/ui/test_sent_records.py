@@ -175,12 +175,17 @@ def test_the_reader_shows_the_headers_and_the_text_as_sent(
 # --- export ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("typed", "written"), [("records", "records.mbox"), ("j.doe", "j.doe.mbox")]
+)
 def test_exporting_the_selection_as_mbox_gives_back_the_bytes_sent(
     qtbot: QtBot,
     page: SentPage,
     messages: dict[str, Message],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    typed: str,
+    written: str,
 ) -> None:
     chosen = [messages["bo"], messages["quokka"]]  # newest first, as listed
     select(page, *chosen)
@@ -192,14 +197,14 @@ def test_exporting_the_selection_as_mbox_gives_back_the_bytes_sent(
         dialog.format_choices[0].click()
 
     shown_dialogs = answer(monkeypatch, as_mbox, ExportDialog)
-    monkeypatch.setattr(ui.dialogs, "choose_save_file", lambda *_: str(tmp_path / "records"))
+    monkeypatch.setattr(ui.dialogs, "choose_save_file", lambda *_: str(tmp_path / typed))
     told = record_tells(monkeypatch)
 
     page.export_button.click()
     qtbot.waitUntil(lambda: bool(told), timeout=10000)
 
     assert len(shown_dialogs) == 1
-    target = tmp_path / "records.mbox"
+    target = tmp_path / written  # Qt's own dialog adds no suffix, nor takes ".doe" for one
     assert told == [(f"Exported 2 messages to {target}.", False)]
     box = mailbox.mbox(target, create=False)
     try:
