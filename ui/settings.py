@@ -599,7 +599,7 @@ class SettingsPage(QWidget):
         )
         if not chosen:
             return
-        target = Path(chosen) if Path(chosen).suffix else Path(chosen).with_suffix(".zip")
+        target = dialogs.with_type_suffix(chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
         afterword = self.afterword
         self._backup_busy("Backing up…")
         self.runner.run(lambda: backup(afterword, target), self._backed_up, self._backup_failed)

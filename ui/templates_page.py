@@ -537,7 +537,7 @@ class TemplatesPage(QWidget):
         path = dialogs.choose_save_file(self, f"Export “{template.title}”", TEMPLATE_FILES)
         if path is None:
             return
-        target = Path(path) if Path(path).suffix else Path(path).with_suffix(".j2")
+        target = dialogs.with_type_suffix(path, TEMPLATE_FILES)  # "thanks.v2" is thanks.v2.j2
         if self._library_call(lambda: self.library.export(template.id, target)):
             unsaved = " (as last saved)" if self.has_unsaved_changes() else ""
             self.status.setText(f"Exported{unsaved} to {target}.")

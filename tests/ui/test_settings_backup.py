@@ -181,6 +181,21 @@ def test_a_backup_that_cannot_be_written_is_told(
     assert page.backup_button.isEnabled()
 
 
+def test_a_backup_named_with_a_dot_still_gets_its_zip(
+    qtbot: QtBot,
+    page: SettingsPage,
+    runner: Runner,
+    told: Told,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Qt's own save dialog adds no suffix: "week.48" is a name, not a file type."""
+    choosing(monkeypatch, "choose_save_file", tmp_path / "week.48")
+    page.backup_button.click()
+    settle(qtbot, runner, told, 1)
+    assert (tmp_path / "week.48.zip").is_file() and not (tmp_path / "week.48").exists()
+
+
 def test_restore_waits_while_a_message_is_being_sent(
     qtbot: QtBot,
     page: SettingsPage,

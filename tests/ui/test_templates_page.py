@@ -366,16 +366,16 @@ def test_export_writes_the_source(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    target = tmp_path / "out" / "thanks"
+    target = tmp_path / "out" / "thanks.v2"  # a dot in the name is not a file type
     target.parent.mkdir()
     monkeypatch.setattr(dialogs, "choose_save_file", lambda *a, **k: str(target))
     choose(page, "thank_you")
 
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
 
-    written = target.with_suffix(".j2").read_text(encoding="utf-8")
-    assert written == afterword.templates.get("thank_you").source
-    assert str(target.with_suffix(".j2")) in page.status.text()
+    exported = target.with_name("thanks.v2.j2")
+    assert exported.read_text(encoding="utf-8") == afterword.templates.get("thank_you").source
+    assert str(exported) in page.status.text()
 
 
 def test_the_palette_inserts_a_field_at_the_cursor(
