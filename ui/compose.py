@@ -67,6 +67,7 @@ class ComposePage(QWidget):
         self._template_index = 0
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
+        self._template_problem = ""  # why the template's text could not be filled in
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self._build()
@@ -283,13 +284,14 @@ class ComposePage(QWidget):
         if self._filling or self.sending:
             return
         if self.edited and not self._may_replace_text():
+            self._update_send()  # their own text goes: the template's problem no longer applies
             return
         checked = self.checked_contact_ids()
         template_id = self.template.currentData()
-        self.problem.setText("")
         self.to_error.setText("")
+        self._template_problem = ""
         if not checked or template_id is None:
-            self._show_problem("Choose at least one recipient." if template_id else "")
+            self._update_send()
             return
         try:
             draft = draft_from_template(
@@ -301,13 +303,20 @@ class ComposePage(QWidget):
             )
         except InvalidAddress as error:
             self.to_error.setText(str(error))
-            self._show_problem("Fix the recipient's address in Contacts, or untick them.")
+            self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")
             return
         except AfterwordError as error:
-            self._show_problem(str(error))
+            self._cannot_fill(str(error))
             return
         self._set_text(draft.subject, draft.body)
         self.attachments.set_attachments(draft.attachments)
+        self._update_send()
+
+    def _cannot_fill(self, problem: str) -> None:
+        """No text stays from another template or person: once the user writes their own,
+        what they see is what goes, under the template chosen."""
+        self._template_problem = problem
+        self._set_text("", "")
         self._update_send()
 
     def _may_replace_text(self) -> bool:
@@ -322,11 +331,6 @@ class ComposePage(QWidget):
         self.body.setPlainText(body)
         self._filling = False
         self.edited = False
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
-        self._update_send()
 
     def _typed(self) -> None:
         if self._filling:
@@ -354,9 +358,17 @@ class ComposePage(QWidget):
         )
 
     def _update_send(self) -> None:
+        """What still stops Send, worked out afresh: once the user has written their own
+        text, that is what goes, and the template's problem no longer applies."""
         self._update_panel_button()
         nobody = not self.checked_contact_ids() and not self.other_to.text().strip()
-        blocked = bool(self.problem.text()) or nobody or self.sending
+        text = self.subject.text().strip() or self.body.toPlainText().strip()
+        own_text = self.edited and bool(text)
+        problem = "Choose at least one recipient." if nobody else ""
+        problem = problem or ("" if own_text else self._template_problem)
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        blocked = bool(problem) or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
 
     # --- draft and send -----------------------------------------------------------------
@@ -532,7 +544,8 @@ class ComposePage(QWidget):
         self.other_to.clear()
         self.attachments.set_attachments([])
         self._fill_recipients([])
-        self._show_problem("")
+        self._template_problem = ""
+        self._update_send()
         if not keep_status:
             self.status.setText("")
 

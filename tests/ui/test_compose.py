@@ -445,3 +445,58 @@ def test_a_draft_to_someone_not_in_contacts_keeps_them(
         "ana@acme.example",
         "lee@partner.example",
     ]
+
+
+def test_a_message_only_to_addresses_typed_in_also_to_is_sent(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    compose = page(qtbot, ready)
+    assert compose.problem.text() == "Choose at least one recipient."
+    qtbot.keyClicks(compose.other_to, "Lee Park <lee@partner.example>")
+    qtbot.keyClicks(compose.subject, "Hello")
+    qtbot.keyClicks(compose.body, "Hi Lee")
+
+    assert compose.problem.text() == ""
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    assert smtp_server.received[0].recipients == ["lee@partner.example"]
+
+
+def test_own_text_kept_when_a_recipient_is_ticked_can_be_sent(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    compose = page(qtbot, ready)
+    qtbot.keyClicks(compose.subject, "Hello")
+    qtbot.keyClicks(compose.body, "Hi Ana, my own words")
+    answers.answers.append(False)  # "Replace the text you edited?" No, keep it.
+
+    compose.recipients.item(0).setCheckState(Qt.CheckState.Checked)
+
+    assert compose.problem.text() == "" and compose.send_button.isEnabled()
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    assert b"Hi Ana, my own words" in smtp_server.received[0].data
+
+
+def test_the_templates_missing_field_no_longer_stops_the_users_own_text(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))  # no date
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    qtbot.keyClicks(compose.cc, "kim@acme.example")
+    assert "interview.date" in compose.problem.text(), "no text yet: still says why"
+
+    qtbot.keyClicks(compose.subject, "Thank you")
+    qtbot.keyClicks(compose.body, "Dear Ana, my own words.")
+    interview = ready.store.interview(interview_id)
+    interview.scheduled_at = datetime(2026, 11, 3, 14, 30).astimezone()
+    ready.store.update_interview(interview)
+    compose.refresh()  # as the window does when Interviews changes
+
+    assert compose.problem.text() == "" and compose.send_button.isEnabled()
+    assert compose.body.toPlainText() == "Dear Ana, my own words."
+    compose.subject.selectAll()
+    qtbot.keyClick(compose.subject, Qt.Key.Key_Backspace)
+    assert not compose.send_button.isEnabled(), "a blank subject still stops it"
