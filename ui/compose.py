@@ -34,7 +34,7 @@ from composer.errors import (
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
-from composer.records import Message, MessageState, Role
+from composer.records import Attachment, Message, MessageState, Role
 from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
@@ -68,6 +68,7 @@ class ComposePage(QWidget):
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
         self._template_problem = ""  # why the template's text could not be filled in
+        self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self._build()
@@ -309,8 +310,16 @@ class ComposePage(QWidget):
             self._cannot_fill(str(error))
             return
         self._set_text(draft.subject, draft.body)
-        self.attachments.set_attachments(draft.attachments)
+        self.attachments.set_attachments(self._with_files_added(draft.attachments))
         self._update_send()
+
+    def _with_files_added(self, template_files: list[Attachment]) -> list[Attachment]:
+        """The template's files and the user's: replacing the text never drops a file they
+        attached, and theirs wins over a template's file of the same name."""
+        added = [a for a in self.attachments.attachments if a not in self._template_files]
+        names = {a.filename for a in added}
+        self._template_files = [a for a in template_files if a.filename not in names]
+        return self._template_files + added
 
     def _cannot_fill(self, problem: str) -> None:
         """No text stays from another template or person: once the user writes their own,
@@ -543,6 +552,7 @@ class ComposePage(QWidget):
         self.bcc.clear()
         self.other_to.clear()
         self.attachments.set_attachments([])
+        self._template_files = []
         self._fill_recipients([])
         self._template_problem = ""
         self._update_send()

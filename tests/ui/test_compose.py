@@ -500,3 +500,33 @@ def test_the_templates_missing_field_no_longer_stops_the_users_own_text(
     compose.subject.selectAll()
     qtbot.keyClick(compose.subject, Qt.Key.Key_Backspace)
     assert not compose.send_button.isEnabled(), "a blank subject still stops it"
+
+
+def test_files_the_user_attached_stay_when_the_text_is_replaced(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs, tmp_path: Path
+) -> None:
+    portfolio, cv = tmp_path / "portfolio.pdf", tmp_path / "cv.pdf"
+    portfolio.write_bytes(b"%PDF-1.7 portfolio")
+    cv.write_bytes(b"%PDF-1.7 my cv")
+    ready.templates.add_default_attachment("thank_you", portfolio)
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        Contact("Bo Chen", "bo@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you", contact_ids=[1])
+    compose.attachments.add_files([cv])
+    answers.answers.append(True)  # "Replace the text you edited?" Yes: the text was not touched
+
+    compose.recipients.item(1).setCheckState(Qt.CheckState.Checked)
+    assert [a.filename for a in compose.attachments.attachments] == ["portfolio.pdf", "cv.pdf"]
+    compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
+    assert [a.filename for a in compose.attachments.attachments] == ["cv.pdf"]
+
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
+    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    assert (part.get_filename(), part.get_content()) == ("cv.pdf", b"%PDF-1.7 my cv")
