@@ -259,7 +259,9 @@ class ComposePage(QWidget):
     ) -> None:
         """From an interview or a reminder: the right template and people, already chosen;
         with ``reply_to``, in the thread of that sent message."""
-        if self.edited and not self._may_replace_text():
+        if self._wait_for_send("start the follow-up again") or (
+            self.edited and not self._may_replace_text()
+        ):
             return
         self.new_message()
         store = self.afterword.store
@@ -492,6 +494,13 @@ class ComposePage(QWidget):
             self._clear(keep_status=True)
         self._update_send()
 
+    def _wait_for_send(self, then: str) -> bool:
+        """Nothing takes the place of a message being sent: the end of the send would clear
+        it, and a failure would offer to send it again in place of the failed one."""
+        if self.sending:
+            self.status.setText(f"Sending… Wait until the message is sent, then {then}.")
+        return self.sending
+
     def _send_crashed(self, error: BaseException) -> None:
         self.sending = False
         self._editing_locked(False)
@@ -502,6 +511,8 @@ class ComposePage(QWidget):
 
     def open_draft(self, message_id: int) -> None:
         """From Outbox & Sent: continue a draft or a failed message."""
+        if self._wait_for_send("open it again"):
+            return
         self.new_message()  # saves what was here first, which may be this very message
         message = self.afterword.store.message(message_id)
         self._filling = True
@@ -540,6 +551,8 @@ class ComposePage(QWidget):
         self.refresh()
 
     def new_message(self) -> None:
+        if self._wait_for_send("start a new one"):
+            return
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
 

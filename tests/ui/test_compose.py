@@ -530,3 +530,32 @@ def test_files_the_user_attached_stay_when_the_text_is_replaced(
     mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
     [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
     assert (part.get_filename(), part.get_content()) == ("cv.pdf", b"%PDF-1.7 my cv")
+
+
+def test_a_draft_opened_while_sending_waits_until_the_send_ends(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    draft = ready.outbox.save_draft(Message("Draft to Bo", "Hi Bo, long text", ["bo@x.example"]))
+    assert draft.id is not None
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    compose.send()
+    sending = compose.message_id
+
+    compose.open_draft(draft.id)  # Outbox & Sent › Open in Compose, while it is sending
+    compose.new_message()  # File › New message
+    compose.start_follow_up(interview_id, "feedback_request")  # from Today
+
+    assert compose.status.text() == (
+        "Sending… Wait until the message is sent, then start the follow-up again."
+    )
+    assert compose.message_id == sending and compose.subject.text().startswith("Thank you")
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    assert len(smtp_server.received) == 1
+    compose.open_draft(draft.id)
+    assert (compose.message_id, compose.subject.text()) == (draft.id, "Draft to Bo")
