@@ -34,7 +34,7 @@ from composer.errors import (
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
-from composer.records import Message, MessageState, Role
+from composer.records import Attachment, Message, MessageState, Role
 from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
@@ -67,6 +67,8 @@ class ComposePage(QWidget):
         self._template_index = 0
         self._filling = False  # text set by a render, not typed by the user
         self.edited = False
+        self._template_problem = ""  # why the template's text could not be filled in
+        self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self._build()
@@ -257,7 +259,9 @@ class ComposePage(QWidget):
     ) -> None:
         """From an interview or a reminder: the right template and people, already chosen;
         with ``reply_to``, in the thread of that sent message."""
-        if self.edited and not self._may_replace_text():
+        if self._wait_for_send("start the follow-up again") or (
+            self.edited and not self._may_replace_text()
+        ):
             return
         self.new_message()
         store = self.afterword.store
@@ -283,13 +287,14 @@ class ComposePage(QWidget):
         if self._filling or self.sending:
             return
         if self.edited and not self._may_replace_text():
+            self._update_send()  # their own text goes: the template's problem no longer applies
             return
         checked = self.checked_contact_ids()
         template_id = self.template.currentData()
-        self.problem.setText("")
         self.to_error.setText("")
+        self._template_problem = ""
         if not checked or template_id is None:
-            self._show_problem("Choose at least one recipient." if template_id else "")
+            self._update_send()
             return
         try:
             draft = draft_from_template(
@@ -301,13 +306,28 @@ class ComposePage(QWidget):
             )
         except InvalidAddress as error:
             self.to_error.setText(str(error))
-            self._show_problem("Fix the recipient's address in Contacts, or untick them.")
+            self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")
             return
         except AfterwordError as error:
-            self._show_problem(str(error))
+            self._cannot_fill(str(error))
             return
         self._set_text(draft.subject, draft.body)
-        self.attachments.set_attachments(draft.attachments)
+        self.attachments.set_attachments(self._with_files_added(draft.attachments))
+        self._update_send()
+
+    def _with_files_added(self, template_files: list[Attachment]) -> list[Attachment]:
+        """The template's files and the user's: replacing the text never drops a file they
+        attached, and theirs wins over a template's file of the same name."""
+        added = [a for a in self.attachments.attachments if a not in self._template_files]
+        names = {a.filename for a in added}
+        self._template_files = [a for a in template_files if a.filename not in names]
+        return self._template_files + added
+
+    def _cannot_fill(self, problem: str) -> None:
+        """No text stays from another template or person: once the user writes their own,
+        what they see is what goes, under the template chosen."""
+        self._template_problem = problem
+        self._set_text("", "")
         self._update_send()
 
     def _may_replace_text(self) -> bool:
@@ -322,11 +342,6 @@ class ComposePage(QWidget):
         self.body.setPlainText(body)
         self._filling = False
         self.edited = False
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
-        self._update_send()
 
     def _typed(self) -> None:
         if self._filling:
@@ -354,9 +369,17 @@ class ComposePage(QWidget):
         )
 
     def _update_send(self) -> None:
+        """What still stops Send, worked out afresh: once the user has written their own
+        text, that is what goes, and the template's problem no longer applies."""
         self._update_panel_button()
         nobody = not self.checked_contact_ids() and not self.other_to.text().strip()
-        blocked = bool(self.problem.text()) or nobody or self.sending
+        text = self.subject.text().strip() or self.body.toPlainText().strip()
+        own_text = self.edited and bool(text)
+        problem = "Choose at least one recipient." if nobody else ""
+        problem = problem or ("" if own_text else self._template_problem)
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        blocked = bool(problem) or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
 
     # --- draft and send -----------------------------------------------------------------
@@ -471,6 +494,13 @@ class ComposePage(QWidget):
             self._clear(keep_status=True)
         self._update_send()
 
+    def _wait_for_send(self, then: str) -> bool:
+        """Nothing takes the place of a message being sent: the end of the send would clear
+        it, and a failure would offer to send it again in place of the failed one."""
+        if self.sending:
+            self.status.setText(f"Sending… Wait until the message is sent, then {then}.")
+        return self.sending
+
     def _send_crashed(self, error: BaseException) -> None:
         self.sending = False
         self._editing_locked(False)
@@ -481,6 +511,8 @@ class ComposePage(QWidget):
 
     def open_draft(self, message_id: int) -> None:
         """From Outbox & Sent: continue a draft or a failed message."""
+        if self._wait_for_send("open it again"):
+            return
         self.new_message()  # saves what was here first, which may be this very message
         message = self.afterword.store.message(message_id)
         self._filling = True
@@ -519,6 +551,8 @@ class ComposePage(QWidget):
         self.refresh()
 
     def new_message(self) -> None:
+        if self._wait_for_send("start a new one"):
+            return
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
 
@@ -531,8 +565,10 @@ class ComposePage(QWidget):
         self.bcc.clear()
         self.other_to.clear()
         self.attachments.set_attachments([])
+        self._template_files = []
         self._fill_recipients([])
-        self._show_problem("")
+        self._template_problem = ""
+        self._update_send()
         if not keep_status:
             self.status.setText("")
 

@@ -445,3 +445,117 @@ def test_a_draft_to_someone_not_in_contacts_keeps_them(
         "ana@acme.example",
         "lee@partner.example",
     ]
+
+
+def test_a_message_only_to_addresses_typed_in_also_to_is_sent(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    compose = page(qtbot, ready)
+    assert compose.problem.text() == "Choose at least one recipient."
+    qtbot.keyClicks(compose.other_to, "Lee Park <lee@partner.example>")
+    qtbot.keyClicks(compose.subject, "Hello")
+    qtbot.keyClicks(compose.body, "Hi Lee")
+
+    assert compose.problem.text() == ""
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    assert smtp_server.received[0].recipients == ["lee@partner.example"]
+
+
+def test_own_text_kept_when_a_recipient_is_ticked_can_be_sent(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    compose = page(qtbot, ready)
+    qtbot.keyClicks(compose.subject, "Hello")
+    qtbot.keyClicks(compose.body, "Hi Ana, my own words")
+    answers.answers.append(False)  # "Replace the text you edited?" No, keep it.
+
+    compose.recipients.item(0).setCheckState(Qt.CheckState.Checked)
+
+    assert compose.problem.text() == "" and compose.send_button.isEnabled()
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    assert b"Hi Ana, my own words" in smtp_server.received[0].data
+
+
+def test_the_templates_missing_field_no_longer_stops_the_users_own_text(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))  # no date
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    qtbot.keyClicks(compose.cc, "kim@acme.example")
+    assert "interview.date" in compose.problem.text(), "no text yet: still says why"
+
+    qtbot.keyClicks(compose.subject, "Thank you")
+    qtbot.keyClicks(compose.body, "Dear Ana, my own words.")
+    interview = ready.store.interview(interview_id)
+    interview.scheduled_at = datetime(2026, 11, 3, 14, 30).astimezone()
+    ready.store.update_interview(interview)
+    compose.refresh()  # as the window does when Interviews changes
+
+    assert compose.problem.text() == "" and compose.send_button.isEnabled()
+    assert compose.body.toPlainText() == "Dear Ana, my own words."
+    compose.subject.selectAll()
+    qtbot.keyClick(compose.subject, Qt.Key.Key_Backspace)
+    assert not compose.send_button.isEnabled(), "a blank subject still stops it"
+
+
+def test_files_the_user_attached_stay_when_the_text_is_replaced(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs, tmp_path: Path
+) -> None:
+    portfolio, cv = tmp_path / "portfolio.pdf", tmp_path / "cv.pdf"
+    portfolio.write_bytes(b"%PDF-1.7 portfolio")
+    cv.write_bytes(b"%PDF-1.7 my cv")
+    ready.templates.add_default_attachment("thank_you", portfolio)
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        Contact("Bo Chen", "bo@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you", contact_ids=[1])
+    compose.attachments.add_files([cv])
+    answers.answers.append(True)  # "Replace the text you edited?" Yes: the text was not touched
+
+    compose.recipients.item(1).setCheckState(Qt.CheckState.Checked)
+    assert [a.filename for a in compose.attachments.attachments] == ["portfolio.pdf", "cv.pdf"]
+    compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
+    assert [a.filename for a in compose.attachments.attachments] == ["cv.pdf"]
+
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+    mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
+    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    assert (part.get_filename(), part.get_content()) == ("cv.pdf", b"%PDF-1.7 my cv")
+
+
+def test_a_draft_opened_while_sending_waits_until_the_send_ends(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    draft = ready.outbox.save_draft(Message("Draft to Bo", "Hi Bo, long text", ["bo@x.example"]))
+    assert draft.id is not None
+    compose = page(qtbot, ready)
+    compose.start_follow_up(interview_id, "thank_you")
+    compose.send()
+    sending = compose.message_id
+
+    compose.open_draft(draft.id)  # Outbox & Sent › Open in Compose, while it is sending
+    compose.new_message()  # File › New message
+    compose.start_follow_up(interview_id, "feedback_request")  # from Today
+
+    assert compose.status.text() == (
+        "Sending… Wait until the message is sent, then start the follow-up again."
+    )
+    assert compose.message_id == sending and compose.subject.text().startswith("Thank you")
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    assert len(smtp_server.received) == 1
+    compose.open_draft(draft.id)
+    assert (compose.message_id, compose.subject.text()) == (draft.id, "Draft to Bo")
