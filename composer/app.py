@@ -55,10 +55,14 @@ class Afterword:
         lock.acquire()
         try:
             store = Store(paths.database)
+            try:
+                interrupted = store.recover_interrupted()  # the first write: damage shows here
+            except BaseException:
+                store.close()
+                raise
         except BaseException:
-            lock.release()
+            lock.release()  # "Move it aside and start afresh" must find the folder free
             raise
-        interrupted = store.recover_interrupted()
         return cls(paths, store, Credentials(keyring_backend), interrupted, lock)
 
     @staticmethod

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from composer.errors import AlreadyRunning
+from composer.errors import AlreadyRunning, FileProblem
 
 LOCK_NAME = "afterword.lock"
 
@@ -22,7 +22,13 @@ class InstanceLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
+        try:
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
+        except OSError as error:  # left by a run as another user, say, or a read-only folder
+            raise FileProblem(
+                f"Afterword cannot use {self.path} ({error.strerror}). Make it yours again, or "
+                "choose another folder with --data-dir."
+            ) from None
         try:
             _lock(handle)
         except OSError:

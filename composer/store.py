@@ -410,6 +410,12 @@ class _MigrationFailed(Exception):
 # --- the store --------------------------------------------------------------------------
 
 
+def _of_the_file(error: sqlite3.DatabaseError) -> bool:
+    """A problem of the data file or its disk (full, locked, damaged: SQLite says "database
+    disk image is malformed" as a bare DatabaseError), not a mistake in a statement."""
+    return type(error) in (sqlite3.DatabaseError, sqlite3.OperationalError)
+
+
 class Store:
     """All records, one connection. Open one per thread or process; SQLite arbitrates."""
 
@@ -501,16 +507,20 @@ class Store:
             raise self._storage_error(error) from None
         try:
             yield self._db
-        except sqlite3.OperationalError as error:  # a full disk, say: nothing was written
+        except sqlite3.DatabaseError as error:  # a full disk, say: nothing was written
             self._roll_back()
+            if not _of_the_file(error):
+                raise
             raise self._storage_error(error) from None
         except BaseException:
             self._roll_back()
             raise
         try:
             self._db.execute("COMMIT")
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             self._roll_back()
+            if not _of_the_file(error):
+                raise
             raise self._storage_error(error) from None
 
     def _roll_back(self) -> None:
@@ -539,7 +549,9 @@ class Store:
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         try:
             return self._db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
+            if not _of_the_file(error):
+                raise
             raise self._storage_error(error) from None
 
     # --- settings and profile -----------------------------------------------------------
