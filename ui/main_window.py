@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME
 from composer.app import Afterword
+from composer.errors import AfterwordError
 from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
@@ -447,6 +448,24 @@ class MainWindow(QMainWindow):
     def sending(self) -> bool:
         return self.runner.sends > 0
 
+    def _draft_kept(self) -> bool:
+        """Saves what Compose holds; one that cannot be saved (the records busy in another
+        program, a full disk) would be lost by quitting, so the user is asked first."""
+        if self.built("compose") is None:
+            return True
+        try:
+            self.compose.save_draft()
+        except AfterwordError as error:
+            self.show_area(self.compose)
+            return dialogs.ask(
+                self,
+                f"Your message in Compose could not be saved as a draft: {error} Quit anyway "
+                "and lose it?",
+                yes="Quit and lose it",
+                no="Keep working",
+            )
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.afterword.store.is_open:  # the records were closed first: nothing to keep
             event.accept()
@@ -488,7 +507,9 @@ class MainWindow(QMainWindow):
             self.show_area(self.settings_page)
             event.ignore()
             return
-        self._refresh_if_built("compose", lambda page: page.save_draft())
+        if not self._draft_kept():
+            event.ignore()
+            return
         self.mailbox.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("area", self.tabs.currentIndex())

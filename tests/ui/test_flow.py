@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -258,6 +259,31 @@ def test_ctrl_s_saves_the_template_on_templates_and_the_draft_elsewhere(
     qtbot.keyClick(window.compose.subject, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert window.compose.message_id is not None
     assert ready.store.message(window.compose.message_id).subject == "A note"
+
+
+def test_quitting_when_the_draft_cannot_be_saved_asks_first(
+    window: MainWindow, ready: Afterword, answers: Dialogs
+) -> None:
+    """The records busy in another program (a backup, say) as the user quits: the text they
+    wrote is not lost without a word."""
+    window.show_area(window.compose)
+    window.compose.subject.setText("Thank you for Tuesday")
+    window.compose.body.setPlainText("Dear Ana, a note written with care.")
+    ready.store._db.execute("PRAGMA busy_timeout = 100")  # a real lock, waited for briefly
+    other = sqlite3.connect(ready.paths.database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        answers.answers.append(False)
+        assert not window.close(), "Keep working"
+        assert "could not be saved as a draft" in answers.asked[0]
+        assert window.compose.body.toPlainText() == "Dear Ana, a note written with care."
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert window.close(), "the records free again: saved, and no question"
+    assert len(answers.asked) == 1
+    [draft] = [ready.store.message(i) for i in ready.store.message_ids(MessageState.DRAFT)]
+    assert draft.subject == "Thank you for Tuesday"
 
 
 def test_quitting_with_an_unsaved_template_asks(window: MainWindow, answers: Dialogs) -> None:
