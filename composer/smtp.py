@@ -64,8 +64,12 @@ def _file_stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def _reply(code: int, text: bytes | str) -> str:
+    return f"{code} {_said(text)}".strip()
+
+
+def _said(text: bytes | str) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"{code} {' '.join(words.split())}".strip()
+    return " ".join(words.split())
 
 
 class SmtpConnection(ServerConnection[SmtpAccount]):
@@ -317,6 +321,12 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
                 return ServerRefused(
                     f"The server {where} does not offer a way to log in over this connection. "
                     f"{settings}"
+                )
+            case smtplib.SMTPConnectError() if error.smtp_code == -1:  # no SMTP reply at all
+                return ServerRefused(
+                    f"The server {where} does not answer as a mail-sending (SMTP) server (it "
+                    f"said “{_said(error.smtp_error)}”). Nothing was sent. {settings} A port "
+                    "such as 143 or 993 is for reading mail (IMAP), not for sending it."
                 )
             case smtplib.SMTPConnectError() | smtplib.SMTPHeloError():
                 return ServerRefused(

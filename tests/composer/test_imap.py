@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from composer.account import Security
+from composer.account import Security, SmtpAccount
 from composer.errors import AfterwordError
 from composer.imap import (
     ImapAccount,
@@ -28,6 +28,7 @@ from composer.imap import (
 )
 from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
+from composer.smtp import SmtpConnection
 from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
 
@@ -323,3 +324,16 @@ def test_the_message_ids_a_reply_names_are_read_as_mailers_write_them(
     header: str, named: tuple[str, ...]
 ) -> None:
     assert named_ids(header) == named
+
+
+def test_sending_settings_pointed_at_the_mailbox_server_say_so(
+    dovecot: DovecotServer, ca_file: Path
+) -> None:
+    """The IMAP port typed as the sending server's: not "try again later", which never helps."""
+    account = SmtpAccount(
+        dovecot.host, dovecot.starttls_port, Security.STARTTLS, "zoe", "zoe@example.org",
+        ca_file=str(ca_file), timeout=5.0,
+    )  # fmt: skip
+    with pytest.raises(AfterwordError, match="does not answer as a mail-sending") as refused:
+        SmtpConnection(account, "a password").open()
+    assert "is for reading mail (IMAP)" in str(refused.value)
