@@ -129,7 +129,6 @@ class PasswordHint:
         self.field = field
         self.runner = runner
         self.credentials = credentials
-        self.session_keys: set[str] = set()  # passwords held in memory, not in the keyring
         self.busy = False  # a password is on its way to the keyring
         self._request = 0
 
@@ -139,7 +138,7 @@ class PasswordHint:
 
     def refresh(self, key: str) -> None:
         self.drop_pending()
-        if key in self.session_keys:
+        if self.credentials.in_session(key):  # also after it moved with its account
             self.field.setPlaceholderText(SESSION_ONLY)
             return
         request, credentials = self._request, self.credentials
@@ -179,7 +178,6 @@ class PasswordHint:
                     credentials.forget(forget)
 
         def stored(_: object) -> None:
-            self.session_keys.discard(key)
             self._stored(password, STORED)
             finished()
             done(None)
@@ -190,7 +188,6 @@ class PasswordHint:
                 finished()
                 raise error  # a bug stays loud
             credentials.use_for_session(key, password)
-            self.session_keys.add(key)
             self._stored(password, SESSION_ONLY)
             finished()
             done(str(error))

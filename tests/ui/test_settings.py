@@ -31,7 +31,7 @@ from composer.records import MessageState, Profile
 from tests.smtp_server import PASSWORD, USER, SmtpServer
 from ui import dialogs
 from ui.runner import Runner
-from ui.settings import NOT_STORED, STORED, SettingsPage
+from ui.settings import NOT_STORED, SESSION_ONLY, STORED, SettingsPage
 
 WAIT = 10_000  # ms: a callback from the runner, or a real SMTP exchange
 OpenAfterword = Callable[[Any], Afterword]
@@ -304,6 +304,22 @@ def test_without_a_keyring_the_password_is_used_for_this_session(
     send_test_message(qtbot, page)
     assert page.test_status.text().startswith("Test message sent to zoe@example.org: 250")
     assert len(smtp_server.received) == 1
+
+
+def test_a_password_for_this_session_is_still_said_to_be_so_after_the_account_moved(
+    qtbot: QtBot, no_keyring: Afterword, make_page: MakePage, smtp_server: SmtpServer
+) -> None:
+    page = make_page(no_keyring)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "this session only")
+    assert page.password.placeholderText() == SESSION_ONLY
+
+    page.port.setValue(smtp_server.port + 1)  # the password follows, still in memory only
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    moved = no_keyring.outbox.account()
+    assert moved is not None and no_keyring.credentials.password(moved.key) == PASSWORD
+    assert page.password.placeholderText() == SESSION_ONLY, "not 'Stored in your keyring'"
 
 
 def test_a_failed_test_message_says_why(
