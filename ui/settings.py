@@ -9,7 +9,6 @@ is stored.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -40,7 +39,7 @@ from composer.backup import (
     safety_folder,
 )
 from composer.credentials import Credentials
-from composer.errors import AfterwordError, CredentialError, WouldReplace
+from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
 from composer.outbox import SendResult
@@ -56,6 +55,11 @@ if TYPE_CHECKING:
 STORED = "Stored in your system keyring"
 NOT_STORED = "Enter your password"
 SESSION_ONLY = "Kept in memory until you quit"
+STORED_NOW = "Password saved in your system keyring."
+LEFT_BEHIND = (
+    "The password of the account as it was is still in your keyring: unlock it, then save "
+    "again to remove it."
+)
 SECURITY_CHOICES = (
     (Security.STARTTLS, "STARTTLS (recommended)"),
     (Security.TLS, "TLS"),
@@ -86,6 +90,18 @@ def send_test_message(afterword: Afterword) -> tuple[str, SendResult]:
         assert message.id is not None  # saved, so it has one
         [result] = outbox.send([message.id])
         return message.to[0], result
+
+
+def forget_entry(credentials: Credentials, key: str) -> str | None:
+    """Blocking, for the worker: the keyring's message if it kept the entry (locked).
+    Without a keyring there is no entry to keep."""
+    try:
+        credentials.forget(key)
+    except NoKeyring:
+        return None
+    except CredentialError as error:
+        return str(error)
+    return None
 
 
 def say(label: QLabel, text: str) -> None:
@@ -130,6 +146,7 @@ class PasswordHint:
         self.runner = runner
         self.credentials = credentials
         self.busy = False  # a password is on its way to the keyring
+        self.left_behind: str | None = None  # an old entry a locked keyring kept: saving retries
         self._request = 0
 
     def drop_pending(self) -> None:
@@ -165,22 +182,22 @@ class PasswordHint:
     ) -> None:
         """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
         after, whatever happened (so Save can be used again); then ``done(problem)``, with
-        the keyring's message if it kept the password for this session only. The field
-        says which, and is cleared if it still holds that password."""
+        what to tell the user if the password is kept for this session only, or the
+        ``forget`` entry is kept (then ``left_behind``). The field says which, and is
+        cleared if it still holds that password."""
         self.drop_pending()
         self.busy = True
         credentials = self.credentials
 
-        def work() -> None:
+        def work() -> str | None:
             credentials.store(key, password)
-            if forget is not None:
-                with contextlib.suppress(CredentialError):
-                    credentials.forget(forget)
+            return None if forget is None else forget_entry(credentials, forget)
 
-        def stored(_: object) -> None:
+        def stored(problem: str | None) -> None:
+            self.left_behind = forget if problem else None
             self._stored(password, STORED)
             finished()
-            done(None)
+            done(f"{STORED_NOW} {problem} {LEFT_BEHIND}" if problem else None)
 
         def not_stored(error: BaseException) -> None:
             self.busy = False
@@ -188,11 +205,22 @@ class PasswordHint:
                 finished()
                 raise error  # a bug stays loud
             credentials.use_for_session(key, password)
+            if not isinstance(error, NoKeyring):  # a keyring that would not forget either
+                self.left_behind = forget
             self._stored(password, SESSION_ONLY)
             finished()
-            done(str(error))
+            left = f" {LEFT_BEHIND}" if self.left_behind is not None else ""
+            done(f"{error} Using it for this session only.{left}")
 
         self.runner.run(work, stored, not_stored)
+
+    def old_entry(self, previous: str | None, key: str) -> str | None:
+        """The entry this save moves or removes: the account's as it was, or one a locked
+        keyring kept at an earlier save."""
+        old = self.left_behind if self.left_behind is not None else previous
+        if old == key:  # back where the password is
+            self.left_behind = None
+        return old if old != key else None
 
     def _stored(self, password: str, hint: str) -> None:
         self.busy = False
@@ -418,7 +446,7 @@ class SettingsPage(QWidget):
         )
 
     def _account_unsaved(self) -> bool:
-        if self.password.text():
+        if self.password.text() or self.password_hint.left_behind is not None:
             return True
         stored = self.afterword.outbox.account()
         if stored is None:
@@ -499,7 +527,7 @@ class SettingsPage(QWidget):
             say(self.account_status, str(error))
             return
         self.account_changed.emit()
-        moved = previous.key if previous and previous.key != account.key else None
+        moved = self.password_hint.old_entry(previous.key if previous else None, account.key)
         password = self.password.text()
         if password:
             self._store_password(account.key, password, forget=moved)
@@ -515,14 +543,22 @@ class SettingsPage(QWidget):
         credentials = self.afterword.credentials
         self.runner.run(
             lambda: credentials.move(old_key, account.key),
-            lambda _: self._refresh_password_hint(account),
-            lambda error: self._not_moved(error, account),
+            lambda _: self._moved(None, account),
+            lambda error: self._not_moved(error, old_key, account),
         )
 
-    def _not_moved(self, error: BaseException, account: SmtpAccount) -> None:
+    def _moved(self, left_behind: str | None, account: SmtpAccount) -> None:
+        self.password_hint.left_behind = left_behind
+        self._refresh_password_hint(account)  # it says whether a password is needed
+
+    def _not_moved(self, error: BaseException, old_key: str, account: SmtpAccount) -> None:
         if not isinstance(error, CredentialError):
             raise error
-        self._refresh_password_hint(account)  # it says whether a password is needed
+        if isinstance(error, NoKeyring):  # nothing in a keyring; a session password moved
+            self._moved(None, account)
+            return
+        say(self.account_status, f"Account saved. {error} {LEFT_BEHIND}")
+        self._moved(old_key, account)
 
     def _account(self) -> SmtpAccount:
         account = SmtpAccount(
@@ -557,12 +593,7 @@ class SettingsPage(QWidget):
         )
 
     def _password_done(self, problem: str | None) -> None:
-        say(
-            self.account_status,
-            f"Account saved. {problem} Using it for this session only."
-            if problem
-            else "Account saved. Password saved in your system keyring.",
-        )
+        say(self.account_status, f"Account saved. {problem or STORED_NOW}")
 
     def send_test_message(self) -> None:
         self.test_button.setEnabled(False)

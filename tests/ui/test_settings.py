@@ -258,6 +258,41 @@ def test_a_changed_server_takes_its_password_along_and_leaves_no_old_entry(
     assert secret_backend.get_password(SERVICE, moved.key) is None
 
 
+def test_a_locked_keyring_keeps_the_old_entry_says_so_and_saving_again_moves_it(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+    first = afterword.outbox.account()
+    assert first is not None
+
+    daemon.lock()
+    page.port.setValue(smtp_server.port + 1)
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert "keyring is locked" in page.account_status.text()
+    assert "unlock it, then save again" in page.account_status.text()
+    assert page.has_unsaved_changes(), "the password is not where the account is"
+
+    daemon.unlock()
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    moved = afterword.outbox.account()
+    assert moved is not None
+    assert secret_backend.get_password(SERVICE, moved.key) == PASSWORD
+    assert secret_backend.get_password(SERVICE, first.key) is None, "nothing left behind"
+    assert page.account_status.text() == "Account saved."
+    assert page.password.placeholderText() == STORED
+    assert not page.has_unsaved_changes()
+
+
 def test_a_test_message_reaches_the_server_addressed_to_me(
     qtbot: QtBot,
     secret_backend: Any,

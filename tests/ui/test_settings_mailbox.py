@@ -403,6 +403,74 @@ def test_removing_asks_first_then_forgets_the_settings_and_the_own_password(
     assert box.status.text() == "Mailbox settings removed."
 
 
+def test_removing_while_the_keyring_is_locked_keeps_the_settings_and_says_why(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    answers: Dialogs,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    box = page.mailbox
+    box.host.setText("imap.example.org")
+    box.username.setText("zoe")
+    own_password(box, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+    key = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+
+    daemon.lock()
+    answers.answers.append(True)
+    with qtbot.assertNotEmitted(page.mailbox_changed):
+        box.remove_button.click()
+        qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert box.status.text().startswith("The mailbox settings were not removed.")
+    assert "keyring is locked" in box.status.text()
+    assert mailbox_settings(afterword.store) is not None and box.remove_button.isEnabled()
+
+    daemon.unlock()
+    answers.answers.append(True)
+    with qtbot.waitSignal(page.mailbox_changed, timeout=WAIT):
+        box.remove_button.click()
+    assert mailbox_settings(afterword.store) is None
+    assert secret_backend.get_password(SERVICE, key) is None
+    assert box.status.text() == "Mailbox settings removed."
+
+
+def test_a_moved_mailbox_with_a_locked_keyring_says_so_and_saving_again_moves_it(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    box = page.mailbox
+    box.host.setText("imap.example.org")
+    box.username.setText("zoe")
+    own_password(box, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+    old = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+
+    daemon.lock()
+    box.username.setText("zoe.new")
+    save(qtbot, page, "Mailbox settings saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert "keyring is locked" in box.status.text()
+    assert box.has_unsaved_changes()
+
+    daemon.unlock()
+    save(qtbot, page, "Mailbox settings saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    new = ImapAccount("imap.example.org", 993, Security.TLS, "zoe.new").key
+    assert secret_backend.get_password(SERVICE, new) == "own secret"
+    assert secret_backend.get_password(SERVICE, old) is None
+    assert box.status.text() == "Mailbox settings saved."
+    assert not box.has_unsaved_changes()
+
+
 def test_without_a_keyring_an_own_password_is_used_for_this_session(
     qtbot: QtBot,
     filled: SettingsPage,
