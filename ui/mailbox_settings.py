@@ -127,7 +127,12 @@ class MailboxGroup(QGroupBox):
         self.password.setPlaceholderText(NOT_STORED)
         self.form.addRow("", self.shared_password)
         self.form.addRow("Password:", named(self.password, "Mailbox password"))
-        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
+        self.password_hint = PasswordHint(
+            self.password,
+            self.runner,
+            self.afterword.credentials,
+            self._keyring_unanswered,
+        )
         self.shared_password.toggled.connect(self._show_password_row)
         self._show_password_row()
 
@@ -203,6 +208,10 @@ class MailboxGroup(QGroupBox):
         say(self.check_status, text)
 
     # --- the keyring ------------------------------------------------------------------------
+
+    def _keyring_unanswered(self, problem: str) -> None:
+        if problem not in self.status.text():  # not already told, after what was saved
+            say(self.status, problem)
 
     def _refresh_password_hint(self, settings: MailboxSettings) -> None:
         if settings.own_password:

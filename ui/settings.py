@@ -141,10 +141,19 @@ class PasswordHint:
     password is stored (the password itself is never fetched here; only the latest answer
     counts), and stores a typed one, else keeps it for this session."""
 
-    def __init__(self, field: QLineEdit, runner: Runner, credentials: Credentials) -> None:
+    def __init__(
+        self,
+        field: QLineEdit,
+        runner: Runner,
+        credentials: Credentials,
+        unanswered: Callable[[str], None],
+    ) -> None:
+        """``unanswered(message)``: the keyring did not say whether a password is stored
+        (locked): the hint alone would make a stored one look missing."""
         self.field = field
         self.runner = runner
         self.credentials = credentials
+        self.unanswered = unanswered
         self.busy = False  # a password is on its way to the keyring
         self.left_behind: str | None = None  # an old entry a locked keyring kept: saving retries
         self._request = 0
@@ -167,9 +176,12 @@ class PasswordHint:
 
     def _show(self, request: int, hint: str, error: BaseException | None = None) -> None:
         if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug; a keyring problem is told by the keyring status
-        if request == self._request:
-            self.field.setPlaceholderText(hint)
+            raise error  # a bug
+        if request != self._request:
+            return
+        self.field.setPlaceholderText(hint)
+        if error is not None:
+            self.unanswered(str(error))
 
     def store(
         self,
@@ -334,7 +346,12 @@ class SettingsPage(QWidget):
         form.addRow(ca_label, self._ca_row())
         ca_label.setBuddy(self.ca_file)
         form.addRow("Pass&word:", named(self.password, "Mail account password"))
-        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
+        self.password_hint = PasswordHint(
+            self.password,
+            self.runner,
+            self.afterword.credentials,
+            lambda problem: say(self.keyring_status, problem),
+        )
 
     def _ca_row(self) -> QHBoxLayout:
         row = CaFileRow(self, choose="C&hoose…", clear="Clea&r")
@@ -420,7 +437,7 @@ class SettingsPage(QWidget):
     def _check_keyring(self) -> None:
         self.runner.run(
             self.afterword.credentials.check,
-            lambda _: say(self.keyring_status, ""),
+            None,  # the password hint may have said the keyring did not answer
             lambda error: say(self.keyring_status, user_message(error)),
         )
 

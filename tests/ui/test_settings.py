@@ -293,6 +293,24 @@ def test_a_locked_keyring_keeps_the_old_entry_says_so_and_saving_again_moves_it(
     assert not page.has_unsaved_changes()
 
 
+def test_a_keyring_locked_at_start_is_said_not_taken_for_a_missing_password(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+
+    daemon.lock()
+    again = make_page(afterword)
+    assert "keyring is locked" in again.keyring_status.text()
+
+
 def test_a_test_message_reaches_the_server_addressed_to_me(
     qtbot: QtBot,
     secret_backend: Any,

@@ -471,6 +471,25 @@ def test_a_moved_mailbox_with_a_locked_keyring_says_so_and_saving_again_moves_it
     assert not box.has_unsaved_changes()
 
 
+def test_a_keyring_locked_at_start_is_said_for_the_mailbox_password(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    page.mailbox.host.setText("imap.example.org")
+    page.mailbox.username.setText("zoe")
+    own_password(page.mailbox, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+
+    daemon.lock()
+    again = make_page(afterword)
+    assert "keyring is locked" in again.mailbox.status.text()
+
+
 def test_without_a_keyring_an_own_password_is_used_for_this_session(
     qtbot: QtBot,
     filled: SettingsPage,
