@@ -42,9 +42,8 @@ from composer.credentials import Credentials
 from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
-from composer.outbox import SendResult
 from composer.providers import Preset, preset_for_address, presets
-from composer.records import MessageState, Profile
+from composer.records import Profile
 from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
@@ -83,13 +82,10 @@ def user_message(error: BaseException) -> str:
     raise error
 
 
-def send_test_message(afterword: Afterword) -> tuple[str, SendResult]:
+def send_test_message(afterword: Afterword, account: SmtpAccount, typed: str) -> tuple[str, str]:
     """Blocking, for the worker: the outbox there has its own database connection."""
     with afterword.background() as outbox:
-        message = outbox.queue_test_message()
-        assert message.id is not None  # saved, so it has one
-        [result] = outbox.send([message.id])
-        return message.to[0], result
+        return outbox.send_test_message(account, typed)
 
 
 def forget_entry(credentials: Credentials, key: str) -> str | None:
@@ -613,28 +609,25 @@ class SettingsPage(QWidget):
         say(self.account_status, f"Account saved. {problem or STORED_NOW}")
 
     def send_test_message(self) -> None:
+        """Over the account as it is on screen, saved or not, with a password just typed."""
         self.test_button.setEnabled(False)
         say(self.test_status, "Sending a test message…")
-        afterword = self.afterword
+        afterword, account, typed = self.afterword, self._account(), self.password.text()
         self.runner.run(
-            lambda: send_test_message(afterword),
+            lambda: send_test_message(afterword, account, typed),
             self._test_message_done,
             self._test_message_failed,
             sending=True,
         )
 
-    def _test_message_done(self, outcome: tuple[str, SendResult]) -> None:
-        address, result = outcome
-        if result.state is MessageState.SENT:
-            text = f"Test message sent to {address}: {result.detail}"
-        else:
-            text = f"The test message was not sent: {result.detail}"
-        say(self.test_status, text)
+    def _test_message_done(self, outcome: tuple[str, str]) -> None:
+        address, reply = outcome
+        say(self.test_status, f"Test message sent to {address}: {reply}")
         self.test_button.setEnabled(True)
 
     def _test_message_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
-        say(self.test_status, user_message(error))
+        say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
     # --- backup and restore ---------------------------------------------------------------
 

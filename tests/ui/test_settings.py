@@ -28,7 +28,7 @@ from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
 from composer.records import MessageState, Profile
-from tests.smtp_server import PASSWORD, USER, SmtpServer
+from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
 from ui.runner import Runner
 from ui.settings import NOT_STORED, SESSION_ONLY, STORED, SettingsPage
@@ -331,7 +331,7 @@ def test_a_test_message_reaches_the_server_addressed_to_me(
     assert page.test_status.text().startswith("Test message sent to me@example.net: 250")
     assert len(smtp_server.received) == 1
     assert smtp_server.received[0].recipients == ["me@example.net"]
-    assert afterword.store.message_ids(MessageState.SENT) != []
+    assert afterword.store.message_ids(MessageState.SENT) == [], "a check, not a message"
 
 
 # --- without a keyring ------------------------------------------------------------------------
@@ -394,6 +394,32 @@ def test_a_failed_test_message_says_why(
     assert page.test_status.text().startswith("The test message was not sent: ")
     assert "wrong password" not in page.test_status.text()
     assert smtp_server.received == []
+
+
+def test_a_test_message_uses_the_account_and_password_on_screen_and_leaves_no_record(
+    qtbot: QtBot,
+    no_keyring: Afterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+    ca_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = make_page(no_keyring)
+    fill_account(page, smtp_server, password="wrong password")
+    choose_ca(page, ca_file, monkeypatch)
+    save_account(qtbot, page, "this session only")
+
+    page.password.setText(PASSWORD)  # corrected, not saved yet
+    send_test_message(qtbot, page)
+    assert page.test_status.text().startswith("Test message sent to zoe@example.org: 250")
+
+    page.password.clear()
+    page.port.setValue(free_port())  # a wrong port, not saved: nothing listens there
+    send_test_message(qtbot, page)
+    assert page.test_status.text().startswith("The test message was not sent: ")
+    assert len(smtp_server.received) == 1
+    assert no_keyring.store.message_ids(MessageState.FAILED) == [], "no failed record left"
+    assert no_keyring.store.message_ids(MessageState.SENT) == []
 
 
 # --- what is refused, and how it is said ------------------------------------------------------
