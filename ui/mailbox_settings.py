@@ -80,6 +80,7 @@ class MailboxGroup(QGroupBox):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # loaded settings keep their own
+        self._provided: MailboxSettings | None = None  # as a provider filled them in
         self.form = QFormLayout(self)
         self._add_server_rows()
         self._add_password_rows()
@@ -179,6 +180,7 @@ class MailboxGroup(QGroupBox):
         """Shows saved settings; None: the fields as for a new mailbox."""
         self.remove_button.setEnabled(settings is not None)
         self.password.clear()
+        self._provided = None
         if settings is None:
             self._timeout = None
             for field in (self.host, self.username, self.ca_file):
@@ -203,6 +205,7 @@ class MailboxGroup(QGroupBox):
         self.security.setCurrentIndex(self.security.findData(server.security.value))
         self.port.setValue(server.port)
         self.server_files_sent.setChecked(files_sent_itself)
+        self._provided = None if self.username.text().strip() else self.settings()
 
     def show_check_status(self, text: str) -> None:
         say(self.check_status, text)
@@ -243,8 +246,9 @@ class MailboxGroup(QGroupBox):
         stored = mailbox_settings(self.afterword.store)
         if self._typed_password() or self.password_hint.left_behind is not None:
             return True
-        if stored is None:
-            return bool(self.host.text().strip() or self.username.text().strip())
+        if stored is None:  # a provider's fill-in alone is no edit of the user's
+            typed = bool(self.host.text().strip() or self.username.text().strip())
+            return typed and self.settings() != self._provided
         return self.settings() != stored
 
     def _typed_password(self) -> str:

@@ -145,6 +145,24 @@ def test_a_provider_fills_both_servers_and_shows_its_note(
     assert page.host.text() == "smtp.mail.me.com", "Other keeps what is there"
 
 
+def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
+    qtbot: QtBot, no_keyring: Afterword, make_page: MakePage
+) -> None:
+    page = make_page(no_keyring)
+    choose_provider(page, "Gmail")
+    page.username.setText("zoe@gmail.com")
+    page.from_address.setText("zoe@gmail.com")
+    page.password.setText("app password")
+    with qtbot.waitSignal(page.account_changed, timeout=WAIT):
+        page.save_account_button.click()
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert page.mailbox.host.text() == "imap.gmail.com"
+    assert not page.has_unsaved_changes(), "quitting would ask, and Ctrl+S would fail"
+
+    page.mailbox.username.setText("zoe@gmail.com")  # the user's own edit counts
+    assert page.has_unsaved_changes()
+
+
 def test_a_saved_account_shows_its_provider_again(
     no_keyring: Afterword, make_page: MakePage
 ) -> None:
