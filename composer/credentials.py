@@ -98,6 +98,10 @@ class Credentials:
     def use_for_session(self, key: str, password: str) -> None:
         self._session[key] = password
 
+    def in_session(self, key: str) -> bool:
+        """Its password is held in memory only, and gone when Afterword quits."""
+        return key in self._session
+
     def password(self, key: str) -> str | None:
         if key in self._session:
             return self._session[key]

@@ -24,7 +24,7 @@ from email.headerregistry import Address
 from composer.account import SmtpAccount
 from composer.credentials import Credentials
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
-from composer.login import LoginSecret, PasswordSecret
+from composer.login import KnownPassword, LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
@@ -201,20 +201,35 @@ class Outbox:
             message.state = MessageState.QUEUED
         return self.store.save_messages(messages)
 
-    def queue_test_message(self) -> Message:
-        """A short message to the user's own address, to check the account end to end."""
-        account = self.account()
-        if account is None:
+    def send_test_message(self, account: SmtpAccount, password: str = "") -> tuple[str, str]:
+        """A short message to the user's own address over ``account`` as Settings shows
+        it, saved or not, with ``password`` if one was typed, else the one stored. It is
+        not recorded: a check of the account, not a message of the user's. Returns the
+        address and the server's reply; raises why it was not sent."""
+        if not account.host.strip() and self.account() is None:
             raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
-        me = self.store.profile().email or account.from_address
-        return self.queue(
-            Message(
-                subject="Afterword test message",
-                body="This is a test from Afterword: your mail account works.\n",
-                to=[me],
-                template_id=None,
-            )
+        profile = self.store.profile()
+        me = profile.email or account.from_address
+        account.validate()
+        outgoing = build_message(
+            sender=sender_address(profile.name, account.from_address),
+            to=[me],
+            subject="Afterword test message",
+            body="This is a test from Afterword: your mail account works.\n",
+            signature=profile.signature,
+            date=self._clock(),
         )
+        secret = KnownPassword(password or self._stored_password(account))
+        with self._connect(account, secret) as connection:
+            return me, connection.send(outgoing)
+
+    def _stored_password(self, account: SmtpAccount) -> str | None:
+        """The account's own, else the saved account's: it goes with the account when
+        saved. One held for this session first: then there may be no keyring to ask."""
+        saved = self.account()
+        keys = [account.key] + ([saved.key] if saved is not None else [])
+        held = [key for key in keys if self.credentials.in_session(key)]
+        return next((p for key in held or keys if (p := self.credentials.password(key))), None)
 
     def retry(self, message_id: int) -> None:
         """Puts a failed message back in the queue (its Message-ID is kept)."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from composer.account import Security
 from composer.app import Afterword
-from composer.errors import AfterwordError, CredentialError
+from composer.errors import AfterwordError, CredentialError, NoKeyring
 from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
@@ -39,9 +39,12 @@ from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
 from ui.runner import Runner
 from ui.settings import (
+    LEFT_BEHIND,
     NOT_STORED,
+    STORED_NOW,
     CaFileRow,
     PasswordHint,
+    forget_entry,
     say,
     user_message,
 )
@@ -77,6 +80,7 @@ class MailboxGroup(QGroupBox):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # loaded settings keep their own
+        self._provided: MailboxSettings | None = None  # as a provider filled them in
         self.form = QFormLayout(self)
         self._add_server_rows()
         self._add_password_rows()
@@ -124,7 +128,12 @@ class MailboxGroup(QGroupBox):
         self.password.setPlaceholderText(NOT_STORED)
         self.form.addRow("", self.shared_password)
         self.form.addRow("Password:", named(self.password, "Mailbox password"))
-        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
+        self.password_hint = PasswordHint(
+            self.password,
+            self.runner,
+            self.afterword.credentials,
+            self._keyring_unanswered,
+        )
         self.shared_password.toggled.connect(self._show_password_row)
         self._show_password_row()
 
@@ -171,6 +180,7 @@ class MailboxGroup(QGroupBox):
         """Shows saved settings; None: the fields as for a new mailbox."""
         self.remove_button.setEnabled(settings is not None)
         self.password.clear()
+        self._provided = None
         if settings is None:
             self._timeout = None
             for field in (self.host, self.username, self.ca_file):
@@ -195,11 +205,16 @@ class MailboxGroup(QGroupBox):
         self.security.setCurrentIndex(self.security.findData(server.security.value))
         self.port.setValue(server.port)
         self.server_files_sent.setChecked(files_sent_itself)
+        self._provided = None if self.username.text().strip() else self.settings()
 
     def show_check_status(self, text: str) -> None:
         say(self.check_status, text)
 
     # --- the keyring ------------------------------------------------------------------------
+
+    def _keyring_unanswered(self, problem: str) -> None:
+        if problem not in self.status.text():  # not already told, after what was saved
+            say(self.status, problem)
 
     def _refresh_password_hint(self, settings: MailboxSettings) -> None:
         if settings.own_password:
@@ -229,10 +244,11 @@ class MailboxGroup(QGroupBox):
 
     def has_unsaved_changes(self) -> bool:
         stored = mailbox_settings(self.afterword.store)
-        if self._typed_password():
+        if self._typed_password() or self.password_hint.left_behind is not None:
             return True
-        if stored is None:
-            return bool(self.host.text().strip() or self.username.text().strip())
+        if stored is None:  # a provider's fill-in alone is no edit of the user's
+            typed = bool(self.host.text().strip() or self.username.text().strip())
+            return typed and self.settings() != self._provided
         return self.settings() != stored
 
     def _typed_password(self) -> str:
@@ -256,13 +272,14 @@ class MailboxGroup(QGroupBox):
             return
         self.remove_button.setEnabled(True)
         self.changed.emit()
-        old = previous.account.key if previous is not None and previous.own_password else None
+        before = previous.account.key if previous is not None and previous.own_password else None
         new = settings.account.key if settings.own_password else None
+        old = self.password_hint.old_entry(before, new or "")
         password = self._typed_password()
         self.password.clear()
         if new is not None and password:
-            self._store_password(settings, password, forget=old if old != new else None)
-        elif old is not None and old != new:
+            self._store_password(settings, password, forget=old)
+        elif old is not None:
             self._move_or_forget(settings, old, new)
         else:
             say(self.status, SAVED)
@@ -282,14 +299,22 @@ class MailboxGroup(QGroupBox):
 
         self.runner.run(
             work,
-            lambda _: self._refresh_password_hint(settings),
-            lambda error: self._keyring_failed(error, settings),
+            lambda _: self._moved(None, settings),
+            lambda error: self._keyring_failed(error, old, settings),
         )
 
-    def _keyring_failed(self, error: BaseException, settings: MailboxSettings) -> None:
+    def _moved(self, left_behind: str | None, settings: MailboxSettings) -> None:
+        self.password_hint.left_behind = left_behind
+        self._refresh_password_hint(settings)  # it says whether a password is needed
+
+    def _keyring_failed(self, error: BaseException, old: str, settings: MailboxSettings) -> None:
         if not isinstance(error, CredentialError):
             raise error
-        self._refresh_password_hint(settings)  # it says whether a password is needed
+        if isinstance(error, NoKeyring):  # nothing in a keyring; a session password moved
+            self._moved(None, settings)
+            return
+        say(self.status, f"{SAVED} {error} {LEFT_BEHIND}")
+        self._moved(old, settings)
 
     def _store_password(
         self, settings: MailboxSettings, password: str, *, forget: str | None
@@ -307,12 +332,7 @@ class MailboxGroup(QGroupBox):
         )
 
     def _password_done(self, problem: str | None) -> None:
-        say(
-            self.status,
-            f"{SAVED} {problem} Using it for this session only."
-            if problem
-            else f"{SAVED} Password saved in your system keyring.",
-        )
+        say(self.status, f"{SAVED} {problem or STORED_NOW}")
 
     def remove(self) -> None:
         if self.password_hint.busy:  # its password is still going to the keyring
@@ -320,6 +340,33 @@ class MailboxGroup(QGroupBox):
         previous = mailbox_settings(self.afterword.store)
         if previous is None or not dialogs.ask(self, REMOVE_QUESTION, yes="Remove", no="Cancel"):
             return
+        left_behind = self.password_hint.left_behind
+        keys = {previous.account.key} if previous.own_password else set()
+        keys |= {left_behind} if left_behind is not None else set()
+        if not keys:
+            self._remove()
+            return
+        credentials = self.afterword.credentials  # its password first: not left behind
+        self.remove_button.setEnabled(False)
+        self.runner.run(
+            lambda: [problem for key in keys if (problem := forget_entry(credentials, key))],
+            self._forgotten,
+            self._not_forgotten,
+        )
+
+    def _forgotten(self, problems: list[str]) -> None:
+        self.remove_button.setEnabled(True)
+        if problems:  # the settings stay, so that Remove can be tried again
+            say(self.status, f"The mailbox settings were not removed. {problems[0]}")
+            return
+        self.password_hint.left_behind = None
+        self._remove()
+
+    def _not_forgotten(self, error: BaseException) -> None:
+        self.remove_button.setEnabled(True)
+        raise error  # a bug: a keyring problem is among the problems
+
+    def _remove(self) -> None:
         try:
             forget_mailbox(self.afterword.store)
         except AfterwordError as error:
@@ -330,14 +377,6 @@ class MailboxGroup(QGroupBox):
         say(self.check_status, "")
         say(self.status, "Mailbox settings removed.")
         self.changed.emit()
-        if previous.own_password:  # not left behind in the keyring
-            key, credentials = previous.account.key, self.afterword.credentials
-            self.runner.run(lambda: credentials.forget(key), None, self._not_forgotten)
-
-    @staticmethod
-    def _not_forgotten(error: BaseException) -> None:
-        if not isinstance(error, CredentialError):
-            raise error  # a bug; a keyring problem is told by the keyring status
 
     def test_connection(self) -> None:
         settings, typed, afterword = self.settings(), self._typed_password(), self.afterword

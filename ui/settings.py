@@ -9,7 +9,6 @@ is stored.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -40,12 +39,11 @@ from composer.backup import (
     safety_folder,
 )
 from composer.credentials import Credentials
-from composer.errors import AfterwordError, CredentialError, WouldReplace
+from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
-from composer.outbox import SendResult
 from composer.providers import Preset, preset_for_address, presets
-from composer.records import MessageState, Profile
+from composer.records import Profile
 from ui import dialogs
 from ui.runner import Runner
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
@@ -56,6 +54,11 @@ if TYPE_CHECKING:
 STORED = "Stored in your system keyring"
 NOT_STORED = "Enter your password"
 SESSION_ONLY = "Kept in memory until you quit"
+STORED_NOW = "Password saved in your system keyring."
+LEFT_BEHIND = (
+    "The password of the account as it was is still in your keyring: unlock it, then save "
+    "again to remove it."
+)
 SECURITY_CHOICES = (
     (Security.STARTTLS, "STARTTLS (recommended)"),
     (Security.TLS, "TLS"),
@@ -79,13 +82,22 @@ def user_message(error: BaseException) -> str:
     raise error
 
 
-def send_test_message(afterword: Afterword) -> tuple[str, SendResult]:
+def send_test_message(afterword: Afterword, account: SmtpAccount, typed: str) -> tuple[str, str]:
     """Blocking, for the worker: the outbox there has its own database connection."""
     with afterword.background() as outbox:
-        message = outbox.queue_test_message()
-        assert message.id is not None  # saved, so it has one
-        [result] = outbox.send([message.id])
-        return message.to[0], result
+        return outbox.send_test_message(account, typed)
+
+
+def forget_entry(credentials: Credentials, key: str) -> str | None:
+    """Blocking, for the worker: the keyring's message if it kept the entry (locked).
+    Without a keyring there is no entry to keep."""
+    try:
+        credentials.forget(key)
+    except NoKeyring:
+        return None
+    except CredentialError as error:
+        return str(error)
+    return None
 
 
 def say(label: QLabel, text: str) -> None:
@@ -125,12 +137,21 @@ class PasswordHint:
     password is stored (the password itself is never fetched here; only the latest answer
     counts), and stores a typed one, else keeps it for this session."""
 
-    def __init__(self, field: QLineEdit, runner: Runner, credentials: Credentials) -> None:
+    def __init__(
+        self,
+        field: QLineEdit,
+        runner: Runner,
+        credentials: Credentials,
+        unanswered: Callable[[str], None],
+    ) -> None:
+        """``unanswered(message)``: the keyring did not say whether a password is stored
+        (locked): the hint alone would make a stored one look missing."""
         self.field = field
         self.runner = runner
         self.credentials = credentials
-        self.session_keys: set[str] = set()  # passwords held in memory, not in the keyring
+        self.unanswered = unanswered
         self.busy = False  # a password is on its way to the keyring
+        self.left_behind: str | None = None  # an old entry a locked keyring kept: saving retries
         self._request = 0
 
     def drop_pending(self) -> None:
@@ -139,7 +160,7 @@ class PasswordHint:
 
     def refresh(self, key: str) -> None:
         self.drop_pending()
-        if key in self.session_keys:
+        if self.credentials.in_session(key):  # also after it moved with its account
             self.field.setPlaceholderText(SESSION_ONLY)
             return
         request, credentials = self._request, self.credentials
@@ -151,9 +172,12 @@ class PasswordHint:
 
     def _show(self, request: int, hint: str, error: BaseException | None = None) -> None:
         if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug; a keyring problem is told by the keyring status
-        if request == self._request:
-            self.field.setPlaceholderText(hint)
+            raise error  # a bug
+        if request != self._request:
+            return
+        self.field.setPlaceholderText(hint)
+        if error is not None:
+            self.unanswered(str(error))
 
     def store(
         self,
@@ -166,23 +190,22 @@ class PasswordHint:
     ) -> None:
         """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
         after, whatever happened (so Save can be used again); then ``done(problem)``, with
-        the keyring's message if it kept the password for this session only. The field
-        says which, and is cleared if it still holds that password."""
+        what to tell the user if the password is kept for this session only, or the
+        ``forget`` entry is kept (then ``left_behind``). The field says which, and is
+        cleared if it still holds that password."""
         self.drop_pending()
         self.busy = True
         credentials = self.credentials
 
-        def work() -> None:
+        def work() -> str | None:
             credentials.store(key, password)
-            if forget is not None:
-                with contextlib.suppress(CredentialError):
-                    credentials.forget(forget)
+            return None if forget is None else forget_entry(credentials, forget)
 
-        def stored(_: object) -> None:
-            self.session_keys.discard(key)
+        def stored(problem: str | None) -> None:
+            self.left_behind = forget if problem else None
             self._stored(password, STORED)
             finished()
-            done(None)
+            done(f"{STORED_NOW} {problem} {LEFT_BEHIND}" if problem else None)
 
         def not_stored(error: BaseException) -> None:
             self.busy = False
@@ -190,12 +213,22 @@ class PasswordHint:
                 finished()
                 raise error  # a bug stays loud
             credentials.use_for_session(key, password)
-            self.session_keys.add(key)
+            if not isinstance(error, NoKeyring):  # a keyring that would not forget either
+                self.left_behind = forget
             self._stored(password, SESSION_ONLY)
             finished()
-            done(str(error))
+            left = f" {LEFT_BEHIND}" if self.left_behind is not None else ""
+            done(f"{error} Using it for this session only.{left}")
 
         self.runner.run(work, stored, not_stored)
+
+    def old_entry(self, previous: str | None, key: str) -> str | None:
+        """The entry this save moves or removes: the account's as it was, or one a locked
+        keyring kept at an earlier save."""
+        old = self.left_behind if self.left_behind is not None else previous
+        if old == key:  # back where the password is
+            self.left_behind = None
+        return old if old != key else None
 
     def _stored(self, password: str, hint: str) -> None:
         self.busy = False
@@ -309,7 +342,12 @@ class SettingsPage(QWidget):
         form.addRow(ca_label, self._ca_row())
         ca_label.setBuddy(self.ca_file)
         form.addRow("Pass&word:", named(self.password, "Mail account password"))
-        self.password_hint = PasswordHint(self.password, self.runner, self.afterword.credentials)
+        self.password_hint = PasswordHint(
+            self.password,
+            self.runner,
+            self.afterword.credentials,
+            lambda problem: say(self.keyring_status, problem),
+        )
 
     def _ca_row(self) -> QHBoxLayout:
         row = CaFileRow(self, choose="C&hoose…", clear="Clea&r")
@@ -395,7 +433,7 @@ class SettingsPage(QWidget):
     def _check_keyring(self) -> None:
         self.runner.run(
             self.afterword.credentials.check,
-            lambda _: say(self.keyring_status, ""),
+            None,  # the password hint may have said the keyring did not answer
             lambda error: say(self.keyring_status, user_message(error)),
         )
 
@@ -421,7 +459,7 @@ class SettingsPage(QWidget):
         )
 
     def _account_unsaved(self) -> bool:
-        if self.password.text():
+        if self.password.text() or self.password_hint.left_behind is not None:
             return True
         stored = self.afterword.outbox.account()
         if stored is None:
@@ -502,7 +540,7 @@ class SettingsPage(QWidget):
             say(self.account_status, str(error))
             return
         self.account_changed.emit()
-        moved = previous.key if previous and previous.key != account.key else None
+        moved = self.password_hint.old_entry(previous.key if previous else None, account.key)
         password = self.password.text()
         if password:
             self._store_password(account.key, password, forget=moved)
@@ -518,14 +556,22 @@ class SettingsPage(QWidget):
         credentials = self.afterword.credentials
         self.runner.run(
             lambda: credentials.move(old_key, account.key),
-            lambda _: self._refresh_password_hint(account),
-            lambda error: self._not_moved(error, account),
+            lambda _: self._moved(None, account),
+            lambda error: self._not_moved(error, old_key, account),
         )
 
-    def _not_moved(self, error: BaseException, account: SmtpAccount) -> None:
+    def _moved(self, left_behind: str | None, account: SmtpAccount) -> None:
+        self.password_hint.left_behind = left_behind
+        self._refresh_password_hint(account)  # it says whether a password is needed
+
+    def _not_moved(self, error: BaseException, old_key: str, account: SmtpAccount) -> None:
         if not isinstance(error, CredentialError):
             raise error
-        self._refresh_password_hint(account)  # it says whether a password is needed
+        if isinstance(error, NoKeyring):  # nothing in a keyring; a session password moved
+            self._moved(None, account)
+            return
+        say(self.account_status, f"Account saved. {error} {LEFT_BEHIND}")
+        self._moved(old_key, account)
 
     def _account(self) -> SmtpAccount:
         account = SmtpAccount(
@@ -560,36 +606,28 @@ class SettingsPage(QWidget):
         )
 
     def _password_done(self, problem: str | None) -> None:
-        say(
-            self.account_status,
-            f"Account saved. {problem} Using it for this session only."
-            if problem
-            else "Account saved. Password saved in your system keyring.",
-        )
+        say(self.account_status, f"Account saved. {problem or STORED_NOW}")
 
     def send_test_message(self) -> None:
+        """Over the account as it is on screen, saved or not, with a password just typed."""
         self.test_button.setEnabled(False)
         say(self.test_status, "Sending a test message…")
-        afterword = self.afterword
+        afterword, account, typed = self.afterword, self._account(), self.password.text()
         self.runner.run(
-            lambda: send_test_message(afterword),
+            lambda: send_test_message(afterword, account, typed),
             self._test_message_done,
             self._test_message_failed,
             sending=True,
         )
 
-    def _test_message_done(self, outcome: tuple[str, SendResult]) -> None:
-        address, result = outcome
-        if result.state is MessageState.SENT:
-            text = f"Test message sent to {address}: {result.detail}"
-        else:
-            text = f"The test message was not sent: {result.detail}"
-        say(self.test_status, text)
+    def _test_message_done(self, outcome: tuple[str, str]) -> None:
+        address, reply = outcome
+        say(self.test_status, f"Test message sent to {address}: {reply}")
         self.test_button.setEnabled(True)
 
     def _test_message_failed(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
-        say(self.test_status, user_message(error))
+        say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
     # --- backup and restore ---------------------------------------------------------------
 

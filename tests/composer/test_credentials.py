@@ -101,6 +101,24 @@ def test_no_keyring_says_so_and_allows_this_session_only() -> None:
     assert credentials.password(KEY) == PASSWORD
 
 
+def test_a_password_for_this_session_moves_with_its_account_and_says_so() -> None:
+    credentials = Credentials(keyring.backends.fail.Keyring())
+    credentials.use_for_session(KEY, PASSWORD)
+    assert credentials.in_session(KEY)
+    with pytest.raises(NoKeyring):  # no keyring to clean up, but the session moved first
+        credentials.move(KEY, "smtp:zoe@mail.example.org:2525")
+    assert credentials.in_session("smtp:zoe@mail.example.org:2525")
+    assert not credentials.in_session(KEY)
+
+
+def test_a_stored_password_is_not_in_the_session(secret_backend: object) -> None:
+    credentials = Credentials(secret_backend)
+    credentials.use_for_session(KEY, "for now")
+    credentials.store(KEY, PASSWORD)
+    assert not credentials.in_session(KEY), "the keyring has it"
+    assert credentials.password(KEY) == PASSWORD
+
+
 def test_a_plaintext_keyring_is_refused(tmp_path: Path) -> None:
     plaintext = keyrings.alt.file.PlaintextKeyring()
     credentials = Credentials(plaintext)

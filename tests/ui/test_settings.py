@@ -28,10 +28,10 @@ from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
 from composer.records import MessageState, Profile
-from tests.smtp_server import PASSWORD, USER, SmtpServer
+from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
 from ui.runner import Runner
-from ui.settings import NOT_STORED, STORED, SettingsPage
+from ui.settings import NOT_STORED, SESSION_ONLY, STORED, SettingsPage
 
 WAIT = 10_000  # ms: a callback from the runner, or a real SMTP exchange
 OpenAfterword = Callable[[Any], Afterword]
@@ -258,6 +258,59 @@ def test_a_changed_server_takes_its_password_along_and_leaves_no_old_entry(
     assert secret_backend.get_password(SERVICE, moved.key) is None
 
 
+def test_a_locked_keyring_keeps_the_old_entry_says_so_and_saving_again_moves_it(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+    first = afterword.outbox.account()
+    assert first is not None
+
+    daemon.lock()
+    page.port.setValue(smtp_server.port + 1)
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert "keyring is locked" in page.account_status.text()
+    assert "unlock it, then save again" in page.account_status.text()
+    assert page.has_unsaved_changes(), "the password is not where the account is"
+
+    daemon.unlock()
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    moved = afterword.outbox.account()
+    assert moved is not None
+    assert secret_backend.get_password(SERVICE, moved.key) == PASSWORD
+    assert secret_backend.get_password(SERVICE, first.key) is None, "nothing left behind"
+    assert page.account_status.text() == "Account saved."
+    assert page.password.placeholderText() == STORED
+    assert not page.has_unsaved_changes()
+
+
+def test_a_keyring_locked_at_start_is_said_not_taken_for_a_missing_password(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+
+    daemon.lock()
+    again = make_page(afterword)
+    assert "keyring is locked" in again.keyring_status.text()
+
+
 def test_a_test_message_reaches_the_server_addressed_to_me(
     qtbot: QtBot,
     secret_backend: Any,
@@ -278,7 +331,7 @@ def test_a_test_message_reaches_the_server_addressed_to_me(
     assert page.test_status.text().startswith("Test message sent to me@example.net: 250")
     assert len(smtp_server.received) == 1
     assert smtp_server.received[0].recipients == ["me@example.net"]
-    assert afterword.store.message_ids(MessageState.SENT) != []
+    assert afterword.store.message_ids(MessageState.SENT) == [], "a check, not a message"
 
 
 # --- without a keyring ------------------------------------------------------------------------
@@ -306,6 +359,22 @@ def test_without_a_keyring_the_password_is_used_for_this_session(
     assert len(smtp_server.received) == 1
 
 
+def test_a_password_for_this_session_is_still_said_to_be_so_after_the_account_moved(
+    qtbot: QtBot, no_keyring: Afterword, make_page: MakePage, smtp_server: SmtpServer
+) -> None:
+    page = make_page(no_keyring)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "this session only")
+    assert page.password.placeholderText() == SESSION_ONLY
+
+    page.port.setValue(smtp_server.port + 1)  # the password follows, still in memory only
+    save_account(qtbot, page, "Account saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    moved = no_keyring.outbox.account()
+    assert moved is not None and no_keyring.credentials.password(moved.key) == PASSWORD
+    assert page.password.placeholderText() == SESSION_ONLY, "not 'Stored in your keyring'"
+
+
 def test_a_failed_test_message_says_why(
     qtbot: QtBot,
     no_keyring: Afterword,
@@ -325,6 +394,32 @@ def test_a_failed_test_message_says_why(
     assert page.test_status.text().startswith("The test message was not sent: ")
     assert "wrong password" not in page.test_status.text()
     assert smtp_server.received == []
+
+
+def test_a_test_message_uses_the_account_and_password_on_screen_and_leaves_no_record(
+    qtbot: QtBot,
+    no_keyring: Afterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+    ca_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = make_page(no_keyring)
+    fill_account(page, smtp_server, password="wrong password")
+    choose_ca(page, ca_file, monkeypatch)
+    save_account(qtbot, page, "this session only")
+
+    page.password.setText(PASSWORD)  # corrected, not saved yet
+    send_test_message(qtbot, page)
+    assert page.test_status.text().startswith("Test message sent to zoe@example.org: 250")
+
+    page.password.clear()
+    page.port.setValue(free_port())  # a wrong port, not saved: nothing listens there
+    send_test_message(qtbot, page)
+    assert page.test_status.text().startswith("The test message was not sent: ")
+    assert len(smtp_server.received) == 1
+    assert no_keyring.store.message_ids(MessageState.FAILED) == [], "no failed record left"
+    assert no_keyring.store.message_ids(MessageState.SENT) == []
 
 
 # --- what is refused, and how it is said ------------------------------------------------------

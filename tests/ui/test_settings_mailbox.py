@@ -145,6 +145,24 @@ def test_a_provider_fills_both_servers_and_shows_its_note(
     assert page.host.text() == "smtp.mail.me.com", "Other keeps what is there"
 
 
+def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
+    qtbot: QtBot, no_keyring: Afterword, make_page: MakePage
+) -> None:
+    page = make_page(no_keyring)
+    choose_provider(page, "Gmail")
+    page.username.setText("zoe@gmail.com")
+    page.from_address.setText("zoe@gmail.com")
+    page.password.setText("app password")
+    with qtbot.waitSignal(page.account_changed, timeout=WAIT):
+        page.save_account_button.click()
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert page.mailbox.host.text() == "imap.gmail.com"
+    assert not page.has_unsaved_changes(), "quitting would ask, and Ctrl+S would fail"
+
+    page.mailbox.username.setText("zoe@gmail.com")  # the user's own edit counts
+    assert page.has_unsaved_changes()
+
+
 def test_a_saved_account_shows_its_provider_again(
     no_keyring: Afterword, make_page: MakePage
 ) -> None:
@@ -401,6 +419,93 @@ def test_removing_asks_first_then_forgets_the_settings_and_the_own_password(
     assert box.host.text() == "" and box.username.text() == ""
     assert box.shared_password.isChecked() and not box.remove_button.isEnabled()
     assert box.status.text() == "Mailbox settings removed."
+
+
+def test_removing_while_the_keyring_is_locked_keeps_the_settings_and_says_why(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    answers: Dialogs,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    box = page.mailbox
+    box.host.setText("imap.example.org")
+    box.username.setText("zoe")
+    own_password(box, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+    key = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+
+    daemon.lock()
+    answers.answers.append(True)
+    with qtbot.assertNotEmitted(page.mailbox_changed):
+        box.remove_button.click()
+        qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert box.status.text().startswith("The mailbox settings were not removed.")
+    assert "keyring is locked" in box.status.text()
+    assert mailbox_settings(afterword.store) is not None and box.remove_button.isEnabled()
+
+    daemon.unlock()
+    answers.answers.append(True)
+    with qtbot.waitSignal(page.mailbox_changed, timeout=WAIT):
+        box.remove_button.click()
+    assert mailbox_settings(afterword.store) is None
+    assert secret_backend.get_password(SERVICE, key) is None
+    assert box.status.text() == "Mailbox settings removed."
+
+
+def test_a_moved_mailbox_with_a_locked_keyring_says_so_and_saving_again_moves_it(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    box = page.mailbox
+    box.host.setText("imap.example.org")
+    box.username.setText("zoe")
+    own_password(box, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+    old = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+
+    daemon.lock()
+    box.username.setText("zoe.new")
+    save(qtbot, page, "Mailbox settings saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    assert "keyring is locked" in box.status.text()
+    assert box.has_unsaved_changes()
+
+    daemon.unlock()
+    save(qtbot, page, "Mailbox settings saved.")
+    qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
+    new = ImapAccount("imap.example.org", 993, Security.TLS, "zoe.new").key
+    assert secret_backend.get_password(SERVICE, new) == "own secret"
+    assert secret_backend.get_password(SERVICE, old) is None
+    assert box.status.text() == "Mailbox settings saved."
+    assert not box.has_unsaved_changes()
+
+
+def test_a_keyring_locked_at_start_is_said_for_the_mailbox_password(
+    qtbot: QtBot,
+    daemon: Any,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+) -> None:
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    page.mailbox.host.setText("imap.example.org")
+    page.mailbox.username.setText("zoe")
+    own_password(page.mailbox, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+
+    daemon.lock()
+    again = make_page(afterword)
+    assert "keyring is locked" in again.mailbox.status.text()
 
 
 def test_without_a_keyring_an_own_password_is_used_for_this_session(
