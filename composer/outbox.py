@@ -224,10 +224,15 @@ class Outbox:
             return me, connection.send(outgoing)
 
     def _stored_password(self, account: SmtpAccount) -> str | None:
-        """The account's own, else the saved account's: it goes with the account when
-        saved. One held for this session first: then there may be no keyring to ask."""
+        """The account's own, else the saved account's when it is the same server (another
+        port or security, say): a password never goes to a server name it was not saved
+        for, a mistyped one above all. One held for this session first: then there may be
+        no keyring to ask."""
         saved = self.account()
-        keys = [account.key] + ([saved.key] if saved is not None else [])
+        same_server = (
+            saved is not None and saved.host.strip().lower() == account.host.strip().lower()
+        )
+        keys = [account.key] + ([saved.key] if saved is not None and same_server else [])
         held = [key for key in keys if self.credentials.in_session(key)]
         return next((p for key in held or keys if (p := self.credentials.password(key))), None)
 

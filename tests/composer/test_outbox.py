@@ -10,6 +10,7 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pytest
 from composer import outbox as outbox_module
 from composer.app import Afterword
 from composer.credentials import Credentials
-from composer.errors import InvalidAddress
+from composer.errors import AfterwordError, InvalidAddress
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
@@ -355,3 +356,20 @@ def test_two_workers_sending_the_same_batch_send_each_message_once(
     assert len(outcomes) == 24
     assert sum("Not sent again" in r.detail for r in outcomes) == 12
     assert {outbox.store.message(i).state for i in ids} == {MessageState.SENT}
+
+
+def test_a_test_message_to_another_server_name_never_gets_the_saved_password(
+    outbox: Outbox, smtp_server: SmtpServer
+) -> None:
+    """A server name typed in Settings, not saved (a typo, say), is not sent the password
+    saved for the account's own server: the user types it for that one."""
+    saved = outbox.account()
+    assert saved is not None
+    elsewhere = replace(saved, host="localhost")  # the same test server, by another name
+
+    with pytest.raises(AfterwordError, match="password"):
+        outbox.send_test_message(elsewhere)
+
+    assert smtp_server.received == []
+    me, reply = outbox.send_test_message(replace(saved, port=saved.port))  # its own server
+    assert reply.startswith("250") and me
