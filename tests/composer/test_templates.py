@@ -211,6 +211,7 @@ BOMBS = [
     "{{ s|length }}",
     "{% set s = 'x' * 150000 %}{{ ('%s%s' % (s, s))|length }}",
     "{% set s = 'x' * 150000 %}{{ ('%(a)s%(a)s' % {'a': s})|length }}",
+    "{{ ('%*s' % (400000000, 'x'))|length }}",
 ]
 LOOPS = [  # print nothing, so no size cap sees them: the time limit ends them
     "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
