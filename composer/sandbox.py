@@ -135,8 +135,8 @@ class Sandbox(ImmutableSandboxedEnvironment):
             _check_format(left)
             if isinstance(left, str) and _formatted_size(left, right) > MAX_TEXT:
                 raise SecurityError(_TOO_LONG)
-            values = tuple(right.values()) if isinstance(right, dict) else right
-            _check_args(values if isinstance(values, tuple) else (values,), {})  # "%*s" widths
+            if isinstance(left, str) and "*" in left:  # "%*s": a width given as a value
+                _check_args(right if isinstance(right, tuple) else (right,), {})
         elif op == "+" and _text_size(left) + _text_size(right) > MAX_TEXT:
             raise SecurityError(_TOO_LONG)
         return super().call_binop(context, op, left, right)

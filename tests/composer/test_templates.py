@@ -228,6 +228,11 @@ def test_a_template_that_loops_for_ever_is_stopped(loop: str) -> None:
     assert time.monotonic() - started < 5
 
 
+def test_a_large_number_in_a_percent_format_is_fine() -> None:
+    source = "{% block subject %}x{% endblock %}{% block body %}{{ '%d' % 250000 }}{% endblock %}"
+    assert render_source(source, {}, name="number").body == "250000\n"
+
+
 @pytest.mark.parametrize("bomb", BOMBS)
 def test_a_size_bomb_is_refused_quickly(bomb: str) -> None:
     source = "{% block subject %}x{% endblock %}{% block body %}" + bomb + "{% endblock %}"
