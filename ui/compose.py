@@ -437,7 +437,7 @@ class ComposePage(QWidget):
         ):
             return
         try:
-            message = self.afterword.outbox.queue(self.current_message())
+            message = self._queue()
         except InvalidField as error:
             label = self.to_error if error.field in ("To", "Cc", "Bcc") else self.status
             label.setText(str(error))
@@ -449,6 +449,16 @@ class ComposePage(QWidget):
         assert message.id is not None
         self.message_id = message.id
         self._start_sending(message.id)
+
+    def _queue(self) -> Message:
+        """What is on the page, to the outbox; a draft deleted in Outbox & Sent meanwhile
+        goes as a new message: the user chose to send this text."""
+        current = self.current_message()
+        try:
+            return self.afterword.outbox.queue(current)
+        except RecordNotFound:
+            current.id = None
+            return self.afterword.outbox.queue(current)
 
     def _editing_locked(self, locked: bool) -> None:
         """While a message is being sent, what it says cannot change under it, and nothing

@@ -398,6 +398,25 @@ def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
     assert compose.message_id == drafts[0]
 
 
+def test_send_after_the_open_draft_was_deleted_meanwhile_sends_the_text_once(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs, smtp_server: SmtpServer
+) -> None:
+    compose = page(qtbot, ready)
+    message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
+    assert message.id is not None
+    compose.open_draft(message.id)
+    sent = shown(qtbot, SentPage(ready, Runner()))
+    sent.select(message.id)
+    answers.answers.append(True)  # "Delete this draft?" Yes.
+    sent.delete_button.click()
+
+    compose.send()  # before any autosave made it a new draft
+
+    qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
+    assert compose.status.text().startswith("Sent."), compose.status.text()
+    assert [r.recipients for r in smtp_server.received] == [["ana@acme.example"]]
+
+
 def shown_recipients(compose: ComposePage) -> list[str]:
     return [compose.recipients.item(row).text() for row in range(compose.recipients.count())]
 
