@@ -109,10 +109,19 @@ class Credentials:
         return value if isinstance(value, str) else None
 
     def forget(self, key: str) -> None:
-        self._session.pop(key, None)
-        backend = self._keyring()
-        with contextlib.suppress(_NotStored):
-            self._call(backend.delete_password, SERVICE, key)
+        """From memory and from the keyring. If the keyring will not let go of it (locked),
+        the copy in memory stays too: what it belongs to is kept, and still works."""
+        held = self._session.pop(key, None)
+        try:
+            backend = self._keyring()
+            with contextlib.suppress(_NotStored):
+                self._call(backend.delete_password, SERVICE, key)
+        except NoKeyring:
+            raise  # no keyring to hold an entry: memory was all there was
+        except CredentialError:
+            if held is not None:
+                self._session[key] = held
+            raise
 
     def move(self, old: str, new: str) -> None:
         """The account's server, port or user changed: its password follows it to the new

@@ -141,6 +141,24 @@ def test_a_locked_keyring_says_so(
         Credentials(secret_backend).store(KEY, "new")
 
 
+def test_forgetting_with_the_keyring_locked_keeps_the_password_held_in_memory(
+    secret_backend: object, daemon: secret_service.SecretServiceDaemon
+) -> None:
+    """Removing a mailbox fails while the keyring is locked; its settings stay, and so must
+    the password they need for this session."""
+    credentials = Credentials(secret_backend)
+    credentials.use_for_session(KEY, PASSWORD)
+    daemon.lock()
+    try:
+        with pytest.raises(KeyringLocked):
+            credentials.forget(KEY)
+        assert credentials.password(KEY) == PASSWORD and credentials.in_session(KEY)
+    finally:
+        daemon.unlock()
+    credentials.forget(KEY)
+    assert not credentials.in_session(KEY)
+
+
 def account_in_keyring_and_a_message(
     afterword: Afterword, server: SmtpServer, ca_file: Path
 ) -> Message:
