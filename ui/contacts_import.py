@@ -271,6 +271,8 @@ class ContactFiles(QObject):
             return
         typed, picked = chosen
         path = dialogs.with_type_suffix(typed, picked, EXPORT_TYPES)  # its suffix: the format
+        if not dialogs.may_write(self.page, typed, path):
+            return
         self._run(lambda: self._on_own_store(_export, path), lambda n: self._exported(n, path))
 
     def _exported(self, count: int, path: Path) -> None:

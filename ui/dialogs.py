@@ -90,6 +90,16 @@ def with_type_suffix(path: str, picked: str, offered: str = "") -> Path:
     return target.with_name(target.name + own[0]) if own else target
 
 
+def may_write(parent: QWidget | None, typed: str, target: Path) -> bool:
+    """The file dialog asked about replacing the name as typed; with a suffix added it is
+    another file, so replacing that one is asked here."""
+    if Path(typed) == target or not target.exists():
+        return True
+    return ask(
+        parent, f"{target.name} already exists in {target.parent}. Replace it?", yes="Replace"
+    )
+
+
 def _suffixes(filters: str) -> tuple[str, ...]:
     """The types' suffixes: ".vcf", ".vcard" from "vCard (*.vcf *.vcard)"; none from "(*)"."""
     return tuple(f".{suffix.lower()}" for suffix in re.findall(r"\*\.([\w.]+)", filters))

@@ -122,7 +122,10 @@ def choose_target(parent: QWidget | None, chosen: Format) -> Path | None:
         folder = choose_folder(parent, "Export .eml files to the folder")
         return Path(folder) if folder else None
     path = dialogs.choose_save_file(parent, "Export to", chosen.filters)
-    return dialogs.with_type_suffix(path, chosen.filters) if path else None
+    if not path:
+        return None
+    target = dialogs.with_type_suffix(path, chosen.filters)
+    return target if dialogs.may_write(parent, path, target) else None
 
 
 def export_in_background(

@@ -638,6 +638,8 @@ class SettingsPage(QWidget):
         if not chosen:
             return
         target = dialogs.with_type_suffix(chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
+        if not dialogs.may_write(self, chosen, target):
+            return
         afterword = self.afterword
         self._backup_busy("Backing up…")
         self.runner.run(lambda: backup(afterword, target), self._backed_up, self._backup_failed)

@@ -538,6 +538,8 @@ class TemplatesPage(QWidget):
         if path is None:
             return
         target = dialogs.with_type_suffix(path, TEMPLATE_FILES)  # "thanks.v2" is thanks.v2.j2
+        if not dialogs.may_write(self, path, target):
+            return
         if self._library_call(lambda: self.library.export(template.id, target)):
             unsaved = " (as last saved)" if self.has_unsaved_changes() else ""
             self.status.setText(f"Exported{unsaved} to {target}.")

@@ -196,6 +196,24 @@ def test_a_backup_named_with_a_dot_still_gets_its_zip(
     assert (tmp_path / "week.48.zip").is_file() and not (tmp_path / "week.48").exists()
 
 
+def test_a_backup_whose_zip_exists_is_asked_about_first(
+    qtbot: QtBot,
+    page: SettingsPage,
+    answers: Dialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The save dialog asked about "week.48"; the file written is week.48.zip, an older
+    backup: replacing it is asked here, and No leaves it as it was."""
+    older = tmp_path / "week.48.zip"
+    older.write_bytes(b"last week's backup")
+    choosing(monkeypatch, "choose_save_file", tmp_path / "week.48")
+    answers.answers.append(False)
+    page.backup_button.click()
+    assert "week.48.zip already exists" in answers.asked[0]
+    assert older.read_bytes() == b"last week's backup"
+
+
 def test_restore_waits_while_a_message_is_being_sent(
     qtbot: QtBot,
     page: SettingsPage,
