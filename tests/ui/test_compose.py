@@ -375,9 +375,8 @@ def test_edits_to_a_message_sent_meanwhile_are_kept_as_a_new_draft(
     assert [ready.store.message(i).body for i in drafts] == ["Hi Ana and more"]
 
 
-def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs
-) -> None:
+def draft_deleted_while_open(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> ComposePage:
+    """A draft open in Compose, deleted in Outbox & Sent meanwhile."""
     compose = page(qtbot, ready)
     message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
     assert message.id is not None
@@ -386,6 +385,13 @@ def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
     sent.select(message.id)
     answers.answers.append(True)  # "Delete this draft?" Yes.
     sent.delete_button.click()
+    return compose
+
+
+def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    compose = draft_deleted_while_open(qtbot, ready, answers)
     compose.body.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(compose.body, " and more")
 
@@ -401,14 +407,7 @@ def test_edits_to_a_draft_deleted_meanwhile_are_kept_as_a_new_draft(
 def test_send_after_the_open_draft_was_deleted_meanwhile_sends_the_text_once(
     qtbot: QtBot, ready: Afterword, answers: Dialogs, smtp_server: SmtpServer
 ) -> None:
-    compose = page(qtbot, ready)
-    message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
-    assert message.id is not None
-    compose.open_draft(message.id)
-    sent = shown(qtbot, SentPage(ready, Runner()))
-    sent.select(message.id)
-    answers.answers.append(True)  # "Delete this draft?" Yes.
-    sent.delete_button.click()
+    compose = draft_deleted_while_open(qtbot, ready, answers)
 
     compose.send()  # before any autosave made it a new draft
 

@@ -74,6 +74,17 @@ def save(qtbot: QtBot, page: SettingsPage, expected: str) -> None:
     qtbot.waitUntil(lambda: expected in page.mailbox.status.text(), timeout=WAIT)
 
 
+OWN_KEY = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+
+
+def saved_with_own_password(qtbot: QtBot, page: SettingsPage) -> None:
+    """imap.example.org for zoe, saved with a password of its own, in the keyring (OWN_KEY)."""
+    page.mailbox.host.setText("imap.example.org")
+    page.mailbox.username.setText("zoe")
+    own_password(page.mailbox, "own secret")
+    save(qtbot, page, "Password saved in your system keyring.")
+
+
 @pytest.fixture
 def filled(
     no_keyring: Afterword,
@@ -373,11 +384,8 @@ def test_sharing_the_sending_password_again_leaves_no_own_entry_behind(
     afterword = open_afterword(secret_backend)
     page = make_page(afterword)
     box = page.mailbox
-    box.host.setText("imap.example.org")
-    box.username.setText("zoe")
-    own_password(box, "own secret")
-    save(qtbot, page, "Password saved in your system keyring.")
-    key = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+    saved_with_own_password(qtbot, page)
+    key = OWN_KEY
     assert secret_backend.get_password(SERVICE, key) == "own secret"
 
     box.shared_password.setChecked(True)
@@ -398,11 +406,8 @@ def test_removing_asks_first_then_forgets_the_settings_and_the_own_password(
     page = make_page(afterword)
     box = page.mailbox
     assert not box.remove_button.isEnabled(), "nothing to remove yet"
-    box.host.setText("imap.example.org")
-    box.username.setText("zoe")
-    own_password(box, "own secret")
-    save(qtbot, page, "Password saved in your system keyring.")
-    key = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+    saved_with_own_password(qtbot, page)
+    key = OWN_KEY
 
     answers.answers.append(False)
     with qtbot.assertNotEmitted(page.mailbox_changed):
@@ -432,11 +437,8 @@ def test_removing_while_the_keyring_is_locked_keeps_the_settings_and_says_why(
     afterword = open_afterword(secret_backend)
     page = make_page(afterword)
     box = page.mailbox
-    box.host.setText("imap.example.org")
-    box.username.setText("zoe")
-    own_password(box, "own secret")
-    save(qtbot, page, "Password saved in your system keyring.")
-    key = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+    saved_with_own_password(qtbot, page)
+    key = OWN_KEY
 
     daemon.lock()
     answers.answers.append(True)
@@ -466,11 +468,8 @@ def test_a_moved_mailbox_with_a_locked_keyring_says_so_and_saving_again_moves_it
     afterword = open_afterword(secret_backend)
     page = make_page(afterword)
     box = page.mailbox
-    box.host.setText("imap.example.org")
-    box.username.setText("zoe")
-    own_password(box, "own secret")
-    save(qtbot, page, "Password saved in your system keyring.")
-    old = ImapAccount("imap.example.org", 993, Security.TLS, "zoe").key
+    saved_with_own_password(qtbot, page)
+    old = OWN_KEY
 
     daemon.lock()
     box.username.setText("zoe.new")
