@@ -106,6 +106,22 @@ def save_account(qtbot: QtBot, page: SettingsPage, expected: str) -> None:
     qtbot.waitUntil(lambda: expected in page.account_status.text(), timeout=WAIT)
 
 
+@pytest.fixture
+def in_keyring(
+    qtbot: QtBot,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> tuple[Afterword, SettingsPage]:
+    """Settings with the account saved, its password in the real keyring."""
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+    return afterword, page
+
+
 def send_test_message(qtbot: QtBot, page: SettingsPage) -> None:
     page.test_button.click()
     assert not page.test_button.isEnabled(), "no second click while it runs"
@@ -228,14 +244,10 @@ def test_account_saved_and_password_kept_only_in_the_real_keyring(
 def test_a_changed_server_takes_its_password_along_and_leaves_no_old_entry(
     qtbot: QtBot,
     secret_backend: Any,
-    open_afterword: OpenAfterword,
-    make_page: MakePage,
     smtp_server: SmtpServer,
+    in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
-    fill_account(page, smtp_server)
-    save_account(qtbot, page, "Password saved in your system keyring.")
+    afterword, page = in_keyring
     first = afterword.outbox.account()
     assert first is not None
 
@@ -262,14 +274,10 @@ def test_a_locked_keyring_keeps_the_old_entry_says_so_and_saving_again_moves_it(
     qtbot: QtBot,
     daemon: Any,
     secret_backend: Any,
-    open_afterword: OpenAfterword,
-    make_page: MakePage,
     smtp_server: SmtpServer,
+    in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
-    fill_account(page, smtp_server)
-    save_account(qtbot, page, "Password saved in your system keyring.")
+    afterword, page = in_keyring
     first = afterword.outbox.account()
     assert first is not None
 
@@ -296,15 +304,10 @@ def test_a_locked_keyring_keeps_the_old_entry_says_so_and_saving_again_moves_it(
 def test_a_keyring_locked_at_start_is_said_not_taken_for_a_missing_password(
     qtbot: QtBot,
     daemon: Any,
-    secret_backend: Any,
-    open_afterword: OpenAfterword,
     make_page: MakePage,
-    smtp_server: SmtpServer,
+    in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
-    fill_account(page, smtp_server)
-    save_account(qtbot, page, "Password saved in your system keyring.")
+    afterword, _ = in_keyring
 
     daemon.lock()
     again = make_page(afterword)

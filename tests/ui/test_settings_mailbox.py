@@ -86,6 +86,17 @@ def saved_with_own_password(qtbot: QtBot, page: SettingsPage) -> None:
 
 
 @pytest.fixture
+def own_in_keyring(
+    qtbot: QtBot, secret_backend: Any, open_afterword: OpenAfterword, make_page: MakePage
+) -> tuple[Afterword, SettingsPage]:
+    """A mailbox saved with a password of its own, in the real keyring (OWN_KEY)."""
+    afterword = open_afterword(secret_backend)
+    page = make_page(afterword)
+    saved_with_own_password(qtbot, page)
+    return afterword, page
+
+
+@pytest.fixture
 def filled(
     no_keyring: Afterword,
     make_page: MakePage,
@@ -378,13 +389,10 @@ def test_an_own_password_is_kept_in_the_keyring_under_the_mailbox_key_only(
 def test_sharing_the_sending_password_again_leaves_no_own_entry_behind(
     qtbot: QtBot,
     secret_backend: Any,
-    open_afterword: OpenAfterword,
-    make_page: MakePage,
+    own_in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
+    _, page = own_in_keyring
     box = page.mailbox
-    saved_with_own_password(qtbot, page)
     key = OWN_KEY
     assert secret_backend.get_password(SERVICE, key) == "own secret"
 
@@ -430,14 +438,11 @@ def test_removing_while_the_keyring_is_locked_keeps_the_settings_and_says_why(
     qtbot: QtBot,
     daemon: Any,
     secret_backend: Any,
-    open_afterword: OpenAfterword,
-    make_page: MakePage,
     answers: Dialogs,
+    own_in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
+    afterword, page = own_in_keyring
     box = page.mailbox
-    saved_with_own_password(qtbot, page)
     key = OWN_KEY
 
     daemon.lock()
@@ -462,13 +467,10 @@ def test_a_moved_mailbox_with_a_locked_keyring_says_so_and_saving_again_moves_it
     qtbot: QtBot,
     daemon: Any,
     secret_backend: Any,
-    open_afterword: OpenAfterword,
-    make_page: MakePage,
+    own_in_keyring: tuple[Afterword, SettingsPage],
 ) -> None:
-    afterword = open_afterword(secret_backend)
-    page = make_page(afterword)
+    _, page = own_in_keyring
     box = page.mailbox
-    saved_with_own_password(qtbot, page)
     old = OWN_KEY
 
     daemon.lock()
