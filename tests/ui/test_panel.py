@@ -57,6 +57,17 @@ def send_through(afterword: Afterword, server: FaultServer, ca_file: Path) -> No
     afterword.credentials.use_for_session(account.key, PASSWORD)
 
 
+def sent_through(
+    qtbot: QtBot, afterword: Afterword, interview_id: int, server: FaultServer, ca_file: Path
+) -> PanelDialog:
+    """The panel, sent over ``server`` until every message has its result."""
+    send_through(afterword, server, ca_file)
+    dialog = open_panel(qtbot, afterword, interview_id)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+    return dialog
+
+
 def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDialog:
     dialog = PanelDialog(afterword, Runner(), interview_id)
     qtbot.addWidget(dialog)
@@ -168,10 +179,7 @@ def test_after_an_uncertain_result_nothing_is_sent_again_from_the_panel(
     answers: Dialogs,
 ) -> None:
     server = faulty(after_data="hang up")  # each message arrives, its "250" never does
-    send_through(ready, server, ca_file)
-    dialog = open_panel(qtbot, ready, panel_interview)
-    dialog.send()
-    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+    dialog = sent_through(qtbot, ready, panel_interview, server, ca_file)
 
     assert len(ready.store.message_ids(MessageState.UNCERTAIN)) == 3
     assert not dialog.send_button.isEnabled()
@@ -191,10 +199,7 @@ def test_sending_again_after_a_failure_retries_the_same_message(
     answers: Dialogs,
 ) -> None:
     server = faulty(data_replies=["552 5.3.4 Message too big for system"])  # Ana's, once
-    send_through(ready, server, ca_file)
-    dialog = open_panel(qtbot, ready, panel_interview)
-    dialog.send()
-    qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
+    dialog = sent_through(qtbot, ready, panel_interview, server, ca_file)
     [failed] = ready.store.message_ids(MessageState.FAILED)
     assert dialog.send_button.text() == "&Send 1 message"
 
