@@ -270,8 +270,8 @@ class ContactFiles(QObject):
         if chosen is None:
             return
         typed, picked = chosen
-        path = dialogs.with_type_suffix(typed, picked, EXPORT_TYPES)  # its suffix: the format
-        if not dialogs.may_write(self.page, typed, path):
+        path = dialogs.save_target(self.page, typed, picked, EXPORT_TYPES)  # suffix: the format
+        if path is None:
             return
         self._run(lambda: self._on_own_store(_export, path), lambda n: self._exported(n, path))
 

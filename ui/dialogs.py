@@ -79,6 +79,13 @@ def choose_save_file_and_type(
     return (path, picked) if path else None
 
 
+def save_target(parent: QWidget | None, typed: str, picked: str, offered: str = "") -> Path | None:
+    """The file to write for a name typed in a save dialog: with its type's suffix, and
+    asked about first if that suffix lands on a file already there; None if not to."""
+    target = with_type_suffix(typed, picked, offered)
+    return target if may_write(parent, typed, target) else None
+
+
 def with_type_suffix(path: str, picked: str, offered: str = "") -> Path:
     """``path`` as typed when it ends in a suffix of a type ``offered`` (by default only the
     one ``picked``), else with the picked type's suffix added: "j.doe" becomes "j.doe.csv"."""

@@ -124,8 +124,7 @@ def choose_target(parent: QWidget | None, chosen: Format) -> Path | None:
     path = dialogs.choose_save_file(parent, "Export to", chosen.filters)
     if not path:
         return None
-    target = dialogs.with_type_suffix(path, chosen.filters)
-    return target if dialogs.may_write(parent, path, target) else None
+    return dialogs.save_target(parent, path, chosen.filters)
 
 
 def export_in_background(

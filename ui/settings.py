@@ -637,8 +637,8 @@ class SettingsPage(QWidget):
         )
         if not chosen:
             return
-        target = dialogs.with_type_suffix(chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
-        if not dialogs.may_write(self, chosen, target):
+        target = dialogs.save_target(self, chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
+        if target is None:
             return
         afterword = self.afterword
         self._backup_busy("Backing up…")

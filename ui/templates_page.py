@@ -537,8 +537,8 @@ class TemplatesPage(QWidget):
         path = dialogs.choose_save_file(self, f"Export “{template.title}”", TEMPLATE_FILES)
         if path is None:
             return
-        target = dialogs.with_type_suffix(path, TEMPLATE_FILES)  # "thanks.v2" is thanks.v2.j2
-        if not dialogs.may_write(self, path, target):
+        target = dialogs.save_target(self, path, TEMPLATE_FILES)  # "thanks.v2" is thanks.v2.j2
+        if target is None:
             return
         if self._library_call(lambda: self.library.export(template.id, target)):
             unsaved = " (as last saved)" if self.has_unsaved_changes() else ""
