@@ -65,3 +65,20 @@ def test_quick_run_writes_every_figure_with_its_verdict(tmp_path: Path) -> None:
         assert figures[key]["result"] in ("pass", "falls short"), key
     assert results["meta"]["scale"] == "quick"
     assert figures["stall_sending_ms"]["note"] == "20 of 20 sent", "the batch really went out"
+
+
+def test_the_readme_shows_the_latest_full_run_and_how_to_run_it() -> None:
+    """The figures table is bench/results.json as the benchmark writes it, from a full run;
+    the command above it is the one that makes it."""
+    from bench.report import Figure, markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    assert results["meta"]["scale"] == "full"
+    figures = [
+        Figure(**{name: value for name, value in figure.items() if name != "result"})
+        for figure in results["figures"].values()
+    ]
+    assert markdown(figures) in readme
+    command = readme.split("<!-- bench-command -->", 1)[1].split("```", 2)[1]
+    assert "python -m bench.run" in command
