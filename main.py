@@ -43,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from composer.paths import resolve  # after argparse: --help and --version stay instant
 
     if args.command:
-        from composer.commands import run_command, utc_now
+        from composer.clock import utc_now
+        from composer.commands import run_command
 
         return run_command(args, resolve(args.data_dir), sys.stdout, sys.stderr, utc_now)
     from ui.app import run, run_demo

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from composer.clock import Clock, utc_now
 from composer.credentials import Credentials
 from composer.files import set_aside
 from composer.instance import InstanceLock
@@ -30,6 +31,7 @@ class Afterword:
     credentials: Credentials
     interrupted: list[int]  # messages found mid-send at start-up, now "uncertain"
     lock: InstanceLock
+    clock: Clock = utc_now  # what time it is, for everything opened here
 
     @cached_property
     def templates(self) -> TemplateLibrary:
@@ -41,20 +43,22 @@ class Afterword:
     def outbox(self) -> Outbox:
         from composer.outbox import Outbox
 
-        return Outbox(self.store, self.credentials)
+        return Outbox(self.store, self.credentials, clock=self.clock)
 
     def has_account(self) -> bool:
         """Whether a mail account was set up, without loading what sending needs."""
         return self.store.get_setting(ACCOUNT_SETTING) is not None
 
     @classmethod
-    def open(cls, paths: Paths, *, keyring_backend: Any = None) -> Afterword:
+    def open(
+        cls, paths: Paths, *, keyring_backend: Any = None, clock: Clock = utc_now
+    ) -> Afterword:
         """Only one instance per data dir: recovery must never touch a live send."""
         paths.ensure()
         lock = InstanceLock(paths.data_dir)
         lock.acquire()
         try:
-            store = Store(paths.database)
+            store = Store(paths.database, clock=clock)
             try:
                 interrupted = store.recover_interrupted()  # the first write: damage shows here
             except BaseException:
@@ -63,7 +67,7 @@ class Afterword:
         except BaseException:
             lock.release()  # "Move it aside and start afresh" must find the folder free
             raise
-        return cls(paths, store, Credentials(keyring_backend), interrupted, lock)
+        return cls(paths, store, Credentials(keyring_backend), interrupted, lock, clock)
 
     @staticmethod
     def set_aside_database(paths: Paths) -> Path:
@@ -80,16 +84,16 @@ class Afterword:
         stay on the thread that opened them)."""
         from composer.outbox import Outbox
 
-        store = Store(self.paths.database)
+        store = Store(self.paths.database, clock=self.clock)
         try:
-            yield Outbox(store, self.credentials)
+            yield Outbox(store, self.credentials, clock=self.clock)
         finally:
             store.close()
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
         """The records on a connection of their own, for work off the GUI thread."""
-        store = Store(self.paths.database)
+        store = Store(self.paths.database, clock=self.clock)
         try:
             yield store
         finally:
@@ -110,4 +114,4 @@ class Afterword:
         from composer.mailbox import visit
 
         with self.reading() as store:
-            return visit(store, self.credentials, now=now, replies=replies)
+            return visit(store, self.credentials, now=now or self.clock(), replies=replies)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from composer.clock import Clock
 from composer.errors import AfterwordError, DatabaseDamaged, WouldReplace
 from composer.paths import Paths
 
 if TYPE_CHECKING:  # the records are opened only once a command runs: --help stays instant
     from composer.app import Afterword
     from composer.due import DueItem
-
-Clock = Callable[[], datetime]
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +64,7 @@ def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
     from composer.store import Store
 
     paths.ensure()
-    with Store(paths.database) as store:
+    with Store(paths.database, clock=clock) as store:
         items = due_items(store, clock())
     if not items:
         print("Nothing is due. Well done.", file=out)
@@ -131,7 +129,3 @@ def _restore(afterword: Afterword, source: Path, replace: bool, out: TextIO) -> 
 
     print(restore(afterword, source, replace=replace).describe(), file=out)
     return 0
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 
 from composer.account import SmtpAccount
+from composer.clock import Clock, utc_now
 from composer.credentials import Credentials
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
 from composer.login import KnownPassword, LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.smtp import SmtpConnection
-from composer.store import ACCOUNT_SETTING, Clock, Store, utc_now
+from composer.store import ACCOUNT_SETTING, Store
 
 RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
 Connect = Callable[[SmtpAccount, LoginSecret], SmtpConnection]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from composer.clock import Clock, utc_now
 from composer.errors import (
     DatabaseDamaged,
     DatabaseLocked,
@@ -39,7 +40,6 @@ from composer.records import (
     WatchedMessage,
 )
 
-Clock = Callable[[], datetime]
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
 ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no password)
 # The mailbox (IMAP) account as a dict, with "server_files_sent": true when the mail server
@@ -52,10 +52,6 @@ def reply_check_minutes(mailbox: dict[str, Any]) -> int:
     """How often to look for replies, from the saved mailbox (0: only when asked). Here, so
     the window can read it as it opens without loading what talking to the mailbox needs."""
     return max(0, int(mailbox.get("check_minutes", DEFAULT_CHECK_MINUTES)))
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- schema -----------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from composer.paths import Paths, resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
 from tests import secret_service
+from tests.clock import clock
 from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
 
 
@@ -114,7 +115,7 @@ def paths(tmp_path: Path) -> Paths:
 
 @pytest.fixture
 def store(paths: Paths) -> Iterator[Store]:
-    with Store(paths.database) as opened:
+    with Store(paths.database, clock=clock) as opened:
         yield opened
 
 

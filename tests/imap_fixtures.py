@@ -12,6 +12,7 @@ import trustme
 from composer.account import Security
 from composer.imap import ImapAccount
 from tests import imap_server
+from tests.clock import faketime_library
 from tests.imap_server import FLAGGED_SENT, DovecotServer
 
 
@@ -52,6 +53,8 @@ def mailbox(dovecot: DovecotServer, imap_user: str, ca_file: Path) -> ImapAccoun
 def _why_not() -> str:
     if not imap_server.available():
         return "Dovecot is needed for the IMAP tests (apt-get install dovecot-imapd)"
+    if faketime_library() is None:
+        return "libfaketime is needed for the IMAP tests (apt-get install faketime)"
     missing = imap_server.missing_users()
     if missing:
         return f"Dovecot needs the system users {', '.join(missing)} (useradd -r -M vmail)"

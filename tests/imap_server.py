@@ -22,6 +22,8 @@ from pathlib import Path
 
 import trustme
 
+from tests.clock import clock, server_environment
+
 PASSWORD = "correct horse battery staple 42"
 DOVECOT = "/usr/sbin/dovecot"
 DOVEADM = "/usr/bin/doveadm"
@@ -125,6 +127,7 @@ namespace inbox {{
 default_internal_user = {internal}
 default_login_user = {login}
 first_valid_uid = 1
+import_environment = {_environment()}
 """
         )
 
@@ -228,14 +231,22 @@ first_valid_uid = 1
         mailbox: str = "INBOX",
         arrived: datetime | None = None,
     ) -> None:
-        """Puts a message in a mailbox as if it had arrived (a reply from a contact), now or
-        at ``arrived`` (as a message moved in from another folder keeps its date)."""
+        """Puts a message in a mailbox as if it had arrived (a reply from a contact), at the
+        tests' clock or at ``arrived`` (as a message moved in from another folder keeps its
+        date)."""
+        if arrived is not None and arrived > clock():
+            raise ValueError("Dovecot dates mail in its future with the machine's time")
         imap = self.client(user, ca_file)
-        when = imaplib.Time2Internaldate(arrived) if arrived else None
+        when = imaplib.Time2Internaldate(arrived or clock())
         try:
             assert imap.append(_quoted(mailbox), None, when, raw)[0] == "OK"
         finally:
             imap.logout()
+
+
+def _environment() -> str:
+    """Dovecot clears its children's environment: the clock goes to them by name=value."""
+    return " ".join(f"{name}={value}" for name, value in server_environment().items())
 
 
 def _quoted(mailbox: str) -> str:

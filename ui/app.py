@@ -68,7 +68,7 @@ def open_demo(folder: Path) -> tuple[Afterword, CaptureServer]:
 
     capture = CaptureServer().start()
     afterword = Afterword.open(resolve(folder))
-    seed(afterword.store, capture)
+    seed(afterword.store, capture, afterword.clock())
     return afterword, capture
 
 

@@ -305,7 +305,7 @@ class ContactFiles(QObject):
 
     def _on_own_store(self, work: Callable[..., T], *args: Any) -> T:
         """Runs on the worker thread: ``work(store, *args)`` on a connection of its own."""
-        with Store(self.afterword.paths.database) as store:
+        with self.afterword.reading() as store:
             return work(store, *args)
 
     def _run(self, work: Callable[[], T], on_done: Callable[[T], None]) -> None:

@@ -37,6 +37,7 @@ from ui.widgets import (
     save_cancel_buttons,
     show_error,
     status_label,
+    to_local,
     with_error,
 )
 
@@ -81,7 +82,9 @@ class FeedbackDialog(QDialog):
         self.interview_combo.currentIndexChanged.connect(self._fill_people)
         self.interview_error = error_label("interview_error")
         self.from_combo = named(QComboBox(), "From")
-        self.received_edit = named(QDateEdit(QDate.currentDate()), "Received on")
+        self.received_edit = named(
+            QDateEdit(to_local(self.afterword.clock()).date()), "Received on"
+        )
         self.received_edit.setCalendarPopup(True)
         self.received_edit.setDisplayFormat(DAY_FORMAT)
         self.text_edit = plain_text_edit("What they said")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDate, QDateTime, QTime, Signal
+from PySide6.QtCore import QDateTime, QTime, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from ui.widgets import (
     push_button,
     save_cancel_buttons,
     show_error,
+    to_local,
     with_error,
 )
 
@@ -53,10 +54,6 @@ NOTHING_TO_FOLLOW_UP = "This interview hasn't taken place yet: there is nothing 
 def rounded_to_hour(moment: QDateTime) -> QDateTime:
     hour = QDateTime(moment.date(), QTime(moment.time().hour(), 0))
     return hour.addSecs(3600) if moment.time().minute() >= 30 else hour
-
-
-def to_local(moment: datetime) -> QDateTime:
-    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
 
 
 def to_aware(moment: QDateTime) -> datetime:
@@ -196,6 +193,7 @@ class InterviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._id = interview.id if interview else None
+        self.clock = afterword.clock
         self.setWindowTitle("Edit interview" if self._id else "New interview")
         self.people_box = PeopleBox(afterword, participants or [])
         self._build()
@@ -206,10 +204,10 @@ class InterviewDialog(QDialog):
         self.company_edit = named(QLineEdit(), "Company")
         self.company_error = error_label("company_error")
         self.position_edit = named(QLineEdit(), "Position")
-        self.applied_edit = named(QDateEdit(QDate.currentDate()), "Applied on")
+        self.applied_edit = named(QDateEdit(to_local(self.clock()).date()), "Applied on")
         self.applied_edit.setCalendarPopup(True)
         self.applied_edit.setDisplayFormat(APPLIED_FORMAT)
-        self.when_edit = named(QDateTimeEdit(rounded_to_hour(QDateTime.currentDateTime())), "When")
+        self.when_edit = named(QDateTimeEdit(rounded_to_hour(to_local(self.clock()))), "When")
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat(DATE_FORMAT)
         self.no_date_check = named(QCheckBox("No date &yet"), "No date yet")
@@ -365,7 +363,7 @@ class InterviewsPage(RecordsPage):
         interview = self._read(lambda: self.afterword.store.interview(interview_id))
         if interview is None:
             return
-        templates = suggested_templates(interview)
+        templates = suggested_templates(interview, self.afterword.clock())
         if not templates:
             dialogs.tell(self, NOTHING_TO_FOLLOW_UP)
             return

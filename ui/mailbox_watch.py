@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from composer.app import Afterword
+from composer.clock import Clock
 from composer.errors import AfterwordError
-from composer.store import IMAP_ACCOUNT_SETTING, Clock, reply_check_minutes, utc_now
+from composer.store import IMAP_ACCOUNT_SETTING, reply_check_minutes
 from ui.runner import Runner
 
 if TYPE_CHECKING:  # imaplib and ssl are loaded once a mailbox is set up, not at start-up
@@ -31,13 +32,13 @@ class MailboxWatcher(QObject):
         self,
         afterword: Afterword,
         runner: Runner,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.afterword = afterword
         self.runner = runner
-        self.clock = clock
+        self.clock = clock or afterword.clock
         self.busy = False
         self.held = False  # while a backup is restored, nothing else writes the records
         self._again: bool | None = None  # a request made meanwhile: with replies?

@@ -26,10 +26,11 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME
 from composer.app import Afterword
+from composer.clock import Clock
 from composer.errors import AfterwordError
 from composer.files import set_aside
 from composer.records import MessageState
-from composer.store import IMAP_ACCOUNT_SETTING, Clock, utc_now
+from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
@@ -77,12 +78,12 @@ class MainWindow(QMainWindow):
         runner: Runner | None = None,
         *,
         demo: str = "",
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.afterword = afterword
         self.runner = runner or Runner(self)
-        self.clock = clock
+        self.clock = clock or afterword.clock  # tests may move the window's day alone
         self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
         self.settings = QSettings(
             str(afterword.paths.config_dir / "window.ini"), QSettings.Format.IniFormat
@@ -104,7 +105,7 @@ class MainWindow(QMainWindow):
         self.demo_label.setWordWrap(True)
         self.demo_label.setAccessibleName("Demo notice")
         self.demo_label.setVisible(bool(demo))
-        self.mailbox = MailboxWatcher(afterword, self.runner, clock, self)
+        self.mailbox = MailboxWatcher(afterword, self.runner, self.clock, self)
         self.mailbox.visited.connect(self._mailbox_visited)
         self.mailbox.said.connect(self._mailbox_said)
         self._lay_out()

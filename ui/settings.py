@@ -633,7 +633,10 @@ class SettingsPage(QWidget):
 
     def back_up(self) -> None:
         chosen = dialogs.choose_save_file(
-            self, "Back up Afterword", BACKUP_FILTERS, default_backup_name()
+            self,
+            "Back up Afterword",
+            BACKUP_FILTERS,
+            default_backup_name(self.afterword.clock().astimezone().date()),
         )
         if not chosen:
             return

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -23,7 +22,7 @@ from composer.records import MessageState, Reply
 from composer.timeline import EventKind, TimelineEvent, contact_timeline, interview_timeline
 from ui import dialogs
 from ui.feedback import FeedbackDialog
-from ui.widgets import named, plain_text_edit, push_button, save_cancel_buttons
+from ui.widgets import named, plain_text_edit, push_button, save_cancel_buttons, to_local
 
 _MARKS = {
     EventKind.APPLIED: "Applied",
@@ -58,7 +57,7 @@ class ReplyDialog(QDialog):
         self.interview_id = interview_id
         self.from_combo = named(QComboBox(), "From")
         self.about_combo = named(QComboBox(), "In answer to")
-        self.received_edit = named(QDateTimeEdit(QDateTime.currentDateTime()), "Received")
+        self.received_edit = named(QDateTimeEdit(to_local(afterword.clock())), "Received")
         self.received_edit.setCalendarPopup(True)
         self.received_edit.setDisplayFormat("ddd d MMM yyyy HH:mm")
         self.summary_edit = plain_text_edit("What they said")

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError
 from composer.progress import Progress, progress
-from composer.store import Clock, utc_now
 from ui import dialogs
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
@@ -51,12 +51,12 @@ class TodayPage(QWidget):
         runner: Runner,
         parent: QWidget | None = None,
         *,
-        clock: Clock = utc_now,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
         self.afterword = afterword
         self.runner = runner
-        self.clock = clock
+        self.clock = clock or afterword.clock
         self.items: list[DueItem] = []
         self._stale = True
         self._asked = 0  # refreshes begun; an older answer arriving late is dropped

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 W = TypeVar("W", bound=QWidget)
+
+
+def to_local(moment: datetime) -> QDateTime:
+    """A moment as the user's local date and time, for the date editors."""
+    return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
 
 
 def named(widget: W, name: str) -> W:

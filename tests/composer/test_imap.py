@@ -7,7 +7,7 @@ from __future__ import annotations
 import socket
 import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -29,10 +29,11 @@ from composer.imap import (
 from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
 from composer.smtp import SmtpConnection
+from tests.clock import NOW
 from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
 
-YESTERDAY = date.today() - timedelta(days=1)
+YESTERDAY = (NOW - timedelta(days=1)).date()  # the test server's mail arrives at NOW
 
 
 def account(server: DovecotServer, user: str, ca_file: Path, **changes: object) -> ImapAccount:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Profile
+from tests.clock import clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
 from ui.runner import Runner
@@ -48,7 +49,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 
 @pytest.fixture
 def afterword(paths: Paths) -> Iterator[Afterword]:
-    opened = Afterword.open(paths, keyring_backend=object())  # passwords in memory only
+    opened = Afterword.open(paths, keyring_backend=object(), clock=clock)  # passwords in memory
     yield opened
     opened.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Message, MessageState
+from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import INTERACTIVE
@@ -49,7 +50,7 @@ def fill_and_save(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
         elif isinstance(dialog, InterviewDialog):
             qtbot.keyClicks(dialog.company_edit, "Acme")
             qtbot.keyClicks(dialog.position_edit, "Data Engineer")
-            yesterday = datetime.now().replace(microsecond=0) - timedelta(days=1)
+            yesterday = NOW.astimezone().replace(tzinfo=None) - timedelta(days=1)
             dialog.when_edit.setDateTime(QDateTime(yesterday))
             dialog.status_combo.setCurrentIndex(dialog.status_combo.findText("Done"))
             qtbot.keyClicks(dialog.topic_edit, "streaming pipelines")

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
+from tests.clock import NOW, clock
 from tests.ui.helpers import (
     answer,
     answer_questions,
@@ -25,6 +26,7 @@ from tests.ui.helpers import (
 from ui.contacts import ContactDialog
 from ui.interviews import InterviewDialog, InterviewsPage
 from ui.runner import Runner
+from ui.widgets import to_local
 
 PAST = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 
@@ -69,7 +71,7 @@ def test_the_model_behind_the_table_is_sound(
 ) -> None:
     add(afterword, "Acme GmbH")
     add(afterword, "Globex", None)
-    add(afterword, "Initech", datetime.now(UTC) + timedelta(days=2), InterviewStatus.SCHEDULED)
+    add(afterword, "Initech", NOW + timedelta(days=2), InterviewStatus.SCHEDULED)
     page = open_page(qtbot, afterword, runner)
     qtmodeltester.check(page.model)
     assert shown_companies(page) == ["Initech", "Acme GmbH", "Globex"]  # upcoming first
@@ -233,7 +235,7 @@ def test_follow_up_on_a_rejection_starts_with_no_hard_feelings(
 def test_follow_up_before_the_interview_says_there_is_nothing_yet(
     afterword: Afterword, runner: Runner, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    soon = datetime.now(UTC) + timedelta(days=3)
+    soon = NOW + timedelta(days=3)
     add(afterword, "Acme GmbH", soon, InterviewStatus.SCHEDULED)
     page = open_page(qtbot, afterword, runner)
     page.table.selectRow(0)
@@ -313,7 +315,7 @@ def test_the_date_starts_at_the_nearest_hour_and_can_be_left_open(
     dialog = open_dialog(qtbot, afterword)
     shown = dialog.when_edit.dateTime()
     assert shown.time().minute() == 0 and shown.time().second() == 0
-    assert abs(shown.secsTo(QDateTime.currentDateTime())) <= 30 * 60
+    assert abs(shown.secsTo(to_local(clock()))) <= 30 * 60
     assert dialog.when_edit.calendarPopup()
     assert dialog.when_edit.displayFormat() == "ddd d MMM yyyy HH:mm"
     when = dialog.interview().scheduled_at

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
@@ -21,13 +21,13 @@ from composer.app import Afterword
 from composer.imap import ImapAccount
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
+from tests.clock import NOW, clock
 from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
 from ui.mailbox_watch import describe
 from ui.main_window import MainWindow
 
-NOW = datetime.now(UTC).replace(microsecond=0)
 WAIT = 20_000  # ms: a real SMTP exchange, then a real IMAP one
 
 
@@ -62,7 +62,7 @@ def window(
     """Opened as the user opens Afterword; its first look at the mailbox is done."""
     monkeypatch.setattr(ui.mailbox_watch, "FIRST_VISIT_MS", 10)
     monkeypatch.setattr(ui.mailbox_watch, "AFTER_SEND_MS", 10)
-    main = MainWindow(ready, clock=lambda: NOW + timedelta(minutes=30))
+    main = MainWindow(ready, clock=lambda: clock() + timedelta(minutes=30))
     qtbot.addWidget(main)
     with qtbot.waitSignal(main.mailbox.visited, timeout=WAIT):
         main.show()
@@ -100,7 +100,7 @@ def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
             "From: Bo Chen <bo@initech.example>",
             "To: zoe@example.org",
             "Subject: Thanks, and a thought",
-            f"Date: {format_datetime(datetime.now(UTC) + timedelta(minutes=1))}",
+            f"Date: {format_datetime(clock() + timedelta(minutes=1))}",
             f"Message-ID: {make_msgid(domain='initech.example')}",
             "",
             "Thank you, Zoe. No hard feelings at all; keep an eye on our openings.",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -22,6 +23,7 @@ from composer.records import (
     InterviewStatus,
     Role,
 )
+from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import reachable_controls
@@ -31,7 +33,7 @@ from ui.main_window import MainWindow
 from ui.timeline import ReplyDialog, TimelineDialog
 from ui.today import NOTHING_DUE
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+DAY = timedelta(days=1)
 
 
 @pytest.fixture
@@ -158,12 +160,19 @@ def test_progress_shows_in_flight_and_the_almosts(
 ) -> None:
     store = window.afterword.store
     store.save_feedback(FeedbackNote(people["no"], "You were a close second.", NOW, kind=True))
+    # On the first of this month and the last day of the one before, whatever day NOW is
+    first = NOW.astimezone().replace(day=1, hour=12, minute=0, second=0)
+    store.update_interview(replace(store.interview(people["no"]), applied_at=first))
+    store.add_interview(
+        Interview("Globex", "Analyst", status=InterviewStatus.WITHDRAWN, applied_at=first - DAY)
+    )
     window.show_area(window.today)
     window.today.refresh()
     due_titles(window, qtbot)
     assert "In flight: 1" in window.today.summary.text()
     assert "Analyst, Initech (kind feedback)" in window.today.almosts.text()
-    assert window.today.chart.months[-1].applications == 2
+    months = window.today.chart.months
+    assert [m.applications for m in months[-2:]] == [1, 2]  # Globex; Initech and Acme (today)
 
 
 # --- feedback ---------------------------------------------------------------------------
