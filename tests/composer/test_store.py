@@ -213,7 +213,10 @@ def test_a_migration_that_rebuilds_a_table_loses_no_linked_records(
         store.set_participants(interview.id, [(ana.id, Role.INTERVIEWER)])
 
     def rebuild_contacts(db: sqlite3.Connection) -> None:
-        columns = "name, email, company, title, phone, notes, check_in_days, created_at, updated_at"
+        columns = (
+            "name, email, company, title, phone, notes, check_in_days, greeting, created_at, "
+            "updated_at"
+        )
         db.execute(f"CREATE TABLE contacts_new (id INTEGER PRIMARY KEY, {columns})")
         db.execute(f"INSERT INTO contacts_new SELECT id, {columns} FROM contacts")
         db.execute("DROP TABLE contacts")
