@@ -154,7 +154,8 @@ def _without_notes(name: str) -> tuple[str, str]:
     nickname = " ".join((found[1] or found[2]).split()) if found else ""
     if found:
         text = text[: found.start()] + " " + text[found.end() :]
-    return text, nickname if _letters(nickname) >= 2 else ""
+    _, words, _ = _split_titles_and_suffixes(_tokens(nickname))  # "Dr", "van": not a name
+    return text, " ".join(words) if any(_letters(word) >= 2 for word in words) else ""
 
 
 def _in_order(text: str) -> tuple[str, bool]:
@@ -191,7 +192,11 @@ def _split_titles_and_suffixes(
     titles: list[str] = []
     while tokens and _key(tokens[0]) in TITLES:
         titles.append(tokens.pop(0))
-    words = [t for i, t in enumerate(tokens) if i == 0 or _key(t) not in SUFFIXES]
+    words = [
+        t
+        for i, t in enumerate(tokens)
+        if _key(t) not in TITLES and (i == 0 or _key(t) not in SUFFIXES)
+    ]
     suffixes = tuple(t for i, t in enumerate(tokens) if i > 0 and _key(t) in SUFFIXES)
     while len(words) > 1 and _key(words[-1]) in PARTICLES:  # "Smith van": a slip
         words.pop()
@@ -226,8 +231,10 @@ def _tidy(word: str) -> str:
 
 
 def _first_full(words: Sequence[str]) -> str:
-    """The first word that is not an initial ("F. Scott" → "Scott"), else the first."""
-    return _tidy(next((w for w in words if not _is_initial(w)), words[0]))
+    """The first word that is not an initial ("F. Scott" → "Scott") nor a particle, else
+    the first that is not a particle (the last word never is one)."""
+    names = [w for w in words if _key(w) not in PARTICLES] or list(words)
+    return _tidy(next((w for w in names if not _is_initial(w)), names[0]))
 
 
 def _leading_capitals(words: Sequence[str]) -> int:
@@ -260,7 +267,9 @@ def _given_from_email(email: str, family: str) -> str:
         return ""
     first, middle, last = parts[0], parts[1:-1], parts[-1]
     plain = len(first) >= 2 and len(last) >= 2 and all(len(p) == 1 for p in middle)
-    if not plain or first in GENERIC_MAILBOXES or last in GENERIC_MAILBOXES:
+    if not plain or "@" not in email or first in GENERIC_MAILBOXES | PARTICLES | TITLES:
+        return ""
+    if last in GENERIC_MAILBOXES:
         return ""
     surname = re.sub(r"\W", "", family.casefold())
     if surname and surname != last:
