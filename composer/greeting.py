@@ -83,6 +83,7 @@ class NameParts:
     suffixes: tuple[str, ...] = ()
     words: tuple[str, ...] = ()  # the name tidied, without titles, suffixes or notes
     doubtful: bool = False  # read, but in a way that might be wrong
+    forenames: tuple[str, ...] = ()  # every name before the surname: "Ana Maria"
 
 
 def greeting_for(name: str, email: str = "") -> Greeting:
@@ -122,6 +123,15 @@ def greeting_for_several(greetings: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def tidy_name(text: str) -> str:
+    """A name on one line, put in proper case if it was all capitals or all small letters
+    ("DANA MARIE" → "Dana Marie"); a mixed-case name is left as its owner wrote it."""
+    words = text.split()
+    if _single_case(text):
+        words = [_proper_case(word, first=i == 0) for i, word in enumerate(words)]
+    return " ".join(words)
+
+
 def given_name(name: str) -> str:
     """The first name, by the same rules ("" when the name has none: "Dr. Whitfield")."""
     given = parse_name(name).given
@@ -139,12 +149,13 @@ def parse_name(name: str) -> NameParts:
         tokens = [_proper_case(t, first=i == 0) for i, t in enumerate(tokens)]
         nickname = " ".join(_proper_case(word, first=True) for word in nickname.split())
     titles, words, suffixes = _split_titles_and_suffixes(tokens)
-    given, family, order_doubt = _given_and_family(words)
+    given, family, order_doubt, forenames = _given_and_family(words)
     if titles and len(words) == 1:  # "Dr. Whitfield": a surname
         given = ""
     if nickname and words:
         given = nickname
-    return NameParts(titles, given, family, suffixes, tuple(words), comma_doubt or order_doubt)
+    doubtful = comma_doubt or order_doubt
+    return NameParts(titles, given, family, suffixes, tuple(words), doubtful, forenames)
 
 
 def _without_notes(name: str) -> tuple[str, str]:
@@ -205,23 +216,26 @@ def _split_titles_and_suffixes(
     return tuple(titles), words, suffixes
 
 
-def _given_and_family(words: list[str]) -> tuple[str, str, bool]:
-    """The first name and the surname; doubtful when read from an all-caps surname put
-    first, a habit (French, for one) that a name typed with its caps on also looks like."""
+def _given_and_family(words: list[str]) -> tuple[str, str, bool, tuple[str, ...]]:
+    """The first name, the surname, whether that reading is doubtful, and the forenames.
+    Doubtful when read from an all-caps surname put first: a habit (French, for one) that a
+    name typed with caps lock on also looks like."""
     if not words:
-        return "", "", False
+        return "", "", False, ()
     if len(words) == 1 or any(_CJK.search(word) for word in words):
         whole = " ".join(_tidy(word) for word in words)
-        return whole, whole, False
+        return whole, whole, False, ()
     if _key(words[0]) in PARTICLES:  # "van Dijk": a surname alone
-        return "", " ".join(_tidy(word) for word in words), False
+        return "", " ".join(_tidy(word) for word in words), False, ()
     caps = _leading_capitals(words)
     if caps:  # "DUPONT Jean"
-        return _first_full(words[caps:]), " ".join(map(_tidy, words[:caps])), True
+        forenames = tuple(words[caps:])
+        return _first_full(forenames), " ".join(map(_tidy, words[:caps])), True, forenames
     start = len(words) - 1
     while start > 1 and _key(words[start - 1]) in PARTICLES:
         start -= 1
-    return _first_full(words[:start]), " ".join(map(_tidy, words[start:])), False
+    forenames = tuple(words[:start])
+    return _first_full(forenames), " ".join(map(_tidy, words[start:])), False, forenames
 
 
 def _tidy(word: str) -> str:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import contacts_io
+from composer import contacts_io, vcard
 from composer.app import Afterword
 from composer.contacts_io import Checked, CsvTable, ImportReport, Outcome
 from composer.errors import AfterwordError
@@ -261,7 +261,7 @@ class ContactFiles(QObject):
             return
         path = Path(chosen)
         if path.suffix.lower() in VCARD_SUFFIXES:
-            self._run(lambda: self._on_own_store(contacts_io.import_vcards, path), self._report)
+            self._run(lambda: self._on_own_store(vcard.import_vcards, path), self._report)
         else:
             self._run(lambda: self._read_csv(path), self._choose_columns)
 
@@ -326,5 +326,5 @@ class ContactFiles(QObject):
 
 def _export(store: Store, path: Path) -> int:
     as_vcard = path.suffix.lower() in VCARD_SUFFIXES
-    write = contacts_io.export_vcards if as_vcard else contacts_io.export_csv
+    write = vcard.export_vcards if as_vcard else contacts_io.export_csv
     return write(contacts_io.chosen_contacts(store), path)

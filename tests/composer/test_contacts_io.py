@@ -17,20 +17,15 @@ from composer.contacts_io import (
     Skipped,
     check,
     export_csv,
-    export_vcards,
-    fold,
     guess_columns,
     import_csv,
-    import_vcards,
-    parse_vcards,
     preview,
     read_csv,
-    unfold,
-    vcard,
 )
 from composer.errors import FileProblem
 from composer.records import Contact
 from composer.store import Store
+from composer.vcard import export_vcards, fold, import_vcards, parse_vcards, unfold, vcard
 
 
 def write(tmp_path: Path, text: str, name: str = "contacts.csv", encoding: str = "utf-8") -> Path:
