@@ -19,12 +19,14 @@ from enum import StrEnum
 from pathlib import Path
 
 from composer.errors import FileProblem, InvalidField
+from composer.greeting import greeting_of, greeting_to_keep
 from composer.mail import check_header_text, parse_address_or_none
 from composer.records import Contact
 from composer.store import Store
 
-FIELDS = ("name", "email", "company", "title", "phone", "notes")
-ONE_LINE_FIELDS = FIELDS[:-1]  # they go into mail headers and templates: a single line each
+FIELDS = ("name", "email", "company", "title", "phone", "notes", "greeting")
+# They go into mail headers and templates: a single line each.
+ONE_LINE_FIELDS = tuple(name for name in FIELDS if name != "notes")
 MAX_NOTES = 10_000
 MAX_FILE_BYTES = 50_000_000  # far beyond any address book; a bigger file is the wrong file
 PREVIEW_ROWS = 10
@@ -115,9 +117,15 @@ def _contact(values: dict[str, str]) -> Contact:
         return " ".join(values.get(name, "").split())  # line breaks and runs of spaces: one
 
     notes = values.get("notes", "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    email = one_line("email").split(" ::: ")[0]  # Google's CSV puts several in one cell
+    name, email = one_line("name"), one_line("email").split(" ::: ")[0]  # Google: several
     return Contact(
-        one_line("name"), email, one_line("company"), one_line("title"), one_line("phone"), notes
+        name,
+        email,
+        one_line("company"),
+        one_line("title"),
+        one_line("phone"),
+        notes,
+        greeting=greeting_to_keep(one_line("greeting"), name, email),
     )
 
 
@@ -248,7 +256,7 @@ class CsvTable:
     note: str = ""
 
 
-CSV_HEADER = ("Name", "Email", "Company", "Title", "Phone", "Notes")
+CSV_HEADER = ("Name", "Email", "Company", "Title", "Phone", "Notes", "Greeting")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_CHARS = 64_000
 
@@ -333,6 +341,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
         r"(primary|work|business|home|other)?(tele)?phone\d*(number|value)?",
     ),
     "notes": (r"notes?|comments?|remarks?|description",),
+    "greeting": (r"greeting|salutation|preferred(first)?name|nick(name)?|knownas|goesby|callname",),
 }
 _NAME_PART = r"(first|given|middle|additional|last|family|fore|sur)name"
 
@@ -364,9 +373,11 @@ def _first_match(keys: Sequence[str], patterns: Sequence[str], taken: Columns) -
 _JOINED_WITH = {"name": " ", "notes": "\n"}  # other fields take the first column with a value
 
 
-def _csv_candidate(row: CsvRow, columns: Columns) -> Candidate:
+def _csv_candidate(row: CsvRow, columns: Columns, order: Sequence[int]) -> Candidate:
     found: dict[str, list[str]] = {}
-    for cell, field_name in zip(row.cells, columns, strict=False):
+    for index in order:
+        cell = row.cells[index] if index < len(row.cells) else ""
+        field_name = columns[index] if index < len(columns) else None
         if field_name and cell.strip():
             found.setdefault(field_name, []).append(cell.strip())
     values = {
@@ -376,24 +387,43 @@ def _csv_candidate(row: CsvRow, columns: Columns) -> Candidate:
     return Candidate(row.line, values)
 
 
+def _reading_order(table: CsvTable) -> list[int]:
+    """Column order, but a first-name column before the others: a file with "Last name"
+    before "First name" must not make "Whitfield Dana" (greeted "Dear Whitfield,")."""
+    keys = [re.sub(r"[\W_]+", "", name.casefold()) for name in table.header]
+    width = max([len(keys), *(len(row.cells) for row in table.rows)])
+    given = r"(first|given|fore)name"
+    return sorted(range(width), key=lambda i: i >= len(keys) or not re.fullmatch(given, keys[i]))
+
+
 def preview(
     table: CsvTable, columns: Columns, existing: set[str], limit: int = PREVIEW_ROWS
 ) -> list[Checked]:
     """The first rows as they would be imported with these columns."""
-    return check((_csv_candidate(row, columns) for row in table.rows[:limit]), existing)
+    order = _reading_order(table)
+    rows = table.rows[:limit]
+    return check((_csv_candidate(row, columns, order) for row in rows), existing)
 
 
 def import_csv(store: Store, table: CsvTable, columns: Columns) -> ImportReport:
-    candidates = (_csv_candidate(row, columns) for row in table.rows)
+    order = _reading_order(table)
+    candidates = (_csv_candidate(row, columns, order) for row in table.rows)
     return import_candidates(store, candidates, table.note)
 
 
 def export_csv(contacts: Iterable[Contact], path: Path | str) -> int:
-    """With a BOM: Excel reads UTF-8 without one as the system's old code page."""
+    """With a BOM: Excel reads UTF-8 without one as the system's old code page. The
+    greeting is the one Afterword uses, saved or derived (imported back, a derived one is
+    derived again)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    rows = [[getattr(contact, name) for name in FIELDS] for contact in contacts]
+    rows = [_csv_cells(contact) for contact in contacts]
     writer.writerows(rows)
     write_text(Path(path), buffer.getvalue(), "utf-8-sig")
     return len(rows)
+
+
+def _csv_cells(contact: Contact) -> list[str]:
+    cells = [getattr(contact, name) for name in FIELDS[:-1]]
+    return [*cells, greeting_of(contact).text]

@@ -112,6 +112,17 @@ def greeting_of(contact: Contact) -> Greeting:
     return Greeting(saved, True) if saved else greeting_for(contact.name, contact.email)
 
 
+def greeting_to_keep(typed: str, name: str, email: str = "") -> str:
+    """What to save as a contact's own greeting: "" when the rules give the same (so the
+    greeting follows a corrected name); a lone title, as a CRM's "Salutation" column holds
+    ("Dr."), completed with the surname ("Dr. Okafor")."""
+    text = tidy_name(typed)
+    if text and all(_key(word) in TITLES for word in text.split()):
+        parts = parse_name(name)
+        text = f"{_proper_title(text.split()[0])} {parts.family}" if parts.family else ""
+    return "" if text == greeting_for(name, email).text else text
+
+
 def greeting_for_several(greetings: Sequence[str]) -> str:
     """One greeting for one message to several people: "Ana and Bo", "Ana, Bo and Cy";
     past three, "all" ("Dear all,"): a long list of names reads like a form letter."""
@@ -176,12 +187,14 @@ def _in_order(text: str) -> tuple[str, bool]:
     if not parts:
         return "", False
     first, rest = parts[0], [p for p in parts[1:] if not _all_suffixes(p)]
+    suffixes = [p for p in parts[1:] if _all_suffixes(p)]
     if not rest:
-        return first, False
+        return " ".join([first, *suffixes]), False
     surname = [w for w in first.split() if _key(w) not in SUFFIXES]
+    suffixes = [w for w in first.split() if _key(w) in SUFFIXES] + suffixes
     core = [w for w in surname if _key(w) not in PARTICLES]
     if len(core) == 1 and not any(_key(w) in TITLES for w in surname):
-        return f"{rest[0]} {' '.join(surname)}", False
+        return " ".join([rest[0], *surname, *suffixes]), False
     return first, True
 
 

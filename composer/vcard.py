@@ -16,12 +16,15 @@ from pathlib import Path
 
 from composer.contacts_io import Candidate, ImportReport, import_candidates, read_text, write_text
 from composer.errors import FileProblem
+from composer.greeting import given_name, greeting_for, parse_name
 from composer.records import Contact
 from composer.store import Store
 
 # --- vCard ------------------------------------------------------------------------------
 
 
+# Afterword's own property: a greeting the user typed is neither N nor a NICKNAME.
+GREETING = "X-AFTERWORD-GREETING"
 MAX_LINE_OCTETS = 75  # RFC 6350 3.2, not counting the line break
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits on U+2028 & co.
 _QUOTED_PRINTABLE = re.compile(r"^[^:]*QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
@@ -41,6 +44,7 @@ def vcard(contact: Contact) -> str:
         ("TITLE", contact.title),
         ("TEL", contact.phone),
         ("NOTE", contact.notes),
+        (GREETING, contact.greeting),
     ):
         if value:
             lines.append(f"{prefix}:{_escape(value)}")
@@ -79,10 +83,12 @@ def _escape(text: str) -> str:
 
 
 def _structured_name(name: str) -> str:
-    """N (family;given;additional;prefixes;suffixes): the last word taken as the family name."""
-    words = name.split()
-    family, given = (words[-1], " ".join(words[:-1])) if words else ("", "")
-    return f"{_escape(family)};{_escape(given)};;;"
+    """N (family;given;additional;prefixes;suffixes), by the greeting's reading of the name:
+    another address book then greets "Dr. Amara Okafor" or "Whitfield, Dana" as we do."""
+    parts = parse_name(name)
+    given, titles = " ".join(parts.forenames), " ".join(parts.titles)
+    fields = (parts.family, given, "", titles, " ".join(parts.suffixes))
+    return ";".join(map(_escape, fields))
 
 
 def fold(line: str) -> str:
@@ -241,13 +247,35 @@ def _full_name(properties: Sequence[_Property]) -> str:
     full = _unescape(_preferred(properties, "FN"))
     if full.strip():
         return full
+    family, given, additional, prefixes, suffixes = _name_parts(properties)
+    in_order = (prefixes, given, additional, family, suffixes)
+    return " ".join(part for part in in_order if part.strip())
+
+
+def _name_parts(properties: Sequence[_Property]) -> list[str]:
+    """N's five parts (family;given;additional;prefixes;suffixes), each part's values
+    joined by spaces."""
     parts = [
         " ".join(_unescape(word) for word in _components(part, ","))
         for part in _components(_preferred(properties, "N"), ";")
     ]
-    family, given, additional, prefixes, suffixes = (parts + [""] * 5)[:5]
-    in_order = (prefixes, given, additional, family, suffixes)
-    return " ".join(part for part in in_order if part.strip())
+    return (parts + [""] * 5)[:5]
+
+
+def _greeting(properties: Sequence[_Property]) -> str:
+    """Ours as we wrote it; else N's title and surname ("Dr. Okafor") or given name; else
+    NICKNAME. "" leaves it to the rules, from FN."""
+    ours = _unescape(_preferred(properties, GREETING))
+    family, given, _, prefixes, _ = _name_parts(properties)
+    title = prefixes.split()[0] if prefixes.split() else ""
+    if ours.strip():
+        return ours
+    if title and family.strip() and greeting_for(f"{title} {family}").certain:
+        return f"{title} {family}"
+    if given_name(given):
+        return given
+    nickname = _unescape(_components(_preferred(properties, "NICKNAME"), ",")[0])
+    return nickname if greeting_for(nickname).certain else ""
 
 
 def _vcard_candidate(line: int, properties: Sequence[_Property], problem: str = "") -> Candidate:
@@ -261,5 +289,6 @@ def _vcard_candidate(line: int, properties: Sequence[_Property], problem: str = 
         "title": text("TITLE"),
         "phone": text("TEL"),
         "notes": text("NOTE"),
+        "greeting": _greeting(properties),
     }
     return Candidate(line, values, problem)
