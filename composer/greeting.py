@@ -10,6 +10,7 @@ The rules, and why:
   Mr/Ms are treated alike: an honorific written down says how the person is addressed, and
   dropping it for a first name would be more familiar than they asked for. The title keeps
   the writer's dot or not ("Dr" is British usage). With several, the first is kept.
+  Sir and Dame go with the first name ("Sir Tim"), as British usage has it.
 - Otherwise the first name: "Dana Smith" → "Dana"; "Jean-Luc Picard" → "Jean-Luc";
   "Whitfield, Dana" → "Dana" (the comma form of address books); a quoted nickname wins
   ('Robert "Bob" Smith' → "Bob"); leading initials are skipped for a middle name used
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from composer.records import Contact
 
 NEUTRAL = "Hiring Team"  # reads right after "Dear", whoever reads that mailbox
-TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss"})
+BY_FIRST_NAME = frozenset({"sir", "dame"})  # "Sir Tim", never "Sir Berners-Lee"
+TITLES = frozenset({"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss"} | BY_FIRST_NAME)
 SUFFIXES = frozenset(
     {"jr", "sr", "ii", "iii", "iv", "phd", "md", "mba", "esq", "cpa", "dds", "jd", "msc", "bsc"}
 )
@@ -93,8 +95,11 @@ def greeting_for(name: str, email: str = "") -> Greeting:
         name, email = "", name
     parts = parse_name(name)
     family = _surname_words(parts.family)
-    if parts.titles and family:
-        return Greeting(f"{parts.titles[0]} {parts.family}", True)
+    title = parts.titles[0] if parts.titles else ""
+    if _key(title) in BY_FIRST_NAME and parts.given and not _is_initial(parts.given):
+        return Greeting(f"{title} {parts.given}", not parts.doubtful)
+    if title and family:
+        return Greeting(f"{title} {parts.family}", True)
     if parts.given and not _is_initial(parts.given):
         from_email = _given_from_email(email, parts.family) if len(parts.words) == 1 else ""
         return Greeting(from_email or parts.given, not parts.doubtful)

@@ -37,6 +37,8 @@ FORMS = [
     ("Ms. Dana Smith", "", "Ms. Smith", True),
     ("Mx. Alex Kim", "", "Mx. Kim", True),
     ("Mx Kim", "", "Mx Kim", True),
+    ("Sir Tim Berners-Lee", "", "Sir Tim", True),
+    ("Dame Judi Dench", "", "Dame Judi", True),
     ("DR. AMARA OKAFOR", "", "Dr. Okafor", True),
     ("dr amara okafor", "", "Dr Okafor", True),
     ("Dr. Amara OKAFOR", "", "Dr. Okafor", True),
