@@ -91,22 +91,36 @@ class NameParts:
 def greeting_for(name: str, email: str = "") -> Greeting:
     """The greeting the rules derive from a name (and the address, when the name is not
     enough)."""
-    if "@" in name and not email:  # some address books keep the address as the name
-        name, email = "", name
+    if "@" in name and len(name.split()) == 1 and not email:  # an address kept as the name
+        name, email = "", name.strip()
     parts = parse_name(name)
-    family = _surname_words(parts.family)
+    return _with_title(parts) or _by_first_name(parts, email) or _otherwise(parts, email)
+
+
+def _with_title(parts: NameParts) -> Greeting | None:
     title = parts.titles[0] if parts.titles else ""
     if _key(title) in BY_FIRST_NAME and parts.given and not _is_initial(parts.given):
         return Greeting(f"{title} {parts.given}", not parts.doubtful)
-    if title and family:
+    if title and _surname_words(parts.family):
         return Greeting(f"{title} {parts.family}", True)
-    if parts.given and not _is_initial(parts.given):
-        from_email = _given_from_email(email, parts.family) if len(parts.words) == 1 else ""
-        return Greeting(from_email or parts.given, not parts.doubtful)
+    return None
+
+
+def _by_first_name(parts: NameParts, email: str) -> Greeting | None:
+    """A single word may be a surname: a first.last address ending in it says so."""
+    if not parts.given or _is_initial(parts.given):
+        return None
+    from_email = _given_from_email(email, parts.family) if len(parts.words) == 1 else ""
+    return Greeting(from_email or parts.given, not parts.doubtful)
+
+
+def _otherwise(parts: NameParts, email: str) -> Greeting:
+    """No first name in the name: from the address, else the name as written, else the
+    neutral greeting; the last two are flagged."""
     from_email = _given_from_email(email, parts.family)
     if from_email:
         return Greeting(from_email, True)
-    if any(_letters(word) >= 2 for word in parts.words) and family:
+    if _surname_words(parts.family) and any(_letters(word) >= 2 for word in parts.words):
         return Greeting(" ".join(parts.words), False)
     return Greeting(NEUTRAL, False)
 
@@ -158,6 +172,8 @@ def given_name(name: str) -> str:
 
 
 def parse_name(name: str) -> NameParts:
+    """Notes and a nickname set aside, "Last, First" reordered, case put right, then
+    titles, suffixes, first name and surname told apart."""
     text, nickname = _without_notes(name)
     text, comma_doubt = _in_order(text)
     tokens = [_proper_title(t) if _key(t) in TITLES else t for t in _tokens(text)]

@@ -84,6 +84,7 @@ FORMS = [
     ("", "DANA.SMITH@ACME.EXAMPLE", "Dana", True),
     ("", "jean-luc.picard@acme.example", "Jean-Luc", True),
     ("dana.smith@acme.example", "", "Dana", True),  # the address kept as the name
+    ("Dana Smith <dana@acme.example>", "", "Dana", True),  # a pasted From line
     ("", "dsmith@acme.example", NEUTRAL, False),
     ("", "d.smith@acme.example", NEUTRAL, False),
     ("", "info@acme.example", NEUTRAL, False),
