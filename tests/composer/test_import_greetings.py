@@ -14,7 +14,7 @@ from composer.greeting import greeting_of
 from composer.library import TemplateLibrary
 from composer.records import Contact, Interview
 from composer.store import Store
-from composer.vcard import export_vcards, import_vcards
+from composer.vcard import export_vcards, import_vcards, vcard
 
 CSV = """\
 Name,Email,Company,Greeting
@@ -173,3 +173,18 @@ def test_a_typed_greeting_comes_back_from_our_own_vcard(store: Store, tmp_path: 
             "Dr. Amara Okafor": "",
             "Robert Smith": "Bob",
         }
+
+
+@pytest.mark.parametrize(
+    ("name", "structured"),
+    [
+        ("Dr. Amara Okafor", "N:Okafor;Amara;;Dr.;"),
+        ("Whitfield, Dana", "N:Whitfield;Dana;;;"),
+        ("Ludwig van Beethoven", "N:van Beethoven;Ludwig;;;"),
+        ("Dana Smith, PhD", "N:Smith;Dana;;;PhD"),
+        ("王小明", "N:王小明;;;;"),
+    ],
+)
+def test_an_exported_vcard_splits_the_name_as_the_greeting_does(name: str, structured: str) -> None:
+    """Another address book then greets them as Afterword does, not "Dear Whitfield,"."""
+    assert structured in vcard(Contact(name)).splitlines()
