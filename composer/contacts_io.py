@@ -1,4 +1,4 @@
-"""Contacts in and out: CSV from spreadsheets and address books, and vCard 3.0 both ways.
+"""Contacts in and out: CSV from spreadsheets and address books (vCards: ``vcard``).
 
 An import never half-happens: every row is checked first, bad rows are reported by line and
 left out, people already known (by email, case-insensitively) are skipped, and the rest go
@@ -7,27 +7,26 @@ in together, in one transaction.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import csv
 import io
 import os
-import quopri
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
 from composer.errors import FileProblem, InvalidField
+from composer.greeting import greeting_of, greeting_to_keep
 from composer.mail import check_header_text, parse_address_or_none
 from composer.records import Contact
 from composer.store import Store
 
-FIELDS = ("name", "email", "company", "title", "phone", "notes")
-ONE_LINE_FIELDS = FIELDS[:-1]  # they go into mail headers and templates: a single line each
+FIELDS = ("name", "email", "company", "title", "phone", "notes", "greeting")
+# They go into mail headers and templates: a single line each.
+ONE_LINE_FIELDS = tuple(name for name in FIELDS if name != "notes")
 MAX_NOTES = 10_000
 MAX_FILE_BYTES = 50_000_000  # far beyond any address book; a bigger file is the wrong file
 PREVIEW_ROWS = 10
@@ -118,9 +117,15 @@ def _contact(values: dict[str, str]) -> Contact:
         return " ".join(values.get(name, "").split())  # line breaks and runs of spaces: one
 
     notes = values.get("notes", "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    email = one_line("email").split(" ::: ")[0]  # Google's CSV puts several in one cell
+    name, email = one_line("name"), one_line("email").split(" ::: ")[0]  # Google: several
     return Contact(
-        one_line("name"), email, one_line("company"), one_line("title"), one_line("phone"), notes
+        name,
+        email,
+        one_line("company"),
+        one_line("title"),
+        one_line("phone"),
+        notes,
+        greeting=greeting_to_keep(one_line("greeting"), name, email),
     )
 
 
@@ -144,7 +149,7 @@ def _quoted(text: str, limit: int = 60) -> str:
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
 
 
-def _import(store: Store, candidates: Iterable[Candidate], note: str) -> ImportReport:
+def import_candidates(store: Store, candidates: Iterable[Candidate], note: str) -> ImportReport:
     checked = check(candidates, existing_emails(store))
     new = [c.contact for c in checked if c.outcome is Outcome.NEW]
     if new:
@@ -163,11 +168,14 @@ def chosen_contacts(store: Store, ids: Sequence[int] | None = None) -> list[Cont
 # --- files ------------------------------------------------------------------------------
 
 
-def _read_text(path: Path, kind: str, *, folded: bool = False) -> tuple[str, str]:
-    """The file's text, and a note saying how it was read when it was not UTF-8."""
+def read_text(
+    path: Path, kind: str, repair: Callable[[bytes], bytes] | None = None
+) -> tuple[str, str]:
+    """The file's text, and a note saying how it was read when it was not UTF-8;
+    ``repair`` mends the bytes first (a vCard folded inside a character)."""
     data = _read_bytes(path)
-    if folded:
-        data = _whole_characters(data)
+    if repair is not None:
+        data = repair(data)
     if not data.strip():
         raise FileProblem(
             f"{path.name} is empty: there are no contacts in it. "
@@ -216,7 +224,7 @@ def _not_utf8(read_as: str) -> str:
     )
 
 
-def _write_text(path: Path, text: str, encoding: str) -> None:
+def write_text(path: Path, text: str, encoding: str) -> None:
     """Written aside, then moved into place: a failed export leaves no half file."""
     part = path.with_name(f".{path.name}.part")
     try:
@@ -248,14 +256,14 @@ class CsvTable:
     note: str = ""
 
 
-CSV_HEADER = ("Name", "Email", "Company", "Title", "Phone", "Notes")
+CSV_HEADER = ("Name", "Email", "Company", "Title", "Phone", "Notes", "Greeting")
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_CHARS = 64_000
 
 
 def read_csv(path: Path | str) -> CsvTable:
     path = Path(path)
-    text, note = _read_text(path, "CSV")
+    text, note = read_text(path, "CSV")
     rows = _csv_rows(text, _delimiter(text), path.name)
     start = _header_index(rows)
     if start is None:  # the first row is a person: numbered columns, the user names them
@@ -333,6 +341,7 @@ _GUESSES: dict[str, tuple[str, ...]] = {
         r"(primary|work|business|home|other)?(tele)?phone\d*(number|value)?",
     ),
     "notes": (r"notes?|comments?|remarks?|description",),
+    "greeting": (r"greeting|salutation|preferred(first)?name|nick(name)?|knownas|goesby|callname",),
 }
 _NAME_PART = r"(first|given|middle|additional|last|family|fore|sur)name"
 
@@ -364,9 +373,11 @@ def _first_match(keys: Sequence[str], patterns: Sequence[str], taken: Columns) -
 _JOINED_WITH = {"name": " ", "notes": "\n"}  # other fields take the first column with a value
 
 
-def _csv_candidate(row: CsvRow, columns: Columns) -> Candidate:
+def _csv_candidate(row: CsvRow, columns: Columns, order: Sequence[int]) -> Candidate:
     found: dict[str, list[str]] = {}
-    for cell, field_name in zip(row.cells, columns, strict=False):
+    for index in order:
+        cell = row.cells[index] if index < len(row.cells) else ""
+        field_name = columns[index] if index < len(columns) else None
         if field_name and cell.strip():
             found.setdefault(field_name, []).append(cell.strip())
     values = {
@@ -376,270 +387,43 @@ def _csv_candidate(row: CsvRow, columns: Columns) -> Candidate:
     return Candidate(row.line, values)
 
 
+def _reading_order(table: CsvTable) -> list[int]:
+    """Column order, but a first-name column before the others: a file with "Last name"
+    before "First name" must not make "Whitfield Dana" (greeted "Dear Whitfield,")."""
+    keys = [re.sub(r"[\W_]+", "", name.casefold()) for name in table.header]
+    width = max([len(keys), *(len(row.cells) for row in table.rows)])
+    given = r"(first|given|fore)name"
+    return sorted(range(width), key=lambda i: i >= len(keys) or not re.fullmatch(given, keys[i]))
+
+
 def preview(
     table: CsvTable, columns: Columns, existing: set[str], limit: int = PREVIEW_ROWS
 ) -> list[Checked]:
     """The first rows as they would be imported with these columns."""
-    return check((_csv_candidate(row, columns) for row in table.rows[:limit]), existing)
+    order = _reading_order(table)
+    rows = table.rows[:limit]
+    return check((_csv_candidate(row, columns, order) for row in rows), existing)
 
 
 def import_csv(store: Store, table: CsvTable, columns: Columns) -> ImportReport:
-    candidates = (_csv_candidate(row, columns) for row in table.rows)
-    return _import(store, candidates, table.note)
+    order = _reading_order(table)
+    candidates = (_csv_candidate(row, columns, order) for row in table.rows)
+    return import_candidates(store, candidates, table.note)
 
 
 def export_csv(contacts: Iterable[Contact], path: Path | str) -> int:
-    """With a BOM: Excel reads UTF-8 without one as the system's old code page."""
+    """With a BOM: Excel reads UTF-8 without one as the system's old code page. The
+    greeting is the one Afterword uses, saved or derived (imported back, a derived one is
+    derived again)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    rows = [[getattr(contact, name) for name in FIELDS] for contact in contacts]
+    rows = [_csv_cells(contact) for contact in contacts]
     writer.writerows(rows)
-    _write_text(Path(path), buffer.getvalue(), "utf-8-sig")
+    write_text(Path(path), buffer.getvalue(), "utf-8-sig")
     return len(rows)
 
 
-# --- vCard ------------------------------------------------------------------------------
-
-
-MAX_LINE_OCTETS = 75  # RFC 6350 3.2, not counting the line break
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits on U+2028 & co.
-_QUOTED_PRINTABLE = re.compile(r"^[^:]*QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
-_SPLIT_CHARACTER = re.compile(rb"([\xc0-\xf7][\x80-\xbf]{0,2})(\r\n|\r|\n)([ \t])(?=[\x80-\xbf])")
-_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
-_BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
-_UNFINISHED = "The card has no END:VCARD line: the file may be cut short."
-
-
-def vcard(contact: Contact) -> str:
-    """One card, vCard 3.0, with CRLF line ends, folded at 75 octets."""
-    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(contact.name)}"]
-    lines.append(f"N:{_structured_name(contact.name)}")
-    for prefix, value in (
-        ("EMAIL;TYPE=INTERNET", contact.email),
-        ("ORG", contact.company),
-        ("TITLE", contact.title),
-        ("TEL", contact.phone),
-        ("NOTE", contact.notes),
-    ):
-        if value:
-            lines.append(f"{prefix}:{_escape(value)}")
-    lines.append("END:VCARD")
-    return "".join(f"{fold(line)}\r\n" for line in lines)
-
-
-def export_vcards(contacts: Iterable[Contact], path: Path | str) -> int:
-    cards = [vcard(contact) for contact in contacts]
-    _write_text(Path(path), "".join(cards), "utf-8")
-    return len(cards)
-
-
-def import_vcards(store: Store, path: Path | str) -> ImportReport:
-    path = Path(path)
-    text, note = _read_text(path, "vCard", folded=True)
-    cards = parse_vcards(text)
-    if not cards:
-        raise FileProblem(
-            f"{path.name} holds no contacts: it has no BEGIN:VCARD line. "
-            "Choose a .vcf file exported from your address book."
-        )
-    return _import(store, cards, note)
-
-
-def _whole_characters(data: bytes) -> bytes:
-    """Some exporters fold inside a UTF-8 character (RFC 6350 3.2 warns of it), and then the
-    file as a whole is not UTF-8. The character's first bytes move past the fold: unfolding
-    gives the very same bytes, and every line keeps its number for the report."""
-    return _SPLIT_CHARACTER.sub(rb"\2\3\1", data)
-
-
-def _escape(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-
-
-def _structured_name(name: str) -> str:
-    """N (family;given;additional;prefixes;suffixes): the last word taken as the family name."""
-    words = name.split()
-    family, given = (words[-1], " ".join(words[:-1])) if words else ("", "")
-    return f"{_escape(family)};{_escape(given)};;;"
-
-
-def fold(line: str) -> str:
-    """At most 75 octets a line, never inside a UTF-8 sequence; continuations start with a
-    space."""
-    data = line.encode()
-    parts, start, limit = [], 0, MAX_LINE_OCTETS
-    while len(data) - start > limit:
-        end = start + limit
-        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
-            end -= 1
-        parts.append(data[start:end])
-        start, limit = end, MAX_LINE_OCTETS - 1
-    parts.append(data[start:])
-    return b"\r\n ".join(parts).decode()
-
-
-@dataclass(frozen=True)
-class _Property:
-    name: str
-    params: dict[str, list[str]]
-    value: str
-
-    def param(self, key: str) -> str:
-        return (self.params.get(key) or [""])[0]
-
-    def preferred(self) -> bool:
-        types = {t.upper() for t in self.params.get("TYPE", [])}
-        return "PREF" in types or "PREF" in self.params
-
-
-def parse_vcards(text: str) -> list[Candidate]:
-    """Every card in the text; one never ended is kept, with the problem noted."""
-    cards: list[Candidate] = []
-    current: list[_Property] | None = None
-    start = 0
-    for line, content in unfold(text):
-        prop = _property(content)
-        if prop is None:
-            continue
-        if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
-            if current is not None:
-                cards.append(_vcard_candidate(start, current, _UNFINISHED))
-            current, start = [], line
-        elif prop.name == "END" and current is not None:
-            cards.append(_vcard_candidate(start, current))
-            current = None
-        elif current is not None:
-            current.append(prop)
-    if current is not None:
-        cards.append(_vcard_candidate(start, current, _UNFINISHED))
-    return cards
-
-
-def unfold(text: str) -> list[tuple[int, str]]:
-    """Logical lines with the line number each starts on: folds (a line break and one space
-    or tab) undone, and vCard 2.1's quoted-printable soft line breaks joined."""
-    lines: list[tuple[int, str]] = []
-    for number, physical in enumerate(_LINE_BREAK.split(text), start=1):
-        last = lines[-1][1] if lines else None
-        if last is not None and last.endswith("=") and _QUOTED_PRINTABLE.match(last):
-            lines[-1] = (lines[-1][0], last[:-1] + physical)
-        elif last is not None and physical[:1] in (" ", "\t"):
-            lines[-1] = (lines[-1][0], last + physical[1:])
-        elif physical.strip():
-            lines.append((number, physical))
-    return lines
-
-
-def _property(content: str) -> _Property | None:
-    """``[group.]NAME;PARAM=a,b;PARAM:value``; None for a line that is none of that."""
-    colon = _unquoted_colon(content)
-    if colon < 0:
-        return None
-    head = _components(content[:colon], ";", quotes=True)
-    name = head[0].rsplit(".", 1)[-1].strip().upper()
-    return _Property(name, _params(head[1:]), content[colon + 1 :])
-
-
-def _unquoted_colon(content: str) -> int:
-    colon = content.find(":")
-    if colon < 0 or '"' not in content[:colon]:
-        return colon  # the usual case: no quoted parameter value
-    quoted = False
-    for index, character in enumerate(content):
-        if character == '"':
-            quoted = not quoted
-        elif character == ":" and not quoted:
-            return index
-    return -1
-
-
-def _params(parts: Sequence[str]) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for part in parts:
-        key, equals, value = part.partition("=")
-        if not equals:  # vCard 2.1: EMAIL;INTERNET;PREF, NOTE;QUOTED-PRINTABLE
-            key = "ENCODING" if part.strip().upper() in _BARE_ENCODINGS else "TYPE"
-            value = part
-        values = [v.strip().strip('"') for v in value.split(",")]
-        params.setdefault(key.strip().upper(), []).extend(values)
-    return params
-
-
-def _components(value: str, separator: str, *, quotes: bool = False) -> list[str]:
-    """Split at separators not escaped by a backslash (nor, with ``quotes``, inside quotes);
-    the escapes stay for ``_unescape``."""
-    if "\\" not in value and not (quotes and '"' in value):
-        return value.split(separator)
-    parts, start, index, quoted = [], 0, 0, False
-    while index < len(value):
-        character = value[index]
-        if character == "\\":
-            index += 1
-        elif character == '"' and quotes:
-            quoted = not quoted
-        elif character == separator and not quoted:
-            parts.append(value[start:index])
-            start = index + 1
-        index += 1
-    parts.append(value[start:])
-    return parts
-
-
-def _unescape(text: str) -> str:
-    return _ESCAPED.sub(lambda m: "\n" if m[1] in "nN" else m[1], text)
-
-
-def _decoded(prop: _Property) -> str:
-    """The value with a vCard 2.1 transfer encoding and charset undone; as it is if they
-    cannot be."""
-    encoding = prop.param("ENCODING").upper()
-    if encoding not in ("QUOTED-PRINTABLE", "B", "BASE64"):
-        return prop.value
-    try:
-        if encoding == "QUOTED-PRINTABLE":
-            data = quopri.decodestring(prop.value.encode())
-        else:
-            data = base64.b64decode(prop.value)
-    except (binascii.Error, ValueError):
-        return prop.value
-    try:
-        return data.decode(prop.param("CHARSET") or "utf-8")
-    except (LookupError, UnicodeDecodeError):
-        return data.decode("latin-1")
-
-
-def _preferred(properties: Sequence[_Property], name: str) -> str:
-    """The raw value of the card's preferred (else first) non-empty property ``name``."""
-    found = [p for p in properties if p.name == name and _decoded(p).strip()]
-    chosen = [p for p in found if p.preferred()] or found
-    return _decoded(chosen[0]) if chosen else ""
-
-
-def _full_name(properties: Sequence[_Property]) -> str:
-    full = _unescape(_preferred(properties, "FN"))
-    if full.strip():
-        return full
-    parts = [
-        " ".join(_unescape(word) for word in _components(part, ","))
-        for part in _components(_preferred(properties, "N"), ";")
-    ]
-    family, given, additional, prefixes, suffixes = (parts + [""] * 5)[:5]
-    in_order = (prefixes, given, additional, family, suffixes)
-    return " ".join(part for part in in_order if part.strip())
-
-
-def _vcard_candidate(line: int, properties: Sequence[_Property], problem: str = "") -> Candidate:
-    def text(name: str) -> str:
-        return _unescape(_preferred(properties, name))
-
-    values = {
-        "name": _full_name(properties),
-        "email": text("EMAIL"),
-        "company": _unescape(_components(_preferred(properties, "ORG"), ";")[0]),
-        "title": text("TITLE"),
-        "phone": text("TEL"),
-        "notes": text("NOTE"),
-    }
-    return Candidate(line, values, problem)
+def _csv_cells(contact: Contact) -> list[str]:
+    cells = [getattr(contact, name) for name in FIELDS[:-1]]
+    return [*cells, greeting_of(contact).text]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from composer.greeting import given_name, greeting_of
 from composer.records import Contact, Interview, Participant, Profile, Role
 from composer.templates import FieldGroup
 
@@ -35,7 +36,8 @@ DESCRIPTIONS = {
     "me.email": "your email address",
     "me.phone": "your phone number",
     "recipient.name": "the full name of the person you write to",
-    "recipient.first_name": "their first name",
+    "recipient.greeting": 'how to address them after "Dear": Dana, Dr. Okafor (Contacts)',
+    "recipient.first_name": "their first name (none for a name like Dr. Okafor)",
     "recipient.email": "their email address",
     "recipient.title": "their job title",
     "recipient.company": "their company",
@@ -58,7 +60,9 @@ def long_date(moment: datetime) -> str:
 
 
 def first_name(name: str) -> str:
-    return name.split()[0] if name.split() else ""
+    """By the greeting's rules: never a title ("Dr."), a surname ("Whitfield, Dana") or a
+    shout ("DANA")."""
+    return given_name(name)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -92,6 +96,7 @@ def template_fields(
             {
                 "name": recipient.name,
                 "first_name": first_name(recipient.name),
+                "greeting": greeting_of(recipient).text,
                 "email": recipient.email,
                 "title": recipient.title,
                 "company": recipient.company,

@@ -90,7 +90,7 @@ def new_template_source(title: str) -> str:
     return (
         f"{{#\ntitle: {title}\nwhen: \n#}}\n"
         "{% block subject %}{% endblock %}\n"
-        "{% block body %}\nDear {{ recipient.first_name }},\n\n\n\n"
+        "{% block body %}\nDear {{ recipient.greeting }},\n\n\n\n"
         "Best wishes,\n{{ me.name }}\n{% endblock %}\n"
     )
 

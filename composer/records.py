@@ -50,6 +50,7 @@ class Contact:
     notes: str = ""
     id: int | None = None
     check_in_days: int | None = None  # they asked to stay in touch: every so many days
+    greeting: str = ""  # how to address them ("Dana", "Dr. Whitfield"); "": from the name
 
 
 @dataclass

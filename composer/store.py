@@ -281,12 +281,18 @@ def _schema_5(db: sqlite3.Connection) -> None:
     )
 
 
+def _schema_6(db: sqlite3.Connection) -> None:
+    """How to greet each contact, as the user typed it ("" while derived from the name)."""
+    db.execute("ALTER TABLE contacts ADD COLUMN greeting TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_1,
     _schema_2,
     _schema_3,
     _schema_4,
     _schema_5,
+    _schema_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -320,6 +326,7 @@ def _contact(row: sqlite3.Row) -> Contact:
         phone=row["phone"],
         notes=row["notes"],
         check_in_days=row["check_in_days"],
+        greeting=row["greeting"],
     )
 
 
@@ -584,7 +591,7 @@ class Store:
         with self.transaction() as db:
             cursor = db.execute(
                 "INSERT INTO contacts(name, email, company, title, phone, notes, check_in_days, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "greeting, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*self._contact_values(contact), now, now),
             )
         contact.id = cursor.lastrowid
@@ -597,7 +604,8 @@ class Store:
             for contact in contacts:
                 cursor = db.execute(
                     "INSERT INTO contacts(name, email, company, title, phone, notes, "
-                    "check_in_days, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "check_in_days, greeting, created_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*self._contact_values(contact), now, now),
                 )
                 contact.id = cursor.lastrowid
@@ -611,7 +619,7 @@ class Store:
         with self.transaction() as db:
             cursor = db.execute(
                 "UPDATE contacts SET name = ?, email = ?, company = ?, title = ?, phone = ?, "
-                "notes = ?, check_in_days = ?, updated_at = ? WHERE id = ?",
+                "notes = ?, check_in_days = ?, greeting = ?, updated_at = ? WHERE id = ?",
                 (*self._contact_values(contact), self._now(), contact.id),
             )
         if cursor.rowcount == 0:
@@ -627,6 +635,7 @@ class Store:
             contact.phone,
             contact.notes,
             contact.check_in_days,
+            " ".join(contact.greeting.split()),  # one line: it goes after "Dear"
         )
 
     def delete_contact(self, contact_id: int) -> None:
@@ -651,7 +660,8 @@ class Store:
 
     def contact_ids(self, search: str = "") -> list[int]:
         """Ids in display order, of the contacts with every word of ``search`` somewhere in
-        their name, address, company or title (any case); rows are fetched as shown."""
+        their name, address, company, title or greeting (any case: "Bob" finds Robert);
+        rows are fetched as shown."""
         words = search.casefold().split()
         if not words and self._contacts_seen is None:  # opening the list: no index needed yet
             return [row[0] for row in self._query(f"SELECT id FROM contacts {_BY_NAME}")]
@@ -667,7 +677,9 @@ class Store:
         (here, or by another connection: ``data_version``)."""
         version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
         if self._contacts_seen is None or self._contacts_seen[0] != version:
-            rows = self._query(f"SELECT id, name, email, company, title FROM contacts {_BY_NAME}")
+            rows = self._query(
+                f"SELECT id, name, email, company, title, greeting FROM contacts {_BY_NAME}"
+            )
             index = ([row[0] for row in rows], ["\n".join(row[1:]).casefold() for row in rows])
             self._contacts_seen = (version, index)
         return self._contacts_seen[1]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.errors import AfterwordError, InvalidAddress
+from composer.greeting import greeting_for
 from composer.records import Contact
 from ui import dialogs
 from ui.models import ContactsModel, LazyTableModel, TextsDelegate
@@ -34,6 +35,7 @@ from ui.widgets import (
     record_table,
     save_cancel_buttons,
     show_error,
+    status_label,
     with_error,
 )
 
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from ui.contacts_import import ContactFiles
 
 T = TypeVar("T")
+UNCERTAIN_GREETING = "Could not tell how to greet them: type how you would address them."
 
 
 # --- the contact dialog -----------------------------------------------------------------
@@ -60,6 +63,14 @@ class ContactDialog(QDialog):
     def _build(self) -> None:
         self.name_edit = named(QLineEdit(), "Name")
         self.name_error = error_label("name_error")
+        self.greeting_edit = named(QLineEdit(), "Greeting")
+        self.greeting_edit.setToolTip(
+            'How you address them after "Dear". Leave it empty to use the one shown, '
+            "worked out from the name."
+        )
+        self.greeting_note = status_label("Greeting note")
+        self.greeting_note.setText(UNCERTAIN_GREETING)
+        self.greeting_note.hide()
         self.email_edit = named(QLineEdit(), "Email")
         self.email_edit.setPlaceholderText("ana@example.org")
         self.email_error = error_label("email_error")
@@ -77,6 +88,7 @@ class ContactDialog(QDialog):
         )
         form = QFormLayout()
         form.addRow("&Name:", with_error(self.name_edit, self.name_error))
+        form.addRow("&Greeting:", with_error(self.greeting_edit, self.greeting_note))
         form.addRow("E&mail:", with_error(self.email_edit, self.email_error))
         form.addRow("&Company:", self.company_edit)
         form.addRow("&Title:", self.title_edit)
@@ -86,9 +98,20 @@ class ContactDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(save_cancel_buttons(self))
+        for edit in (self.name_edit, self.email_edit, self.greeting_edit):
+            edit.textChanged.connect(self._show_derived_greeting)
+
+    def _show_derived_greeting(self) -> None:
+        """The greeting the rules give, as the name is typed; flagged when it is a guess."""
+        name, email = self.name_edit.text(), self.email_edit.text().strip()
+        derived = greeting_for(name, email) if name.strip() or email else None
+        self.greeting_edit.setPlaceholderText(derived.text if derived else "")
+        typed = bool(self.greeting_edit.text().strip())
+        self.greeting_note.setVisible(derived is not None and not derived.certain and not typed)
 
     def _fill(self, contact: Contact) -> None:
         self.name_edit.setText(contact.name)
+        self.greeting_edit.setText(contact.greeting)
         self.email_edit.setText(contact.email)
         self.company_edit.setText(contact.company)
         self.title_edit.setText(contact.title)
@@ -106,6 +129,7 @@ class ContactDialog(QDialog):
             notes=self.notes_edit.toPlainText(),
             id=self._id,
             check_in_days=self.check_in_spin.value() or None,
+            greeting=" ".join(self.greeting_edit.text().split()),  # "": from the name
         )
 
     def accept(self) -> None:

@@ -32,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import contacts_io
+from composer import contacts_io, vcard
 from composer.app import Afterword
 from composer.contacts_io import Checked, CsvTable, ImportReport, Outcome
 from composer.errors import AfterwordError
+from composer.greeting import greeting_of
+from composer.records import Contact
 from composer.store import Store
 from ui import dialogs
 from ui.models import ColumnsModel
@@ -53,6 +55,7 @@ FIELD_CHOICES: list[tuple[str, object]] = [
     ("Title", "title"),
     ("Phone", "phone"),
     ("Notes", "notes"),
+    ("Greeting", "greeting"),
 ]
 IMPORT_TYPES = "Contacts (*.csv *.vcf *.vcard);;CSV files (*.csv);;vCard files (*.vcf *.vcard)"
 EXPORT_TYPES = "CSV file (*.csv);;vCard file (*.vcf)"
@@ -71,6 +74,12 @@ def _result(row: Checked) -> str:
     return f"{prefix}: {row.reason}"
 
 
+def _greeting(contact: Contact) -> str:
+    """As the messages will greet them; a guess is marked, to be checked after import."""
+    greeting = greeting_of(contact)
+    return greeting.text if greeting.certain else f"{greeting.text} (a guess: check it)"
+
+
 # --- the preview ------------------------------------------------------------------------
 
 
@@ -86,6 +95,7 @@ class PreviewModel(ColumnsModel[Checked]):
         ("Title", lambda r: r.contact.title),
         ("Phone", lambda r: r.contact.phone),
         ("Notes", lambda r: " ".join(r.contact.notes.split())),
+        ("Greeting", lambda r: _greeting(r.contact)),
     )
 
     def __init__(self) -> None:
@@ -261,7 +271,7 @@ class ContactFiles(QObject):
             return
         path = Path(chosen)
         if path.suffix.lower() in VCARD_SUFFIXES:
-            self._run(lambda: self._on_own_store(contacts_io.import_vcards, path), self._report)
+            self._run(lambda: self._on_own_store(vcard.import_vcards, path), self._report)
         else:
             self._run(lambda: self._read_csv(path), self._choose_columns)
 
@@ -326,5 +336,5 @@ class ContactFiles(QObject):
 
 def _export(store: Store, path: Path) -> int:
     as_vcard = path.suffix.lower() in VCARD_SUFFIXES
-    write = contacts_io.export_vcards if as_vcard else contacts_io.export_csv
+    write = vcard.export_vcards if as_vcard else contacts_io.export_csv
     return write(contacts_io.chosen_contacts(store), path)

@@ -17,20 +17,15 @@ from composer.contacts_io import (
     Skipped,
     check,
     export_csv,
-    export_vcards,
-    fold,
     guess_columns,
     import_csv,
-    import_vcards,
-    parse_vcards,
     preview,
     read_csv,
-    unfold,
-    vcard,
 )
 from composer.errors import FileProblem
 from composer.records import Contact
 from composer.store import Store
+from composer.vcard import export_vcards, fold, import_vcards, parse_vcards, unfold, vcard
 
 
 def write(tmp_path: Path, text: str, name: str = "contacts.csv", encoding: str = "utf-8") -> Path:
@@ -320,18 +315,22 @@ def test_files_a_user_can_get_wrong_are_told_not_crashed(
 def test_export_then_import_finds_every_contact_a_duplicate(store: Store, tmp_path: Path) -> None:
     store.add_contact(Contact("Zoë Müller", "zoe@x.example", "Acme, Inc", "Lead", "+44", "a\nb"))
     store.add_contact(Contact("山田太郎", "taro@example.jp", notes='say "hi"'))
+    store.add_contact(Contact("Robert Smith", "rob@x.example", greeting="Bob"))
     path = tmp_path / "out.csv"
-    assert export_csv(store.contacts(), path) == 2
+    assert export_csv(store.contacts(), path) == 3
     data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfName,Email,Company,Title,Phone,Notes\r\n")
+    assert data.startswith(b"\xef\xbb\xbfName,Email,Company,Title,Phone,Notes,Greeting\r\n")
+    assert ",Bob\r\n" in data.decode("utf-8-sig") and ",Zoë\r\n" in data.decode("utf-8-sig")
 
     table = read_csv(path)
     report = import_csv(store, table, guess_columns(table.header))
-    assert (report.imported, [d.line for d in report.duplicates]) == (0, [2, 4])
+    assert (report.imported, [d.line for d in report.duplicates]) == (0, [2, 3, 5])
 
     with Store(tmp_path / "other.sqlite3") as fresh:
         import_csv(fresh, table, guess_columns(table.header))
         assert people(fresh) == people(store)
+        # the saved greeting comes back; a derived one stays derived (it follows the name)
+        assert [c.greeting for c in fresh.contacts()] == ["Bob", "", ""]
 
 
 def test_an_export_that_cannot_be_written_says_so(tmp_path: Path) -> None:

@@ -213,7 +213,10 @@ def test_a_migration_that_rebuilds_a_table_loses_no_linked_records(
         store.set_participants(interview.id, [(ana.id, Role.INTERVIEWER)])
 
     def rebuild_contacts(db: sqlite3.Connection) -> None:
-        columns = "name, email, company, title, phone, notes, check_in_days, created_at, updated_at"
+        columns = (
+            "name, email, company, title, phone, notes, check_in_days, greeting, created_at, "
+            "updated_at"
+        )
         db.execute(f"CREATE TABLE contacts_new (id INTEGER PRIMARY KEY, {columns})")
         db.execute(f"INSERT INTO contacts_new SELECT id, {columns} FROM contacts")
         db.execute("DROP TABLE contacts")
@@ -332,3 +335,47 @@ def test_contact_search_takes_any_case_every_word_and_sees_every_write(store: St
     ana.company = "Initech"
     store.update_contact(ana)
     assert store.contact_ids("initech") == [ana.id], "and one of its own"
+
+
+# --- greetings (schema 6) ---------------------------------------------------------------
+
+
+def test_upgrade_to_schema_6_gives_contacts_an_empty_greeting(tmp_path: Path) -> None:
+    """Contacts saved before greetings existed keep everything and are greeted by the rules
+    until the user types a greeting of their own."""
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.execute("BEGIN")
+    for migrate in MIGRATIONS[:5]:
+        migrate(old)
+    old.execute("PRAGMA user_version = 5")
+    old.execute(
+        "INSERT INTO contacts(name, email, company, check_in_days, created_at, updated_at) "
+        "VALUES ('Whitfield, Dana', 'dana@acme.example', 'Acme', 30, '2025-01-01', '2025-01-01')"
+    )
+    old.execute("COMMIT")
+    old.close()
+
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        [contact] = store.contacts()
+        assert (contact.name, contact.company, contact.check_in_days) == (
+            "Whitfield, Dana",
+            "Acme",
+            30,
+        )
+        assert contact.greeting == ""
+        contact.greeting = "Dr. Whitfield"
+        store.update_contact(contact)
+    with Store(path) as again:
+        assert again.contact(1).greeting == "Dr. Whitfield"
+        assert again.contact_ids("whitfield dr") == [1]
+
+
+def test_a_greeting_is_saved_on_one_line(store: Store) -> None:
+    added = store.add_contact(Contact("Robert Smith", greeting=" Bob\n  Smith "))
+    assert added.id is not None
+    assert store.contact(added.id).greeting == "Bob Smith"
+    store.add_contacts([Contact("Ana Lima", greeting="Ana")])
+    assert [c.greeting for c in store.contacts()] == ["Ana", "Bob Smith"]
+    assert store.contact_ids("bob") == [added.id]

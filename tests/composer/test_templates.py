@@ -16,26 +16,26 @@ from composer.templates import FieldGroup, render_source
 
 BUILTINS = {
     "thank_you": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.date",
         "interview.position",
         "interview.company",
         "me.name",
     },
     "continued_interest": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
     },
     "no_hard_feelings": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
     },
     "feedback_request": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
@@ -55,12 +55,12 @@ BUILTINS = {
         "me.name",
     },
     "thanks_for_feedback": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
     },
-    "keeping_in_touch": {"recipient.first_name", "me.name"},
+    "keeping_in_touch": {"recipient.greeting", "me.name"},
 }
 WHERE = {"me": "Settings › My profile", "recipient": "Contacts", "interview": "Interviews"}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence
@@ -11,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.records import Contact, Message, MessageState
+from composer.compose import draft_from_template
+from composer.records import Contact, Interview, Message, MessageState, Profile, Role
 from tests.ui.helpers import (
     answer,
     answer_questions,
@@ -325,7 +328,17 @@ def test_editing_shows_every_field(qtbot: QtBot) -> None:
 def test_every_control_in_the_dialog_has_a_name_in_tab_order(dialog: ContactDialog) -> None:
     controls = reachable_controls(dialog)
     order = tab_order(dialog.name_edit, controls)
-    assert order == ["Name", "Email", "Company", "Title", "Phone", "Notes", "Save", "Cancel"]
+    assert order == [
+        "Name",
+        "Greeting",
+        "Email",
+        "Company",
+        "Title",
+        "Phone",
+        "Notes",
+        "Save",
+        "Cancel",
+    ]
     assert len(controls) == len(order)
 
 
@@ -335,7 +348,7 @@ def test_alt_keys_are_unambiguous(
     add(afterword, "Ana Lima")
     page = ContactsPage(afterword, runner)
     qtbot.addWidget(page)
-    for root, count in ((page, 5), (dialog, 8)):
+    for root, count in ((page, 5), (dialog, 9)):
         keys = mnemonics(root)
         assert len(keys) == count and len(set(keys)) == count, keys
 
@@ -353,3 +366,86 @@ def test_the_table_paints_as_the_standard_delegate_would(
     page.table.setItemDelegate(QStyledItemDelegate(page.table))
 
     assert ours == page.table.viewport().grab().toImage()
+
+
+# --- the greeting -----------------------------------------------------------------------
+
+
+def test_the_greeting_worked_out_shows_as_the_name_is_typed(
+    dialog: ContactDialog, qtbot: QtBot
+) -> None:
+    assert dialog.greeting_edit.placeholderText() == ""
+    qtbot.keyClicks(dialog.name_edit, "Dr. Amara Okafor")
+    assert dialog.greeting_edit.placeholderText() == "Dr. Okafor"
+    assert not dialog.greeting_note.isVisible()
+
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, "WHITFIELD, DANA")
+    assert dialog.greeting_edit.placeholderText() == "Dana"
+    dialog.accept()
+    assert dialog.contact().greeting == ""  # nothing typed: it keeps following the name
+
+
+def test_a_greeting_that_is_a_guess_says_so_until_one_is_typed(
+    dialog: ContactDialog, qtbot: QtBot
+) -> None:
+    qtbot.keyClicks(dialog.name_edit, "J. Smith")
+    assert dialog.greeting_edit.placeholderText() == "J. Smith"
+    assert dialog.greeting_note.isVisible()
+    assert dialog.greeting_note.text() == (
+        "Could not tell how to greet them: type how you would address them."
+    )
+    qtbot.keyClicks(dialog.email_edit, "jane.smith@acme.example")
+    assert dialog.greeting_edit.placeholderText() == "Jane"  # the address told
+    assert not dialog.greeting_note.isVisible()
+
+    dialog.email_edit.clear()
+    assert dialog.greeting_note.isVisible()
+    qtbot.keyClicks(dialog.greeting_edit, "Ms Smith")
+    assert not dialog.greeting_note.isVisible()
+
+
+def test_a_typed_greeting_is_saved_and_used_in_the_thank_you(
+    page: ContactsPage,
+    afterword: Afterword,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fill(dialog: ContactDialog) -> None:
+        qtbot.keyClicks(dialog.name_edit, "Dr. Amara Okafor")
+        qtbot.keyClicks(dialog.email_edit, "amara@acme.example")
+        qtbot.keyClicks(dialog.greeting_edit, "  Amara ")
+
+    answer(monkeypatch, fill, ContactDialog)
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    [saved] = afterword.store.contacts()
+    assert saved.greeting == "Amara"
+    assert thank_you_greeting(afterword, saved) == "Dear Amara,"
+
+    def clear(dialog: ContactDialog) -> None:
+        assert dialog.greeting_edit.text() == "Amara"  # the dialog opens on what is stored
+        dialog.greeting_edit.clear()
+
+    answer(monkeypatch, clear, ContactDialog)
+    with qtbot.waitSignal(page.changed):
+        qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    assert thank_you_greeting(afterword, afterword.store.contact(saved.id or 0)) == (
+        "Dear Dr. Okafor,"
+    )
+
+
+def thank_you_greeting(afterword: Afterword, contact: Contact) -> str:
+    when = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)  # a fixed day: never the real clock
+    interview = afterword.store.add_interview(Interview("Acme", "Data Engineer", when))
+    assert interview.id is not None and contact.id is not None
+    afterword.store.set_participants(interview.id, [(contact.id, Role.INTERVIEWER)])
+    afterword.store.save_profile(Profile("Sam Rivera", "sam@example.org"))
+    message = draft_from_template(
+        afterword.store,
+        afterword.templates,
+        "thank_you",
+        contact_id=contact.id,
+        interview_id=interview.id,
+    )
+    return message.body.splitlines()[0]

@@ -322,3 +322,44 @@ def test_every_control_in_the_import_dialogs_has_a_name(qtbot: QtBot, tmp_path: 
     for dialog in (chooser, reporting):
         for control in reachable_controls(dialog):
             assert control.focusPolicy() & Qt.FocusPolicy.TabFocus, control.accessibleName()
+
+
+def test_the_preview_shows_how_each_person_will_be_greeted(
+    page: ContactsPage,
+    afterword: Afterword,
+    screens: Screens,
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "Name,Email,Called\n"
+        '"Whitfield, Dana",dana@acme.example,\n'
+        "Dr. Amara Okafor,amara@acme.example,\n"
+        "Robert Smith,rob@acme.example,Bob\n"
+        "J. Smith,js@acme.example,\n",
+        encoding="utf-8",
+    )
+    choose_file(monkeypatch, path)
+
+    def choose(dialog: CsvImportDialog) -> None:
+        assert preview_cells(dialog, "Greeting") == [
+            "Dana",
+            "Dr. Okafor",
+            "Robert",
+            "J. Smith (a guess: check it)",
+        ]
+        pick(dialog, "Called", "greeting")  # "Called" is not a name it guesses
+        assert preview_cells(dialog, "Greeting")[2] == "Bob"
+
+    screens.choose = choose
+    with qtbot.waitSignal(page.changed, timeout=WAIT):
+        qtbot.mouseClick(page.empty_import_button, Qt.MouseButton.LeftButton)
+    greetings = {c.name: c.greeting for c in afterword.store.contacts()}
+    assert greetings == {
+        "Whitfield, Dana": "",
+        "Dr. Amara Okafor": "",
+        "Robert Smith": "Bob",
+        "J. Smith": "",
+    }
