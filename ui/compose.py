@@ -35,9 +35,11 @@ from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState, Role
+from composer.send_check import Misspelt
 from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
+from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import CHECK_IN_OUTBOX, PanelDialog
 from ui.runner import Runner
@@ -71,6 +73,8 @@ class ComposePage(QWidget):
         self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
+        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
+        self.check = ComposeCheck(self)  # before it goes
         self._build()
         self.refresh()
 
@@ -361,6 +365,10 @@ class ComposePage(QWidget):
         dialogs.run_dialog(dialog)
         self.sent.emit(0)
 
+    def write_separately(self, contact_ids: Sequence[int]) -> None:
+        """One personal message each, in place of one message to them all."""
+        write_one_each(self, contact_ids)
+
     def _update_panel_button(self) -> None:
         interview_id = self.interview.currentData()
         people = self.afterword.store.participants(interview_id) if interview_id else []
@@ -436,6 +444,9 @@ class ComposePage(QWidget):
             self, f"{self.attachments.warning.text()} Send anyway?", yes="Send anyway"
         ):
             return
+        self.check.start()  # then send_checked(), unless the user goes back to editing
+
+    def send_checked(self) -> None:
         try:
             message = self._queue()
         except InvalidField as error:

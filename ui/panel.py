@@ -30,7 +30,9 @@ from composer.compose import PanelMessage, panel_messages, queue_panel
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
+from composer.send_check import Misspelt
 from ui import dialogs
+from ui.checked_send import PanelCheck
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
 
@@ -135,6 +137,8 @@ class PanelDialog(QDialog):
         self.interview_id = interview_id
         self.template_id = template_id
         self.sending = False
+        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
+        self.check = PanelCheck(self)  # before they go
         interview = afterword.store.interview(interview_id)
         self.setWindowTitle(f"Thank each interviewer: {interview.company}")
         self.columns = [PersonColumn(item) for item in self._panel()]
@@ -212,7 +216,9 @@ class PanelDialog(QDialog):
         )
 
     def send(self) -> None:
-        wanted = [column for column in self.columns if column.wanted]
+        self.check.start([column for column in self.columns if column.wanted])
+
+    def send_checked(self, wanted: list[PersonColumn]) -> None:
         again = frozenset(
             c.item.contact.id for c in wanted if c.item.already_sent and c.item.contact.id
         )
