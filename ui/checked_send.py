@@ -19,7 +19,7 @@ from composer.errors import AfterwordError
 from composer.library import attachment_from_file
 from composer.mail import check_message
 from composer.records import Attachment, Message, Role
-from composer.send_check import Part, Span
+from composer.send_check import Misspelt, Part, Span
 from ui import dialogs
 from ui.send_check import BeforeItGoes, Choice, Review, check_off_the_gui_thread, review
 
@@ -35,6 +35,7 @@ class ComposeCheck:
 
     def __init__(self, page: ComposePage) -> None:
         self.page = page
+        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
         self._before: Message | None = None
 
     def start(self) -> None:
@@ -52,7 +53,7 @@ class ComposeCheck:
             page.runner,
             page.afterword,
             [("", self._before)],
-            page.misspelt,
+            self.misspelt,
             self._checked,
             page._send_crashed,
         )
@@ -125,6 +126,7 @@ class PanelCheck:
 
     def __init__(self, panel: PanelDialog) -> None:
         self.panel = panel
+        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
         self._wanted: list[PersonColumn] = []
         self._before: list[Message] = []
 
@@ -140,7 +142,7 @@ class PanelCheck:
         panel.summary.setText("Checking the messages before they go…")
         messages = [(c.item.contact.name, m) for c, m in zip(wanted, self._before, strict=True)]
         check_off_the_gui_thread(
-            panel.runner, panel.afterword, messages, panel.misspelt, self._checked, panel._crashed
+            panel.runner, panel.afterword, messages, self.misspelt, self._checked, panel._crashed
         )
 
     def _checked(self, reviews: list[Review]) -> None:

@@ -35,7 +35,6 @@ from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState, Role
-from composer.send_check import Misspelt
 from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
@@ -73,8 +72,7 @@ class ComposePage(QWidget):
         self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
-        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
-        self.check = ComposeCheck(self)  # before it goes
+        self.check = ComposeCheck(self)  # before it goes (its .misspelt: a spell checker)
         self._build()
         self.refresh()
 

@@ -30,7 +30,6 @@ from composer.compose import PanelMessage, panel_messages, queue_panel
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
-from composer.send_check import Misspelt
 from ui import dialogs
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
@@ -137,8 +136,7 @@ class PanelDialog(QDialog):
         self.interview_id = interview_id
         self.template_id = template_id
         self.sending = False
-        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
-        self.check = PanelCheck(self)  # before they go
+        self.check = PanelCheck(self)  # before they go (its .misspelt: a spell checker)
         interview = afterword.store.interview(interview_id)
         self.setWindowTitle(f"Thank each interviewer: {interview.company}")
         self.columns = [PersonColumn(item) for item in self._panel()]
