@@ -291,25 +291,34 @@ def greeted_as(contact: Contact) -> list[str]:
 def _greeting(
     message: Message, recipients: list[_Recipient], context: CheckContext
 ) -> list[Finding]:
+    """A greeting names the people it goes to: all those in To (Cc need no greeting)."""
     found = greeting(message.body)
     if found is None or not recipients:
         return []
     line, names = found
+    greeted = _people_in(message.to, context) or recipients
     wrong = [n for n in names if not _greets(n.text, recipients)]
-    if not wrong or _doubtless(wrong, recipients, context):
-        return []
-    who = _known_person(wrong[0].text, context)
-    if who is not None:
-        because = f"{who.name} is not a recipient"
-    elif len(recipients) == 1:
-        because = f"{recipients[0].label} is not called {wrong[0].text}"
+    missed = [r for r in greeted if not any(_greets(n.text, [r]) for n in names)]
+    if wrong and not _doubtless(wrong, recipients, context):
+        because = _not_theirs(wrong[0].text, recipients, context)
+    elif not wrong and missed and len(greeted) > 1:
+        because = f"{_names(missed)} {'gets' if len(missed) == 1 else 'get'} it too"
     else:
-        because = f"none of the recipients is called {wrong[0].text}"
+        return []
     text = f"The greeting says “{line.text}” but {because}."
     span = Span(Part.BODY, names[0].start, names[-1].end)
-    greet = _greeting_for(recipients)
+    greet = _greeting_for(greeted)
     fixes = (Fix(f"Greet {greet}", Action.REPLACE, span, greet),) if greet else ()
     return [Finding(Kind.GREETING, text, span, fixes)]
+
+
+def _not_theirs(name: str, recipients: Sequence[_Recipient], context: CheckContext) -> str:
+    who = _known_person(name, context)
+    if who is not None:
+        return f"{who.name} is not a recipient"
+    if len(recipients) == 1:
+        return f"{recipients[0].label} is not called {name}"
+    return f"none of the recipients is called {name}"
 
 
 def _greets(name: str, recipients: Sequence[_Recipient]) -> bool:

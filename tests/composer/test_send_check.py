@@ -141,6 +141,17 @@ def test_greeting_one_recipient_by_another_recipients_name_is_fine_but_not_a_str
     assert fixed(wrong, finding).body.startswith("Dear Ana and Bo,\n")
 
 
+def test_greeting_one_of_two_in_to_names_the_other_and_greets_both_once_fixed() -> None:
+    text = message("Dear Ana,\n\nThank you both.\n", ANA, BO)
+
+    [finding] = found(text, ANA, BO, kind=Kind.GREETING)
+
+    assert finding.message == "The greeting says “Dear Ana,” but Bo Chen gets it too."
+    assert fixed(text, finding).body.startswith("Dear Ana and Bo,\n")
+    copied = message("Dear Ana,\n\nThanks.\n", ANA, cc=to(BO))
+    assert found(copied, ANA, BO, kind=Kind.GREETING) == [], "someone in Cc needs no greeting"
+
+
 def test_names_as_address_books_hold_them_are_understood() -> None:
     dana = Contact("Whitfield, Dana", "dana@acme.example", "Acme", id=9)
     assert greeted_as(dana)[0] == "Dana"
