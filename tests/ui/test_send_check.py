@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
+from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
+from composer.send_check import CheckContext, check_message
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
@@ -24,7 +25,7 @@ from ui.checked_send import NOT_SENT
 from ui.compose import ComposePage
 from ui.panel import PanelDialog
 from ui.runner import Runner
-from ui.send_check import BeforeItGoes
+from ui.send_check import BeforeItGoes, Choice, Review
 
 Act = Callable[[BeforeItGoes], None]
 
@@ -383,3 +384,20 @@ def test_the_panel_sends_the_fixed_text_after_the_check(
     assert texts["bo@acme.example"].get_content().startswith("Dear Bo,")  # type: ignore[attr-defined]
     assert bo.body.toPlainText().startswith("Dear Bo,")
     answers.answers.append(True)  # closing at the end: "lose the changes?" Yes.
+
+
+def test_the_dialog_names_everyone_and_enter_like_escape_sends_nothing(qtbot: QtBot) -> None:
+    people = [Contact(n, f"{n.lower()}@acme.example", "Acme", id=i) for i, n in enumerate("ABC")]
+    text = Message("Hi", "Dear all,\n\nThanks.\n", [f"{p.name} <{p.email}>" for p in people])
+    context = CheckContext(people=tuple(people))
+    dialog = BeforeItGoes([Review("", text, context, check_message(text, context))])
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    assert [row.text.text() for row in dialog.rows] == [
+        "This one message goes to A, B and C together; each sees all the others' addresses."
+    ]
+    assert dialog.send_button.text() == "&Send to all"
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible(), "Enter closed it, by its default button: Back to editing"
+    assert dialog.choice is Choice.BACK and dialog.result() != QDialog.DialogCode.Accepted
