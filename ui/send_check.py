@@ -105,7 +105,7 @@ class FindingRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text, 1)
         for fix in finding.fixes:
-            button = push_button(fix.label, f"{fix.label} ({finding.kind.value})", lambda: None)
+            button = named(QPushButton(fix.label), f"{fix.label} ({finding.kind.value})")
             button.clicked.connect(lambda _=False, f=fix: on_fix(self, f))
             button.setAutoDefault(False)
             self.buttons.append(button)

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from composer.compose import Writer
 from composer.library import TemplateLibrary
@@ -423,3 +425,23 @@ def _draft(
     draft = writer.draft(person, interview, participants, detail="data contracts")
     draft.interview_id = interview.id
     return draft
+
+
+SOME_TEXT = st.text(
+    alphabet=st.sampled_from(list("DearHiAnLeGlobxSqu [ ]{}%<>@.,\n:TODOXCVresumé")), max_size=80
+)
+
+
+@given(subject=SOME_TEXT, body=SOME_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_any_text_is_checked_without_error_and_every_fix_stays_in_place(
+    subject: str, body: str
+) -> None:
+    text = message(body, subject=subject)
+    for finding in check_message(text, context()):
+        if finding.span is not None:
+            part = text.subject if finding.span.part is Part.SUBJECT else text.body
+            assert 0 <= finding.span.start < finding.span.end <= len(part)
+        for fix in finding.fixes:
+            if fix.action is Action.REPLACE:
+                check_message(apply_fix(text, fix), context())
