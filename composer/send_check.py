@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 
 from composer.errors import RecordNotFound
 from composer.mail import parse_address_or_none
@@ -101,6 +102,15 @@ class CheckContext:
     others: tuple[Contact, ...] = ()  # the contacts who are not among the addresses
     me: Profile = field(default_factory=Profile)
     misspelt: Misspelt | None = None
+
+    @cached_property
+    def known_names(self) -> dict[str, Contact]:
+        """Every name the other contacts may be greeted by (compared as ``name_key``)."""
+        known: dict[str, Contact] = {}
+        for contact in self.others:
+            for name in greeted_as(contact):
+                known.setdefault(name_key(name), contact)
+        return known
 
 
 # --- reading the records -----------------------------------------------------------------
@@ -343,8 +353,7 @@ def _company_keys(recipients: Sequence[_Recipient], context: CheckContext) -> se
 
 
 def _known_person(name: str, context: CheckContext) -> Contact | None:
-    wanted = name_key(name)
-    return next((c for c in context.others if wanted in map(name_key, greeted_as(c))), None)
+    return context.known_names.get(name_key(name))
 
 
 def _greeting_for(recipients: Sequence[_Recipient]) -> str:

@@ -142,13 +142,12 @@ def mentions(text: str, names: Iterable[str], own: Iterable[str]) -> list[tuple[
     """Where ``text`` names one of ``names`` (whole words, any case), except inside a mention
     of one of ``own``. A one-word name written in lower case in the text is an ordinary
     word there ("a square meal" does not name Square)."""
-    folded = text.casefold()
+    folded = " ".join(text.casefold().split())
     own_spans = [f for name in own for f in _whole_words(text, name)]
     found = []
     for name in names:
-        words = name.split()
-        if not words or words[0].casefold() not in folded:
-            continue  # thousands of companies in the records: most are not even near
+        if " ".join(name.casefold().split()) not in folded:
+            continue  # thousands of companies in the records: most are nowhere in the text
         for place in _whole_words(text, name):
             if any(o.start <= place.start and place.end <= o.end for o in own_spans):
                 continue
