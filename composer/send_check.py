@@ -191,11 +191,13 @@ def _recipients(message: Message, context: CheckContext) -> list[_Recipient]:
 
 
 def _people_in(written: Sequence[str], context: CheckContext) -> list[_Recipient]:
+    """Each person once; not the user, who may well keep a copy."""
     known = {c.email.lower(): c for c in context.people if c.email}
     found: dict[str, _Recipient] = {}
+    me = context.me.email.strip().lower()
     for text in written:
         address = parse_address_or_none(text)
-        if address is not None and address not in found:
+        if address is not None and address not in found and address != me:
             contact = known.get(address) or Contact(_display_name(text), address)
             found[address] = _Recipient(address, contact)
     return list(found.values())

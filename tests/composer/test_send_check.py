@@ -295,7 +295,8 @@ def test_one_message_to_two_people_always_names_them_both() -> None:
 def test_a_copy_counts_as_together_but_a_blind_copy_does_not() -> None:
     cc = message("Dear Ana,\n\nThanks.\n", cc=to(BO))
     assert [f.kind for f in found(cc, ANA, BO)] == [Kind.TOGETHER]
-    assert found(message("Dear Ana,\n\nThanks.\n", bcc=["zoe@example.org"])) == []
+    assert found(message("Dear Ana,\n\nThanks.\n", bcc=["kim@initech.example"])) == []
+    assert found(message("Dear Ana,\n\nThanks.\n", cc=["Zoë <ZOE@example.org>"])) == [], "mine"
 
 
 def test_people_from_several_companies_are_offered_one_message_each() -> None:
