@@ -19,7 +19,6 @@ from composer.records import (
     Interview,
     InterviewStatus,
     Message,
-    Participant,
     Profile,
     Role,
 )
@@ -415,17 +414,9 @@ def test_no_built_in_template_raises_an_alarm_for_realistic_records(
     for template in templates:
         writer = Writer(store, library, template.id)
         for person in people:
-            draft = _draft(writer, person, interview, participants)
+            draft = writer.draft(person, interview, participants, detail="data contracts")
             findings = check_message(draft, check_context(store, draft))
             assert findings == [], f"{template.id} to {person.name}: {findings}"
-
-
-def _draft(
-    writer: Writer, person: Contact, interview: Interview, participants: Sequence[Participant]
-) -> Message:
-    draft = writer.draft(person, interview, participants, detail="data contracts")
-    draft.interview_id = interview.id
-    return draft
 
 
 SOME_TEXT = st.text(
