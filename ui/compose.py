@@ -38,6 +38,7 @@ from composer.records import Attachment, Message, MessageState, Role
 from composer.threads import thread_references
 from ui import dialogs
 from ui.attachments import AttachmentsBox
+from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import CHECK_IN_OUTBOX, PanelDialog
 from ui.runner import Runner
@@ -71,6 +72,7 @@ class ComposePage(QWidget):
         self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
+        self.check = ComposeCheck(self)  # before it goes (its .misspelt: a spell checker)
         self._build()
         self.refresh()
 
@@ -361,6 +363,10 @@ class ComposePage(QWidget):
         dialogs.run_dialog(dialog)
         self.sent.emit(0)
 
+    def write_separately(self, contact_ids: Sequence[int]) -> None:
+        """One personal message each, in place of one message to them all."""
+        write_one_each(self, contact_ids)
+
     def _update_panel_button(self) -> None:
         interview_id = self.interview.currentData()
         people = self.afterword.store.participants(interview_id) if interview_id else []
@@ -436,6 +442,9 @@ class ComposePage(QWidget):
             self, f"{self.attachments.warning.text()} Send anyway?", yes="Send anyway"
         ):
             return
+        self.check.start()  # then send_checked(), unless the user goes back to editing
+
+    def send_checked(self) -> None:
         try:
             message = self._queue()
         except InvalidField as error:

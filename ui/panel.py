@@ -31,6 +31,7 @@ from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
 from ui import dialogs
+from ui.checked_send import PanelCheck
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
 
@@ -135,6 +136,7 @@ class PanelDialog(QDialog):
         self.interview_id = interview_id
         self.template_id = template_id
         self.sending = False
+        self.check = PanelCheck(self)  # before they go (its .misspelt: a spell checker)
         interview = afterword.store.interview(interview_id)
         self.setWindowTitle(f"Thank each interviewer: {interview.company}")
         self.columns = [PersonColumn(item) for item in self._panel()]
@@ -212,7 +214,9 @@ class PanelDialog(QDialog):
         )
 
     def send(self) -> None:
-        wanted = [column for column in self.columns if column.wanted]
+        self.check.start([column for column in self.columns if column.wanted])
+
+    def send_checked(self, wanted: list[PersonColumn]) -> None:
         again = frozenset(
             c.item.contact.id for c in wanted if c.item.already_sent and c.item.contact.id
         )

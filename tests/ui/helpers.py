@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
+from ui.send_check import BeforeItGoes, Choice
 
 INTERACTIVE = (
     QAbstractButton,
@@ -119,3 +120,20 @@ def record_tells(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
     told: list[tuple[str, bool]] = []
     monkeypatch.setattr(ui.dialogs, "tell", lambda parent, m, error=False: told.append((m, error)))
     return told
+
+
+def answer_the_check(
+    monkeypatch: pytest.MonkeyPatch, choice: Choice = Choice.SEND
+) -> list[BeforeItGoes]:
+    """Answers "Before it goes" (one message to several people, say) with Send to both/all
+    or anyway, or ``Choice.BACK``; returns the dialogs it was shown."""
+    seen: list[BeforeItGoes] = []
+
+    def run(dialog: QDialog) -> bool:
+        assert isinstance(dialog, BeforeItGoes), f"unexpected dialog {type(dialog).__name__}"
+        seen.append(dialog)
+        (dialog.send_button if choice is Choice.SEND else dialog.back_button).click()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
+    return seen

@@ -19,7 +19,7 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import shown
+from tests.ui.helpers import answer_the_check, shown
 from ui.compose import ComposePage
 from ui.panel import PanelDialog
 from ui.runner import Runner
@@ -192,6 +192,7 @@ def test_cc_bcc_and_an_attachment_go_out_and_stay_in_the_record(
     qtbot.keyClicks(compose.bcc, "me@example.org")
     qtbot.mouseClick(compose.attachments.add_button, Qt.MouseButton.LeftButton)
     assert compose.attachments.files.item(0).text().startswith("Zoë CV.pdf (")
+    answer_the_check(monkeypatch)  # "goes to Ana Lima and Novak, Kim together": Send to both
 
     compose.send()
     qtbot.waitUntil(lambda: not compose.sending, timeout=15000)
@@ -441,7 +442,11 @@ def test_among_many_contacts_find_adds_one_and_ticked_people_stay(
 
 
 def test_a_draft_to_someone_not_in_contacts_keeps_them(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, smtp_server: SmtpServer
+    qtbot: QtBot,
+    ready: Afterword,
+    answers: Dialogs,
+    smtp_server: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ana = ready.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
     draft = ready.outbox.save_draft(
@@ -457,6 +462,7 @@ def test_a_draft_to_someone_not_in_contacts_keeps_them(
     compose.open_draft(draft.id)
     assert compose.checked_contact_ids() == [ana.id]
     assert compose.other_to.text() == "Lee Park <lee@partner.example>"
+    answer_the_check(monkeypatch)  # to Ana and Lee together: Send to both
     with qtbot.waitSignal(compose.sent, timeout=20_000):
         compose.send()
     assert sorted(smtp_server.received[0].recipients) == [
@@ -521,7 +527,12 @@ def test_the_templates_missing_field_no_longer_stops_the_users_own_text(
 
 
 def test_files_the_user_attached_stay_when_the_text_is_replaced(
-    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs, tmp_path: Path
+    qtbot: QtBot,
+    ready: Afterword,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     portfolio, cv = tmp_path / "portfolio.pdf", tmp_path / "cv.pdf"
     portfolio.write_bytes(b"%PDF-1.7 portfolio")
@@ -542,6 +553,7 @@ def test_files_the_user_attached_stay_when_the_text_is_replaced(
     assert [a.filename for a in compose.attachments.attachments] == ["portfolio.pdf", "cv.pdf"]
     compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
     assert [a.filename for a in compose.attachments.attachments] == ["cv.pdf"]
+    answer_the_check(monkeypatch)  # to Ana and Bo together: Send to both
 
     with qtbot.waitSignal(compose.sent, timeout=20_000):
         compose.send()

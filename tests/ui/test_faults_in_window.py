@@ -16,6 +16,7 @@ from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.fault_server import ROWS, TRIES, FaultFactory, fault_servers
 from tests.smtp_server import PASSWORD, account_for
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import answer_the_check
 from tests.ui.test_compose import interview_with, page
 from ui.panel import CHECK_IN_OUTBOX
 
@@ -44,8 +45,10 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
     ca_file: Path,
     answers: Dialogs,
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     row = ROWS[name]
+    answer_the_check(monkeypatch)  # one message to three people: Send to all
     server = faulty(**row.server)
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file, **row.account)

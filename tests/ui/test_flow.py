@@ -22,7 +22,7 @@ from composer.records import Message, MessageState
 from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import INTERACTIVE
+from tests.ui.helpers import INTERACTIVE, answer_the_check
 from ui import render_screens
 from ui.app import DEMO_NOTE, open_demo
 from ui.contacts import ContactDialog
@@ -204,7 +204,7 @@ def test_the_window_remembers_its_size_and_area(
 
 
 def test_the_demo_sends_to_its_capture_server(
-    qtbot: QtBot, tmp_path: Path, answers: Dialogs
+    qtbot: QtBot, tmp_path: Path, answers: Dialogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     afterword, capture = open_demo(tmp_path / "demo")
     try:
@@ -215,6 +215,7 @@ def test_the_demo_sends_to_its_capture_server(
         done = next(i for i in afterword.store.interviews() if i.status == "done")
         assert done.id is not None
         window.follow_up(done.id, "thank_you")
+        answer_the_check(monkeypatch)  # one message to both interviewers: Send to both
         window.compose.send()
         qtbot.waitUntil(lambda: not window.compose.sending, timeout=15000)
         assert window.compose.status.text().startswith("Sent.")
