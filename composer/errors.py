@@ -194,3 +194,8 @@ class BackupRefused(FileProblem):
 
 class WouldReplace(AfterwordError):
     """Restoring would replace records that exist: the user is asked first."""
+
+
+class SpellingUnavailable(AfterwordError):
+    """No spelling dictionary (or no enchant library): text is not checked, nothing else
+    changes."""

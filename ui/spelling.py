@@ -1,0 +1,239 @@
+"""Spelling checked as you type: red wavy underlines, suggestions on a right click.
+
+One ``Spelling`` per open Afterword holds the checker, loaded off the GUI thread (enchant
+and a dictionary take ~60 ms); each text field gets a highlighter and a context menu with
+``attach(edit, afterword, runner)``. With no dictionary, nothing is underlined and the
+reason is said once, quietly, in the status bar (and always in Settings).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit
+
+from composer.app import Afterword
+from composer.errors import AfterwordError
+from composer.spelling import LANGUAGE_SETTING, SpellChecker, known_names
+from ui import dialogs
+from ui.runner import Runner
+
+TextField = QPlainTextEdit | QTextEdit
+ADD = "Add to dictionary"
+IGNORE = "Ignore"
+NO_SUGGESTIONS = "(no suggestions)"
+
+
+class Spelling(QObject):
+    """The checker for one open Afterword, shared by every text field that checks."""
+
+    changed = Signal()  # loaded, another language, or a word accepted: underline afresh
+    unavailable = Signal(str)  # why nothing is checked
+
+    def __init__(self, afterword: Afterword, runner: Runner) -> None:
+        super().__init__()
+        self.afterword = afterword
+        self.runner = runner
+        self.checker: SpellChecker | None = None
+        self.notice = ""  # why nothing is checked, once that is known
+        self.told = False  # the notice was shown in a status bar: once is enough
+        self._request = 0  # a later load wins over an earlier one still running
+        self._started = False
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self.load()
+
+    def load(self) -> None:
+        """The dictionary of the language in Settings, off the GUI thread."""
+        self._request += 1
+        request, afterword = self._request, self.afterword
+
+        def work() -> SpellChecker:
+            with afterword.reading() as store:
+                return SpellChecker.load(store, afterword.paths)
+
+        self.runner.run(
+            work,
+            lambda checker: self._loaded(request, checker),
+            lambda error: self._failed(request, error),
+        )
+
+    def _loaded(self, request: int, checker: SpellChecker) -> None:
+        if request == self._request:
+            self.checker, self.notice = checker, ""
+            self.changed.emit()
+
+    def _failed(self, request: int, error: BaseException) -> None:
+        if not isinstance(error, AfterwordError):
+            raise error
+        if request == self._request:
+            self.checker, self.notice = None, str(error)
+            self.changed.emit()
+            self.unavailable.emit(self.notice)
+
+    def choose_language(self, code: str) -> None:
+        """From Settings: kept, and every field is checked again in that language."""
+        self.afterword.store.set_setting(LANGUAGE_SETTING, code)
+        self._started = True
+        self.load()
+
+    def refresh_names(self) -> None:
+        """Contacts added since the load are names too (off the GUI thread: a big query)."""
+        if self.checker is None:
+            return
+        afterword, checker = self.afterword, self.checker
+
+        def work() -> set[str]:
+            with afterword.reading() as store:
+                return known_names(store)
+
+        def done(names: set[str]) -> None:
+            checker.accept_names(names)
+            self.changed.emit()
+
+        self.runner.run(work, done, self._names_failed)
+
+    def _names_failed(self, error: BaseException) -> None:
+        if not isinstance(error, AfterwordError):
+            raise error  # the names stay as they were: only an underline too many
+
+    def add(self, word: str) -> None:
+        if self.checker is None:
+            return
+        try:
+            self.checker.add_to_dictionary(word)
+        except AfterwordError as error:
+            dialogs.tell(None, str(error))
+            return
+        self.changed.emit()
+
+    def ignore(self, word: str) -> None:
+        if self.checker is not None:
+            self.checker.ignore(word)
+            self.changed.emit()
+
+
+_shared: dict[int, tuple[weakref.ref[Afterword], Spelling]] = {}
+
+
+def service(afterword: Afterword, runner: Runner) -> Spelling:
+    """The one Spelling of this Afterword (created, not loaded, on first use)."""
+    key = id(afterword)
+    found = _shared.get(key)
+    if found is not None and found[0]() is afterword:
+        return found[1]
+    for stale in [k for k, (ref, _) in _shared.items() if ref() is None]:
+        del _shared[stale]
+    spelling = Spelling(afterword, runner)
+    _shared[key] = (weakref.ref(afterword), spelling)
+    return spelling
+
+
+class SpellingHighlighter(QSyntaxHighlighter):
+    """Underlines in red what the dictionary does not know; owned by the field's document,
+    so its connections end with the field."""
+
+    def __init__(self, edit: TextField, spelling: Spelling) -> None:
+        super().__init__(edit.document())
+        self.edit = edit
+        self.spelling = spelling
+        self.look = QTextCharFormat()
+        self.look.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self.look.setUnderlineColor(QColor(Qt.GlobalColor.red))
+        spelling.changed.connect(self.refresh)
+        spelling.unavailable.connect(self.tell)
+
+    def highlightBlock(self, text: str) -> None:
+        checker = self.spelling.checker
+        if checker is not None:
+            for start, length, _ in checker.misspelt(text):
+                self.setFormat(start, length, self.look)
+
+    def refresh(self) -> None:
+        """Underlines afresh without it counting as typing (no textChanged: no autosave,
+        no "you edited this")."""
+        blocked = self.edit.blockSignals(True)
+        try:
+            self.rehighlight()
+        finally:
+            self.edit.blockSignals(blocked)
+
+    def tell(self, notice: str) -> None:
+        """Once, in the window's status bar, if the field is in the main window."""
+        window = self.edit.window()
+        if not self.spelling.told and isinstance(window, QMainWindow):
+            self.spelling.told = True
+            window.statusBar().showMessage(notice)
+
+
+def attach(edit: TextField, afterword: Afterword, runner: Runner) -> SpellingHighlighter:
+    """Spelling checked in ``edit`` as the user types, with suggestions on a right click."""
+    spelling = service(afterword, runner)
+    highlighter = SpellingHighlighter(edit, spelling)
+    edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    edit.customContextMenuRequested.connect(
+        lambda pos: spelling_menu(edit, spelling, pos).exec(edit.viewport().mapToGlobal(pos))
+    )
+    if spelling.checker is not None:
+        spelling.refresh_names()
+    elif spelling.notice:
+        highlighter.tell(spelling.notice)
+    spelling.start()
+    return highlighter
+
+
+def misspelt_at(edit: TextField, spelling: Spelling, pos: QPoint) -> QTextCursor | None:
+    """The misspelt word under ``pos`` (viewport coordinates), selected; None if none."""
+    checker = spelling.checker
+    if checker is None:
+        return None
+    cursor = edit.cursorForPosition(pos)
+    block, column = cursor.block(), cursor.positionInBlock()
+    for start, length, _ in checker.misspelt(block.text()):
+        if start <= column <= start + length:
+            cursor.setPosition(block.position() + start)
+            cursor.setPosition(block.position() + start + length, QTextCursor.MoveMode.KeepAnchor)
+            return cursor
+    return None
+
+
+def spelling_menu(edit: TextField, spelling: Spelling, pos: QPoint) -> QMenu:
+    """The field's own menu, with suggestions, Add to dictionary and Ignore on top when
+    ``pos`` is on a misspelt word."""
+    menu = edit.createStandardContextMenu()
+    word = misspelt_at(edit, spelling, pos)
+    if word is None or spelling.checker is None:
+        return menu
+    actions = [] if edit.isReadOnly() else _suggestion_actions(menu, word, spelling.checker)
+    text = word.selectedText()
+    actions.append(_action(menu, ADD, lambda: spelling.add(text)))
+    actions.append(_action(menu, IGNORE, lambda: spelling.ignore(text)))
+    first = menu.actions()[0] if menu.actions() else None
+    menu.insertActions(first, actions)  # type: ignore[arg-type]  # None: at the end
+    menu.insertSeparator(first)  # type: ignore[arg-type]
+    return menu
+
+
+def _suggestion_actions(menu: QMenu, word: QTextCursor, checker: SpellChecker) -> list[QAction]:
+    """One action a suggestion; choosing it replaces the word (one step to undo)."""
+    found = checker.suggestions(word.selectedText())
+    if not found:
+        action = QAction(NO_SUGGESTIONS, menu)
+        action.setEnabled(False)
+        return [action]
+    return [_action(menu, text.replace("&", "&&"), _replacing(word, text)) for text in found]
+
+
+def _replacing(word: QTextCursor, text: str) -> Callable[[], None]:
+    return lambda: word.insertText(text)
+
+
+def _action(menu: QMenu, text: str, on_trigger: Callable[[], object]) -> QAction:
+    action = QAction(text, menu)
+    action.triggered.connect(on_trigger)
+    return action
