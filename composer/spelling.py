@@ -26,6 +26,8 @@ SUGGESTIONS = 6
 INSTALL_HINT = "Install a Hunspell dictionary (on Debian or Ubuntu: hunspell-en-us)."
 
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+# What is left of a tag split over lines: a highlighter sees one line at a time.
+_JINJA_PART = re.compile(r"\{[{%#].*$|^.*?[}%#]\}", re.MULTILINE)
 _CHUNK = re.compile(r"\S+")  # a run without spaces: an address or a link is one chunk
 _NOT_PROSE = re.compile(r"://|^www\.|@|/|\\|^[\w-]+(\.[\w-]+)+\W*$")  # links, paths, hosts
 _WORD = re.compile(r"\w+(?:['’]\w+)*")  # "isn't" and "Lena’s" are one word
@@ -34,13 +36,18 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")  # "isn't" and "Lena’s" are one word
 def words(text: str) -> Iterator[tuple[int, str]]:
     """The words worth checking, with where they start: not Jinja (field names), links,
     addresses, paths, words with digits (3rd, Q4) or acronyms in capitals (NASA)."""
-    prose = _JINJA.sub(lambda found: " " * len(found.group()), text)
+    prose = _JINJA_PART.sub(_blank, _JINJA.sub(_blank, text))
     for chunk in _CHUNK.finditer(prose):
         if _NOT_PROSE.search(chunk.group()):
             continue
         for word in _WORD.finditer(chunk.group()):
             if _worth_checking(word.group()):
                 yield chunk.start() + word.start(), word.group()
+
+
+def _blank(found: re.Match[str]) -> str:
+    """Spaces in place of a tag: the words after it keep their positions."""
+    return " " * len(found.group())
 
 
 def _worth_checking(word: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QMetaObject, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit
 
@@ -25,6 +25,7 @@ TextField = QPlainTextEdit | QTextEdit
 ADD = "Add to dictionary"
 IGNORE = "Ignore"
 NO_SUGGESTIONS = "(no suggestions)"
+_PENDING = "_q_delayedRehighlight"  # QSyntaxHighlighter's slot for its first pass
 
 
 class Spelling(QObject):
@@ -147,6 +148,19 @@ class SpellingHighlighter(QSyntaxHighlighter):
         self.look.setUnderlineColor(QColor(Qt.GlobalColor.red))
         spelling.changed.connect(self.refresh)
         spelling.unavailable.connect(self.tell)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Qt underlines a field's text at the next turn of the event loop, which counts as
+        typing (textChanged) and skips what is set before then: done now, quietly instead."""
+        blocked = self.edit.blockSignals(True)
+        try:
+            if self.metaObject().indexOfMethod(f"{_PENDING}()") >= 0:
+                QMetaObject.invokeMethod(self, _PENDING, Qt.ConnectionType.DirectConnection)
+            else:  # a Qt without it: underlined now; the later pass then changes nothing
+                self.rehighlight()
+        finally:
+            self.edit.blockSignals(blocked)
 
     def highlightBlock(self, text: str) -> None:
         checker = self.spelling.checker
