@@ -119,19 +119,17 @@ class Spelling(QObject):
             self.changed.emit()
 
 
-_shared: dict[int, tuple[weakref.ref[Afterword], Spelling]] = {}
+# Lives as long as a field or Settings uses it (it holds its Afterword, so the id is its own).
+_shared: weakref.WeakValueDictionary[int, Spelling] = weakref.WeakValueDictionary()
 
 
 def service(afterword: Afterword, runner: Runner) -> Spelling:
     """The one Spelling of this Afterword (created, not loaded, on first use)."""
-    key = id(afterword)
-    found = _shared.get(key)
-    if found is not None and found[0]() is afterword:
-        return found[1]
-    for stale in [k for k, (ref, _) in _shared.items() if ref() is None]:
-        del _shared[stale]
+    found = _shared.get(id(afterword))
+    if found is not None and found.afterword is afterword:
+        return found
     spelling = Spelling(afterword, runner)
-    _shared[key] = (weakref.ref(afterword), spelling)
+    _shared[id(afterword)] = spelling
     return spelling
 
 
