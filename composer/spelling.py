@@ -122,9 +122,11 @@ def chosen_language(store: Store, system: str | None = None) -> str:
 
 
 def known_names(store: Store) -> set[str]:
-    """The words of contacts' names and companies, and interviews' companies: the user's
-    own records are never flagged as misspelt."""
-    texts = [part for c in store.contacts() for part in (c.name, c.company)]
+    """The words of the user's own name and signature, contacts' names and companies, and
+    interviews' companies: the user's own records are never flagged as misspelt."""
+    profile = store.profile()
+    texts = [profile.name, profile.signature]
+    texts += [part for c in store.contacts() for part in (c.name, c.company)]
     texts += [i.company for i in store.interviews()]
     return {word for text in texts for _, word in words(text or "")}
 

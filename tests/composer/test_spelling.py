@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from composer.errors import SpellingUnavailable
 from composer.paths import Paths
-from composer.records import Contact, Interview
+from composer.records import Contact, Interview, Profile
 from composer.spelling import (
     LANGUAGE_SETTING,
     SpellChecker,
@@ -111,7 +111,11 @@ def test_a_template_tag_split_over_lines_is_not_flagged_line_by_line(
 def test_names_from_the_records_are_not_flagged(paths: Paths, store: Store) -> None:
     store.add_contact(Contact("Siobhán Ní Bhriain", company="Zyxtronics"))
     store.add_interview(Interview("Quobly Labs"))
-    text = "Dear Siobhán, Ní Bhriain’s team at Zyxtronics and Quobly Labs. Yours, Wojciech"
+    store.save_profile(Profile("Zoë Müller", signature="Zoë Müller\nAfterwordly Consulting"))
+    text = (
+        "Dear Siobhán, Ní Bhriain’s team at Zyxtronics and Quobly Labs. Yours, Zoë Müller, "
+        "Afterwordly Consulting. Ask Wojciech."
+    )
     checker = SpellChecker.load(store, paths)
     assert flagged(checker, text) == ["Wojciech"]
 
