@@ -198,4 +198,8 @@ class WouldReplace(AfterwordError):
 
 class SpellingUnavailable(AfterwordError):
     """No spelling dictionary (or no enchant library): text is not checked, nothing else
-    changes."""
+    changes. ``language``: the one asked for, if known (Settings still names it)."""
+
+    def __init__(self, message: str, language: str | None = None) -> None:
+        super().__init__(message)
+        self.language = language

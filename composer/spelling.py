@@ -116,7 +116,8 @@ def chosen_language(store: Store, system: str | None = None) -> str:
     if chosen not in installed:
         raise SpellingUnavailable(
             f"Spelling is not checked: the dictionary chosen in Settings ({chosen}) is not "
-            f"installed. Choose another in Settings › Spelling, or install it."
+            f"installed. Choose another in Settings › Spelling, or install it.",
+            language=str(chosen),
         )
     return str(chosen)
 
@@ -140,7 +141,8 @@ class SpellChecker:
         if not broker.dict_exists(language):
             raise SpellingUnavailable(
                 f"Spelling is not checked: no dictionary for {language} is installed. "
-                f"{INSTALL_HINT}"
+                f"{INSTALL_HINT}",
+                language,
             )
         self.language = language
         self.dictionary_file = dictionary_file

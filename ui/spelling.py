@@ -12,7 +12,14 @@ import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QMetaObject, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit
 
 from composer.app import Afterword
@@ -39,6 +46,7 @@ class Spelling(QObject):
         self.afterword = afterword
         self.runner = runner
         self.checker: SpellChecker | None = None
+        self.language: str | None = None  # in use, or asked for and missing
         self.notice = ""  # why nothing is checked, once that is known
         self.told = False  # the notice was shown in a status bar: once is enough
         self._request = 0  # a later load wins over an earlier one still running
@@ -66,7 +74,7 @@ class Spelling(QObject):
 
     def _loaded(self, request: int, checker: SpellChecker) -> None:
         if request == self._request:
-            self.checker, self.notice = checker, ""
+            self.checker, self.notice, self.language = checker, "", checker.language
             self.changed.emit()
 
     def _failed(self, request: int, error: BaseException) -> None:
@@ -74,13 +82,14 @@ class Spelling(QObject):
             raise error
         if request == self._request:
             self.checker, self.notice = None, str(error)
+            self.language = getattr(error, "language", None)
             self.changed.emit()
             self.unavailable.emit(self.notice)
 
     def choose_language(self, code: str) -> None:
         """From Settings: kept, and every field is checked again in that language."""
         self.afterword.store.set_setting(LANGUAGE_SETTING, code)
-        self._started = True
+        self.language, self._started = code, True
         self.load()
 
     def refresh_names(self) -> None:
@@ -143,7 +152,7 @@ class SpellingHighlighter(QSyntaxHighlighter):
         self.spelling = spelling
         self.look = QTextCharFormat()
         self.look.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self.look.setUnderlineColor(QColor(Qt.GlobalColor.red))
+        self.look.setUnderlineColor(_red_for(edit.palette()))
         spelling.changed.connect(self.refresh)
         spelling.unavailable.connect(self.tell)
         self._settle()
@@ -181,6 +190,12 @@ class SpellingHighlighter(QSyntaxHighlighter):
         if not self.spelling.told and isinstance(window, QMainWindow):
             self.spelling.told = True
             window.statusBar().showMessage(notice)
+
+
+def _red_for(palette: QPalette) -> QColor:
+    """The red of spelling marks, as bright as the theme's text (light or dark palette)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    return QColor.fromHsvF(0.0, 0.85, max(0.8, text.valueF()))
 
 
 def attach(edit: TextField, afterword: Afterword, runner: Runner) -> SpellingHighlighter:

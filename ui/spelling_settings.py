@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
 from composer.app import Afterword
 from composer.errors import AfterwordError
-from composer.spelling import LANGUAGE_SETTING, available_languages
+from composer.spelling import available_languages
 from ui import spelling
 from ui.runner import Runner
 from ui.widgets import named, status_label
@@ -37,7 +37,7 @@ class SpellingGroup(QGroupBox):
         self.language = named(QComboBox(), "Spelling language")
         self.notice = status_label("Spelling notice", selectable=True)
         form = QFormLayout(self)
-        form.addRow("Check spelling &in:", self.language)
+        form.addRow("Check spelling in:", self.language)  # no letter of it is free on the page
         form.addRow("", self.notice)
         self.language.activated.connect(self._chosen)
         self.spelling.changed.connect(self._show_state)
@@ -58,11 +58,8 @@ class SpellingGroup(QGroupBox):
         self._say(str(error))
 
     def _select(self) -> None:
-        """The stored choice (named even if its dictionary is gone), else the one in use."""
-        checker = self.spelling.checker
-        code = self.afterword.store.get_setting(LANGUAGE_SETTING) or (
-            checker.language if checker else None
-        )
+        """The language in use, or the one chosen whose dictionary is gone (named so)."""
+        code = self.spelling.language
         if code is None or not self.language.count():
             return
         if self.language.findData(code) < 0:
