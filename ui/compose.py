@@ -100,7 +100,7 @@ class ComposePage(QWidget):
         )
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
-        spelling.attach(self.body, self.afterword, self.runner)
+        spelling.attach(self.body, self.afterword)
         self.problem = status_label("What is missing", selectable=True)
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)

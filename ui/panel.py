@@ -158,7 +158,7 @@ class PanelDialog(QDialog):
             columns.addWidget(column)
             column.detail.textEdited.connect(lambda _: self._refill.start())
             column.again.toggled.connect(lambda _: self._update_send())
-            spelling.attach(column.body, self.afterword, self.runner)
+            spelling.attach(column.body, self.afterword)
         scroll = named(QScrollArea(), "Messages, one per interviewer")
         scroll.setWidget(row)
         scroll.setWidgetResizable(True)

@@ -253,7 +253,7 @@ class SettingsPage(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
-        layout.addWidget(SpellingGroup(afterword, runner))
+        layout.addWidget(SpellingGroup(afterword))
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
         layout.addWidget(self._backup_group())

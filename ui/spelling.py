@@ -2,7 +2,7 @@
 
 One ``Spelling`` per open Afterword holds the checker, loaded off the GUI thread (enchant
 and a dictionary take ~60 ms); each text field gets a highlighter and a context menu with
-``attach(edit, afterword, runner)``. With no dictionary, nothing is underlined and the
+``attach(edit, afterword)``. With no dictionary, nothing is underlined and the
 reason is said once, quietly, in the status bar (and always in Settings).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QMetaObject, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -23,8 +23,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit
 
 from composer.app import Afterword
-from composer.errors import AfterwordError
-from composer.spelling import LANGUAGE_SETTING, SpellChecker, known_names
+from composer.errors import AfterwordError, SpellingUnavailable
+from composer.spelling import LANGUAGE_SETTING, SpellChecker, installed_languages, known_names
 from ui import dialogs
 from ui.runner import Runner
 
@@ -41,12 +41,15 @@ class Spelling(QObject):
     changed = Signal()  # loaded, another language, or a word accepted: underline afresh
     unavailable = Signal(str)  # why nothing is checked
 
-    def __init__(self, afterword: Afterword, runner: Runner) -> None:
+    def __init__(self, afterword: Afterword) -> None:
         super().__init__()
         self.afterword = afterword
-        self.runner = runner
+        # Its own runner, living as long as the application: a load may end after the window
+        # that asked for it is gone, and one thread keeps loads in the order asked.
+        self.runner = Runner(QCoreApplication.instance(), max_threads=1)
         self.checker: SpellChecker | None = None
         self.language: str | None = None  # in use, or asked for and missing
+        self.languages: list[str] = []  # the installed dictionaries' codes
         self.notice = ""  # why nothing is checked, once that is known
         self.told = False  # the notice was shown in a status bar: once is enough
         self._request = 0  # a later load wins over an earlier one still running
@@ -58,33 +61,38 @@ class Spelling(QObject):
             self.load()
 
     def load(self) -> None:
-        """The dictionary of the language in Settings, off the GUI thread."""
+        """The dictionary of the language in Settings, and the installed ones, off the GUI
+        thread. An error a user can fix comes back as the result: it is a notice."""
         self._request += 1
         request, afterword = self._request, self.afterword
 
-        def work() -> SpellChecker:
-            with afterword.reading() as store:
-                return SpellChecker.load(store, afterword.paths)
+        def work() -> tuple[list[str], SpellChecker | AfterwordError]:
+            try:
+                languages = installed_languages()
+            except SpellingUnavailable as error:
+                return [], error
+            try:
+                with afterword.reading() as store:
+                    return languages, SpellChecker.load(store, afterword.paths)
+            except AfterwordError as error:
+                return languages, error
 
-        self.runner.run(
-            work,
-            lambda checker: self._loaded(request, checker),
-            lambda error: self._failed(request, error),
-        )
+        self.runner.run(work, lambda result: self._loaded(request, *result))
 
-    def _loaded(self, request: int, checker: SpellChecker) -> None:
-        if request == self._request:
-            self.checker, self.notice, self.language = checker, "", checker.language
+    def _loaded(
+        self, request: int, languages: list[str], result: SpellChecker | AfterwordError
+    ) -> None:
+        if request != self._request:
+            return
+        self.languages = languages
+        if isinstance(result, SpellChecker):
+            self.checker, self.notice, self.language = result, "", result.language
             self.changed.emit()
-
-    def _failed(self, request: int, error: BaseException) -> None:
-        if not isinstance(error, AfterwordError):
-            raise error
-        if request == self._request:
-            self.checker, self.notice = None, str(error)
-            self.language = getattr(error, "language", None)
-            self.changed.emit()
-            self.unavailable.emit(self.notice)
+            return
+        self.checker, self.notice = None, str(result)
+        self.language = getattr(result, "language", None)
+        self.changed.emit()
+        self.unavailable.emit(self.notice)
 
     def choose_language(self, code: str) -> None:
         """From Settings: kept, and every field is checked again in that language."""
@@ -132,12 +140,12 @@ class Spelling(QObject):
 _shared: weakref.WeakValueDictionary[int, Spelling] = weakref.WeakValueDictionary()
 
 
-def service(afterword: Afterword, runner: Runner) -> Spelling:
+def service(afterword: Afterword) -> Spelling:
     """The one Spelling of this Afterword (created, not loaded, on first use)."""
     found = _shared.get(id(afterword))
     if found is not None and found.afterword is afterword:
         return found
-    spelling = Spelling(afterword, runner)
+    spelling = Spelling(afterword)
     _shared[id(afterword)] = spelling
     return spelling
 
@@ -198,9 +206,9 @@ def _red_for(palette: QPalette) -> QColor:
     return QColor.fromHsvF(0.0, 0.85, max(0.8, text.valueF()))
 
 
-def attach(edit: TextField, afterword: Afterword, runner: Runner) -> SpellingHighlighter:
+def attach(edit: TextField, afterword: Afterword) -> SpellingHighlighter:
     """Spelling checked in ``edit`` as the user types, with suggestions on a right click."""
-    spelling = service(afterword, runner)
+    spelling = service(afterword)
     highlighter = SpellingHighlighter(edit, spelling)
     edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     edit.customContextMenuRequested.connect(

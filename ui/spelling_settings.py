@@ -6,10 +6,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
 from composer.app import Afterword
-from composer.errors import AfterwordError
-from composer.spelling import available_languages
 from ui import spelling
-from ui.runner import Runner
 from ui.widgets import named, status_label
 
 NOT_INSTALLED = "{code} (not installed)"
@@ -29,11 +26,9 @@ def language_label(code: str) -> str:
 class SpellingGroup(QGroupBox):
     """The language combo and, when nothing can be checked, why."""
 
-    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(self, afterword: Afterword, parent: QWidget | None = None) -> None:
         super().__init__("Spelling", parent)
-        self.afterword = afterword
-        self.runner = runner
-        self.spelling = spelling.service(afterword, runner)
+        self.spelling = spelling.service(afterword)
         self.language = named(QComboBox(), "Spelling language")
         self.notice = status_label("Spelling notice", selectable=True)
         form = QFormLayout(self)
@@ -42,20 +37,17 @@ class SpellingGroup(QGroupBox):
         self.language.activated.connect(self._chosen)
         self.spelling.changed.connect(self._show_state)
         self.spelling.start()
-        runner.run(lambda: available_languages(language_label), self._fill, self._not_filled)
         self._show_state()
 
-    def _fill(self, languages: list[tuple[str, str]]) -> None:
+    def _fill(self) -> None:
+        """The installed dictionaries, as the last load found them."""
+        codes = self.spelling.languages
+        self.language.setEnabled(bool(codes))
+        if [self.language.itemData(i) for i in range(self.language.count())] == codes:
+            return
         self.language.clear()
-        for code, label in languages:
-            self.language.addItem(label, code)
-        self._select()
-
-    def _not_filled(self, error: BaseException) -> None:
-        if not isinstance(error, AfterwordError):
-            raise error
-        self.language.setEnabled(False)
-        self._say(str(error))
+        for code in codes:
+            self.language.addItem(language_label(code), code)
 
     def _select(self) -> None:
         """The language in use, or the one chosen whose dictionary is gone (named so)."""
@@ -72,6 +64,7 @@ class SpellingGroup(QGroupBox):
             self.spelling.choose_language(str(code))
 
     def _show_state(self) -> None:
+        self._fill()
         self._select()
         self._say(self.spelling.notice)
 

@@ -125,7 +125,7 @@ class TemplatesPage(QWidget):
         self.note = status_label("Built-in note")
         self.note.setText(READ_ONLY_NOTE)
         self.editor = plain_text_edit("Template text")
-        spelling.attach(self.editor, self.afterword, self.runner)
+        spelling.attach(self.editor, self.afterword)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.save_button = push_button("&Save", "Save template", self.save)
         self.save_button.setToolTip("Save (Ctrl+S)")
