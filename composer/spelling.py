@@ -159,9 +159,12 @@ class SpellChecker:
         language = chosen_language(store, system)
         return cls(language, paths.dictionary, known_names(store))
 
-    def accept_names(self, names: Iterable[str]) -> None:
-        """Names from the user's records: accepted, and possessives of them (Lena's)."""
-        self._known = {name.casefold() for name in names}
+    def accept_names(self, names: Iterable[str]) -> bool:
+        """Names from the user's records: accepted, and possessives of them (Lena's).
+        True if that changed anything."""
+        known = {name.casefold() for name in names}
+        changed, self._known = known != self._known, known
+        return changed
 
     def is_correct(self, word: str) -> bool:
         word = word.replace("’", "'")

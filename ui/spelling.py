@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QMetaObject, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QMetaObject, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -101,7 +101,8 @@ class Spelling(QObject):
         self.load()
 
     def refresh_names(self) -> None:
-        """Contacts added since the load are names too (off the GUI thread: a big query)."""
+        """Contacts added since the load are names too (off the GUI thread: a big query);
+        asked for each time a checked field gets the focus."""
         if self.checker is None:
             return
         afterword, checker = self.afterword, self.checker
@@ -111,8 +112,8 @@ class Spelling(QObject):
                 return known_names(store)
 
         def done(names: set[str]) -> None:
-            checker.accept_names(names)
-            self.changed.emit()
+            if checker.accept_names(names) and checker is self.checker:
+                self.changed.emit()
 
         self.runner.run(work, done, self._names_failed)
 
@@ -163,7 +164,14 @@ class SpellingHighlighter(QSyntaxHighlighter):
         self.look.setUnderlineColor(_red_for(edit.palette()))
         spelling.changed.connect(self.refresh)
         spelling.unavailable.connect(self.tell)
+        edit.installEventFilter(self)
         self._settle()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Names added to the records meanwhile are taken in when the field is entered."""
+        if event.type() == QEvent.Type.FocusIn:
+            self.spelling.refresh_names()
+        return False
 
     def _settle(self) -> None:
         """Qt underlines a field's text at the next turn of the event loop, which counts as

@@ -137,6 +137,18 @@ def test_ignore_removes_the_underline_for_this_session_only(
     assert not afterword.paths.dictionary.exists()
 
 
+def test_a_contact_added_meanwhile_is_not_flagged_once_the_text_is_entered(
+    qtbot: QtBot, afterword: Afterword, page: ComposePage, shared: spelling.Spelling
+) -> None:
+    page.body.insertPlainText("Dear Siobhán,")  # keyClicks types ASCII only
+    assert underlined(page.body) == ["Siobhán"]
+    afterword.store.add_contact(Contact("Siobhán Ní Bhriain", "sb@qwertronix.example"))
+    page.subject.setFocus()
+    page.body.setFocus()
+    qtbot.waitUntil(lambda: underlined(page.body) == [], timeout=5000)
+    assert page.body.toPlainText() == "Dear Siobhán,"
+
+
 @pytest.fixture
 def interview_with_topic(ready: Afterword) -> int:
     """Two interviewers; the topic as the user typed it, misspelt."""
