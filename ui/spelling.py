@@ -20,7 +20,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from composer.app import Afterword
 from composer.errors import AfterwordError, SpellingUnavailable
@@ -121,13 +121,14 @@ class Spelling(QObject):
         if not isinstance(error, AfterwordError):
             raise error  # the names stay as they were: only an underline too many
 
-    def add(self, word: str) -> None:
+    def add(self, word: str, asked_from: QWidget | None = None) -> None:
+        """Kept in the user's dictionary; if the file cannot be written, they are told."""
         if self.checker is None:
             return
         try:
             self.checker.add_to_dictionary(word)
         except AfterwordError as error:
-            dialogs.tell(None, str(error))
+            dialogs.tell(asked_from, str(error), error=True)
             return
         self.changed.emit()
 
@@ -254,7 +255,7 @@ def spelling_menu(edit: TextField, spelling: Spelling, pos: QPoint) -> QMenu:
         return menu
     actions = [] if edit.isReadOnly() else _suggestion_actions(menu, word, spelling.checker)
     text = word.selectedText()
-    actions.append(_action(menu, ADD, lambda: spelling.add(text)))
+    actions.append(_action(menu, ADD, lambda: spelling.add(text, edit)))
     actions.append(_action(menu, IGNORE, lambda: spelling.ignore(text)))
     first = menu.actions()[0] if menu.actions() else None
     menu.insertActions(first, actions)  # type: ignore[arg-type]  # None: at the end

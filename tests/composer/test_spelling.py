@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer.errors import SpellingUnavailable
+from composer.errors import FileProblem, SpellingUnavailable
 from composer.paths import Paths
 from composer.records import Contact, Interview, Profile
 from composer.spelling import (
@@ -73,6 +73,14 @@ def test_a_dictionary_file_edited_by_hand_is_read_and_added_to(paths: Paths) -> 
         "  Terraform",
         "Grafana",
     ]
+
+
+def test_a_dictionary_that_cannot_be_written_says_where_and_what_to_do(paths: Paths) -> None:
+    paths.dictionary.mkdir()  # something in the way of the file
+    checker = SpellChecker("en_US", paths.dictionary)
+    with pytest.raises(FileProblem, match=r"“Pinpointly” could not be added to your dictionary"):
+        checker.add_to_dictionary("Pinpointly")
+    assert [w for _, _, w in checker.misspelt("Pinpointly")] == ["Pinpointly"]  # not kept
 
 
 def test_an_ignored_word_is_accepted_this_session_only(paths: Paths) -> None:
@@ -171,7 +179,7 @@ def test_with_no_enchant_library_spelling_says_so_and_nothing_crashes(
     not_a_library.write_bytes(b"")
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from composer.errors import SpellingUnavailable
+        from composer.errors import FileProblem, SpellingUnavailable
         from composer.spelling import SpellChecker, installed_languages
         own_words = Path({str(paths.dictionary)!r})
         for attempt in (installed_languages, lambda: SpellChecker("en_US", own_words)):

@@ -128,6 +128,21 @@ def test_add_to_dictionary_removes_the_underline_and_is_kept(
     assert [w for _, _, w in restarted.misspelt("Pinpointly")] == []
 
 
+def test_a_word_that_cannot_be_kept_is_told_and_stays_underlined(
+    qtbot: QtBot,
+    afterword: Afterword,
+    page: ComposePage,
+    shared: spelling.Spelling,
+    answers: Dialogs,
+) -> None:
+    afterword.paths.dictionary.mkdir()  # something in the way of the file
+    qtbot.keyClicks(page.body, "Greetings from Pinpointly.")
+    choose(page.body, shared, "Pinpointly", spelling.ADD)
+    [told] = answers.told
+    assert "could not be added to your dictionary" in told and "folder" in told
+    assert underlined(page.body) == ["Pinpointly"]
+
+
 def test_ignore_removes_the_underline_for_this_session_only(
     qtbot: QtBot, afterword: Afterword, page: ComposePage, shared: spelling.Spelling
 ) -> None:
