@@ -199,9 +199,7 @@ class SpellChecker:
 def _read_words(path: Path) -> list[str]:
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError):  # unreadable: checked without it, never crash
+    except (OSError, UnicodeDecodeError):  # none yet, or unreadable: checked without it
         return []
     return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -210,11 +208,9 @@ def _append_word(path: Path, word: str) -> None:
     """One word a line; a file the user edited without a last newline gets one first."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        needs_newline = (
-            path.exists() and not path.read_bytes().endswith(b"\n") and path.stat().st_size
-        )
+        kept = path.read_bytes() if path.exists() else b""
         with path.open("a", encoding="utf-8") as file:
-            file.write(("\n" if needs_newline else "") + word + "\n")
+            file.write(("\n" if kept and not kept.endswith(b"\n") else "") + word + "\n")
     except OSError as error:
         raise FileProblem(
             f"“{word}” could not be added to your dictionary {path}: "
