@@ -194,3 +194,12 @@ class BackupRefused(FileProblem):
 
 class WouldReplace(AfterwordError):
     """Restoring would replace records that exist: the user is asked first."""
+
+
+class SpellingUnavailable(AfterwordError):
+    """No spelling dictionary (or no enchant library): text is not checked, nothing else
+    changes. ``language``: the one asked for, if known (Settings still names it)."""
+
+    def __init__(self, message: str, language: str | None = None) -> None:
+        super().__init__(message)
+        self.language = language

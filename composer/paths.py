@@ -13,6 +13,7 @@ from composer.errors import FileProblem
 
 DATA_DIR_ENV = "AFTERWORD_DATA_DIR"
 DATABASE_NAME = "afterword.sqlite3"
+DICTIONARY_NAME = "dictionary.txt"  # the user's own words for spelling, one a line
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Paths:
     @property
     def database(self) -> Path:
         return self.data_dir / DATABASE_NAME
+
+    @property
+    def dictionary(self) -> Path:
+        return self.data_dir / DICTIONARY_NAME
 
     def ensure(self) -> None:
         for folder in (self.data_dir, self.config_dir):

@@ -36,7 +36,7 @@ from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState, Role
 from composer.threads import thread_references
-from ui import dialogs
+from ui import dialogs, spelling
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
@@ -102,6 +102,7 @@ class ComposePage(QWidget):
         )
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
+        spelling.attach(self.body, self.afterword)
         self.problem = status_label("What is missing", selectable=True)
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)

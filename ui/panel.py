@@ -30,7 +30,7 @@ from composer.compose import PanelMessage, panel_messages, queue_panel
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
-from ui import dialogs
+from ui import dialogs, spelling
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
@@ -160,6 +160,7 @@ class PanelDialog(QDialog):
             columns.addWidget(column)
             column.detail.textEdited.connect(lambda _: self._refill.start())
             column.again.toggled.connect(lambda _: self._update_send())
+            spelling.attach(column.body, self.afterword)
         scroll = named(QScrollArea(), "Messages, one per interviewer")
         scroll.setWidget(row)
         scroll.setWidgetResizable(True)

@@ -48,7 +48,7 @@ from composer.errors import AfterwordError
 from composer.fields import DESCRIPTIONS, sample_fields, template_fields
 from composer.library import Problem, TemplateLibrary, clean_title, problems
 from composer.templates import Rendered, Template, parse_meta, render_source
-from ui import dialogs
+from ui import dialogs, spelling
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
@@ -125,6 +125,7 @@ class TemplatesPage(QWidget):
         self.note = status_label("Built-in note")
         self.note.setText(READ_ONLY_NOTE)
         self.editor = plain_text_edit("Template text")
+        spelling.attach(self.editor, self.afterword)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.save_button = push_button("&Save", "Save template", self.save)
         self.save_button.setToolTip("Save (Ctrl+S)")
