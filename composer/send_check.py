@@ -14,6 +14,7 @@ from enum import Enum
 from functools import cached_property
 
 from composer.errors import RecordNotFound
+from composer.greeting import greeting_of
 from composer.mail import parse_address_or_none
 from composer.records import Contact, Interview, Message, Profile
 from composer.send_check_text import (
@@ -292,12 +293,13 @@ def _long_to_list(message: Message, context: CheckContext) -> list[Finding]:
 
 
 def greeted_as(contact: Contact) -> list[str]:
-    """The names a contact may be greeted by, the one to greet them with first.
-
-    The one place that knows how people are addressed: ``Contact.greeting`` goes first here
-    once contacts have it.
-    """
-    return greeting_names(contact.name)
+    """The names a contact may be greeted by, the one to greet them with first: the
+    greeting kept with the contact, or worked out from the name when it is sure."""
+    own = greeting_of(contact)
+    return list(
+        dict.fromkeys([own.text] if own.certain else [])
+        | dict.fromkeys(greeting_names(contact.name))
+    )
 
 
 def _greeting(

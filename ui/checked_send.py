@@ -20,14 +20,30 @@ from composer.library import attachment_from_file
 from composer.mail import check_message
 from composer.records import Attachment, Message, Role
 from composer.send_check import Misspelt, Part, Span
-from ui import dialogs
+from ui import dialogs, spelling
 from ui.send_check import BeforeItGoes, Choice, Review, check_off_the_gui_thread, review
 
 if TYPE_CHECKING:
+    from composer.app import Afterword
     from ui.compose import ComposePage
     from ui.panel import PanelDialog, PersonColumn
 
 NOT_SENT = "Not sent. Change what you like, then press Send."
+
+
+def misspelt_now(afterword: Afterword, messages: Sequence[Message]) -> Misspelt | None:
+    """The spell checker's words for these texts, found here on the GUI thread (its
+    dictionary is not shared with the check's thread; a message takes microseconds); a text
+    changed by a fix is looked at afresh. None while no dictionary is loaded."""
+    checker = spelling.service(afterword).checker
+    if checker is None:
+        return None
+
+    def misspelt(text: str) -> list[str]:
+        return [word for _, _, word in checker.misspelt(text)]
+
+    found = {text: misspelt(text) for m in messages for text in (m.subject, m.body)}
+    return lambda text: found[text] if text in found else misspelt(text)
 
 
 class ComposeCheck:
@@ -35,7 +51,6 @@ class ComposeCheck:
 
     def __init__(self, page: ComposePage) -> None:
         self.page = page
-        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
         self._before: Message | None = None
 
     def start(self) -> None:
@@ -53,7 +68,7 @@ class ComposeCheck:
             page.runner,
             page.afterword,
             [("", self._before)],
-            self.misspelt,
+            misspelt_now(page.afterword, [self._before]),
             self._checked,
             page._send_crashed,
         )
@@ -126,7 +141,6 @@ class PanelCheck:
 
     def __init__(self, panel: PanelDialog) -> None:
         self.panel = panel
-        self.misspelt: Misspelt | None = None  # the spell checker, where there is one
         self._wanted: list[PersonColumn] = []
         self._before: list[Message] = []
 
@@ -142,7 +156,12 @@ class PanelCheck:
         panel.summary.setText("Checking the messages before they go…")
         messages = [(c.item.contact.name, m) for c, m in zip(wanted, self._before, strict=True)]
         check_off_the_gui_thread(
-            panel.runner, panel.afterword, messages, self.misspelt, self._checked, panel._crashed
+            panel.runner,
+            panel.afterword,
+            messages,
+            misspelt_now(panel.afterword, self._before),
+            self._checked,
+            panel._crashed,
         )
 
     def _checked(self, reviews: list[Review]) -> None:

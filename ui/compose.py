@@ -72,7 +72,7 @@ class ComposePage(QWidget):
         self._template_files: list[Attachment] = []  # attached by the template, not the user
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
-        self.check = ComposeCheck(self)  # before it goes (its .misspelt: a spell checker)
+        self.check = ComposeCheck(self)  # before it goes
         self._build()
         self.refresh()
 

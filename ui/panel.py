@@ -136,7 +136,7 @@ class PanelDialog(QDialog):
         self.interview_id = interview_id
         self.template_id = template_id
         self.sending = False
-        self.check = PanelCheck(self)  # before they go (its .misspelt: a spell checker)
+        self.check = PanelCheck(self)  # before they go
         interview = afterword.store.interview(interview_id)
         self.setWindowTitle(f"Thank each interviewer: {interview.company}")
         self.columns = [PersonColumn(item) for item in self._panel()]

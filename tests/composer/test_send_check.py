@@ -437,3 +437,13 @@ def test_any_text_is_checked_without_error_and_every_fix_stays_in_place(
         for fix in finding.fixes:
             if fix.action is Action.REPLACE:
                 check_message(apply_fix(text, fix), context())
+
+
+def test_the_greeting_kept_with_a_contact_is_theirs_and_the_fix_uses_it() -> None:
+    robert = Contact("Robert Lang", "bob@acme.example", "Acme", id=5, greeting="Bob")
+    assert greeted_as(robert)[0] == "Bob"
+    assert found(message("Dear Bob,\n\nThanks!\n", robert), robert) == []
+    text = message("Dear Lena,\n\nThanks!\n", robert)
+    [finding] = found(text, robert)
+    assert finding.fix is not None and finding.fix.label == "Greet Bob"
+    assert fixed(text, finding).body == "Dear Bob,\n\nThanks!\n"
