@@ -49,7 +49,6 @@ class _Sender:
     """Whom a batch is from: read once per connection, not once per message."""
 
     address: Address
-    signature: str
 
 
 @dataclass(frozen=True)
@@ -298,7 +297,7 @@ class Outbox:
             raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
         profile = self.store.profile()
         address = sender_address(profile.name, account.from_address)
-        return account, _Sender(address, profile.signature)
+        return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
         connection = self._connect(account, PasswordSecret(self.credentials, account.key))
@@ -381,8 +380,7 @@ class Outbox:
             cc=message.cc,
             bcc=message.bcc,
             subject=message.subject,
-            body=message.body,
-            signature=sender.signature,
+            body=message.body,  # the whole text, signature included: as the user saw it
             attachments=message.attachments,
             message_id=message.message_id,
             date=self._clock(),

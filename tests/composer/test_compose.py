@@ -38,7 +38,8 @@ def test_thank_you_from_the_records_reaches_the_interviewer(
         "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday 3 November 2026"
     )
     assert "streaming pipelines" in body and "With many thanks" in body
-    assert body.endswith("-- \nZoë Müller\n+44 20 7946 0000\n")
+    assert body.endswith("With many thanks and best wishes,\nZoë Müller\n+44 20 7946 0000\n")
+    assert body.count("Zoë Müller") == 1, "the sign-off and the signature share the name"
     sent = outbox.store.message(queued.id)
     assert (sent.template_id, sent.contact_id, sent.interview_id) == (
         "thank_you",

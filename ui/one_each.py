@@ -1,0 +1,185 @@
+"""Compose's part in "one person, one message": one message each unless the user asks
+for one to all, the question that names everyone before that, and the notice that a
+person was already sent this follow-up.
+
+Kept apart from ui/compose.py so that page stays a page: these are the decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from composer.app import Afterword
+from composer.fields import join_names, long_date
+from composer.mail import split_addresses
+from composer.sent_before import sent_before
+from ui import dialogs
+from ui.panel import PanelDialog
+from ui.runner import Runner
+from ui.widgets import named, status_label
+
+if TYPE_CHECKING:
+    from ui.compose import ComposePage
+
+TOGETHER = "One message to &all of them"
+
+
+def together_box() -> QCheckBox:
+    box = named(QCheckBox(TOGETHER), "One message to all of them")
+    box.setToolTip(
+        "Off (the usual): each person gets their own message, greeting them.\n"
+        "On: one message, with everyone in To, greeting them all."
+    )
+    box.hide()
+    return box
+
+
+def each_notice(names: Sequence[str], *, others: bool) -> str:
+    """What Compose says while several people are ticked and no choice was made."""
+    if others:
+        return (
+            "Addresses in Also to can only share one message with the others: tick "
+            "One message to all, or add them as contacts so each gets their own."
+        )
+    return (
+        f"{len(names)} people: each gets their own message, greeting them (this text is "
+        f"{names[0]}'s). Send shows them side by side to review. For one message to "
+        "all of them, tick One message to all."
+    )
+
+
+def confirm_together(parent: QWidget, names: Sequence[str]) -> bool:
+    """The one place that asks before one message goes to several people, naming them."""
+    return dialogs.ask(
+        parent,
+        f"Send one message to {join_names(list(names))} together? Each of them will see "
+        "the others' addresses, and the greeting names them all.",
+        yes="Send to all",
+    )
+
+
+def open_one_each(
+    parent: QWidget,
+    afterword: Afterword,
+    runner: Runner,
+    interview_id: int | None,
+    template_id: str,
+    contact_ids: Sequence[int],
+) -> str:
+    """Opens the panel for these people; returns what sending there came to ("" if nothing
+    was sent)."""
+    dialog = PanelDialog(
+        afterword, runner, interview_id, template_id, parent, contact_ids=contact_ids
+    )
+    dialogs.run_dialog(dialog)
+    return dialog.outcome
+
+
+def already_sent_notice(
+    afterword: Afterword, interview_id: int | None, template_id: str | None, contact_id: int
+) -> str:
+    """ "You already sent Lena this thank-you on …", or "" if they were not sent it."""
+    if interview_id is None or template_id is None:
+        return ""
+    store = afterword.store
+    contact = store.contacts_by_id([contact_id]).get(contact_id)
+    if contact is None:
+        return ""
+    found = sent_before(store, interview_id, template_id, [contact])
+    if contact_id not in found:
+        return ""
+    when = found[contact_id]
+    on = f" on {long_date(when.astimezone())}" if when else ""
+    title = afterword.templates.get(template_id).title
+    return f"You already sent {contact.name} “{title}” for this interview{on}."
+
+
+def confirm_again(parent: QWidget, notice: str) -> bool:
+    return dialogs.ask(parent, f"{notice} Send it again?", yes="Send again")
+
+
+class RecipientChoice:
+    """Compose's recipients seen as people: one (Compose as ever, told if they were sent
+    this already), or several (one message each, unless the user ticks one to all)."""
+
+    def __init__(self, page: ComposePage) -> None:
+        self.page = page
+        self.together_box = together_box()
+        self.already = status_label("Already sent", selectable=True)
+        self.already.hide()
+
+    def reset(self, *, together: bool = False) -> None:
+        self.together_box.blockSignals(True)
+        self.together_box.setChecked(together)
+        self.together_box.blockSignals(False)
+
+    def count(self) -> int:
+        page = self.page
+        return len(page.checked_contact_ids()) + len(split_addresses(page.other_to.text()))
+
+    def together(self) -> bool:
+        """One message to all: only when the user asked for it."""
+        return self.together_box.isChecked() and self.count() > 1
+
+    def one_each(self) -> bool:
+        return self.count() > 1 and not self.together_box.isChecked()
+
+    def names(self) -> list[str]:
+        checked = self.page.checked_contact_ids()
+        contacts = self.page.afterword.store.contacts_by_id(checked)
+        named_ = [contacts[i].name or contacts[i].email for i in checked if i in contacts]
+        return named_ + split_addresses(self.page.other_to.text())
+
+    def update(self) -> tuple[str, bool]:
+        """Shows the choice where it applies; returns what Compose should say of the
+        people ticked, and whether that stops Send."""
+        page, several = self.page, self.count() > 1
+        self.together_box.setVisible(several)
+        page.send_button.setText("&Review one message each…" if self.one_each() else "&Send")
+        checked = page.checked_contact_ids()
+        already = ""
+        if len(checked) == 1 and not several and page.message_id is None:
+            already = already_sent_notice(
+                page.afterword,
+                page.interview.currentData(),
+                page.template.currentData(),
+                checked[0],
+            )
+        self.already.setText(already)
+        self.already.setVisible(bool(already))
+        if not self.one_each():
+            return "", False
+        others = bool(page.other_to.text().strip())
+        return each_notice(self.names(), others=others), others
+
+    def may_send(self) -> bool:
+        """One message to several people, or a follow-up sent before: only when asked."""
+        if self.count() > 1:
+            return confirm_together(self.page, self.names())
+        already = self.already.text()
+        return not already or confirm_again(self.page, already)
+
+    def write_one_each(self) -> None:
+        """The ticked people, one personal message each, side by side to review and send."""
+        page = self.page
+        if page.edited and not dialogs.ask(
+            page,
+            "Each person's message is written afresh from the template: the changes you made "
+            "here are not carried over. Go on?",
+            yes="Write one each",
+        ):
+            return
+        done = open_one_each(
+            page,
+            page.afterword,
+            page.runner,
+            page.interview.currentData(),
+            page.template.currentData(),
+            page.checked_contact_ids(),
+        )
+        page.sent.emit(0)
+        if done:  # what was here went, one message each
+            page.clear_after_send(done)
