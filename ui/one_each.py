@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ui.compose import ComposePage
 
 TOGETHER = "One message to &all of them"
+REVIEW_EACH = "&Review one message each…"
 
 
 def together_box() -> QCheckBox:
@@ -138,7 +139,10 @@ class RecipientChoice:
         people ticked, and whether that stops Send."""
         page, several = self.page, self.count() > 1
         self.together_box.setVisible(several)
-        page.send_button.setText("&Review one message each…" if self.one_each() else "&Send")
+        if self.one_each():
+            page.send_button.setText(REVIEW_EACH)
+        elif page.send_button.text() == REVIEW_EACH:
+            page.send_button.setText("&Send")  # keeps "Send again" after a failure
         checked = page.checked_contact_ids()
         already = ""
         if len(checked) == 1 and not several and page.message_id is None:

@@ -183,7 +183,7 @@ def test_after_an_uncertain_result_nothing_is_sent_again_from_the_panel(
 
     assert len(ready.store.message_ids(MessageState.UNCERTAIN)) == 3
     assert not dialog.send_button.isEnabled()
-    assert "Nothing to send" in dialog.summary.text()
+    assert dialog.summary.text() == "3 messages may not have gone: see under each."
     for column in dialog.columns:
         assert "In Outbox & Sent, choose Mark as sent" in column.status.text()
         assert not column.again.isVisibleTo(dialog)
