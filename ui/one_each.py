@@ -18,7 +18,6 @@ from composer.mail import split_addresses
 from composer.sent_before import sent_before
 from ui import dialogs
 from ui.panel import PanelDialog
-from ui.runner import Runner
 from ui.widgets import named, status_label
 
 if TYPE_CHECKING:
@@ -62,23 +61,6 @@ def confirm_together(parent: QWidget, names: Sequence[str]) -> bool:
     )
 
 
-def open_one_each(
-    parent: QWidget,
-    afterword: Afterword,
-    runner: Runner,
-    interview_id: int | None,
-    template_id: str,
-    contact_ids: Sequence[int],
-) -> str:
-    """Opens the panel for these people; returns what sending there came to ("" if nothing
-    was sent)."""
-    dialog = PanelDialog(
-        afterword, runner, interview_id, template_id, parent, contact_ids=contact_ids
-    )
-    dialogs.run_dialog(dialog)
-    return dialog.outcome
-
-
 def already_sent_notice(
     afterword: Afterword, interview_id: int | None, template_id: str | None, contact_id: int
 ) -> str:
@@ -111,6 +93,7 @@ class RecipientChoice:
         self.together_box = together_box()
         self.already = status_label("Already sent", selectable=True)
         self.already.hide()
+        self.panel: PanelDialog | None = None  # one message each, while it is open
 
     def reset(self, *, together: bool = False) -> None:
         self.together_box.blockSignals(True)
@@ -176,14 +159,21 @@ class RecipientChoice:
             yes="Write one each",
         ):
             return
-        done = open_one_each(
-            page,
+        dialog = PanelDialog(
             page.afterword,
             page.runner,
             page.interview.currentData(),
             page.template.currentData(),
-            page.checked_contact_ids(),
+            page,
+            contact_ids=page.checked_contact_ids(),
         )
-        page.sent.emit(0)
-        if done:  # what was here went, one message each
-            page.clear_after_send(done)
+        self.panel = dialog
+        dialog.finished.connect(lambda _: self._closed(dialog))
+        dialog.open()  # over the window, without blocking it: a follow-up path returns at once
+
+    def _closed(self, dialog: PanelDialog) -> None:
+        self.panel = None
+        self.page.sent.emit(0)
+        if dialog.outcome:  # what was in Compose went, one message each
+            self.page.clear_after_send(dialog.outcome)
+        dialog.deleteLater()
