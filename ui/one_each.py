@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from composer.app import Afterword
+from composer.compose import follow_ups_each
 from composer.fields import join_names, long_date
 from composer.mail import split_addresses
+from composer.records import Message
 from composer.sent_before import sent_before
 from ui import dialogs
 from ui.panel import PanelDialog
+from ui.runner import Runner
 from ui.widgets import named, status_label
 
 if TYPE_CHECKING:
@@ -59,6 +63,18 @@ def confirm_together(parent: QWidget, names: Sequence[str]) -> bool:
         "the others' addresses, and the greeting names them all.",
         yes="Send to all",
     )
+
+
+def follow_up_each(
+    parent: QWidget, afterword: Afterword, runner: Runner, original: Message, done: SignalInstance
+) -> PanelDialog:
+    """A sent message that went to several people, followed up with one message each in
+    its thread (Outbox & Sent's Follow up on this); ``done`` is emitted once it closes."""
+    written = follow_ups_each(afterword.store, original)
+    dialog = PanelDialog(afterword, runner, original.interview_id, "", parent, written=written)
+    dialog.finished.connect(lambda _: done.emit())
+    dialog.open()
+    return dialog
 
 
 def already_sent_notice(
