@@ -110,8 +110,11 @@ class RecipientChoice:
         self.already = status_label("Already sent", selectable=True)
         self.already.hide()
         self.panel: PanelDialog | None = None  # one message each, while it is open
+        self._notices: dict[tuple[int | None, str | None, int], str] = {}
 
     def reset(self, *, together: bool = False) -> None:
+        """A new message: what was sent meanwhile is looked up afresh."""
+        self._notices.clear()
         self.together_box.blockSignals(True)
         self.together_box.setChecked(together)
         self.together_box.blockSignals(False)
@@ -142,21 +145,23 @@ class RecipientChoice:
             page.send_button.setText(REVIEW_EACH)
         elif page.send_button.text() == REVIEW_EACH:
             page.send_button.setText("&Send")  # keeps "Send again" after a failure
-        checked = page.checked_contact_ids()
-        already = ""
-        if len(checked) == 1 and not several and page.message_id is None:
-            already = already_sent_notice(
-                page.afterword,
-                page.interview.currentData(),
-                page.template.currentData(),
-                checked[0],
-            )
+        already = self._already_sent() if not several else ""
         self.already.setText(already)
         self.already.setVisible(bool(already))
         if not self.one_each():
             return "", False
         others = bool(page.other_to.text().strip())
         return each_notice(self.names(), others=others), others
+
+    def _already_sent(self) -> str:
+        """Worked out when the person, template or interview changes, not at each key."""
+        checked = self.page.checked_contact_ids()
+        if len(checked) != 1:
+            return ""
+        key = (self.page.interview.currentData(), self.page.template.currentData(), checked[0])
+        if key not in self._notices:
+            self._notices[key] = already_sent_notice(self.page.afterword, *key)
+        return self._notices[key]
 
     def may_send(self) -> bool:
         """One message to several people, or a follow-up sent before: only when asked."""

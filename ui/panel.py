@@ -136,7 +136,8 @@ class PersonColumn(QGroupBox):
         sent = result.state is MessageState.SENT
         self.status.setText("Sent." if sent else f"{result.detail} {CHECK_IN_OUTBOX}")
         self.touched = False  # the edits went out with it
-        self._detail_applies(False)  # it went: nothing more to fill in
+        self.detail.setEnabled(False)  # it went: nothing more to fill in
+        self.detail_note.hide()
         self.item = replace(self.item, already_sent=True)
         self.again.setChecked(False)
         self.again.setVisible(sent)

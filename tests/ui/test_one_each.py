@@ -368,6 +368,9 @@ def test_someone_already_sent_the_follow_up_is_not_offered_it_again_by_any_path(
     assert compose.already.text().startswith(
         "You already sent Bo Chen “Thank you after an interview” for this interview on "
     )
+    qtbot.keyClicks(compose.body, "Again: ")
+    compose.save_draft()  # now a draft of its own: still the same follow-up
+    assert compose.already.isVisibleTo(compose)
     answers.answers.append(False)
     compose.send()
     assert answers.asked[-1].endswith("Send it again?")
