@@ -20,7 +20,7 @@ from composer.mail import split_addresses
 from composer.records import Message
 from composer.sent_before import sent_before
 from ui import dialogs
-from ui.panel import PanelDialog
+from ui.panel import PanelDialog, outcome
 from ui.runner import Runner
 from ui.widgets import named, status_label
 
@@ -195,6 +195,6 @@ class RecipientChoice:
     def _closed(self, dialog: PanelDialog) -> None:
         self.panel = None
         self.page.sent.emit(0)
-        if dialog.outcome:  # what was in Compose went, one message each
-            self.page.clear_after_send(dialog.outcome)
+        if dialog.results:  # what was in Compose went, one message each (or is in Outbox)
+            self.page.clear_after_send(outcome(list(dialog.results.values()), closed=True))
         dialog.deleteLater()

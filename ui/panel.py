@@ -165,7 +165,7 @@ class PanelDialog(QDialog):
         self.contact_ids = list(contact_ids) if contact_ids is not None else None
         self.fixed = written is not None
         self.sending = False
-        self.outcome = ""  # what the last send came to, in the user's words
+        self.results: dict[int, SendResult] = {}  # each message's latest, over every send
         self.setWindowTitle(self._title())
         items = list(written) if written is not None else self._panel()
         self.columns = [PersonColumn(item, with_detail=not self.fixed) for item in items]
@@ -242,8 +242,8 @@ class PanelDialog(QDialog):
         self.send_button.setEnabled(count > 0 and not self.sending)
         if count or self.sending:
             self.summary.setText("")
-        elif self.outcome:
-            self.summary.setText(self.outcome)
+        elif self.results:
+            self.summary.setText(outcome(list(self.results.values())))
         else:
             self.summary.setText(
                 "Nothing to send: everyone here was sent this already, or has something to fix."
@@ -283,9 +283,9 @@ class PanelDialog(QDialog):
         for result in results:
             self._one_done(result)
         self.sending = False
-        self.outcome = outcome(results)
+        self.results.update((result.message_id, result) for result in results)
         self._update_send()
-        self.summary.setText(self.outcome)
+        self.summary.setText(outcome(list(self.results.values())))
 
     def _crashed(self, error: BaseException) -> None:
         self.sending = False
@@ -295,16 +295,19 @@ class PanelDialog(QDialog):
         self.summary.setText(str(error))
 
 
-def outcome(results: Sequence[SendResult]) -> str:
-    """Success said as success; what did not go, counted, with where to look."""
+def outcome(results: Sequence[SendResult], *, closed: bool = False) -> str:
+    """Success said as success; what did not go, counted, with where to look (under each
+    message, or once the panel is closed, Outbox & Sent)."""
     sent = sum(r.state is MessageState.SENT for r in results)
     failed = sum(r.state is MessageState.FAILED for r in results)
     unsure = len(results) - sent - failed
     said = [f"Sent {_messages(sent)}."] if sent else []
     if failed:
-        said.append(f"{_messages(failed)} not sent: see why under each, then send again.")
+        then = "open them in Outbox & Sent" if closed else "see why under each"
+        said.append(f"{_messages(failed)} not sent: {then}, then send again.")
     if unsure:
-        said.append(f"{_messages(unsure)} may not have gone: see under each.")
+        where = "check them in Outbox & Sent" if closed else "see under each"
+        said.append(f"{_messages(unsure)} may not have gone: {where}.")
     return " ".join(said)
 
 
