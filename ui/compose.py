@@ -3,6 +3,7 @@
 The text is filled in from the records whenever the choice changes; after that the user
 edits freely. A field the records lack is named, with where to fill it in, and Send stays
 disabled until it is. Drafts are saved as the user types, so nothing is lost on a crash.
+Several people get one message each (ui/one_each.py), unless the user asks for one to all.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
-from composer.compose import draft_from_template, draft_together
 from composer.errors import (
     AfterwordError,
     AlreadySent,
@@ -301,7 +301,7 @@ class ComposePage(QWidget):
             self._update_send()
             return
         try:
-            draft = self._draft(template_id, checked)
+            draft = self.choice.draft(template_id, checked)
         except InvalidAddress as error:
             self.to_error.setText(str(error))
             self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")
@@ -312,20 +312,6 @@ class ComposePage(QWidget):
         self._set_text(draft.subject, draft.body)
         self.attachments.set_attachments(self._with_files_added(draft.attachments))
         self._update_send()
-
-    def _draft(self, template_id: str, checked: list[int]) -> Message:
-        store, library, interview_id = (
-            self.afterword.store,
-            self.afterword.templates,
-            self.interview.currentData(),
-        )
-        if self.choice.together():
-            return draft_together(
-                store, library, template_id, contact_ids=checked, interview_id=interview_id
-            )
-        return draft_from_template(
-            store, library, template_id, contact_id=checked[0], interview_id=interview_id
-        )
 
     def _with_files_added(self, template_files: list[Attachment]) -> list[Attachment]:
         """The template's files and the user's: replacing the text never drops a file they

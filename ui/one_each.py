@@ -14,7 +14,7 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from composer.app import Afterword
-from composer.compose import follow_ups_each
+from composer.compose import draft_from_template, draft_together, follow_ups_each
 from composer.fields import join_names, long_date
 from composer.mail import split_addresses
 from composer.records import Message
@@ -129,6 +129,18 @@ class RecipientChoice:
 
     def one_each(self) -> bool:
         return self.count() > 1 and not self.together_box.isChecked()
+
+    def draft(self, template_id: str, checked: list[int]) -> Message:
+        """Compose's text: for all of them when asked, else for the first one ticked."""
+        afterword, interview_id = self.page.afterword, self.page.interview.currentData()
+        store, library = afterword.store, afterword.templates
+        if self.together():
+            return draft_together(
+                store, library, template_id, contact_ids=checked, interview_id=interview_id
+            )
+        return draft_from_template(
+            store, library, template_id, contact_id=checked[0], interview_id=interview_id
+        )
 
     def names(self) -> list[str]:
         checked = self.page.checked_contact_ids()
