@@ -181,7 +181,7 @@ def panel_messages(
     """One message each: every person gets their own, greeting them, with only them as
     recipient. Without ``contact_ids``, the people this template goes to at the interview."""
     participants = store.participants(interview_id) if interview_id is not None else []
-    people = _people(store, template_id, participants, contact_ids)
+    people = _people(store, template_id, interview_id, contact_ids)
     before = (
         sent_before(store, interview_id, template_id, [c for _, c in people])
         if interview_id is not None
@@ -211,14 +211,25 @@ def panel_messages(
     return result
 
 
+def people_for(store: Store, template_id: str, interview_id: int | None) -> list[int]:
+    """Whom a follow-up goes to at an interview: thanks for feedback only to those who
+    gave some (never to an interviewer who said nothing), else the usual people."""
+    if interview_id is None:
+        return []
+    if template_id == "thanks_for_feedback":
+        notes = store.feedback_notes(interview_id=interview_id)
+        return list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
+    return suggested_recipients(template_id, store.participants(interview_id))
+
+
 def _people(
     store: Store,
     template_id: str,
-    participants: Sequence[Participant],
+    interview_id: int | None,
     contact_ids: Sequence[int] | None,
 ) -> list[tuple[int, Contact]]:
     if contact_ids is None:
-        contact_ids = suggested_recipients(template_id, list(participants))
+        contact_ids = people_for(store, template_id, interview_id)
     found = store.contacts_by_id(list(contact_ids))
     return [(i, found[i]) for i in dict.fromkeys(contact_ids) if i in found]
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.compose import people_for
 from composer.errors import (
     AfterwordError,
     AlreadySent,
@@ -31,7 +32,6 @@ from composer.errors import (
     InvalidField,
     RecordNotFound,
 )
-from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState
@@ -235,9 +235,8 @@ class ComposePage(QWidget):
             self.interview.setCurrentIndex(previous)
             self._filling = False
             return
-        interview_id = self.interview.currentData()
-        people = self.afterword.store.participants(interview_id) if interview_id else []
-        self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
+        template_id, interview_id = self.template.currentData(), self.interview.currentData()
+        self._fill_recipients(people_for(self.afterword.store, template_id or "", interview_id))
         self.fill_from_template()
 
     def _template_chosen(self, index: int) -> None:
@@ -271,8 +270,7 @@ class ComposePage(QWidget):
         self._select_interview(interview_id)
         self._filling = False
         if contact_ids is None:
-            people = store.participants(interview_id) if interview_id is not None else []
-            contact_ids = suggested_recipients(template_id, people)
+            contact_ids = people_for(store, template_id, interview_id)
         self._fill_recipients(list(contact_ids))
         if reply_to is not None:
             original = store.message(reply_to)

@@ -393,3 +393,19 @@ def test_a_panel_that_sent_everything_says_so_and_frees_compose(
     assert compose.choice.panel is None
     assert compose.status.text() == "Sent 3 messages."
     assert compose.checked_contact_ids() == [] and compose.body.toPlainText() == ""
+
+
+def test_thanks_for_feedback_is_offered_only_to_who_gave_some(
+    qtbot: QtBot, window: MainWindow, people: dict[str, int]
+) -> None:
+    store = window.afterword.store
+    store.save_feedback(
+        FeedbackNote(people["interview"], "A close call.", NOW, contact_id=people["bo"])
+    )
+    compose = window.compose
+
+    compose.start_follow_up(people["interview"], "thanks_for_feedback")  # as Today or Compose do
+
+    assert compose.choice.panel is None
+    assert compose.checked_contact_ids() == [people["bo"]]
+    assert compose.body.toPlainText().startswith("Dear Bo,\n")
