@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cached_property
 
 from composer.errors import AfterwordError, MissingField
-from composer.fields import template_fields
+from composer.fields import join_names, template_fields
+from composer.followups import suggested_recipients
+from composer.greeting import greeting_for_several, greeting_of
 from composer.library import TemplateLibrary, check_usable
 from composer.mail import parse_address
 from composer.outbox import Outbox
-from composer.records import Attachment, Contact, Interview, Message, Participant, Role
+from composer.records import Attachment, Contact, Interview, Message, Participant
+from composer.sent_before import sent_before
+from composer.signature import signed
 from composer.store import Store
+from composer.templates import FieldGroup
+from composer.threads import follow_up_draft
 
 
 def address_of(contact: Contact) -> str:
@@ -56,7 +63,7 @@ class Writer:
         rendered = self.template.render(fields)
         return Message(
             subject=rendered.subject,
-            body=rendered.body,
+            body=signed(rendered.body, self.profile.signature),  # the whole text, as sent
             to=[address_of(contact)],
             cc=list(cc),
             template_id=self.template_id,
@@ -64,6 +71,56 @@ class Writer:
             interview_id=interview.id if interview else None,
             attachments=[replace(attachment) for attachment in self.attachments],
         )
+
+    def draft_together(
+        self,
+        contacts: Sequence[Contact],
+        interview: Interview | None = None,
+        participants: Sequence[Participant] = (),
+        *,
+        cc: Sequence[str] = (),
+    ) -> Message:
+        """One message to several people, because the user asked for it: its greeting
+        names them all ("Dear Ana and Bo,"), never one of them."""
+        for contact in contacts:
+            if not contact.email.strip():
+                raise MissingField(
+                    self.template_id,
+                    "recipient.email",
+                    f"{contact.name} has no email address: add it in Contacts.",
+                )
+        fields = template_fields(self.profile, contacts[0], interview, participants)
+        fields["recipient"] = recipients_group(contacts)
+        rendered = self.template.render(fields)
+        return Message(
+            subject=rendered.subject,
+            body=signed(rendered.body, self.profile.signature),
+            to=[address_of(contact) for contact in contacts],
+            cc=list(cc),
+            template_id=self.template_id,
+            contact_id=contacts[0].id,
+            interview_id=interview.id if interview else None,
+            attachments=[replace(attachment) for attachment in self.attachments],
+        )
+
+
+def recipients_group(contacts: Sequence[Contact]) -> FieldGroup:
+    """The ``recipient`` fields of a message to several people: whatever greets one person
+    (greeting, first name) greets them all; what only one person has (title, company when
+    they differ, detail) is left out, so a template that needs it says so."""
+    greeting = greeting_for_several([greeting_of(contact).text for contact in contacts])
+    companies = {contact.company for contact in contacts}
+    return FieldGroup(
+        "recipient",
+        {
+            "name": join_names([contact.name for contact in contacts]),
+            "first_name": greeting,
+            "greeting": greeting,
+            "email": ", ".join(contact.email for contact in contacts),
+            "company": companies.pop() if len(companies) == 1 else None,
+        },
+        "Contacts",
+    )
 
 
 def draft_from_template(
@@ -84,53 +141,104 @@ def draft_from_template(
     return writer.draft(contact, interview, participants, detail=detail, cc=cc)
 
 
+def draft_together(
+    store: Store,
+    library: TemplateLibrary,
+    template_id: str,
+    *,
+    contact_ids: Sequence[int],
+    interview_id: int | None = None,
+    cc: Sequence[str] = (),
+) -> Message:
+    """Fills the template once for several people, when the user chose one message to all."""
+    writer = Writer(store, library, template_id)
+    found = store.contacts_by_id(contact_ids)
+    contacts = [found[i] for i in contact_ids if i in found]
+    interview = store.interview(interview_id) if interview_id is not None else None
+    participants = store.participants(interview_id) if interview_id is not None else []
+    return writer.draft_together(contacts, interview, participants, cc=cc)
+
+
 @dataclass
 class PanelMessage:
-    """One interviewer's personal message, or why it can't be written."""
+    """One person's own message, or why it can't be written."""
 
     contact: Contact
     message: Message | None
     problem: str = ""
     already_sent: bool = False
+    sent_on: datetime | None = None  # when they were sent this follow-up, if known
 
 
 def panel_messages(
     store: Store,
     library: TemplateLibrary,
-    interview_id: int,
+    interview_id: int | None,
     template_id: str = "thank_you",
     details: Mapping[int, str] | None = None,
+    contact_ids: Sequence[int] | None = None,
 ) -> list[PanelMessage]:
-    """ "Thank each interviewer": one message per person, each with only its own recipient."""
-    sent_before = store.already_sent_to(interview_id, template_id)
-    participants = store.participants(interview_id)
-    interviewers = [
-        (person.contact.id, person.contact)
-        for person in participants
-        if person.role is Role.INTERVIEWER and person.contact.id is not None
-    ]
+    """One message each: every person gets their own, greeting them, with only them as
+    recipient. Without ``contact_ids``, the people this template goes to at the interview."""
+    participants = store.participants(interview_id) if interview_id is not None else []
+    people = _people(store, template_id, interview_id, contact_ids)
+    before = (
+        sent_before(store, interview_id, template_id, [c for _, c in people])
+        if interview_id is not None
+        else {}
+    )
+
+    def item(
+        contact_id: int, contact: Contact, message: Message | None, problem: str
+    ) -> PanelMessage:
+        known = before.get(contact_id)
+        return PanelMessage(contact, message, problem, contact_id in before, known)
+
     try:
         writer = Writer(store, library, template_id)
-        interview = store.interview(interview_id)
+        interview = store.interview(interview_id) if interview_id is not None else None
     except AfterwordError as error:  # no message can be written: each person says why
-        return [PanelMessage(c, None, str(error), i in sent_before) for i, c in interviewers]
+        return [item(i, c, None, str(error)) for i, c in people]
     result = []
-    for contact_id, contact in interviewers:
+    for contact_id, contact in people:
         detail = (details or {}).get(contact_id, "")
         try:
             message = writer.draft(contact, interview, participants, detail=detail)
         except AfterwordError as error:
-            result.append(PanelMessage(contact, None, str(error), contact_id in sent_before))
+            result.append(item(contact_id, contact, None, str(error)))
             continue
-        result.append(PanelMessage(contact, message, "", contact_id in sent_before))
+        result.append(item(contact_id, contact, message, ""))
     return result
+
+
+def people_for(store: Store, template_id: str, interview_id: int | None) -> list[int]:
+    """Whom a follow-up goes to at an interview: thanks for feedback only to those who
+    gave some (never to an interviewer who said nothing), else the usual people."""
+    if interview_id is None:
+        return []
+    if template_id == "thanks_for_feedback":
+        notes = store.feedback_notes(interview_id=interview_id)
+        return list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
+    return suggested_recipients(template_id, store.participants(interview_id))
+
+
+def _people(
+    store: Store,
+    template_id: str,
+    interview_id: int | None,
+    contact_ids: Sequence[int] | None,
+) -> list[tuple[int, Contact]]:
+    if contact_ids is None:
+        contact_ids = people_for(store, template_id, interview_id)
+    found = store.contacts_by_id(list(contact_ids))
+    return [(i, found[i]) for i in dict.fromkeys(contact_ids) if i in found]
 
 
 def queue_panel(
     outbox: Outbox, panel: Sequence[PanelMessage], *, send_again_to: frozenset[int] = frozenset()
 ) -> list[int]:
-    """Queues the panel's messages; someone already thanked is skipped unless the user
-    explicitly chose to send to them again."""
+    """Queues the panel's messages; someone already sent this follow-up is skipped unless
+    the user explicitly chose to send to them again."""
     chosen = [
         item.message
         for item in panel
@@ -138,3 +246,43 @@ def queue_panel(
     ]
     queued = outbox.queue_many(chosen)  # all checked, then queued together: never half a panel
     return [message.id for message in queued if message.id is not None]
+
+
+def follow_up_in_thread(store: Store, original: Message) -> Message:
+    """A follow-up of a sent message, in its thread, with the signature above the quote
+    (the whole text as it will go), addressed as the original was."""
+    draft = follow_up_draft(original)
+    draft.body = "\n\n" + signed(draft.body, store.profile().signature)  # room to write on top
+    return draft
+
+
+def follow_ups_each(store: Store, original: Message) -> list[PanelMessage]:
+    """A sent message that went to several people, followed up one message each: each
+    greets its own recipient, in the same thread. Cc is left out: a person copied in would
+    get one copy per recipient."""
+    draft = follow_up_in_thread(store, original)
+    known = {
+        c.email.lower(): c for c in store.contacts_by_id(_contact_ids(store, draft.to)).values()
+    }
+    result = []
+    for address in draft.to:
+        parsed = parse_address(address, "To")
+        contact = known.get(parsed.addr_spec.lower()) or Contact(
+            parsed.display_name, parsed.addr_spec
+        )
+        greeting = greeting_of(contact)
+        hello = f"Dear {greeting.text}," if greeting.certain else "Hello,"
+        message = replace(
+            draft,
+            to=[address],
+            cc=[],
+            contact_id=contact.id,
+            body=f"{hello}\n\n{draft.body}",
+            attachments=[],
+        )
+        result.append(PanelMessage(contact, message))
+    return result
+
+
+def _contact_ids(store: Store, addresses: Sequence[str]) -> list[int]:
+    return store.contact_ids_by_email([parse_address(a, "To").addr_spec.lower() for a in addresses])

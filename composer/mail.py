@@ -20,6 +20,7 @@ from functools import cached_property
 
 from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
+from composer.signature import signed
 
 
 class _HeaderKinds(HeaderRegistry):
@@ -368,21 +369,9 @@ def new_message_id(sender: Address) -> str:
 
 
 def _with_signature(body: str, signature: str) -> str:
-    """The signature ends what the user wrote: above a quoted message ("On …, … wrote:"
-    and its "> " lines) that a follow-up carries at its end, as mail programs put it."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
-    if not signature.strip():
-        return body + "\n"
-    signed = "-- \n" + signature.replace("\r\n", "\n").strip("\n")
-    lines = body.split("\n")
-    start = len(lines)
-    while start > 0 and lines[start - 1].startswith(">"):
-        start -= 1
-    if start < len(lines) and start > 0 and lines[start - 1].rstrip().endswith("wrote:"):
-        mine = "\n".join(lines[: start - 1]).rstrip("\n")
-        quote = "\n".join(lines[start - 1 :])
-        return f"{mine}\n\n{signed}\n\n{quote}\n" if mine else f"{signed}\n\n{quote}\n"
-    return f"{body}\n\n{signed}\n"
+    """Only for text written before the signature went into the draft (the test message):
+    a message's own text already carries it."""
+    return signed(body, signature)
 
 
 def _body_encoding(text: str) -> str:

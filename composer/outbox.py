@@ -50,7 +50,6 @@ class _Sender:
     """Whom a batch is from: read once per connection, not once per message."""
 
     address: Address
-    signature: str
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,7 @@ class Outbox:
             raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
         profile = self.store.profile()
         address = sender_address(profile.name, account.from_address)
-        return account, _Sender(address, profile.signature)
+        return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
         connection = self._connect(account, PasswordSecret(self.credentials, account.key))
@@ -382,8 +381,7 @@ class Outbox:
             cc=message.cc,
             bcc=message.bcc,
             subject=message.subject,
-            body=message.body,
-            signature=sender.signature,
+            body=message.body,  # the whole text, signature included: as the user saw it
             attachments=message.attachments,
             message_id=message.message_id,
             date=self._clock(),

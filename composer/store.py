@@ -39,6 +39,7 @@ from composer.records import (
     SentCopy,
     WatchedMessage,
 )
+from composer.signature import signed
 
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
 ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no password)
@@ -286,6 +287,21 @@ def _schema_6(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE contacts ADD COLUMN greeting TEXT NOT NULL DEFAULT ''")
 
 
+def _signature_in_text(db: sqlite3.Connection) -> None:
+    """The signature used to be added when sending; now it is in the text the user sees.
+    Messages not yet sent get it in their text once, here, so none goes out with it twice
+    or without it; sent ones keep their text (their bytes show what went)."""
+    row = db.execute("SELECT signature FROM profile WHERE id = 1").fetchone()
+    signature = row[0] if row else ""
+    if not signature.strip():
+        return
+    rows = db.execute("SELECT id, body FROM messages WHERE state != 'sent'").fetchall()
+    db.executemany(
+        "UPDATE messages SET body = ? WHERE id = ?",
+        [(signed(body, signature), message_id) for message_id, body in rows],
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_1,
     _schema_2,
@@ -293,6 +309,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_4,
     _schema_5,
     _schema_6,
+    _signature_in_text,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1047,6 +1064,15 @@ class Store:
             (interview_id, template_id),
         )
         return {row[0] for row in rows}
+
+    def follow_up_sent_on(self, interview_id: int, template_id: str) -> dict[int, datetime]:
+        """When each contact was sent this follow-up, for telling the user the date."""
+        rows = self._query(
+            "SELECT contact_id, sent_at FROM follow_ups_sent "
+            "WHERE interview_id = ? AND template_id = ?",
+            (interview_id, template_id),
+        )
+        return {row[0]: moment for row in rows if (moment := _moment(row[1])) is not None}
 
     def mark_failed(self, message_id: int, error: str, *, uncertain: bool = False) -> None:
         state = "uncertain" if uncertain else "failed"

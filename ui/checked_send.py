@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 from composer.errors import AfterwordError
 from composer.library import attachment_from_file
 from composer.mail import check_message
-from composer.records import Attachment, Message, Role
+from composer.records import Attachment, Message
 from composer.send_check import Misspelt, Part, Span
 from ui import dialogs, spelling
 from ui.send_check import BeforeItGoes, Choice, Review, check_off_the_gui_thread, review
@@ -121,19 +121,17 @@ def show_on_page(page: ComposePage, before: Message, after: Message) -> None:
 
 
 def write_one_each(page: ComposePage, contact_ids: Sequence[int]) -> None:
-    """For now, the interview's interviewers get the panel; anyone else is told how."""
-    interview_id = page.interview.currentData()
-    people = page.afterword.store.participants(interview_id) if interview_id else []
-    interviewers = {p.contact.id for p in people if p.role is Role.INTERVIEWER}
-    if contact_ids and set(contact_ids) <= interviewers:
-        page.thank_each()
+    """The people the check names, one personal message each (the panel), in place of one
+    message to them all; an address typed in "Also to" is no contact to write to."""
+    if page.other_to.text().strip():
+        dialogs.tell(
+            page,
+            "One message each goes to people in your contacts. Add the addresses typed in "
+            "“Also to” to Contacts (or remove them), then choose them here.",
+        )
         return
-    dialogs.tell(
-        page,
-        "Afterword writes one message each only to an interview's interviewers for now. "
-        "To write to these people one by one, keep one of them ticked and send, then tick "
-        "the next and send again: the text is filled in for each.",
-    )
+    page.choice.reset(together=False)  # the people ticked, who are those in To
+    page.choice.write_one_each()
 
 
 class PanelCheck:

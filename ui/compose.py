@@ -3,6 +3,7 @@
 The text is filled in from the records whenever the choice changes; after that the user
 edits freely. A field the records lack is named, with where to fill it in, and Send stays
 disabled until it is. Drafts are saved as the user types, so nothing is lost on a crash.
+Several people get one message each (ui/one_each.py), unless the user asks for one to all.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
-from composer.compose import draft_from_template
+from composer.compose import people_for
 from composer.errors import (
     AfterwordError,
     AlreadySent,
@@ -31,16 +32,15 @@ from composer.errors import (
     InvalidField,
     RecordNotFound,
 )
-from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
-from composer.records import Attachment, Message, MessageState, Role
+from composer.records import Attachment, Message, MessageState
 from composer.threads import thread_references
-from ui import dialogs, spelling
+from ui import dialogs, one_each, spelling
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import CHECK_IN_OUTBOX, PanelDialog
+from ui.panel import CHECK_IN_OUTBOX
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
@@ -97,9 +97,8 @@ class ComposePage(QWidget):
         self.bcc = named(QLineEdit(), "Bcc")
         self.bcc.setPlaceholderText("Blind copy: not shown to the other recipients")
         self.attachments = AttachmentsBox()
-        self.panel_button = push_button(
-            "Thank &each interviewer…", "Thank each interviewer", self.thank_each
-        )
+        self.choice = one_each.RecipientChoice(self)
+        self.together, self.already = self.choice.together_box, self.choice.already
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
         spelling.attach(self.body, self.afterword)
@@ -117,6 +116,7 @@ class ComposePage(QWidget):
         form.addRow("&Template:", self.template)
         form.addRow("&Recipients:", self.recipients)
         form.addRow("", self.more_contacts)
+        form.addRow("", self.together)
         form.addRow("Fin&d:", self.find_recipient)
         form.addRow("Also to:", self.other_to)
         form.addRow("", self.to_error)
@@ -126,7 +126,6 @@ class ComposePage(QWidget):
         form.addRow("Files:", self.attachments)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
-        buttons.addWidget(self.panel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.fix_button)
         buttons.addWidget(self.save_button)
@@ -134,6 +133,7 @@ class ComposePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        layout.addWidget(self.already)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -141,6 +141,7 @@ class ComposePage(QWidget):
         self.interview.currentIndexChanged.connect(self._interview_chosen)
         self.template.currentIndexChanged.connect(self._template_chosen)
         self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
+        self.together.toggled.connect(lambda _: self.fill_from_template())
         self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
         self.cc.textEdited.connect(self._typed)
@@ -237,9 +238,8 @@ class ComposePage(QWidget):
             self.interview.setCurrentIndex(previous)
             self._filling = False
             return
-        interview_id = self.interview.currentData()
-        people = self.afterword.store.participants(interview_id) if interview_id else []
-        self._fill_recipients(suggested_recipients(self.template.currentData() or "", people))
+        template_id, interview_id = self.template.currentData(), self.interview.currentData()
+        self._fill_recipients(people_for(self.afterword.store, template_id or "", interview_id))
         self.fill_from_template()
 
     def _template_chosen(self, index: int) -> None:
@@ -273,8 +273,7 @@ class ComposePage(QWidget):
         self._select_interview(interview_id)
         self._filling = False
         if contact_ids is None:
-            people = store.participants(interview_id) if interview_id is not None else []
-            contact_ids = suggested_recipients(template_id, people)
+            contact_ids = people_for(store, template_id, interview_id)
         self._fill_recipients(list(contact_ids))
         if reply_to is not None:
             original = store.message(reply_to)
@@ -282,11 +281,14 @@ class ComposePage(QWidget):
                 self.in_reply_to = original.message_id
                 self.references = thread_references(original.references, original.message_id)
         self.fill_from_template()
+        if len(self.checked_contact_ids()) > 1:
+            self.choice.write_one_each()  # several people: one message each, side by side
 
     # --- rendering ----------------------------------------------------------------------
 
     def fill_from_template(self) -> None:
-        """Fills subject and body from the template for the first checked recipient."""
+        """Fills subject and body from the template: for the one person ticked, for all of
+        them when the user chose one message to all, else for the first (one each)."""
         if self._filling or self.sending:
             return
         if self.edited and not self._may_replace_text():
@@ -300,13 +302,7 @@ class ComposePage(QWidget):
             self._update_send()
             return
         try:
-            draft = draft_from_template(
-                self.afterword.store,
-                self.afterword.templates,
-                template_id,
-                contact_id=checked[0],
-                interview_id=self.interview.currentData(),
-            )
+            draft = self.choice.draft(template_id, checked)
         except InvalidAddress as error:
             self.to_error.setText(str(error))
             self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")
@@ -353,40 +349,22 @@ class ComposePage(QWidget):
         self._autosave.start()
         self._update_send()
 
-    def thank_each(self) -> None:
-        """The interview's interviewers, one personal message each, side by side."""
-        interview_id = self.interview.currentData()
-        if interview_id is None:
-            dialogs.tell(self, "Choose the interview first.")
-            return
-        template_id = self.template.currentData() or "thank_you"
-        dialog = PanelDialog(self.afterword, self.runner, interview_id, template_id, self)
-        dialogs.run_dialog(dialog)
-        self.sent.emit(0)
-
     def write_separately(self, contact_ids: Sequence[int]) -> None:
         """One personal message each, in place of one message to them all."""
         write_one_each(self, contact_ids)
 
-    def _update_panel_button(self) -> None:
-        interview_id = self.interview.currentData()
-        people = self.afterword.store.participants(interview_id) if interview_id else []
-        self.panel_button.setEnabled(
-            sum(p.role is Role.INTERVIEWER for p in people) > 1 and not self.sending
-        )
-
     def _update_send(self) -> None:
         """What still stops Send, worked out afresh: once the user has written their own
         text, that is what goes, and the template's problem no longer applies."""
-        self._update_panel_button()
+        notice, notice_blocks = self.choice.update()
         nobody = not self.checked_contact_ids() and not self.other_to.text().strip()
         text = self.subject.text().strip() or self.body.toPlainText().strip()
         own_text = self.edited and bool(text)
         problem = "Choose at least one recipient." if nobody else ""
-        problem = problem or ("" if own_text else self._template_problem)
+        problem = problem or ("" if own_text else self._template_problem) or notice
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
-        blocked = bool(problem) or self.sending
+        blocked = (bool(problem) and (problem != notice or notice_blocks)) or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
 
     # --- draft and send -----------------------------------------------------------------
@@ -437,8 +415,13 @@ class ComposePage(QWidget):
     def send(self) -> None:
         if not self.send_button.isEnabled():
             return
+        if self.choice.one_each():
+            self.choice.write_one_each()
+            return
         self._autosave.stop()
         self.to_error.setText("")
+        if not self.choice.may_send():
+            return
         if self.attachments.too_large and not dialogs.ask(
             self, f"{self.attachments.warning.text()} Send anyway?", yes="Send anyway"
         ):
@@ -542,6 +525,7 @@ class ComposePage(QWidget):
         chosen = self._contacts_among(message.to, message.contact_id)
         self._fill_recipients(chosen)
         self.other_to.setText(", ".join(self._not_contacts(message.to, chosen)))
+        self.choice.reset(together=len(message.to) > 1)  # it was written as one message
         self._set_text(message.subject, message.body)
         self.cc.setText(", ".join(message.cc))
         self.bcc.setText(", ".join(message.bcc))
@@ -576,6 +560,11 @@ class ComposePage(QWidget):
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
 
+    def clear_after_send(self, outcome: str) -> None:
+        """What was here went (one message each): the page is free, and says how it went."""
+        self._clear(keep_status=True)
+        self.status.setText(outcome)
+
     def _clear(self, *, keep_status: bool) -> None:
         self.message_id = None
         self.in_reply_to, self.references = None, []
@@ -587,6 +576,7 @@ class ComposePage(QWidget):
         self.attachments.set_attachments([])
         self._template_files = []
         self._fill_recipients([])
+        self.choice.reset()
         self._template_problem = ""
         self._update_send()
         if not keep_status:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -169,6 +170,7 @@ class FeedbackPage(QWidget):
         self.tags.currentItemChanged.connect(lambda *_: self._show_notes())
         self.notes = named(QListWidget(), "Feedback notes")
         self.notes.setWordWrap(True)
+        self.notes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.notes.setSpacing(3)
         self.notes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.notes.currentRowChanged.connect(self._show_note)
@@ -296,9 +298,24 @@ class FeedbackPage(QWidget):
             self.changed.emit()
 
     def thank_selected(self) -> None:
-        """Drafts the thank-you for this feedback, to whoever gave it."""
+        """Drafts the thanks for this feedback to whoever gave it (with several notes of the
+        interview selected, to each person who gave one): never to someone who gave none."""
         note = self.selected_note()
         if note is None:
             return
-        people = [note.contact_id] if note.contact_id is not None else []
+        notes = [n for n in self._selected_notes() if n.interview_id == note.interview_id]
+        people = list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
+        if not people:
+            dialogs.tell(
+                self,
+                "This note does not say who gave the feedback. Edit it and choose them in "
+                "From, so that the thanks go to the right person.",
+            )
+            return
         self.thank_requested.emit(note.interview_id, "thanks_for_feedback", people)
+
+    def _selected_notes(self) -> list[FeedbackNote]:
+        rows = sorted({self.notes.row(item) for item in self.notes.selectedItems()})
+        chosen = [self._notes[row] for row in rows if 0 <= row < len(self._notes)]
+        current = self.selected_note()
+        return chosen if current in chosen else [current] if current else []

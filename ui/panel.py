@@ -1,12 +1,15 @@
-""" "Thank each interviewer": one personal message per person, side by side for review.
+"""One message each: a personal message per person, side by side for review.
 
-Each column is one person: an optional detail of what you discussed (the text is filled
-in again when it changes), the subject and text to edit freely, and the result once sent.
-Someone already thanked for this interview is left out unless you tick "Send again".
+The normal way to follow up with several people (every path that starts a follow-up for
+more than one person opens it). Each column is one person: an optional detail of what you
+discussed (the text is filled in again when it changes, until you edit the text
+yourself), the subject and whole text as it will go out, and the result once sent.
+Someone already sent this follow-up is left out unless you tick "Send again".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QTimer
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.compose import PanelMessage, panel_messages, queue_panel
 from composer.errors import AfterwordError
+from composer.fields import long_date
 from composer.outbox import SendResult
 from composer.records import MessageState
 from ui import dialogs, spelling
@@ -38,12 +42,18 @@ from ui.widgets import named, plain_text_edit, status_label
 CHECK_IN_OUTBOX = (
     "In Outbox & Sent, choose Mark as sent if it arrived, or Send again only if it did not."
 )
+EDITED_DETAIL = "You edited this text: type the detail into it directly."
+
+
+def already_sent_text(item: PanelMessage) -> str:
+    when = f" on {long_date(item.sent_on.astimezone())}" if item.sent_on else ""
+    return f"Already sent this follow-up{when}."
 
 
 class PersonColumn(QGroupBox):
-    """One interviewer's message."""
+    """One person's message."""
 
-    def __init__(self, item: PanelMessage) -> None:
+    def __init__(self, item: PanelMessage, *, with_detail: bool = True) -> None:
         super().__init__(item.contact.name)
         self.item = item
         name = item.contact.name
@@ -51,7 +61,10 @@ class PersonColumn(QGroupBox):
         self.detail.setPlaceholderText("Optional: something you discussed")
         self.subject = named(QLineEdit(), f"Subject for {name}")
         self.body: QPlainTextEdit = plain_text_edit(f"Message to {name}")
-        self.again = named(QCheckBox("Already thanked: send &again"), f"Send again to {name}")
+        self.detail_note = status_label(f"Detail for {name}")
+        self.detail_note.setText(EDITED_DETAIL)
+        self.detail_note.hide()
+        self.again = named(QCheckBox("Already sent: send &again"), f"Send again to {name}")
         self.again.setVisible(item.already_sent)
         self.status = status_label(f"Result for {name}", selectable=True)
         self.touched = False  # the user edited subject or text
@@ -60,7 +73,11 @@ class PersonColumn(QGroupBox):
         self.body.textChanged.connect(self._touch)
         self._showing = False
         form = QFormLayout()
-        form.addRow("Detail:", self.detail)
+        if with_detail:
+            form.addRow("Detail:", self.detail)
+            form.addRow("", self.detail_note)
+        else:
+            self.detail.hide()
         form.addRow("Subject:", self.subject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -72,6 +89,12 @@ class PersonColumn(QGroupBox):
     def _touch(self) -> None:
         if not self._showing:
             self.touched = True
+            self._detail_applies(False)
+
+    def _detail_applies(self, applies: bool) -> None:
+        """Once the text is the user's own, a detail would not reach it: said plainly."""
+        self.detail.setEnabled(applies)
+        self.detail_note.setVisible(not applies and self.detail.isVisibleTo(self))
 
     def show_item(self, item: PanelMessage) -> None:
         self.item = item
@@ -82,9 +105,7 @@ class PersonColumn(QGroupBox):
         self._showing = False
         for widget in (self.subject, self.body):
             widget.setEnabled(message is not None)
-        self.status.setText(
-            item.problem or ("Already thanked for this interview." if item.already_sent else "")
-        )
+        self.status.setText(item.problem or (already_sent_text(item) if item.already_sent else ""))
 
     @property
     def wanted(self) -> bool:
@@ -116,6 +137,8 @@ class PersonColumn(QGroupBox):
         sent = result.state is MessageState.SENT
         self.status.setText("Sent." if sent else f"{result.detail} {CHECK_IN_OUTBOX}")
         self.touched = False  # the edits went out with it
+        self.detail.setEnabled(False)  # it went: nothing more to fill in
+        self.detail_note.hide()
         self.item = replace(self.item, already_sent=True)
         self.again.setChecked(False)
         self.again.setVisible(sent)
@@ -126,23 +149,36 @@ class PanelDialog(QDialog):
         self,
         afterword: Afterword,
         runner: Runner,
-        interview_id: int,
+        interview_id: int | None,
         template_id: str = "thank_you",
         parent: QWidget | None = None,
+        *,
+        contact_ids: Sequence[int] | None = None,
+        written: Sequence[PanelMessage] | None = None,
     ) -> None:
+        """The people are ``contact_ids`` (else whom the template goes to at the interview);
+        ``written`` gives messages already written (a follow-up in a thread), not refilled."""
         super().__init__(parent)
         self.afterword = afterword
         self.runner = runner
         self.interview_id = interview_id
         self.template_id = template_id
+        self.contact_ids = list(contact_ids) if contact_ids is not None else None
+        self.fixed = written is not None
         self.sending = False
         self.check = PanelCheck(self)  # before they go
-        interview = afterword.store.interview(interview_id)
-        self.setWindowTitle(f"Thank each interviewer: {interview.company}")
-        self.columns = [PersonColumn(item) for item in self._panel()]
+        self.results: dict[int, SendResult] = {}  # each message's latest, over every send
+        self.setWindowTitle(self._title())
+        items = list(written) if written is not None else self._panel()
+        self.columns = [PersonColumn(item, with_detail=not self.fixed) for item in items]
         self._refill = QTimer(self, singleShot=True, interval=400)
         self._refill.timeout.connect(self.refill)
         self._build()
+
+    def _title(self) -> str:
+        store = self.afterword.store
+        where = f": {store.interview(self.interview_id).company}" if self.interview_id else ""
+        return f"One message each{where}"
 
     def _panel(self, details: dict[int, str] | None = None) -> list[PanelMessage]:
         return panel_messages(
@@ -151,6 +187,7 @@ class PanelDialog(QDialog):
             self.interview_id,
             self.template_id,
             details,
+            self.contact_ids,
         )
 
     def _build(self) -> None:
@@ -161,7 +198,7 @@ class PanelDialog(QDialog):
             column.detail.textEdited.connect(lambda _: self._refill.start())
             column.again.toggled.connect(lambda _: self._update_send())
             spelling.attach(column.body, self.afterword)
-        scroll = named(QScrollArea(), "Messages, one per interviewer")
+        scroll = named(QScrollArea(), "Messages, one per person")
         scroll.setWidget(row)
         scroll.setWidgetResizable(True)
         self.summary = status_label("What will be sent")
@@ -175,9 +212,7 @@ class PanelDialog(QDialog):
         buttons.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         if not self.columns:
-            layout.addWidget(
-                QLabel("This interview has no interviewers yet: add them in Interviews.")
-            )
+            layout.addWidget(QLabel("Nobody to write to yet: add the people in Interviews."))
         layout.addWidget(scroll, 1)
         layout.addLayout(buttons)
         self.resize(min(1200, 380 * max(1, len(self.columns)) + 40), 560)
@@ -196,7 +231,7 @@ class PanelDialog(QDialog):
 
     def refill(self) -> None:
         """A detail changed: the messages are written again with it (not once closed)."""
-        if not self.isVisible():
+        if not self.isVisible() or self.fixed:
             return
         details = {c.item.contact.id: c.detail.text() for c in self.columns if c.item.contact.id}
         fresh = {item.contact.id: item for item in self._panel(details)}
@@ -208,11 +243,14 @@ class PanelDialog(QDialog):
         count = sum(column.wanted for column in self.columns)
         self.send_button.setText(f"&Send {count} message{'s' if count != 1 else ''}")
         self.send_button.setEnabled(count > 0 and not self.sending)
-        self.summary.setText(
-            ""
-            if count
-            else "Nothing to send: everyone here was thanked already, or has something to fix."
-        )
+        if count or self.sending:
+            self.summary.setText("")
+        elif self.results:
+            self.summary.setText(outcome(list(self.results.values())))
+        else:
+            self.summary.setText(
+                "Nothing to send: everyone here was sent this already, or has something to fix."
+            )
 
     def send(self) -> None:
         self.check.start([column for column in self.columns if column.wanted])
@@ -250,7 +288,9 @@ class PanelDialog(QDialog):
         for result in results:
             self._one_done(result)
         self.sending = False
+        self.results.update((result.message_id, result) for result in results)
         self._update_send()
+        self.summary.setText(outcome(list(self.results.values())))
 
     def _crashed(self, error: BaseException) -> None:
         self.sending = False
@@ -258,3 +298,23 @@ class PanelDialog(QDialog):
         if not isinstance(error, AfterwordError):
             raise error
         self.summary.setText(str(error))
+
+
+def outcome(results: Sequence[SendResult], *, closed: bool = False) -> str:
+    """Success said as success; what did not go, counted, with where to look (under each
+    message, or once the panel is closed, Outbox & Sent)."""
+    sent = sum(r.state is MessageState.SENT for r in results)
+    failed = sum(r.state is MessageState.FAILED for r in results)
+    unsure = len(results) - sent - failed
+    said = [f"Sent {_messages(sent)}."] if sent else []
+    if failed:
+        then = "open them in Outbox & Sent" if closed else "see why under each"
+        said.append(f"{_messages(failed)} not sent: {then}, then send again.")
+    if unsure:
+        where = "check them in Outbox & Sent" if closed else "see under each"
+        said.append(f"{_messages(unsure)} may not have gone: {where}.")
+    return " ".join(said)
+
+
+def _messages(count: int) -> str:
+    return f"{count} message{'s' if count != 1 else ''}"

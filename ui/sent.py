@@ -35,14 +35,15 @@ from PySide6.QtWidgets import (
 
 from composer import sent_list
 from composer.app import Afterword
+from composer.compose import follow_up_in_thread
 from composer.errors import AfterwordError, RecordNotFound
 from composer.export import Exported
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
 from composer.sent_list import Choice, Choices, Filters, Listing
 from composer.store import Store
-from composer.threads import as_sent, follow_up_draft
-from ui import dialogs
+from composer.threads import as_sent
+from ui import dialogs, one_each
 from ui.export_dialog import ExportDialog, choose_target, export_in_background
 from ui.models import MessagesModel, TextsDelegate
 from ui.runner import Runner
@@ -553,7 +554,11 @@ class SentPage(QWidget):
         if message_id is None:
             return
         try:
-            draft = follow_up_draft(self.afterword.store.message(message_id))
+            original = self.afterword.store.message(message_id)
+            if len(original.to) > 1:  # one message each, in the thread, side by side
+                one_each.follow_up_each(self, self.afterword, self.runner, original, self.changed)
+                return
+            draft = follow_up_in_thread(self.afterword.store, original)
             saved = self.afterword.outbox.save_draft(draft)
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)

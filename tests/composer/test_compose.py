@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from composer.compose import draft_from_template
+from composer.compose import draft_from_template, draft_together, panel_messages
 from composer.errors import MissingField
 from composer.library import TemplateLibrary
 from composer.outbox import Outbox
@@ -38,7 +38,8 @@ def test_thank_you_from_the_records_reaches_the_interviewer(
         "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday 3 November 2026"
     )
     assert "streaming pipelines" in body and "With many thanks" in body
-    assert body.endswith("-- \nZoë Müller\n+44 20 7946 0000\n")
+    assert body.endswith("With many thanks and best wishes,\nZoë Müller\n+44 20 7946 0000\n")
+    assert body.count("Zoë Müller") == 1, "the sign-off and the signature share the name"
     sent = outbox.store.message(queued.id)
     assert (sent.template_id, sent.contact_id, sent.interview_id) == (
         "thank_you",
@@ -87,3 +88,50 @@ def test_a_template_about_an_interview_with_none_chosen_asks_for_one(
         )
     assert "choose the interview it follows up on" in str(missing.value)
     assert "spelling" not in str(missing.value)
+
+
+@pytest.mark.parametrize(
+    ("names", "greeting"),
+    [
+        (["Ana Lima", "Bo Chen"], "Dear Ana and Bo,"),
+        (["Ana Lima", "Bo Chen", "Cy Diaz"], "Dear Ana, Bo and Cy,"),
+        (["Ana Lima", "Bo Chen", "Cy Diaz", "Di Eze"], "Dear all,"),
+    ],
+)
+def test_one_message_to_several_greets_them_all(
+    outbox: Outbox, records: dict[str, Any], names: list[str], greeting: str
+) -> None:
+    store = outbox.store
+    interview: Interview = records["interview"]
+    people = [store.add_contact(Contact(n, f"{n.split()[0].lower()}@acme.example")) for n in names]
+    ids = [p.id for p in people if p.id is not None]
+
+    draft = draft_together(
+        store, TemplateLibrary(), "no_hard_feelings", contact_ids=ids, interview_id=interview.id
+    )
+
+    assert draft.body.startswith(greeting + "\n")
+    assert draft.to == [f"{n} <{n.split()[0].lower()}@acme.example>" for n in names]
+
+
+def test_one_each_for_any_template_and_any_people(outbox: Outbox, records: dict[str, Any]) -> None:
+    store = outbox.store
+    interview: Interview = records["interview"]
+    kim = store.add_contact(Contact("Kim Novak", "kim@globex.example", "Globex"))  # not in it
+    ana: Contact = records["ana"]
+    assert kim.id is not None and ana.id is not None and interview.id is not None
+
+    panel = panel_messages(
+        store, TemplateLibrary(), interview.id, "keeping_in_touch", contact_ids=[kim.id, ana.id]
+    )
+
+    assert [item.contact.name for item in panel] == ["Kim Novak", "Ana Lima"]
+    assert [item.message.to for item in panel if item.message] == [
+        ["Kim Novak <kim@globex.example>"],
+        ["Ana Lima <ana@acme.example>"],
+    ]
+    assert [item.message.body.split("\n")[0] for item in panel if item.message] == [
+        "Dear Kim,",
+        "Dear Ana,",
+    ]
+    assert all(item.message and item.message.template_id == "keeping_in_touch" for item in panel)

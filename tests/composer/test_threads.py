@@ -8,6 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from composer.compose import follow_up_in_thread
 from composer.errors import AfterwordError
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
@@ -205,7 +206,7 @@ def test_only_a_sent_message_can_be_followed_up(
 
 def test_the_reader_shows_the_headers_a_person_reads_decoded(outbox: Outbox) -> None:
     original = send(outbox, thank_you())
-    follow_up = send(outbox, _with_attachment(follow_up_draft(original)))
+    follow_up = send(outbox, _with_attachment(follow_up_in_thread(outbox.store, original)))
 
     reading = as_sent(follow_up)
 
@@ -218,8 +219,8 @@ def test_the_reader_shows_the_headers_a_person_reads_decoded(outbox: Outbox) -> 
     assert "Bcc" not in values
     assert reading.attachments == ["Zoë CV.pdf"]
     assert reading.body.startswith("Hello again,\n")
-    assert "Hello again,\n\n-- \nZoë Müller\nData person\n\nOn " in reading.body, (
-        "signed above the quote"
+    assert "Hello again,\n\n\n-- \nZoë Müller\nData person\n\nOn " in reading.body, (
+        "signed above the quote, in the draft the user saw"
     )
     assert "\r" not in reading.body
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
@@ -137,3 +137,14 @@ def answer_the_check(
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", run)
     return seen
+
+
+def write_to_all(compose: Any, interview_id: int, template_id: str, people: list[int]) -> None:
+    """Compose with one message to all of ``people``, as a user asks for it: the first
+    person from the follow-up, the others ticked, then "One message to all"."""
+    compose.start_follow_up(interview_id, template_id, contact_ids=people[:1])
+    compose.together.setChecked(True)
+    for row in range(compose.recipients.count()):
+        item = compose.recipients.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) in people[1:]:
+            item.setCheckState(Qt.CheckState.Checked)

@@ -19,9 +19,8 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import answer_the_check, shown
+from tests.ui.helpers import answer_the_check, shown, write_to_all
 from ui.compose import ComposePage
-from ui.panel import PanelDialog
 from ui.runner import Runner
 from ui.sent import SentPage
 
@@ -253,20 +252,29 @@ def test_a_file_dropped_on_compose_is_attached(
     ]
 
 
-def test_thank_each_interviewer_is_offered_for_a_panel(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, monkeypatch: pytest.MonkeyPatch
+def test_ticking_a_second_person_makes_send_write_one_message_each(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
 ) -> None:
     interview_id = interview_with(
-        ready, Contact("Ana Lima", "ana@acme.example"), Contact("Bo Chen", "bo@acme.example")
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        Contact("Bo Chen", "bo@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
     )
     compose = page(qtbot, ready)
-    assert not compose.panel_button.isEnabled()
-    compose.start_follow_up(interview_id, "thank_you")
-    assert compose.panel_button.isEnabled()
-    opened: list[PanelDialog] = []
-    monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: opened.append(dialog) or False)
-    compose.panel_button.click()
-    assert [c.title() for c in opened[0].columns] == ["Ana Lima", "Bo Chen"]
+    compose.start_follow_up(interview_id, "thank_you", contact_ids=[1])
+    assert compose.send_button.text() == "&Send" and not compose.together.isVisibleTo(compose)
+
+    compose.recipients.item(1).setCheckState(Qt.CheckState.Checked)
+
+    assert compose.send_button.text() == "&Review one message each…"
+    assert compose.send_button.isEnabled() and compose.together.isVisibleTo(compose)
+    assert "2 people: each gets their own message" in compose.problem.text()
+    compose.send()
+    panel = compose.choice.panel
+    assert panel is not None and panel.isVisible()
+    assert [c.title() for c in panel.columns] == ["Ana Lima", "Bo Chen"]
+    assert panel.columns[1].body.toPlainText().startswith("Dear Bo,")
 
 
 def test_nothing_can_be_typed_over_a_message_being_sent(
@@ -294,8 +302,9 @@ def test_a_reopened_draft_keeps_all_its_recipients(
         scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
     )
     compose = page(qtbot, ready)
-    compose.start_follow_up(interview_id, "thank_you")
+    write_to_all(compose, interview_id, "thank_you", [1, 2])
     assert compose.checked_contact_ids() == [1, 2]
+    assert compose.body.toPlainText().startswith("Dear Ana and Bo,")
     compose.save_draft()
     draft_id = compose.message_id
     assert draft_id is not None
@@ -304,6 +313,7 @@ def test_a_reopened_draft_keeps_all_its_recipients(
     compose.open_draft(draft_id)
 
     assert compose.checked_contact_ids() == [1, 2]
+    assert compose.together.isChecked(), "written as one message to both, it stays one"
     compose.save_draft()
     assert ready.store.message(draft_id).to == [
         "Ana Lima <ana@acme.example>",
@@ -462,9 +472,10 @@ def test_a_draft_to_someone_not_in_contacts_keeps_them(
     compose.open_draft(draft.id)
     assert compose.checked_contact_ids() == [ana.id]
     assert compose.other_to.text() == "Lee Park <lee@partner.example>"
-    answer_the_check(monkeypatch)  # to Ana and Lee together: Send to both
+    seen = answer_the_check(monkeypatch)  # to Ana and Lee together: Send to both
     with qtbot.waitSignal(compose.sent, timeout=20_000):
         compose.send()
+    assert "Ana Lima and Lee Park" in seen[0].rows[0].text.text()  # named before it went
     assert sorted(smtp_server.received[0].recipients) == [
         "ana@acme.example",
         "lee@partner.example",
@@ -546,6 +557,7 @@ def test_files_the_user_attached_stay_when_the_text_is_replaced(
     )
     compose = page(qtbot, ready)
     compose.start_follow_up(interview_id, "thank_you", contact_ids=[1])
+    compose.together.setChecked(True)
     compose.attachments.add_files([cv])
     answers.answers.append(True)  # "Replace the text you edited?" Yes: the text was not touched
 

@@ -183,7 +183,7 @@ def test_after_an_uncertain_result_nothing_is_sent_again_from_the_panel(
 
     assert len(ready.store.message_ids(MessageState.UNCERTAIN)) == 3
     assert not dialog.send_button.isEnabled()
-    assert "Nothing to send" in dialog.summary.text()
+    assert dialog.summary.text() == "3 messages may not have gone: see under each."
     for column in dialog.columns:
         assert "In Outbox & Sent, choose Mark as sent" in column.status.text()
         assert not column.again.isVisibleTo(dialog)
@@ -202,12 +202,16 @@ def test_sending_again_after_a_failure_retries_the_same_message(
     dialog = sent_through(qtbot, ready, panel_interview, server, ca_file)
     [failed] = ready.store.message_ids(MessageState.FAILED)
     assert dialog.send_button.text() == "&Send 1 message"
+    assert dialog.summary.text() == (
+        "Sent 2 messages. 1 message not sent: see why under each, then send again."
+    )
 
     dialog.columns[0].body.appendPlainText("P.S. A shorter one this time.")
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.sending, timeout=15000)
 
     assert [c.status.text() for c in dialog.columns] == ["Sent."] * 3
+    assert dialog.summary.text() == "Sent 3 messages.", "counted over both sends"
     assert ready.store.message(failed).state is MessageState.SENT
     assert ready.store.message_ids(MessageState.FAILED) == []
     assert len(ready.store.message_ids(MessageState.SENT)) == 3

@@ -174,6 +174,7 @@ def test_one_message_to_two_people_asks_first_naming_both_and_no_sends_nothing(
 ) -> None:
     compose = shown(qtbot, ComposePage(ready, Runner()))
     compose.start_follow_up(interview, "no_hard_feelings")  # both ticked
+    compose.together.setChecked(True)  # "One message to all of them", as the user asks
     compose.body.setPlainText("Dear Ana and Bo,\n\nThank you both.\n\nZoë\n")
     buttons: list[str] = []
 
@@ -204,6 +205,7 @@ def test_send_to_both_sends_one_message_to_both(
 ) -> None:
     compose = shown(qtbot, ComposePage(ready, Runner()))
     compose.start_follow_up(interview, "no_hard_feelings")
+    compose.together.setChecked(True)
     compose.body.setPlainText("Dear Ana and Bo,\n\nThank you both.\n\nZoë\n")
     checked(monkeypatch, lambda dialog: dialog.send_button.click())
 
@@ -223,22 +225,16 @@ def test_write_one_each_opens_the_per_person_panel_and_sends_nothing(
 ) -> None:
     compose = shown(qtbot, ComposePage(ready, Runner()))
     compose.start_follow_up(interview, "no_hard_feelings")
-    panels: list[PanelDialog] = []
+    compose.together.setChecked(True)
+    checked(monkeypatch, lambda dialog: fix(dialog, "Write one each"))
 
-    def run(dialog: QDialog) -> bool:
-        if isinstance(dialog, PanelDialog):
-            panels.append(dialog)
-            return False
-        assert isinstance(dialog, BeforeItGoes)
-        fix(dialog, "Write one each")
-        return False
-
-    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
     compose.send()
-    qtbot.waitUntil(lambda: bool(panels), timeout=10_000)
+    qtbot.waitUntil(lambda: compose.choice.panel is not None, timeout=10_000)
 
-    assert [c.title() for c in panels[0].columns] == ["Ana Lima", "Bo Chen"]
+    panel = compose.choice.panel
+    assert panel is not None and [c.title() for c in panel.columns] == ["Ana Lima", "Bo Chen"]
     assert smtp_server.received == []
+    panel.reject()
 
 
 def test_attach_a_file_from_the_check_and_it_goes_with_the_message(
