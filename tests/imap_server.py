@@ -145,6 +145,7 @@ import_environment = {_environment()}
                 stderr=subprocess.STDOUT,
                 check=False,
                 timeout=30,
+                env=_on_the_tests_clock(),
             )
         deadline = time.monotonic() + 10
         while not all(map(self._accepts, (self.starttls_port, self.tls_port))):
@@ -242,6 +243,12 @@ import_environment = {_environment()}
             assert imap.append(_quoted(mailbox), None, when, raw)[0] == "OK"
         finally:
             imap.logout()
+
+
+def _on_the_tests_clock() -> dict[str, str]:
+    """Dovecot's own process on the clock its children get, whatever clock this run has."""
+    ours = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+    return ours | server_environment()
 
 
 def _environment() -> str:

@@ -8,10 +8,14 @@ GUI thread.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
+
+log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
@@ -70,10 +74,14 @@ class Runner(QObject):
         self.sends += sending
 
         def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+            relay.deleteLater()
+            if not isValid(self):  # closed with its page before the work ended: nobody waits
+                if isinstance(value, BaseException):
+                    log.error("Work ended after its window closed", exc_info=value)
+                return
             self._relays.discard(relay)
             self.sends -= sending
             self.busy_changed.emit(self.busy)
-            relay.deleteLater()
             if callback is not None:
                 callback(value)
             if sending:

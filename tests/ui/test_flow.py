@@ -244,6 +244,8 @@ def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dial
         "6-feedback.png",
         "7-templates.png",
         "8-settings.png",
+        "9-one-message-each.png",
+        "10-the-check.png",
     ]
     for shot in shots:
         image = QImage(str(shot))
