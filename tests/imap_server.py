@@ -191,7 +191,7 @@ import_environment = {_environment()}
 
     def client(self, user: str, ca_file: Path) -> imaplib.IMAP4_SSL:
         context = ssl.create_default_context(cafile=str(ca_file))
-        imap = imaplib.IMAP4_SSL(self.host, self.tls_port, ssl_context=context, timeout=5)
+        imap = imaplib.IMAP4_SSL(self.host, self.tls_port, ssl_context=context, timeout=30)
         imap.login(user, PASSWORD)
         return imap
 
