@@ -40,6 +40,7 @@ class Kind(Enum):
     SAME_ADDRESS_TWICE = "the same address twice"
     LONG_TO_LIST = "a long To list"
     GREETING = "the greeting"
+    GREETING_GUESSED = "a greeting worked out as a guess"
     OTHER_COMPANY = "another company"
     OTHER_ROLE = "another role"
     NO_ATTACHMENT = "nothing attached"
@@ -169,6 +170,7 @@ def check_message(message: Message, context: CheckContext) -> list[Finding]:
         *_same_address_twice(message),
         *_long_to_list(message, context),
         *_greeting(message, recipients, context),
+        *_guessed_greeting(message, context),
         *_other_names(message, recipients, context),
         *_nothing_attached(message),
         *_placeholders(message),
@@ -300,6 +302,26 @@ def greeted_as(contact: Contact) -> list[str]:
         dict.fromkeys([own.text] if own.certain else [])
         | dict.fromkeys(greeting_names(contact.name))
     )
+
+
+def _guessed_greeting(message: Message, context: CheckContext) -> list[Finding]:
+    """A greeting Afterword could only guess from a name ("J. Smith", a surname alone, an
+    address with no name) and nobody confirmed: it goes only if the user looked at it."""
+    first_line = message.body.lstrip().split("\n", 1)[0]
+    found = []
+    for person in _people_in(message.to, context):
+        guess = greeting_of(person.contact)
+        at = first_line.find(guess.text)
+        if person.contact.id is None or guess.certain or at < 0:
+            continue
+        start = len(message.body) - len(message.body.lstrip()) + at
+        span = Span(Part.BODY, start, start + len(guess.text))
+        said = (
+            f"Afterword could not tell how to greet {person.label}, so the greeting says "
+            f"“{guess.text}”. Check it, or set how to greet them in Contacts."
+        )
+        found.append(Finding(Kind.GREETING_GUESSED, said, span, (Fix("Show me", Action.SHOW),)))
+    return found
 
 
 def _greeting(

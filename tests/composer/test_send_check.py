@@ -447,3 +447,25 @@ def test_the_greeting_kept_with_a_contact_is_theirs_and_the_fix_uses_it() -> Non
     [finding] = found(text, robert)
     assert finding.fix is not None and finding.fix.label == "Greet Bob"
     assert fixed(text, finding).body == "Dear Bob,\n\nThanks!\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "greeted"),
+    [
+        ("J. Smith", "js@acme.example", "J. Smith"),
+        ("", "info@acme.example", "Hiring Team"),
+    ],
+)
+def test_a_greeting_that_is_only_a_guess_is_shown_before_it_goes(
+    name: str, email: str, greeted: str
+) -> None:
+    guessed = Contact(name, email, "Acme", id=6)
+    text = message(f"Dear {greeted},\n\nThank you for your time.\n", guessed)
+
+    [finding] = found(text, guessed, kind=Kind.GREETING_GUESSED)
+
+    assert f"the greeting says “{greeted}”" in finding.message
+    assert finding.fix is not None and finding.fix.action is Action.SHOW
+    assert finding.span is not None and text.body[finding.span.start : finding.span.end] == greeted
+    confirmed = Contact(name, email, "Acme", id=6, greeting="Ms Smith")
+    assert found(message("Dear Ms Smith,\n\nThanks.\n", confirmed), confirmed) == []
