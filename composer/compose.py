@@ -6,9 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError, MissingField
-from composer.fields import template_fields
-from composer.library import TemplateLibrary, check_usable
+from composer.fields import latest_said, notes_requested, template_fields
+from composer.library import TemplateLibrary, check_usable, render_answered
 from composer.mail import parse_address
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant, Role
@@ -29,6 +30,12 @@ class Writer:
         self.template = library.get(template_id)
         check_usable(self.template)
         self.profile = store.profile()
+        self.store = store
+        self.date_locale = chosen_locale(store)
+
+    def _uses(self, field: str) -> bool:
+        """Records only this template reads are looked up only for it."""
+        return field in self.template.source
 
     @cached_property
     def attachments(self) -> list[Attachment]:
@@ -44,16 +51,30 @@ class Writer:
         *,
         detail: str = "",
         cc: Sequence[str] = (),
+        answers: Mapping[str, str] | None = None,
     ) -> Message:
-        """Fills the template for one recipient; a missing field raises, naming it."""
+        """Fills the template for one recipient; a missing field raises, naming it.
+        ``answers``: to the template's questions, typed in Compose."""
         if not contact.email.strip():
             raise MissingField(
                 self.template_id,
                 "recipient.email",
                 f"{contact.name} has no email address: add it in Contacts.",
             )
-        fields = template_fields(self.profile, contact, interview, participants, detail)
-        rendered = self.template.render(fields)
+        fields = template_fields(
+            self.profile,
+            contact,
+            interview,
+            participants,
+            detail,
+            date_locale=self.date_locale,
+            said=latest_said(self.store, contact, interview) if self._uses("feedback.") else "",
+            notes_requested=(
+                notes_requested(self.store, interview) if self._uses("notes_requested") else None
+            ),
+            answers=answers,
+        )
+        rendered = render_answered(self.template, fields)
         return Message(
             subject=rendered.subject,
             body=rendered.body,
@@ -75,13 +96,14 @@ def draft_from_template(
     interview_id: int | None = None,
     detail: str = "",
     cc: Sequence[str] = (),
+    answers: Mapping[str, str] | None = None,
 ) -> Message:
     """Fills the template for one recipient; a missing field raises, naming it."""
     writer = Writer(store, library, template_id)
     contact = store.contact(contact_id)
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    return writer.draft(contact, interview, participants, detail=detail, cc=cc)
+    return writer.draft(contact, interview, participants, detail=detail, cc=cc, answers=answers)
 
 
 @dataclass
