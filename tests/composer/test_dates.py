@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from composer.dates import (
-    chosen_locale,
     choose_locale,
+    chosen_locale,
     english_locale,
     long_date,
     medium_date,
