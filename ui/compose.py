@@ -41,6 +41,7 @@ from ui.attachments import AttachmentsBox
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import CHECK_IN_OUTBOX, PanelDialog
 from ui.runner import Runner
+from ui.template_questions import TemplateQuestions
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
@@ -100,6 +101,7 @@ class ComposePage(QWidget):
         )
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
+        self.questions = TemplateQuestions()  # what the template asks, above the text
         self.problem = status_label("What is missing", selectable=True)
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
@@ -131,6 +133,7 @@ class ComposePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
+        layout.addWidget(self.questions)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -145,6 +148,7 @@ class ComposePage(QWidget):
         self.bcc.textEdited.connect(self._typed)
         self.attachments.changed.connect(self._typed)
         self.body.textChanged.connect(self._typed)
+        self.questions.changed.connect(self.fill_from_template)
         self.fix_button.clicked.connect(self.fix_account_requested)
 
     # --- choices ------------------------------------------------------------------------
@@ -293,6 +297,7 @@ class ComposePage(QWidget):
         template_id = self.template.currentData()
         self.to_error.setText("")
         self._template_problem = ""
+        self.questions.ask_for(self.afterword.templates, template_id)
         if not checked or template_id is None:
             self._update_send()
             return
@@ -303,6 +308,7 @@ class ComposePage(QWidget):
                 template_id,
                 contact_id=checked[0],
                 interview_id=self.interview.currentData(),
+                answers=self.questions.answers(),
             )
         except InvalidAddress as error:
             self.to_error.setText(str(error))

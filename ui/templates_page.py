@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError
 from composer.fields import DESCRIPTIONS, sample_fields, template_fields
 from composer.library import Problem, TemplateLibrary, clean_title, problems
@@ -431,7 +432,7 @@ class TemplatesPage(QWidget):
         box.clear()
         box.addItem(SAMPLE_DATA, None)
         for item in choices:
-            box.addItem(interview_label(item), item.id)
+            box.addItem(interview_label(item, chosen_locale(self.afterword.store)), item.id)
         box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
         box.blockSignals(False)
         self._fill_contacts(self.preview_contact.currentData())
