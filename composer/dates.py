@@ -11,6 +11,7 @@ formatted, not at start-up.
 from __future__ import annotations
 
 import locale
+import os
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -44,12 +45,16 @@ def _known(name: str) -> bool:
 
 
 def system_locale() -> str:
-    """The default before the user chooses: the system's region, in English."""
+    """The default before the user chooses: the system's region, in English. The
+    environment is read as POSIX does (LC_ALL, then LC_TIME, then LANG): Python's own
+    reading takes "C.UTF-8", no region at all, for American English."""
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        if os.environ.get(variable):
+            return english_locale(os.environ[variable])
     try:
-        name = locale.getlocale(locale.LC_TIME)[0] or locale.getlocale()[0]
-    except ValueError:  # an unparsable LANG
-        name = None
-    return english_locale(name)
+        return english_locale(locale.getlocale()[0])  # Windows, macOS: no such variables
+    except ValueError:
+        return FALLBACK
 
 
 def chosen_locale(store: Store) -> str:

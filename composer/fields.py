@@ -162,7 +162,7 @@ def _same(one: Contact, other: Contact) -> bool:
     return one.email.strip().lower() == other.email.strip().lower() != ""
 
 
-def sample_fields() -> dict[str, FieldGroup]:
+def sample_fields(date_locale: str = dates.FALLBACK) -> dict[str, FieldGroup]:
     """Believable values for previewing a template without choosing records."""
     from datetime import datetime, timedelta
 
@@ -185,6 +185,7 @@ def sample_fields() -> dict[str, FieldGroup]:
         [Participant(interviewer, Role.INTERVIEWER)],
         detail="",
         said="Strong on system design; we wanted more depth in SQL.",
+        date_locale=date_locale,
         notes_requested=when.astimezone() - timedelta(days=26),
     )
     fields["ask"] = _SampleAnswers("ask", {}, ASK_WHERE)

@@ -25,7 +25,7 @@ class DatesGroup(QGroupBox):
         self.written_as.setCurrentIndex(max(0, self.written_as.findData(current)))
         self.example = status_label("Date example")
         form = QFormLayout(self)
-        form.addRow("&Dates as written in:", self.written_as)
+        form.addRow("Dates as written in:", self.written_as)  # no Alt+letter is free
         form.addRow("", self.example)
         self._show_example()
         self.written_as.currentIndexChanged.connect(self._chosen)

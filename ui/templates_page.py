@@ -413,15 +413,16 @@ class TemplatesPage(QWidget):
 
     def _preview_fields(self) -> FieldValues:
         interview_id = self.preview_interview.currentData()
-        if interview_id is None:
-            return sample_fields()
         store = self.afterword.store
+        if interview_id is None:
+            return sample_fields(chosen_locale(store))
         contact_id = self.preview_contact.currentData()
         return template_fields(
             store.profile(),
             store.contact(contact_id) if contact_id is not None else None,
             store.interview(interview_id),
             store.participants(interview_id),
+            date_locale=chosen_locale(store),
         )
 
     def _fill_preview_choices(self) -> None:
