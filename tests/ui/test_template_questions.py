@@ -1,5 +1,5 @@
-"""Through the widgets: a template's question asked above Compose's text, and dates as
-Settings › Dates writes them, in Compose and in the lists."""
+"""Through the widgets: a template's question asked above Compose's text, answered there,
+and the message sent with the answer."""
 
 from __future__ import annotations
 
@@ -73,34 +73,3 @@ def test_a_template_that_asks_nothing_shows_no_question(
     window.write(people["met"], "thank_you")
     assert not window.compose.questions.isVisible()
     assert window.compose.send_button.isEnabled()
-
-
-def test_the_dates_setting_changes_what_compose_writes(
-    qtbot: QtBot, window: MainWindow, people: dict[str, int]
-) -> None:
-    window.write(people["met"], "thank_you")
-    compose = window.compose
-    assert "meet me on Tuesday, 3 November 2026, to talk" in compose.body.toPlainText()
-
-    window.show_area(window.settings_page)
-    combo = window.settings_page.dates.written_as
-    combo.setCurrentIndex(combo.findData("en_US"))
-
-    assert "In a message: Tuesday, November 3, 2026." in window.settings_page.dates.example.text()
-    assert "meet me on Tuesday, November 3, 2026, to talk" in compose.body.toPlainText()
-    assert window.afterword.store.get_setting("date_locale") == "en_US", "kept for next time"
-
-
-def test_the_interviews_list_shows_dates_in_the_chosen_format(
-    qtbot: QtBot, window: MainWindow, people: dict[str, int]
-) -> None:
-    window.show_area(window.interviews)
-    model = window.interviews.model
-    assert model.index(0, 0).data() == "3 Nov 2026, 14:30"
-
-    window.show_area(window.settings_page)
-    combo = window.settings_page.dates.written_as
-    combo.setCurrentIndex(combo.findData("en_US"))
-    window.show_area(window.interviews)
-
-    assert model.index(0, 0).data() == "Nov 3, 2026, 2:30\u202fPM"
