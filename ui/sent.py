@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from composer import sent_list
 from composer.app import Afterword
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError, RecordNotFound
 from composer.export import Exported
 from composer.outbox import SendResult
@@ -553,7 +554,8 @@ class SentPage(QWidget):
         if message_id is None:
             return
         try:
-            draft = follow_up_draft(self.afterword.store.message(message_id))
+            store = self.afterword.store
+            draft = follow_up_draft(store.message(message_id), chosen_locale(store))
             saved = self.afterword.outbox.save_draft(draft)
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)
