@@ -98,6 +98,13 @@ def medium_date(moment: date, locale_name: str) -> str:
     return str(format_date(_local_day(moment), "medium", locale=locale_name))
 
 
+def month_year(moment: date, locale_name: str) -> str:
+    """For a chart: "Sept 2026" (en_GB), "Sep 2026" (en_US)."""
+    from babel.dates import format_skeleton
+
+    return str(format_skeleton("yMMM", _local_day(moment), locale=locale_name))
+
+
 def short_time(moment: datetime, locale_name: str) -> str:
     """ "14:30" (en_GB), "2:30 PM" (en_US); local time."""
     from babel.dates import format_time

@@ -15,7 +15,9 @@ from composer.dates import (
     long_date,
     medium_date,
     medium_date_time,
+    month_year,
     offered_locales,
+    system_locale,
 )
 from composer.store import Store
 
@@ -75,3 +77,21 @@ def test_the_settings_list_names_each_locale_and_keeps_the_current_one() -> None
     assert offered["en_US"] == "English (United States)"
     assert offered["en_DE"] == "English (Germany)"
     assert {"en_AU", "en_CA", "en_IE", "en_NZ", "en_IN"} <= set(offered)
+
+
+def test_the_chart_names_months_as_the_locale_abbreviates_them() -> None:
+    assert month_year(date(2026, 9, 1), "en_GB") == "Sept 2026"
+    assert month_year(date(2026, 9, 1), "en_US") == "Sep 2026"
+
+
+def test_the_default_reads_the_environment_as_posix_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert system_locale() == "en_US"
+    monkeypatch.setenv("LC_TIME", "de_DE.UTF-8")
+    assert system_locale() == "en_DE", "LC_TIME before LANG"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert system_locale() == "en_GB", "C names no region: not American English"
