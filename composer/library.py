@@ -160,11 +160,13 @@ def render_answered(template: Template, fields: Mapping[str, Any]) -> Rendered:
         asked = {q.name: q for q in questions(template.source)}
         if group != ASKED or name not in asked:
             raise
+        prompt = asked[name].prompt
+        stop = "" if prompt.endswith((".", "?", "!")) else "."
         raise MissingField(
             template.id,
             error.field,
-            f"The template “{template.title}” asks: {asked[name].prompt}. Type it in the box "
-            "above the text in Compose.",
+            f"The template “{template.title}” asks: {prompt}{stop} Type it in the box above "
+            "the text in Compose.",
         ) from None
 
 

@@ -158,8 +158,11 @@ def test_keeping_in_touch_asks_for_the_news_and_carries_it(records: Records) -> 
     with pytest.raises(MissingField) as missing:
         records.write("keeping_in_touch", records.lena)
     assert missing.value.field == "ask.news"
-    assert "What you have been doing lately" in str(missing.value)
-    assert "Type it in the box above the text in Compose" in str(missing.value)
+    assert str(missing.value) == (
+        "The template “Keeping in touch” asks: What you have been doing lately, in a sentence "
+        "or two (say, a course you finished or a project you started). Type it in the box "
+        "above the text in Compose."
+    )
     with pytest.raises(MissingField):
         records.write("keeping_in_touch", records.lena, answers={"news": "   "})
 
