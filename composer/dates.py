@@ -72,6 +72,11 @@ def choose_locale(store: Store, name: str) -> None:
     _chosen[store] = name
 
 
+def forget_chosen(store: Store) -> None:
+    """The records were replaced (a restore): the next date reads their setting."""
+    _chosen.pop(store, None)
+
+
 def offered_locales(current: str) -> list[tuple[str, str]]:
     """(locale, its name in English) for the Settings combo, the current one included."""
     names = list(dict.fromkeys([*OFFERED, current]))

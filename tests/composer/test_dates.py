@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from composer.app import Afterword
+from composer.backup import backup, restore
 from composer.dates import (
     choose_locale,
     chosen_locale,
@@ -19,6 +21,7 @@ from composer.dates import (
     offered_locales,
     system_locale,
 )
+from composer.paths import Paths
 from composer.store import Store
 
 NAMES = [
@@ -95,3 +98,17 @@ def test_the_default_reads_the_environment_as_posix_does(
     assert system_locale() == "en_DE", "LC_TIME before LANG"
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert system_locale() == "en_GB", "C names no region: not American English"
+
+
+def test_a_restored_backup_brings_its_own_choice(paths: Paths, tmp_path: Path) -> None:
+    afterword = Afterword.open(paths, keyring_backend=object())
+    try:
+        choose_locale(afterword.store, "en_US")
+        saved = backup(afterword, tmp_path / "backup.zip").path
+        choose_locale(afterword.store, "en_IE")
+
+        restore(afterword, saved, replace=True)
+
+        assert chosen_locale(afterword.store) == "en_US"
+    finally:
+        afterword.close()
