@@ -105,7 +105,8 @@ def template_fields(
             values["notes_requested"] = dates.long_date(notes_requested, date_locale)
         fields["interview"] = FieldGroup("interview", values, "Interviews")
     fields["feedback"] = FieldGroup("feedback", {"said": first_sentence(said)}, "Feedback")
-    fields["ask"] = FieldGroup("ask", answers or {}, ASK_WHERE)
+    typed = {name: answer.strip() for name, answer in (answers or {}).items()}
+    fields["ask"] = FieldGroup("ask", typed, ASK_WHERE)
     return fields
 
 

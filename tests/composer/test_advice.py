@@ -17,6 +17,7 @@ from composer.compose import draft_from_template
 from composer.dates import choose_locale
 from composer.due import DueKind, due_items
 from composer.errors import MissingField
+from composer.fields import sample_fields
 from composer.library import TemplateLibrary, problems, questions
 from composer.records import (
     Contact,
@@ -262,3 +263,15 @@ def test_the_interview_date_in_a_message_follows_the_chosen_locale(
     choose_locale(records.store, locale_name)
     body = records.write("thank_you", records.lena).body
     assert f"meet me on {expected}, to talk about" in body
+
+
+def test_the_template_preview_shows_where_an_answer_goes() -> None:
+    body = LIBRARY.get("keeping_in_touch").render(sample_fields()).body
+    assert "here is a short update. [your answer to “news”]" in body
+
+
+def test_an_answer_is_typed_in_a_line_box_so_spaces_around_it_are_slips(
+    records: Records,
+) -> None:
+    body = records.write("keeping_in_touch", records.lena, answers={"news": f"  {NEWS}  "}).body
+    assert f"short update. {NEWS}\n" in body
