@@ -127,11 +127,15 @@ def notes_requested(store: Store, interview: Interview | None) -> datetime | Non
     return max(sent, default=None)
 
 
+QUOTED_WORDS = 25  # a quote longer than this would be most of a short message
+
+
 def first_sentence(text: str) -> str:
-    """A long note shortened to its first sentence, its full stop left to the template."""
+    """A long note shortened to its first sentence (and that to its first words), its full
+    stop left to the template."""
     flat = " ".join(text.split())
-    sentence = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0]
-    return sentence.rstrip(".")
+    words = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0].rstrip(".").split(" ")
+    return " ".join(words[:QUOTED_WORDS]) + ("…" if len(words) > QUOTED_WORDS else "")
 
 
 def _interview_values(

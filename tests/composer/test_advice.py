@@ -275,3 +275,14 @@ def test_an_answer_is_typed_in_a_line_box_so_spaces_around_it_are_slips(
 ) -> None:
     body = records.write("keeping_in_touch", records.lena, answers={"news": f"  {NEWS}  "}).body
     assert f"short update. {NEWS}\n" in body
+
+
+def test_a_long_first_sentence_is_quoted_only_in_part(records: Records) -> None:
+    rambling = " ".join(["we liked how you explained the pipeline"] * 12)  # no full stop
+    interview_id = records.interview.id or 0
+    records.store.save_feedback(
+        FeedbackNote(interview_id, rambling, MET, contact_id=records.lena.id)
+    )
+    message = records.write("thanks_for_feedback", records.lena)
+    assert "“we liked how you explained the pipeline we liked" in message.body
+    assert "…”" in message.body and words(message) < 150
