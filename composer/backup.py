@@ -26,6 +26,7 @@ from typing import Any
 
 from composer import __version__
 from composer.app import Afterword
+from composer.dates import forget_chosen
 from composer.errors import (
     AfterwordError,
     BackupRefused,
@@ -307,6 +308,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
         _check_may_replace(present, source, replace)
         safety = None if present.empty else _safety_backup(afterword)
         _copy_database(work / DATABASE_NAME, afterword.paths.database)
+        forget_chosen(afterword.store)  # the restored records may choose another date format
         _swap_templates(work / TEMPLATES, templates, work)
         contents = _contents(afterword.paths.database, templates)
     return RestoreSummary(contents, manifest.created, safety)

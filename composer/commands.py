@@ -60,21 +60,25 @@ def run_command(
 
 
 def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
+    from composer.dates import chosen_locale
     from composer.due import due_items
     from composer.store import Store
 
     paths.ensure()
     with Store(paths.database, clock=clock) as store:
         items = due_items(store, clock())
+        date_locale = chosen_locale(store)
     if not items:
         print("Nothing is due. Well done.", file=out)
     for item in items:
-        print(_due_line(item), file=out)
+        print(_due_line(item, date_locale), file=out)
     return 0
 
 
-def _due_line(item: DueItem) -> str:
-    when = item.due_at.astimezone().strftime("%a %d %b %Y")
+def _due_line(item: DueItem, date_locale: str) -> str:
+    from composer.dates import medium_date
+
+    when = medium_date(item.due_at, date_locale)  # as Settings › Dates shows it
     return f"{when}  {item.title}\n    {item.detail}"
 
 

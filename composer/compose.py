@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError, MissingField
-from composer.fields import join_names, template_fields
+from composer.fields import join_names, latest_said, notes_requested, template_fields
 from composer.followups import suggested_recipients
 from composer.greeting import greeting_for_several, greeting_of
-from composer.library import TemplateLibrary, check_usable
+from composer.library import TemplateLibrary, check_usable, render_answered
 from composer.mail import parse_address
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant
@@ -36,6 +37,34 @@ class Writer:
         self.template = library.get(template_id)
         check_usable(self.template)
         self.profile = store.profile()
+        self.store = store
+        self.date_locale = chosen_locale(store)
+
+    def _uses(self, field: str) -> bool:
+        """Records only this template reads are looked up only for it."""
+        return field in self.template.source
+
+    def _fields(
+        self,
+        contact: Contact,
+        interview: Interview | None,
+        participants: Sequence[Participant],
+        detail: str,
+        said: str,
+        answers: Mapping[str, str] | None,
+    ) -> dict[str, FieldGroup]:
+        requested = self._uses("notes_requested")
+        return template_fields(
+            self.profile,
+            contact,
+            interview,
+            participants,
+            detail,
+            date_locale=self.date_locale,
+            said=said,
+            notes_requested=notes_requested(self.store, interview) if requested else None,
+            answers=answers,
+        )
 
     @cached_property
     def attachments(self) -> list[Attachment]:
@@ -51,16 +80,19 @@ class Writer:
         *,
         detail: str = "",
         cc: Sequence[str] = (),
+        answers: Mapping[str, str] | None = None,
     ) -> Message:
-        """Fills the template for one recipient; a missing field raises, naming it."""
+        """Fills the template for one recipient; a missing field raises, naming it.
+        ``answers``: to the template's questions, typed in Compose."""
         if not contact.email.strip():
             raise MissingField(
                 self.template_id,
                 "recipient.email",
                 f"{contact.name} has no email address: add it in Contacts.",
             )
-        fields = template_fields(self.profile, contact, interview, participants, detail)
-        rendered = self.template.render(fields)
+        said = latest_said(self.store, contact, interview) if self._uses("feedback.") else ""
+        fields = self._fields(contact, interview, participants, detail, said, answers)
+        rendered = render_answered(self.template, fields)
         return Message(
             subject=rendered.subject,
             body=signed(rendered.body, self.profile.signature),  # the whole text, as sent
@@ -79,6 +111,7 @@ class Writer:
         participants: Sequence[Participant] = (),
         *,
         cc: Sequence[str] = (),
+        answers: Mapping[str, str] | None = None,
     ) -> Message:
         """One message to several people, because the user asked for it: its greeting
         names them all ("Dear Ana and Bo,"), never one of them."""
@@ -89,9 +122,9 @@ class Writer:
                     "recipient.email",
                     f"{contact.name} has no email address: add it in Contacts.",
                 )
-        fields = template_fields(self.profile, contacts[0], interview, participants)
+        fields = self._fields(contacts[0], interview, participants, "", "", answers)
         fields["recipient"] = recipients_group(contacts)
-        rendered = self.template.render(fields)
+        rendered = render_answered(self.template, fields)
         return Message(
             subject=rendered.subject,
             body=signed(rendered.body, self.profile.signature),
@@ -132,13 +165,14 @@ def draft_from_template(
     interview_id: int | None = None,
     detail: str = "",
     cc: Sequence[str] = (),
+    answers: Mapping[str, str] | None = None,
 ) -> Message:
     """Fills the template for one recipient; a missing field raises, naming it."""
     writer = Writer(store, library, template_id)
     contact = store.contact(contact_id)
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    return writer.draft(contact, interview, participants, detail=detail, cc=cc)
+    return writer.draft(contact, interview, participants, detail=detail, cc=cc, answers=answers)
 
 
 def draft_together(
@@ -149,6 +183,7 @@ def draft_together(
     contact_ids: Sequence[int],
     interview_id: int | None = None,
     cc: Sequence[str] = (),
+    answers: Mapping[str, str] | None = None,
 ) -> Message:
     """Fills the template once for several people, when the user chose one message to all."""
     writer = Writer(store, library, template_id)
@@ -156,7 +191,7 @@ def draft_together(
     contacts = [found[i] for i in contact_ids if i in found]
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    return writer.draft_together(contacts, interview, participants, cc=cc)
+    return writer.draft_together(contacts, interview, participants, cc=cc, answers=answers)
 
 
 @dataclass
@@ -251,7 +286,7 @@ def queue_panel(
 def follow_up_in_thread(store: Store, original: Message) -> Message:
     """A follow-up of a sent message, in its thread, with the signature above the quote
     (the whole text as it will go), addressed as the original was."""
-    draft = follow_up_draft(original)
+    draft = follow_up_draft(original, chosen_locale(store))
     draft.body = "\n\n" + signed(draft.body, store.profile().signature)  # room to write on top
     return draft
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from composer.dates import chosen_locale, medium_date
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none
 from composer.records import Interview, InterviewStatus, Message, Reply
@@ -29,8 +30,7 @@ PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep ap
 
 class DueKind(StrEnum):
     THANK_YOU = "thank_you"
-    NO_HARD_FEELINGS = "no_hard_feelings"
-    FEEDBACK_REQUEST = "feedback_request"
+    NO_HARD_FEELINGS = "no_hard_feelings"  # the one gracious reply after a rejection
     NOTES_DEADLINE = "notes_deadline"
     CHECK_IN = "check_in"
     PIPELINE_LOW = "pipeline_low"
@@ -164,10 +164,9 @@ def _thank_you(
     ]
 
 
-_AFTER_REJECTION = (
-    (DueKind.NO_HARD_FEELINGS, "Reply graciously, no hard feelings"),
-    (DueKind.FEEDBACK_REQUEST, "Ask what would have made you a stronger candidate"),
-)
+AFTER_REJECTION = "after_rejection"
+# Any of these sent for the interview answers the "no": the one message, or the two it joins.
+REJECTION_REPLIES = frozenset({AFTER_REJECTION, "no_hard_feelings", "feedback_request"})
 
 
 def _after_rejection(
@@ -186,21 +185,21 @@ def _after_rejection(
         replies, interview.id, told.replace(microsecond=0)
     ):
         return []
-    sent = {t for i, t, _ in under_way if i == interview.id}
+    if any(i == interview.id and t in REJECTION_REPLIES for i, t, _ in under_way):
+        return []
     participants = store.participants(interview.id)
     return [
         DueItem(
-            key=f"{kind}:{interview.id}",
-            kind=kind,
-            title=f"{title}: {_name(interview)}",
-            detail="The answer was no. A kind reply keeps the door open for future roles.",
+            key=f"{DueKind.NO_HARD_FEELINGS}:{interview.id}",  # as before: snoozes still hold
+            kind=DueKind.NO_HARD_FEELINGS,
+            title=f"Reply graciously, in one message: {_name(interview)}",
+            detail="The answer was no. One kind reply thanks them, keeps the door open for "
+            "future roles and asks what would have made you a stronger candidate.",
             due_at=told,
-            template_id=str(kind),
+            template_id=AFTER_REJECTION,
             interview_id=interview.id,
-            contact_ids=tuple(suggested_recipients(str(kind), participants)),
+            contact_ids=tuple(suggested_recipients(AFTER_REJECTION, participants)),
         )
-        for kind, title in _AFTER_REJECTION
-        if str(kind) not in sent
     ]
 
 
@@ -216,7 +215,7 @@ def _notes_deadlines(store: Store, now: datetime, replies: list[Reply]) -> list[
         shown = deadline - NOTES_WARNING <= now <= deadline + NOTES_SHOWN_AFTER
         if not shown or request.message_id in followed_up or _answered(request, replies):
             continue
-        items.append(_notes_item(request, deadline, now))
+        items.append(_notes_item(request, deadline, now, chosen_locale(store)))
     return items
 
 
@@ -233,12 +232,14 @@ def _answered(request: Message, replies: Iterable[Reply]) -> bool:
     )
 
 
-def _notes_item(request: Message, deadline: datetime, now: datetime) -> DueItem:
+def _notes_item(request: Message, deadline: datetime, now: datetime, locale: str) -> DueItem:
+    assert request.sent_at is not None
     days = math.ceil(abs((deadline - now) / timedelta(days=1)))
+    asked = f"You asked on {medium_date(request.sent_at, locale)}."
     detail = (
-        f"The one-month deadline for your request passed {days} day(s) ago: overdue."
+        f"{asked} The one-month deadline for your request passed {days} day(s) ago: overdue."
         if now > deadline
-        else f"The one-month deadline for your request ends in {days} day(s)."
+        else f"{asked} The one-month deadline for your request ends in {days} day(s)."
     )
     return DueItem(
         key=f"notes_deadline:{request.id}",

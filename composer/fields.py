@@ -6,28 +6,20 @@ instead of sending a blank.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from composer import dates
 from composer.greeting import given_name, greeting_of
 from composer.records import Contact, Interview, Participant, Profile, Role
 from composer.templates import FieldGroup
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+if TYPE_CHECKING:
+    from composer.store import Store
+
+ASK_WHERE = "Compose, in the box above the text"
 
 # What each field means, for the template palette and the docs.
 DESCRIPTIONS = {
@@ -44,19 +36,21 @@ DESCRIPTIONS = {
     "recipient.detail": "something you discussed with this person (panel thank-yous)",
     "interview.company": "the company you interviewed with",
     "interview.position": "the role you interviewed for",
-    "interview.date": "the interview's date, e.g. Tuesday 3 November 2026",
-    "interview.time": "the interview's time, e.g. 14:30",
+    "interview.date": "the interview's date as Settings › Dates writes it, e.g. Tuesday, "
+    "3 November 2026",
+    "interview.time": "the interview's time, e.g. 14:30 (or 2:30 PM, by Settings › Dates)",
     "interview.stage": "the stage or round, e.g. final round",
     "interview.status": "scheduled, done, offer, rejected or withdrawn",
     "interview.topic": "something you discussed, for a personal touch",
     "interview.feedback": "the feedback you received",
     "interview.interviewers": "the interviewers' names, e.g. Ana Lima and Bo Chen",
+    "interview.other_interviewers": "the interviewers other than the recipient, e.g. Bo Chen",
+    "interview.notes_requested": "the date your interview-notes request was sent",
+    "feedback.said": "what the recipient said, from the latest note of theirs in Feedback "
+    "(its first sentence)",
+    "ask.NAME": "your answer to the template's question, asked above the text in Compose "
+    "(a header line “ask: NAME = the question”)",
 }
-
-
-def long_date(moment: datetime) -> str:
-    """English on purpose: the app's locale must not leak into a letter's language."""
-    return f"{_DAYS[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
 def first_name(name: str) -> str:
@@ -77,7 +71,13 @@ def template_fields(
     interview: Interview | None = None,
     participants: Sequence[Participant] = (),
     detail: str = "",
+    *,
+    date_locale: str = dates.FALLBACK,
+    said: str = "",
+    notes_requested: datetime | None = None,
+    answers: Mapping[str, str] | None = None,
 ) -> dict[str, FieldGroup]:
+    """``said``: the recipient's latest feedback note; ``answers``: to the template's asks."""
     fields = {
         "me": FieldGroup(
             "me",
@@ -105,31 +105,74 @@ def template_fields(
             "Contacts",
         )
     if interview is not None:
-        fields["interview"] = FieldGroup(
-            "interview", _interview_values(interview, participants), "Interviews"
-        )
+        values = _interview_values(interview, participants, recipient, date_locale)
+        if notes_requested is not None:
+            values["notes_requested"] = dates.long_date(notes_requested, date_locale)
+        fields["interview"] = FieldGroup("interview", values, "Interviews")
+    fields["feedback"] = FieldGroup("feedback", {"said": first_sentence(said)}, "Feedback")
+    typed = {name: answer.strip() for name, answer in (answers or {}).items()}
+    fields["ask"] = FieldGroup("ask", typed, ASK_WHERE)
     return fields
 
 
+def latest_said(store: Store, contact: Contact, interview: Interview | None) -> str:
+    """The newest feedback note of this person about this interview: what they said."""
+    if interview is None or interview.id is None or contact.id is None:
+        return ""
+    notes = store.feedback_notes(interview_id=interview.id, contact_id=contact.id)
+    return notes[0].text if notes else ""
+
+
+def notes_requested(store: Store, interview: Interview | None) -> datetime | None:
+    """When the latest request for this interview's notes went: a reminder names it."""
+    if interview is None or interview.id is None:
+        return None
+    requests = store.sent_with_template("interview_notes_request")
+    sent = [m.sent_at for m in requests if m.interview_id == interview.id and m.sent_at]
+    return max(sent, default=None)
+
+
+QUOTED_WORDS = 25  # a quote longer than this would be most of a short message
+
+
+def first_sentence(text: str) -> str:
+    """A long note shortened to its first sentence (and that to its first words), its full
+    stop left to the template."""
+    flat = " ".join(text.split())
+    words = re.split(r"(?<=[.!?])\s", flat, maxsplit=1)[0].rstrip(".").split(" ")
+    return " ".join(words[:QUOTED_WORDS]) + ("…" if len(words) > QUOTED_WORDS else "")
+
+
 def _interview_values(
-    interview: Interview, participants: Sequence[Participant]
+    interview: Interview,
+    participants: Sequence[Participant],
+    recipient: Contact | None,
+    date_locale: str,
 ) -> dict[str, str | None]:
-    moment = interview.scheduled_at.astimezone() if interview.scheduled_at else None  # local
-    interviewers = [p.contact.name for p in participants if p.role is Role.INTERVIEWER]
+    moment = interview.scheduled_at
+    interviewers = [p.contact for p in participants if p.role is Role.INTERVIEWER]
+    others = [c.name for c in interviewers if recipient is None or not _same(c, recipient)]
     return {
         "company": interview.company,
         "position": interview.position,
-        "date": long_date(moment) if moment else None,
-        "time": f"{moment:%H:%M}" if moment else None,
+        "date": dates.long_date(moment, date_locale) if moment else None,
+        "time": dates.short_time(moment, date_locale) if moment else None,
         "stage": interview.stage,
         "status": str(interview.status),
         "topic": interview.topic,
         "feedback": interview.feedback,
-        "interviewers": join_names(interviewers),
+        "interviewers": join_names([c.name for c in interviewers]),
+        "other_interviewers": join_names(others),
     }
 
 
-def sample_fields() -> dict[str, FieldGroup]:
+def _same(one: Contact, other: Contact) -> bool:
+    if one.id is not None and other.id is not None:
+        return one.id == other.id
+    return one.email.strip().lower() == other.email.strip().lower() != ""
+
+
+def sample_fields(date_locale: str = dates.FALLBACK) -> dict[str, FieldGroup]:
     """Believable values for previewing a template without choosing records."""
     from datetime import datetime, timedelta
 
@@ -137,7 +180,7 @@ def sample_fields() -> dict[str, FieldGroup]:
 
     when = (datetime.now() - timedelta(days=1)).replace(hour=14, minute=30)
     interviewer = Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead", id=1)
-    return template_fields(
+    fields = template_fields(
         Profile("Sam Rivera", "sam@example.org", "+1 555 0100"),
         interviewer,
         Interview(
@@ -151,4 +194,16 @@ def sample_fields() -> dict[str, FieldGroup]:
         ),
         [Participant(interviewer, Role.INTERVIEWER)],
         detail="",
+        said="Strong on system design; we wanted more depth in SQL.",
+        date_locale=date_locale,
+        notes_requested=when.astimezone() - timedelta(days=26),
     )
+    fields["ask"] = _SampleAnswers("ask", {}, ASK_WHERE)
+    return fields
+
+
+class _SampleAnswers(FieldGroup):
+    """Any question a template asks, answered with a placeholder for the preview."""
+
+    def __missing__(self, name: str) -> str:
+        return f"[your answer to “{name}”]"

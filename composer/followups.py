@@ -12,7 +12,12 @@ def suggested_templates(interview: Interview, now: datetime | None = None) -> li
     moment = now or datetime.now(UTC)
     match interview.status:
         case InterviewStatus.REJECTED:
-            return ["no_hard_feelings", "feedback_request", "interview_notes_request"]
+            return [
+                "after_rejection",  # the one reply: thanks, no hard feelings, one question
+                "no_hard_feelings",
+                "feedback_request",
+                "interview_notes_request",
+            ]
         case InterviewStatus.WITHDRAWN:
             return ["continued_interest"]
         case InterviewStatus.DONE | InterviewStatus.OFFER:

@@ -11,24 +11,38 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
 
-from composer.errors import AfterwordError, TemplateError, TemplateNotFound
+from composer.errors import AfterwordError, MissingField, TemplateError, TemplateNotFound
 from composer.fields import DESCRIPTIONS
 from composer.files import set_aside
 from composer.records import Attachment
-from composer.templates import BUILTIN_DIR, SUFFIX, Template, environment, parse_meta
+from composer.templates import (
+    BUILTIN_DIR,
+    SUFFIX,
+    Rendered,
+    Template,
+    environment,
+    parse_meta,
+)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 KNOWN_FIELDS: dict[str, set[str]] = {}
 for _path in DESCRIPTIONS:
     _group, _name = _path.split(".")
     KNOWN_FIELDS.setdefault(_group, set()).add(_name)
+ASKED = "ask"  # the group of answers to a template's own questions: its names vary
+_HEADER = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
+_ASK = re.compile(r"^\s*ask\s*:(?P<question>.*)$", re.IGNORECASE)
+_ASK_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
+_TAKEN = frozenset(dir(dict))  # "ask.items" would find the method, not the answer
 LARGE_ATTACHMENTS = 10 * 1024 * 1024  # bytes: above this, warn before sending
 
 
@@ -39,6 +53,48 @@ class Problem:
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A value the template asks the user for (a header line ``ask: news = What…``),
+    used as ``{{ ask.news }}``: something no record holds, typed in Compose."""
+
+    name: str
+    prompt: str
+    line: int = 0
+
+
+def questions(source: str) -> tuple[Question, ...]:
+    """The template's questions, in header order; a malformed one is a problem, not a
+    question."""
+    return tuple(q for q in _asked(source) if _question_problem(q) is None)
+
+
+@lru_cache(maxsize=64)
+def _asked(source: str) -> tuple[Question, ...]:
+    header = _HEADER.match(source)
+    if header is None:
+        return ()
+    found = []
+    for number, line in enumerate(header["meta"].splitlines(), start=1):
+        match = _ASK.match(line)
+        if match:
+            name, _, prompt = match["question"].partition("=")
+            found.append(Question(name.strip(), prompt.strip(), number))
+    return tuple(found)
+
+
+def _question_problem(question: Question) -> Problem | None:
+    if not _ASK_NAME.match(question.name) or question.name in _TAKEN:
+        return Problem(
+            question.line,
+            f"“{question.name}” cannot name a question: use another lower-case word, as in "
+            "“ask: news = What you have been doing lately”",
+        )
+    if not question.prompt:
+        return Problem(question.line, f"the question “{question.name}” says nothing after “=”")
+    return None
 
 
 def problems(source: str) -> list[Problem]:
@@ -63,16 +119,25 @@ def _problems(source: str) -> tuple[Problem, ...]:
     for name in tree.find_all(nodes.Name):
         if name.ctx == "load" and name.name in undeclared and name.name not in KNOWN_FIELDS:
             found.append(Problem(name.lineno, f"unknown field “{name.name}”"))
+    asked = {question.name for question in questions(source)}
     for attribute in tree.find_all(nodes.Getattr):
         owner = attribute.node
-        if (
-            isinstance(owner, nodes.Name)
-            and owner.name in KNOWN_FIELDS
-            and attribute.attr not in KNOWN_FIELDS[owner.name]
-        ):
-            field = f"{owner.name}.{attribute.attr}"
-            found.append(Problem(attribute.lineno, f"unknown field “{field}”"))
+        if not isinstance(owner, nodes.Name) or owner.name not in KNOWN_FIELDS:
+            continue
+        known = asked if owner.name == ASKED else KNOWN_FIELDS[owner.name]
+        if attribute.attr not in known:
+            found.append(Problem(attribute.lineno, _unknown(owner.name, attribute.attr)))
+    found += [p for p in map(_question_problem, _asked(source)) if p is not None]
     return tuple(sorted(set(found), key=lambda problem: problem.line))
+
+
+def _unknown(group: str, name: str) -> str:
+    if group == ASKED:
+        return (
+            f"“ask.{name}” is not asked: add a line “ask: {name} = the question” to the "
+            "comment at the top"
+        )
+    return f"unknown field “{group}.{name}”"
 
 
 def check_usable(template: Template) -> None:
@@ -84,6 +149,25 @@ def check_usable(template: Template) -> None:
             f"The template “{template.title}” cannot be used until it is fixed: {found[0]}. "
             "Open it in Templates to correct it.",
         )
+
+
+def render_answered(template: Template, fields: Mapping[str, Any]) -> Rendered:
+    """Renders it; an unanswered question says what to type, and where."""
+    try:
+        return template.render(fields)
+    except MissingField as error:
+        group, _, name = error.field.partition(".")
+        asked = {q.name: q for q in questions(template.source)}
+        if group != ASKED or name not in asked:
+            raise
+        prompt = asked[name].prompt
+        stop = "" if prompt.endswith((".", "?", "!")) else "."
+        raise MissingField(
+            template.id,
+            error.field,
+            f"The template “{template.title}” asks: {prompt}{stop} Type it in the box above "
+            "the text in Compose.",
+        ) from None
 
 
 def new_template_source(title: str) -> str:

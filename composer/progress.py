@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from composer.dates import chosen_locale, month_year
 from composer.records import Interview, InterviewStatus
 from composer.store import Store
 
@@ -40,7 +41,7 @@ def progress(store: Store, now: datetime) -> Progress:
     """Months are the user's local calendar months."""
     interviews = store.interviews()
     kind_words = store.interviews_with_kind_feedback()
-    months = _months(interviews, now)
+    months = _months(interviews, now, chosen_locale(store))
     return Progress(
         in_flight=sum(i.status in _IN_FLIGHT for i in interviews),
         offers=sum(i.status is InterviewStatus.OFFER for i in interviews),
@@ -69,7 +70,7 @@ def _month_key(moment: datetime) -> tuple[int, int]:
     return local.year, local.month
 
 
-def _months(interviews: list[Interview], now: datetime) -> list[Month]:
+def _months(interviews: list[Interview], now: datetime, date_locale: str) -> list[Month]:
     year, month = _month_key(now)
     keys: list[tuple[int, int]] = []
     for _ in range(MONTHS_SHOWN):
@@ -79,7 +80,7 @@ def _months(interviews: list[Interview], now: datetime) -> list[Month]:
     met = [_month_key(i.scheduled_at) for i in interviews if i.scheduled_at]
     return [
         Month(
-            datetime(y, m, 1).strftime("%b %Y"),
+            month_year(date(y, m, 1), date_locale),
             applied.count((y, m)),
             met.count((y, m)),
         )

@@ -13,6 +13,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 
+from composer.dates import FALLBACK, medium_date_time
 from composer.errors import AfterwordError
 from composer.records import Message, MessageState
 
@@ -71,7 +72,7 @@ def _unix_lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def follow_up_draft(original: Message) -> Message:
+def follow_up_draft(original: Message, date_locale: str = FALLBACK) -> Message:
     """A new draft to the same people, in the same thread, quoting what they received.
 
     Bcc is not carried over: who was copied in secret is for the user to choose again.
@@ -80,7 +81,7 @@ def follow_up_draft(original: Message) -> Message:
     assert original.message_id is not None
     return Message(
         subject=reply_subject(original.subject),
-        body="\n\n" + quoted(original),
+        body="\n\n" + quoted(original, date_locale),
         to=list(original.to),
         cc=list(original.cc),
         contact_id=original.contact_id,
@@ -130,7 +131,7 @@ def thread_references(references: list[str], message_id: str) -> list[str]:
     return thread
 
 
-def quoted(original: Message) -> str:
+def quoted(original: Message, date_locale: str = FALLBACK) -> str:
     """ "On <date>, <sender> wrote:" and the text they received, each line after "> ",
     without the signature."""
     sent = as_sent(original)
@@ -138,7 +139,7 @@ def quoted(original: Message) -> str:
     if _SIGNATURE in text:
         text = text.rsplit(_SIGNATURE, 1)[0]
     lines = [_quote_line(line) for line in text.removeprefix("\n").rstrip("\n").split("\n")]
-    return "\n".join([_attribution(original, sent), *lines]) + "\n"
+    return "\n".join([_attribution(original, sent, date_locale), *lines]) + "\n"
 
 
 def _quote_line(line: str) -> str:
@@ -147,10 +148,9 @@ def _quote_line(line: str) -> str:
     return ">" + line if line.startswith(">") else "> " + line
 
 
-def _attribution(original: Message, sent: SentText) -> str:
+def _attribution(original: Message, sent: SentText, date_locale: str) -> str:
     name, address = parseaddr(dict(sent.headers).get("From", ""))
     sender = name or address or "I"
     if original.sent_at is None:
         return f"{sender} wrote:"
-    local = original.sent_at.astimezone()
-    return f"On {local:%a} {local.day} {local:%b %Y} at {local:%H:%M}, {sender} wrote:"
+    return f"On {medium_date_time(original.sent_at, date_locale)}, {sender} wrote:"

@@ -42,6 +42,7 @@ from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import CHECK_IN_OUTBOX
 from ui.runner import Runner
+from ui.template_questions import TemplateQuestions
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
@@ -102,6 +103,7 @@ class ComposePage(QWidget):
         self.subject = named(QLineEdit(), "Subject")
         self.body = plain_text_edit("Message text")
         spelling.attach(self.body, self.afterword)
+        self.questions = TemplateQuestions()  # what the template asks, above the text
         self.problem = status_label("What is missing", selectable=True)
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
@@ -134,6 +136,7 @@ class ComposePage(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.already)
+        layout.addWidget(self.questions)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
@@ -149,6 +152,7 @@ class ComposePage(QWidget):
         self.bcc.textEdited.connect(self._typed)
         self.attachments.changed.connect(self._typed)
         self.body.textChanged.connect(self._typed)
+        self.questions.changed.connect(self.fill_from_template)
         self.fix_button.clicked.connect(self.fix_account_requested)
 
     # --- choices ------------------------------------------------------------------------
@@ -298,11 +302,12 @@ class ComposePage(QWidget):
         template_id = self.template.currentData()
         self.to_error.setText("")
         self._template_problem = ""
+        self.questions.ask_for(self.afterword.templates, template_id)
         if not checked or template_id is None:
             self._update_send()
             return
         try:
-            draft = self.choice.draft(template_id, checked)
+            draft = self.choice.draft(template_id, checked, self.questions.answers())
         except InvalidAddress as error:
             self.to_error.setText(str(error))
             self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview
 from ui import dialogs
@@ -244,7 +245,7 @@ class FeedbackPage(QWidget):
         for note in self._notes:
             tags = f"  [{', '.join(note.tags)}]" if note.tags else ""
             first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
-            when = note.received_at.astimezone().strftime("%d %b %Y")
+            when = medium_date(note.received_at, chosen_locale(store))
             label = role_at(about[note.interview_id])
             self.notes.addItem(f"{when} · {label}{tags}\n{first_line}")
         has_any = bool(self._notes) or bool(self.chosen_tag())

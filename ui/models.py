@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from composer.dates import FALLBACK, chosen_locale, medium_date_time
 from composer.records import Contact, Interview, MessageSummary
 from composer.sent_list import changed_span
 from composer.store import Store
@@ -26,20 +27,17 @@ TEXT_ROLES = frozenset(
 )
 
 
-def short_time(moment: datetime | None) -> str:
-    """Local time, compact: 'Tue 3 Nov 2026 14:30'."""
-    if moment is None:
-        return ""
-    local = moment.astimezone()
-    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
+def short_time(moment: datetime | None, locale_name: str = FALLBACK) -> str:
+    """Local time, as Settings › Dates shows it in lists: '3 Nov 2026, 14:30'."""
+    return medium_date_time(moment, locale_name) if moment is not None else ""
 
 
 INTERVIEWS_LISTED = 200  # what an interview picker lists: upcoming and recent, and the chosen
 
 
-def interview_label(interview: Interview) -> str:
+def interview_label(interview: Interview, locale_name: str = FALLBACK) -> str:
     """How an interview is named in a picker: company, role and when."""
-    when = short_time(interview.scheduled_at)
+    when = short_time(interview.scheduled_at, locale_name)
     label = f"{interview.company}, {interview.position}".strip(", ")
     return f"{label} ({when})" if when else label
 
@@ -230,7 +228,7 @@ class InterviewsModel(LazyTableModel[Interview]):
         super().__init__(store)
         self.replied: set[int] = set()  # interviews with an answer noted
         self.columns = (
-            ("When", lambda i: short_time(i.scheduled_at)),
+            ("When", lambda i: short_time(i.scheduled_at, chosen_locale(store))),
             ("Company", lambda i: i.company),
             ("Position", lambda i: i.position),
             ("Stage", lambda i: i.stage),
@@ -259,15 +257,14 @@ def message_state(message: MessageSummary) -> str:
 
 
 class MessagesModel(LazyTableModel[MessageSummary]):
-    columns = (
-        ("State", message_state),
-        ("Date", lambda m: short_time(m.when)),
-        ("Recipients", lambda m: ", ".join(m.to)),
-        ("Subject", lambda m: m.subject),
-    )
-
     def __init__(self, store: Store) -> None:
         super().__init__(store)
+        self.columns = (
+            ("State", message_state),
+            ("Date", lambda m: short_time(m.when, chosen_locale(store))),
+            ("Recipients", lambda m: ", ".join(m.to)),
+            ("Subject", lambda m: m.subject),
+        )
         self.contact_id: int | None = None
         self.interview_id: int | None = None
 

@@ -7,7 +7,7 @@ Kept apart from ui/compose.py so that page stays a page: these are the decisions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import SignalInstance
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 
 from composer.app import Afterword
 from composer.compose import draft_from_template, draft_together, follow_ups_each
-from composer.fields import long_date
+from composer.dates import chosen_locale, medium_date
 from composer.mail import parse_address_or_none, split_addresses
 from composer.records import Message
 from composer.sent_before import sent_before
@@ -81,7 +81,7 @@ def already_sent_notice(
     if contact_id not in found:
         return ""
     when = found[contact_id]
-    on = f" on {long_date(when.astimezone())}" if when else ""
+    on = f" on {medium_date(when, chosen_locale(store))}" if when else ""
     title = afterword.templates.get(template_id).title
     return f"You already sent {contact.name} “{title}” for this interview{on}."
 
@@ -125,16 +125,26 @@ class RecipientChoice:
     def one_each(self) -> bool:
         return self.count() > 1 and not self.together_box.isChecked()
 
-    def draft(self, template_id: str, checked: list[int]) -> Message:
+    def draft(self, template_id: str, checked: list[int], answers: Mapping[str, str]) -> Message:
         """Compose's text: for all of them when asked, else for the first one ticked."""
         afterword, interview_id = self.page.afterword, self.page.interview.currentData()
         store, library = afterword.store, afterword.templates
         if self.together():
             return draft_together(
-                store, library, template_id, contact_ids=checked, interview_id=interview_id
+                store,
+                library,
+                template_id,
+                contact_ids=checked,
+                interview_id=interview_id,
+                answers=answers,
             )
         return draft_from_template(
-            store, library, template_id, contact_id=checked[0], interview_id=interview_id
+            store,
+            library,
+            template_id,
+            contact_id=checked[0],
+            interview_id=interview_id,
+            answers=answers,
         )
 
     def names(self) -> list[str]:

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from composer.app import Afterword
 from composer.compose import PanelMessage, panel_messages, queue_panel
+from composer.dates import FALLBACK, chosen_locale, medium_date
 from composer.errors import AfterwordError
-from composer.fields import long_date
 from composer.outbox import SendResult
 from composer.records import MessageState
 from ui import dialogs, spelling
@@ -45,17 +45,20 @@ CHECK_IN_OUTBOX = (
 EDITED_DETAIL = "You edited this text: type the detail into it directly."
 
 
-def already_sent_text(item: PanelMessage) -> str:
-    when = f" on {long_date(item.sent_on.astimezone())}" if item.sent_on else ""
+def already_sent_text(item: PanelMessage, date_locale: str) -> str:
+    when = f" on {medium_date(item.sent_on, date_locale)}" if item.sent_on else ""
     return f"Already sent this follow-up{when}."
 
 
 class PersonColumn(QGroupBox):
     """One person's message."""
 
-    def __init__(self, item: PanelMessage, *, with_detail: bool = True) -> None:
+    def __init__(
+        self, item: PanelMessage, *, with_detail: bool = True, date_locale: str = FALLBACK
+    ) -> None:
         super().__init__(item.contact.name)
         self.item = item
+        self.date_locale = date_locale
         name = item.contact.name
         self.detail = named(QLineEdit(), f"What you discussed with {name}")
         self.detail.setPlaceholderText("Optional: something you discussed")
@@ -105,7 +108,9 @@ class PersonColumn(QGroupBox):
         self._showing = False
         for widget in (self.subject, self.body):
             widget.setEnabled(message is not None)
-        self.status.setText(item.problem or (already_sent_text(item) if item.already_sent else ""))
+        self.status.setText(
+            item.problem or (already_sent_text(item, self.date_locale) if item.already_sent else "")
+        )
 
     @property
     def wanted(self) -> bool:
@@ -170,7 +175,11 @@ class PanelDialog(QDialog):
         self.results: dict[int, SendResult] = {}  # each message's latest, over every send
         self.setWindowTitle(self._title())
         items = list(written) if written is not None else self._panel()
-        self.columns = [PersonColumn(item, with_detail=not self.fixed) for item in items]
+        date_locale = chosen_locale(afterword.store)
+        self.columns = [
+            PersonColumn(item, with_detail=not self.fixed, date_locale=date_locale)
+            for item in items
+        ]
         self._refill = QTimer(self, singleShot=True, interval=400)
         self._refill.timeout.connect(self.refill)
         self._build()

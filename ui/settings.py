@@ -243,6 +243,7 @@ class SettingsPage(QWidget):
     profile_changed = Signal()
     mailbox_changed = Signal()  # its settings were saved or removed: the reply timer restarts
     records_replaced = Signal()  # a restore replaced every record: pages reload
+    dates_changed = Signal()  # another date format: messages and lists are written again
     restoring = Signal(bool)  # True from the start of a restore until it has ended
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
@@ -254,6 +255,7 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
         layout.addWidget(SpellingGroup(afterword))
+        layout.addWidget(self._dates_group())
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
         layout.addWidget(self._backup_group())
@@ -372,6 +374,13 @@ class SettingsPage(QWidget):
         form.addRow("", self.keyring_status)
         form.addRow("", self.test_button)
         form.addRow("", self.test_status)
+
+    def _dates_group(self) -> QGroupBox:
+        from ui.date_settings import DatesGroup
+
+        self.dates = DatesGroup(self.afterword.store)
+        self.dates.changed.connect(self.dates_changed)
+        return self.dates
 
     def _mailbox_group(self) -> MailboxGroup:
         from ui.mailbox_settings import MailboxGroup  # here: it builds on this module

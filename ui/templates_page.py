@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError
 from composer.fields import DESCRIPTIONS, sample_fields, template_fields
 from composer.library import Problem, TemplateLibrary, clean_title, problems
@@ -413,15 +414,16 @@ class TemplatesPage(QWidget):
 
     def _preview_fields(self) -> FieldValues:
         interview_id = self.preview_interview.currentData()
-        if interview_id is None:
-            return sample_fields()
         store = self.afterword.store
+        if interview_id is None:
+            return sample_fields(chosen_locale(store))
         contact_id = self.preview_contact.currentData()
         return template_fields(
             store.profile(),
             store.contact(contact_id) if contact_id is not None else None,
             store.interview(interview_id),
             store.participants(interview_id),
+            date_locale=chosen_locale(store),
         )
 
     def _fill_preview_choices(self) -> None:
@@ -432,7 +434,7 @@ class TemplatesPage(QWidget):
         box.clear()
         box.addItem(SAMPLE_DATA, None)
         for item in choices:
-            box.addItem(interview_label(item), item.id)
+            box.addItem(interview_label(item, chosen_locale(self.afterword.store)), item.id)
         box.setCurrentIndex(max(0, box.findData(chosen)) if chosen is not None else 0)
         box.blockSignals(False)
         self._fill_contacts(self.preview_contact.currentData())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.dates import chosen_locale, medium_date_time
 from composer.records import MessageState, Reply
 from composer.timeline import EventKind, TimelineEvent, contact_timeline, interview_timeline
 from ui import dialogs
@@ -33,8 +34,8 @@ _MARKS = {
 }
 
 
-def event_text(event: TimelineEvent) -> str:
-    when = event.when.astimezone().strftime("%a %d %b %Y, %H:%M")
+def event_text(event: TimelineEvent, locale_name: str) -> str:
+    when = medium_date_time(event.when, locale_name)
     detail = event.detail.strip().splitlines()[0] if event.detail.strip() else ""
     return f"{when}  ·  {event.title}" + (f"\n    {detail}" if detail else "")
 
@@ -147,7 +148,8 @@ class TimelineDialog(QDialog):
             self.setWindowTitle(f"Timeline: {store.contact(self.contact_id).name}")
         self.events.clear()
         for event in events:
-            self.events.addItem(f"{_MARKS[event.kind]}: {event_text(event)}")
+            text = event_text(event, chosen_locale(store))
+            self.events.addItem(f"{_MARKS[event.kind]}: {text}")
         if not events:
             self.events.addItem("Nothing yet.")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from composer.compose import draft_from_template, draft_together, panel_messages
+from composer.dates import choose_locale
 from composer.errors import MissingField
 from composer.library import TemplateLibrary
 from composer.outbox import Outbox
@@ -21,6 +22,7 @@ def test_thank_you_from_the_records_reaches_the_interviewer(
     ana: Contact = records["ana"]
     interview: Interview = records["interview"]
     assert ana.id is not None and interview.id is not None
+    choose_locale(outbox.store, "en_GB")
     draft = draft_from_template(
         outbox.store, TemplateLibrary(), "thank_you", contact_id=ana.id, interview_id=interview.id
     )
@@ -35,7 +37,7 @@ def test_thank_you_from_the_records_reaches_the_interviewer(
     mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
     body = mail.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
     assert body.startswith(
-        "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday 3 November 2026"
+        "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday, 3 November 2026,"
     )
     assert "streaming pipelines" in body and "With many thanks" in body
     assert body.endswith("With many thanks and best wishes,\nZoë Müller\n+44 20 7946 0000\n")

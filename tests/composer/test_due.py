@@ -154,28 +154,40 @@ def test_a_reply_noted_stops_the_thank_you(store: Store) -> None:
 # --- after a rejection ------------------------------------------------------------------
 
 
-def test_after_a_rejection_a_gracious_reply_and_a_feedback_request_are_due(
-    store: Store, clock: Clock
-) -> None:
+def test_after_a_rejection_one_gracious_reply_is_due(store: Store, clock: Clock) -> None:
     ana, hr = person(store, "Ana Lima"), person(store, "Harriet Ross")
     people = [(ana, Role.INTERVIEWER), (hr, Role.HR)]
     interview(store, people, InterviewStatus.DONE, when=T - 10 * DAY)
     assert due(store, T + 2 * DAY) == [], "no answer yet: nothing to reply to"
     about = interview(store, people, InterviewStatus.REJECTED)
-    kinds = {i.kind: i for i in due(store, T + 2 * DAY)}
-    assert set(kinds) == {DueKind.NO_HARD_FEELINGS, DueKind.FEEDBACK_REQUEST}
-    assert kinds[DueKind.FEEDBACK_REQUEST].contact_ids == (ana,)
-    assert kinds[DueKind.NO_HARD_FEELINGS].template_id == "no_hard_feelings"
-    send(store, clock, T + 2 * DAY, "no_hard_feelings", ana, about)
-    assert [i.kind for i in due(store, T + 3 * DAY)] == [DueKind.FEEDBACK_REQUEST]
-    store.dismiss_due(kinds[DueKind.FEEDBACK_REQUEST].key)
+    [item] = due(store, T + 2 * DAY)
+    assert item.template_id == "after_rejection" and item.contact_ids == (ana,)
+    assert item.key == f"no_hard_feelings:{about}", "snoozes and dismissals made before hold"
+    send(store, clock, T + 2 * DAY, "after_rejection", ana, about)
     assert due(store, T + 3 * DAY) == []
+
+
+@pytest.mark.parametrize("template", ["no_hard_feelings", "feedback_request"])
+def test_either_of_the_separate_replies_sent_answers_the_rejection_too(
+    store: Store, clock: Clock, template: str
+) -> None:
+    ana = person(store, "Ana Lima")
+    about = interview(store, [(ana, Role.INTERVIEWER)], InterviewStatus.REJECTED)
+    send(store, clock, T + 2 * DAY, template, ana, about)
+    assert due(store, T + 3 * DAY) == []
+
+
+def test_a_dismissed_gracious_reply_stays_dismissed(store: Store) -> None:
+    ana = person(store, "Ana Lima")
+    about = interview(store, [(ana, Role.INTERVIEWER)], InterviewStatus.REJECTED)
+    store.dismiss_due(f"no_hard_feelings:{about}")  # the key it had before it was one message
+    assert due(store, T + 2 * DAY) == []
 
 
 def test_a_reply_after_a_rejection_stops_its_follow_ups(store: Store) -> None:
     ana = person(store, "Ana Lima")
     about = interview(store, [(ana, Role.INTERVIEWER)], InterviewStatus.REJECTED)
-    assert len(due(store, T + 2 * DAY)) == 2
+    assert len(due(store, T + 2 * DAY)) == 1
     store.add_reply(Reply(T + DAY, "happy to talk", interview_id=about, contact_id=ana))
     assert due(store, T + 2 * DAY) == []
 
@@ -195,7 +207,7 @@ def test_the_no_itself_noted_as_a_reply_still_leaves_the_gracious_answer_due(
 
     kinds = {item.kind for item in due(store, T + 3 * DAY + 2 * HOUR)}
 
-    assert kinds == {DueKind.NO_HARD_FEELINGS, DueKind.FEEDBACK_REQUEST}
+    assert kinds == {DueKind.NO_HARD_FEELINGS}
 
 
 # --- the interview-notes request --------------------------------------------------------
@@ -316,7 +328,7 @@ def test_rejection_reminders_are_shown_for_a_month_after_the_no(store: Store, cl
     rejected = store.interview(about)
     rejected.status = InterviewStatus.REJECTED
     store.update_interview(rejected)
-    after = (DueKind.NO_HARD_FEELINGS, DueKind.FEEDBACK_REQUEST)
+    after = (DueKind.NO_HARD_FEELINGS,)
     assert [i.kind for i in due(store, T + 34 * DAY) if i.kind in after] == list(after), (
         "a month from the no, not from the interview"
     )

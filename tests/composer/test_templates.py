@@ -8,13 +8,19 @@ from typing import Any
 import pytest
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
-from composer.fields import template_fields
+from composer.fields import ASK_WHERE, template_fields
 from composer.library import TemplateLibrary
 from composer.records import Contact, Interview
 from composer.store import Store
 from composer.templates import FieldGroup, render_source
 
 BUILTINS = {
+    "after_rejection": {
+        "recipient.first_name",
+        "interview.position",
+        "interview.company",
+        "me.name",
+    },
     "thank_you": {
         "recipient.greeting",
         "interview.date",
@@ -60,9 +66,14 @@ BUILTINS = {
         "interview.company",
         "me.name",
     },
-    "keeping_in_touch": {"recipient.greeting", "me.name"},
+    "keeping_in_touch": {"recipient.greeting", "me.name", "ask.news"},
 }
-WHERE = {"me": "Settings › My profile", "recipient": "Contacts", "interview": "Interviews"}
+WHERE = {
+    "me": "Settings › My profile",
+    "recipient": "Contacts",
+    "interview": "Interviews",
+    "ask": ASK_WHERE,
+}
 
 
 @pytest.fixture
@@ -70,7 +81,13 @@ def full(store: Store, records: dict[str, Any]) -> dict[str, FieldGroup]:
     interview: Interview = records["interview"]
     ana: Contact = records["ana"]
     assert interview.id is not None
-    return template_fields(store.profile(), ana, interview, store.participants(interview.id))
+    return template_fields(
+        store.profile(),
+        ana,
+        interview,
+        store.participants(interview.id),
+        answers={"news": "I have just finished a course in data modelling."},
+    )
 
 
 def without(fields: dict[str, FieldGroup], path: str) -> dict[str, FieldGroup]:
@@ -110,7 +127,7 @@ def test_thank_you_is_specific_when_a_topic_is_recorded(full: dict[str, FieldGro
     assert "streaming pipelines" in thank_you.render(full).body
     plain = thank_you.render(without(full, "interview.topic")).body
     assert "conversation about" not in plain
-    assert "Tuesday 3 November 2026" in plain
+    assert "Tuesday, 3 November 2026" in plain
 
 
 def test_a_value_of_only_spaces_counts_as_missing(full: dict[str, FieldGroup]) -> None:

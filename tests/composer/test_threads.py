@@ -9,6 +9,7 @@ from email.message import EmailMessage
 import pytest
 
 from composer.compose import follow_up_in_thread
+from composer.dates import medium_date_time
 from composer.errors import AfterwordError
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
@@ -104,12 +105,12 @@ def test_the_draft_quotes_what_they_received_below_an_empty_line(outbox: Outbox)
     assert original.sent_at is not None
     local = original.sent_at.astimezone()
 
-    body = follow_up_draft(original).body
+    body = follow_up_draft(original, "en_GB").body
 
     assert body.split("\n") == [
         "",
         "",
-        f"On {local:%a} {local.day} {local:%b %Y} at {local:%H:%M}, Zoë Müller wrote:",
+        f"On {medium_date_time(local, 'en_GB')}, Zoë Müller wrote:",  # e.g. 3 Nov 2026, 14:30
         "> Dear Ana,",
         ">",
         "> Thank you for the interview.",

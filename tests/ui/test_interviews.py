@@ -221,7 +221,7 @@ def test_the_delete_key_deletes_the_selected_interview_after_asking(
     assert page.table.hasFocus() and page.selected_interview_id() is not None
 
 
-def test_follow_up_on_a_rejection_starts_with_no_hard_feelings(
+def test_follow_up_on_a_rejection_starts_with_the_one_gracious_reply(
     afterword: Afterword, runner: Runner, qtbot: QtBot
 ) -> None:
     rejected = add(afterword, "Acme GmbH", status=InterviewStatus.REJECTED)
@@ -229,7 +229,7 @@ def test_follow_up_on_a_rejection_starts_with_no_hard_feelings(
     page.table.selectRow(0)
     with qtbot.waitSignal(page.follow_up_requested) as emitted:
         qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
-    assert emitted.args == [rejected, "no_hard_feelings"]
+    assert emitted.args == [rejected, "after_rejection"]
 
 
 def test_follow_up_before_the_interview_says_there_is_nothing_yet(

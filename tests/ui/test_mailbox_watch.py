@@ -87,7 +87,7 @@ def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
 ) -> None:
     window.show_area(window.today)
     titles = due_titles(window, qtbot)
-    assert any(t.startswith("Ask what would have made you") for t in titles)
+    assert any(t.startswith("Reply graciously") for t in titles)
     window.write(rejected, "no_hard_feelings")
     with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):  # filed once it has gone
         window.compose.send()
@@ -113,7 +113,7 @@ def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
         qtbot.mouseClick(window.today.check_button, Qt.MouseButton.LeftButton)
 
     assert "1 new reply noticed (Bo Chen)" in window.statusBar().currentMessage()
-    assert not any(t.startswith("Ask what would have made you") for t in due_titles(window, qtbot))
+    assert not any(t.startswith("Reply graciously") for t in due_titles(window, qtbot))
     window.show_area(window.interviews)
     statuses = [window.interviews.model.index(row, 4).data() for row in range(1)]
     assert statuses == ["Rejected, replied"]

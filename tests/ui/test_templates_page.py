@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.compose import draft_from_template
+from composer.dates import choose_locale
 from composer.fields import DESCRIPTIONS
 from composer.paths import Paths
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
@@ -409,6 +410,7 @@ def test_the_preview_uses_a_chosen_interview_and_contact(
 ) -> None:
     store = afterword.store
     store.save_profile(Profile("Zoë Müller", "zoe@example.org"))
+    choose_locale(store, "en_US")
     interview = store.add_interview(
         Interview(
             "Globex",
@@ -429,7 +431,7 @@ def test_the_preview_uses_a_chosen_interview_and_contact(
     assert page.preview_contact.currentText() == "Bo Chen"  # the interview's people first
     rendered(qtbot, runner, lambda: "Dear Bo," in page.preview_body.toPlainText())
     body = page.preview_body.toPlainText()
-    assert "Tuesday 3 November 2026" in body and "Globex" in body
+    assert "Tuesday, November 3, 2026" in body and "Globex" in body, "Settings › Dates"
     assert body.rstrip().endswith("Zoë Müller")
     assert "Platform Engineer" in page.preview_subject.text()
 

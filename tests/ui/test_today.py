@@ -91,8 +91,7 @@ def test_today_lists_what_is_due_and_write_it_opens_compose_ready(
     window.show_area(window.interviews)
     window.show_area(window.today)
     assert due_titles(window, qtbot) == [
-        "Reply graciously, no hard feelings: Analyst at Initech",
-        "Ask what would have made you a stronger candidate: Analyst at Initech",
+        "Reply graciously, in one message: Analyst at Initech",
         "Thank your interviewers: Data Engineer at Acme",
     ]
     choose(window, qtbot, "Thank your interviewers")
@@ -111,8 +110,9 @@ def test_sending_the_follow_up_clears_the_reminder(
     window.show_area(window.today)
     choose(window, qtbot, "Reply graciously")
     qtbot.mouseClick(window.today.act_button, Qt.MouseButton.LeftButton)
-    assert window.compose.template.currentData() == "no_hard_feelings"
+    assert window.compose.template.currentData() == "after_rejection"
     assert window.compose.checked_contact_ids() == [people["bo"]]
+    assert "what would have made me a stronger candidate?" in window.compose.body.toPlainText()
     with qtbot.waitSignal(window.compose.sent, timeout=20_000):
         window.compose.send()
     window.show_area(window.today)
@@ -134,11 +134,16 @@ def test_snooze_dismiss_and_they_replied_each_clear_an_item(
     assert not any(t.startswith("Thank") for t in due_titles(window, qtbot))
     assert window.afterword.store.due_choices(), "the snooze is kept in the records"
 
-    choose(window, qtbot, "Ask what would have made you")
+    store = window.afterword.store
+    other = store.add_interview(
+        Interview("Globex", "Analyst", NOW, status=InterviewStatus.REJECTED)
+    )
+    store.set_participants(other.id or 0, [(people["bo"], Role.INTERVIEWER)])
+    choose(window, qtbot, "Reply graciously, in one message: Analyst at Globex")
     answers.answers.append(True)
     qtbot.mouseClick(page.dismiss_button, Qt.MouseButton.LeftButton)
-    assert "Dismiss “Ask what would have made you" in answers.asked[-1]
-    assert not any(t.startswith("Ask what") for t in due_titles(window, qtbot))
+    assert "Dismiss “Reply graciously, in one message: Analyst at Globex" in answers.asked[-1]
+    assert not any(t.endswith("Globex") for t in due_titles(window, qtbot))
 
     def reply(dialog: QDialog) -> bool:
         assert isinstance(dialog, ReplyDialog)
