@@ -21,6 +21,7 @@ from ui.main_window import MainWindow
 from ui.send_check import BeforeItGoes, Review
 
 SIZE = (1100, 720)
+CHECK_SIZE = (760, 360)  # a dialog over the window
 
 
 def render(folder: Path) -> list[Path]:
@@ -72,7 +73,7 @@ def _panel_and_check(window: MainWindow, folder: Path, taken: int) -> list[Path]
         slipped = replace(first, body=pasted)
         context = check_context(store, slipped, None)
     check = BeforeItGoes([Review("", slipped, context, check_message(slipped, context))])
-    check.resize(760, 360)
+    check.resize(*CHECK_SIZE)
     check.show()
     QCoreApplication.processEvents()
     check.grab().save(str(shots[1]))

@@ -124,7 +124,7 @@ def test_one_each_for_any_template_and_any_people(outbox: Outbox, records: dict[
     assert kim.id is not None and ana.id is not None and interview.id is not None
 
     panel = panel_messages(
-        store, TemplateLibrary(), interview.id, "keeping_in_touch", contact_ids=[kim.id, ana.id]
+        store, TemplateLibrary(), interview.id, "continued_interest", contact_ids=[kim.id, ana.id]
     )
 
     assert [item.contact.name for item in panel] == ["Kim Novak", "Ana Lima"]
@@ -136,4 +136,4 @@ def test_one_each_for_any_template_and_any_people(outbox: Outbox, records: dict[
         "Dear Kim,",
         "Dear Ana,",
     ]
-    assert all(item.message and item.message.template_id == "keeping_in_touch" for item in panel)
+    assert all(item.message and item.message.template_id == "continued_interest" for item in panel)

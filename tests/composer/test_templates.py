@@ -16,7 +16,7 @@ from composer.templates import FieldGroup, render_source
 
 BUILTINS = {
     "after_rejection": {
-        "recipient.first_name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
@@ -47,7 +47,7 @@ BUILTINS = {
         "me.name",
     },
     "interview_notes_request": {
-        "recipient.name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "interview.date",
@@ -55,7 +55,7 @@ BUILTINS = {
         "me.email",
     },
     "notes_request_reminder": {
-        "recipient.name",
+        "recipient.greeting",
         "interview.position",
         "interview.company",
         "me.name",
