@@ -15,6 +15,7 @@ from composer.errors import AfterwordError, DatabaseDamaged
 from composer.paths import Paths, resolve
 from ui import dialogs
 from ui.main_window import MainWindow
+from ui.runner import wait_for_every_runner
 
 if TYPE_CHECKING:
     from composer.demo import CaptureServer
@@ -43,7 +44,7 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
     try:
         return int(app.exec())
     finally:
-        window.runner.wait()
+        wait_for_every_runner()  # the window's, and the spell checker's
         afterword.close()
 
 
@@ -81,6 +82,6 @@ def run_demo(argv: Sequence[str]) -> int:
         try:
             return int(app.exec())
         finally:
-            window.runner.wait()
+            wait_for_every_runner()
             afterword.close()
             capture.stop()

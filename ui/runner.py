@@ -9,6 +9,7 @@ GUI thread.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -55,6 +56,7 @@ class Runner(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self._relays: set[_Relay] = set()
         self.sends = 0  # running tasks that send mail: quitting must not cut them short
+        _EVERY.add(self)
 
     @property
     def busy(self) -> int:
@@ -102,6 +104,16 @@ class Runner(QObject):
         finished = bool(self.pool.waitForDone(msecs))
         QCoreApplication.processEvents()
         return finished and not self._relays
+
+
+_EVERY: weakref.WeakSet[Runner] = weakref.WeakSet()  # so the records can close last
+
+
+def wait_for_every_runner() -> None:
+    """Every runner's work ended and delivered: then the records it uses may close."""
+    for runner in list(_EVERY):
+        if isValid(runner):
+            runner.wait()
 
 
 def _raise(error: BaseException) -> None:

@@ -15,7 +15,7 @@ from composer.records import Profile
 from tests.clock import clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
-from ui.runner import Runner
+from ui.runner import Runner, wait_for_every_runner
 
 
 @dataclass
@@ -51,6 +51,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 def afterword(paths: Paths) -> Iterator[Afterword]:
     opened = Afterword.open(paths, keyring_backend=object(), clock=clock)  # passwords in memory
     yield opened
+    wait_for_every_runner()  # a page's work still running would find the records closed
     opened.close()
 
 
