@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Profile
-from tests.clock import clock
+from tests.clock import NOW, clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
+from ui.main_window import MainWindow
 from ui.runner import Runner, wait_for_every_runner
 
 
@@ -53,6 +55,24 @@ def afterword(paths: Paths) -> Iterator[Afterword]:
     yield opened
     wait_for_every_runner()  # a page's work still running would find the records closed
     opened.close()
+
+
+@pytest.fixture
+def window(
+    request: pytest.FixtureRequest,
+    qtbot: QtBot,
+    ready: Afterword,
+    answers: Dialogs,
+    people: dict[str, int],
+) -> Iterator[MainWindow]:
+    """The main window on the records each test module's ``people`` made, on the module's
+    own NOW if it has one, else the tests' clock's."""
+    now = getattr(request.module, "NOW", NOW)
+    main = MainWindow(ready, clock=lambda: now)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.runner.wait()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ in the lists."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,6 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
-from tests.ui.conftest import Dialogs
 from ui.main_window import MainWindow
 
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
@@ -28,17 +26,6 @@ def people(ready: Afterword) -> dict[str, int]:
     store.set_participants(met.id, [(ana.id, Role.INTERVIEWER)])
     choose_locale(store, "en_GB")
     return {"ana": ana.id, "met": met.id}
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, people: dict[str, int]
-) -> Iterator[MainWindow]:
-    main = MainWindow(ready, clock=lambda: NOW)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.runner.wait()
 
 
 def test_the_dates_setting_changes_what_compose_writes(

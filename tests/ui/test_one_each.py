@@ -4,7 +4,6 @@ Compose shows is what the server receives."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -70,17 +69,6 @@ def people(ready: Afterword) -> dict[str, int]:
     )
     ids = {key: contact.id for key, contact in found.items() if contact.id is not None}
     return {**ids, "interview": interview.id}
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, people: dict[str, int]
-) -> Iterator[MainWindow]:
-    main = MainWindow(ready, clock=lambda: NOW)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.runner.wait()
 
 
 def text_of(data: bytes) -> tuple[str, str]:

@@ -3,7 +3,6 @@ and the message sent with the answer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
@@ -15,7 +14,6 @@ from composer.app import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.smtp_server import SmtpServer
-from tests.ui.conftest import Dialogs
 from ui.main_window import MainWindow
 
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
@@ -32,17 +30,6 @@ def people(ready: Afterword) -> dict[str, int]:
     store.set_participants(met.id, [(ana.id, Role.INTERVIEWER)])
     choose_locale(store, "en_GB")
     return {"ana": ana.id, "met": met.id}
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, people: dict[str, int]
-) -> Iterator[MainWindow]:
-    main = MainWindow(ready, clock=lambda: NOW)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.runner.wait()
 
 
 def test_keeping_in_touch_waits_for_the_news_typed_above_the_text(

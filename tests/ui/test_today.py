@@ -5,7 +5,6 @@ counted by tag and thanked for."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -55,18 +54,6 @@ def people(ready: Afterword) -> dict[str, int]:
     store.set_participants(met.id, [(ana.id, Role.INTERVIEWER), (bo.id, Role.INTERVIEWER)])
     store.set_participants(no.id, [(bo.id, Role.INTERVIEWER)])
     return {"ana": ana.id, "bo": bo.id, "met": met.id, "no": no.id}
-
-
-@pytest.fixture
-def window(
-    qtbot: QtBot, ready: Afterword, answers: Dialogs, people: dict[str, int]
-) -> Iterator[MainWindow]:
-    """Opened on the records, as the user would open Afterword."""
-    main = MainWindow(ready, clock=lambda: NOW)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.runner.wait()
 
 
 def due_titles(window: MainWindow, qtbot: QtBot) -> list[str]:
