@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from composer import interview_search
 from composer.clock import Clock, utc_now
 from composer.errors import (
     DatabaseDamaged,
@@ -444,6 +445,7 @@ class Store:
         self._clock = clock
         self._db = self._connect()
         self._contacts_seen: tuple[tuple[int, int], tuple[list[int], list[str]]] | None = None
+        self._interviews_seen = interview_search.InterviewTexts()
         try:
             self._migrate()
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -792,6 +794,18 @@ class Store:
             (moment, limit),
         )
         return [row[0] for row in rows]
+
+    def interview_ids_found(self, search: str) -> list[int]:
+        """The list as ``interview_ids`` orders it, of the interviews with every word of
+        ``search`` in their company, position, stage, status or people's names."""
+        ids, words = self.interview_ids(), interview_search.words_of(search)
+        if not words:
+            return ids
+        version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        texts = self._interviews_seen.texts(
+            version, lambda: self._query(interview_search.SEARCHABLE)
+        )
+        return interview_search.matching(ids, texts, words)
 
     def interview_choices(self, limit: int, chosen: int | None = None) -> list[Interview]:
         """What a picker lists: the interviews that matter now (upcoming, then recent), and

@@ -308,6 +308,12 @@ class InterviewsPage(RecordsPage):
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         self.model: InterviewsModel
         super().__init__(afterword, runner, InterviewsModel(afterword.store), parent)
+        self.search = named(QLineEdit(), "Search interviews")
+        self.search.setPlaceholderText(
+            "Search interviews: company, position, people, stage, status"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
         named(self.table, "Interviews")
         self.table.activated.connect(self.edit_selected)
         self._on_keys(QKeySequence.StandardKey.Delete, self.delete_selected)
@@ -329,8 +335,16 @@ class InterviewsPage(RecordsPage):
             self.follow_up_button,
             self.timeline_button,
         ]
-        self._lay_out([], buttons, empty)
+        self._lay_out([self.search], buttons, empty)
         self.refresh()
+
+    def _is_empty(self) -> bool:
+        return super()._is_empty() and not self.search.text()
+
+    def _search_changed(self, text: str) -> None:
+        selected = self.selected_interview_id()
+        self.model.set_search(text)
+        self._after_reload(selected)
 
     def new_interview(self) -> None:
         self._run(InterviewDialog(self.afterword, parent=self), self._add)

@@ -273,6 +273,7 @@ def test_every_control_on_the_page_has_a_name_and_takes_tab_focus(
     page = open_page(qtbot, afterword, runner)
     controls = reachable_controls(page)
     assert {c.accessibleName() for c in controls} == {
+        "Search interviews",
         "Interviews",
         "Add interview",
         "Edit interview",
