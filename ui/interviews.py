@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -29,6 +28,7 @@ from composer.errors import AfterwordError
 from composer.followups import suggested_templates
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from ui import dialogs
+from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
 from ui.models import InterviewsModel
 from ui.runner import Runner
@@ -61,10 +61,6 @@ def to_aware(moment: QDateTime) -> datetime:
     return datetime.fromtimestamp(moment.toSecsSinceEpoch()).astimezone()
 
 
-def contact_label(contact: Contact) -> str:
-    return f"{contact.name} ({contact.company})" if contact.company else contact.name
-
-
 # --- who took part ----------------------------------------------------------------------
 
 
@@ -78,9 +74,7 @@ class PeopleBox(QGroupBox):
         self.afterword = afterword
         self.created: list[int] = []  # contacts made here: kept even if the interview is not
         self._people: list[tuple[Contact, Role]] = []
-        self._contacts: dict[int, Contact] = {}
         self._build()
-        self._load_contacts()
         for person in people:
             self._add(person.contact, person.role)
         self._update_buttons()
@@ -95,7 +89,9 @@ class PeopleBox(QGroupBox):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.contact_combo = named(QComboBox(), "Contact to add")
+        self.contact_edit = named(ContactPicker(self.afterword.store), "Contact to add")
+        self.contact_edit.picked.connect(self._picked)
+        self.contact_edit.textChanged.connect(self._update_buttons)
         self.role_combo = combo(
             "Role", [(label, role.value) for role, label in ROLE_LABELS.items()]
         )
@@ -106,7 +102,7 @@ class PeopleBox(QGroupBox):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        form.addRow("Cont&act:", self.contact_combo)
+        form.addRow("Cont&act:", self.contact_edit)
         form.addRow("&Role:", self.role_combo)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.new_button, self.remove_button):
@@ -117,11 +113,6 @@ class PeopleBox(QGroupBox):
         layout.addLayout(buttons)
         self.setFocusProxy(self.table)  # the box's mnemonic leads to the list of people
 
-    def _load_contacts(self) -> None:
-        self._contacts = {c.id: c for c in self.afterword.store.contacts() if c.id is not None}
-        for contact_id, contact in self._contacts.items():
-            self.contact_combo.addItem(contact_label(contact), contact_id)
-
     def people(self) -> list[tuple[int, Role]]:
         return [(contact.id, role) for contact, role in self._people if contact.id is not None]
 
@@ -129,9 +120,22 @@ class PeopleBox(QGroupBox):
         return Role(self.role_combo.currentData())
 
     def add_person(self) -> None:
-        contact = self._contacts.get(self.contact_combo.currentData())
-        if contact is not None:
-            self._add(contact, self.role())
+        """The contact typed, if the text says which; else the matches, to choose from."""
+        contact_id = self.contact_edit.chosen()
+        if contact_id is None:
+            self.contact_edit.show_matches()
+            self.contact_edit.setFocus()
+            return
+        self._picked(contact_id)
+
+    def _picked(self, contact_id: int) -> None:
+        try:
+            contact = self.afterword.store.contact(contact_id)
+        except AfterwordError as error:
+            dialogs.tell(self, str(error), error=True)
+            return
+        self._add(contact, self.role())
+        self.contact_edit.clear()
 
     def new_contact(self) -> None:
         dialog = ContactDialog(parent=self)
@@ -147,9 +151,6 @@ class PeopleBox(QGroupBox):
             return
         assert contact.id is not None
         self.created.append(contact.id)
-        self._contacts[contact.id] = contact
-        self.contact_combo.addItem(contact_label(contact), contact.id)
-        self.contact_combo.setCurrentIndex(self.contact_combo.count() - 1)
         self._add(contact, self.role())
 
     def remove_selected(self) -> None:
@@ -174,7 +175,7 @@ class PeopleBox(QGroupBox):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.add_button.setEnabled(self.contact_combo.count() > 0)
+        self.add_button.setEnabled(bool(self.contact_edit.text().strip()))
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
 
