@@ -39,7 +39,7 @@ class ContactPicker(QLineEdit):
         self.setPlaceholderText("Type a name, company or address")
         self.setClearButtonEnabled(True)
         self.textEdited.connect(self.list_matches)
-        self.textChanged.connect(lambda text: text or self.hide_matches())
+        self.textChanged.connect(self._text_changed)
 
     def list_matches(self, text: str) -> None:
         """Lists the first matches of ``text`` under the field."""
@@ -71,6 +71,10 @@ class ContactPicker(QLineEdit):
 
     def show_matches(self) -> None:
         self.list_matches(self.text())
+
+    def _text_changed(self, text: str) -> None:
+        if not text:  # cleared, or the contact was added: nothing left to choose from
+            self.hide_matches()
 
     def _activated(self, index: QModelIndex) -> None:
         contact_id = index.data(Qt.ItemDataRole.UserRole)
