@@ -714,6 +714,11 @@ class Store:
             found.update(row[0] for row in rows)
         return sorted(found)
 
+    def contact_id_by_email(self, email: str, other_than: int | None = None) -> int | None:
+        """The contact (not ``other_than``) who has this address, any case; None if none."""
+        found = self.contact_ids_by_email([email.strip()]) if email.strip() else []
+        return next((i for i in found if i != other_than), None)
+
     def contacts_by_id(self, ids: Sequence[int]) -> dict[int, Contact]:
         return {c.id: c for c in map(_contact, self._rows_by_id("contacts", ids)) if c.id}
 

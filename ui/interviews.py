@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.contacts import merge_into
 from composer.errors import AfterwordError
 from composer.followups import suggested_templates
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from ui import dialogs
 from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
+from ui.duplicates import Choice, ask_same_address
 from ui.models import InterviewsModel
 from ui.runner import Runner
 from ui.widgets import (
@@ -72,7 +74,8 @@ class PeopleBox(QGroupBox):
     ) -> None:
         super().__init__("People who too&k part", parent)
         self.afterword = afterword
-        self.created: list[int] = []  # contacts made here: kept even if the interview is not
+        # contacts made (or merged into) here: kept even if the interview is not
+        self.created: list[int] = []
         self._people: list[tuple[Contact, Role]] = []
         self._build()
         for person in people:
@@ -139,19 +142,31 @@ class PeopleBox(QGroupBox):
 
     def new_contact(self) -> None:
         dialog = ContactDialog(parent=self)
-        if dialogs.run_dialog(dialog):
-            self._create(dialog.contact())
+        while dialogs.run_dialog(dialog) and not self._create(dialog.contact()):
+            pass  # back to the editor, with what was typed, to change the address
         dialog.deleteLater()
 
-    def _create(self, contact: Contact) -> None:
+    def _create(self, contact: Contact) -> bool:
+        """Adds the contact, or merges it into the one with its address; False when the
+        user goes back to change the address."""
+        store = self.afterword.store
         try:
-            contact = self.afterword.store.add_contact(contact)
+            same = store.contact_id_by_email(contact.email)
+            if same is None:
+                contact = store.add_contact(contact)
+                assert contact.id is not None
+                self.created.append(contact.id)
+            else:
+                choice = ask_same_address(self, store.contact(same), contact, can_open=False)
+                if choice is Choice.BACK:
+                    return False
+                contact = merge_into(store, same, contact)
+                self.created.append(same)  # changed here: kept, as a new one would be
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)
-            return
-        assert contact.id is not None
-        self.created.append(contact.id)
+            return True
         self._add(contact, self.role())
+        return True
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
