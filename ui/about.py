@@ -28,7 +28,7 @@ from ui import dialogs
 from ui.widgets import named, push_button
 
 LICENCE = "MIT"
-NO_LOG = "none: Afterword keeps no log file; problems are said where they happen"
+NO_LOG = "none kept: problems are said where they happen"
 
 
 def where_things_are(paths: Paths) -> list[tuple[str, str]]:

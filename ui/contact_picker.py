@@ -7,7 +7,7 @@ answers each keystroke and the completer shows only the first few matches.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from composer.records import Contact
@@ -26,6 +26,7 @@ class ContactPicker(QLineEdit):
     """Emits ``picked`` with the contact's id when one is chosen from the list."""
 
     picked = Signal(int)
+    entered = Signal()  # Enter with something typed: add them, not save the whole dialog
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +72,15 @@ class ContactPicker(QLineEdit):
 
     def show_matches(self) -> None:
         self.list_matches(self.text())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter adds the person typed; in a dialog it would otherwise press Save."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.text().strip():
+            self.entered.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _text_changed(self, text: str) -> None:
         if not text:  # cleared, or the contact was added: nothing left to choose from

@@ -94,6 +94,7 @@ class PeopleBox(QGroupBox):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.contact_edit = named(ContactPicker(self.afterword.store), "Contact to add")
         self.contact_edit.picked.connect(self._picked)
+        self.contact_edit.entered.connect(self.add_person)
         self.contact_edit.textChanged.connect(self._update_buttons)
         self.role_combo = combo(
             "Role", [(label, role.value) for role, label in ROLE_LABELS.items()]

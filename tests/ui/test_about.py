@@ -60,7 +60,7 @@ def test_about_lists_the_version_licence_and_this_sessions_real_paths(
     assert shown["Records"] == str(paths.database) and paths.database.is_file()
     assert shown["Settings"] == str(paths.config_dir)
     assert shown["Your templates"] == str(paths.config_dir / "templates")
-    assert "no log file" in shown["Logs"]
+    assert shown["Logs"].startswith("none kept")
     assert __version__ in dialog.title.text() and "MIT" in dialog.summary.text()
     field = dialog.fields["Data folder"]
     assert field.isReadOnly()

@@ -61,3 +61,16 @@ def test_add_person_takes_the_only_match_or_lists_the_matches_to_choose_from(
     qtbot.keyClicks(box.contact_edit, "zora quint")
     box.add_button.click()
     assert dialog.participants() == [(zora, Role.INTERVIEWER)]
+
+
+def test_enter_in_the_field_adds_the_person_and_does_not_save_the_interview(
+    afterword: Afterword, qtbot: QtBot
+) -> None:
+    zora = add_many(afterword)
+    dialog = shown(qtbot, InterviewDialog(afterword))
+    box = dialog.people_box
+    qtbot.keyClicks(box.contact_edit, "zora")
+    box.contact_edit.hide_matches()  # the list closed (Esc): Enter goes to the field
+    qtbot.keyClick(box.contact_edit, Qt.Key.Key_Return)
+    assert dialog.participants() == [(zora, Role.INTERVIEWER)]
+    assert dialog.isVisible() and dialog.result() != dialog.DialogCode.Accepted
