@@ -38,6 +38,8 @@ def using_section(readme: Path = README) -> str:
         text = readme.read_text(encoding="utf-8")
     except OSError:
         return SUMMARY
+    if not text.startswith("# Afterword"):  # another project's README beside the packages
+        return SUMMARY
     return section(text, USING_HEADING) or SUMMARY
 
 

@@ -98,5 +98,9 @@ def test_how_to_use_shows_the_readmes_using_section(
 def test_without_a_readme_the_built_in_summary_is_shown(tmp_path: Path) -> None:
     assert using_section(tmp_path / "README.md") == SUMMARY
     readme = tmp_path / "README.md"
-    readme.write_text("# A\n\n## Using it\n\nText\n```\n## not a heading\n```\n## Next\nno\n")
+    readme.write_text("# Another project\n\n## Using it\n\nNot ours\n")
+    assert using_section(readme) == SUMMARY
+    readme.write_text(
+        "# Afterword\n\n## Using it\n\nText\n```\n## not a heading\n```\n## Next\nno\n"
+    )
     assert using_section(readme) == "## Using it\n\nText\n```\n## not a heading\n```\n"
