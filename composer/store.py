@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from composer import interview_search
 from composer.clock import Clock, utc_now
 from composer.errors import (
     DatabaseDamaged,
@@ -444,6 +445,7 @@ class Store:
         self._clock = clock
         self._db = self._connect()
         self._contacts_seen: tuple[tuple[int, int], tuple[list[int], list[str]]] | None = None
+        self._interviews_seen = interview_search.InterviewTexts()
         try:
             self._migrate()
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -712,6 +714,11 @@ class Store:
             found.update(row[0] for row in rows)
         return sorted(found)
 
+    def contact_id_by_email(self, email: str, other_than: int | None = None) -> int | None:
+        """The contact (not ``other_than``) who has this address, any case; None if none."""
+        found = self.contact_ids_by_email([email.strip()]) if email.strip() else []
+        return next((i for i in found if i != other_than), None)
+
     def contacts_by_id(self, ids: Sequence[int]) -> dict[int, Contact]:
         return {c.id: c for c in map(_contact, self._rows_by_id("contacts", ids)) if c.id}
 
@@ -792,6 +799,18 @@ class Store:
             (moment, limit),
         )
         return [row[0] for row in rows]
+
+    def interview_ids_found(self, search: str) -> list[int]:
+        """The list as ``interview_ids`` orders it, of the interviews with every word of
+        ``search`` in their company, position, stage, status or people's names."""
+        ids, words = self.interview_ids(), interview_search.words_of(search)
+        if not words:
+            return ids
+        version = (self._db.execute("PRAGMA data_version").fetchone()[0], self._db.total_changes)
+        texts = self._interviews_seen.texts(
+            version, lambda: self._query(interview_search.SEARCHABLE)
+        )
+        return interview_search.matching(ids, texts, words)
 
     def interview_choices(self, limit: int, chosen: int | None = None) -> list[Interview]:
         """What a picker lists: the interviews that matter now (upcoming, then recent), and

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.contacts import merge_into
 from composer.errors import AfterwordError, InvalidAddress
 from composer.greeting import greeting_for
 from composer.records import Contact
 from ui import dialogs
+from ui.duplicates import Choice, ask_same_address, taken_message
 from ui.models import ContactsModel, LazyTableModel, TextsDelegate
 from ui.runner import Runner
 from ui.widgets import (
@@ -341,9 +343,36 @@ class ContactsPage(RecordsPage):
 
     def new_contact(self) -> None:
         dialog = ContactDialog(parent=self)
-        if dialogs.run_dialog(dialog):
-            self._save(lambda: self.afterword.store.add_contact(dialog.contact()).id)
+        while dialogs.run_dialog(dialog) and not self._added(dialog.contact()):
+            pass  # back to the editor, with what was typed, to change the address
         dialog.deleteLater()
+
+    def _added(self, contact: Contact) -> bool:
+        """Adds, or merges into the contact who already has the address; False when the
+        user goes back to change it."""
+        store = self.afterword.store
+        try:
+            same = store.contact_id_by_email(contact.email)
+            existing = store.contact(same) if same is not None else None
+        except AfterwordError as error:
+            self._failed(error)
+            return True
+        if existing is None or existing.id is None:
+            self._save(lambda: store.add_contact(contact).id)
+            return True
+        same_id, choice = existing.id, ask_same_address(self, existing, contact)
+        if choice is Choice.MERGE:
+            self._save(lambda: merge_into(store, same_id, contact).id)
+        elif choice is Choice.OPEN:
+            self.open_contact(same_id)
+        return choice is not Choice.BACK
+
+    def open_contact(self, contact_id: int) -> None:
+        """Shows the contact in the list (the search cleared if it hid them) and edits it."""
+        if self.model.row_of(contact_id) < 0:
+            self.search.clear()
+        self._show_rows(contact_id)
+        self.edit_selected()
 
     def edit_selected(self) -> None:
         contact_id = self.selected_contact_id()
@@ -353,9 +382,23 @@ class ContactsPage(RecordsPage):
         if contact is None:
             return
         dialog = ContactDialog(contact, parent=self)
-        if dialogs.run_dialog(dialog):
-            self._save(lambda: self._update(dialog.contact()))
+        while dialogs.run_dialog(dialog) and not self._updated(dialog.contact()):
+            pass  # back to the editor: the address is another contact's
         dialog.deleteLater()
+
+    def _updated(self, contact: Contact) -> bool:
+        """Saves the edit, unless another contact has its address (then False)."""
+        store = self.afterword.store
+        try:
+            other = store.contact_id_by_email(contact.email, other_than=contact.id)
+            if other is not None:
+                dialogs.tell(self, taken_message(store.contact(other), contact.email), error=True)
+                return False
+        except AfterwordError as error:
+            self._failed(error)
+            return True
+        self._save(lambda: self._update(contact))
+        return True
 
     def delete_selected(self) -> None:
         row = self._selected_row()

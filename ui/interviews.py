@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -25,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.contacts import merge_into
 from composer.errors import AfterwordError
 from composer.followups import suggested_templates
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from ui import dialogs
+from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
+from ui.duplicates import Choice, ask_same_address
 from ui.models import InterviewsModel
 from ui.runner import Runner
 from ui.widgets import (
@@ -61,10 +63,6 @@ def to_aware(moment: QDateTime) -> datetime:
     return datetime.fromtimestamp(moment.toSecsSinceEpoch()).astimezone()
 
 
-def contact_label(contact: Contact) -> str:
-    return f"{contact.name} ({contact.company})" if contact.company else contact.name
-
-
 # --- who took part ----------------------------------------------------------------------
 
 
@@ -76,11 +74,10 @@ class PeopleBox(QGroupBox):
     ) -> None:
         super().__init__("People who too&k part", parent)
         self.afterword = afterword
-        self.created: list[int] = []  # contacts made here: kept even if the interview is not
+        # contacts made (or merged into) here: kept even if the interview is not
+        self.created: list[int] = []
         self._people: list[tuple[Contact, Role]] = []
-        self._contacts: dict[int, Contact] = {}
         self._build()
-        self._load_contacts()
         for person in people:
             self._add(person.contact, person.role)
         self._update_buttons()
@@ -95,7 +92,10 @@ class PeopleBox(QGroupBox):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.contact_combo = named(QComboBox(), "Contact to add")
+        self.contact_edit = named(ContactPicker(self.afterword.store), "Contact to add")
+        self.contact_edit.picked.connect(self._picked)
+        self.contact_edit.entered.connect(self.add_person)
+        self.contact_edit.textChanged.connect(self._update_buttons)
         self.role_combo = combo(
             "Role", [(label, role.value) for role, label in ROLE_LABELS.items()]
         )
@@ -106,7 +106,7 @@ class PeopleBox(QGroupBox):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        form.addRow("Cont&act:", self.contact_combo)
+        form.addRow("Cont&act:", self.contact_edit)
         form.addRow("&Role:", self.role_combo)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.new_button, self.remove_button):
@@ -117,11 +117,6 @@ class PeopleBox(QGroupBox):
         layout.addLayout(buttons)
         self.setFocusProxy(self.table)  # the box's mnemonic leads to the list of people
 
-    def _load_contacts(self) -> None:
-        self._contacts = {c.id: c for c in self.afterword.store.contacts() if c.id is not None}
-        for contact_id, contact in self._contacts.items():
-            self.contact_combo.addItem(contact_label(contact), contact_id)
-
     def people(self) -> list[tuple[int, Role]]:
         return [(contact.id, role) for contact, role in self._people if contact.id is not None]
 
@@ -129,28 +124,50 @@ class PeopleBox(QGroupBox):
         return Role(self.role_combo.currentData())
 
     def add_person(self) -> None:
-        contact = self._contacts.get(self.contact_combo.currentData())
-        if contact is not None:
-            self._add(contact, self.role())
+        """The contact typed, if the text says which; else the matches, to choose from."""
+        contact_id = self.contact_edit.chosen()
+        if contact_id is None:
+            self.contact_edit.show_matches()
+            self.contact_edit.setFocus()
+            return
+        self._picked(contact_id)
 
-    def new_contact(self) -> None:
-        dialog = ContactDialog(parent=self)
-        if dialogs.run_dialog(dialog):
-            self._create(dialog.contact())
-        dialog.deleteLater()
-
-    def _create(self, contact: Contact) -> None:
+    def _picked(self, contact_id: int) -> None:
         try:
-            contact = self.afterword.store.add_contact(contact)
+            contact = self.afterword.store.contact(contact_id)
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)
             return
-        assert contact.id is not None
-        self.created.append(contact.id)
-        self._contacts[contact.id] = contact
-        self.contact_combo.addItem(contact_label(contact), contact.id)
-        self.contact_combo.setCurrentIndex(self.contact_combo.count() - 1)
         self._add(contact, self.role())
+        self.contact_edit.clear()
+
+    def new_contact(self) -> None:
+        dialog = ContactDialog(parent=self)
+        while dialogs.run_dialog(dialog) and not self._create(dialog.contact()):
+            pass  # back to the editor, with what was typed, to change the address
+        dialog.deleteLater()
+
+    def _create(self, contact: Contact) -> bool:
+        """Adds the contact, or merges it into the one with its address; False when the
+        user goes back to change the address."""
+        store = self.afterword.store
+        try:
+            same = store.contact_id_by_email(contact.email)
+            if same is None:
+                contact = store.add_contact(contact)
+                assert contact.id is not None
+                self.created.append(contact.id)
+            else:
+                choice = ask_same_address(self, store.contact(same), contact, can_open=False)
+                if choice is Choice.BACK:
+                    return False
+                contact = merge_into(store, same, contact)
+                self.created.append(same)  # changed here: kept, as a new one would be
+        except AfterwordError as error:
+            dialogs.tell(self, str(error), error=True)
+            return True
+        self._add(contact, self.role())
+        return True
 
     def remove_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -174,7 +191,7 @@ class PeopleBox(QGroupBox):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.add_button.setEnabled(self.contact_combo.count() > 0)
+        self.add_button.setEnabled(bool(self.contact_edit.text().strip()))
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
 
@@ -308,6 +325,12 @@ class InterviewsPage(RecordsPage):
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         self.model: InterviewsModel
         super().__init__(afterword, runner, InterviewsModel(afterword.store), parent)
+        self.search = named(QLineEdit(), "Search interviews")
+        self.search.setPlaceholderText(
+            "Search interviews: company, position, people, stage, status"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
         named(self.table, "Interviews")
         self.table.activated.connect(self.edit_selected)
         self._on_keys(QKeySequence.StandardKey.Delete, self.delete_selected)
@@ -329,8 +352,16 @@ class InterviewsPage(RecordsPage):
             self.follow_up_button,
             self.timeline_button,
         ]
-        self._lay_out([], buttons, empty)
+        self._lay_out([self.search], buttons, empty)
         self.refresh()
+
+    def _is_empty(self) -> bool:
+        return super()._is_empty() and not self.search.text()
+
+    def _search_changed(self, text: str) -> None:
+        selected = self.selected_interview_id()
+        self.model.set_search(text)
+        self._after_reload(selected)
 
     def new_interview(self) -> None:
         self._run(InterviewDialog(self.afterword, parent=self), self._add)

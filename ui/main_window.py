@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -32,6 +33,7 @@ from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs
+from ui.edit_menu import EditMenu
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
 
@@ -289,12 +291,32 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("&Edit")
+        self.edit_menu = EditMenu(edit_menu)
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Find contact", QKeySequence.StandardKey.Find, self._find)
         view_menu = self.menuBar().addMenu("&View")
         for number, (_, title) in enumerate(AREAS, start=1):
             label = title.replace("&&", "\0").replace("&", "").replace("\0", "&&")
             show = partial(self.tabs.setCurrentIndex, number - 1)
             self._action(view_menu, label, f"Ctrl+{number}", show)
+        help_menu = self.menuBar().addMenu("&Help")
+        how_to = QKeySequence.StandardKey.HelpContents
+        self._action(help_menu, "&How to use Afterword", how_to, self._how_to)
+        self._action(help_menu, "&About Afterword", "", self._about)
+
+    def _how_to(self) -> None:
+        from ui.about import HowToDialog
+
+        self._show_dialog(HowToDialog(self))
+
+    def _about(self) -> None:
+        from ui.about import AboutDialog
+
+        self._show_dialog(AboutDialog(self.afterword.paths, self))
+
+    def _show_dialog(self, dialog: QDialog) -> None:
+        dialogs.run_dialog(dialog)
+        dialog.deleteLater()
 
     def _action(
         self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object

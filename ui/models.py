@@ -227,6 +227,7 @@ class InterviewsModel(LazyTableModel[Interview]):
     def __init__(self, store: Store) -> None:
         super().__init__(store)
         self.replied: set[int] = set()  # interviews with an answer noted
+        self.search = ""
         self.columns = (
             ("When", lambda i: short_time(i.scheduled_at, chosen_locale(store))),
             ("Company", lambda i: i.company),
@@ -239,9 +240,14 @@ class InterviewsModel(LazyTableModel[Interview]):
         status = str(interview.status).capitalize()
         return f"{status}, replied" if interview.id in self.replied else status
 
+    def set_search(self, text: str) -> None:
+        """Narrows the list as the user types; done in the store's index, not here."""
+        self.search = text
+        self.show_ids(self.store.interview_ids_found(text), same_records=True)
+
     def load_ids(self) -> list[int]:
         self.replied = self.store.replied_interview_ids()
-        return self.store.interview_ids()
+        return self.store.interview_ids_found(self.search)
 
     def fetch(self, ids: Sequence[int]) -> dict[int, Interview]:
         return self.store.interviews_by_id(ids)

@@ -293,7 +293,8 @@ def test_with_no_dictionary_a_notice_says_so_once_and_compose_still_works(
     qtbot.keyClicks(page.body, "I am intrested.")
     assert underlined(page.body) == []
     texts = menu_texts(page.body, shared, "intrested")
-    assert spelling.ADD not in texts and "&Copy\tCtrl+C" in texts
+    # the usual menu; in the window Qt leaves out "Ctrl+C": Edit › Copy has that key
+    assert spelling.ADD not in texts and "&Copy" in texts
     page.send()
     qtbot.waitUntil(lambda: "Sent." in page.status.text(), timeout=10000)
     [sent] = ready.store.message_ids(MessageState.SENT)
