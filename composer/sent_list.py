@@ -7,10 +7,13 @@ with the one shown, so only the rows that changed are replaced.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email.utils import getaddresses
+from enum import StrEnum
 from itertools import filterfalse
 from typing import NamedTuple
 
@@ -22,10 +25,46 @@ FIRST_PAGE = 200  # rows read at once: a screenful and more; the rest come from 
 Choice = tuple[int, str]  # a record's id and how the filter names it
 
 
+class Group(StrEnum):
+    """The folders of Outbox & Sent, as a mail user knows them."""
+
+    DRAFTS = "Drafts"
+    SCHEDULED = "Scheduled"
+    OUTBOX = "Outbox"
+    SENT = "Sent"
+    ALL = "All messages"
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Stored states, as text: "scheduled" lists nothing until that state exists."""
+        return _STATES[self]
+
+
+_STATES = {
+    Group.DRAFTS: ("draft",),
+    Group.SCHEDULED: ("scheduled",),
+    Group.OUTBOX: ("queued", "sending", "failed", "uncertain"),  # waiting, or needing the user
+    Group.SENT: ("sent",),
+    Group.ALL: (),
+}
+
+
+def group_counts(store: Store) -> dict[Group, int]:
+    """Each folder's count from one COUNT by state: no row is read."""
+    counts = store.message_counts()
+    return {
+        group: sum(counts.values())
+        if group is Group.ALL
+        else sum(counts.get(state, 0) for state in group.states)
+        for group in Group
+    }
+
+
 class Filters(NamedTuple):
     search: str = ""
     contact_id: int | None = None
     interview_id: int | None = None
+    states: tuple[str, ...] = ()  # a folder's; () lists every message
 
 
 @dataclass(frozen=True)
@@ -70,12 +109,14 @@ def newest(store: Store, filters: Filters, limit: int = FIRST_PAGE) -> list[int]
     50,000 messages takes a few hundred ms: it is left to a worker)."""
     columns = {"contact_id": filters.contact_id, "interview_id": filters.interview_id}
     chosen = {column: value for column, value in columns.items() if value is not None}
-    where = " AND ".join(f"{column} = ?" for column in chosen) or "1"
+    where = [f"{column} = ?" for column in chosen]
+    if filters.states:
+        where.append(f"state IN ({', '.join('?' * len(filters.states))})")
     with _reading(store) as db:
         rows = db.execute(
-            f"SELECT id FROM messages WHERE {where} "
+            f"SELECT id FROM messages WHERE {' AND '.join(where) or '1'} "
             "ORDER BY COALESCE(sent_at, updated_at) DESC, id DESC LIMIT ?",
-            (*chosen.values(), limit),
+            (*chosen.values(), *filters.states, limit),
         ).fetchall()
     return [row[0] for row in rows]
 
@@ -104,7 +145,10 @@ def listing(store: Store, filters: Filters, *, with_choices: bool = False) -> Li
     """For a worker: the whole list (50,000 ids take 50 ms; a search, a few hundred)."""
     if filters.search:
         ids = store.message_list_ids(
-            contact_id=filters.contact_id, interview_id=filters.interview_id, search=filters.search
+            contact_id=filters.contact_id,
+            interview_id=filters.interview_id,
+            search=filters.search,
+            states=filters.states,
         )
     else:
         ids = newest(store, filters, limit=-1)
@@ -140,3 +184,39 @@ def _matching(first: list[int], second: list[int], block: int = 1024) -> int:
     while start < size and first[start] == second[start]:
         start += 1
     return start
+
+
+# --- drafts already sent another way ------------------------------------------------
+
+_CANDIDATES = (
+    "SELECT d.id, d.to_addrs, d.cc_addrs, d.contact_id, d.interview_id, d.template_id, "
+    "d.created_at FROM messages d WHERE d.state = 'draft' AND d.interview_id IS NOT NULL "
+    "AND d.template_id IS NOT NULL AND EXISTS (SELECT 1 FROM messages s WHERE "
+    "s.state = 'sent' AND s.interview_id = d.interview_id AND s.template_id = d.template_id "
+    "AND s.sent_at >= d.created_at)"
+)
+_SENT_SINCE = (
+    "SELECT to_addrs, cc_addrs, contact_id FROM messages WHERE state = 'sent' "
+    "AND interview_id = ? AND template_id = ? AND sent_at >= ?"
+)
+
+
+def _addresses(*columns: str) -> set[str]:
+    """Bare addresses, lower case: "Dana <DANA@x.org>" and "dana@x.org" are one person."""
+    typed = [address for column in columns for address in json.loads(column)]
+    return {address.strip().lower() for _, address in getaddresses(typed) if address.strip()}
+
+
+def obsolete_drafts(store: Store) -> list[int]:
+    """Ids of the drafts whose follow-up was sent to all their recipients since they were
+    made (a draft with no address yet: sent to its contact)."""
+    found: list[int] = []
+    with _reading(store) as db:  # one consistent view, waiting for no writer
+        for draft in db.execute(_CANDIDATES).fetchall():
+            sent = db.execute(_SENT_SINCE, (draft[4], draft[5], draft[6])).fetchall()
+            wanted = _addresses(draft[1], draft[2])
+            reached = set().union(*(_addresses(row[0], row[1]) for row in sent))
+            contacts = {row[2] for row in sent}
+            if (wanted and wanted <= reached) or (not wanted and draft[3] in contacts):
+                found.append(draft[0])
+    return found
