@@ -51,13 +51,18 @@ _STATES = {
 
 def group_counts(store: Store) -> dict[Group, int]:
     """Each folder's count from one COUNT by state: no row is read."""
-    counts = store.message_counts()
+    return group_counts_of(store.message_counts())
+
+
+def group_counts_of(by_state: dict[str, int]) -> dict[Group, int]:
     return {
-        group: sum(counts.values())
-        if group is Group.ALL
-        else sum(counts.get(state, 0) for state in group.states)
-        for group in Group
+        group: sum(by_state.get(state, 0) for state in group.states or by_state) for group in Group
     }
+
+
+def group_of(state: str) -> Group:
+    """The folder a message in that state is listed in."""
+    return next((g for g in Group if state in g.states), Group.ALL)
 
 
 class Filters(NamedTuple):
