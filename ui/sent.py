@@ -224,8 +224,7 @@ class SentPage(QWidget):
             state = self.afterword.store.message(message_id).state
         except RecordNotFound:
             return
-        if state not in self.model.group.states and self.model.group is not Group.ALL:
-            self.folders.choose(group_of(state))
+        self.folders.choose(group_of(state))  # listed there at once, if not already
         self.select(message_id)
 
     def showEvent(self, event: QShowEvent) -> None:
