@@ -6,8 +6,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
 
+from composer import sent_list
+from composer.app import Afterword
+from composer.errors import AfterwordError
 from composer.sent_list import Group
 from ui.models import STANDS_OUT, attention_colour
+from ui.runner import Runner
 from ui.widgets import named, push_button
 
 GROUP_ROLE = Qt.ItemDataRole.UserRole
@@ -68,9 +72,12 @@ class ObsoleteDrafts(QWidget):
 
     remove_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.afterword = afterword
+        self.runner = runner
         self.ids: list[int] = []
+        self._asked = 0  # an older answer arriving late is dropped
         self.label = named(QLabel(), "Drafts already sent")
         self.label.setWordWrap(True)
         self.remove_button = push_button(
@@ -90,3 +97,22 @@ class ObsoleteDrafts(QWidget):
             f"(the same follow-up went to {'their' if many else 'its'} recipients since)."
         )
         self.setVisible(bool(ids))
+
+    def look_again(self) -> None:
+        """From a worker: 250 drafts take 100 ms to compare with what was sent."""
+        self._asked += 1
+        asked = self._asked
+
+        def read() -> list[int]:
+            with self.afterword.reading() as store:
+                return sent_list.obsolete_drafts(store)
+
+        self.runner.run(
+            read, lambda ids: self.show_ids(ids) if asked == self._asked else None, self._unknown
+        )
+
+    def _unknown(self, error: BaseException) -> None:
+        """Only an offer is missing: the list itself says what went wrong, if anything."""
+        if not isinstance(error, AfterwordError):
+            raise error
+        self.show_ids([])
