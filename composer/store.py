@@ -959,7 +959,7 @@ class Store:
     def message_counts(self) -> dict[str, int]:
         """How many messages are in each state ("draft": 3, "failed": 1), by one COUNT:
         the folder list and the sidebar show them without reading a row."""
-        rows = self._query("SELECT state, COUNT(*) FROM messages GROUP BY state")
+        rows = self._query("SELECT state, COUNT(id) FROM messages GROUP BY state")
         return {row[0]: row[1] for row in rows}
 
     def has_messages(self) -> bool:

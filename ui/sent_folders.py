@@ -77,7 +77,8 @@ class ObsoleteDrafts(QWidget):
         self.afterword = afterword
         self.runner = runner
         self.ids: list[int] = []
-        self._asked = 0  # an older answer arriving late is dropped
+        self._looking = False  # a worker is finding them
+        self._again = False  # the records changed meanwhile: its answer may be out of date
         self.label = named(QLabel(), "Drafts already sent")
         self.label.setWordWrap(True)
         self.remove_button = push_button(
@@ -99,20 +100,28 @@ class ObsoleteDrafts(QWidget):
         self.setVisible(bool(ids))
 
     def look_again(self) -> None:
-        """From a worker: 250 drafts take 100 ms to compare with what was sent."""
-        self._asked += 1
-        asked = self._asked
+        """From a worker, one at a time: a refresh meanwhile asks again once it ends."""
+        self._again = self._looking
+        if self._looking:
+            return
+        self._looking = True
 
         def read() -> list[int]:
             with self.afterword.reading() as store:
                 return sent_list.obsolete_drafts(store)
 
-        self.runner.run(
-            read, lambda ids: self.show_ids(ids) if asked == self._asked else None, self._unknown
-        )
+        self.runner.run(read, self._found, self._unknown)
+
+    def _found(self, ids: list[int]) -> None:
+        self._looking = False
+        if self._again:
+            self.look_again()
+        else:
+            self.show_ids(ids)
 
     def _unknown(self, error: BaseException) -> None:
         """Only an offer is missing: the list itself says what went wrong, if anything."""
+        self._looking = False
         if not isinstance(error, AfterwordError):
             raise error
         self.show_ids([])

@@ -99,6 +99,7 @@ def test_a_draft_the_panel_sent_one_each_is_obsolete(store: Store, clock: Clock)
     )
     other = draft(store, ["ana@acme.example"], interview_id=about, template_id="feedback_request")
     sent(store, clock, ["ana@acme.example"], interview_id=about, template_id="thank_you")
+    sent(store, clock, ["jbo@acme.example"], interview_id=about, template_id="thank_you")
     assert sent_list.obsolete_drafts(store) == [], "Bo has not been thanked yet"
 
     sent(store, clock, ["Bo Chen <BO@acme.example>"], interview_id=about, template_id="thank_you")
