@@ -93,7 +93,7 @@ class TodayPage(QWidget):
         self.dismiss_button = push_button("&Dismiss", "Dismiss", self.dismiss)
         self.open_button = push_button("&Open", "Open in Outbox & Sent", self.open_message)
         self.date_button = push_button(
-            "Add the &date…", "Add the date of the interview", self.add_date
+            "Add the da&te…", "Add the date of the interview", self.add_date
         )
         self.start_button = push_button("", "First step", self.take_first_step)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
