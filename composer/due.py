@@ -111,7 +111,7 @@ def _unsent(message: MessageSummary, now: datetime) -> DueItem:
         detail = "Check your Sent folder, then Mark as sent or Send again."
     else:
         kind, title = DueKind.FAILED, f"Not sent: {subject} (to {to})"
-        detail = f"{message.error or 'The server did not take it.'} Send it again, or open it."
+        detail = message.error or "It was not sent: Send again, or Open it to see why."
     return DueItem(
         key=f"{kind}:{message.id}",
         kind=kind,

@@ -3,8 +3,15 @@ its count; and the notice offering to remove drafts already sent another way."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QWidget,
+)
 
 from composer import sent_list
 from composer.app import Afterword
@@ -25,8 +32,11 @@ class Folders(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         named(self, "Folders")
+        self.setSpacing(2)
+        self.setIconSize(QSize(16, 16))
+        self._folder_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirIcon)
         for group in Group:
-            item = QListWidgetItem(group.value)
+            item = QListWidgetItem(self._folder_icon, group.value)
             item.setData(GROUP_ROLE, group)
             self.addItem(item)
         self.setCurrentRow(list(Group).index(Group.ALL))
@@ -56,7 +66,7 @@ class Folders(QListWidget):
     def _mark_trouble(self, item: QListWidgetItem, group: Group, by_state: dict[str, int]) -> None:
         trouble = [s for s in STANDS_OUT if s in group.states and by_state.get(str(s), 0)]
         if not trouble or group is Group.ALL:
-            item.setData(Qt.ItemDataRole.DecorationRole, None)
+            item.setIcon(self._folder_icon)
             item.setData(Qt.ItemDataRole.ForegroundRole, None)
             item.setToolTip("")
             return

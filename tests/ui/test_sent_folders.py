@@ -113,7 +113,9 @@ def test_a_failed_message_stands_out_in_the_palettes_colour(
     assert model.data(model.index(fine, 0), Qt.ItemDataRole.DecorationRole) is None
     assert model.data(model.index(fine, 3), Qt.ItemDataRole.ForegroundRole) is None
     outbox = page.folders.item(list(Group).index(Group.OUTBOX))
-    assert not outbox.icon().isNull() and "1 failed" in outbox.toolTip()
+    assert outbox.foreground().color() == brush.color() and "1 failed" in outbox.toolTip()
+    sent = page.folders.item(list(Group).index(Group.SENT))
+    assert sent.data(Qt.ItemDataRole.ForegroundRole) is None and not sent.toolTip()
     qtmodeltester.check(model)
 
     light = brush.color().lightnessF()
