@@ -63,13 +63,15 @@ def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
     from composer.dates import chosen_locale
     from composer.due import due_items
     from composer.store import Store
+    from composer.today import standing
 
     paths.ensure()
     with Store(paths.database, clock=clock) as store:
         items = due_items(store, clock())
         date_locale = chosen_locale(store)
+        quiet = standing(store).words()  # praise only when true, as on Today
     if not items:
-        print("Nothing is due. Well done.", file=out)
+        print(quiet, file=out)
     for item in items:
         print(_due_line(item, date_locale), file=out)
     return 0

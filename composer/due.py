@@ -16,7 +16,14 @@ from enum import StrEnum
 from composer.dates import chosen_locale, medium_date
 from composer.followups import suggested_recipients
 from composer.mail import parse_address_or_none
-from composer.records import Interview, InterviewStatus, Message, Reply
+from composer.records import (
+    Interview,
+    InterviewStatus,
+    Message,
+    MessageState,
+    MessageSummary,
+    Reply,
+)
 from composer.store import Store
 
 THANK_YOU_WITHIN = timedelta(days=1)  # the thank-you is due within a day...
@@ -29,6 +36,8 @@ PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep ap
 
 
 class DueKind(StrEnum):
+    FAILED = "failed"  # a message that did not go: always first, never snoozed
+    UNCERTAIN = "uncertain"  # may or may not have gone: the user checks first
     THANK_YOU = "thank_you"
     NO_HARD_FEELINGS = "no_hard_feelings"  # the one gracious reply after a rejection
     NOTES_DEADLINE = "notes_deadline"
@@ -49,14 +58,25 @@ class DueItem:
     interview_id: int | None = None
     contact_ids: tuple[int, ...] = ()
     reply_to: int | None = None  # a message to follow up in its thread
+    message_id: int | None = None  # the failed or uncertain message itself
+    needs_date: bool = False  # the interview has no date: the user is asked for it
+
+    @property
+    def unsent(self) -> bool:
+        """Failed or uncertain: it stays until the user acts on the message itself."""
+        return self.kind in UNSENT
 
     @property
     def overdue(self) -> bool:
         return "overdue" in self.detail
 
 
+UNSENT = frozenset({DueKind.FAILED, DueKind.UNCERTAIN})
+
+
 def due_items(store: Store, now: datetime) -> list[DueItem]:
-    """What is due at ``now``, most pressing first, without snoozed or dismissed ones."""
+    """What is due at ``now``: messages that did not go first, then the most pressing;
+    without snoozed or dismissed ones."""
     replies = store.replies()
     found = [
         *_after_interviews(store, now, replies),
@@ -67,7 +87,41 @@ def due_items(store: Store, now: datetime) -> list[DueItem]:
     choices = store.due_choices()
     shown = [item for item in found if _shown(choices.get(item.key), now)]
     order = list(DueKind)
-    return sorted(shown, key=lambda item: (item.due_at, order.index(item.kind), item.key))
+    return unsent_items(store, now) + sorted(
+        shown, key=lambda item: (item.due_at, order.index(item.kind), item.key)
+    )
+
+
+def unsent_items(store: Store, now: datetime) -> list[DueItem]:
+    """Failed and uncertain messages, newest first: no snooze or dismissal hides them."""
+    ids = store.message_ids(MessageState.FAILED, MessageState.UNCERTAIN)
+    summaries = sorted(
+        store.message_summaries(ids).values() if ids else [],
+        key=lambda m: (m.when or now, m.id),
+        reverse=True,
+    )
+    return [_unsent(message, now) for message in summaries]
+
+
+def _unsent(message: MessageSummary, now: datetime) -> DueItem:
+    to = ", ".join(message.to) or "no one yet"
+    subject = message.subject or "(no subject)"
+    if message.state is MessageState.UNCERTAIN:
+        kind, title = DueKind.UNCERTAIN, f"Maybe not sent: {subject} (to {to})"
+        detail = "Check your Sent folder, then Mark as sent or Send again."
+    else:
+        kind, title = DueKind.FAILED, f"Not sent: {subject} (to {to})"
+        detail = message.error or "It was not sent: Send again, or Open it to see why."
+    return DueItem(
+        key=f"{kind}:{message.id}",
+        kind=kind,
+        title=title,
+        detail=detail,
+        due_at=message.when or now,
+        interview_id=message.interview_id,
+        contact_ids=(message.contact_id,) if message.contact_id else (),
+        message_id=message.id,
+    )
 
 
 def _shown(choice: tuple[datetime | None, bool] | None, now: datetime) -> bool:
@@ -96,19 +150,21 @@ def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list
     for interview in interviews.values():
         if interview.status is InterviewStatus.REJECTED:
             items += _after_rejection(store, interview, now, under_way, replies)
-        elif _took_place(interview, now):
+        elif (since := _took_place(interview, now)) is not None:
             thanked = addressed.get((interview.id or 0, "thank_you"), set())
-            items += _thank_you(store, interview, now, under_way, thanked, replies)
+            items += _thank_you(store, interview, since, now, under_way, thanked, replies)
     return items
 
 
-def _took_place(interview: Interview, now: datetime) -> bool:
+def _took_place(interview: Interview, now: datetime) -> datetime | None:
+    """When it took place, if a thank-you is worth sending now; an interview marked done
+    with no date took place when it was marked so (its reminder asks for the date)."""
     when = interview.scheduled_at
-    return (
-        when is not None
-        and when <= now < when + THANK_YOU_SHOWN_FOR
-        and interview.status in (InterviewStatus.SCHEDULED, InterviewStatus.DONE)
-    )
+    if when is None and interview.status is InterviewStatus.DONE:
+        when = interview.status_changed_at
+    in_time = when is not None and when <= now < when + THANK_YOU_SHOWN_FOR
+    took_place = interview.status in (InterviewStatus.SCHEDULED, InterviewStatus.DONE)
+    return when if in_time and took_place else None
 
 
 def _name(interview: Interview) -> str:
@@ -120,14 +176,16 @@ def _name(interview: Interview) -> str:
 def _thank_you(
     store: Store,
     interview: Interview,
+    since: datetime,
     now: datetime,
     under_way: set[tuple[int, str, int | None]],
     addressed: set[str],
     replies: list[Reply],
 ) -> list[DueItem]:
-    """``addressed``: the addresses a thank-you for this interview went or is going to."""
-    assert interview.id is not None and interview.scheduled_at is not None
-    if _replied(replies, interview.id, interview.scheduled_at):
+    """``addressed``: the addresses a thank-you for this interview went or is going to;
+    ``since``: when the interview took place (or was marked done, with no date)."""
+    assert interview.id is not None
+    if _replied(replies, interview.id, since):
         return []
     participants = store.participants(interview.id)
     emails = {p.contact.id: p.contact.email.strip().lower() for p in participants}
@@ -141,7 +199,7 @@ def _thank_you(
         not waiting
     ):
         return []
-    deadline = interview.scheduled_at + THANK_YOU_WITHIN
+    deadline = since + THANK_YOU_WITHIN
     late = now > deadline
     detail = (
         "A day has passed: it is overdue, and still worth sending today."
@@ -150,6 +208,8 @@ def _thank_you(
     )
     if not people:
         detail += " Add the interviewers to the interview to write to them."
+    if interview.scheduled_at is None:
+        detail += " Add the date of the interview, so its other reminders come on time."
     return [
         DueItem(
             key=f"thank_you:{interview.id}",
@@ -160,6 +220,7 @@ def _thank_you(
             template_id="thank_you",
             interview_id=interview.id,
             contact_ids=tuple(waiting or people),
+            needs_date=interview.scheduled_at is None,
         )
     ]
 

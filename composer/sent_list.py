@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from itertools import filterfalse
 from typing import NamedTuple
 
@@ -22,10 +23,51 @@ FIRST_PAGE = 200  # rows read at once: a screenful and more; the rest come from 
 Choice = tuple[int, str]  # a record's id and how the filter names it
 
 
+class Group(StrEnum):
+    """The folders of Outbox & Sent, as a mail user knows them."""
+
+    DRAFTS = "Drafts"
+    SCHEDULED = "Scheduled"
+    OUTBOX = "Outbox"
+    SENT = "Sent"
+    ALL = "All messages"
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """Stored states, as text: "scheduled" lists nothing until that state exists."""
+        return _STATES[self]
+
+
+_STATES = {
+    Group.DRAFTS: ("draft",),
+    Group.SCHEDULED: ("scheduled",),
+    Group.OUTBOX: ("queued", "sending", "failed", "uncertain"),  # waiting, or needing the user
+    Group.SENT: ("sent",),
+    Group.ALL: (),
+}
+
+
+def group_counts(store: Store) -> dict[Group, int]:
+    """Each folder's count from one COUNT by state: no row is read."""
+    return group_counts_of(store.message_counts())
+
+
+def group_counts_of(by_state: dict[str, int]) -> dict[Group, int]:
+    return {
+        group: sum(by_state.get(state, 0) for state in group.states or by_state) for group in Group
+    }
+
+
+def group_of(state: str) -> Group:
+    """The folder a message in that state is listed in."""
+    return next((g for g in Group if state in g.states), Group.ALL)
+
+
 class Filters(NamedTuple):
     search: str = ""
     contact_id: int | None = None
     interview_id: int | None = None
+    states: tuple[str, ...] = ()  # a folder's; () lists every message
 
 
 @dataclass(frozen=True)
@@ -70,12 +112,14 @@ def newest(store: Store, filters: Filters, limit: int = FIRST_PAGE) -> list[int]
     50,000 messages takes a few hundred ms: it is left to a worker)."""
     columns = {"contact_id": filters.contact_id, "interview_id": filters.interview_id}
     chosen = {column: value for column, value in columns.items() if value is not None}
-    where = " AND ".join(f"{column} = ?" for column in chosen) or "1"
+    where = [f"{column} = ?" for column in chosen]
+    if filters.states:
+        where.append(f"state IN ({', '.join('?' * len(filters.states))})")
     with _reading(store) as db:
         rows = db.execute(
-            f"SELECT id FROM messages WHERE {where} "
+            f"SELECT id FROM messages WHERE {' AND '.join(where) or '1'} "
             "ORDER BY COALESCE(sent_at, updated_at) DESC, id DESC LIMIT ?",
-            (*chosen.values(), limit),
+            (*chosen.values(), *filters.states, limit),
         ).fetchall()
     return [row[0] for row in rows]
 
@@ -104,7 +148,10 @@ def listing(store: Store, filters: Filters, *, with_choices: bool = False) -> Li
     """For a worker: the whole list (50,000 ids take 50 ms; a search, a few hundred)."""
     if filters.search:
         ids = store.message_list_ids(
-            contact_id=filters.contact_id, interview_id=filters.interview_id, search=filters.search
+            contact_id=filters.contact_id,
+            interview_id=filters.interview_id,
+            search=filters.search,
+            states=filters.states,
         )
     else:
         ids = newest(store, filters, limit=-1)
@@ -140,3 +187,43 @@ def _matching(first: list[int], second: list[int], block: int = 1024) -> int:
     while start < size and first[start] == second[start]:
         start += 1
     return start
+
+
+# --- drafts already sent another way ------------------------------------------------
+
+# An address as stored in JSON ("Ana Lima <ana@x.org>" or "ana@x.org"), bare, lower case.
+_BARE = (
+    "lower(CASE WHEN instr(a.value, '<') > 0 THEN substr(a.value, instr(a.value, '<') + 1, "
+    "instr(a.value, '>') - instr(a.value, '<') - 1) ELSE trim(a.value) END)"
+)
+_SENT_SINCE = (
+    "FROM messages s WHERE s.interview_id = d.interview_id AND s.template_id = d.template_id "
+    "AND s.state = 'sent' AND s.sent_at >= d.created_at"
+)
+# A draft none of whose addresses is missing from the follow-ups sent since it was made (an
+# address is found as a whole JSON string, or between < and >); one with no address yet:
+# its contact was sent the follow-up. All in SQLite: 250 drafts take a few ms.
+_OBSOLETE = f"""
+SELECT d.id FROM messages d
+WHERE d.state = 'draft' AND d.interview_id IS NOT NULL AND d.template_id IS NOT NULL
+AND EXISTS (SELECT 1 {_SENT_SINCE})
+AND CASE WHEN json_array_length(d.to_addrs) + json_array_length(d.cc_addrs) = 0
+    THEN EXISTS (SELECT 1 {_SENT_SINCE} AND s.contact_id = d.contact_id)
+    ELSE NOT EXISTS (
+        SELECT 1 FROM (SELECT value FROM json_each(d.to_addrs)
+                       UNION ALL SELECT value FROM json_each(d.cc_addrs)) a
+        WHERE NOT EXISTS (
+            SELECT 1 {_SENT_SINCE}
+            AND (instr(lower(s.to_addrs || s.cc_addrs), '"' || {_BARE} || '"') > 0
+                 OR instr(lower(s.to_addrs || s.cc_addrs), '<' || {_BARE} || '>') > 0)))
+    END
+ORDER BY d.id
+"""
+
+
+def obsolete_drafts(store: Store) -> list[int]:
+    """Ids of the drafts whose follow-up (interview and template) was sent to all their
+    recipients since they were made: Compose's draft left over when the panel sent one
+    message to each person."""
+    with _reading(store) as db:
+        return [row[0] for row in db.execute(_OBSOLETE).fetchall()]

@@ -886,13 +886,16 @@ class Store:
             )
             message.id = cursor.lastrowid
         else:
+            # A draft saved over a failed message (Compose's autosave) keeps it failed: it
+            # becomes a draft only when the user chooses so (Outbox & Sent's Edit as new draft).
             cursor = db.execute(
-                "UPDATE messages SET state = ?, subject = ?, body = ?, to_addrs = ?, "
+                "UPDATE messages SET state = CASE WHEN state = 'failed' AND ? = 'draft' "
+                "THEN state ELSE ? END, subject = ?, body = ?, to_addrs = ?, "
                 "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
                 "interview_id = ?, message_id = ?, in_reply_to = ?, reference_ids = ?, "
                 "updated_at = ? "
                 "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
-                (*values, now, message.id),
+                (values[0], *values, now, message.id),
             )
             if cursor.rowcount == 0:
                 raise self._not_editable(message.id)
@@ -946,13 +949,18 @@ class Store:
         contact_id: int | None = None,
         interview_id: int | None = None,
         search: str = "",
+        states: Sequence[str] = (),
     ) -> list[int]:
-        """Newest first, optionally only those about one contact or one interview, or with
-        every word of ``search`` (or a word starting so) in the subject, text or addresses."""
+        """Newest first, optionally only those about one contact or one interview, in some
+        states, or with every word of ``search`` (or a word starting so) in the subject,
+        text or addresses."""
         # Only the filters given: "?1 IS NULL OR contact_id = ?1" would keep SQLite from
         # using an index, and scan all 50,000 rows.
         where: list[str] = ["1"]
         values: list[int | str] = []
+        if states:
+            where.append(f"state IN ({', '.join('?' * len(states))})")
+            values.extend(states)
         for column, value in (("contact_id", contact_id), ("interview_id", interview_id)):
             if value is not None:
                 where.append(f"{column} = ?")
@@ -966,6 +974,12 @@ class Store:
             values,
         )
         return [row[0] for row in rows]
+
+    def message_counts(self) -> dict[str, int]:
+        """How many messages are in each state ("draft": 3, "failed": 1), by one COUNT:
+        the folder list and the sidebar show them without reading a row."""
+        rows = self._query("SELECT state, COUNT(id) FROM messages GROUP BY state")
+        return {row[0]: row[1] for row in rows}
 
     def has_messages(self) -> bool:
         return bool(self._query("SELECT EXISTS (SELECT 1 FROM messages)")[0][0])

@@ -31,9 +31,10 @@ def test_due_prints_what_is_due(paths: Paths, store: Store) -> None:
     assert "within a day" in result.stdout
 
 
-def test_due_with_nothing_due_says_so(paths: Paths) -> None:
+def test_due_with_nothing_due_says_what_to_do_first_and_no_praise(paths: Paths) -> None:
     result = run("--data-dir", data_dir(paths), "due")
-    assert result.returncode == 0 and "Nothing is due" in result.stdout
+    assert result.returncode == 0 and "setting up the email account" in result.stdout
+    assert "Well done" not in result.stdout, "a first run with nothing done earns no praise"
 
 
 def send_two(outbox: Outbox, records: dict[str, object]) -> list[int]:

@@ -368,8 +368,10 @@ class InterviewsPage(RecordsPage):
 
     def edit_selected(self) -> None:
         interview_id = self.selected_interview_id()
-        if interview_id is None:
-            return
+        if interview_id is not None:
+            self.edit_interview(interview_id)
+
+    def edit_interview(self, interview_id: int) -> None:
         found = self._read(lambda: self._with_people(interview_id))
         if found is not None:
             self._run(InterviewDialog(self.afterword, *found, parent=self), self._update)

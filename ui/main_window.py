@@ -208,6 +208,9 @@ class MainWindow(QMainWindow):
         page.check_replies_requested.connect(self.check_mailbox)
         page.new_interview_requested.connect(self._new_interview)
         page.changed.connect(self._records_changed)
+        page.open_message_requested.connect(self.show_message)
+        page.settings_requested.connect(lambda: self.show_area(self.settings_page))
+        page.edit_interview_requested.connect(self._edit_interview)
 
     def _wire_interviews(self, page: InterviewsPage) -> None:
         page.changed.connect(self._records_changed)
@@ -366,6 +369,15 @@ class MainWindow(QMainWindow):
     def _new_interview(self) -> None:
         self.show_area(self.interviews)
         self.interviews.new_interview()
+
+    def _edit_interview(self, interview_id: int) -> None:
+        self.show_area(self.interviews)
+        self.interviews.edit_interview(interview_id)
+
+    def show_message(self, message_id: int) -> None:
+        """From Today: the message in Outbox & Sent, in its folder."""
+        self.show_area(self.sent)
+        self.sent.show_message(message_id)
 
     def _save(self) -> None:
         """Ctrl+S: the template on Templates, the settings on Settings, else the draft."""

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from composer.dates import FALLBACK, chosen_locale, medium_date_time
-from composer.records import Contact, Interview, MessageSummary
+from composer.records import Contact, Interview, MessageState, MessageSummary
 from composer.sent_list import changed_span
 from composer.store import Store
 
@@ -134,9 +135,25 @@ class LazyTableModel(ColumnsModel[Row]):
         Measured with PySide 6: Qt's own multiData calling this is cheaper than a
         multiData in Python walking the role span, so there is none."""
         if role not in TEXT_ROLES:
-            return None
+            return self.look(index, role)
         texts = self.texts_at(index.row())  # None for an invalid index (its row is -1)
         return texts[index.column()] if texts else None
+
+    def look(self, index: Index, role: int) -> Any:
+        """An icon or a colour for the cell (a subclass's), else None."""
+        looks = self.looks_at(index.row(), index.column())
+        if looks is None:
+            return None
+        icon, colour = looks
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon
+        if role == Qt.ItemDataRole.ForegroundRole and colour is not None:
+            return QBrush(colour)
+        return None
+
+    def looks_at(self, row: int, column: int) -> tuple[QIcon | None, QColor | None] | None:
+        """A row that must stand out: its icon (first column) and text colour."""
+        return None
 
     def texts_at(self, row: int) -> tuple[str, ...] | None:
         """The row's cells as shown; formatted once, not at every paint."""
@@ -196,6 +213,13 @@ class TextsDelegate(QStyledItemDelegate):
         if texts:
             option.features |= QStyleOptionViewItem.ViewItemFeature.HasDisplay
             option.text = texts[index.column()].replace("\n", "\u2028")  # as Qt's displayText
+        if (looks := self._model.looks_at(index.row(), index.column())) is not None:
+            icon, colour = looks
+            if icon is not None:
+                option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+                option.icon = icon
+            if colour is not None:
+                option.palette.setBrush(QPalette.ColorRole.Text, colour)
         # As Qt's: no style animations in item views (the stubs do not allow None).
         option.styleObject = None  # type: ignore[assignment]
 
@@ -262,6 +286,21 @@ def message_state(message: MessageSummary) -> str:
     return ", ".join([str(message.state).capitalize(), *notes])
 
 
+STANDS_OUT = {  # the state, and the icon of the message boxes that say the same
+    MessageState.FAILED: QStyle.StandardPixmap.SP_MessageBoxCritical,
+    MessageState.UNCERTAIN: QStyle.StandardPixmap.SP_MessageBoxWarning,
+}
+
+
+def attention_colour(state: MessageState) -> QColor:
+    """The palette's text colour turned red (failed) or amber (uncertain), as light or as
+    dark as the text itself: readable on the theme's background, light or dark."""
+    text = QGuiApplication.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
+    lightness = 0.35 + 0.35 * text.lightnessF()  # dark text: a dark red; light text: a light one
+    hue = 0.0 if state is MessageState.FAILED else 30 / 360
+    return QColor.fromHslF(hue, 0.85, lightness)
+
+
 class MessagesModel(LazyTableModel[MessageSummary]):
     def __init__(self, store: Store) -> None:
         super().__init__(store)
@@ -285,3 +324,12 @@ class MessagesModel(LazyTableModel[MessageSummary]):
 
     def fetch(self, ids: Sequence[int]) -> dict[int, MessageSummary]:
         return self.store.message_summaries(ids)
+
+    def looks_at(self, row: int, column: int) -> tuple[QIcon | None, QColor | None] | None:
+        """Failed and uncertain messages stand out: an icon in the first column, the whole
+        row in the colour of trouble."""
+        message = self.row_at(row) if 0 <= row < len(self._ids) else None
+        if message is None or message.state not in STANDS_OUT:
+            return None
+        icon = QApplication.style().standardIcon(STANDS_OUT[message.state]) if column == 0 else None
+        return icon, attention_colour(message.state)

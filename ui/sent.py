@@ -1,6 +1,8 @@
 """Outbox & Sent: every message with its state; the exact message that went out.
 
-A failed message can be sent again; an "uncertain" one (Afterword stopped mid-send) says
+Folders as in a mail client (Drafts, Scheduled, Outbox, Sent), each with its count; the
+search works within the folder chosen. A failed message stays failed until the user sends
+it again or edits it as a new draft. An "uncertain" one (Afterword stopped mid-send) says
 what happened and lets the user mark it sent or send it again, after checking. The records
 can be searched (subject, text, recipients), exported, and a sent one followed up in its
 thread.
@@ -11,20 +13,17 @@ again (a batch has ended) stays where the user was, with the same messages selec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QSplitter,
     QStackedWidget,
@@ -33,60 +32,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import sent_list
+from composer import drafts, sent_list
 from composer.app import Afterword
 from composer.compose import follow_up_in_thread
 from composer.errors import AfterwordError, RecordNotFound
-from composer.export import Exported
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
-from composer.sent_list import Choice, Choices, Filters, Listing
-from composer.store import Store
+from composer.sent_list import Choices, Group, Listing, group_of
 from composer.threads import as_sent
 from ui import dialogs, one_each
-from ui.export_dialog import ExportDialog, choose_target, export_in_background
-from ui.models import MessagesModel, TextsDelegate
+from ui.models import TextsDelegate
 from ui.runner import Runner
+from ui.sent_export import SentExport
+from ui.sent_filters import (
+    SEARCH_DELAY_MS,
+    Awaited,
+    SentRecordsModel,
+    fill,
+    filter_box,
+    missing,
+    runs,
+)
+from ui.sent_folders import Folders, ObsoleteDrafts
+from ui.unsent import explain, send_again
 from ui.widgets import named, push_button, status_label
-
-ALL = "All"
-SEARCH_DELAY_MS = 150  # typing pauses this long before the list is searched
-
-
-class SentRecordsModel(MessagesModel):
-    """The list with the search box's words too; a search's ids come from a worker."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__(store)
-        self.search = ""
-
-    @property
-    def filters(self) -> Filters:
-        return Filters(self.search, self.contact_id, self.interview_id)
-
-    def load_ids(self) -> list[int]:
-        return sent_list.listing(self.store, self.filters).ids
-
-    def ids(self) -> list[int]:
-        return list(self._ids)
-
-    def rows_of(self, ids: Iterable[int]) -> list[int]:
-        """Rows of those still listed, in list order (one pass, however many are chosen)."""
-        wanted = set(ids)
-        if len(wanted) <= 8:  # a few: each found by a search in C, not a loop in Python
-            return sorted(row for record_id in wanted if (row := self.row_of(record_id)) >= 0)
-        return [row for row, record_id in enumerate(self._ids) if record_id in wanted]
-
-
-@dataclass
-class _Awaited:
-    """The list a worker is reading: what it is for, and what to do with it."""
-
-    number: int  # of the request: a list read for an older one is not shown
-    keep_view: bool  # the same list read again: stay where the user is
-    with_choices: bool  # the filters' choices are read too
-    first_shown: bool  # its first page is on screen already, read at once
-
 
 COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
 
@@ -102,10 +71,10 @@ class SentPage(QWidget):
         self.runner = runner
         self.model = SentRecordsModel(afterword.store)
         self.sending = False
-        self.exporting = False
+        self._exporter = SentExport(self)
         self._stale = False
         self._requests = 0  # bumped at each request: a list read for an older one is not shown
-        self._awaited: _Awaited | None = None  # the list on screen is still being read
+        self._awaited: Awaited | None = None  # the list on screen is still being read
         self._reading = False  # a worker is reading a list (only one at a time)
         self._unplaced: list[int] = []  # chosen, but not listed yet: selected when they are
         self._quiet = False  # the page itself is changing the selection
@@ -122,8 +91,8 @@ class SentPage(QWidget):
         self.search_box = named(QLineEdit(), "Search messages")
         self.search_box.setPlaceholderText("Words in the subject, text or recipients")
         self.search_box.setClearButtonEnabled(True)
-        self.contact_filter = _filter_box("Filter by contact")
-        self.interview_filter = _filter_box("Filter by interview")
+        self.contact_filter = filter_box("Filter by contact")
+        self.interview_filter = filter_box("Filter by interview")
         self.table = named(QTableView(), "Messages")
         self.table.setModel(self.model)
         self.table.setItemDelegate(TextsDelegate(self.model, self.table))
@@ -142,6 +111,11 @@ class SentPage(QWidget):
         self.send_again_button = push_button("Send &again", "Send again", self.send_again)
         self.mark_sent_button = push_button("&Mark as sent", "Mark as sent", self.mark_sent)
         self.open_button = push_button("&Open in Compose", "Open in Compose", self._open)
+        self.edit_button = push_button(
+            "&Edit as new draft", "Edit as new draft", self.edit_as_new_draft
+        )
+        self.folders = Folders()
+        self.obsolete = ObsoleteDrafts(self.afterword, self.runner)
         self.delete_button = push_button("&Delete draft", "Delete draft", self.delete_draft)
         self.follow_up_button = push_button(
             "Follow &up on this", "Follow up on this", self.follow_up
@@ -168,7 +142,12 @@ class SentPage(QWidget):
         filters.addWidget(self.interview_filter, 1)
         filters.addWidget(self.export_button)
         actions = QHBoxLayout()
-        for button in (self.open_button, self.delete_button, self.follow_up_button):
+        for button in (
+            self.open_button,
+            self.edit_button,
+            self.delete_button,
+            self.follow_up_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         for button in (self.mark_sent_button, self.send_again_button):
@@ -188,9 +167,17 @@ class SentPage(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(split)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.stack, 1)
+        messages = QWidget()
+        beside = QVBoxLayout(messages)
+        beside.setContentsMargins(0, 0, 0, 0)
+        beside.addLayout(filters)
+        beside.addWidget(self.obsolete)
+        beside.addWidget(self.stack, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.folders)
+        layout.addWidget(messages, 1)
+        self.folders.chosen.connect(self._choose_group)
+        self.obsolete.remove_requested.connect(self.remove_obsolete_drafts)
 
         self.search_box.textChanged.connect(self._search_timer.start)
         self.search_box.returnPressed.connect(self._search_now)
@@ -213,6 +200,32 @@ class SentPage(QWidget):
         user is, with the same messages selected."""
         self._stale = False
         self._request(keep_view=True, with_choices=True)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """The folders' counts at once (one COUNT by state, on an index: 4 ms for 50,000);
+        the drafts already sent another way from a worker."""
+        try:
+            by_state = self.afterword.store.message_counts()
+        except AfterwordError as error:
+            self.explanation.setText(f"The folders could not be counted: {error}")
+            self.explanation.show()
+            return
+        self.folders.show_counts(sent_list.group_counts_of(by_state), by_state)
+        self.obsolete.look_again()
+
+    def _choose_group(self, group: Group) -> None:
+        self.model.group = group
+        self._request(keep_view=False, with_choices=False)
+
+    def show_message(self, message_id: int) -> None:
+        """From Today's Open: its folder, the message selected and read."""
+        try:
+            state = self.afterword.store.message(message_id).state
+        except RecordNotFound:
+            return
+        self.folders.choose(group_of(state))  # listed there at once, if not already
+        self.select(message_id)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -237,7 +250,7 @@ class SentPage(QWidget):
         search, and the choices of a long one come from a worker."""
         self._requests += 1
         waiting = self._awaited is not None and self._awaited.with_choices
-        awaited = _Awaited(self._requests, keep_view, with_choices or waiting, first_shown=False)
+        awaited = Awaited(self._requests, keep_view, with_choices or waiting, first_shown=False)
         filters = self.model.filters
         if filters.search:  # the list shown stays until the search is done
             self._await(awaited)
@@ -258,7 +271,7 @@ class SentPage(QWidget):
         if not complete:
             self._await(awaited)
 
-    def _await(self, awaited: _Awaited) -> None:
+    def _await(self, awaited: Awaited) -> None:
         self._awaited = awaited
         if self._reading:
             return  # when it ends, it sees it is out of date and reads again
@@ -275,7 +288,7 @@ class SentPage(QWidget):
             lambda error: self._list_failed(number, error),
         )
 
-    def _ended(self, number: int) -> _Awaited | None:
+    def _ended(self, number: int) -> Awaited | None:
         """A worker has ended: the request it served, unless a newer one is awaited (then
         read now) or none is."""
         self._reading = False
@@ -290,7 +303,7 @@ class SentPage(QWidget):
         if awaited := self._ended(number):
             self._show_listing(awaited, listing)
 
-    def _show_listing(self, awaited: _Awaited, listing: Listing) -> None:
+    def _show_listing(self, awaited: Awaited, listing: Listing) -> None:
         if listing.choices is not None and self._show_choices(listing.choices):
             return
         if awaited.keep_view or awaited.first_shown:
@@ -341,7 +354,7 @@ class SentPage(QWidget):
         self._listed()
         with self._quietly():
             self.select_ids(chosen, scroll=scroll and bool(self._unplaced))
-        self._show_selection()
+        self.show_selection()
 
     def _scroll_by(self, rows: int) -> None:
         """Rows were added or removed above the view: the same ones stay in it."""
@@ -363,8 +376,8 @@ class SentPage(QWidget):
         """True if the contact or interview chosen is no longer there: all are listed."""
         if choices != self._choices:  # refilled only if changed: 10,000 take 50 ms
             self._choices = choices
-            _fill(self.contact_filter, choices.contacts)
-            _fill(self.interview_filter, choices.interviews)
+            fill(self.contact_filter, choices.contacts)
+            fill(self.interview_filter, choices.interviews)
         changed = (self.contact_filter.currentData(), self.interview_filter.currentData()) != (
             self.model.contact_id,
             self.model.interview_id,
@@ -385,7 +398,7 @@ class SentPage(QWidget):
     def _listed(self) -> None:
         """The list changed: the empty states."""
         rows = self.model.rowCount()
-        filtered = any(self.model.filters)
+        filtered = self.model.narrowed or self.model.group is not Group.ALL
         has_any = rows > 0 or (filtered and self.afterword.store.has_messages())
         self.stack.setCurrentIndex(1 if has_any else 0)
         self.no_match.setText(self._no_match_text())
@@ -393,6 +406,8 @@ class SentPage(QWidget):
         self.export_button.setEnabled(rows > 0 and not self.exporting)
 
     def _no_match_text(self) -> str:
+        if not self.model.narrowed:
+            return f"Nothing in {self.model.group.value} now."
         if not self.model.search:
             return "No message for the contact and interview chosen above."
         text = f"No message matches “{self.model.search}”."
@@ -408,7 +423,7 @@ class SentPage(QWidget):
         list is still being read, the others are selected once they are listed."""
         rows = self.model.rows_of(ids) if ids else []
         self._select_rows(rows, scroll)
-        self._unplaced = _missing(ids, self.selected_ids()) if self.loading else []
+        self._unplaced = missing(ids, self.selected_ids()) if self.loading else []
 
     def _select_rows(self, rows: Sequence[int], scroll: bool) -> None:
         if not rows:
@@ -417,7 +432,7 @@ class SentPage(QWidget):
             return
         selection = QItemSelection()
         last_column = self.model.columnCount() - 1
-        for first, last in _runs(rows):
+        for first, last in runs(rows):
             selection.select(self.model.index(first, 0), self.model.index(last, last_column))
         flags = QItemSelectionModel.SelectionFlag
         selection_model = self.table.selectionModel()
@@ -443,9 +458,9 @@ class SentPage(QWidget):
     def _selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         if not self._quiet:
             self._unplaced = []  # the user chose: what was chosen before no longer counts
-            self._show_selection()
+            self.show_selection()
 
-    def _show_selection(self) -> None:
+    def show_selection(self) -> None:
         message_id = self.selected_id()
         try:
             self._show(self.afterword.store.message(message_id) if message_id else None)
@@ -464,12 +479,12 @@ class SentPage(QWidget):
         if message != self._in_reader:  # a list read again: parsed only if it changed
             self._in_reader = message
             self.reader.setPlainText(as_sent(message).as_text() if message else "")
-        self.explanation.setText(_explain(message) if message else "")
+        self.explanation.setText(explain(message) if message else "")
         self.explanation.setVisible(bool(self.explanation.text()))
         self.send_again_button.setEnabled(state in (MessageState.FAILED, MessageState.UNCERTAIN))
         self.mark_sent_button.setEnabled(state is MessageState.UNCERTAIN)
-        editable = (MessageState.DRAFT, MessageState.FAILED)
-        self.open_button.setEnabled(state in editable)
+        self.open_button.setEnabled(state is MessageState.DRAFT)  # a failed one stays failed
+        self.edit_button.setEnabled(state is MessageState.FAILED)
         self.delete_button.setEnabled(state is MessageState.DRAFT)
         self.follow_up_button.setEnabled(
             message is not None and state is MessageState.SENT and bool(message.message_id)
@@ -481,35 +496,38 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None:
             return
-        outbox = self.afterword.outbox
+        if send_again(self, self.afterword, self.runner, message_id, self._sent, self._failed):
+            self.sending = True
+            self.send_again_button.setEnabled(False)
+            self.explanation.setText("Sending…")
+            self.explanation.show()
+
+    def edit_as_new_draft(self) -> None:
+        """The user acts on a failed message: it becomes a draft, opened in Compose."""
+        message_id = self.selected_id()
+        if message_id is None:
+            return
         try:
-            if outbox.store.message(message_id).state is MessageState.UNCERTAIN:
-                question = (
-                    "Send this message again? Do this only if you checked that it did not "
-                    "arrive (your mail's Sent folder, or the recipient): otherwise they may "
-                    "get it twice."
-                )
-                if not dialogs.ask(self, question, yes="Send again"):
-                    return
-                outbox.send_again(message_id)
-            else:
-                outbox.retry(message_id)
+            drafts.edit_failed_as_draft(self.afterword.store, message_id, self.afterword.clock())
+        except AfterwordError as error:
+            dialogs.tell(self, str(error), error=True)
+            self.refresh()
+            return
+        self.refresh()
+        self.changed.emit()
+        self.open_draft_requested.emit(message_id)
+
+    def remove_obsolete_drafts(self) -> None:
+        ids = self.obsolete.ids
+        try:
+            removed = drafts.remove_drafts(self.afterword.store, ids) if ids else 0
         except AfterwordError as error:
             dialogs.tell(self, str(error), error=True)
             return
-        self._send(message_id)
-
-    def _send(self, message_id: int) -> None:
-        self.sending = True
-        self.send_again_button.setEnabled(False)
-        self.explanation.setText("Sending…")
+        self.refresh()
+        self.changed.emit()
+        self.explanation.setText(f"{removed} draft(s) already sent another way were removed.")
         self.explanation.show()
-        self.runner.run(
-            lambda: self.afterword.send_messages([message_id]),
-            self._sent,
-            lambda error: self._failed(error),
-            sending=True,
-        )
 
     def _sent(self, results: list[SendResult]) -> None:
         self.sending = False
@@ -570,99 +588,8 @@ class SentPage(QWidget):
 
     def export(self) -> None:
         self._complete_now()
-        chosen = self.selected_ids()
-        dialog = ExportDialog(
-            selected=len(chosen),
-            listed=self.model.rowCount(),
-            filtered=any(self.model.filters),
-            parent=self,
-        )
-        if not dialogs.run_dialog(dialog):
-            return
-        ids = chosen if dialog.only_selected else self.model.ids()
-        chosen_format = dialog.format
-        target = choose_target(self, chosen_format)
-        if target is None:
-            return
-        self.exporting = True
-        self.export_button.setEnabled(False)
-        self.explanation.setText(f"Exporting {len(ids):,} messages to {target}…")
-        self.explanation.show()
-        database = self.afterword.paths.database
-        self.runner.run(
-            lambda: export_in_background(database, chosen_format, ids, target),
-            self._exported,
-            self._export_failed,
-        )
+        self._exporter.start()
 
-    def _exported(self, result: Exported) -> None:
-        self._export_ended()
-        dialogs.tell(self, result.summary())
-
-    def _export_failed(self, error: BaseException) -> None:
-        self._export_ended()
-        if not isinstance(error, AfterwordError):
-            raise error
-        dialogs.tell(self, str(error), error=True)
-
-    def _export_ended(self) -> None:
-        self.exporting = False
-        self.export_button.setEnabled(self.model.rowCount() > 0)
-        self._show_selection()
-
-
-def _filter_box(name: str) -> QComboBox:
-    """Sized without measuring every choice, its list laid out from the first row's size:
-    both would read all of thousands of names."""
-    box = named(QComboBox(), name)
-    box.addItem(ALL, None)
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    box.setMinimumContentsLength(12)
-    view = box.view()
-    if isinstance(view, QListView):
-        view.setUniformItemSizes(True)
-    return box
-
-
-def _fill(combo: QComboBox, choices: list[Choice]) -> None:
-    """The one chosen stays chosen if it is still there, else "All" is."""
-    chosen = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(ALL, None)
-    for record_id, label in choices:
-        combo.addItem(label, record_id)
-    combo.setCurrentIndex(max(0, combo.findData(chosen)))
-    combo.blockSignals(False)
-
-
-def _missing(wanted: Sequence[int], present: Sequence[int]) -> list[int]:
-    there = set(present)
-    return [record_id for record_id in wanted if record_id not in there]
-
-
-def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted rows as (first, last) ranges: one selection range per run of rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
-def _explain(message: Message) -> str:
-    match message.state:
-        case MessageState.UNCERTAIN:
-            return (
-                f"{message.error or 'This message may or may not have been delivered.'} "
-                "Mark as sent if it arrived; Send again only if it did not."
-            )
-        case MessageState.FAILED:
-            return f"Not sent: {message.error}"
-        case MessageState.SENT:
-            return f"Sent. The server said: {message.server_reply}"
-        case MessageState.DRAFT:
-            return "A draft: open it in Compose to finish it."
-    return f"{str(message.state).capitalize()}…"
+    @property
+    def exporting(self) -> bool:
+        return self._exporter.running

@@ -1,5 +1,8 @@
 """Today: the follow-ups that are due, each one click from Compose, and how things are going.
 
+Messages that did not go (failed, uncertain) come first, with Send again and Open; a first
+run shows its next step instead of an empty list; praise only when it is true.
+
 Everything here is computed off the GUI thread on a connection of its own; the page only
 shows the result.
 """
@@ -27,8 +30,12 @@ from composer.app import Afterword
 from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError
+from composer.outbox import SendResult
 from composer.progress import Progress, progress
-from ui import dialogs
+from composer.records import MessageState
+from composer.today import NOTHING_DUE, FirstStep, Standing, standing
+from ui import dialogs, unsent
+from ui.models import STANDS_OUT, attention_colour
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
 from ui.timeline import ReplyDialog
@@ -36,12 +43,16 @@ from ui.widgets import named, push_button, status_label
 
 SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=3)),
            ("For a week", timedelta(days=7)))  # fmt: skip
-NOTHING_DUE = "Nothing is due today. Well done: every follow-up is sent."
+__all__ = ["NOTHING_DUE", "TodayPage"]
+Found = tuple[list[DueItem], Progress, Standing]
 
 
 class TodayPage(QWidget):
     compose_requested = Signal(object)  # a DueItem
     new_interview_requested = Signal()
+    open_message_requested = Signal(int)  # in Outbox & Sent
+    edit_interview_requested = Signal(int)  # to add its date
+    settings_requested = Signal()
     check_replies_requested = Signal()
     changed = Signal()
 
@@ -58,6 +69,8 @@ class TodayPage(QWidget):
         self.runner = runner
         self.clock = clock or afterword.clock
         self.items: list[DueItem] = []
+        self.standing: Standing | None = None
+        self.sending = False
         self._stale = True
         self._asked = 0  # refreshes begun; an older answer arriving late is dropped
         self._build()
@@ -78,6 +91,11 @@ class TodayPage(QWidget):
             menu.addAction(text, partial(self.snooze, delay))
         self.snooze_button.setMenu(menu)
         self.dismiss_button = push_button("&Dismiss", "Dismiss", self.dismiss)
+        self.open_button = push_button("&Open", "Open in Outbox & Sent", self.open_message)
+        self.date_button = push_button(
+            "Add the da&te…", "Add the date of the interview", self.add_date
+        )
+        self.start_button = push_button("", "First step", self.take_first_step)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
         self.check_button = push_button(
             "Chec&k for replies",
@@ -95,9 +113,11 @@ class TodayPage(QWidget):
 
     def _lay_out(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.act_button, self.snooze_button, self.dismiss_button):
+        for button in (self.act_button, self.open_button, self.date_button, self.snooze_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.dismiss_button)
         buttons.addWidget(self.replied_button)
+        buttons.addWidget(self.start_button)
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         due = QVBoxLayout()
@@ -143,20 +163,24 @@ class TodayPage(QWidget):
             raise error
         self.summary.setText(f"What is due could not be worked out: {error}")
 
-    def _compute(self, now: datetime) -> tuple[list[DueItem], Progress]:
+    def _compute(self, now: datetime) -> Found:
         with self.afterword.reading() as store:
-            return due_items(store, now), progress(store, now)
+            return due_items(store, now), progress(store, now), standing(store)
 
-    def _show(self, result: tuple[list[DueItem], Progress]) -> None:
+    def _show(self, result: Found) -> None:
         chosen = self.selected()
-        self.items, figures = result
+        self.items, figures, self.standing = result
         self.due_list.clear()
         for item in self.items:
             entry = QListWidgetItem(f"{item.title}\n{item.detail}")
             entry.setToolTip(item.detail)
+            if item.unsent:  # as Outbox & Sent shows it: the palette's colour of trouble
+                state = MessageState(str(item.kind))
+                entry.setIcon(self.style().standardIcon(STANDS_OUT[state]))
+                entry.setForeground(attention_colour(state))
             self.due_list.addItem(entry)
         if not self.items:
-            self.due_list.addItem(NOTHING_DUE)
+            self.due_list.addItem(self.standing.words())
         keys = [item.key for item in self.items]
         self.due_list.setCurrentRow(keys.index(chosen.key) if chosen and chosen.key in keys else 0)
         self._show_progress(figures)
@@ -187,22 +211,70 @@ class TodayPage(QWidget):
 
     def _update_buttons(self) -> None:
         item = self.selected()
-        for button in (self.act_button, self.snooze_button, self.dismiss_button):
-            button.setEnabled(item is not None)
-        self.replied_button.setEnabled(item is not None and item.kind is not DueKind.PIPELINE_LOW)
+        reminder = item is not None and not item.unsent  # a failed message is not snoozed
+        self.act_button.setEnabled(item is not None and not self.sending)
+        for button in (self.snooze_button, self.dismiss_button):
+            button.setEnabled(reminder)
+        self.replied_button.setEnabled(
+            reminder and item is not None and item.kind is not DueKind.PIPELINE_LOW
+        )
+        self.open_button.setVisible(item is not None and item.unsent)
+        self.date_button.setVisible(item is not None and item.needs_date)
+        step = self.standing.first_step if self.standing and not self.items else None
+        self.start_button.setVisible(step is not None)
+        self.start_button.setText(f"{step.value}…" if step else "")
         if item is not None:
-            self.act_button.setText(
-                "&Log an application…" if item.kind is DueKind.PIPELINE_LOW else "&Write it…"
-            )
+            self.act_button.setText(_act_text(item))
 
     def act(self) -> None:
         item = self.selected()
         if item is None:
             return
-        if item.kind is DueKind.PIPELINE_LOW:
+        if item.unsent:
+            self.send_again()
+        elif item.kind is DueKind.PIPELINE_LOW:
             self.new_interview_requested.emit()
         else:
             self.compose_requested.emit(item)
+
+    def take_first_step(self) -> None:
+        step = self.standing.first_step if self.standing else None
+        if step is FirstStep.ACCOUNT:
+            self.settings_requested.emit()
+        elif step is FirstStep.INTERVIEW:
+            self.new_interview_requested.emit()
+
+    def open_message(self) -> None:
+        item = self.selected()
+        if item is not None and item.message_id is not None:
+            self.open_message_requested.emit(item.message_id)
+
+    def add_date(self) -> None:
+        item = self.selected()
+        if item is not None and item.interview_id is not None:
+            self.edit_interview_requested.emit(item.interview_id)
+
+    def send_again(self) -> None:
+        """As in Outbox & Sent: an uncertain message only once the user says it did not go."""
+        item = self.selected()
+        if item is None or item.message_id is None or self.sending:
+            return
+        if unsent.send_again(
+            self, self.afterword, self.runner, item.message_id, self._sent, self._not_sent
+        ):
+            self.sending = True
+            self._update_buttons()
+
+    def _sent(self, results: list[SendResult]) -> None:
+        self.sending = False
+        self.refresh()
+        self.changed.emit()
+
+    def _not_sent(self, error: BaseException) -> None:
+        self._sent([])
+        if not isinstance(error, AfterwordError):
+            raise error
+        dialogs.tell(self, str(error), error=True)
 
     def snooze(self, delay: timedelta) -> None:
         item = self.selected()
@@ -246,3 +318,9 @@ class TodayPage(QWidget):
             self.refresh()
             self.changed.emit()
         dialog.deleteLater()
+
+
+def _act_text(item: DueItem) -> str:
+    if item.unsent:
+        return "Send &again…" if item.kind is DueKind.UNCERTAIN else "Send &again"
+    return "&Log an application…" if item.kind is DueKind.PIPELINE_LOW else "&Write it…"

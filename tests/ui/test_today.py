@@ -22,6 +22,7 @@ from composer.records import (
     InterviewStatus,
     Role,
 )
+from composer.today import QUIET
 from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
@@ -30,7 +31,6 @@ from ui.contacts import ContactDialog
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import ReplyDialog, TimelineDialog
-from ui.today import NOTHING_DUE
 
 DAY = timedelta(days=1)
 
@@ -142,7 +142,7 @@ def test_snooze_dismiss_and_they_replied_each_clear_an_item(
     monkeypatch.setattr(ui.dialogs, "run_dialog", reply)
     choose(window, qtbot, "Reply graciously")
     qtbot.mouseClick(page.replied_button, Qt.MouseButton.LeftButton)
-    assert due_titles(window, qtbot) == [NOTHING_DUE]
+    assert due_titles(window, qtbot) == [QUIET], "nothing was sent: no praise"
     [noted] = window.afterword.store.replies(interview_id=people["no"])
     assert noted.contact_id == people["bo"] and "no hard feelings" in noted.summary
 
