@@ -47,7 +47,8 @@ from composer.app import Afterword
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError
 from composer.fields import DESCRIPTIONS, sample_fields, template_fields
-from composer.library import Problem, TemplateLibrary, clean_title, problems
+from composer.library import TemplateLibrary, clean_title, problems
+from composer.template_problems import Problem
 from composer.templates import Rendered, Template, parse_meta, render_source
 from ui import dialogs, spelling
 from ui.models import INTERVIEWS_LISTED, interview_label
