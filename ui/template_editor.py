@@ -111,26 +111,28 @@ class TemplateEditor(QPlainTextEdit):
     def mark_lines(self, lines: list[int]) -> None:
         """Tints and underlines each line (counted from 1) that has a problem."""
         self._problem_lines = set(lines)
-        self.setExtraSelections([self._mark(line) for line in lines])
+        marks = [mark for line in lines for mark in self._marks(line)]
+        self.setExtraSelections(marks)
         self.line_numbers.update()
 
     def marked_lines(self) -> list[int]:
         """The lines marked in the text, counted from 1."""
-        return [s.cursor.blockNumber() + 1 for s in self.extraSelections()]
+        tints = [s for s in self.extraSelections() if s.cursor.selectedText() == ""]
+        return [s.cursor.blockNumber() + 1 for s in tints]
 
-    def _mark(self, line: int) -> QTextEdit.ExtraSelection:
+    def _marks(self, line: int) -> list[QTextEdit.ExtraSelection]:
+        """The line tinted from edge to edge, and its words underlined."""
         document = self.document()
         block = document.findBlockByNumber(line - 1)
-        cursor = QTextCursor(block if block.isValid() else document.lastBlock())
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-        look = QTextCharFormat()
-        look.setBackground(_tint(self.palette()))
-        look.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        look.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format = look
-        return selection
+        start = QTextCursor(block if block.isValid() else document.lastBlock())
+        tint = QTextCharFormat()
+        tint.setBackground(_tint(self.palette()))
+        tint.setProperty(QTextFormat.Property.FullWidthSelection, True)
+        words = QTextCursor(start)
+        words.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        underline = QTextCharFormat()
+        underline.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        return [_selection(start, tint), _selection(words, underline)]
 
     def go_to_line(self, line: int) -> None:
         block = self.document().findBlockByNumber(line - 1)
@@ -147,6 +149,13 @@ class TemplateEditor(QPlainTextEdit):
         cursor.insertText(f"{{{{ {path} }}}}")
         self.setTextCursor(cursor)
         self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _selection(cursor: QTextCursor, look: QTextCharFormat) -> QTextEdit.ExtraSelection:
+    selection = QTextEdit.ExtraSelection()
+    selection.cursor = cursor
+    selection.format = look
+    return selection
 
 
 def _tint(palette: QPalette) -> QColor:

@@ -266,6 +266,28 @@ def test_an_unknown_field_is_listed_by_line_marked_and_previewed(
     assert page.preview_body.toPlainText() == ""
 
 
+def test_an_unclosed_field_is_said_plainly_at_its_line_and_that_line_is_marked(
+    qtbot: QtBot, page: TemplatesPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_called(qtbot, page, monkeypatch, "Broken field")
+    type_on_line(qtbot, page, 8, "Thank you, {{ recipient.greeting,")
+
+    plain = "the field started with {{ is not closed (add }})"
+    qtbot.waitUntil(lambda: problems_shown(page) == [f"Line 8: {plain}"])
+    assert page.problem_lines() == [8]
+    assert "expected token" not in page.preview_problem.text()
+    assert f"line 8: {plain}" in page.preview_problem.text()
+    numbers = page.editor.line_numbers.grab().toImage()
+    block = page.editor.document().findBlockByNumber(7)
+    row = page.editor.blockBoundingGeometry(block).translated(page.editor.contentOffset())
+    above = numbers.pixel(1, round(row.center().y() - row.height()))
+    assert numbers.pixel(1, round(row.center().y())) != above, "line 8's number is tinted"
+
+    type_on_line(qtbot, page, 8, " }}")
+    qtbot.waitUntil(lambda: problems_shown(page) == [])
+    assert page.problem_lines() == []
+
+
 def test_clicking_a_problem_moves_the_cursor_to_its_line(
     qtbot: QtBot, page: TemplatesPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
