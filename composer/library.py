@@ -23,7 +23,8 @@ from composer.errors import AfterwordError, MissingField, TemplateError, Templat
 from composer.fields import DESCRIPTIONS
 from composer.files import set_aside
 from composer.records import Attachment
-from composer.template_problems import ASKED, Problem, find_problems, stop
+from composer.template_problems import ASKED, find_problems, stop
+from composer.template_problems import Problem as Problem  # where it was before: kept importable
 from composer.templates import (
     BUILTIN_DIR,
     SUFFIX,
