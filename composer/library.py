@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta, nodes
 
 from composer.errors import AfterwordError, MissingField, TemplateError, TemplateNotFound
 from composer.fields import DESCRIPTIONS
 from composer.files import set_aside
 from composer.records import Attachment
+from composer.template_problems import ASKED, find_problems, stop
+from composer.template_problems import Problem as Problem  # where it was before: kept importable
 from composer.templates import (
     BUILTIN_DIR,
     SUFFIX,
@@ -38,21 +39,11 @@ KNOWN_FIELDS: dict[str, set[str]] = {}
 for _path in DESCRIPTIONS:
     _group, _name = _path.split(".")
     KNOWN_FIELDS.setdefault(_group, set()).add(_name)
-ASKED = "ask"  # the group of answers to a template's own questions: its names vary
 _HEADER = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
 _ASK = re.compile(r"^\s*ask\s*:(?P<question>.*)$", re.IGNORECASE)
 _ASK_NAME = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 _TAKEN = frozenset(dir(dict))  # "ask.items" would find the method, not the answer
 LARGE_ATTACHMENTS = 10 * 1024 * 1024  # bytes: above this, warn before sending
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -106,38 +97,10 @@ def problems(source: str) -> list[Problem]:
 def _problems(source: str) -> tuple[Problem, ...]:
     """Checked once per text: every message of a batch checks the same template."""
     env = environment(jinja2.DictLoader({}))
-    try:
-        tree = env.parse(source)
-    except jinja2.TemplateSyntaxError as error:
-        return (Problem(error.lineno, error.message or "syntax error"),)
-    found = [
-        Problem(1, f"there is no {{% block {name} %}}: add one")
-        for name in ("subject", "body")
-        if name not in {block.name for block in tree.find_all(nodes.Block)}
-    ]
-    undeclared = meta.find_undeclared_variables(tree) - set(env.globals)
-    for name in tree.find_all(nodes.Name):
-        if name.ctx == "load" and name.name in undeclared and name.name not in KNOWN_FIELDS:
-            found.append(Problem(name.lineno, f"unknown field “{name.name}”"))
     asked = {question.name for question in questions(source)}
-    for attribute in tree.find_all(nodes.Getattr):
-        owner = attribute.node
-        if not isinstance(owner, nodes.Name) or owner.name not in KNOWN_FIELDS:
-            continue
-        known = asked if owner.name == ASKED else KNOWN_FIELDS[owner.name]
-        if attribute.attr not in known:
-            found.append(Problem(attribute.lineno, _unknown(owner.name, attribute.attr)))
+    found = find_problems(source, env, KNOWN_FIELDS, asked)
     found += [p for p in map(_question_problem, _asked(source)) if p is not None]
     return tuple(sorted(set(found), key=lambda problem: problem.line))
-
-
-def _unknown(group: str, name: str) -> str:
-    if group == ASKED:
-        return (
-            f"“ask.{name}” is not asked: add a line “ask: {name} = the question” to the "
-            "comment at the top"
-        )
-    return f"unknown field “{group}.{name}”"
 
 
 def check_usable(template: Template) -> None:
@@ -146,8 +109,8 @@ def check_usable(template: Template) -> None:
     if found:
         raise TemplateError(
             template.id,
-            f"The template “{template.title}” cannot be used until it is fixed: {found[0]}. "
-            "Open it in Templates to correct it.",
+            f"The template “{template.title}” cannot be used until it is fixed: "
+            f"{stop(str(found[0]))} Open it in Templates to correct it.",
         )
 
 

@@ -21,6 +21,7 @@ from jinja2.exceptions import SecurityError
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
 from composer.sandbox import MAX_TEXT, Sandbox, time_limit
+from composer.template_problems import refusal_plainly, stop, syntax_problems
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".j2"
@@ -115,6 +116,7 @@ def render_source(
 ) -> Rendered:
     """Renders the ``subject`` and ``body`` blocks; every failure is a TemplateError."""
     shown = title or name
+    template: jinja2.Template | None = None
     try:
         template = _compiled(name, source)
         for block in ("subject", "body"):
@@ -130,7 +132,9 @@ def render_source(
         raise _missing_field(missing, name, shown) from None
     except SecurityError as error:
         raise TemplateUnsafe(
-            name, f"The template “{shown}” tried something not allowed in a template ({error})."
+            name,
+            f"The template “{shown}” tried something not allowed in a template"
+            f"{_on_line(template, error)}: {refusal_plainly(str(error))}.",
         ) from None
     except (MemoryError, RecursionError, OverflowError) as error:
         raise TemplateUnsafe(
@@ -138,12 +142,38 @@ def render_source(
             f"The template “{shown}” needs too much memory or recursion ({type(error).__name__}).",
         ) from None
     except jinja2.TemplateSyntaxError as error:
+        [first, *_] = syntax_problems(source, error)
         raise TemplateError(
-            name, f"The template “{shown}” has an error on line {error.lineno}: {error.message}."
+            name,
+            f"The template “{shown}” has a problem on {stop(str(first))} Correct it in Templates.",
         ) from None
     except jinja2.TemplateError as error:
-        raise TemplateError(name, f"The template “{shown}” cannot be filled in: {error}.") from None
+        raise TemplateError(
+            name, f"The template “{shown}” cannot be filled in{_on_line(template, error)}: {error}."
+        ) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        line = _on_line(template, error)
+        if not line:  # not the template's own code: a bug, kept loud
+            raise
+        raise TemplateError(
+            name,
+            f"The template “{shown}” cannot be filled in{line}: its code failed ({error}). "
+            "Correct it in Templates.",
+        ) from None
     return Rendered(subject=subject, body=body)
+
+
+def _on_line(template: jinja2.Template | None, error: BaseException) -> str:
+    """Where in the template's own text the error happened, as " on line 3"."""
+    frames = []
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            frames.append(trace.tb_lineno)
+        trace = trace.tb_next
+    if template is None or not frames:
+        return ""
+    return f" on line {template.get_corresponding_lineno(frames[-1])}"
 
 
 @lru_cache(maxsize=64)

@@ -15,16 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFontDatabase,
     QHideEvent,
     QKeySequence,
-    QPalette,
     QShortcut,
     QShowEvent,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFormat,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,7 +32,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -46,13 +39,17 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError
-from composer.fields import DESCRIPTIONS, sample_fields, template_fields
-from composer.library import Problem, TemplateLibrary, clean_title, problems
+from composer.fields import sample_fields, template_fields
+from composer.library import TemplateLibrary, clean_title, problems, questions
+from composer.template_problems import Problem, stop
 from composer.templates import Rendered, Template, parse_meta, render_source
 from ui import dialogs, spelling
+from ui.field_palette import FieldPalette
 from ui.models import INTERVIEWS_LISTED, interview_label
+from ui.problem_list import ProblemList
 from ui.runner import Runner
-from ui.widgets import named, plain_text_edit, push_button, status_label
+from ui.template_editor import TemplateEditor
+from ui.widgets import named, push_button, status_label
 
 CHECK_DELAY_MS = 300  # a pause in typing this long updates problems and preview
 SAMPLE_DATA = "Sample data"
@@ -125,16 +122,15 @@ class TemplatesPage(QWidget):
     def _build_editor(self) -> QWidget:
         self.note = status_label("Built-in note")
         self.note.setText(READ_ONLY_NOTE)
-        self.editor = plain_text_edit("Template text")
+        self.editor = TemplateEditor("Template text")
         spelling.attach(self.editor, self.afterword)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.save_button = push_button("&Save", "Save template", self.save)
         self.save_button.setToolTip("Save (Ctrl+S)")
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self.save_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.save_shortcut.activated.connect(self.save)
         self.status = status_label("Template status", selectable=True)
-        self.problem_list = named(QListWidget(), "Problems")
+        self.problem_list = ProblemList()
         self.problem_label = _labelled("Pro&blems:", self.problem_list)
         saving = QHBoxLayout()
         saving.addWidget(self.status, 1)
@@ -201,12 +197,7 @@ class TemplatesPage(QWidget):
         self.preview_body.setReadOnly(True)
         self.preview_body.setTabChangesFocus(True)
         self.preview_problem = status_label("Preview problem", selectable=True)
-        self.fields = named(QListWidget(), "Fields")
-        self.fields.setToolTip("Double-click or press Enter to insert the field")
-        for path, description in DESCRIPTIONS.items():
-            item = QListWidgetItem(f"{path} — {description}")
-            item.setData(Qt.ItemDataRole.UserRole, path)
-            self.fields.addItem(item)
+        self.fields = FieldPalette()
         choices = QFormLayout()
         choices.addRow(_labelled("Preview &with:", self.preview_interview), self.preview_interview)
         choices.addRow("Contact:", self.preview_contact)
@@ -223,9 +214,8 @@ class TemplatesPage(QWidget):
     def _connect(self) -> None:
         self.list.currentItemChanged.connect(self._selected)
         self.editor.textChanged.connect(self._check_timer.start)
-        self.problem_list.itemClicked.connect(self._go_to_problem)
-        self.problem_list.itemActivated.connect(self._go_to_problem)
-        self.fields.itemActivated.connect(self._insert_field)
+        self.problem_list.line_chosen.connect(self.editor.go_to_line)
+        self.fields.chosen.connect(self._insert_field)
         self.preview_interview.currentIndexChanged.connect(self._interview_chosen)
         self.preview_contact.currentIndexChanged.connect(lambda _: self.check())
 
@@ -338,45 +328,17 @@ class TemplatesPage(QWidget):
         source = self.editor.toPlainText()
         found = problems(source) if self.template is not None else []
         self._show_problems(found)
+        self.fields.show_questions(questions(source))
         self._preview(source, found)
 
     def _show_problems(self, found: list[Problem]) -> None:
-        self.problem_list.clear()
-        for problem in found:
-            item = QListWidgetItem(str(problem))
-            item.setData(Qt.ItemDataRole.UserRole, problem.line)
-            self.problem_list.addItem(item)
+        self.problem_list.show_problems(found)
         self.problem_label.setText(f"Pro&blems ({len(found)}):" if found else "Pro&blems: none")
-        self.editor.setExtraSelections([self._mark(problem.line) for problem in found])
-
-    def _mark(self, line: int) -> QTextEdit.ExtraSelection:
-        """The whole line tinted with the theme's highlight and underlined: not colour alone."""
-        document = self.editor.document()
-        block = document.findBlockByNumber(line - 1)
-        cursor = QTextCursor(block if block.isValid() else document.lastBlock())
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
-        tint = QColor(self.palette().color(QPalette.ColorRole.Highlight))
-        tint.setAlpha(70)
-        look = QTextCharFormat()
-        look.setBackground(tint)
-        look.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        look.setProperty(QTextFormat.Property.FullWidthSelection, True)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format = look
-        return selection
+        self.editor.mark_lines([problem.line for problem in found])
 
     def problem_lines(self) -> list[int]:
         """The lines marked in the editor, counted from 1."""
-        return [s.cursor.blockNumber() + 1 for s in self.editor.extraSelections()]
-
-    def _go_to_problem(self, item: QListWidgetItem) -> None:
-        line = int(item.data(Qt.ItemDataRole.UserRole))
-        block = self.editor.document().findBlockByNumber(line - 1)
-        if block.isValid():
-            self.editor.setTextCursor(QTextCursor(block))
-        self.editor.centerCursor()
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.editor.marked_lines()
 
     def _preview(self, source: str, found: list[Problem]) -> None:
         self._render_count += 1
@@ -384,7 +346,7 @@ class TemplatesPage(QWidget):
             self._show_rendered(None, "")
         elif found:
             listed = "; ".join(str(problem) for problem in found[:3])
-            self._show_rendered(None, f"The preview waits until this is fixed: {listed}.")
+            self._show_rendered(None, f"The preview waits until this is fixed: {stop(listed)}")
         else:
             self._render(source, self.template)
 
@@ -463,12 +425,11 @@ class TemplatesPage(QWidget):
         self._fill_contacts(None)
         self.check()
 
-    def _insert_field(self, item: QListWidgetItem) -> None:
+    def _insert_field(self, path: str) -> None:
         if self.editor.isReadOnly():
             self.status.setText(READ_ONLY_NOTE)
             return
-        self.editor.insertPlainText(f"{{{{ {item.data(Qt.ItemDataRole.UserRole)} }}}}")
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.editor.insert_field(path)
 
     # --- actions ------------------------------------------------------------------------
 
@@ -568,7 +529,7 @@ class TemplatesPage(QWidget):
 def _saved_note(found: list[Problem]) -> str:
     if not found:
         return "Saved."
-    return f"Saved, but it cannot be used to send until it is fixed: {found[0]}."
+    return f"Saved, but it cannot be used to send until it is fixed: {stop(str(found[0]))}"
 
 
 def _message(error: BaseException) -> str:

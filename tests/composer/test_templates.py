@@ -178,7 +178,9 @@ def test_an_unknown_field_is_named() -> None:
 
 def test_a_syntax_error_gives_its_line() -> None:
     source = "{% block subject %}Hi{% endblock %}\n{% block body %}\n{% endfor %}\n{% endblock %}"
-    with pytest.raises(TemplateError, match="error on line 3"):
+    with pytest.raises(
+        TemplateError, match=r"problem on line 3: \{% endfor %\} without a \{% for %\}"
+    ):
         render_source(source, {}, name="mine")
 
 
