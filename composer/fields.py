@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from composer import dates
@@ -172,13 +172,17 @@ def _same(one: Contact, other: Contact) -> bool:
     return one.email.strip().lower() == other.email.strip().lower() != ""
 
 
-def sample_fields(date_locale: str = dates.FALLBACK) -> dict[str, FieldGroup]:
-    """Believable values for previewing a template without choosing records."""
-    from datetime import datetime, timedelta
+def sample_fields(
+    date_locale: str = dates.FALLBACK, now: datetime | None = None
+) -> dict[str, FieldGroup]:
+    """Believable values for previewing a template without choosing records: an interview
+    yesterday afternoon (``now``: the app's clock; a preview needs no exact day)."""
+    from datetime import timedelta
 
     from composer.records import InterviewStatus
 
-    when = (datetime.now() - timedelta(days=1)).replace(hour=14, minute=30)
+    today = (now or datetime(2026, 11, 18, tzinfo=UTC)).astimezone()
+    when = (today - timedelta(days=1)).replace(hour=14, minute=30, second=0, microsecond=0)
     interviewer = Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead", id=1)
     fields = template_fields(
         Profile("Sam Rivera", "sam@example.org", "+1 555 0100"),

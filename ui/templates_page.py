@@ -378,7 +378,7 @@ class TemplatesPage(QWidget):
         interview_id = self.preview_interview.currentData()
         store = self.afterword.store
         if interview_id is None:
-            return sample_fields(chosen_locale(store))
+            return sample_fields(chosen_locale(store), self.afterword.clock())
         contact_id = self.preview_contact.currentData()
         return template_fields(
             store.profile(),
