@@ -179,8 +179,15 @@ class ComposePage(QWidget):
 
     def _address_to(self, contact_ids: Sequence[int]) -> None:
         """These people in To; addresses typed there that are no contact stay."""
-        self.to.set_recipients(contact_ids, self.to.typed())
+        self.to.set_recipients(self._in_interview_order(contact_ids), self.to.typed())
         self._recipients_seen = self.checked_contact_ids()
+
+    def _in_interview_order(self, contact_ids: Sequence[int]) -> list[int]:
+        """The interview's people as Interviews lists them, then anyone else."""
+        interview_id = self.interview.currentData()
+        people = self.afterword.store.participants(interview_id) if interview_id else []
+        order = [p.contact.id for p in people]
+        return sorted(contact_ids, key=lambda i: order.index(i) if i in order else len(order))
 
     def _recipients_changed(self) -> None:
         """Typed in To or a contact chosen: the text is written again once the people
