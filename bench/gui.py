@@ -127,7 +127,7 @@ def completion(window: MainWindow, words: Sequence[str], runs: int) -> list[floa
     field = page.to
     paints = Paints(field.popup.viewport())
     window.show_area(page)
-    settle()
+    settle(0.3)  # Compose is built on first show: no one types in its first moments
     keystrokes: list[float] = []
     for _ in range(runs):
         for word in words:

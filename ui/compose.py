@@ -1,4 +1,5 @@
-"""Compose: pick an interview, recipients and a template; review, edit, save, send.
+"""Compose: To, Cc and Bcc as in a mail client, an interview and a template; review,
+edit, save, send. The people in To are who the message is for.
 
 The text is filled in from the records whenever the choice changes; after that the user
 edits freely. A field the records lack is named, with where to fill it in, and Send stays
@@ -116,6 +117,8 @@ class ComposePage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """The account may have changed in Settings since: From says what goes now."""
         self.from_line.show_account()
+        for field in (self.to, self.cc, self.bcc):
+            field.popup.ensurePolished()  # the first key typed need not style the popup
         super().showEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -529,6 +532,7 @@ class ComposePage(QWidget):
             return
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
+        self.to.setFocus()  # a new message starts with whom it is for
 
     def clear_after_send(self, outcome: str) -> None:
         """What was here went (one message each): the page is free, and says how it went."""

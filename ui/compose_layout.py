@@ -5,6 +5,7 @@ which is about what the page does, not where things sit.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -69,6 +70,22 @@ def buttons(page: ComposePage) -> QHBoxLayout:
     return row
 
 
+def tab_order(page: ComposePage) -> None:
+    """As the eye reads the page: the people first, then what it is about, then the text."""
+    chain: list[QWidget] = [
+        page.to,
+        page.together,
+        page.cc,
+        page.bcc,
+        page.interview,
+        page.template,
+        page.subject,
+        page.body,
+    ]
+    for first, second in itertools.pairwise(chain):
+        QWidget.setTabOrder(first, second)
+
+
 def lay_out(page: ComposePage) -> None:
     layout = QVBoxLayout(page)
     layout.setSpacing(4)
@@ -79,3 +96,4 @@ def lay_out(page: ComposePage) -> None:
     layout.addWidget(page.status)
     page.button_row = buttons(page)
     layout.addLayout(page.button_row)
+    tab_order(page)

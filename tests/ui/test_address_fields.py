@@ -173,6 +173,8 @@ def test_new_message_is_blank(qtbot: QtBot, window: MainWindow) -> None:
     assert (compose.to.text(), compose.cc.text(), compose.bcc.text()) == ("", "", "")
     assert (compose.subject.text(), compose.body.toPlainText()) == ("", "")
     assert compose.problem.text() == "Choose at least one recipient."
+    qtbot.waitUntil(compose.to.hasFocus)  # whom it is for comes first
+    assert compose.to.nextInFocusChain() is compose.together
 
 
 def test_ctrl_n_is_the_new_message_action(window: MainWindow) -> None:
