@@ -16,7 +16,7 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import choose_contact, shown
+from tests.ui.helpers import choose_contact, shown, tab_order
 from ui.address_fields import MATCHES_SHOWN
 from ui.compose import ComposePage
 from ui.main_window import MainWindow
@@ -174,7 +174,16 @@ def test_new_message_is_blank(qtbot: QtBot, window: MainWindow) -> None:
     assert (compose.subject.text(), compose.body.toPlainText()) == ("", "")
     assert compose.problem.text() == "Choose at least one recipient."
     qtbot.waitUntil(compose.to.hasFocus)  # whom it is for comes first
-    assert compose.to.nextInFocusChain() is compose.together
+    fields = [compose.cc, compose.bcc, compose.interview, compose.template, compose.subject]
+    assert tab_order(compose.to, [*fields, compose.body]) == [
+        "To",
+        "Cc",
+        "Bcc",
+        "Interview",
+        "Template",
+        "Subject",
+        "Message text",
+    ]
 
 
 def test_ctrl_n_is_the_new_message_action(window: MainWindow) -> None:
