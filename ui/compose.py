@@ -78,7 +78,7 @@ class ComposePage(QWidget):
         self.interview = named(QComboBox(), "Interview")
         self.template = named(QComboBox(), "Template")
         self.to = AddressField(store, "To", "Type a name, company or address")
-        self.to_error = status_label("Recipient problem", selectable=True)
+        self.to_error = compose_layout.status_line("Recipient problem")
         self.cc = AddressField(store, "Cc", "Copy to, e.g. the recruiter")
         self.bcc = AddressField(store, "Bcc", "Blind copy: not shown to the others")
         self.attachments = AttachmentsBox()
@@ -89,7 +89,7 @@ class ComposePage(QWidget):
         spelling.attach(self.body, self.afterword)
         self.questions = TemplateQuestions()  # what the template asks, above the text
         self.problem = status_label("What is missing", selectable=True)
-        self.status = status_label("Sending status", selectable=True)
+        self.status = compose_layout.status_line("Sending status")
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
         self.send_button = push_button("&Send", "Send", self.send)
         self.send_button.setToolTip("Send (Ctrl+Return)")

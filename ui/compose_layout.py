@@ -8,10 +8,30 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.widgets import named
 
 if TYPE_CHECKING:
     from ui.compose import ComposePage
+
+
+class StatusLine(QLabel):
+    """A status line that takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
+def status_line(name: str) -> StatusLine:
+    label = named(StatusLine(), name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # it may quote a server or a name
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
