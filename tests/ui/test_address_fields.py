@@ -253,6 +253,7 @@ def test_an_error_and_its_settings_button_go_once_the_text_is_edited(
     assert compose.status.text() == "" and not compose.fix_button.isVisible()
     ready.credentials.use_for_session(account.key, PASSWORD)
     assert compose.send_button.text() == "&Send again", "the message is still the failed one"
+    compose.save_draft()  # as the autosave would, before this test's records are closed
 
 
 def test_from_shows_the_sending_account(qtbot: QtBot, window: MainWindow) -> None:
