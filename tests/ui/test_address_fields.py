@@ -291,3 +291,33 @@ def test_the_text_gets_most_of_the_window_with_a_file_attached(
     assert compose.body.height() >= 0.5 * window.height(), (compose.body.height(), window.height())
     qtbot.mouseClick(compose.attachments.chips[0].remove_button, Qt.MouseButton.LeftButton)
     assert compose.attachments.attachments == [] and not compose.attachments.isVisible()
+
+
+def test_a_name_with_a_comma_stays_one_recipient(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    dana = ready.store.add_contact(Contact("Whitfield, Dana", "dana@acme.example"))
+    compose = page(qtbot, ready)
+
+    choose_contact(qtbot, compose.to, "dana", '"Whitfield, Dana" <dana@acme.example>')
+
+    assert compose.to.addresses() == ['"Whitfield, Dana" <dana@acme.example>']
+    assert compose.checked_contact_ids() == [dana.id] and compose.typed_to() == []
+    assert not compose.choice.one_each(), "one person, not two"
+
+
+def test_a_click_on_a_match_picks_it(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> None:
+    bo = ready.store.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme"))
+    ready.store.add_contact(Contact("Bea Chen", "bea@globex.example", "Globex"))
+    compose = page(qtbot, ready)
+    compose.to.setFocus()
+    qtbot.keyClicks(compose.to, "chen")
+    popup = compose.to.popup
+    qtbot.waitUntil(popup.isVisible)
+    row = popup_rows(compose).index("Bo Chen <bo@acme.example>  —  Acme")
+
+    where = popup.visualRect(popup.model().index(row, 0)).center()
+    qtbot.mouseClick(popup.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+    assert compose.to.addresses() == ["Bo Chen <bo@acme.example>"]
+    assert compose.checked_contact_ids() == [bo.id]
