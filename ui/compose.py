@@ -224,6 +224,7 @@ class ComposePage(QWidget):
             self.interview.setCurrentIndex(previous)
             self._filling = False
             return
+        self._situation_changed()
         template_id, interview_id = self.template.currentData(), self.interview.currentData()
         self._address_to(people_for(self.afterword.store, template_id or "", interview_id))
         self.fill_from_template()
@@ -237,6 +238,7 @@ class ComposePage(QWidget):
             self.template.setCurrentIndex(previous)
             self._filling = False
             return
+        self._situation_changed()
         self.fill_from_template()
 
     def start_follow_up(

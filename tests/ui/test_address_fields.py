@@ -223,6 +223,16 @@ def test_the_sent_line_goes_once_new_recipients_are_typed(
     assert compose.status.text() == ""
 
 
+def test_the_sent_line_goes_once_another_template_is_chosen(
+    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    compose = sent_to_ana(qtbot, ready)
+
+    compose.template.setCurrentIndex(compose.template.findData("feedback_request"))
+
+    assert compose.status.text() == ""
+
+
 def test_the_sent_line_goes_with_a_new_message(
     qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
 ) -> None:
