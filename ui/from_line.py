@@ -40,6 +40,9 @@ class FromLine(QWidget):
         self.address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.change_button = named(QPushButton("Change in Settings"), "Change in Settings")
         self.change_button.setFlat(True)
+        font = self.change_button.font()
+        font.setUnderline(True)  # reads as a link: it goes to Settings, it changes nothing here
+        self.change_button.setFont(font)
         self.change_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.change_button.clicked.connect(self.change_requested)
         layout = QHBoxLayout(self)
