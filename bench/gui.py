@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 from composer.app import Afterword
 from composer.outbox import SendResult
 from composer.records import MessageState
+from ui.address_fields import MATCHES_SHOWN
 from ui.main_window import MainWindow
 
 # A statement that reads a message's text, bytes or files (the list must never need one).
@@ -114,6 +115,36 @@ def search(window: MainWindow, afterword: Afterword, words: Sequence[str], runs:
     page.search.clear()
     settle()
     return result
+
+
+# --- completion in Compose's To ---------------------------------------------------------
+
+
+def completion(window: MainWindow, words: Sequence[str], runs: int) -> list[float]:
+    """Each letter typed into Compose's To until the popup of matching contacts has
+    repainted (or gone, when nothing matches): what a user waits for at every key."""
+    page = window.compose
+    field = page.to
+    paints = Paints(field.popup.viewport())
+    window.show_area(page)
+    settle(0.3)  # Compose is built on first show: no one types in its first moments
+    keystrokes: list[float] = []
+    for _ in range(runs):
+        for word in words:
+            field.clear()
+            field.setFocus()
+            settle()
+            for letter in word:
+                started = time.perf_counter()
+                QTest.keyClicks(field, letter)
+                repainted(field.popup, paints)
+                keystrokes.append((time.perf_counter() - started) * 1000)
+                found = window.afterword.store.contact_ids(field.text())
+                assert field.matches.rowCount() == min(len(found), MATCHES_SHOWN), "as found"
+    field.clear()
+    field.popup.hide()
+    settle()
+    return keystrokes
 
 
 # --- opening Outbox & Sent --------------------------------------------------------------

@@ -151,6 +151,8 @@ def in_window_figures(root: Path, data: Dataset, scale: Scale) -> list[Figure]:
     try:
         say("Search as you type…")
         searched = gui.search(window, afterword, data.searches, scale.runs)
+        say("Completion in Compose's To…")
+        completed = gui.completion(window, data.searches, scale.runs)
         say("Opening Outbox & Sent…")
         opened = gui.sent(window, afterword, scale.runs)
         say("Batch send and the event loop meanwhile…")
@@ -168,6 +170,7 @@ def in_window_figures(root: Path, data: Dataset, scale: Scale) -> list[Figure]:
     app.processEvents()
     return [
         *search_figures(searched),
+        *completion_figures(completed, scale.contacts),
         *sent_figures(opened),
         *send_figures(app_runs, raw_runs, len(people)),
         *stall_figures(stalled, len(people) * scale.runs),
@@ -214,6 +217,15 @@ def search_figures(result: Search) -> list[Figure]:
         index,
         at_most(ratio("search_ratio", "Search: keystroke / bare query", typed, bare), 3, "≤ 3x"),
     ]
+
+
+def completion_figures(keystrokes: list[float], contacts: int) -> list[Figure]:
+    """The median against the target, and the worst keystroke beside it."""
+    label = f"Completion: keystroke to popup at {contacts:,} contacts"
+    typed = measured("completion_keystroke_ms", f"{label}, median", "ms", keystrokes)
+    worst = measured("completion_worst_ms", f"{label}, worst", "ms", keystrokes)
+    worst.value = max(keystrokes, default=None)
+    return [at_most(typed, 16, "median ≤ 16 ms"), worst]
 
 
 def sent_figures(result: Sent) -> list[Figure]:

@@ -110,11 +110,7 @@ def show_on_page(page: ComposePage, before: Message, after: Message) -> None:
     if after.attachments != page.attachments.attachments:
         page.attachments.set_attachments(after.attachments)
     if (after.to, after.cc, after.bcc) != (before.to, before.cc, before.bcc):
-        chosen = page._contacts_among(after.to, after.contact_id)
-        page._fill_recipients(chosen)
-        page.other_to.setText(", ".join(page._not_contacts(after.to, chosen)))
-        page.cc.setText(", ".join(after.cc))
-        page.bcc.setText(", ".join(after.bcc))
+        page.show_addresses(after)
         changed = True
     if changed:
         page._typed()
@@ -122,12 +118,12 @@ def show_on_page(page: ComposePage, before: Message, after: Message) -> None:
 
 def write_one_each(page: ComposePage, contact_ids: Sequence[int]) -> None:
     """The people the check names, one personal message each (the panel), in place of one
-    message to them all; an address typed in "Also to" is no contact to write to."""
-    if page.other_to.text().strip():
+    message to them all; an address in To that is no contact's is no one to write to."""
+    if page.typed_to():
         dialogs.tell(
             page,
-            "One message each goes to people in your contacts. Add the addresses typed in "
-            "“Also to” to Contacts (or remove them), then choose them here.",
+            "One message each goes to people in your contacts. Add the addresses in To that "
+            "are not among them to Contacts (or remove them), then choose them here.",
         )
         return
     page.choice.reset(together=False)  # the people ticked, who are those in To

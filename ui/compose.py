@@ -1,4 +1,5 @@
-"""Compose: pick an interview, recipients and a template; review, edit, save, send.
+"""Compose: To, Cc and Bcc as in a mail client, an interview and a template; review,
+edit, save, send. The people in To are who the message is for.
 
 The text is filled in from the records whenever the choice changes; after that the user
 edits freely. A field the records lack is named, with where to fill it in, and Send stays
@@ -11,17 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from composer.app import Afterword
 from composer.compose import people_for
@@ -32,13 +24,14 @@ from composer.errors import (
     InvalidField,
     RecordNotFound,
 )
-from composer.mail import parse_address_or_none, split_addresses
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState
 from composer.threads import thread_references
-from ui import dialogs, one_each, spelling
+from ui import compose_layout, dialogs, one_each, spelling
+from ui.address_fields import AddressField
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
+from ui.from_line import FromLine
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import CHECK_IN_OUTBOX
 from ui.runner import Runner
@@ -47,15 +40,14 @@ from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
 NO_INTERVIEW = "No interview"
-
-
-SHOWN_CONTACTS = 50  # besides the interview's people and whoever is ticked
+NO_TEMPLATE = "No template"
 
 
 class ComposePage(QWidget):
     sent = Signal(int)  # a message finished sending (sent, failed or uncertain)
     saved = Signal(int)  # a draft was saved
     fix_account_requested = Signal()
+    button_row: QHBoxLayout  # New, Attach … Save draft, Send: a new way to send goes here
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +63,7 @@ class ComposePage(QWidget):
         self.edited = False
         self._template_problem = ""  # why the template's text could not be filled in
         self._template_files: list[Attachment] = []  # attached by the template, not the user
+        self._recipients_seen: list[int] = []  # the people the text was last written for
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self.check = ComposeCheck(self)  # before it goes
@@ -80,23 +73,14 @@ class ComposePage(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
+        store = self.afterword.store
+        self.from_line = FromLine(self.afterword)
         self.interview = named(QComboBox(), "Interview")
         self.template = named(QComboBox(), "Template")
-        self.find_recipient = named(QLineEdit(), "Find a contact")
-        self.find_recipient.setPlaceholderText("Find someone to add: a name, company or address")
-        self.find_recipient.setClearButtonEnabled(True)
-        self._find_timer = QTimer(self, singleShot=True, interval=150)
-        self._find_timer.timeout.connect(lambda: self._fill_recipients(self.checked_contact_ids()))
-        self.recipients = named(QListWidget(), "Recipients")
-        self.recipients.setMaximumHeight(120)
-        self.more_contacts = status_label("More contacts")
-        self.other_to = named(QLineEdit(), "Also to")
-        self.other_to.setPlaceholderText("Addresses that are not among your contacts")
-        self.to_error = status_label("Recipient problem", selectable=True)
-        self.cc = named(QLineEdit(), "Cc")
-        self.cc.setPlaceholderText("Copy to, e.g. the recruiter: Kim Novak <kim@acme.example>")
-        self.bcc = named(QLineEdit(), "Bcc")
-        self.bcc.setPlaceholderText("Blind copy: not shown to the other recipients")
+        self.to = AddressField(store, "To", "Type a name, company or address")
+        self.to_error = compose_layout.status_line("Recipient problem")
+        self.cc = AddressField(store, "Cc", "Copy to, e.g. the recruiter")
+        self.bcc = AddressField(store, "Bcc", "Blind copy: not shown to the others")
         self.attachments = AttachmentsBox()
         self.choice = one_each.RecipientChoice(self)
         self.together, self.already = self.choice.together_box, self.choice.already
@@ -105,55 +89,43 @@ class ComposePage(QWidget):
         spelling.attach(self.body, self.afterword)
         self.questions = TemplateQuestions()  # what the template asks, above the text
         self.problem = status_label("What is missing", selectable=True)
-        self.status = status_label("Sending status", selectable=True)
+        self.status = compose_layout.status_line("Sending status")
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
         self.send_button = push_button("&Send", "Send", self.send)
         self.send_button.setToolTip("Send (Ctrl+Return)")
         self.new_button = push_button("&New message", "New message", self.new_message)
         self.fix_button = named(QPushButton("Open &Settings"), "Open Settings")
         self.fix_button.hide()
+        self.setAcceptDrops(True)  # a file dropped anywhere on the page is attached
+        compose_layout.lay_out(self)
+        self._connect()
 
-        form = QFormLayout()
-        form.addRow("&Interview:", self.interview)
-        form.addRow("&Template:", self.template)
-        form.addRow("&Recipients:", self.recipients)
-        form.addRow("", self.more_contacts)
-        form.addRow("", self.together)
-        form.addRow("Fin&d:", self.find_recipient)
-        form.addRow("Also to:", self.other_to)
-        form.addRow("", self.to_error)
-        form.addRow("&Cc:", self.cc)
-        form.addRow("B&cc:", self.bcc)
-        form.addRow("Su&bject:", self.subject)
-        form.addRow("Files:", self.attachments)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.fix_button)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.send_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.already)
-        layout.addWidget(self.questions)
-        layout.addWidget(self.body, 1)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
-
+    def _connect(self) -> None:
         self.interview.currentIndexChanged.connect(self._interview_chosen)
         self.template.currentIndexChanged.connect(self._template_chosen)
-        self.recipients.itemChanged.connect(lambda _: self.fill_from_template())
+        self.to.recipients_changed.connect(self._recipients_changed)
         self.together.toggled.connect(lambda _: self.fill_from_template())
-        self.find_recipient.textChanged.connect(lambda _: self._find_timer.start())
         self.subject.textEdited.connect(self._typed)
-        self.cc.textEdited.connect(self._typed)
-        self.other_to.textEdited.connect(self._typed)
-        self.bcc.textEdited.connect(self._typed)
+        for field in (self.cc, self.bcc):
+            field.recipients_changed.connect(self._addressed)
         self.attachments.changed.connect(self._typed)
         self.body.textChanged.connect(self._typed)
         self.questions.changed.connect(self.fill_from_template)
         self.fix_button.clicked.connect(self.fix_account_requested)
+        self.from_line.change_requested.connect(self.fix_account_requested)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The account may have changed in Settings since: From says what goes now."""
+        self.from_line.show_account()
+        for field in (self.to, self.cc, self.bcc):
+            field.popup.ensurePolished()  # the first key typed need not style the popup
+        super().showEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.attachments.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.attachments.dropEvent(event)
 
     # --- choices ------------------------------------------------------------------------
 
@@ -163,9 +135,11 @@ class ComposePage(QWidget):
         try:
             self._fill_interviews()
             self._fill_templates()
-            self._fill_recipients(self.checked_contact_ids())
+            for field in (self.to, self.cc, self.bcc):
+                field.forget_lookups()
         finally:
             self._filling = False
+        self.from_line.show_account()
         if not self.edited:
             self.fill_from_template()
         self._update_send()
@@ -190,6 +164,7 @@ class ComposePage(QWidget):
     def _fill_templates(self) -> None:
         chosen = self.template.currentData()
         self.template.clear()
+        self.template.addItem(NO_TEMPLATE, None)
         for template in self.afterword.templates.templates():
             self.template.addItem(template.title, template.id)
             self.template.setItemData(
@@ -197,41 +172,48 @@ class ComposePage(QWidget):
             )
         self.template.setCurrentIndex(max(0, self.template.findData(chosen)))
 
-    def _fill_recipients(self, checked: list[int]) -> None:
-        """The interview's people, whoever is ticked, then the first contacts matching the
-        search: a list of ten thousand would be slow to build and of no use to scroll."""
-        store = self.afterword.store
-        interview_id = self.interview.currentData()
-        people = store.participants(interview_id) if interview_id else []
-        first = [p.contact.id for p in people if p.contact.id]
-        found = store.contact_ids(self.find_recipient.text())
-        others = [i for i in found if i not in first and i not in checked][:SHOWN_CONTACTS]
-        ids = list(dict.fromkeys([*first, *checked, *others]))
-        contacts = store.contacts_by_id(ids)
-        self.recipients.blockSignals(True)
-        self.recipients.clear()
-        for contact_id in (i for i in ids if i in contacts):
-            contact = contacts[contact_id]
-            text = f"{contact.name} <{contact.email}>" if contact.email else contact.name
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, contact_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            state = Qt.CheckState.Checked if contact_id in checked else Qt.CheckState.Unchecked
-            item.setCheckState(state)
-            self.recipients.addItem(item)
-        self.recipients.blockSignals(False)
-        hidden = len(found) - len([i for i in found if i in set(ids)])
-        self.more_contacts.setText(
-            f"{hidden:,} more contact(s): type in Find to add one of them." if hidden > 0 else ""
-        )
-        self.more_contacts.setVisible(hidden > 0)
-
     def checked_contact_ids(self) -> list[int]:
-        return [
-            int(self.recipients.item(row).data(Qt.ItemDataRole.UserRole))
-            for row in range(self.recipients.count())
-            if self.recipients.item(row).checkState() == Qt.CheckState.Checked
-        ]
+        """The contacts in To: who the message is for."""
+        return self.to.contact_ids()
+
+    def typed_to(self) -> list[str]:
+        """The addresses in To that are none of the contacts."""
+        return self.to.typed()
+
+    def _address_to(self, contact_ids: Sequence[int]) -> None:
+        """These people in To; addresses typed there that are no contact stay."""
+        self.to.set_recipients(self._in_interview_order(contact_ids), self.to.typed())
+        self._recipients_seen = self.checked_contact_ids()
+
+    def _in_interview_order(self, contact_ids: Sequence[int]) -> list[int]:
+        """The interview's people as Interviews lists them, then anyone else."""
+        interview_id = self.interview.currentData()
+        people = self.afterword.store.participants(interview_id) if interview_id else []
+        order = [p.contact.id for p in people]
+        return sorted(contact_ids, key=lambda i: order.index(i) if i in order else len(order))
+
+    def _recipients_changed(self) -> None:
+        """Typed in To or a contact chosen: the text is written again once the people
+        change, not at every key of an address being typed."""
+        self._situation_changed()
+        self._autosave.start()
+        now = self.checked_contact_ids()
+        if now != self._recipients_seen:
+            self._recipients_seen = now
+            self.fill_from_template()
+        else:
+            self._update_send()
+
+    def _addressed(self) -> None:
+        self._situation_changed()
+        self._autosave.start()
+        self._update_send()
+
+    def _situation_changed(self) -> None:
+        """What the last send or error said was about what was here then: it goes."""
+        self.status.setText("")
+        self.fix_button.hide()
+        self.to_error.setText("")
 
     def _interview_chosen(self, index: int) -> None:
         previous, self._interview_index = self._interview_index, index
@@ -242,8 +224,9 @@ class ComposePage(QWidget):
             self.interview.setCurrentIndex(previous)
             self._filling = False
             return
+        self._situation_changed()
         template_id, interview_id = self.template.currentData(), self.interview.currentData()
-        self._fill_recipients(people_for(self.afterword.store, template_id or "", interview_id))
+        self._address_to(people_for(self.afterword.store, template_id or "", interview_id))
         self.fill_from_template()
 
     def _template_chosen(self, index: int) -> None:
@@ -255,6 +238,7 @@ class ComposePage(QWidget):
             self.template.setCurrentIndex(previous)
             self._filling = False
             return
+        self._situation_changed()
         self.fill_from_template()
 
     def start_follow_up(
@@ -278,7 +262,7 @@ class ComposePage(QWidget):
         self._filling = False
         if contact_ids is None:
             contact_ids = people_for(store, template_id, interview_id)
-        self._fill_recipients(list(contact_ids))
+        self._address_to(list(contact_ids))
         if reply_to is not None:
             original = store.message(reply_to)
             if original.message_id:
@@ -350,6 +334,7 @@ class ComposePage(QWidget):
     def _typed(self) -> None:
         if self._filling:
             return
+        self._situation_changed()
         self.edited = True
         self._autosave.start()
         self._update_send()
@@ -362,7 +347,7 @@ class ComposePage(QWidget):
         """What still stops Send, worked out afresh: once the user has written their own
         text, that is what goes, and the template's problem no longer applies."""
         notice, notice_blocks = self.choice.update()
-        nobody = not self.checked_contact_ids() and not self.other_to.text().strip()
+        nobody = not self.to.addresses()
         text = self.subject.text().strip() or self.body.toPlainText().strip()
         own_text = self.edited and bool(text)
         problem = "Choose at least one recipient." if nobody else ""
@@ -376,18 +361,12 @@ class ComposePage(QWidget):
 
     def current_message(self) -> Message:
         checked = self.checked_contact_ids()
-        contacts = self.afterword.store.contacts_by_id(checked)
-        to = [
-            f"{contacts[i].name} <{contacts[i].email}>" if contacts[i].email else contacts[i].name
-            for i in checked
-            if i in contacts
-        ] + split_addresses(self.other_to.text())
         return Message(
             subject=self.subject.text(),
             body=self.body.toPlainText(),
-            to=to,
-            cc=split_addresses(self.cc.text()),
-            bcc=split_addresses(self.bcc.text()),
+            to=self.to.addresses(),
+            cc=self.cc.addresses(),
+            bcc=self.bcc.addresses(),
             attachments=self.attachments.attachments,
             template_id=self.template.currentData(),
             contact_id=checked[0] if checked else None,
@@ -461,13 +440,12 @@ class ComposePage(QWidget):
     def _editing_locked(self, locked: bool) -> None:
         """While a message is being sent, what it says cannot change under it, and nothing
         new can be started in its place (it would be cleared when the send ends)."""
-        for widget in (self.subject, self.cc, self.bcc, self.other_to, self.find_recipient):
+        for widget in (self.subject, self.to, self.cc, self.bcc):
             widget.setReadOnly(locked)
         self.body.setReadOnly(locked)
         controls: list[QWidget] = [
             self.interview,
             self.template,
-            self.recipients,
             self.attachments,
             self.new_button,
             self.save_button,
@@ -527,13 +505,9 @@ class ComposePage(QWidget):
         self._select_interview(message.interview_id)
         self.template.setCurrentIndex(max(0, self.template.findData(message.template_id)))
         self._filling = False
-        chosen = self._contacts_among(message.to, message.contact_id)
-        self._fill_recipients(chosen)
-        self.other_to.setText(", ".join(self._not_contacts(message.to, chosen)))
+        self.show_addresses(message)
         self.choice.reset(together=len(message.to) > 1)  # it was written as one message
         self._set_text(message.subject, message.body)
-        self.cc.setText(", ".join(message.cc))
-        self.bcc.setText(", ".join(message.bcc))
         self.attachments.set_attachments(message.attachments)
         self.message_id = message.id
         self.in_reply_to, self.references = message.in_reply_to, list(message.references)
@@ -541,16 +515,12 @@ class ComposePage(QWidget):
         self.status.setText(message.error or "")
         self._update_send()
 
-    def _contacts_among(self, addresses: list[str], first: int | None) -> list[int]:
-        """The contacts a saved message was addressed to, by their email addresses."""
-        wanted = [a for a in map(parse_address_or_none, addresses) if a is not None]
-        ids = self.afterword.store.contact_ids_by_email(wanted)
-        return sorted(ids, key=lambda i: (i != first, i))
-
-    def _not_contacts(self, addresses: list[str], contact_ids: list[int]) -> list[str]:
-        """The addresses none of those contacts has: kept as typed, never dropped."""
-        known = {c.email.lower() for c in self.afterword.store.contacts_by_id(contact_ids).values()}
-        return [a for a in addresses if parse_address_or_none(a) not in known]
+    def show_addresses(self, message: Message) -> None:
+        """A saved or checked message's To, Cc and Bcc, as they are in it."""
+        self.to.set_addresses(message.to, message.contact_id)
+        self.cc.set_addresses(message.cc)
+        self.bcc.set_addresses(message.bcc)
+        self._recipients_seen = self.checked_contact_ids()
 
     def forget(self) -> None:
         """The records were replaced (a restore): start afresh, saving nothing over them.
@@ -564,6 +534,7 @@ class ComposePage(QWidget):
             return
         kept_apart = self.save_draft()
         self._clear(keep_status=kept_apart)
+        self.to.setFocus()  # a new message starts with whom it is for
 
     def clear_after_send(self, outcome: str) -> None:
         """What was here went (one message each): the page is free, and says how it went."""
@@ -575,17 +546,22 @@ class ComposePage(QWidget):
         self.in_reply_to, self.references = None, []
         self.send_button.setText("&Send")
         self._set_text("", "")
-        self.cc.clear()
-        self.bcc.clear()
-        self.other_to.clear()
+        self._filling = True  # a new message is blank: no interview, template or people
+        self.interview.setCurrentIndex(0)
+        self.template.setCurrentIndex(0)
+        self._interview_index = self._template_index = 0
+        self._filling = False
+        for field in (self.to, self.cc, self.bcc):
+            field.set_recipients([])
+        self._recipients_seen = []
         self.attachments.set_attachments([])
         self._template_files = []
-        self._fill_recipients([])
+        self.questions.ask_for(self.afterword.templates, None)
         self.choice.reset()
         self._template_problem = ""
         self._update_send()
         if not keep_status:
-            self.status.setText("")
+            self._situation_changed()
 
 
 def _outcome(result: SendResult) -> str:

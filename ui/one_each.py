@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from composer.app import Afterword
 from composer.compose import draft_from_template, draft_together, follow_ups_each
 from composer.dates import chosen_locale, medium_date
-from composer.mail import parse_address_or_none, split_addresses
+from composer.mail import parse_address_or_none
 from composer.records import Message
 from composer.sent_before import sent_before
 from ui import dialogs
@@ -45,8 +45,9 @@ def each_notice(names: Sequence[str], *, others: bool) -> str:
     """What Compose says while several people are ticked and no choice was made."""
     if others:
         return (
-            "Addresses in Also to can only share one message with the others: tick "
-            "One message to all, or add them as contacts so each gets their own."
+            "Addresses in To that are not among your contacts can only share one message "
+            "with the others: tick One message to all, or add them as contacts so each gets "
+            "their own."
         )
     return (
         f"{len(names)} people: each gets their own message, greeting them (this text is "
@@ -115,7 +116,7 @@ class RecipientChoice:
         page = self.page
         checked = page.checked_contact_ids()
         known = {c.email.lower() for c in page.afterword.store.contacts_by_id(checked).values()}
-        typed = {parse_address_or_none(a) or a for a in split_addresses(page.other_to.text())}
+        typed = {parse_address_or_none(a) or a for a in page.typed_to()}
         return len(checked) + len(typed - known)
 
     def together(self) -> bool:
@@ -151,7 +152,7 @@ class RecipientChoice:
         checked = self.page.checked_contact_ids()
         contacts = self.page.afterword.store.contacts_by_id(checked)
         named_ = [contacts[i].name or contacts[i].email for i in checked if i in contacts]
-        return named_ + split_addresses(self.page.other_to.text())
+        return named_ + self.page.typed_to()
 
     def update(self) -> tuple[str, bool]:
         """Shows the choice where it applies; returns what Compose should say of the
@@ -167,7 +168,7 @@ class RecipientChoice:
         self.already.setVisible(bool(already))
         if not self.one_each():
             return "", False
-        others = bool(page.other_to.text().strip())
+        others = bool(page.typed_to())
         return each_notice(self.names(), others=others), others
 
     def _already_sent(self) -> str:

@@ -141,10 +141,29 @@ def answer_the_check(
 
 def write_to_all(compose: Any, interview_id: int, template_id: str, people: list[int]) -> None:
     """Compose with one message to all of ``people``, as a user asks for it: the first
-    person from the follow-up, the others ticked, then "One message to all"."""
+    person from the follow-up, the others added to To, then "One message to all"."""
     compose.start_follow_up(interview_id, template_id, contact_ids=people[:1])
     compose.together.setChecked(True)
-    for row in range(compose.recipients.count()):
-        item = compose.recipients.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) in people[1:]:
-            item.setCheckState(Qt.CheckState.Checked)
+    add_to(compose, *people[1:])
+
+
+def add_to(compose: Any, *contact_ids: int) -> None:
+    """These contacts added to To, as choosing each from the completion does (the choosing
+    itself is tested in tests/ui/test_address_fields.py)."""
+    field = compose.to
+    field.set_recipients([*field.contact_ids(), *contact_ids], field.typed())
+    field.recipients_changed.emit()
+
+
+def choose_contact(qtbot: QtBot, field: Any, typed: str, shown: str) -> None:
+    """Types ``typed`` at the end of the address field and takes the match ``shown``
+    from the popup with the arrow keys and Enter, as a user does."""
+    field.setFocus()
+    field.end(False)
+    qtbot.keyClicks(field, typed)
+    popup = field.popup
+    qtbot.waitUntil(popup.isVisible)
+    rows = [popup.model().index(n, 0).data() for n in range(popup.model().rowCount())]
+    assert shown in rows, f"{shown!r} not among {rows}"
+    popup.setCurrentIndex(popup.model().index(rows.index(shown), 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)

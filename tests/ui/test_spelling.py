@@ -288,7 +288,7 @@ def test_with_no_dictionary_a_notice_says_so_once_and_compose_still_works(
     assert window.statusBar().currentMessage() == ""  # said once
 
     window.show_area(page)
-    qtbot.keyClicks(page.other_to, "kim@acme.example")
+    qtbot.keyClicks(page.to, "kim@acme.example")
     qtbot.keyClicks(page.subject, "Thanks")
     qtbot.keyClicks(page.body, "I am intrested.")
     assert underlined(page.body) == []
