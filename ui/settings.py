@@ -38,13 +38,14 @@ from composer.backup import (
     restore,
     safety_folder,
 )
-from composer.credentials import Credentials
+from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
 from composer.providers import Preset, preset_for_address, presets
 from composer.records import Profile
-from ui import dialogs
+from ui import dialogs, password_prompt
+from ui.password_prompt import PasswordAsker
 from ui.runner import Runner
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
@@ -369,6 +370,7 @@ class SettingsPage(QWidget):
             self.send_test_message,
         )
         self.test_status = status_label("Test message status")
+        self.password_asker = PasswordAsker(self, self.afterword.credentials, self.runner)
         form.addRow("", self.save_account_button)
         form.addRow("", self.account_status)
         form.addRow("", self.keyring_status)
@@ -637,6 +639,17 @@ class SettingsPage(QWidget):
         self.test_button.setEnabled(True)
 
     def _test_message_failed(self, error: BaseException) -> None:
+        problem = password_problem(error)
+        if problem:  # asked for, then the test goes on; Cancel says why it was not sent
+            self.password.clear()  # a password typed here was refused: not tried again
+            request = password_prompt.request_for(self._account(), problem)
+            self.password_asker.ask_then(
+                request, self.send_test_message, lambda: self._test_not_sent(error)
+            )
+            return
+        self._test_not_sent(error)
+
+    def _test_not_sent(self, error: BaseException) -> None:
         self.test_button.setEnabled(True)
         say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
