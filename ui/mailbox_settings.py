@@ -37,17 +37,9 @@ from composer.mailbox import (
 from composer.providers import Server
 from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
+from ui.account_fields import CaFileRow, hold, release, say, user_message
+from ui.password_hint import LEFT_BEHIND, NOT_STORED, STORED_NOW, PasswordHint, forget_entry
 from ui.runner import Runner
-from ui.settings import (
-    LEFT_BEHIND,
-    NOT_STORED,
-    STORED_NOW,
-    CaFileRow,
-    PasswordHint,
-    forget_entry,
-    say,
-    user_message,
-)
 from ui.widgets import combo, named, push_button, status_label
 
 TITLE = "Mailbox (IMAP): copies in Sent and replies"
@@ -207,6 +199,15 @@ class MailboxGroup(QGroupBox):
         self.server_files_sent.setChecked(files_sent_itself)
         self._provided = None if self.username.text().strip() else self.settings()
 
+    def clear_server(self, server: Server) -> None:
+        """Another provider, or Other: the server a provider filled in goes (unsaved)."""
+        if self.host.text().strip() != server.host:
+            return  # the user typed their own: it stays
+        self.host.clear()
+        self.security.setCurrentIndex(self.security.findData(Security.TLS.value))
+        self.port.setValue(IMAP_PORTS[Security.TLS])
+        self._provided = None
+
     def show_check_status(self, text: str) -> None:
         say(self.check_status, text)
 
@@ -320,7 +321,7 @@ class MailboxGroup(QGroupBox):
         self, settings: MailboxSettings, password: str, *, forget: str | None
     ) -> None:
         """Stores it; ``forget``: the entry of the mailbox as it was before this save."""
-        self.save_button.setEnabled(False)
+        hold(self.save_button)
         say(self.status, f"{SAVED} Saving the password in your keyring…")
         key = settings.account.key
         self.password_hint.store(
@@ -328,7 +329,7 @@ class MailboxGroup(QGroupBox):
             password,
             forget=forget,
             done=self._password_done,
-            finished=lambda: self.save_button.setEnabled(True),
+            finished=lambda: release(self.save_button),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -380,7 +381,7 @@ class MailboxGroup(QGroupBox):
 
     def test_connection(self) -> None:
         settings, typed, afterword = self.settings(), self._typed_password(), self.afterword
-        self.test_button.setEnabled(False)
+        hold(self.test_button)
         say(self.test_status, "Connecting to your mailbox…")
         self.runner.run(
             lambda: connection_report(afterword, settings, typed),
@@ -389,9 +390,9 @@ class MailboxGroup(QGroupBox):
         )
 
     def _tested(self, report: str) -> None:
-        self.test_button.setEnabled(True)
+        release(self.test_button)
         say(self.test_status, report)
 
     def _not_tested(self, error: BaseException) -> None:
-        self.test_button.setEnabled(True)
+        release(self.test_button)
         say(self.test_status, user_message(error))

@@ -9,10 +9,8 @@ is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,29 +36,33 @@ from composer.backup import (
     restore,
     safety_folder,
 )
-from composer.credentials import Credentials, password_problem
+from composer.credentials import password_problem
 from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
-from composer.providers import Preset, preset_for_address, presets
+from composer.providers import (
+    Preset,
+    preset_for_address,
+    preset_named,
+    presets,
+    provider_for,
+    remember_provider,
+)
 from composer.records import Profile
 from ui import dialogs, password_prompt
+from ui.account_fields import CaFileRow, hold, release, say, send_test_message, user_message
+from ui.mailbox_settings import MailboxGroup
+from ui.password_hint import (
+    LEFT_BEHIND,
+    NOT_STORED,
+    STORED_NOW,
+    PasswordHint,
+)
 from ui.password_prompt import PasswordAsker
 from ui.runner import Runner
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
-if TYPE_CHECKING:
-    from ui.mailbox_settings import MailboxGroup
-
-STORED = "Stored in your system keyring"
-NOT_STORED = "Enter your password"
-SESSION_ONLY = "Kept in memory until you quit"
-STORED_NOW = "Password saved in your system keyring."
-LEFT_BEHIND = (
-    "The password of the account as it was is still in your keyring: unlock it, then save "
-    "again to remove it."
-)
 SECURITY_CHOICES = (
     (Security.STARTTLS, "STARTTLS (recommended)"),
     (Security.TLS, "TLS"),
@@ -68,175 +70,12 @@ SECURITY_CHOICES = (
 )
 CHOOSE_PROVIDER = "Choose a provider…"
 OTHER_PROVIDER = "Other"
-CA_FILTERS = "Certificates (*.pem *.crt *.cer);;All files (*)"
 BACKUP_FILTERS = "Afterword backups (*.zip);;All files (*)"
 SENDING_NOW = "A message is being sent. Wait until it is done, then restore."
 BACKUP_NOTE = (
     "One zip file with your records, your own templates and every attachment. Passwords "
     "stay in your system keyring and are not in it."
 )
-
-
-def user_message(error: BaseException) -> str:
-    """The message written for the user; anything else is a bug and stays loud."""
-    if isinstance(error, AfterwordError):
-        return str(error)
-    raise error
-
-
-def send_test_message(afterword: Afterword, account: SmtpAccount, typed: str) -> tuple[str, str]:
-    """Blocking, for the worker: the outbox there has its own database connection."""
-    with afterword.background() as outbox:
-        return outbox.send_test_message(account, typed)
-
-
-def forget_entry(credentials: Credentials, key: str) -> str | None:
-    """Blocking, for the worker: the keyring's message if it kept the entry (locked).
-    Without a keyring there is no entry to keep."""
-    try:
-        credentials.forget(key)
-    except NoKeyring:
-        return None
-    except CredentialError as error:
-        return str(error)
-    return None
-
-
-def say(label: QLabel, text: str) -> None:
-    """Sets a status line; an empty one takes no room in its form."""
-    label.setText(text)
-    parent = label.parentWidget()
-    form = parent.layout() if parent is not None else None
-    if isinstance(form, QFormLayout):
-        form.setRowVisible(label, bool(text))
-
-
-class CaFileRow(QHBoxLayout):
-    """An extra CA certificate to trust (a company's, Proton Bridge's): its file, Choose…
-    and Clear. ``what`` ends each control's accessible name ("" or " for the mailbox")."""
-
-    def __init__(self, owner: QWidget, what: str = "", *, choose: str, clear: str) -> None:
-        super().__init__()
-        self.owner = owner
-        self.field = named(QLineEdit(), f"Extra CA certificate file{what}")
-        self.field.setPlaceholderText("None: the system's trusted certificates only")
-        self.choose_button = push_button(choose, f"Choose a CA certificate file{what}", self.choose)
-        self.clear_button = push_button(
-            clear, f"Clear the CA certificate file{what}", self.field.clear
-        )
-        self.addWidget(self.field, 1)
-        self.addWidget(self.choose_button)
-        self.addWidget(self.clear_button)
-
-    def choose(self) -> None:
-        path = dialogs.choose_file(self.owner, "Choose a CA certificate", CA_FILTERS)
-        if path:
-            self.field.setText(path)
-
-
-class PasswordHint:
-    """A password field's dealings with the keyring, off the GUI thread: it says whether a
-    password is stored (the password itself is never fetched here; only the latest answer
-    counts), and stores a typed one, else keeps it for this session."""
-
-    def __init__(
-        self,
-        field: QLineEdit,
-        runner: Runner,
-        credentials: Credentials,
-        unanswered: Callable[[str], None],
-    ) -> None:
-        """``unanswered(message)``: the keyring did not say whether a password is stored
-        (locked): the hint alone would make a stored one look missing."""
-        self.field = field
-        self.runner = runner
-        self.credentials = credentials
-        self.unanswered = unanswered
-        self.busy = False  # a password is on its way to the keyring
-        self.left_behind: str | None = None  # an old entry a locked keyring kept: saving retries
-        self._request = 0
-
-    def drop_pending(self) -> None:
-        """An answer still on its way is about an old password: it is not shown."""
-        self._request += 1
-
-    def refresh(self, key: str) -> None:
-        self.drop_pending()
-        if self.credentials.in_session(key):  # also after it moved with its account
-            self.field.setPlaceholderText(SESSION_ONLY)
-            return
-        request, credentials = self._request, self.credentials
-        self.runner.run(
-            lambda: credentials.password(key) is not None,
-            lambda stored: self._show(request, STORED if stored else NOT_STORED),
-            lambda error: self._show(request, NOT_STORED, error),
-        )
-
-    def _show(self, request: int, hint: str, error: BaseException | None = None) -> None:
-        if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug
-        if request != self._request:
-            return
-        self.field.setPlaceholderText(hint)
-        if error is not None:
-            self.unanswered(str(error))
-
-    def store(
-        self,
-        key: str,
-        password: str,
-        *,
-        forget: str | None,
-        done: Callable[[str | None], None],
-        finished: Callable[[], None],
-    ) -> None:
-        """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
-        after, whatever happened (so Save can be used again); then ``done(problem)``, with
-        what to tell the user if the password is kept for this session only, or the
-        ``forget`` entry is kept (then ``left_behind``). The field says which, and is
-        cleared if it still holds that password."""
-        self.drop_pending()
-        self.busy = True
-        credentials = self.credentials
-
-        def work() -> str | None:
-            credentials.store(key, password)
-            return None if forget is None else forget_entry(credentials, forget)
-
-        def stored(problem: str | None) -> None:
-            self.left_behind = forget if problem else None
-            self._stored(password, STORED)
-            finished()
-            done(f"{STORED_NOW} {problem} {LEFT_BEHIND}" if problem else None)
-
-        def not_stored(error: BaseException) -> None:
-            self.busy = False
-            if not isinstance(error, CredentialError):
-                finished()
-                raise error  # a bug stays loud
-            credentials.use_for_session(key, password)
-            if not isinstance(error, NoKeyring):  # a keyring that would not forget either
-                self.left_behind = forget
-            self._stored(password, SESSION_ONLY)
-            finished()
-            left = f" {LEFT_BEHIND}" if self.left_behind is not None else ""
-            done(f"{error} Using it for this session only.{left}")
-
-        self.runner.run(work, stored, not_stored)
-
-    def old_entry(self, previous: str | None, key: str) -> str | None:
-        """The entry this save moves or removes: the account's as it was, or one a locked
-        keyring kept at an earlier save."""
-        old = self.left_behind if self.left_behind is not None else previous
-        if old == key:  # back where the password is
-            self.left_behind = None
-        return old if old != key else None
-
-    def _stored(self, password: str, hint: str) -> None:
-        self.busy = False
-        if self.field.text() == password:  # not what was typed since
-            self.field.clear()
-        self.field.setPlaceholderText(hint)
 
 
 class SettingsPage(QWidget):
@@ -252,6 +91,7 @@ class SettingsPage(QWidget):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # a loaded account keeps its own
+        self._filled: Preset | None = None  # the provider whose servers are in the fields
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
@@ -385,8 +225,6 @@ class SettingsPage(QWidget):
         return self.dates
 
     def _mailbox_group(self) -> MailboxGroup:
-        from ui.mailbox_settings import MailboxGroup  # here: it builds on this module
-
         self.mailbox = MailboxGroup(self.afterword, self.runner)
         self.mailbox.changed.connect(self.mailbox_changed)
         return self.mailbox
@@ -436,10 +274,11 @@ class SettingsPage(QWidget):
         self.ca_file.setText(account.ca_file)
         self._timeout = account.timeout
         self._refresh_password_hint(account)
-        preset = next((p for p in presets() if p.smtp.host == account.host), None)
-        if preset is not None:  # the provider it was set up with, and its sign-in note
-            self.provider.setCurrentIndex(self.provider.findData(preset.name))
-            say(self.provider_note, preset.sign_in_note)
+        name = provider_for(self.afterword.store, account.host)
+        self.provider.setCurrentIndex(max(0, self.provider.findData(name)))
+        preset = preset_named(name)  # the provider it was set up with, and its sign-in note
+        say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self._filled = preset if preset is not None and preset.smtp.host == account.host else None
 
     # --- the keyring ------------------------------------------------------------------------
 
@@ -497,14 +336,27 @@ class SettingsPage(QWidget):
         address, which leaves a mailbox already set alone."""
         preset = self._chosen_preset()
         say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self._clear_filled()
         if preset is None:
             return
+        self._filled = preset
         smtp = preset.smtp
         self.host.setText(smtp.host)
         self.security.setCurrentIndex(self.security.findData(smtp.security.value))
         self.port.setValue(smtp.port)  # after security, which may suggest a port
         if chosen or not self.mailbox.host.text().strip():  # a saved mailbox stays as it is
             self.mailbox.use_server(preset.imap, preset.files_sent_itself)
+
+    def _clear_filled(self) -> None:
+        """What the provider chosen before filled in goes; what the user typed stays."""
+        filled, self._filled = self._filled, None
+        if filled is None:
+            return
+        if self.host.text().strip() == filled.smtp.host:
+            self.host.clear()
+            self.security.setCurrentIndex(self.security.findData(Security.STARTTLS.value))
+            self.port.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        self.mailbox.clear_server(filled.imap)
 
     def _chosen_preset(self) -> Preset | None:
         name = self.provider.currentData()
@@ -552,6 +404,7 @@ class SettingsPage(QWidget):
         except AfterwordError as error:
             say(self.account_status, str(error))
             return
+        remember_provider(self.afterword.store, self.provider.currentData())
         self.account_changed.emit()
         moved = self.password_hint.old_entry(previous.key if previous else None, account.key)
         password = self.password.text()
@@ -608,14 +461,14 @@ class SettingsPage(QWidget):
 
     def _store_password(self, key: str, password: str, *, forget: str | None = None) -> None:
         """Stores it; ``forget``: the entry of the account as it was before this save."""
-        self.save_account_button.setEnabled(False)
+        hold(self.save_account_button)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
         self.password_hint.store(
             key,
             password,
             forget=forget,
             done=self._password_done,
-            finished=lambda: self.save_account_button.setEnabled(True),
+            finished=lambda: release(self.save_account_button),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -623,7 +476,7 @@ class SettingsPage(QWidget):
 
     def send_test_message(self) -> None:
         """Over the account as it is on screen, saved or not, with a password just typed."""
-        self.test_button.setEnabled(False)
+        hold(self.test_button)
         say(self.test_status, "Sending a test message…")
         afterword, account, typed = self.afterword, self._account(), self.password.text()
         self.runner.run(
@@ -636,7 +489,7 @@ class SettingsPage(QWidget):
     def _test_message_done(self, outcome: tuple[str, str]) -> None:
         address, reply = outcome
         say(self.test_status, f"Test message sent to {address}: {reply}")
-        self.test_button.setEnabled(True)
+        release(self.test_button)
 
     def _test_message_failed(self, error: BaseException) -> None:
         problem = password_problem(error)
@@ -650,7 +503,7 @@ class SettingsPage(QWidget):
         self._test_not_sent(error)
 
     def _test_not_sent(self, error: BaseException) -> None:
-        self.test_button.setEnabled(True)
+        release(self.test_button)
         say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
     # --- backup and restore ---------------------------------------------------------------
@@ -731,6 +584,7 @@ class SettingsPage(QWidget):
         account = self.afterword.outbox.account()
         self.provider.setCurrentIndex(0)
         say(self.provider_note, "")
+        self._filled = None
         if account is None:
             for field in (self.host, self.username, self.from_address, self.ca_file):
                 field.clear()

@@ -30,8 +30,9 @@ from composer.paths import Paths
 from composer.records import MessageState, Profile
 from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
+from ui.password_hint import NOT_STORED, SESSION_ONLY, STORED
 from ui.runner import Runner
-from ui.settings import NOT_STORED, SESSION_ONLY, STORED, SettingsPage
+from ui.settings import SettingsPage
 
 WAIT = 10_000  # ms: a callback from the runner, or a real SMTP exchange
 OpenAfterword = Callable[[Any], Afterword]
@@ -393,8 +394,10 @@ def test_a_failed_test_message_says_why(
     fill_account(page, smtp_server, password="wrong password")
     choose_ca(page, ca_file, monkeypatch)
     save_account(qtbot, page, "this session only")
+    monkeypatch.setattr(dialogs, "run_dialog", lambda dialog: False)  # asked again: Cancel
     send_test_message(qtbot, page)
     assert page.test_status.text().startswith("The test message was not sent: ")
+    assert "did not accept the user name or password" in page.test_status.text()
     assert "wrong password" not in page.test_status.text()
     assert smtp_server.received == []
 

@@ -37,7 +37,8 @@ from tests.ui.test_settings import (  # the Settings page's own fixtures
     runner,
 )
 from ui.mailbox_settings import MailboxGroup
-from ui.settings import NOT_STORED, STORED, SettingsPage
+from ui.password_hint import NOT_STORED, STORED
+from ui.settings import SettingsPage
 
 __all__ = ["make_page", "no_keyring", "open_afterword", "runner"]
 
