@@ -165,7 +165,8 @@ def test_a_provider_fills_both_servers_and_shows_its_note(
 
     choose_provider(page, "Other")
     assert page.provider_note.isHidden() and page.provider_note.text() == ""
-    assert page.host.text() == "smtp.mail.me.com", "Other keeps what is there"
+    assert page.host.text() == "" and box.host.text() == "", "iCloud's servers go with it"
+    assert page.username.text() == "zoe@gmail.com" and box.username.text() == "zoe.imap"
 
 
 def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
