@@ -579,6 +579,12 @@ class SettingsPage(QWidget):
         self.records_replaced.emit()
         dialogs.tell(self, summary.describe())
 
+    def reload(self) -> None:
+        """Saved elsewhere (the first-run assistant): the fields show it."""
+        self._load_profile(self.afterword.store.profile())
+        self._reload_account()
+        self.mailbox.load(mailbox_settings(self.afterword.store))
+
     def _reload_account(self) -> None:
         """The restored account, or empty fields if the backup had none."""
         account = self.afterword.outbox.account()
