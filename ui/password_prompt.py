@@ -153,7 +153,7 @@ def keyring_problem(credentials: Credentials) -> str | None:
 class PasswordAsker:
     """For a page: asks on the GUI thread, keeps the password off it, then goes on."""
 
-    def __init__(self, parent: QWidget, credentials: Credentials, runner: Runner) -> None:
+    def __init__(self, parent: QWidget | None, credentials: Credentials, runner: Runner) -> None:
         self.parent = parent
         self.credentials = credentials
         self.runner = runner
