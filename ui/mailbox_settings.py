@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -67,10 +68,18 @@ def connection_report(afterword: Afterword, settings: MailboxSettings, typed: st
 class MailboxGroup(QGroupBox):
     changed = Signal()  # the settings were saved or removed
 
-    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        save_button: QAbstractButton,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``save_button``: the page's one Save, held while a password goes to the keyring."""
         super().__init__(TITLE, parent)
         self.afterword = afterword
         self.runner = runner
+        self.save_button = save_button
         self._timeout: float | None = None  # loaded settings keep their own
         self._provided: MailboxSettings | None = None  # as a provider filled them in
         self.form = QFormLayout(self)
@@ -145,7 +154,6 @@ class MailboxGroup(QGroupBox):
         )
 
     def _add_action_rows(self) -> None:
-        self.save_button = push_button("Save mailbo&x", "Save mailbox settings", self.save)
         self.test_button = push_button(
             "Test connect&ion", "Test the mailbox connection", self.test_connection
         )
@@ -154,7 +162,6 @@ class MailboxGroup(QGroupBox):
         self.test_status = status_label("Mailbox connection test status", selectable=True)
         self.check_status = status_label("Last check for replies", selectable=True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)

@@ -10,7 +10,6 @@ is stored.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -28,16 +27,8 @@ from PySide6.QtWidgets import (
 
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
-from composer.backup import (
-    BackupSummary,
-    RestoreSummary,
-    backup,
-    default_backup_name,
-    restore,
-    safety_folder,
-)
 from composer.credentials import password_problem
-from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
+from composer.errors import AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
 from composer.providers import (
@@ -49,8 +40,9 @@ from composer.providers import (
     remember_provider,
 )
 from composer.records import Profile
-from ui import dialogs, password_prompt
+from ui import password_prompt
 from ui.account_fields import CaFileRow, hold, release, say, send_test_message, user_message
+from ui.backup_settings import BackupGroup
 from ui.mailbox_settings import MailboxGroup
 from ui.password_hint import (
     LEFT_BEHIND,
@@ -70,12 +62,7 @@ SECURITY_CHOICES = (
 )
 CHOOSE_PROVIDER = "Choose a provider…"
 OTHER_PROVIDER = "Other"
-BACKUP_FILTERS = "Afterword backups (*.zip);;All files (*)"
-SENDING_NOW = "A message is being sent. Wait until it is done, then restore."
-BACKUP_NOTE = (
-    "One zip file with your records, your own templates and every attachment. Passwords "
-    "stay in your system keyring and are not in it."
-)
+NOTHING_TO_SAVE = "Nothing to save: everything here is as saved."
 
 
 class SettingsPage(QWidget):
@@ -92,6 +79,8 @@ class SettingsPage(QWidget):
         self.runner = runner
         self._timeout: float | None = None  # a loaded account keeps its own
         self._filled: Preset | None = None  # the provider whose servers are in the fields
+        self.save_button = push_button("&Save", "Save settings", self.save)  # one, for all
+        self.save_status = status_label("Save status")
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
@@ -99,7 +88,14 @@ class SettingsPage(QWidget):
         layout.addWidget(self._dates_group())
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
-        layout.addWidget(self._backup_group())
+        self.backup = BackupGroup(afterword, self.runner)
+        self.backup.restoring.connect(self.restoring)
+        self.backup.restored.connect(self._restored)
+        self.backup_button, self.restore_button = (
+            self.backup.backup_button,
+            self.backup.restore_button,
+        )
+        layout.addWidget(self.backup)
         layout.addStretch(1)
         self._scroll(content)
         for label in self._status_labels():
@@ -118,14 +114,12 @@ class SettingsPage(QWidget):
         self.email_error = status_label("Email problem")
         self.phone = QLineEdit()
         self.signature = plain_text_edit("Signature")
-        self.save_profile_button = push_button("&Save profile", "Save profile", self.save_profile)
         self.profile_status = status_label("Profile status")
         form.addRow("&Name:", named(self.name, "Your name"))
         form.addRow("E&mail:", named(self.email, "Your email address"))
         form.addRow("", self.email_error)
         form.addRow("&Phone:", named(self.phone, "Your phone number"))
         form.addRow("Si&gnature:", self.signature)
-        form.addRow("", self.save_profile_button)
         form.addRow("", self.profile_status)
         return group
 
@@ -139,6 +133,11 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(area)
+        bar = QHBoxLayout()  # below the scrolling part: Save is always in view
+        bar.setContentsMargins(9, 0, 9, 9)
+        bar.addWidget(self.save_status, 1)
+        bar.addWidget(self.save_button)
+        layout.addLayout(bar)
 
     def _account_group(self) -> QGroupBox:
         group = QGroupBox("Mail account (SMTP)")
@@ -201,7 +200,6 @@ class SettingsPage(QWidget):
         return row
 
     def _add_action_rows(self, form: QFormLayout) -> None:
-        self.save_account_button = push_button("Save &account", "Save account", self.save_account)
         self.account_status = status_label("Account status")
         self.keyring_status = status_label("Keyring status")
         self.test_button = push_button(
@@ -211,7 +209,6 @@ class SettingsPage(QWidget):
         )
         self.test_status = status_label("Test message status")
         self.password_asker = PasswordAsker(self, self.afterword.credentials, self.runner)
-        form.addRow("", self.save_account_button)
         form.addRow("", self.account_status)
         form.addRow("", self.keyring_status)
         form.addRow("", self.test_button)
@@ -225,25 +222,9 @@ class SettingsPage(QWidget):
         return self.dates
 
     def _mailbox_group(self) -> MailboxGroup:
-        self.mailbox = MailboxGroup(self.afterword, self.runner)
+        self.mailbox = MailboxGroup(self.afterword, self.runner, self.save_button)
         self.mailbox.changed.connect(self.mailbox_changed)
         return self.mailbox
-
-    def _backup_group(self) -> QGroupBox:
-        """One row: the page is the tallest."""
-        group = QGroupBox("Backup and restore")
-        self.backup_button = push_button("Bac&k up…", "Back up to a file", self.back_up)
-        self.backup_button.setToolTip(BACKUP_NOTE)
-        self.backup_button.setAccessibleDescription(BACKUP_NOTE)
-        self.restore_button = push_button(
-            "Restore…", "Restore from a backup file", self.restore_backup
-        )
-        self.backup_status = named(QLabel(), "Backup status")
-        row = QHBoxLayout(group)
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addWidget(self.backup_status, 1)
-        return group
 
     def _status_labels(self) -> tuple[QLabel, ...]:
         return (
@@ -307,6 +288,7 @@ class SettingsPage(QWidget):
         return (
             self._profile() != self.afterword.store.profile()
             or self._account_unsaved()
+            or self._provider_unsaved()
             or self.mailbox.has_unsaved_changes()
         )
 
@@ -319,13 +301,24 @@ class SettingsPage(QWidget):
         return self._account() != stored
 
     def save(self) -> None:
-        """Ctrl+S: whatever was changed here."""
+        """Save and Ctrl+S: whatever was changed here; each part says how it went."""
+        changed = False
         if self._profile() != self.afterword.store.profile():
+            changed = True
             self.save_profile()
-        if self._account_unsaved():
+        if self._account_unsaved() or self._provider_unsaved():
+            changed = True
             self.save_account()
         if self.mailbox.has_unsaved_changes():
+            changed = True
             self.mailbox.save()
+        self.save_status.setText("" if changed else NOTHING_TO_SAVE)
+
+    def _provider_unsaved(self) -> bool:
+        """Choosing Other over a server typed by hand changes no field, only the choice."""
+        chosen = self.provider.currentData()
+        saved = provider_for(self.afterword.store, self.host.text().strip())
+        return self.afterword.has_account() and chosen is not None and chosen != saved
 
     def show_mailbox_status(self, text: str) -> None:
         """The last background visit of the mailbox, as the window tells it."""
@@ -461,14 +454,14 @@ class SettingsPage(QWidget):
 
     def _store_password(self, key: str, password: str, *, forget: str | None = None) -> None:
         """Stores it; ``forget``: the entry of the account as it was before this save."""
-        hold(self.save_account_button)
+        hold(self.save_button)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
         self.password_hint.store(
             key,
             password,
             forget=forget,
             done=self._password_done,
-            finished=lambda: release(self.save_account_button),
+            finished=lambda: release(self.save_button),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -506,78 +499,13 @@ class SettingsPage(QWidget):
         release(self.test_button)
         say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
-    # --- backup and restore ---------------------------------------------------------------
+    # --- after a restore ---------------------------------------------------------------
 
-    def back_up(self) -> None:
-        chosen = dialogs.choose_save_file(
-            self,
-            "Back up Afterword",
-            BACKUP_FILTERS,
-            default_backup_name(self.afterword.clock().astimezone().date()),
-        )
-        if not chosen:
-            return
-        target = dialogs.save_target(self, chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
-        if target is None:
-            return
-        afterword = self.afterword
-        self._backup_busy("Backing up…")
-        self.runner.run(lambda: backup(afterword, target), self._backed_up, self._backup_failed)
-
-    def _backed_up(self, summary: BackupSummary) -> None:
-        self._backup_idle()
-        dialogs.tell(self, summary.describe())
-
-    def _backup_failed(self, error: BaseException) -> None:
-        self._backup_idle()
-        dialogs.tell(self, user_message(error), error=True)
-
-    def restore_backup(self) -> None:
-        """Never under a send: the message being sent would lose its record."""
-        if self.runner.sends > 0:
-            dialogs.tell(self, SENDING_NOW, error=True)
-            return
-        chosen = dialogs.choose_file(self, "Restore from a backup", BACKUP_FILTERS)
-        if chosen:
-            self._restore(Path(chosen), replace=False)
-
-    def _restore(self, source: Path, *, replace: bool) -> None:
-        if self.runner.sends > 0:  # one may have started while the file was being chosen
-            dialogs.tell(self, SENDING_NOW, error=True)
-            return
-        afterword = self.afterword
-        self._backup_busy("Restoring…")
-        self.restoring.emit(True)  # the window takes no edits until the records are back
-        self.runner.run(
-            lambda: restore(afterword, source, replace=replace),
-            self._restored,
-            lambda error: self._restore_failed(source, error),
-        )
-
-    def _restore_failed(self, source: Path, error: BaseException) -> None:
-        self._backup_idle()
-        self.restoring.emit(False)
-        if not isinstance(error, WouldReplace):
-            dialogs.tell(self, user_message(error), error=True)
-        elif dialogs.ask(self, self._replace_question(error), yes="Replace", no="Cancel"):
-            self._restore(source, replace=True)
-
-    def _replace_question(self, error: WouldReplace) -> str:
-        folder = safety_folder(self.afterword.paths)
-        return (
-            f"{error}\n\nReplace it all with the backup? A safety copy of what is here now "
-            f"is saved first, in {folder}."
-        )
-
-    def _restored(self, summary: RestoreSummary) -> None:
-        self._backup_idle()
-        self.restoring.emit(False)
-        self._load_profile(self.afterword.store.profile())
-        self._reload_account()
-        self.mailbox.load(mailbox_settings(self.afterword.store))
+    def _restored(self) -> None:
+        """Every record was replaced: the fields show what the backup held."""
+        self.reload()
         self.mailbox_changed.emit()
         self.records_replaced.emit()
-        dialogs.tell(self, summary.describe())
 
     def reload(self) -> None:
         """Saved elsewhere (the first-run assistant): the fields show it."""
@@ -598,13 +526,3 @@ class SettingsPage(QWidget):
             self.port.setValue(DEFAULT_PORTS[self._security()])
             self._timeout = None
         self._load_account(account)
-
-    def _backup_busy(self, status: str) -> None:
-        self.backup_button.setEnabled(False)
-        self.restore_button.setEnabled(False)
-        self.backup_status.setText(status)
-
-    def _backup_idle(self) -> None:
-        self.backup_button.setEnabled(True)
-        self.restore_button.setEnabled(True)
-        self.backup_status.clear()

@@ -178,7 +178,7 @@ def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
     page.from_address.setText("zoe@gmail.com")
     page.password.setText("app password")
     with qtbot.waitSignal(page.account_changed, timeout=WAIT):
-        page.save_account_button.click()
+        page.save_button.click()
     qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
     assert page.mailbox.host.text() == "imap.gmail.com"
     assert not page.has_unsaved_changes(), "quitting would ask, and Ctrl+S would fail"

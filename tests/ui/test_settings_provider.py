@@ -6,16 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
 from composer.account import Security
 from composer.app import Afterword
+from composer.mailbox import mailbox_settings
 from composer.records import Profile
 from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
 from tests.ui.helpers import shown
 from ui.runner import Runner
-from ui.settings import OTHER_PROVIDER, SettingsPage
+from ui.settings import NOTHING_TO_SAVE, OTHER_PROVIDER, SettingsPage
 
 WAIT = 15_000
 
@@ -49,7 +50,7 @@ def test_other_stays_other_and_a_local_server_is_not_called_proton(
     page.username.setText(USER)
     page.from_address.setText("zoe@example.org")
     with qtbot.waitSignal(page.account_changed, timeout=WAIT):
-        page.save_account_button.click()
+        page.save_button.click()
     page.close()
 
     reopened = open_page(qtbot, afterword, runner)
@@ -119,3 +120,33 @@ def test_focus_stays_on_the_test_button_after_the_test_message(
     assert QApplication.focusWidget() is page.test_button
     assert PASSWORD not in page.test_status.text()
     assert page.security.currentData() == Security.STARTTLS.value
+
+
+def test_one_save_for_the_whole_page_saves_each_part_changed(
+    qtbot: QtBot, afterword: Afterword, runner: Runner, smtp_server: SmtpServer
+) -> None:
+    page = open_page(qtbot, afterword, runner)
+    saves = [
+        b
+        for b in page.findChildren(QAbstractButton)
+        if b.text().replace("&", "").startswith("Save")
+    ]
+    assert saves == [page.save_button], "one Save, not one per group"
+
+    page.name.setText("Zoë Müller")
+    page.host.setText(smtp_server.host)
+    page.port.setValue(smtp_server.port)
+    page.username.setText(USER)
+    page.from_address.setText("zoe@example.org")
+    page.mailbox.host.setText("imap.example.org")
+    page.mailbox.username.setText(USER)
+    with qtbot.waitSignal(page.account_changed, timeout=WAIT):
+        page.save_button.click()
+    qtbot.waitUntil(lambda: runner.busy == 0, timeout=WAIT)
+
+    assert afterword.store.profile().name == "Zoë Müller"
+    assert afterword.has_account()
+    assert mailbox_settings(afterword.store) is not None
+    assert not page.has_unsaved_changes()
+    page.save_button.click()
+    assert page.save_status.text() == NOTHING_TO_SAVE
