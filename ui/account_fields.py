@@ -64,7 +64,8 @@ def hold(button: QAbstractButton) -> None:
     """Disabled while its work runs. Disabling the focused button would hand the focus to
     the next field, its text selected for the next key to replace: the focus leaves it
     for nowhere instead, and comes back with ``release``."""
-    button.setProperty(_HAD_FOCUS, button.hasFocus())
+    if button.isEnabled():  # held already (a password asked for meanwhile): as it was
+        button.setProperty(_HAD_FOCUS, button.hasFocus())
     if button.hasFocus():
         button.clearFocus()
     button.setEnabled(False)

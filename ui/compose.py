@@ -507,7 +507,11 @@ class ComposePage(QWidget):
     def _resend(self, message_ids: list[int]) -> None:
         """The password is there now: the failed message goes again, as itself."""
         [message_id] = message_ids
-        self.afterword.outbox.retry(message_id)
+        try:
+            self.afterword.outbox.retry(message_id)
+        except AfterwordError as error:  # no longer failed (a restore, say): it says why
+            self._send_crashed(error)
+            return
         self._start_sending(message_id)
 
     def _wait_for_send(self, then: str) -> bool:

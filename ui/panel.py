@@ -298,8 +298,12 @@ class PanelDialog(QDialog):
 
     def _resend(self, ids: list[int]) -> None:
         """The password is there now: the messages that failed for want of it go again."""
-        for message_id in ids:
-            self.afterword.outbox.retry(message_id)
+        try:
+            for message_id in ids:
+                self.afterword.outbox.retry(message_id)
+        except AfterwordError as error:  # no longer failed (a restore, say): it says why
+            self._crashed(error)
+            return
         self._send(ids)
 
     def _finished(self, results: list[SendResult]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
 from tests.ui.helpers import shown
 from tests.ui.test_compose import interview_with
 from ui.compose import ComposePage
+from ui.panel import PanelDialog
 from ui.password_prompt import KEPT, PasswordDialog
 from ui.runner import Runner
 from ui.settings import SettingsPage
@@ -202,3 +204,33 @@ def test_a_test_message_asks_for_the_password_and_goes(
     assert len(prompts[0].seen) == 1
     assert len(smtp_server.received) == 1
     assert page.test_button.isEnabled()
+
+
+def test_one_message_each_asks_once_and_every_message_goes(
+    qtbot: QtBot,
+    afterword: Afterword,
+    smtp_server: SmtpServer,
+    ca_file: Path,
+    runner: Runner,
+    prompts: list[Prompts],
+) -> None:
+    ready = afterword
+    set_up(ready, smtp_server, ca_file)
+    interview_id = interview_with(
+        ready,
+        Contact("Ana Lima", "ana@acme.example"),
+        Contact("Bo Chen", "bo@acme.example"),
+        scheduled_at=datetime(2026, 11, 3, 14, 30).astimezone(),
+    )
+    prompts.append(Prompts(PASSWORD))
+    dialog = shown(qtbot, PanelDialog(ready, runner, interview_id))
+
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=WAIT)
+
+    assert len(prompts[0].seen) == 1, "one password for the whole batch"
+    assert sorted(r.recipients[0] for r in smtp_server.received) == [
+        "ana@acme.example",
+        "bo@acme.example",
+    ]
+    assert [c.status.text() for c in dialog.columns] == ["Sent."] * 2
