@@ -13,7 +13,7 @@ import contextlib
 from typing import Any
 
 from composer import APP_NAME
-from composer.errors import CredentialError, KeyringLocked, NoKeyring
+from composer.errors import AuthenticationFailed, CredentialError, KeyringLocked, NoKeyring
 
 SERVICE = APP_NAME
 OS_BACKENDS = (
@@ -23,7 +23,21 @@ OS_BACKENDS = (
     "keyring.backends.macOS",
     "keyring.backends.Windows",
 )
-SESSION_ONLY = "You can still send: Afterword will keep the password in memory until you quit."
+SESSION_ONLY = (
+    "Afterword asks for the password when it needs it and keeps it in memory until you quit."
+)
+
+
+MISSING = "missing"
+REFUSED = "refused"
+
+
+def password_problem(error: BaseException) -> str:
+    """What typing the password would get past: ``MISSING`` (none stored, or the keyring
+    cannot give it), ``REFUSED`` (the server said no to the one it had); "" for the rest."""
+    if isinstance(error, CredentialError):
+        return MISSING
+    return REFUSED if isinstance(error, AuthenticationFailed) else ""
 
 
 def is_os_backend(backend: Any) -> bool:

@@ -13,7 +13,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from composer.account import SmtpAccount
-from composer.credentials import Credentials
+from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError
 from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
@@ -123,6 +123,7 @@ class MailboxVisit:
 
     filing: FilingResult = field(default_factory=FilingResult)
     replies: ReplyCheck = field(default_factory=ReplyCheck)
+    password_problem: str = ""  # composer/credentials.py's: typing the password gets past it
 
     @property
     def error(self) -> str | None:
@@ -150,6 +151,7 @@ def visit(
             if watched:
                 result.replies = _look(store, imap, watched, settings.account, now)
     except AfterwordError as error:
+        result.password_problem = password_problem(error)
         not_filed(store, copies, result.filing, error)
         if watched and result.replies.error is None:
             result.replies = ReplyCheck(error=f"Could not look for replies: {error}")

@@ -23,7 +23,7 @@ from email.headerregistry import Address
 
 from composer.account import SmtpAccount
 from composer.clock import Clock, utc_now
-from composer.credentials import Credentials
+from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
 from composer.login import KnownPassword, LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
@@ -40,6 +40,7 @@ class SendResult:
     message_id: int
     state: MessageState
     detail: str  # the server's reply, or the error written for the user
+    password_problem: str = ""  # "missing" or "refused" (composer/credentials.py): ask, retry
 
 
 Progress = Callable[[SendResult], None]
@@ -313,7 +314,7 @@ class Outbox:
                 self.store.mark_failed(message_id, str(error))
         if not claimed:
             return self._not_claimed(message_id)
-        return SendResult(message_id, MessageState.FAILED, str(error))
+        return SendResult(message_id, MessageState.FAILED, str(error), password_problem(error))
 
     def _not_claimed(self, message_id: int) -> SendResult:
         state = self.store.message(message_id).state

@@ -7,9 +7,15 @@ builds are ordinary ``SmtpAccount``/``ImapAccount`` values the user can still ed
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from composer.account import Security, SmtpAccount
 from composer.imap import ImapAccount
+
+if TYPE_CHECKING:
+    from composer.store import Store
+
+PROVIDER_SETTING = "provider"  # the provider chosen in Settings: "Other" stays "Other"
 
 
 @dataclass(frozen=True)
@@ -123,3 +129,31 @@ def preset_for_address(email: str) -> Preset | None:
         return None
     domain = domain.rstrip(".").lower()
     return next((p for p in _PRESETS if domain in p.domains), None)
+
+
+OTHER = "Other"  # the user's own servers: no preset, whatever the address or host
+
+
+def preset_named(name: str | None) -> Preset | None:
+    return next((p for p in _PRESETS if p.name == name), None)
+
+
+def chosen_provider(store: Store) -> str | None:
+    """The provider the user chose in Settings (a preset's name or ``OTHER``), if saved."""
+    value = store.get_setting(PROVIDER_SETTING)
+    return value if isinstance(value, str) else None
+
+
+def remember_provider(store: Store, name: str | None) -> None:
+    store.set_setting(PROVIDER_SETTING, name)
+
+
+def provider_for(store: Store, smtp_host: str) -> str | None:
+    """What Settings shows: the user's own choice; else, for an account saved before
+    choices were kept, a provider recognised by its server. Never one on this computer
+    (127.0.0.1 is Proton Mail Bridge, but also any local test or capture server)."""
+    chosen = chosen_provider(store)
+    if chosen is not None:
+        return chosen
+    preset = next((p for p in _PRESETS if p.domains and p.smtp.host == smtp_host), None)
+    return preset.name if preset is not None else None

@@ -41,6 +41,10 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
         return 1
     window = MainWindow(afterword)
     window.show()
+    from ui.first_run import wanted
+
+    if wanted(afterword):  # a first start: the assistant, which can be left for later
+        window.set_up_account()
     try:
         return int(app.exec())
     finally:

@@ -27,7 +27,7 @@ from composer.errors import (
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState
 from composer.threads import thread_references
-from ui import compose_layout, dialogs, one_each, spelling
+from ui import compose_layout, dialogs, one_each, password_prompt, spelling
 from ui.address_fields import AddressField
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
@@ -467,6 +467,8 @@ class ComposePage(QWidget):
         )
 
     def _sent(self, results: list[SendResult]) -> None:
+        if password_prompt.asked_then_resent(self, results, self._resend, self._sent):
+            return  # the password is asked for; the send goes on, or says why not
         self.sending = False
         self._editing_locked(False)
         [result] = results
@@ -479,6 +481,16 @@ class ComposePage(QWidget):
             self.status.setText(_outcome(result))
             self._clear(keep_status=True)
         self._update_send()
+
+    def _resend(self, message_ids: list[int]) -> None:
+        """The password is there now: the failed message goes again, as itself."""
+        [message_id] = message_ids
+        try:
+            self.afterword.outbox.retry(message_id)
+        except AfterwordError as error:  # no longer failed (a restore, say): it says why
+            self._send_crashed(error)
+            return
+        self._start_sending(message_id)
 
     def _wait_for_send(self, then: str) -> bool:
         """Nothing takes the place of a message being sent: the end of the send would clear

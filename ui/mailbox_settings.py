@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QFormLayout,
     QGroupBox,
@@ -37,17 +38,9 @@ from composer.mailbox import (
 from composer.providers import Server
 from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
+from ui.account_fields import CaFileRow, hold, release, say, user_message
+from ui.password_hint import LEFT_BEHIND, NOT_STORED, STORED_NOW, PasswordHint, forget_entry
 from ui.runner import Runner
-from ui.settings import (
-    LEFT_BEHIND,
-    NOT_STORED,
-    STORED_NOW,
-    CaFileRow,
-    PasswordHint,
-    forget_entry,
-    say,
-    user_message,
-)
 from ui.widgets import combo, named, push_button, status_label
 
 TITLE = "Mailbox (IMAP): copies in Sent and replies"
@@ -75,10 +68,18 @@ def connection_report(afterword: Afterword, settings: MailboxSettings, typed: st
 class MailboxGroup(QGroupBox):
     changed = Signal()  # the settings were saved or removed
 
-    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        afterword: Afterword,
+        runner: Runner,
+        save_button: QAbstractButton,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``save_button``: the page's one Save, held while a password goes to the keyring."""
         super().__init__(TITLE, parent)
         self.afterword = afterword
         self.runner = runner
+        self.save_button = save_button
         self._timeout: float | None = None  # loaded settings keep their own
         self._provided: MailboxSettings | None = None  # as a provider filled them in
         self.form = QFormLayout(self)
@@ -153,7 +154,6 @@ class MailboxGroup(QGroupBox):
         )
 
     def _add_action_rows(self) -> None:
-        self.save_button = push_button("Save mailbo&x", "Save mailbox settings", self.save)
         self.test_button = push_button(
             "Test connect&ion", "Test the mailbox connection", self.test_connection
         )
@@ -162,7 +162,6 @@ class MailboxGroup(QGroupBox):
         self.test_status = status_label("Mailbox connection test status", selectable=True)
         self.check_status = status_label("Last check for replies", selectable=True)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -206,6 +205,15 @@ class MailboxGroup(QGroupBox):
         self.port.setValue(server.port)
         self.server_files_sent.setChecked(files_sent_itself)
         self._provided = None if self.username.text().strip() else self.settings()
+
+    def clear_server(self, server: Server) -> None:
+        """Another provider, or Other: the server a provider filled in goes (unsaved)."""
+        if self.host.text().strip() != server.host:
+            return  # the user typed their own: it stays
+        self.host.clear()
+        self.security.setCurrentIndex(self.security.findData(Security.TLS.value))
+        self.port.setValue(IMAP_PORTS[Security.TLS])
+        self._provided = None
 
     def show_check_status(self, text: str) -> None:
         say(self.check_status, text)
@@ -320,7 +328,7 @@ class MailboxGroup(QGroupBox):
         self, settings: MailboxSettings, password: str, *, forget: str | None
     ) -> None:
         """Stores it; ``forget``: the entry of the mailbox as it was before this save."""
-        self.save_button.setEnabled(False)
+        hold(self.save_button)
         say(self.status, f"{SAVED} Saving the password in your keyring…")
         key = settings.account.key
         self.password_hint.store(
@@ -328,7 +336,7 @@ class MailboxGroup(QGroupBox):
             password,
             forget=forget,
             done=self._password_done,
-            finished=lambda: self.save_button.setEnabled(True),
+            finished=lambda: release(self.save_button),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -380,7 +388,7 @@ class MailboxGroup(QGroupBox):
 
     def test_connection(self) -> None:
         settings, typed, afterword = self.settings(), self._typed_password(), self.afterword
-        self.test_button.setEnabled(False)
+        hold(self.test_button)
         say(self.test_status, "Connecting to your mailbox…")
         self.runner.run(
             lambda: connection_report(afterword, settings, typed),
@@ -389,9 +397,9 @@ class MailboxGroup(QGroupBox):
         )
 
     def _tested(self, report: str) -> None:
-        self.test_button.setEnabled(True)
+        release(self.test_button)
         say(self.test_status, report)
 
     def _not_tested(self, error: BaseException) -> None:
-        self.test_button.setEnabled(True)
+        release(self.test_button)
         say(self.test_status, user_message(error))

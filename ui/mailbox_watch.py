@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from composer.app import Afterword
 from composer.clock import Clock
+from composer.credentials import REFUSED
 from composer.errors import AfterwordError
 from composer.store import IMAP_ACCOUNT_SETTING, reply_check_minutes
+from ui.password_prompt import PasswordAsker, PasswordRequest
 from ui.runner import Runner
 
 if TYPE_CHECKING:  # imaplib and ssl are loaded once a mailbox is set up, not at start-up
@@ -41,6 +44,8 @@ class MailboxWatcher(QObject):
         self.clock = clock or afterword.clock
         self.busy = False
         self.held = False  # while a backup is restored, nothing else writes the records
+        self.asking = False  # the password is being asked for: visits wait
+        self.declined = False  # Cancel when asked: not asked again until Afterword restarts
         self._again: bool | None = None  # a request made meanwhile: with replies?
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
@@ -82,7 +87,7 @@ class MailboxWatcher(QObject):
         self.held, self._again = True, None
 
     def _visit(self, *, replies: bool) -> None:
-        if self.busy or self.held:
+        if self.busy or self.held or self.asking:
             self._again = bool(self._again) or replies
             return
         self.busy = True
@@ -103,6 +108,37 @@ class MailboxWatcher(QObject):
         if replies or result.error or result.filing.filed:  # after a send: only news
             self.said.emit(text)
         self.visited.emit(result)
+        if result.password_problem and not self.declined:
+            self._ask_password(result.password_problem)
+
+    def _ask_password(self, problem: str) -> None:
+        """The mailbox needs a password it does not have: asked for, then visited again."""
+        from composer.mailbox import mailbox_settings
+
+        store = self.afterword.store
+        settings = mailbox_settings(store)
+        if settings is None:
+            return
+        account = settings.account
+        key = settings.password_key(self.afterword.outbox.account())
+        request = PasswordRequest(key, account.username, account.host, problem == REFUSED)
+        self.asking = True
+        parent = self.parent()
+        asker = PasswordAsker(
+            parent if isinstance(parent, QWidget) else None,
+            self.afterword.credentials,
+            self.runner,
+        )
+        asker.ask_then(
+            request, lambda: self._asked(declined=False), lambda: self._asked(declined=True)
+        )
+
+    def _asked(self, *, declined: bool) -> None:
+        self.asking, self.declined = False, declined
+        if declined:
+            self._finished()  # a visit asked for meanwhile goes, and says what is missing
+        else:
+            self._visit(replies=True)
 
     def _failed(self, error: BaseException) -> None:
         self._finished()

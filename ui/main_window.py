@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from ui.compose import ComposePage
     from ui.contacts import ContactsPage
     from ui.feedback import FeedbackPage
+    from ui.first_run import FirstRunAssistant
     from ui.interviews import InterviewsPage
     from ui.sent import SentPage
     from ui.settings import SettingsPage
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Notice")
+        self.assistant: FirstRunAssistant | None = None  # the first-run assistant, once opened
         self.banner_button = QPushButton()
         self.banner_button.setAccessibleName("Notice action")
         self.banner_button.clicked.connect(self._banner_action)
@@ -454,6 +456,24 @@ class MainWindow(QMainWindow):
             self.show_area(self.sent)
         else:
             self.show_area(self.settings_page)
+            if not self.afterword.has_account():
+                self.set_up_account()
+
+    def set_up_account(self) -> None:
+        """The first-run assistant (ui/first_run.py); once, however often it is asked for."""
+        from ui.first_run import FirstRunAssistant
+
+        if self.assistant is not None and self.assistant.isVisible():
+            self.assistant.raise_()
+            return
+        self.assistant = FirstRunAssistant(self.afterword, self.runner, self)
+        self.assistant.set_up.connect(self._account_set_up)
+        self.assistant.open()
+
+    def _account_set_up(self) -> None:
+        self.update_banner()
+        self._refresh_if_built("settings_page", lambda page: page.reload())
+        self._refresh_if_built("compose", _refresh)
 
     # --- window state -------------------------------------------------------------------
 

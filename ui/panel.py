@@ -34,7 +34,7 @@ from composer.dates import FALLBACK, chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
-from ui import dialogs, spelling
+from ui import dialogs, password_prompt, spelling
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, status_label
@@ -280,6 +280,9 @@ class PanelDialog(QDialog):
         self._update_send()
         for column in wanted:
             column.status.setText("Sending…")
+        self._send(ids)
+
+    def _send(self, ids: list[int]) -> None:
         self.runner.run(
             lambda report: self.afterword.send_messages(ids, report),
             self._finished,
@@ -293,7 +296,19 @@ class PanelDialog(QDialog):
         if column is not None:
             column.show_result(result)
 
+    def _resend(self, ids: list[int]) -> None:
+        """The password is there now: the messages that failed for want of it go again."""
+        try:
+            for message_id in ids:
+                self.afterword.outbox.retry(message_id)
+        except AfterwordError as error:  # no longer failed (a restore, say): it says why
+            self._crashed(error)
+            return
+        self._send(ids)
+
     def _finished(self, results: list[SendResult]) -> None:
+        if password_prompt.asked_then_resent(self, results, self._resend, self._finished):
+            return  # the password is asked for; the send goes on, or says why not
         for result in results:
             self._one_done(result)
         self.sending = False

@@ -9,10 +9,7 @@ is stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,36 +27,34 @@ from PySide6.QtWidgets import (
 
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
-from composer.backup import (
-    BackupSummary,
-    RestoreSummary,
-    backup,
-    default_backup_name,
-    restore,
-    safety_folder,
-)
-from composer.credentials import Credentials
-from composer.errors import AfterwordError, CredentialError, NoKeyring, WouldReplace
+from composer.credentials import password_problem
+from composer.errors import AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address
 from composer.mailbox import mailbox_settings
-from composer.providers import Preset, preset_for_address, presets
+from composer.providers import (
+    Preset,
+    preset_for_address,
+    preset_named,
+    presets,
+    provider_for,
+    remember_provider,
+)
 from composer.records import Profile
-from ui import dialogs
+from ui import password_prompt
+from ui.account_fields import CaFileRow, hold, release, say, send_test_message, user_message
+from ui.backup_settings import BackupGroup
+from ui.mailbox_settings import MailboxGroup
+from ui.password_hint import (
+    LEFT_BEHIND,
+    NOT_STORED,
+    STORED_NOW,
+    PasswordHint,
+)
+from ui.password_prompt import PasswordAsker
 from ui.runner import Runner
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
-if TYPE_CHECKING:
-    from ui.mailbox_settings import MailboxGroup
-
-STORED = "Stored in your system keyring"
-NOT_STORED = "Enter your password"
-SESSION_ONLY = "Kept in memory until you quit"
-STORED_NOW = "Password saved in your system keyring."
-LEFT_BEHIND = (
-    "The password of the account as it was is still in your keyring: unlock it, then save "
-    "again to remove it."
-)
 SECURITY_CHOICES = (
     (Security.STARTTLS, "STARTTLS (recommended)"),
     (Security.TLS, "TLS"),
@@ -67,175 +62,7 @@ SECURITY_CHOICES = (
 )
 CHOOSE_PROVIDER = "Choose a provider…"
 OTHER_PROVIDER = "Other"
-CA_FILTERS = "Certificates (*.pem *.crt *.cer);;All files (*)"
-BACKUP_FILTERS = "Afterword backups (*.zip);;All files (*)"
-SENDING_NOW = "A message is being sent. Wait until it is done, then restore."
-BACKUP_NOTE = (
-    "One zip file with your records, your own templates and every attachment. Passwords "
-    "stay in your system keyring and are not in it."
-)
-
-
-def user_message(error: BaseException) -> str:
-    """The message written for the user; anything else is a bug and stays loud."""
-    if isinstance(error, AfterwordError):
-        return str(error)
-    raise error
-
-
-def send_test_message(afterword: Afterword, account: SmtpAccount, typed: str) -> tuple[str, str]:
-    """Blocking, for the worker: the outbox there has its own database connection."""
-    with afterword.background() as outbox:
-        return outbox.send_test_message(account, typed)
-
-
-def forget_entry(credentials: Credentials, key: str) -> str | None:
-    """Blocking, for the worker: the keyring's message if it kept the entry (locked).
-    Without a keyring there is no entry to keep."""
-    try:
-        credentials.forget(key)
-    except NoKeyring:
-        return None
-    except CredentialError as error:
-        return str(error)
-    return None
-
-
-def say(label: QLabel, text: str) -> None:
-    """Sets a status line; an empty one takes no room in its form."""
-    label.setText(text)
-    parent = label.parentWidget()
-    form = parent.layout() if parent is not None else None
-    if isinstance(form, QFormLayout):
-        form.setRowVisible(label, bool(text))
-
-
-class CaFileRow(QHBoxLayout):
-    """An extra CA certificate to trust (a company's, Proton Bridge's): its file, Choose…
-    and Clear. ``what`` ends each control's accessible name ("" or " for the mailbox")."""
-
-    def __init__(self, owner: QWidget, what: str = "", *, choose: str, clear: str) -> None:
-        super().__init__()
-        self.owner = owner
-        self.field = named(QLineEdit(), f"Extra CA certificate file{what}")
-        self.field.setPlaceholderText("None: the system's trusted certificates only")
-        self.choose_button = push_button(choose, f"Choose a CA certificate file{what}", self.choose)
-        self.clear_button = push_button(
-            clear, f"Clear the CA certificate file{what}", self.field.clear
-        )
-        self.addWidget(self.field, 1)
-        self.addWidget(self.choose_button)
-        self.addWidget(self.clear_button)
-
-    def choose(self) -> None:
-        path = dialogs.choose_file(self.owner, "Choose a CA certificate", CA_FILTERS)
-        if path:
-            self.field.setText(path)
-
-
-class PasswordHint:
-    """A password field's dealings with the keyring, off the GUI thread: it says whether a
-    password is stored (the password itself is never fetched here; only the latest answer
-    counts), and stores a typed one, else keeps it for this session."""
-
-    def __init__(
-        self,
-        field: QLineEdit,
-        runner: Runner,
-        credentials: Credentials,
-        unanswered: Callable[[str], None],
-    ) -> None:
-        """``unanswered(message)``: the keyring did not say whether a password is stored
-        (locked): the hint alone would make a stored one look missing."""
-        self.field = field
-        self.runner = runner
-        self.credentials = credentials
-        self.unanswered = unanswered
-        self.busy = False  # a password is on its way to the keyring
-        self.left_behind: str | None = None  # an old entry a locked keyring kept: saving retries
-        self._request = 0
-
-    def drop_pending(self) -> None:
-        """An answer still on its way is about an old password: it is not shown."""
-        self._request += 1
-
-    def refresh(self, key: str) -> None:
-        self.drop_pending()
-        if self.credentials.in_session(key):  # also after it moved with its account
-            self.field.setPlaceholderText(SESSION_ONLY)
-            return
-        request, credentials = self._request, self.credentials
-        self.runner.run(
-            lambda: credentials.password(key) is not None,
-            lambda stored: self._show(request, STORED if stored else NOT_STORED),
-            lambda error: self._show(request, NOT_STORED, error),
-        )
-
-    def _show(self, request: int, hint: str, error: BaseException | None = None) -> None:
-        if error is not None and not isinstance(error, CredentialError):
-            raise error  # a bug
-        if request != self._request:
-            return
-        self.field.setPlaceholderText(hint)
-        if error is not None:
-            self.unanswered(str(error))
-
-    def store(
-        self,
-        key: str,
-        password: str,
-        *,
-        forget: str | None,
-        done: Callable[[str | None], None],
-        finished: Callable[[], None],
-    ) -> None:
-        """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
-        after, whatever happened (so Save can be used again); then ``done(problem)``, with
-        what to tell the user if the password is kept for this session only, or the
-        ``forget`` entry is kept (then ``left_behind``). The field says which, and is
-        cleared if it still holds that password."""
-        self.drop_pending()
-        self.busy = True
-        credentials = self.credentials
-
-        def work() -> str | None:
-            credentials.store(key, password)
-            return None if forget is None else forget_entry(credentials, forget)
-
-        def stored(problem: str | None) -> None:
-            self.left_behind = forget if problem else None
-            self._stored(password, STORED)
-            finished()
-            done(f"{STORED_NOW} {problem} {LEFT_BEHIND}" if problem else None)
-
-        def not_stored(error: BaseException) -> None:
-            self.busy = False
-            if not isinstance(error, CredentialError):
-                finished()
-                raise error  # a bug stays loud
-            credentials.use_for_session(key, password)
-            if not isinstance(error, NoKeyring):  # a keyring that would not forget either
-                self.left_behind = forget
-            self._stored(password, SESSION_ONLY)
-            finished()
-            left = f" {LEFT_BEHIND}" if self.left_behind is not None else ""
-            done(f"{error} Using it for this session only.{left}")
-
-        self.runner.run(work, stored, not_stored)
-
-    def old_entry(self, previous: str | None, key: str) -> str | None:
-        """The entry this save moves or removes: the account's as it was, or one a locked
-        keyring kept at an earlier save."""
-        old = self.left_behind if self.left_behind is not None else previous
-        if old == key:  # back where the password is
-            self.left_behind = None
-        return old if old != key else None
-
-    def _stored(self, password: str, hint: str) -> None:
-        self.busy = False
-        if self.field.text() == password:  # not what was typed since
-            self.field.clear()
-        self.field.setPlaceholderText(hint)
+NOTHING_TO_SAVE = "Nothing to save: everything here is as saved."
 
 
 class SettingsPage(QWidget):
@@ -251,6 +78,9 @@ class SettingsPage(QWidget):
         self.afterword = afterword
         self.runner = runner
         self._timeout: float | None = None  # a loaded account keeps its own
+        self._filled: Preset | None = None  # the provider whose servers are in the fields
+        self.save_button = push_button("&Save", "Save settings", self.save)  # one, for all
+        self.save_status = status_label("Save status")
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addWidget(self._profile_group())
@@ -258,7 +88,14 @@ class SettingsPage(QWidget):
         layout.addWidget(self._dates_group())
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
-        layout.addWidget(self._backup_group())
+        self.backup = BackupGroup(afterword, self.runner)
+        self.backup.restoring.connect(self.restoring)
+        self.backup.restored.connect(self._restored)
+        self.backup_button, self.restore_button = (
+            self.backup.backup_button,
+            self.backup.restore_button,
+        )
+        layout.addWidget(self.backup)
         layout.addStretch(1)
         self._scroll(content)
         for label in self._status_labels():
@@ -277,14 +114,12 @@ class SettingsPage(QWidget):
         self.email_error = status_label("Email problem")
         self.phone = QLineEdit()
         self.signature = plain_text_edit("Signature")
-        self.save_profile_button = push_button("&Save profile", "Save profile", self.save_profile)
         self.profile_status = status_label("Profile status")
         form.addRow("&Name:", named(self.name, "Your name"))
         form.addRow("E&mail:", named(self.email, "Your email address"))
         form.addRow("", self.email_error)
         form.addRow("&Phone:", named(self.phone, "Your phone number"))
         form.addRow("Si&gnature:", self.signature)
-        form.addRow("", self.save_profile_button)
         form.addRow("", self.profile_status)
         return group
 
@@ -298,6 +133,11 @@ class SettingsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(area)
+        bar = QHBoxLayout()  # below the scrolling part: Save is always in view
+        bar.setContentsMargins(9, 0, 9, 9)
+        bar.addWidget(self.save_status, 1)
+        bar.addWidget(self.save_button)
+        layout.addLayout(bar)
 
     def _account_group(self) -> QGroupBox:
         group = QGroupBox("Mail account (SMTP)")
@@ -360,7 +200,6 @@ class SettingsPage(QWidget):
         return row
 
     def _add_action_rows(self, form: QFormLayout) -> None:
-        self.save_account_button = push_button("Save &account", "Save account", self.save_account)
         self.account_status = status_label("Account status")
         self.keyring_status = status_label("Keyring status")
         self.test_button = push_button(
@@ -369,7 +208,7 @@ class SettingsPage(QWidget):
             self.send_test_message,
         )
         self.test_status = status_label("Test message status")
-        form.addRow("", self.save_account_button)
+        self.password_asker = PasswordAsker(self, self.afterword.credentials, self.runner)
         form.addRow("", self.account_status)
         form.addRow("", self.keyring_status)
         form.addRow("", self.test_button)
@@ -383,27 +222,9 @@ class SettingsPage(QWidget):
         return self.dates
 
     def _mailbox_group(self) -> MailboxGroup:
-        from ui.mailbox_settings import MailboxGroup  # here: it builds on this module
-
-        self.mailbox = MailboxGroup(self.afterword, self.runner)
+        self.mailbox = MailboxGroup(self.afterword, self.runner, self.save_button)
         self.mailbox.changed.connect(self.mailbox_changed)
         return self.mailbox
-
-    def _backup_group(self) -> QGroupBox:
-        """One row: the page is the tallest."""
-        group = QGroupBox("Backup and restore")
-        self.backup_button = push_button("Bac&k up…", "Back up to a file", self.back_up)
-        self.backup_button.setToolTip(BACKUP_NOTE)
-        self.backup_button.setAccessibleDescription(BACKUP_NOTE)
-        self.restore_button = push_button(
-            "Restore…", "Restore from a backup file", self.restore_backup
-        )
-        self.backup_status = named(QLabel(), "Backup status")
-        row = QHBoxLayout(group)
-        row.addWidget(self.backup_button)
-        row.addWidget(self.restore_button)
-        row.addWidget(self.backup_status, 1)
-        return group
 
     def _status_labels(self) -> tuple[QLabel, ...]:
         return (
@@ -434,10 +255,11 @@ class SettingsPage(QWidget):
         self.ca_file.setText(account.ca_file)
         self._timeout = account.timeout
         self._refresh_password_hint(account)
-        preset = next((p for p in presets() if p.smtp.host == account.host), None)
-        if preset is not None:  # the provider it was set up with, and its sign-in note
-            self.provider.setCurrentIndex(self.provider.findData(preset.name))
-            say(self.provider_note, preset.sign_in_note)
+        name = provider_for(self.afterword.store, account.host)
+        self.provider.setCurrentIndex(max(0, self.provider.findData(name)))
+        preset = preset_named(name)  # the provider it was set up with, and its sign-in note
+        say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self._filled = preset if preset is not None and preset.smtp.host == account.host else None
 
     # --- the keyring ------------------------------------------------------------------------
 
@@ -466,6 +288,7 @@ class SettingsPage(QWidget):
         return (
             self._profile() != self.afterword.store.profile()
             or self._account_unsaved()
+            or self._provider_unsaved()
             or self.mailbox.has_unsaved_changes()
         )
 
@@ -478,13 +301,24 @@ class SettingsPage(QWidget):
         return self._account() != stored
 
     def save(self) -> None:
-        """Ctrl+S: whatever was changed here."""
+        """Save and Ctrl+S: whatever was changed here; each part says how it went."""
+        changed = False
         if self._profile() != self.afterword.store.profile():
+            changed = True
             self.save_profile()
-        if self._account_unsaved():
+        if self._account_unsaved() or self._provider_unsaved():
+            changed = True
             self.save_account()
         if self.mailbox.has_unsaved_changes():
+            changed = True
             self.mailbox.save()
+        self.save_status.setText("" if changed else NOTHING_TO_SAVE)
+
+    def _provider_unsaved(self) -> bool:
+        """Choosing Other over a server typed by hand changes no field, only the choice."""
+        chosen = self.provider.currentData()
+        saved = provider_for(self.afterword.store, self.host.text().strip())
+        return self.afterword.has_account() and chosen is not None and chosen != saved
 
     def show_mailbox_status(self, text: str) -> None:
         """The last background visit of the mailbox, as the window tells it."""
@@ -495,14 +329,27 @@ class SettingsPage(QWidget):
         address, which leaves a mailbox already set alone."""
         preset = self._chosen_preset()
         say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self._clear_filled()
         if preset is None:
             return
+        self._filled = preset
         smtp = preset.smtp
         self.host.setText(smtp.host)
         self.security.setCurrentIndex(self.security.findData(smtp.security.value))
         self.port.setValue(smtp.port)  # after security, which may suggest a port
         if chosen or not self.mailbox.host.text().strip():  # a saved mailbox stays as it is
             self.mailbox.use_server(preset.imap, preset.files_sent_itself)
+
+    def _clear_filled(self) -> None:
+        """What the provider chosen before filled in goes; what the user typed stays."""
+        filled, self._filled = self._filled, None
+        if filled is None:
+            return
+        if self.host.text().strip() == filled.smtp.host:
+            self.host.clear()
+            self.security.setCurrentIndex(self.security.findData(Security.STARTTLS.value))
+            self.port.setValue(DEFAULT_PORTS[Security.STARTTLS])
+        self.mailbox.clear_server(filled.imap)
 
     def _chosen_preset(self) -> Preset | None:
         name = self.provider.currentData()
@@ -550,6 +397,7 @@ class SettingsPage(QWidget):
         except AfterwordError as error:
             say(self.account_status, str(error))
             return
+        remember_provider(self.afterword.store, self.provider.currentData())
         self.account_changed.emit()
         moved = self.password_hint.old_entry(previous.key if previous else None, account.key)
         password = self.password.text()
@@ -606,14 +454,14 @@ class SettingsPage(QWidget):
 
     def _store_password(self, key: str, password: str, *, forget: str | None = None) -> None:
         """Stores it; ``forget``: the entry of the account as it was before this save."""
-        self.save_account_button.setEnabled(False)
+        hold(self.save_button)
         say(self.account_status, "Account saved. Saving the password in your keyring…")
         self.password_hint.store(
             key,
             password,
             forget=forget,
             done=self._password_done,
-            finished=lambda: self.save_account_button.setEnabled(True),
+            finished=lambda: release(self.save_button),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -621,7 +469,7 @@ class SettingsPage(QWidget):
 
     def send_test_message(self) -> None:
         """Over the account as it is on screen, saved or not, with a password just typed."""
-        self.test_button.setEnabled(False)
+        hold(self.test_button)
         say(self.test_status, "Sending a test message…")
         afterword, account, typed = self.afterword, self._account(), self.password.text()
         self.runner.run(
@@ -634,90 +482,43 @@ class SettingsPage(QWidget):
     def _test_message_done(self, outcome: tuple[str, str]) -> None:
         address, reply = outcome
         say(self.test_status, f"Test message sent to {address}: {reply}")
-        self.test_button.setEnabled(True)
+        release(self.test_button)
 
     def _test_message_failed(self, error: BaseException) -> None:
-        self.test_button.setEnabled(True)
+        problem = password_problem(error)
+        if problem:  # asked for, then the test goes on; Cancel says why it was not sent
+            self.password.clear()  # a password typed here was refused: not tried again
+            request = password_prompt.request_for(self._account(), problem)
+            self.password_asker.ask_then(
+                request, self.send_test_message, lambda: self._test_not_sent(error)
+            )
+            return
+        self._test_not_sent(error)
+
+    def _test_not_sent(self, error: BaseException) -> None:
+        release(self.test_button)
         say(self.test_status, f"The test message was not sent: {user_message(error)}")
 
-    # --- backup and restore ---------------------------------------------------------------
+    # --- after a restore ---------------------------------------------------------------
 
-    def back_up(self) -> None:
-        chosen = dialogs.choose_save_file(
-            self,
-            "Back up Afterword",
-            BACKUP_FILTERS,
-            default_backup_name(self.afterword.clock().astimezone().date()),
-        )
-        if not chosen:
-            return
-        target = dialogs.save_target(self, chosen, BACKUP_FILTERS)  # "week.2" is week.2.zip
-        if target is None:
-            return
-        afterword = self.afterword
-        self._backup_busy("Backing up…")
-        self.runner.run(lambda: backup(afterword, target), self._backed_up, self._backup_failed)
+    def _restored(self) -> None:
+        """Every record was replaced: the fields show what the backup held."""
+        self.reload()
+        self.mailbox_changed.emit()
+        self.records_replaced.emit()
 
-    def _backed_up(self, summary: BackupSummary) -> None:
-        self._backup_idle()
-        dialogs.tell(self, summary.describe())
-
-    def _backup_failed(self, error: BaseException) -> None:
-        self._backup_idle()
-        dialogs.tell(self, user_message(error), error=True)
-
-    def restore_backup(self) -> None:
-        """Never under a send: the message being sent would lose its record."""
-        if self.runner.sends > 0:
-            dialogs.tell(self, SENDING_NOW, error=True)
-            return
-        chosen = dialogs.choose_file(self, "Restore from a backup", BACKUP_FILTERS)
-        if chosen:
-            self._restore(Path(chosen), replace=False)
-
-    def _restore(self, source: Path, *, replace: bool) -> None:
-        if self.runner.sends > 0:  # one may have started while the file was being chosen
-            dialogs.tell(self, SENDING_NOW, error=True)
-            return
-        afterword = self.afterword
-        self._backup_busy("Restoring…")
-        self.restoring.emit(True)  # the window takes no edits until the records are back
-        self.runner.run(
-            lambda: restore(afterword, source, replace=replace),
-            self._restored,
-            lambda error: self._restore_failed(source, error),
-        )
-
-    def _restore_failed(self, source: Path, error: BaseException) -> None:
-        self._backup_idle()
-        self.restoring.emit(False)
-        if not isinstance(error, WouldReplace):
-            dialogs.tell(self, user_message(error), error=True)
-        elif dialogs.ask(self, self._replace_question(error), yes="Replace", no="Cancel"):
-            self._restore(source, replace=True)
-
-    def _replace_question(self, error: WouldReplace) -> str:
-        folder = safety_folder(self.afterword.paths)
-        return (
-            f"{error}\n\nReplace it all with the backup? A safety copy of what is here now "
-            f"is saved first, in {folder}."
-        )
-
-    def _restored(self, summary: RestoreSummary) -> None:
-        self._backup_idle()
-        self.restoring.emit(False)
+    def reload(self) -> None:
+        """Saved elsewhere (the first-run assistant): the fields show it."""
         self._load_profile(self.afterword.store.profile())
         self._reload_account()
         self.mailbox.load(mailbox_settings(self.afterword.store))
-        self.mailbox_changed.emit()
-        self.records_replaced.emit()
-        dialogs.tell(self, summary.describe())
 
     def _reload_account(self) -> None:
         """The restored account, or empty fields if the backup had none."""
         account = self.afterword.outbox.account()
         self.provider.setCurrentIndex(0)
         say(self.provider_note, "")
+        self._filled = None
         if account is None:
             for field in (self.host, self.username, self.from_address, self.ca_file):
                 field.clear()
@@ -725,13 +526,3 @@ class SettingsPage(QWidget):
             self.port.setValue(DEFAULT_PORTS[self._security()])
             self._timeout = None
         self._load_account(account)
-
-    def _backup_busy(self, status: str) -> None:
-        self.backup_button.setEnabled(False)
-        self.restore_button.setEnabled(False)
-        self.backup_status.setText(status)
-
-    def _backup_idle(self) -> None:
-        self.backup_button.setEnabled(True)
-        self.restore_button.setEnabled(True)
-        self.backup_status.clear()

@@ -95,7 +95,8 @@ def test_no_keyring_says_so_and_allows_this_session_only() -> None:
     credentials = Credentials(keyring.backends.fail.Keyring())
     with pytest.raises(NoKeyring, match="No system keyring is available") as refused:
         credentials.store(KEY, PASSWORD)
-    assert "keep the password in memory until you quit" in str(refused.value)
+    assert "keeps it in memory until you quit" in str(refused.value)
+    assert "still send" not in str(refused.value), "it asks instead (ui/password_prompt.py)"
     assert PASSWORD not in str(refused.value)
     credentials.use_for_session(KEY, PASSWORD)
     assert credentials.password(KEY) == PASSWORD

@@ -27,6 +27,8 @@ def test_first_run_says_what_to_do_next(qtbot: QtBot, paths: Paths, answers: Dia
     assert "first set up your mail account" in window.banner.text()
     window.banner_button.click()
     assert window.tabs.currentWidget() is window.settings_page
+    assert window.assistant is not None and window.assistant.isVisible(), "the assistant"
+    window.assistant.reject()  # Set up later
     window.tabs.setCurrentWidget(window.interviews)
     assert window.interviews.empty.isVisible()
     assert "Add the interview you just had" in window.interviews.empty.label.text()

@@ -138,8 +138,13 @@ def test_the_window_stays_responsive_while_the_server_is_slow(
 
 
 def test_wrong_password_then_retry_sends_exactly_once(
-    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+    qtbot: QtBot,
+    ready: Afterword,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: False)  # the password: Cancel
     account = ready.outbox.account()
     assert account is not None
     ready.credentials.use_for_session(account.key, "not the password")

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 import trustme
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
+import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.fault_server import ROWS, TRIES, FaultFactory, fault_servers
@@ -19,6 +21,7 @@ from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all
 from tests.ui.test_compose import interview_with, page
 from ui.panel import CHECK_IN_OUTBOX
+from ui.password_prompt import KEPT, PasswordDialog
 
 FAST = (0.05, 0.1)
 assert len(FAST) + 1 == TRIES
@@ -49,6 +52,17 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
 ) -> None:
     row = ROWS[name]
     answer_the_check(monkeypatch)  # one message to three people: Send to all
+    check = ui.dialogs.run_dialog
+    asked: list[QDialog] = []
+
+    def run(dialog: QDialog) -> bool:
+        """A refused password is asked for again: Cancel."""
+        if not isinstance(dialog, PasswordDialog):
+            return check(dialog)
+        asked.append(dialog)
+        return False
+
+    monkeypatch.setattr(ui.dialogs, "run_dialog", run)
     server = faulty(**row.server)
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file, **row.account)
@@ -82,7 +96,8 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
         assert shown == f"{stored.error} {CHECK_IN_OUTBOX}"
         assert compose.subject.text() == "" and not compose.send_button.isEnabled()
     else:
-        assert shown == stored.error, "the window says what Outbox & Sent will say"
+        kept = f" {KEPT}" if asked else ""  # and that it is kept, unsent
+        assert shown == f"{stored.error}{kept}", "the window says what Outbox & Sent will say"
         assert compose.send_button.text() == "&Send again"
         assert compose.fix_button.isVisible() == ("Settings" in shown)
     assert len(server.received) == row.delivered

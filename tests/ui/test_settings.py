@@ -30,8 +30,9 @@ from composer.paths import Paths
 from composer.records import MessageState, Profile
 from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
+from ui.password_hint import NOT_STORED, SESSION_ONLY, STORED
 from ui.runner import Runner
-from ui.settings import NOT_STORED, SESSION_ONLY, STORED, SettingsPage
+from ui.settings import SettingsPage
 
 WAIT = 10_000  # ms: a callback from the runner, or a real SMTP exchange
 OpenAfterword = Callable[[Any], Afterword]
@@ -102,7 +103,7 @@ def choose_ca(page: SettingsPage, ca_file: Path, monkeypatch: pytest.MonkeyPatch
 
 def save_account(qtbot: QtBot, page: SettingsPage, expected: str) -> None:
     with qtbot.waitSignal(page.account_changed, timeout=WAIT):
-        page.save_account_button.click()
+        page.save_button.click()
     qtbot.waitUntil(lambda: expected in page.account_status.text(), timeout=WAIT)
 
 
@@ -157,7 +158,7 @@ def test_profile_is_saved_and_shown_again(
     page.phone.setText("+44 20 7946 0000")
     page.signature.setPlainText("Zoë Müller\nData Engineer")
     with qtbot.waitSignal(page.profile_changed, timeout=WAIT):
-        page.save_profile_button.click()
+        page.save_button.click()
     assert page.profile_status.text() == "Profile saved."
     no_keyring.close()
 
@@ -176,14 +177,14 @@ def test_a_bad_email_is_shown_at_its_field_and_nothing_is_lost(
     page.name.setText("Zoë Müller")
     page.email.setText("zoe at example")
     with qtbot.assertNotEmitted(page.profile_changed):
-        page.save_profile_button.click()
+        page.save_button.click()
     assert "zoe at example" in page.email_error.text()
     assert "@" in page.email_error.text()  # says what an address needs
     assert page.name.text() == "Zoë Müller" and page.email.text() == "zoe at example"
     assert no_keyring.store.profile() == Profile("Zoë", "zoe@example.org"), "nothing saved"
 
     page.email.setText("zoe@example.net")
-    page.save_profile_button.click()
+    page.save_button.click()
     assert page.email_error.text() == ""
     assert no_keyring.store.profile().email == "zoe@example.net"
 
@@ -393,8 +394,10 @@ def test_a_failed_test_message_says_why(
     fill_account(page, smtp_server, password="wrong password")
     choose_ca(page, ca_file, monkeypatch)
     save_account(qtbot, page, "this session only")
+    monkeypatch.setattr(dialogs, "run_dialog", lambda dialog: False)  # asked again: Cancel
     send_test_message(qtbot, page)
     assert page.test_status.text().startswith("The test message was not sent: ")
+    assert "did not accept the user name or password" in page.test_status.text()
     assert "wrong password" not in page.test_status.text()
     assert smtp_server.received == []
 
@@ -439,7 +442,7 @@ def test_plain_text_to_another_computer_is_refused_and_nothing_typed_is_lost(
     page.from_address.setText("zoe@example.org")
     page.password.setText(PASSWORD)
     with qtbot.assertNotEmitted(page.account_changed):
-        page.save_account_button.click()
+        page.save_button.click()
     assert "only allowed to this computer, not to mail.example.org" in page.account_status.text()
     assert no_keyring.outbox.account() is None
     assert page.host.text() == "mail.example.org" and page.password.text() == PASSWORD

@@ -16,8 +16,9 @@ from composer.paths import resolve
 from composer.records import Contact, Profile
 from tests.ui.conftest import Dialogs
 from ui import dialogs
+from ui.backup_settings import SENDING_NOW
 from ui.runner import Runner
-from ui.settings import SENDING_NOW, SettingsPage
+from ui.settings import SettingsPage
 
 WAIT = 10_000  # ms: work on the runner's threads
 Told = list[tuple[str, bool]]
@@ -97,7 +98,7 @@ def test_back_up_then_restore_brings_back_what_was_saved_after_asking(
 
     afterword.store.add_contact(Contact("Added Later", "later@example.org"))
     page.name.setText("Someone Else")
-    page.save_profile_button.click()
+    page.save_button.click()
     choosing(monkeypatch, "choose_file", saved)
     answers.answers = [True]
     with qtbot.waitSignal(page.records_replaced, timeout=WAIT):

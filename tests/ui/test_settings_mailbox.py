@@ -37,7 +37,8 @@ from tests.ui.test_settings import (  # the Settings page's own fixtures
     runner,
 )
 from ui.mailbox_settings import MailboxGroup
-from ui.settings import NOT_STORED, STORED, SettingsPage
+from ui.password_hint import NOT_STORED, STORED
+from ui.settings import SettingsPage
 
 __all__ = ["make_page", "no_keyring", "open_afterword", "runner"]
 
@@ -164,7 +165,8 @@ def test_a_provider_fills_both_servers_and_shows_its_note(
 
     choose_provider(page, "Other")
     assert page.provider_note.isHidden() and page.provider_note.text() == ""
-    assert page.host.text() == "smtp.mail.me.com", "Other keeps what is there"
+    assert page.host.text() == "" and box.host.text() == "", "iCloud's servers go with it"
+    assert page.username.text() == "zoe@gmail.com" and box.username.text() == "zoe.imap"
 
 
 def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
@@ -176,7 +178,7 @@ def test_a_provider_filling_the_mailbox_is_no_unsaved_change_of_the_user(
     page.from_address.setText("zoe@gmail.com")
     page.password.setText("app password")
     with qtbot.waitSignal(page.account_changed, timeout=WAIT):
-        page.save_account_button.click()
+        page.save_button.click()
     qtbot.waitUntil(lambda: page.runner.busy == 0, timeout=WAIT)
     assert page.mailbox.host.text() == "imap.gmail.com"
     assert not page.has_unsaved_changes(), "quitting would ask, and Ctrl+S would fail"

@@ -1,0 +1,219 @@
+"""The mail password, asked for when it is needed and not stored (no keyring, a locked one,
+one that refused it) or when the server refused the one it had, so the send goes on.
+
+What is typed goes to this session's memory, and to the system keyring when the user
+ticks "Keep it" and there is one; nowhere else (no log, no record, no setting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.app import Afterword
+from composer.credentials import MISSING, REFUSED, Credentials
+from composer.errors import CredentialError
+from composer.outbox import SendResult
+from composer.records import MessageState
+from ui import dialogs
+from ui.runner import Runner
+from ui.widgets import named
+
+KEEP = "&Keep it in the system keyring"
+KEPT = "The message is kept in Outbox & Sent: send it again when you have the password."
+
+
+@dataclass(frozen=True)
+class PasswordRequest:
+    """Which password is wanted, and why it is asked for now."""
+
+    key: str  # the account's key in the keyring
+    user: str
+    host: str
+    refused: bool = False  # the server said no to the one it had
+
+    @property
+    def who(self) -> str:
+        return f"{self.user} on {self.host}"
+
+
+class Account(Protocol):
+    """An ``SmtpAccount`` or an ``ImapAccount``."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def host(self) -> str: ...
+
+
+def request_for(account: Account, problem: str = MISSING) -> PasswordRequest:
+    """``problem``: as ``composer.credentials.password_problem`` says it."""
+    user = account.username or getattr(account, "from_address", "")
+    return PasswordRequest(account.key, user, account.host, refused=problem == REFUSED)
+
+
+@dataclass(frozen=True)
+class Answer:
+    password: str = field(repr=False)
+    keep: bool
+
+
+class PasswordDialog(QDialog):
+    """The account named, a password field, "Keep it" (when a keyring can), Cancel."""
+
+    def __init__(
+        self, request: PasswordRequest, keyring_problem: str | None, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Mail password")
+        layout = QVBoxLayout(self)
+        self.why = named(QLabel(_why(request)), "Why the password is asked for")
+        self.why.setWordWrap(True)
+        self.password = named(QLineEdit(), f"Password for {request.who}")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.keep = named(QCheckBox(KEEP), "Keep the password in the system keyring")
+        self.keep.setChecked(keyring_problem is None)
+        self.keep.setEnabled(keyring_problem is None)
+        self.keyring_note = named(QLabel(keyring_problem or ""), "Keyring note")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(keyring_problem is not None)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.continue_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.continue_button.setText("&Continue")
+        self.continue_button.setEnabled(False)
+        self.password.textChanged.connect(lambda text: self.continue_button.setEnabled(bool(text)))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        for widget in (self.why, self.password, self.keep, self.keyring_note, self.buttons):
+            layout.addWidget(widget)
+
+    def answer(self) -> Answer:
+        return Answer(self.password.text(), self.keep.isEnabled() and self.keep.isChecked())
+
+
+def _why(request: PasswordRequest) -> str:
+    if request.refused:
+        return (
+            f"The server refused the password for {request.who}. Type it again (some "
+            "providers want an app password, not your usual one)."
+        )
+    return f"Afterword needs the password for {request.who} to go on."
+
+
+def ask(
+    parent: QWidget | None, request: PasswordRequest, keyring_problem: str | None
+) -> Answer | None:
+    """Shows the dialog; None when cancelled. The field is emptied once read."""
+    dialog = PasswordDialog(request, keyring_problem, parent)
+    try:
+        return dialog.answer() if dialogs.run_dialog(dialog) and dialog.password.text() else None
+    finally:
+        dialog.password.clear()
+        dialog.deleteLater()
+
+
+def keep(credentials: Credentials, key: str, answer: Answer) -> None:
+    """Blocking (keyring): for this session, and in the keyring when asked and possible;
+    a keyring that will not take it leaves it in memory, which is enough to go on."""
+    credentials.use_for_session(key, answer.password)
+    if not answer.keep:
+        return
+    try:
+        credentials.store(key, answer.password)
+    except CredentialError:
+        credentials.use_for_session(key, answer.password)
+
+
+def keyring_problem(credentials: Credentials) -> str | None:
+    """Blocking: why no keyring can keep a password, or None when one can."""
+    try:
+        credentials.check()
+    except CredentialError as error:
+        return str(error)
+    return None
+
+
+class PasswordAsker:
+    """For a page: asks on the GUI thread, keeps the password off it, then goes on."""
+
+    def __init__(self, parent: QWidget | None, credentials: Credentials, runner: Runner) -> None:
+        self.parent = parent
+        self.credentials = credentials
+        self.runner = runner
+
+    def ask_then(
+        self, request: PasswordRequest, go_on: Callable[[], None], cancelled: Callable[[], None]
+    ) -> None:
+        credentials = self.credentials
+        self.runner.run(
+            lambda: keyring_problem(credentials),
+            lambda problem: self._ask(request, problem, go_on, cancelled),
+        )
+
+    def _ask(
+        self,
+        request: PasswordRequest,
+        problem: str | None,
+        go_on: Callable[[], None],
+        cancelled: Callable[[], None],
+    ) -> None:
+        answer = ask(self.parent, request, problem)
+        if answer is None:
+            cancelled()
+            return
+        credentials = self.credentials
+        self.runner.run(lambda: keep(credentials, request.key, answer), lambda _: go_on())
+
+
+class SendingPage(Protocol):
+    """Compose or the per-person panel: what sends, and where it says how it went."""
+
+    afterword: Afterword
+    runner: Runner
+
+
+def asked_then_resent(
+    page: SendingPage,
+    results: Sequence[SendResult],
+    resend: Callable[[list[int]], None],
+    finish: Callable[[list[SendResult]], None],
+) -> bool:
+    """Messages that failed for want of a password: asks for it, then ``resend`` them;
+    Cancel ``finish``es with a line saying they are kept, unsent. False: nothing to ask."""
+    wanting = [r for r in results if r.state is MessageState.FAILED and r.password_problem]
+    account = page.afterword.outbox.account()
+    if not wanting or account is None or not isinstance(page, QWidget):
+        return False
+    request = request_for(account, wanting[0].password_problem)
+    ids = [r.message_id for r in wanting]
+    PasswordAsker(page, page.afterword.credentials, page.runner).ask_then(
+        request,
+        lambda: resend(ids),
+        lambda: finish([_kept(r, request) if r in wanting else r for r in results]),
+    )
+    return True
+
+
+def _kept(result: SendResult, request: PasswordRequest) -> SendResult:
+    """Cancelled: the message stays failed, and the line says so and what to do."""
+    said = (
+        result.detail if request.refused else f"Not sent: no password was given for {request.who}."
+    )
+    return replace(result, detail=f"{said} {KEPT}", password_problem="")
