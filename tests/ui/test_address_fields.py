@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
+import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.smtp_server import PASSWORD, SmtpServer
@@ -244,7 +245,11 @@ def test_the_sent_line_goes_with_a_new_message(
 
 
 def test_an_error_and_its_settings_button_go_once_the_text_is_edited(
-    qtbot: QtBot, ready: Afterword, smtp_server: SmtpServer, answers: Dialogs
+    qtbot: QtBot,
+    ready: Afterword,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     account = ready.outbox.account()
     assert account is not None
@@ -252,6 +257,7 @@ def test_an_error_and_its_settings_button_go_once_the_text_is_edited(
     interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))
     compose = page(qtbot, ready)
     compose.start_follow_up(interview_id, "thank_you")
+    monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: False)  # the prompt: Cancel
     compose.send()
     qtbot.waitUntil(lambda: not compose.sending, timeout=15_000)
     assert "did not accept the user name or password" in compose.status.text()
