@@ -150,3 +150,23 @@ def suggestions(now: datetime) -> list[tuple[str, datetime]]:
         if monday != tomorrow:
             chosen.append((f"Monday morning ({MORNING:%H:%M})", monday))
     return chosen
+
+
+# --- the undo delay -----------------------------------------------------------------------
+
+UNDO_SETTING = "undo_send_seconds"  # how long a sent message waits, with Undo in view
+DEFAULT_UNDO_SECONDS = 10
+MAX_UNDO_SECONDS = 60
+
+
+def undo_seconds(store: Store) -> int:
+    """As Settings › Sending keeps it; 0: messages go at once. A stored value from another
+    version that makes no sense falls back to the default, never a crash."""
+    value = store.get_setting(UNDO_SETTING)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return DEFAULT_UNDO_SECONDS
+    return min(max(value, 0), MAX_UNDO_SECONDS)
+
+
+def set_undo_seconds(store: Store, seconds: int) -> None:
+    store.set_setting(UNDO_SETTING, min(max(int(seconds), 0), MAX_UNDO_SECONDS))

@@ -9,6 +9,7 @@ Several people get one message each (ui/one_each.py), unless the user asks for o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -40,9 +41,11 @@ from ui import dialogs, one_each, spelling
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import CHECK_IN_OUTBOX
+from ui.panel import one_outcome
 from ui.runner import Runner
+from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note
 from ui.template_questions import TemplateQuestions
+from ui.undo_send import UndoBar, UndoSend
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
@@ -74,6 +77,8 @@ class ComposePage(QWidget):
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self.check = ComposeCheck(self)  # before it goes
+        self.undo_send = UndoSend(afterword.store, self)  # a few seconds with Undo in view
+        self.send_at: datetime | None = None  # Send later: when, while it is checked
         self._build()
         self.refresh()
 
@@ -107,7 +112,8 @@ class ComposePage(QWidget):
         self.problem = status_label("What is missing", selectable=True)
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
-        self.send_button = push_button("&Send", "Send", self.send)
+        self.send_button = push_button("&Send", "Send", lambda: self.send())
+        self.later_button = SendLaterButton(self.afterword.clock, lambda at: self.send(at=at))
         self.send_button.setToolTip("Send (Ctrl+Return)")
         self.new_button = push_button("&New message", "New message", self.new_message)
         self.fix_button = named(QPushButton("Open &Settings"), "Open Settings")
@@ -131,6 +137,7 @@ class ComposePage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.fix_button)
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.later_button)
         buttons.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -139,6 +146,7 @@ class ComposePage(QWidget):
         layout.addWidget(self.questions)
         layout.addWidget(self.body, 1)
         layout.addWidget(self.status)
+        layout.addWidget(UndoBar(self.undo_send))
         layout.addLayout(buttons)
 
         self.interview.currentIndexChanged.connect(self._interview_chosen)
@@ -371,6 +379,7 @@ class ComposePage(QWidget):
         self.problem.setVisible(bool(problem))
         blocked = (bool(problem) and (problem != notice or notice_blocks)) or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
+        self.later_button.setEnabled(self.send_button.isEnabled())
 
     # --- draft and send -----------------------------------------------------------------
 
@@ -417,7 +426,9 @@ class ComposePage(QWidget):
             self.saved.emit(message.id)
         return kept_apart
 
-    def send(self) -> None:
+    def send(self, *, at: datetime | None = None) -> None:
+        """Now (after the Undo delay), or ``at`` a time chosen with Send later."""
+        self.send_at = at
         if not self.send_button.isEnabled():
             return
         if self.choice.one_each():
@@ -446,17 +457,17 @@ class ComposePage(QWidget):
             return
         assert message.id is not None
         self.message_id = message.id
-        self._start_sending(message.id)
+        in_outbox(self, message)  # sends after the Undo delay, unless scheduled
 
     def _queue(self) -> Message:
         """What is on the page, to the outbox; a draft deleted in Outbox & Sent meanwhile
         goes as a new message: the user chose to send this text."""
         current = self.current_message()
         try:
-            return self.afterword.outbox.queue(current)
+            return put_in_outbox(self, current)
         except RecordNotFound:
             current.id = None
-            return self.afterword.outbox.queue(current)
+            return put_in_outbox(self, current)
 
     def _editing_locked(self, locked: bool) -> None:
         """While a message is being sent, what it says cannot change under it, and nothing
@@ -498,7 +509,7 @@ class ComposePage(QWidget):
             self.fix_button.setVisible("Settings" in result.detail)
             self.send_button.setText("&Send again")
         else:  # it went, or may have: nothing here may copy it or send it again
-            self.status.setText(_outcome(result))
+            self.status.setText(one_outcome(result))
             self._clear(keep_status=True)
         self._update_send()
 
@@ -538,7 +549,7 @@ class ComposePage(QWidget):
         self.message_id = message.id
         self.in_reply_to, self.references = message.in_reply_to, list(message.references)
         self.edited = True
-        self.status.setText(message.error or "")
+        self.status.setText(message.error or reopened_note(self.afterword, message))
         self._update_send()
 
     def _contacts_among(self, addresses: list[str], first: int | None) -> list[int]:
@@ -586,13 +597,3 @@ class ComposePage(QWidget):
         self._update_send()
         if not keep_status:
             self.status.setText("")
-
-
-def _outcome(result: SendResult) -> str:
-    """What became of a message that is no longer this page's to send."""
-    match result.state:
-        case MessageState.SENT:
-            return f"Sent. The server said: {result.detail}"
-        case MessageState.UNCERTAIN:
-            return f"{result.detail} {CHECK_IN_OUTBOX}"
-    return result.detail

@@ -327,3 +327,13 @@ def outcome(results: Sequence[SendResult], *, closed: bool = False) -> str:
 
 def _messages(count: int) -> str:
     return f"{count} message{'s' if count != 1 else ''}"
+
+
+def one_outcome(result: SendResult) -> str:
+    """What became of a message that is no longer this page's to send."""
+    match result.state:
+        case MessageState.SENT:
+            return f"Sent. The server said: {result.detail}"
+        case MessageState.UNCERTAIN:
+            return f"{result.detail} {CHECK_IN_OUTBOX}"
+    return result.detail

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Profile
+from composer.schedule import set_undo_seconds
 from tests.clock import clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
@@ -50,6 +51,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 @pytest.fixture
 def afterword(paths: Paths) -> Iterator[Afterword]:
     opened = Afterword.open(paths, keyring_backend=object(), clock=clock)  # passwords in memory
+    set_undo_seconds(opened.store, 0)  # Send sends at once; tests of Undo set their delay
     yield opened
     opened.close()
 
