@@ -37,6 +37,7 @@ from composer.records import MessageState
 from ui import dialogs, spelling
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
+from ui.undo_send import UndoBar, UndoSend, hold_panel
 from ui.widgets import named, plain_text_edit, status_label
 
 CHECK_IN_OUTBOX = (
@@ -172,6 +173,7 @@ class PanelDialog(QDialog):
         self.fixed = written is not None
         self.sending = False
         self.check = PanelCheck(self)  # before they go
+        self.undo_send = UndoSend(afterword.store, self)  # a few seconds with Undo in view
         self.results: dict[int, SendResult] = {}  # each message's latest, over every send
         self.setWindowTitle(self._title())
         items = list(written) if written is not None else self._panel()
@@ -223,6 +225,7 @@ class PanelDialog(QDialog):
         if not self.columns:
             layout.addWidget(QLabel("Nobody to write to yet: add the people in Interviews."))
         layout.addWidget(scroll, 1)
+        layout.addWidget(UndoBar(self.undo_send))
         layout.addLayout(buttons)
         self.resize(min(1200, 380 * max(1, len(self.columns)) + 40), 560)
         self._update_send()
@@ -280,6 +283,9 @@ class PanelDialog(QDialog):
         self._update_send()
         for column in wanted:
             column.status.setText("Sending…")
+        hold_panel(self, ids, wanted)  # then go(), unless Undo within the delay
+
+    def go(self, ids: list[int]) -> None:
         self.runner.run(
             lambda report: self.afterword.send_messages(ids, report),
             self._finished,

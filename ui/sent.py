@@ -47,6 +47,7 @@ from ui import dialogs, one_each
 from ui.export_dialog import ExportDialog, choose_target, export_in_background
 from ui.models import MessagesModel, TextsDelegate
 from ui.runner import Runner
+from ui.scheduled_actions import ScheduleActions
 from ui.widgets import named, push_button, status_label
 
 ALL = "All"
@@ -168,8 +169,10 @@ class SentPage(QWidget):
         filters.addWidget(self.interview_filter, 1)
         filters.addWidget(self.export_button)
         actions = QHBoxLayout()
+        self.scheduled = ScheduleActions(self)  # Send later: cancel, back to a draft
         for button in (self.open_button, self.delete_button, self.follow_up_button):
             actions.addWidget(button)
+        actions.addWidget(self.scheduled.cancel_button)
         actions.addStretch(1)
         for button in (self.mark_sent_button, self.send_again_button):
             actions.addWidget(button)
@@ -468,7 +471,7 @@ class SentPage(QWidget):
         self.explanation.setVisible(bool(self.explanation.text()))
         self.send_again_button.setEnabled(state in (MessageState.FAILED, MessageState.UNCERTAIN))
         self.mark_sent_button.setEnabled(state is MessageState.UNCERTAIN)
-        editable = (MessageState.DRAFT, MessageState.FAILED)
+        editable = (MessageState.DRAFT, MessageState.FAILED, MessageState.SCHEDULED)
         self.open_button.setEnabled(state in editable)
         self.delete_button.setEnabled(state is MessageState.DRAFT)
         self.follow_up_button.setEnabled(
@@ -665,4 +668,9 @@ def _explain(message: Message) -> str:
             return f"Sent. The server said: {message.server_reply}"
         case MessageState.DRAFT:
             return "A draft: open it in Compose to finish it."
+        case MessageState.SCHEDULED if message.scheduled_at is not None:
+            return (
+                f"Scheduled to go on {message.scheduled_at.astimezone():%a %d %b %Y, %H:%M}. "
+                "Open it in Compose to change it; Cancel sending keeps it as a draft."
+            )
     return f"{str(message.state).capitalize()}…"

@@ -46,6 +46,7 @@ from composer.providers import Preset, preset_for_address, presets
 from composer.records import Profile
 from ui import dialogs
 from ui.runner import Runner
+from ui.sending_settings import SendingGroup
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
@@ -256,6 +257,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self._profile_group())
         layout.addWidget(SpellingGroup(afterword))
         layout.addWidget(self._dates_group())
+        layout.addWidget(SendingGroup(afterword.store))  # the Undo send delay
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
         layout.addWidget(self._backup_group())

@@ -23,6 +23,7 @@ from ui.widgets import named, push_button
 
 if TYPE_CHECKING:
     from ui.compose import ComposePage
+    from ui.panel import PanelDialog, PersonColumn
 
 UNDONE = "Not sent: your message is back here as a draft."
 
@@ -145,3 +146,28 @@ def keep_waiting_as_draft(page: ComposePage) -> str:
         f"The message {subject} had not been sent yet, so it was kept as a draft. "
         "Open it in Outbox & Sent to send it."
     )
+
+
+# --- the panel's ----------------------------------------------------------------------------
+
+
+def hold_panel(panel: PanelDialog, ids: list[int], wanted: list[PersonColumn]) -> None:
+    count = len(ids)
+    panel.undo_send.hold(
+        f"{count} message{'s' if count != 1 else ''}",
+        lambda: panel.go(ids),
+        lambda: _panel_undone(panel, ids, wanted),
+    )
+
+
+def _panel_undone(panel: PanelDialog, ids: list[int], wanted: list[PersonColumn]) -> None:
+    """Each message back to a draft, and its column's again: the next Send sends these
+    same messages, with whatever the user changes, not a second copy of each."""
+    outbox, store = panel.afterword.outbox, panel.afterword.store
+    for message_id, column in zip(ids, wanted, strict=True):
+        outbox.save_draft(store.message(message_id))
+        column.retry_id = message_id
+        column.status.setText("Not sent.")
+    panel.sending = False
+    panel._update_send()
+    panel.summary.setText("Not sent: the messages are here to change, then send again.")
