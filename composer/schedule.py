@@ -41,6 +41,9 @@ def add_scheduled_state(db: sqlite3.Connection) -> None:
     """The messages table gets "scheduled" among its states and a ``scheduled_at`` column.
     SQLite cannot change a CHECK: the table is rebuilt (its indexes and triggers made
     again from the schema as it stands), foreign keys being off during migrations."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(messages)")]
+    if "scheduled_at" in columns:  # a file whose version was set back: it has it already
+        return
     table_sql, others = _messages_schema(db)
     old_check = "'sent', 'failed', 'uncertain')"
     if old_check not in table_sql:
@@ -48,9 +51,9 @@ def add_scheduled_state(db: sqlite3.Connection) -> None:
     new_sql = table_sql.replace(old_check, "'sent', 'failed', 'uncertain', 'scheduled')", 1)
     new_sql = new_sql.replace("CREATE TABLE messages", "CREATE TABLE messages_new", 1)
     new_sql = new_sql.rstrip().removesuffix(")") + ",\n    scheduled_at TEXT\n)"
-    columns = ", ".join(row[1] for row in db.execute("PRAGMA table_info(messages)"))
+    listed = ", ".join(columns)
     db.execute(new_sql)
-    db.execute(f"INSERT INTO messages_new({columns}) SELECT {columns} FROM messages")
+    db.execute(f"INSERT INTO messages_new({listed}) SELECT {listed} FROM messages")
     db.execute("DROP TABLE messages")
     db.execute("ALTER TABLE messages_new RENAME TO messages")
     for sql in others:

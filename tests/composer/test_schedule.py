@@ -199,3 +199,20 @@ def test_the_command_sends_what_is_due_with_the_keyrings_password(
     assert said.count("Sent: Due now") == 1
     assert "Left for you: Last week" in said
     assert "Tomorrow" not in said
+
+
+def test_a_scheduled_message_shows_on_the_timeline_and_is_not_exported(
+    outbox: Outbox, tmp_path: Path
+) -> None:
+    from composer.export import export_mbox
+    from composer.records import Contact
+    from composer.timeline import contact_timeline
+
+    ana = outbox.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
+    message = Message("Thank you", "b", ["Ana Lima <ana@acme.example>"], contact_id=ana.id)
+    outbox.schedule(message, clock() + timedelta(days=1))
+    assert [e.title for e in contact_timeline(outbox.store, ana.id or 0)][-1] == (
+        "Scheduled: Thank you"
+    )
+    done = export_mbox(outbox.store, outbox.store.message_list_ids(), tmp_path / "out.mbox")
+    assert "1 scheduled message left out" in done.summary()
