@@ -43,7 +43,7 @@ from ui.checked_send import ComposeCheck, write_one_each
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import one_outcome
 from ui.runner import Runner
-from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note
+from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note, send_later
 from ui.template_questions import TemplateQuestions
 from ui.undo_send import UndoBar, UndoSend
 from ui.widgets import named, plain_text_edit, push_button, status_label
@@ -113,7 +113,7 @@ class ComposePage(QWidget):
         self.status = status_label("Sending status", selectable=True)
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
         self.send_button = push_button("&Send", "Send", lambda: self.send())
-        self.later_button = SendLaterButton(self.afterword.clock, lambda at: self.send(at=at))
+        self.later_button = SendLaterButton(self.afterword.clock, lambda at: send_later(self, at))
         self.send_button.setToolTip("Send (Ctrl+Return)")
         self.new_button = push_button("&New message", "New message", self.new_message)
         self.fix_button = named(QPushButton("Open &Settings"), "Open Settings")

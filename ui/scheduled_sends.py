@@ -18,7 +18,7 @@ from composer.app import Afterword
 from composer.clock import Clock
 from composer.errors import AfterwordError
 from composer.outbox import DueSends, SendResult
-from composer.schedule import Scheduled, overdue
+from composer.schedule import OVERDUE_AFTER, Scheduled, due_ids, overdue
 from ui import dialogs
 from ui.runner import Runner
 from ui.send_later import Overdue, OverdueDialog, choose_time
@@ -57,10 +57,17 @@ class ScheduledSends(QObject):
         self.timer.start()
 
     def look(self) -> None:
+        """A small indexed query here; sending, if anything is due, off the GUI thread."""
         if self.busy or self.asking or not self.afterword.store.is_open:
             return
-        self.busy = True
         now = self.clock()
+        store = self.afterword.store
+        late = overdue(store, now - OVERDUE_AFTER)
+        if late:
+            self.offer(late)
+        if not due_ids(store, now, since=now - OVERDUE_AFTER):
+            return
+        self.busy = True
 
         def work() -> DueSends:
             with self.afterword.background() as outbox:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.clock import Clock
 from composer.dates import chosen_locale, medium_date_time
+from composer.errors import AfterwordError
 from composer.records import Message, MessageState
 from composer.schedule import Scheduled, suggestions
 from ui import dialogs
@@ -113,6 +114,19 @@ def when_text(afterword: Afterword, when: datetime) -> str:
 # --- Compose's hooks ----------------------------------------------------------------------
 
 
+def send_later(page: ComposePage, at: datetime) -> None:
+    """One message, checked as Send checks it, then kept to go ``at``. Several people
+    ticked would each get their own message, written side by side and sent from there:
+    that is not sent later, so the page says what to do instead of sending it now."""
+    if page.choice.one_each():
+        page.status.setText(
+            "Send later sends one message. With several people ticked, tick One message "
+            "to all of them, or use Send to write and send one message each now."
+        )
+        return
+    page.send(at=at)
+
+
 def put_in_outbox(page: ComposePage, message: Message) -> Message:
     """Queued to go now, or scheduled when the user chose Send later (and it was checked)."""
     at, page.send_at = page.send_at, None
@@ -143,7 +157,10 @@ def reopened_note(afterword: Afterword, message: Message) -> str:
     on the page is what will go, and nothing goes while the user is still editing it."""
     if message.state is not MessageState.SCHEDULED or message.id is None:
         return ""
-    afterword.outbox.unschedule(message.id)
+    try:
+        afterword.outbox.unschedule(message.id)
+    except AfterwordError as error:  # it went (or started to go) a moment ago
+        return f"{error} What you see here will be kept as a new draft if you change it."
     when = when_text(afterword, message.scheduled_at) if message.scheduled_at else "later"
     return (
         f"This message was to go on {when}. It is a draft while you change it: "
