@@ -4,16 +4,26 @@ Compose and in the window's status bar; nothing reaches the server before."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
-from composer.records import Attachment, MessageState
+from composer.records import (
+    Attachment,
+    Contact,
+    Interview,
+    InterviewStatus,
+    MessageState,
+    Role,
+)
 from composer.schedule import set_undo_seconds, undo_seconds
+from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
+from tests.ui.test_panel import open_panel
 from ui.main_window import MainWindow
 from ui.sending_settings import SendingGroup
 from ui.undo_send import UndoBar
@@ -125,3 +135,45 @@ def test_a_fresh_data_dir_waits_ten_seconds(afterword: Afterword) -> None:
     assert undo_seconds(afterword.store) == 10
     afterword.store.set_setting("undo_send_seconds", "ten")  # another version's idea
     assert undo_seconds(afterword.store) == 10
+
+
+@pytest.fixture
+def panel_interview(ready: Afterword) -> int:
+    """An interview with three interviewers: one message each."""
+    store = ready.store
+    interview = store.add_interview(
+        Interview("Acme", "Data Engineer", NOW - timedelta(hours=3), status=InterviewStatus.DONE)
+    )
+    people = [
+        store.add_contact(Contact(name, f"{name.split()[0].lower()}@acme.example"))
+        for name in ("Ana Lima", "Bo Chen", "Cy Diaz")
+    ]
+    assert interview.id is not None
+    store.set_participants(interview.id, [(p.id, Role.INTERVIEWER) for p in people if p.id])
+    return interview.id
+
+
+def test_undo_in_one_message_each_sends_nothing_and_the_next_send_sends_them_once(
+    qtbot: QtBot, ready: Afterword, panel_interview: int, smtp_server: SmtpServer, answers: Dialogs
+) -> None:
+    set_undo_seconds(ready.store, 1)
+    dialog = open_panel(qtbot, ready, panel_interview)
+    dialog.columns[0].body.appendPlainText("P.S. Thanks for the tour.")
+    [bar] = dialog.findChildren(UndoBar)
+
+    dialog.send()
+    qtbot.waitUntil(lambda: dialog.undo_send.waiting, timeout=10_000)
+    assert bar.label.text() == "Sending 3 messages in 1…"
+    qtbot.mouseClick(bar.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(1500)
+    assert smtp_server.received == []
+    assert not dialog.sending and dialog.send_button.isEnabled()
+    assert "P.S. Thanks for the tour." in dialog.columns[0].body.toPlainText()
+    assert len(ready.store.message_ids(MessageState.DRAFT)) == 3
+
+    set_undo_seconds(ready.store, 0)
+    dialog.send()
+    qtbot.waitUntil(lambda: not dialog.sending, timeout=15_000)
+    assert len(smtp_server.received) == 3
+    assert ready.store.message_ids(MessageState.DRAFT) == []  # the same three went
+    assert any(b"P.S. Thanks for the tour." in r.data for r in smtp_server.received)
