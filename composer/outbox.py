@@ -237,11 +237,14 @@ class Outbox:
         results = self.send(mine, progress) if mine else []
         return DueSends(results, schedule.overdue(self.store, now - OVERDUE_AFTER))
 
-    def send_now(self, message_id: int, progress: Progress | None = None) -> list[SendResult]:
-        """A scheduled message sent now, as the user asked (an overdue one, say)."""
-        if not schedule.release(self.store, message_id):
-            return [self._not_claimed(message_id)]
-        return self.send([message_id], progress)
+    def send_now(
+        self, message_ids: Sequence[int], progress: Progress | None = None
+    ) -> list[SendResult]:
+        """Scheduled messages sent now, as the user asked (overdue ones, say), over one
+        connection; one that is no longer scheduled (sent meanwhile) is not sent again."""
+        mine = [i for i in message_ids if schedule.release(self.store, i)]
+        results = self.send(mine, progress) if mine else []
+        return results + [self._not_claimed(i) for i in message_ids if i not in mine]
 
     def send_test_message(self, account: SmtpAccount, password: str = "") -> tuple[str, str]:
         """A short message to the user's own address over ``account`` as Settings shows

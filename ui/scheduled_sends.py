@@ -107,19 +107,19 @@ class ScheduledSends(QObject):
     def send_now(self, ids: Sequence[int]) -> None:
         def work() -> list[SendResult]:
             with self.afterword.background() as outbox:
-                return [result for i in ids for result in outbox.send_now(i)]
+                return outbox.send_now(ids)
 
         self.runner.run(work, self._tell, self._failed, sending=True)
 
     def _reschedule(self, ids: Sequence[int]) -> None:
         when = choose_time(self.window, self.clock(), "Send them on")
-        if when is None:
-            return self._keep(ids)
+        if when is None:  # no time chosen: never left overdue, to be sent by surprise
+            self._keep(ids)
+            return
         for message_id in ids:
             self.afterword.outbox.reschedule(message_id, when)
         self.said.emit("Rescheduled.")
         self.sent.emit()
-        return None
 
     def _keep(self, ids: Sequence[int]) -> None:
         for message_id in ids:

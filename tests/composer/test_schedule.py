@@ -113,8 +113,8 @@ def test_two_senders_at_once_send_each_message_once(
 
 def test_send_now_sends_an_overdue_one_once(outbox: Outbox, smtp_server: SmtpServer) -> None:
     late = scheduled(outbox, "Late", clock() - OVERDUE_AFTER * 3)
-    [first] = outbox.send_now(late)
-    [second] = outbox.send_now(late)
+    [first] = outbox.send_now([late])
+    [second] = outbox.send_now([late])
     assert first.state is MessageState.SENT
     assert "already sent" in second.detail
     assert subjects(smtp_server) == ["Late"]
