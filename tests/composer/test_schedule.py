@@ -216,3 +216,45 @@ def test_a_scheduled_message_shows_on_the_timeline_and_is_not_exported(
     )
     done = export_mbox(outbox.store, outbox.store.message_list_ids(), tmp_path / "out.mbox")
     assert "1 scheduled message left out" in done.summary()
+
+
+def test_the_command_function_sends_and_says_so(
+    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: object
+) -> None:
+    import io
+
+    import keyring
+
+    from composer.send_due import send_due
+
+    box = _with_password_in_keyring(paths, smtp_server, ca_file, secret_backend)
+    scheduled(box, "Due now", clock() - timedelta(minutes=1))
+    box.store.close()
+    keyring.set_keyring(secret_backend)  # as the system's own, for Credentials()
+    out, err = io.StringIO(), io.StringIO()
+
+    assert send_due(paths, out, err, clock) == 0
+    assert "Sent: Due now (the server said: 250" in out.getvalue()
+    assert send_due(paths, out, err, clock) == 0  # once: nothing more is due
+    assert "Nothing is due to be sent." in out.getvalue()
+    assert subjects(smtp_server) == ["Due now"]
+
+
+def test_the_command_fails_loudly_when_it_cannot_send(
+    paths: Paths, smtp_server: SmtpServer, ca_file: Path
+) -> None:
+    import io
+
+    from composer.send_due import send_due
+
+    with Store(paths.database, clock=clock) as store:
+        box = Outbox(store, Credentials(), clock=clock)  # no keyring here: no password
+        box.save_account(account_for(smtp_server, ca_file))
+        message_id = scheduled(box, "Due now", clock() - timedelta(minutes=1))
+    out, err = io.StringIO(), io.StringIO()
+
+    assert send_due(paths, out, err, clock) == 1
+    assert "Not sent: Due now: No system keyring" in err.getvalue()
+    assert smtp_server.received == []
+    with Store(paths.database, clock=clock) as store:
+        assert store.message(message_id).state is MessageState.FAILED  # shown in the app
