@@ -12,13 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.paths import Paths
-from composer.records import Message, MessageState
+from composer.records import Contact, Message, MessageState
 from tests.clock import clock
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from ui import dialogs
 from ui.main_window import MainWindow
 from ui.send_later import Overdue, OverdueDialog, TimeDialog
+from ui.widgets import to_local
 
 
 def open_window(qtbot: QtBot, afterword: Afterword, at: Callable[[], datetime]) -> MainWindow:
@@ -212,4 +213,43 @@ def test_from_outbox_and_sent_it_can_be_cancelled_or_opened_and_changed(
     assert window.afterword.store.message(second.id or 0).state is MessageState.DRAFT
     window.scheduled.look()  # it is being changed: it does not go meanwhile
     window.runner.wait()
+    assert smtp_server.received == []
+
+
+def test_a_time_of_ones_own_choosing(
+    qtbot: QtBot, window: MainWindow, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wanted = (clock() + timedelta(days=3)).replace(hour=14, minute=0, second=0, microsecond=0)
+
+    def run(dialog: QDialog) -> bool:
+        assert isinstance(dialog, TimeDialog)
+        dialog.when.setDateTime(to_local(wanted))
+        return True
+
+    monkeypatch.setattr(dialogs, "run_dialog", run)
+    write(qtbot, window)
+    message_id = send_later(qtbot, window, "Choose a time")
+    assert window.afterword.store.message(message_id).scheduled_at == wanted
+    assert smtp_server.received == []
+
+
+def test_send_later_with_several_people_ticked_says_what_to_do(
+    qtbot: QtBot, window: MainWindow, smtp_server: SmtpServer
+) -> None:
+    store = window.afterword.store
+    ids = [
+        store.add_contact(Contact(name, f"{name.split()[0].lower()}@acme.example")).id
+        for name in ("Ana Lima", "Bo Chen")
+    ]
+    compose = window.compose
+    window.show_area(compose)
+    compose._fill_recipients([i for i in ids if i is not None])
+    qtbot.keyClicks(compose.subject, "Thank you")
+    qtbot.keyClicks(compose.body, "Thank you for today.")
+    compose.later_button.fill()
+    menu = compose.later_button.menu()
+    assert menu is not None
+    menu.actions()[0].trigger()  # In 1 hour
+    assert "Send later sends one message" in compose.status.text()
+    assert store.message_ids(MessageState.SCHEDULED) == []
     assert smtp_server.received == []
