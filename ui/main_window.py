@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         if busy:
             self._refresh_if_built("compose", lambda page: page.save_draft())
         self.mailbox.hold(busy)
+        self.scheduled.held = busy  # nor does a scheduled message go meanwhile
         self.tabs.setEnabled(not busy)
         self.menuBar().setEnabled(not busy)
 

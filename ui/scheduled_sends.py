@@ -38,6 +38,7 @@ class ScheduledSends(QObject):
         self.window = window
         self.busy = False
         self.asking = False
+        self.held = False  # while a backup is restored, nothing else writes the records
         self.timer = QTimer(self, interval=LOOK_EVERY_MS)
         self.timer.timeout.connect(self.look)
 
@@ -58,7 +59,7 @@ class ScheduledSends(QObject):
 
     def look(self) -> None:
         """A small indexed query here; sending, if anything is due, off the GUI thread."""
-        if self.busy or self.asking or not self.afterword.store.is_open:
+        if self.busy or self.asking or self.held or not self.afterword.store.is_open:
             return
         now = self.clock()
         store = self.afterword.store

@@ -253,3 +253,21 @@ def test_send_later_with_several_people_ticked_says_what_to_do(
     assert "Send later sends one message" in compose.status.text()
     assert store.message_ids(MessageState.SCHEDULED) == []
     assert smtp_server.received == []
+
+
+def test_nothing_scheduled_goes_while_a_backup_is_restored(
+    qtbot: QtBot, window: MainWindow, smtp_server: SmtpServer
+) -> None:
+    qtbot.waitUntil(window.scheduled.timer.isActive)  # the start-up look is done
+    due = window.afterword.outbox.schedule(
+        Message("Due", "b", ["ana@acme.example"]), clock() - timedelta(minutes=1)
+    )
+    window._restoring(True)
+    window.scheduled.look()
+    window.runner.wait()
+    assert smtp_server.received == []
+    window._restoring(False)
+    window.scheduled.look()
+    qtbot.waitUntil(lambda: len(smtp_server.received) == 1, timeout=10_000)
+    window.runner.wait()
+    assert window.afterword.store.message(due.id or 0).state is MessageState.SENT
