@@ -1,6 +1,6 @@
 """The command line's records commands: for users who script their week.
 
-``python main.py due``, ``export --mbox FILE`` (or ``--eml DIR``, ``--csv FILE``),
+``python main.py due``, ``send-due``, ``export --mbox FILE`` (or ``--eml DIR``, ``--csv FILE``),
 ``backup FILE`` and ``restore FILE``. No window, no Qt: each prints what it did, or a
 clear message and a non-zero exit status.
 """
@@ -24,6 +24,13 @@ if TYPE_CHECKING:  # the records are opened only once a command runs: --help sta
 def add_commands(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("due", help="print the follow-ups that are due today")
+    send_due = commands.add_parser(
+        "send-due",
+        help="send the scheduled messages whose time has come (for a system timer)",
+    )
+    send_due.add_argument(  # also after the command, as a timer's unit file reads best
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     export = commands.add_parser("export", help="export sent messages")
     export.add_argument("--mbox", metavar="FILE", type=Path, help="as one mbox file")
     export.add_argument("--eml", metavar="DIR", type=Path, help="as .eml files in DIR")
@@ -45,6 +52,10 @@ def run_command(
     try:
         if args.command == "due":
             return _due(paths, out, clock)
+        if args.command == "send-due":
+            from composer.send_due import send_due
+
+            return send_due(paths, out, err, clock)
         if args.command == "export":
             return _export(args, paths, out, err)
         if args.command == "backup":

@@ -68,6 +68,7 @@ class Exported:
 _LEFT_OUT_NAMES = {
     MessageState.DRAFT: ("draft", "drafts"),
     MessageState.QUEUED: ("queued message", "queued messages"),
+    MessageState.SCHEDULED: ("scheduled message", "scheduled messages"),
     MessageState.SENDING: ("message being sent", "messages being sent"),
     MessageState.FAILED: ("failed message", "failed messages"),
     MessageState.SENT: ("sent message with no copy kept", "sent messages with no copy kept"),

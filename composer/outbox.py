@@ -19,8 +19,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.headerregistry import Address
 
+from composer import schedule
 from composer.account import SmtpAccount
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
@@ -28,6 +30,7 @@ from composer.errors import AccountError, AfterwordError, AlreadySent, Temporary
 from composer.login import KnownPassword, LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
+from composer.schedule import OVERDUE_AFTER, Scheduled
 from composer.smtp import SmtpConnection
 from composer.store import ACCOUNT_SETTING, Store
 
@@ -44,6 +47,14 @@ class SendResult:
 
 
 Progress = Callable[[SendResult], None]
+
+
+@dataclass(frozen=True)
+class DueSends:
+    """What one look at the scheduled messages sent, and what it left for the user."""
+
+    results: list[SendResult]
+    overdue: list[Scheduled]
 
 
 @dataclass(frozen=True)
@@ -201,6 +212,40 @@ class Outbox:
         for message in messages:
             message.state = MessageState.QUEUED
         return self.store.save_messages(messages)
+
+    def schedule(self, message: Message, when: datetime) -> Message:
+        """Checks the message and keeps it in the outbox to go at ``when`` (send later)."""
+        check_message(
+            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
+        )
+        message.state, message.scheduled_at = MessageState.SCHEDULED, when
+        return self.store.save_message(message)
+
+    def reschedule(self, message_id: int, when: datetime) -> None:
+        """A scheduled message (an overdue one, say) to go at another time."""
+        schedule.schedule(self.store, message_id, when)
+
+    def unschedule(self, message_id: int) -> None:
+        """A scheduled message back to a draft: cancelled, nothing sent."""
+        schedule.unschedule(self.store, message_id)
+
+    def send_due(self, now: datetime, progress: Progress | None = None) -> DueSends:
+        """Sends what is due at ``now`` (not more than ``OVERDUE_AFTER`` late) and only
+        that; each message is released to this caller alone, so two callers never send one
+        twice. Later than that, a message is left for the user and listed as overdue."""
+        ids = schedule.due_ids(self.store, now, since=now - OVERDUE_AFTER)
+        mine = [message_id for message_id in ids if schedule.release(self.store, message_id)]
+        results = self.send(mine, progress) if mine else []
+        return DueSends(results, schedule.overdue(self.store, now - OVERDUE_AFTER))
+
+    def send_now(
+        self, message_ids: Sequence[int], progress: Progress | None = None
+    ) -> list[SendResult]:
+        """Scheduled messages sent now, as the user asked (overdue ones, say), over one
+        connection; one that is no longer scheduled (sent meanwhile) is not sent again."""
+        mine = [i for i in message_ids if schedule.release(self.store, i)]
+        results = self.send(mine, progress) if mine else []
+        return results + [self._not_claimed(i) for i in message_ids if i not in mine]
 
     def send_test_message(self, account: SmtpAccount, password: str = "") -> tuple[str, str]:
         """A short message to the user's own address over ``account`` as Settings shows

@@ -30,6 +30,7 @@ class MessageState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNCERTAIN = "uncertain"  # the app stopped mid-send: the user checks before anything more
+    SCHEDULED = "scheduled"  # to go at its scheduled_at (send later), not before
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Message:
     id: int | None = None
     in_reply_to: str | None = None  # the Message-ID this one follows up
     references: list[str] = field(default_factory=list)  # the thread, oldest first
+    scheduled_at: datetime | None = None  # when a scheduled message is to go
 
 
 @dataclass(frozen=True)

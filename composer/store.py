@@ -40,6 +40,7 @@ from composer.records import (
     SentCopy,
     WatchedMessage,
 )
+from composer.schedule import add_scheduled_state
 from composer.signature import signed
 
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
@@ -311,6 +312,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_5,
     _schema_6,
     _signature_in_text,
+    add_scheduled_state,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -387,6 +389,7 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
         attempts=row["attempts"],
         in_reply_to=row["in_reply_to"],
         references=row["reference_ids"].split(),
+        scheduled_at=_moment(row["scheduled_at"]),
     )
 
 
@@ -875,13 +878,14 @@ class Store:
             message.message_id,
             message.in_reply_to,
             " ".join(message.references),
+            _iso(message.scheduled_at) if message.state is MessageState.SCHEDULED else None,
         )
         if message.id is None:
             cursor = db.execute(
                 "INSERT INTO messages(state, subject, body, to_addrs, cc_addrs, bcc_addrs, "
                 "template_id, contact_id, interview_id, message_id, in_reply_to, "
-                "reference_ids, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reference_ids, scheduled_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, now, now),
             )
             message.id = cursor.lastrowid
@@ -893,8 +897,8 @@ class Store:
                 "THEN state ELSE ? END, subject = ?, body = ?, to_addrs = ?, "
                 "cc_addrs = ?, bcc_addrs = ?, template_id = ?, contact_id = ?, "
                 "interview_id = ?, message_id = ?, in_reply_to = ?, reference_ids = ?, "
-                "updated_at = ? "
-                "WHERE id = ? AND state IN ('draft', 'queued', 'failed')",
+                "scheduled_at = ?, updated_at = ? "
+                "WHERE id = ? AND state IN ('draft', 'queued', 'failed', 'scheduled')",
                 (values[0], *values, now, message.id),
             )
             if cursor.rowcount == 0:
@@ -906,6 +910,19 @@ class Store:
                 "VALUES (?, ?, ?, ?)",
                 [(message.id, a.filename, a.content_type, a.data) for a in message.attachments],
             )
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """For the modules that keep their own SQL (composer/schedule.py)."""
+        return self._query(sql, params)
+
+    def scheduled_due(self, now: datetime) -> list[int]:
+        """Scheduled messages whose time has come by ``now``, oldest first."""
+        from composer.schedule import due_ids
+
+        return due_ids(self, now)
+
+    def not_editable(self, message_id: int) -> Exception:
+        return self._not_editable(message_id)
 
     def _not_editable(self, message_id: int) -> Exception:
         from composer.errors import AlreadySent
@@ -1093,7 +1110,8 @@ class Store:
         rows = self._query(
             "SELECT contact_id FROM follow_ups_sent WHERE interview_id = ?1 AND template_id = ?2 "
             "UNION SELECT contact_id FROM messages WHERE interview_id = ?1 AND template_id = ?2 "
-            "AND contact_id IS NOT NULL AND state IN ('queued', 'sending', 'uncertain')",
+            "AND contact_id IS NOT NULL "
+            "AND state IN ('queued', 'scheduled', 'sending', 'uncertain')",
             (interview_id, template_id),
         )
         return {row[0] for row in rows}
@@ -1390,7 +1408,7 @@ class Store:
             "SELECT interview_id, template_id, contact_id FROM follow_ups_sent "
             "UNION SELECT interview_id, template_id, contact_id FROM messages "
             "WHERE interview_id IS NOT NULL AND template_id IS NOT NULL "
-            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+            "AND state IN ('queued', 'scheduled', 'sending', 'sent', 'uncertain')"
         )
         return {(row[0], row[1], row[2]) for row in rows}
 
@@ -1400,7 +1418,7 @@ class Store:
         rows = self._query(
             "SELECT interview_id, template_id, to_addrs, cc_addrs FROM messages "
             "WHERE interview_id IS NOT NULL AND template_id IS NOT NULL "
-            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+            "AND state IN ('queued', 'scheduled', 'sending', 'sent', 'uncertain')"
         )
         found: dict[tuple[int, str], set[str]] = {}
         for row in rows:
@@ -1412,7 +1430,7 @@ class Store:
         """The Message-IDs that a message sent, queued or being sent answers (In-Reply-To)."""
         rows = self._query(
             "SELECT DISTINCT in_reply_to FROM messages WHERE in_reply_to IS NOT NULL "
-            "AND state IN ('queued', 'sending', 'sent', 'uncertain')"
+            "AND state IN ('queued', 'scheduled', 'sending', 'sent', 'uncertain')"
         )
         return {row[0] for row in rows}
 
@@ -1431,7 +1449,7 @@ class Store:
         rows = self._query(
             "SELECT c.*, max(c.created_at, "
             "COALESCE((SELECT max(COALESCE(sent_at, updated_at)) FROM messages m "
-            "WHERE m.contact_id = c.id AND m.state IN ('queued', 'sending', 'sent', "
+            "WHERE m.contact_id = c.id AND m.state IN ('queued', 'scheduled', 'sending', 'sent', "
             "'uncertain')), ''), "
             "COALESCE((SELECT max(received_at) FROM replies r WHERE r.contact_id = c.id), '')) "
             "AS last_touch FROM contacts c WHERE check_in_days IS NOT NULL AND check_in_days > 0"

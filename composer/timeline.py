@@ -31,6 +31,7 @@ _STATE_WORDS = {
     MessageState.SENT: "Sent",
     MessageState.UNCERTAIN: "Maybe sent (check)",
     MessageState.QUEUED: "Waiting to send",
+    MessageState.SCHEDULED: "Scheduled",
     MessageState.SENDING: "Sending",
     MessageState.FAILED: "Not sent",
 }

@@ -10,6 +10,7 @@ Several people get one message each (ui/one_each.py), unless the user asks for o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
@@ -33,9 +34,11 @@ from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
 from ui.from_line import FromLine
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import CHECK_IN_OUTBOX
+from ui.panel import one_outcome
 from ui.runner import Runner
+from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note, send_later
 from ui.template_questions import TemplateQuestions
+from ui.undo_send import UndoSend
 from ui.widgets import named, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
@@ -67,6 +70,8 @@ class ComposePage(QWidget):
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.save_draft)
         self.check = ComposeCheck(self)  # before it goes
+        self.undo_send = UndoSend(afterword.store, self)  # a few seconds with Undo in view
+        self.send_at: datetime | None = None  # Send later: when, while it is checked
         self._build()
         self.refresh()
 
@@ -91,7 +96,8 @@ class ComposePage(QWidget):
         self.problem = status_label("What is missing", selectable=True)
         self.status = compose_layout.status_line("Sending status")
         self.save_button = push_button("Save &draft", "Save draft", self.save_draft)
-        self.send_button = push_button("&Send", "Send", self.send)
+        self.send_button = push_button("&Send", "Send", lambda: self.send())
+        self.later_button = SendLaterButton(self.afterword.clock, lambda at: send_later(self, at))
         self.send_button.setToolTip("Send (Ctrl+Return)")
         self.new_button = push_button("&New message", "New message", self.new_message)
         self.fix_button = named(QPushButton("Open &Settings"), "Open Settings")
@@ -356,6 +362,7 @@ class ComposePage(QWidget):
         self.problem.setVisible(bool(problem))
         blocked = (bool(problem) and (problem != notice or notice_blocks)) or self.sending
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
+        self.later_button.setEnabled(self.send_button.isEnabled())
 
     # --- draft and send -----------------------------------------------------------------
 
@@ -396,7 +403,9 @@ class ComposePage(QWidget):
             self.saved.emit(message.id)
         return kept_apart
 
-    def send(self) -> None:
+    def send(self, *, at: datetime | None = None) -> None:
+        """Now (after the Undo delay), or ``at`` a time chosen with Send later."""
+        self.send_at = at
         if not self.send_button.isEnabled():
             return
         if self.choice.one_each():
@@ -425,17 +434,17 @@ class ComposePage(QWidget):
             return
         assert message.id is not None
         self.message_id = message.id
-        self._start_sending(message.id)
+        in_outbox(self, message)  # sends after the Undo delay, unless scheduled
 
     def _queue(self) -> Message:
         """What is on the page, to the outbox; a draft deleted in Outbox & Sent meanwhile
         goes as a new message: the user chose to send this text."""
         current = self.current_message()
         try:
-            return self.afterword.outbox.queue(current)
+            return put_in_outbox(self, current)
         except RecordNotFound:
             current.id = None
-            return self.afterword.outbox.queue(current)
+            return put_in_outbox(self, current)
 
     def _editing_locked(self, locked: bool) -> None:
         """While a message is being sent, what it says cannot change under it, and nothing
@@ -478,7 +487,7 @@ class ComposePage(QWidget):
             self.fix_button.setVisible("Settings" in result.detail)
             self.send_button.setText("&Send again")
         else:  # it went, or may have: nothing here may copy it or send it again
-            self.status.setText(_outcome(result))
+            self.status.setText(one_outcome(result))
             self._clear(keep_status=True)
         self._update_send()
 
@@ -524,7 +533,7 @@ class ComposePage(QWidget):
         self.message_id = message.id
         self.in_reply_to, self.references = message.in_reply_to, list(message.references)
         self.edited = True
-        self.status.setText(message.error or "")
+        self.status.setText(message.error or reopened_note(self.afterword, message))
         self._update_send()
 
     def show_addresses(self, message: Message) -> None:
@@ -574,13 +583,3 @@ class ComposePage(QWidget):
         self._update_send()
         if not keep_status:
             self._situation_changed()
-
-
-def _outcome(result: SendResult) -> str:
-    """What became of a message that is no longer this page's to send."""
-    match result.state:
-        case MessageState.SENT:
-            return f"Sent. The server said: {result.detail}"
-        case MessageState.UNCERTAIN:
-            return f"{result.detail} {CHECK_IN_OUTBOX}"
-    return result.detail

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ui.undo_send import UndoBar
 from ui.widgets import named
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def buttons(page: ComposePage) -> QHBoxLayout:
     row.addStretch(1)
     row.addWidget(page.fix_button)
     row.addWidget(page.save_button)
+    row.addWidget(page.later_button)
     row.addWidget(page.send_button)
     return row
 
@@ -114,6 +116,7 @@ def lay_out(page: ComposePage) -> None:
         layout.addWidget(widget)
     layout.addWidget(page.body, 1)
     layout.addWidget(page.status)
+    layout.addWidget(UndoBar(page.undo_send))  # Sending in 9… Undo
     page.button_row = buttons(page)
     layout.addLayout(page.button_row)
     tab_order(page)

@@ -36,6 +36,7 @@ from ui import dialogs
 from ui.edit_menu import EditMenu
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
+from ui.undo_send import keep_waiting_as_draft
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from composer.due import DueItem
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._build_shown(self.tabs.currentIndex())
         self.update_banner()
         self.mailbox.start()
+        self._watch_scheduled()
 
     # --- the areas, built when first wanted ---------------------------------------------
 
@@ -221,7 +223,20 @@ class MainWindow(QMainWindow):
     def _wire_contacts(self, page: ContactsPage) -> None:
         page.changed.connect(self._records_changed)
 
+    def _watch_scheduled(self) -> None:
+        """Send later: due messages go while the window is open; overdue ones are asked about."""
+        from ui.scheduled_sends import ScheduledSends
+
+        self.scheduled = ScheduledSends(self.afterword, self.runner, self.clock, self)
+        self.scheduled.said.connect(self.statusBar().showMessage)
+        self.scheduled.sent.connect(self._records_changed)
+        self.scheduled.sent.connect(lambda: self._refresh_if_built("today", _refresh_when_shown))
+        self.scheduled.start()
+
     def _wire_compose(self, page: ComposePage) -> None:
+        from ui.undo_send import UndoBar  # "Sending in 9… Undo" stays in view in every area
+
+        self.statusBar().addPermanentWidget(UndoBar(page.undo_send))
         page.sent.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
         page.sent.connect(lambda _: self._refresh_if_built("today", _refresh_when_shown))
         page.saved.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
@@ -274,6 +289,7 @@ class MainWindow(QMainWindow):
         if busy:
             self._refresh_if_built("compose", lambda page: page.save_draft())
         self.mailbox.hold(busy)
+        self.scheduled.held = busy  # nor does a scheduled message go meanwhile
         self.tabs.setEnabled(not busy)
         self.menuBar().setEnabled(not busy)
 
@@ -563,10 +579,13 @@ class MainWindow(QMainWindow):
             self.show_area(self.settings_page)
             event.ignore()
             return
+        if self.built("compose") is not None and (told := keep_waiting_as_draft(self.compose)):
+            dialogs.tell(self, told)  # it waited for Undo: not sent, kept, and said so
         if not self._draft_kept():
             event.ignore()
             return
         self.mailbox.stop()
+        self.scheduled.stop()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("area", self.tabs.currentIndex())
         self.settings.sync()

@@ -37,6 +37,7 @@ from composer.records import MessageState
 from ui import dialogs, password_prompt, spelling
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
+from ui.undo_send import UndoBar, UndoSend, hold_panel
 from ui.widgets import named, plain_text_edit, status_label
 
 CHECK_IN_OUTBOX = (
@@ -172,6 +173,7 @@ class PanelDialog(QDialog):
         self.fixed = written is not None
         self.sending = False
         self.check = PanelCheck(self)  # before they go
+        self.undo_send = UndoSend(afterword.store, self)  # a few seconds with Undo in view
         self.results: dict[int, SendResult] = {}  # each message's latest, over every send
         self.setWindowTitle(self._title())
         items = list(written) if written is not None else self._panel()
@@ -223,6 +225,7 @@ class PanelDialog(QDialog):
         if not self.columns:
             layout.addWidget(QLabel("Nobody to write to yet: add the people in Interviews."))
         layout.addWidget(scroll, 1)
+        layout.addWidget(UndoBar(self.undo_send))
         layout.addLayout(buttons)
         self.resize(min(1200, 380 * max(1, len(self.columns)) + 40), 560)
         self._update_send()
@@ -280,9 +283,9 @@ class PanelDialog(QDialog):
         self._update_send()
         for column in wanted:
             column.status.setText("Sending…")
-        self._send(ids)
+        hold_panel(self, ids, wanted)  # then go(), unless Undo within the delay
 
-    def _send(self, ids: list[int]) -> None:
+    def go(self, ids: list[int]) -> None:
         self.runner.run(
             lambda report: self.afterword.send_messages(ids, report),
             self._finished,
@@ -304,7 +307,7 @@ class PanelDialog(QDialog):
         except AfterwordError as error:  # no longer failed (a restore, say): it says why
             self._crashed(error)
             return
-        self._send(ids)
+        self.go(ids)  # no second Undo wait: the user already chose to send
 
     def _finished(self, results: list[SendResult]) -> None:
         if password_prompt.asked_then_resent(self, results, self._resend, self._finished):
@@ -342,3 +345,13 @@ def outcome(results: Sequence[SendResult], *, closed: bool = False) -> str:
 
 def _messages(count: int) -> str:
     return f"{count} message{'s' if count != 1 else ''}"
+
+
+def one_outcome(result: SendResult) -> str:
+    """What became of a message that is no longer this page's to send."""
+    match result.state:
+        case MessageState.SENT:
+            return f"Sent. The server said: {result.detail}"
+        case MessageState.UNCERTAIN:
+            return f"{result.detail} {CHECK_IN_OUTBOX}"
+    return result.detail

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from composer import drafts, sent_list
 from composer.app import Afterword
 from composer.compose import follow_up_in_thread
+from composer.dates import chosen_locale
 from composer.errors import AfterwordError, RecordNotFound
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
@@ -43,6 +44,7 @@ from composer.threads import as_sent
 from ui import dialogs, one_each
 from ui.models import TextsDelegate
 from ui.runner import Runner
+from ui.scheduled_actions import ScheduleActions
 from ui.sent_export import SentExport
 from ui.sent_filters import (
     SEARCH_DELAY_MS,
@@ -142,6 +144,7 @@ class SentPage(QWidget):
         filters.addWidget(self.interview_filter, 1)
         filters.addWidget(self.export_button)
         actions = QHBoxLayout()
+        self.scheduled = ScheduleActions(self)  # Send later: cancel, back to a draft
         for button in (
             self.open_button,
             self.edit_button,
@@ -149,6 +152,7 @@ class SentPage(QWidget):
             self.follow_up_button,
         ):
             actions.addWidget(button)
+        actions.addWidget(self.scheduled.cancel_button)
         actions.addStretch(1)
         for button in (self.mark_sent_button, self.send_again_button):
             actions.addWidget(button)
@@ -479,11 +483,13 @@ class SentPage(QWidget):
         if message != self._in_reader:  # a list read again: parsed only if it changed
             self._in_reader = message
             self.reader.setPlainText(as_sent(message).as_text() if message else "")
-        self.explanation.setText(explain(message) if message else "")
+        locale = chosen_locale(self.afterword.store)
+        self.explanation.setText(explain(message, locale) if message else "")
         self.explanation.setVisible(bool(self.explanation.text()))
         self.send_again_button.setEnabled(state in (MessageState.FAILED, MessageState.UNCERTAIN))
         self.mark_sent_button.setEnabled(state is MessageState.UNCERTAIN)
-        self.open_button.setEnabled(state is MessageState.DRAFT)  # a failed one stays failed
+        editable = (MessageState.DRAFT, MessageState.SCHEDULED)  # a failed one stays failed
+        self.open_button.setEnabled(state in editable)
         self.edit_button.setEnabled(state is MessageState.FAILED)
         self.delete_button.setEnabled(state is MessageState.DRAFT)
         self.follow_up_button.setEnabled(

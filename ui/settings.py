@@ -52,6 +52,7 @@ from ui.password_hint import (
 )
 from ui.password_prompt import PasswordAsker
 from ui.runner import Runner
+from ui.sending_settings import SendingGroup
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
@@ -86,6 +87,7 @@ class SettingsPage(QWidget):
         layout.addWidget(self._profile_group())
         layout.addWidget(SpellingGroup(afterword))
         layout.addWidget(self._dates_group())
+        layout.addWidget(SendingGroup(afterword.store))  # the Undo send delay
         layout.addWidget(self._account_group())
         layout.addWidget(self._mailbox_group())
         self.backup = BackupGroup(afterword, self.runner)

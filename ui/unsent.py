@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from composer.app import Afterword
+from composer.dates import FALLBACK, medium_date_time
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
@@ -24,7 +25,7 @@ SEND_UNCERTAIN_AGAIN = (
 CHECK_UNCERTAIN = "Check your Sent folder, then Mark as sent if it arrived, or Send again."
 
 
-def explain(message: Message) -> str:
+def explain(message: Message, date_locale: str = FALLBACK) -> str:
     """The line above the message in Outbox & Sent: what happened, what the user can do."""
     match message.state:
         case MessageState.UNCERTAIN:
@@ -41,6 +42,11 @@ def explain(message: Message) -> str:
             return f"Sent. The server said: {message.server_reply}"
         case MessageState.DRAFT:
             return "A draft: open it in Compose to finish it."
+        case MessageState.SCHEDULED if message.scheduled_at is not None:
+            return (
+                f"Scheduled to go on {medium_date_time(message.scheduled_at, date_locale)}. "
+                "Open it in Compose to change it; Cancel sending keeps it as a draft."
+            )
     return f"{str(message.state).capitalize()}…"
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from composer.records import Message, MessageState, Profile
 from composer.signature import signed
-from composer.store import SCHEMA_VERSION, Store
+from composer.store import MIGRATIONS, Store, _signature_in_text
 
 SAM = "Sam Rivera\n+1 555 0100"
 
@@ -71,7 +71,7 @@ def test_drafts_from_before_get_the_signature_once_on_upgrade(tmp_path: Path) ->
         assert sent.id is not None
     db = sqlite3.connect(path)  # as an older version left it: the text without the signature
     db.execute("UPDATE messages SET state = 'sent' WHERE id = ?", (sent.id,))
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_signature_in_text)}")  # before it
     db.commit()
     db.close()
 

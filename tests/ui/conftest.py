@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Profile
+from composer.schedule import set_undo_seconds
 from tests.clock import NOW, clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs
@@ -52,6 +53,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 @pytest.fixture
 def afterword(paths: Paths) -> Iterator[Afterword]:
     opened = Afterword.open(paths, keyring_backend=object(), clock=clock)  # passwords in memory
+    set_undo_seconds(opened.store, 0)  # Send sends at once; tests of Undo set their delay
     yield opened
     wait_for_every_runner()  # a page's work still running would find the records closed
     opened.close()
