@@ -16,6 +16,7 @@ from composer.records import Contact, Message, MessageState
 from tests.clock import clock
 from tests.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import add_to
 from ui import dialogs
 from ui.main_window import MainWindow
 from ui.send_later import Overdue, OverdueDialog, TimeDialog
@@ -39,7 +40,7 @@ def window(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> Iterator[MainWin
 def write(qtbot: QtBot, window: MainWindow, subject: str = "Thank you") -> None:
     compose = window.compose
     window.show_area(compose)
-    qtbot.keyClicks(compose.other_to, "Lee Park <lee@partner.example>")
+    qtbot.keyClicks(compose.to, "Lee Park <lee@partner.example>")
     qtbot.keyClicks(compose.subject, subject)
     qtbot.keyClicks(compose.body, "Thank you for today, Lee.")
 
@@ -243,7 +244,7 @@ def test_send_later_with_several_people_ticked_says_what_to_do(
     ]
     compose = window.compose
     window.show_area(compose)
-    compose._fill_recipients([i for i in ids if i is not None])
+    add_to(compose, *[i for i in ids if i is not None])
     qtbot.keyClicks(compose.subject, "Thank you")
     qtbot.keyClicks(compose.body, "Thank you for today.")
     compose.later_button.fill()

@@ -41,7 +41,7 @@ def window(qtbot: QtBot, ready: Afterword, answers: Dialogs) -> Iterator[MainWin
 def write(qtbot: QtBot, window: MainWindow) -> None:
     compose = window.compose
     window.show_area(compose)
-    qtbot.keyClicks(compose.other_to, "Lee Park <lee@partner.example>")
+    qtbot.keyClicks(compose.to, "Lee Park <lee@partner.example>")
     qtbot.keyClicks(compose.subject, "Thank you")
     qtbot.keyClicks(compose.body, "Thank you for today, Lee.")
     compose.attachments.set_attachments([Attachment("cv.pdf", "application/pdf", b"%PDF-1")])
@@ -74,7 +74,7 @@ def test_undo_within_the_delay_returns_the_message_unsent(
         "Thank you",
         "Thank you for today, Lee.",
     )
-    assert compose.other_to.text() == "Lee Park <lee@partner.example>"
+    assert compose.to.addresses() == ["Lee Park <lee@partner.example>"]
     assert [a.filename for a in compose.attachments.attachments] == ["cv.pdf"]
     assert not compose.subject.isReadOnly()
     assert compose.message_id is not None
