@@ -306,8 +306,8 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, counts: tuple[int, int]) -> None:
         failed, drafts = counts
-        badges = [Badge(failed, "failed"), Badge(drafts, "drafts", urgent=False)]
-        self.sidebar.set_badges("sent", badges)
+        drafted = Badge(drafts, "draft" if drafts == 1 else "drafts", urgent=False)
+        self.sidebar.set_badges("sent", [Badge(failed, "failed"), drafted])
 
     def _counts_not_taken(self, error: BaseException) -> None:
         """The records busy or gone (a restore): the counts stay as they were."""
