@@ -32,22 +32,24 @@ CHECK_SIZE = (760, 360)  # a dialog over the window
 SETTINGS = "settings_page"  # shown whole: as tall as its sections need
 
 # A dark palette as desktops in dark mode give one (the roles Fusion draws with), as RGB.
+# Fields are lighter than the window, so Fusion's outlines (the window's colour, darker)
+# show around check boxes and fields.
 DARK_PALETTE = {
-    QPalette.ColorRole.Window: (43, 43, 46),
+    QPalette.ColorRole.Window: (32, 32, 34),
     QPalette.ColorRole.WindowText: (232, 232, 234),
-    QPalette.ColorRole.Base: (30, 30, 32),
-    QPalette.ColorRole.AlternateBase: (40, 40, 43),
+    QPalette.ColorRole.Base: (46, 46, 50),
+    QPalette.ColorRole.AlternateBase: (52, 52, 56),
     QPalette.ColorRole.ToolTipBase: (58, 58, 62),
     QPalette.ColorRole.ToolTipText: (232, 232, 234),
     QPalette.ColorRole.PlaceholderText: (154, 154, 160),
     QPalette.ColorRole.Text: (232, 232, 234),
-    QPalette.ColorRole.Button: (53, 53, 58),
+    QPalette.ColorRole.Button: (56, 56, 61),
     QPalette.ColorRole.ButtonText: (232, 232, 234),
     QPalette.ColorRole.BrightText: (255, 107, 107),
-    QPalette.ColorRole.Light: (74, 74, 80),
+    QPalette.ColorRole.Light: (78, 78, 84),
     QPalette.ColorRole.Midlight: (62, 62, 68),
-    QPalette.ColorRole.Mid: (47, 47, 51),
-    QPalette.ColorRole.Dark: (24, 24, 26),
+    QPalette.ColorRole.Mid: (42, 42, 45),
+    QPalette.ColorRole.Dark: (20, 20, 22),
     QPalette.ColorRole.Shadow: (10, 10, 11),
     QPalette.ColorRole.Highlight: (61, 123, 217),
     QPalette.ColorRole.HighlightedText: (255, 255, 255),
