@@ -156,7 +156,7 @@ class EmptyState(QWidget):
 
 
 PAGE_MARGIN = 16  # around every page's content, so the areas line up as one window
-SECTION_SPACING = 12  # between the groups of a page
+SECTION_SPACING = 12  # between an area's title and its page
 
 
 def heading_font(base: QFont, scale: float) -> QFont:
@@ -165,14 +165,6 @@ def heading_font(base: QFont, scale: float) -> QFont:
     font.setPointSizeF(base.pointSizeF() * scale)
     font.setBold(True)
     return font
-
-
-def section_heading(text: str) -> QLabel:
-    """A group's title on a page ("Due today", "Your progress")."""
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setFont(heading_font(label.font(), 1.1))
-    return label
 
 
 def page_heading(title: str, about: str) -> QWidget:

@@ -165,3 +165,16 @@ def test_the_due_count_is_todays_and_drops_when_the_thank_you_is_sent(
     qtbot.waitUntil(lambda: sum(c for c, _ in counts(window, "today")) == before - 1)
     assert window.current_area() is window.compose
     window.runner.wait()
+
+
+def test_opened_on_another_area_the_due_count_still_comes(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    interview_with_ana(ready)
+    (ready.paths.config_dir / "window.ini").write_text("[General]\narea=2\n")
+    window = opened(qtbot, ready)
+    assert window.current_area() is window.contacts
+    qtbot.waitUntil(lambda: counts(window, "today") == [(1, "due")], timeout=5000)
+    assert window.current_area() is window.contacts, "counted behind the scenes"
+    assert window.today.items[0].title.startswith("Thank your interviewers")
+    window.runner.wait()
