@@ -110,11 +110,19 @@ class Sidebar(QListWidget):
                 item.setIcon(area_icon(name, self.palette(), ICON_SIZE, ratio))
 
     def _width(self) -> int:
-        """Room for the longest name and two badges, at the font's size (150% scale too)."""
+        """Room for the longest name and two badges of two digits (failed, drafts), at the
+        font's size (150% scale too); a larger count is shortened, never the name."""
         metrics = self.fontMetrics()
         longest = max(metrics.horizontalAdvance(self.item(r).text()) for r in range(self.count()))
-        badges = 2 * (badge_width(metrics, "! 99") + GAP)
-        return ICON_SIZE + longest + badges + 6 * GAP
+        bold = QFontMetrics(badge_font(self.font()))
+        badges = badge_width(bold, "! 99") + badge_width(bold, "99") + 2 * GAP
+        return ICON_SIZE + longest + badges + 4 * GAP
+
+
+def badge_font(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
 
 
 def badge_width(metrics: QFontMetrics, text: str) -> int:
@@ -137,8 +145,7 @@ class BadgeDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         badges: list[Badge] = index.data(BADGES) or []
-        font = QFont(option.font)
-        font.setBold(True)
+        font = badge_font(option.font)
         metrics = QFontMetrics(font)
         widths = [badge_width(metrics, badge.text) for badge in badges]
         room = sum(widths) + GAP * len(widths)
@@ -147,6 +154,10 @@ class BadgeDelegate(QStyledItemDelegate):
         style = view.widget.style()
         panel = QStyle.PrimitiveElement.PE_PanelItemViewItem
         style.drawPrimitive(panel, view, painter, view.widget)
+        if view.state & QStyle.StateFlag.State_HasFocus:  # around the whole row, badges too
+            focus = QStyle.PrimitiveElement.PE_FrameFocusRect
+            style.drawPrimitive(focus, view, painter, view.widget)
+        view.state &= ~QStyle.StateFlag.State_HasFocus
         view.rect = view.rect.adjusted(GAP, 0, -room - GAP, 0)
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, view, painter, view.widget)
         chosen = bool(option.state & QStyle.StateFlag.State_Selected)
