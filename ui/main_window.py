@@ -67,7 +67,7 @@ ABOUT = {
     "today": "What to do now, and how your search is going.",
     "interviews": "Every interview, its people and where it stands.",
     "contacts": "The people you met, and how to greet them.",
-    "compose": "Write a follow-up; check it, then send it.",
+    "compose": "Write a follow-up; check it, then send it.",  # not shown: the room is the text's
     "sent": "Drafts, messages waiting or failed, and what went out.",
     "feedback": "What interviewers said, and thanks for it.",
     "templates": "The words Afterword starts each message with.",
@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
         self._counting = False  # the sidebar's counts are taken once the window is up
         self.sidebar = Sidebar(AREAS)
         self.stack = QStackedWidget()
-        self.frames = [AreaFrame(plain(title), ABOUT[name]) for name, title in AREAS]
+        self.frames = [
+            AreaFrame(plain(title), ABOUT[name], headed=name != "compose") for name, title in AREAS
+        ]
         for frame in self.frames:
             self.stack.addWidget(frame)  # empty until the area is first shown
         self.sidebar.currentRowChanged.connect(self.show_area_at)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -187,18 +186,19 @@ def page_heading(title: str, about: str) -> QWidget:
 
 class AreaFrame(QWidget):
     """An area as the window shows it: its heading, then the page, with the same margins
-    everywhere. The page itself is put in when the area is first shown."""
+    everywhere. The page itself is put in when the area is first shown. ``headed=False``
+    for a page whose own first lines say what it is (Compose's header fields, as in a mail
+    client), so the room goes to what the user writes."""
 
-    def __init__(self, title: str, about: str) -> None:
+    def __init__(self, title: str, about: str, *, headed: bool = True) -> None:
         super().__init__()
         self.heading = page_heading(title, about)
+        self.heading.setVisible(headed)
         self.page: QWidget | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN // 2)
         self._layout.setSpacing(SECTION_SPACING)
-        top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        self._layout.addLayout(top)
+        self._layout.addWidget(self.heading)
 
     def put(self, page: QWidget) -> None:
         self.page = page

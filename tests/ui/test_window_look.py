@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
@@ -162,4 +169,30 @@ def test_a_dark_palette_gives_light_text_on_a_dark_sidebar(
         for y in range(row.top(), row.bottom())
     ]
     assert max(icon_area) > 0.6, "the icon was drawn again in the dark palette's text colour"
+    window.runner.wait()
+
+
+def test_each_area_is_titled_except_compose_whose_room_goes_to_the_text(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    window = MainWindow(ready, clock=lambda: NOW)
+    qtbot.addWidget(window)
+    window.show()
+    shown = {}
+    for name in each_area(window):
+        frame = window.frames[window.stack.currentIndex()]
+        title = frame.heading.findChild(QLabel, "Page title")
+        assert title is not None
+        shown[name] = title.text() if frame.heading.isVisible() else None
+        assert frame.page is window.current_area()
+    assert shown == {
+        "today": "Today",
+        "interviews": "Interviews",
+        "contacts": "Contacts",
+        "compose": None,
+        "sent": "Outbox & Sent",
+        "feedback": "Feedback",
+        "templates": "Templates",
+        "settings_page": "Settings",
+    }
     window.runner.wait()
