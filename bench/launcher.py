@@ -74,7 +74,8 @@ def main_window() -> QMainWindow:
 
 
 def open_every_area(window: QMainWindow) -> None:
-    from ui.main_window import AREAS, MainWindow
+    from ui.areas import AREAS
+    from ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     first = window.stack.currentIndex()

@@ -34,10 +34,12 @@ from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs
+from ui.area_counts import COUNTS_AFTER_MS, AreaCounts
+from ui.areas import AREAS, area_frames
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
-from ui.sidebar import Badge, Sidebar, message_counts, plain
-from ui.widgets import PAGE_MARGIN, AreaFrame
+from ui.sidebar import Sidebar
+from ui.widgets import PAGE_MARGIN
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from composer.due import DueItem
@@ -50,29 +52,6 @@ if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from ui.settings import SettingsPage
     from ui.templates_page import TemplatesPage
     from ui.today import TodayPage
-
-
-AREAS = (
-    ("today", "Toda&y"),
-    ("interviews", "&Interviews"),
-    ("contacts", "&Contacts"),
-    ("compose", "Co&mpose"),
-    ("sent", "&Outbox && Sent"),
-    ("feedback", "Feed&back"),
-    ("templates", "Tem&plates"),
-    ("settings_page", "Se&ttings"),
-)
-COUNTS_AFTER_MS = 600  # the first paint takes about 0.2 s after the window is shown
-ABOUT = {
-    "today": "What to do now, and how your search is going.",
-    "interviews": "Every interview, its people and where it stands.",
-    "contacts": "The people you met, and how to greet them.",
-    "compose": "Write a follow-up; check it, then send it.",  # not shown: the room is the text's
-    "sent": "Drafts, messages waiting or failed, and what went out.",
-    "feedback": "What interviewers said, and thanks for it.",
-    "templates": "The words Afterword starts each message with.",
-    "settings_page": "You, your mail account, your mailbox and backups.",
-}
 
 
 def _refresh(page: Any) -> None:
@@ -105,12 +84,10 @@ class MainWindow(QMainWindow):
         )
         self.settings_notice = ""
         self._built: dict[str, QWidget] = {}
-        self._counting = False  # the sidebar's counts are taken once the window is up
         self.sidebar = Sidebar(AREAS)
+        self.counts = AreaCounts(afterword, self.runner, self.sidebar)
         self.stack = QStackedWidget()
-        self.frames = [
-            AreaFrame(plain(title), ABOUT[name], headed=name != "compose") for name, title in AREAS
-        ]
+        self.frames = area_frames()
         for frame in self.frames:
             self.stack.addWidget(frame)  # empty until the area is first shown
         self.sidebar.currentRowChanged.connect(self.show_area_at)
@@ -207,7 +184,7 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(AREAS):
             self._area(AREAS[index][0])
             self.sidebar.setCurrentRow(index)
-            if self._counting:
+            if self.counts.started:
                 self.update_counts()  # whatever happened elsewhere, the counts catch up
 
     def _refresh_if_built(self, name: str, refresh: Callable[[Any], object]) -> None:
@@ -216,7 +193,7 @@ class MainWindow(QMainWindow):
             refresh(page)
 
     def _wire_today(self, page: TodayPage) -> None:
-        page.counted.connect(lambda due: self.sidebar.set_badges("today", [Badge(due, "due")]))
+        page.counted.connect(self.counts.show_due)
         page.compose_requested.connect(self.write_due)
         page.check_replies_requested.connect(self.check_mailbox)
         page.new_interview_requested.connect(self._new_interview)
@@ -303,8 +280,8 @@ class MainWindow(QMainWindow):
         worker threads (and the time to import its modules) to itself. Counting at once
         doubled the time to the first rows painted (bench: start-up, app / bare)."""
         super().showEvent(event)
-        if not self._counting:
-            self._counting = True
+        if not self.counts.started:
+            self.counts.started = True
             QTimer.singleShot(COUNTS_AFTER_MS, self, self._start_counting)
 
     def _start_counting(self) -> None:
@@ -317,23 +294,7 @@ class MainWindow(QMainWindow):
         self.update_counts()
 
     def update_counts(self) -> None:
-        """Failed and draft messages, counted off the GUI thread, into the sidebar."""
-
-        def count() -> tuple[int, int]:
-            with self.afterword.reading() as store:
-                return message_counts(store)
-
-        self.runner.run(count, self._show_counts, self._counts_not_taken)
-
-    def _show_counts(self, counts: tuple[int, int]) -> None:
-        failed, drafts = counts
-        drafted = Badge(drafts, "draft" if drafts == 1 else "drafts", urgent=False)
-        self.sidebar.set_badges("sent", [Badge(failed, "failed"), drafted])
-
-    def _counts_not_taken(self, error: BaseException) -> None:
-        """The records busy or gone (a restore): the counts stay as they were."""
-        if not isinstance(error, AfterwordError):
-            raise error
+        self.counts.update()
 
     def _records_changed(self) -> None:
         for name in ("interviews", "contacts", "compose", "sent", "feedback"):

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea
 
 from composer.send_check import check_context, check_message
 from ui.app import DEMO_NOTE, application, open_demo
-from ui.main_window import AREAS, MainWindow
+from ui.areas import AREAS
+from ui.main_window import MainWindow
 from ui.send_check import BeforeItGoes, Review
 from ui.sidebar import plain
 

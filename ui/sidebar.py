@@ -1,8 +1,7 @@
 """The areas in a sidebar, as mail tools list their folders: an icon, the area's name and
 what waits there (due today, failed, drafts), in the palette's colours so dark themes work.
 
-The counts are shown here and computed elsewhere: what is due comes from Today's own
-answer (worked out off the GUI thread), the messages from ``message_counts``.
+The counts are shown here and taken in ui/area_counts.py.
 """
 
 from __future__ import annotations
@@ -23,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.records import MessageState
-from composer.store import Store
 from ui.area_icons import area_icon
 
 BADGES = Qt.ItemDataRole.UserRole + 1  # an area's list of Badge
@@ -44,11 +41,6 @@ class Badge:
     @property
     def text(self) -> str:
         return f"! {self.count}" if self.words == "failed" else str(self.count)
-
-
-def message_counts(store: Store) -> tuple[int, int]:
-    """Failed and draft messages, for the sidebar: the one place the counts are taken."""
-    return len(store.message_ids(MessageState.FAILED)), len(store.message_ids(MessageState.DRAFT))
 
 
 def plain(title: str) -> str:

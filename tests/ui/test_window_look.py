@@ -27,7 +27,8 @@ from composer.records import Contact, Interview, Role
 from tests.clock import NOW
 from tests.ui.conftest import Dialogs
 from ui import render_screens
-from ui.main_window import AREAS, MainWindow
+from ui.areas import AREAS
+from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
