@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         page.changed.connect(self.update_counts)
 
     def _wire_feedback(self, page: FeedbackPage) -> None:
-        page.changed.connect(lambda: self._refresh_if_built("today", _refresh_when_shown))
+        page.changed.connect(lambda: self._refresh_if_built("today", _refresh))
         page.thank_requested.connect(
             lambda interview_id, template_id, people: self.write(
                 interview_id, template_id, people or None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import trustme
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
@@ -65,7 +66,16 @@ def test_the_sidebar_lists_every_area_by_name_with_an_icon(window: MainWindow) -
     assert [said(window, row) for row in range(sidebar.count())] == AREA_NAMES  # nothing due
     assert all(not sidebar.item(row).icon().isNull() for row in range(sidebar.count()))
     assert sidebar.focusPolicy() & Qt.FocusPolicy.TabFocus, "the keyboard reaches it"
+    assert sidebar in focus_chain(window), "Tab stops at it"
     assert sidebar.currentRow() == 0 and window.current_area() is window.today
+
+
+def focus_chain(window: MainWindow) -> list[QWidget]:
+    chain, widget = [], window.nextInFocusChain()
+    while widget is not None and widget is not window:
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+    return chain
 
 
 def test_a_click_on_an_area_shows_it(qtbot: QtBot, window: MainWindow) -> None:
