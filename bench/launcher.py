@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTableView, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTableView
 
 from bench import guard
 
@@ -74,17 +74,18 @@ def main_window() -> QMainWindow:
 
 
 def open_every_area(window: QMainWindow) -> None:
-    tabs = window.findChild(QTabWidget)
-    assert tabs is not None
-    first = tabs.currentIndex()
-    for index in range(tabs.count()):
-        tabs.setCurrentIndex(index)
+    from ui.areas import AREAS
+    from ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    first = window.stack.currentIndex()
+    for index in range(len(AREAS)):
+        window.show_area_at(index)
         settle(0.15)
-        page = tabs.widget(index)
-        for table in page.findChildren(QTableView) if page is not None else []:
+        for table in window.current_area().findChildren(QTableView):
             table.scrollToBottom()
             settle(0.05)
-    tabs.setCurrentIndex(first)
+    window.show_area_at(first)
     settle(0.15)
 
 
@@ -121,7 +122,7 @@ def watch_contacts_table() -> None:
     show = MainWindow.show
 
     def show_watched(window: MainWindow) -> None:
-        window.tabs.setCurrentWidget(window.contacts)  # whatever the order of the tabs
+        window.show_area(window.contacts)  # whatever the order of the areas
         table = window.contacts.table
         window.first_paint = FirstPaint(rows_painted(table), app_painted)  # type: ignore[attr-defined]
         table.viewport().installEventFilter(window.first_paint)  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""The main window: one tab per area, menus and shortcuts, and a note when set-up is due.
+"""The main window: the areas in a sidebar (ui/sidebar.py) beside the one shown, menus and
+shortcuts, and a note when set-up is due.
 
 Each area is a widget module of its own; this only wires them together.
 """
@@ -11,16 +12,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +35,14 @@ from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs
+from ui.area_counts import COUNTS_AFTER_MS, AreaCounts
+from ui.areas import AREAS, area_frames
 from ui.edit_menu import EditMenu
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
+from ui.sidebar import Sidebar
 from ui.undo_send import keep_waiting_as_draft
+from ui.widgets import PAGE_MARGIN
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from composer.due import DueItem
@@ -50,18 +56,6 @@ if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from ui.settings import SettingsPage
     from ui.templates_page import TemplatesPage
     from ui.today import TodayPage
-
-
-AREAS = (
-    ("today", "Toda&y"),
-    ("interviews", "&Interviews"),
-    ("contacts", "&Contacts"),
-    ("compose", "Co&mpose"),
-    ("sent", "&Outbox && Sent"),
-    ("feedback", "Feed&back"),
-    ("templates", "Tem&plates"),
-    ("settings_page", "Se&ttings"),
-)
 
 
 def _refresh(page: Any) -> None:
@@ -94,11 +88,14 @@ class MainWindow(QMainWindow):
         )
         self.settings_notice = ""
         self._built: dict[str, QWidget] = {}
-        self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Areas")
-        for _, title in AREAS:
-            self.tabs.addTab(QWidget(), title)  # a stand-in until the area is first shown
-        self.tabs.currentChanged.connect(self._build_shown)
+        self.sidebar = Sidebar(AREAS)
+        self.counts = AreaCounts(afterword, self.runner, self.sidebar)
+        self.stack = QStackedWidget()
+        self.frames = area_frames()
+        for frame in self.frames:
+            self.stack.addWidget(frame)  # empty until the area is first shown
+        self.sidebar.currentRowChanged.connect(self.show_area_at)
+        self.stack.currentChanged.connect(self._build_shown)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Notice")
@@ -115,8 +112,9 @@ class MainWindow(QMainWindow):
         self.mailbox.said.connect(self._mailbox_said)
         self._lay_out()
         self._menus()
+        self._alt_keys()
         self._restore()
-        self._build_shown(self.tabs.currentIndex())
+        self._build_shown(self.stack.currentIndex())
         self.update_banner()
         self.mailbox.start()
         self._watch_scheduled()
@@ -186,21 +184,14 @@ class MainWindow(QMainWindow):
         return page
 
     def _place(self, name: str, page: QWidget) -> None:
-        """Puts the page where its stand-in was, keeping the area shown as it was."""
-        index = [n for n, _ in AREAS].index(name)
-        current = self.tabs.currentIndex()
-        stand_in = self.tabs.widget(index)
-        self.tabs.blockSignals(True)
-        self.tabs.removeTab(index)
-        self.tabs.insertTab(index, page, AREAS[index][1])
-        self.tabs.setCurrentIndex(current)
-        self.tabs.blockSignals(False)
-        if stand_in is not None:
-            stand_in.deleteLater()
+        self.frames[[n for n, _ in AREAS].index(name)].put(page)
 
     def _build_shown(self, index: int) -> None:
         if 0 <= index < len(AREAS):
             self._area(AREAS[index][0])
+            self.sidebar.setCurrentRow(index)
+            if self.counts.started:
+                self.update_counts()  # whatever happened elsewhere, the counts catch up
 
     def _refresh_if_built(self, name: str, refresh: Callable[[Any], object]) -> None:
         page = self.built(name)
@@ -208,6 +199,7 @@ class MainWindow(QMainWindow):
             refresh(page)
 
     def _wire_today(self, page: TodayPage) -> None:
+        page.counted.connect(self.counts.show_due)
         page.compose_requested.connect(self.write_due)
         page.check_replies_requested.connect(self.check_mailbox)
         page.new_interview_requested.connect(self._new_interview)
@@ -238,16 +230,19 @@ class MainWindow(QMainWindow):
 
         self.statusBar().addPermanentWidget(UndoBar(page.undo_send))
         page.sent.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
-        page.sent.connect(lambda _: self._refresh_if_built("today", _refresh_when_shown))
+        page.sent.connect(lambda _: self._refresh_if_built("today", _refresh))
         page.saved.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
+        page.sent.connect(lambda _: self.update_counts())
+        page.saved.connect(lambda _: self.update_counts())
         page.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
 
     def _wire_sent(self, page: SentPage) -> None:
         page.open_draft_requested.connect(self.open_draft)
         page.changed.connect(self.update_banner)
+        page.changed.connect(self.update_counts)
 
     def _wire_feedback(self, page: FeedbackPage) -> None:
-        page.changed.connect(lambda: self._refresh_if_built("today", _refresh_when_shown))
+        page.changed.connect(lambda: self._refresh_if_built("today", _refresh))
         page.thank_requested.connect(
             lambda interview_id, template_id, people: self.write(
                 interview_id, template_id, people or None
@@ -267,20 +262,67 @@ class MainWindow(QMainWindow):
         page.mailbox_changed.connect(self.mailbox.start)
 
     def _lay_out(self) -> None:
+        """The sidebar the window's full height; notices above the area they concern."""
         notice = QHBoxLayout()
         notice.addWidget(self.banner, 1)
         notice.addWidget(self.banner_button)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self.demo_label)
-        layout.addLayout(notice)
-        layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        shown = QVBoxLayout()
+        shown.setContentsMargins(0, 0, 0, 0)
+        shown.setSpacing(0)
+        notices = QWidget()  # a widget, not a nested layout: with its row of notice and
+        # button hidden, a layout would be measured as narrow as that empty row
+        column = QVBoxLayout(notices)
+        column.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, 0)
+        column.addWidget(self.demo_label)
+        column.addLayout(notice)
+        shown.addWidget(notices)
+        shown.addWidget(self.stack, 1)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        self.areas = QWidget()
+        self.areas.setAccessibleName("Areas and the area shown")
+        row = QHBoxLayout(self.areas)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
+        row.addWidget(line)
+        row.addLayout(shown, 1)
+        self.setCentralWidget(self.areas)
+
+    def _alt_keys(self) -> None:
+        """The Alt+letter of each area (Alt+Y for Today…), as the tabs had them."""
+        for index, (_, title) in enumerate(AREAS):
+            keys = QKeySequence.mnemonic(title)
+            if not keys.isEmpty():
+                QShortcut(keys, self, partial(self.show_area_at, index))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The counts begin a moment after the window is up: the area shown first gets the
+        worker threads (and the time to import its modules) to itself. Counting at once
+        doubled the time to the first rows painted (bench: start-up, app / bare)."""
+        super().showEvent(event)
+        if not self.counts.started:
+            self.counts.started = True
+            QTimer.singleShot(COUNTS_AFTER_MS, self, self._start_counting)
+
+    def _start_counting(self) -> None:
+        """Today is built even when another area is shown: its due count is the sidebar's."""
+        if not self.isVisible() or not self.afterword.store.is_open:  # closed meanwhile
+            return
+        today = self.today
+        if not today.isVisible():
+            today.refresh()
+        self.update_counts()
+
+    def update_counts(self) -> None:
+        self.counts.update()
 
     def _records_changed(self) -> None:
         for name in ("interviews", "contacts", "compose", "sent", "feedback"):
             self._refresh_if_built(name, _refresh)
-        self._refresh_if_built("today", _refresh_when_shown)
+        self._refresh_if_built("today", _refresh)  # its due count is in the sidebar
+        self.update_counts()
 
     def _restoring(self, busy: bool) -> None:
         """While a backup is restored nothing may be written: an edit made meanwhile would
@@ -290,7 +332,7 @@ class MainWindow(QMainWindow):
             self._refresh_if_built("compose", lambda page: page.save_draft())
         self.mailbox.hold(busy)
         self.scheduled.held = busy  # nor does a scheduled message go meanwhile
-        self.tabs.setEnabled(not busy)
+        self.areas.setEnabled(not busy)
         self.menuBar().setEnabled(not busy)
 
     def _records_replaced(self) -> None:
@@ -318,7 +360,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         for number, (_, title) in enumerate(AREAS, start=1):
             label = title.replace("&&", "\0").replace("&", "").replace("\0", "&&")
-            show = partial(self.tabs.setCurrentIndex, number - 1)
+            show = partial(self.show_area_at, number - 1)
             self._action(view_menu, label, f"Ctrl+{number}", show)
         help_menu = self.menuBar().addMenu("&Help")
         how_to = QKeySequence.StandardKey.HelpContents
@@ -351,7 +393,21 @@ class MainWindow(QMainWindow):
     # --- areas and actions --------------------------------------------------------------
 
     def show_area(self, page: QWidget) -> None:
-        self.tabs.setCurrentWidget(page)
+        for index, frame in enumerate(self.frames):
+            if frame.page is page:
+                self.show_area_at(index)
+                return
+        raise ValueError("not one of the window's areas")
+
+    def show_area_at(self, index: int) -> None:
+        """The area in the sidebar's row ``index`` (Ctrl+1 is 0)."""
+        self.stack.setCurrentIndex(index)
+
+    def current_area(self) -> QWidget:
+        """The page shown; always built (an area is built as it is shown)."""
+        page = self.frames[self.stack.currentIndex()].page
+        assert page is not None
+        return page
 
     def follow_up(self, interview_id: int, template_id: str) -> None:
         self.show_area(self.compose)
@@ -399,7 +455,7 @@ class MainWindow(QMainWindow):
 
     def _save(self) -> None:
         """Ctrl+S: the template on Templates, the settings on Settings, else the draft."""
-        current = self.tabs.currentWidget()
+        current = self.current_area()
         if current is self.built("templates"):
             self.templates.save()
         elif current is self.built("settings_page"):
@@ -408,7 +464,7 @@ class MainWindow(QMainWindow):
             self._refresh_if_built("compose", lambda page: page.save_draft())
 
     def _send(self) -> None:
-        if self.tabs.currentWidget() is self.built("compose"):
+        if self.current_area() is self.built("compose"):
             self.compose.send()
 
     def _find(self) -> None:
@@ -505,7 +561,7 @@ class MainWindow(QMainWindow):
             geometry, area = None, 0
         if geometry is None:
             self.resize(1000, 700)
-        self.tabs.setCurrentIndex(area)
+        self.show_area_at(area if 0 <= area < len(AREAS) else 0)
 
     def _set_aside_settings(self) -> None:
         path = Path(self.settings.fileName())
@@ -587,6 +643,6 @@ class MainWindow(QMainWindow):
         self.mailbox.stop()
         self.scheduled.stop()
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("area", self.tabs.currentIndex())
+        self.settings.setValue("area", self.stack.currentIndex())
         self.settings.sync()
         event.accept()

@@ -43,7 +43,7 @@ class ProgressChart(QWidget):
         text_height = self.fontMetrics().height()
         colours = (
             palette.color(QPalette.ColorRole.Highlight),
-            palette.color(QPalette.ColorRole.Mid),
+            palette.color(QPalette.ColorRole.PlaceholderText),
         )
         self._legend(painter, colours, text_height)
         top, bottom = text_height + 6, self.height() - text_height - 4

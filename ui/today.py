@@ -55,6 +55,7 @@ class TodayPage(QWidget):
     settings_requested = Signal()
     check_replies_requested = Signal()
     changed = Signal()
+    counted = Signal(int)  # how many items are due, each time they are worked out
 
     def __init__(
         self,
@@ -185,6 +186,7 @@ class TodayPage(QWidget):
         self.due_list.setCurrentRow(keys.index(chosen.key) if chosen and chosen.key in keys else 0)
         self._show_progress(figures)
         self._update_buttons()
+        self.counted.emit(len(self.items))
 
     def _show_progress(self, figures: Progress) -> None:
         self.summary.setText(

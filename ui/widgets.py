@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -152,3 +152,57 @@ class EmptyState(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.button, alignment=Qt.AlignmentFlag.AlignCenter)
         layout.addStretch()
+
+
+PAGE_MARGIN = 16  # around every page's content, so the areas line up as one window
+SECTION_SPACING = 12  # between an area's title and its page
+
+
+def heading_font(base: QFont, scale: float) -> QFont:
+    """A heading is the window's own font, larger and bold: it follows the user's size."""
+    font = QFont(base)
+    font.setPointSizeF(base.pointSizeF() * scale)
+    font.setBold(True)
+    return font
+
+
+def page_heading(title: str, about: str) -> QWidget:
+    """The area's title and one line on what it is for, above the page."""
+    box = QWidget()
+    name = QLabel(title)
+    name.setObjectName("Page title")
+    name.setTextFormat(Qt.TextFormat.PlainText)
+    name.setFont(heading_font(name.font(), 1.5))
+    line = status_label(f"About {title}")
+    line.setText(about)
+    line.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # quieter, from the palette
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(name)
+    layout.addWidget(line)
+    return box
+
+
+class AreaFrame(QWidget):
+    """An area as the window shows it: its heading, then the page, with the same margins
+    everywhere. The page itself is put in when the area is first shown. ``headed=False``
+    for a page whose own first lines say what it is (Compose's header fields, as in a mail
+    client), so the room goes to what the user writes."""
+
+    def __init__(self, title: str, about: str, *, headed: bool = True) -> None:
+        super().__init__()
+        self.heading = page_heading(title, about)
+        self.heading.setVisible(headed)
+        self.page: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN // 2)
+        self._layout.setSpacing(SECTION_SPACING)
+        self._layout.addWidget(self.heading)
+
+    def put(self, page: QWidget) -> None:
+        self.page = page
+        inner = page.layout()
+        if inner is not None:  # the frame's margins are the page's: not twice
+            inner.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(page, 1)

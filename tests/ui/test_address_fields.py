@@ -279,7 +279,7 @@ def test_from_shows_the_sending_account(qtbot: QtBot, window: MainWindow) -> Non
     assert from_line.address.text() == "Zoë Müller <zoe@example.org>"
     assert from_line.change_button.text() == "Change in Settings"
     qtbot.mouseClick(from_line.change_button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.settings_page
+    assert window.current_area() is window.settings_page
 
 
 def test_from_says_when_there_is_no_account(

@@ -26,10 +26,10 @@ def test_first_run_says_what_to_do_next(qtbot: QtBot, paths: Paths, answers: Dia
     assert window.windowTitle() == "Afterword"
     assert "first set up your mail account" in window.banner.text()
     window.banner_button.click()
-    assert window.tabs.currentWidget() is window.settings_page
+    assert window.current_area() is window.settings_page
     assert window.assistant is not None and window.assistant.isVisible(), "the assistant"
     window.assistant.reject()  # Set up later
-    window.tabs.setCurrentWidget(window.interviews)
+    window.show_area(window.interviews)
     assert window.interviews.empty.isVisible()
     assert "Add the interview you just had" in window.interviews.empty.label.text()
     window.close()
@@ -51,7 +51,7 @@ def test_window_tells_about_messages_interrupted_mid_send(
     qtbot.addWidget(window)
     assert "1 message(s) were being sent" in window.banner.text()
     window.banner_button.click()
-    assert window.tabs.currentWidget() is window.sent
+    assert window.current_area() is window.sent
     window.close()
     afterword.close()
 
@@ -86,8 +86,8 @@ def test_an_area_is_built_when_first_shown_with_the_records_as_they_are_then(
     afterword.store.add_contact(Contact("Ana Lima", "ana@acme.example"))
     [go] = [a for a in window.findChildren(QAction) if a.shortcut().toString() == "Ctrl+3"]
     go.trigger()  # View › Contacts
-    assert window.tabs.currentIndex() == 2 and window.built("contacts") is not None
-    assert window.tabs.currentWidget() is window.contacts
+    assert window.sidebar.currentRow() == 2 and window.built("contacts") is not None
+    assert window.current_area() is window.contacts
     assert window.contacts.model.rowCount() == 1, "it shows the contact added before"
     window.runner.wait()
     window.close()

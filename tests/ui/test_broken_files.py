@@ -54,4 +54,4 @@ def test_an_unreadable_settings_file_is_set_aside(
     [kept] = list(ini.parent.glob("window.ini.broken-*"))
     assert kept.read_bytes().startswith(b"[General]\narea=\xff")
     assert "could not be read; it was kept as window.ini.broken-" in window.banner.text()
-    assert window.tabs.currentIndex() == 0
+    assert window.current_area() is window.today

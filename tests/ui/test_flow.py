@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDialog, QWidget
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDialog, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -80,7 +80,7 @@ def test_the_whole_flow_through_the_widgets(
 
     qtbot.mouseClick(window.interviews.follow_up_button, Qt.MouseButton.LeftButton)
 
-    assert window.tabs.currentWidget() is window.compose
+    assert window.current_area() is window.compose
     compose = window.compose
     assert compose.template.currentData() == "thank_you"
     assert compose.checked_contact_ids() == [1]
@@ -199,7 +199,7 @@ def test_the_window_remembers_its_size_and_area(
     first.close()
     again = MainWindow(ready)
     qtbot.addWidget(again)
-    assert again.tabs.currentWidget() is again.sent
+    assert again.current_area() is again.sent
     assert (again.width(), again.height()) == (700, 520)
 
 
@@ -233,8 +233,11 @@ def test_the_demo_sends_to_its_capture_server(
         capture.stop()
 
 
-def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dialogs) -> None:
-    shots = render_screens.render(tmp_path / "shots")
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_screenshot_script_renders_each_screen(
+    tmp_path: Path, answers: Dialogs, dark: bool
+) -> None:
+    shots = render_screens.render(tmp_path / "shots", dark_theme=dark)
     assert [p.name for p in shots] == [
         "1-today.png",
         "2-interviews.png",
@@ -250,11 +253,20 @@ def test_the_screenshot_script_renders_each_screen(tmp_path: Path, answers: Dial
     for shot in shots:
         image = QImage(str(shot))
         size = render_screens.CHECK_SIZE if shot.name == "10-the-check.png" else render_screens.SIZE
-        assert (image.width(), image.height()) == size
+        if shot.name == "8-settings.png":  # the whole page, every section: taller
+            assert image.width() == size[0] and image.height() > size[1]
+        else:
+            assert (image.width(), image.height()) == size
         width, height = size
-        assert (
-            len({image.pixel(x, y) for x in range(0, width, 50) for y in range(0, height, 50)}) > 2
-        )
+        samples = [
+            image.pixelColor(x, y) for x in range(0, width, 50) for y in range(0, height, 50)
+        ]
+        assert len({c.rgb() for c in samples}) > 2
+        lightness = sum(c.lightnessF() for c in samples) / len(samples)
+        assert lightness < 0.4 if dark else lightness > 0.6, shot.name
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    assert app.palette().color(QPalette.ColorRole.Window).lightnessF() > 0.6, "put back"
 
 
 def test_ctrl_s_saves_the_template_on_templates_and_the_draft_elsewhere(
@@ -307,7 +319,7 @@ def test_quitting_with_an_unsaved_template_asks(window: MainWindow, answers: Dia
     answers.answers.append(False)
     assert not window.close()
     assert "not saved" in answers.asked[0]
-    assert window.tabs.currentWidget() is window.templates
+    assert window.current_area() is window.templates
     answers.answers.append(True)
     assert window.close()
 
@@ -321,7 +333,7 @@ def test_unsaved_settings_are_asked_about_and_ctrl_s_saves_them(
     answers.answers.append(False)
     assert not window.close()
     assert "Settings are not saved" in answers.asked[0]
-    assert window.tabs.currentWidget() is window.settings_page
+    assert window.current_area() is window.settings_page
 
     qtbot.keyClick(window.settings_page.name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 

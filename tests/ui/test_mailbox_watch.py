@@ -129,7 +129,7 @@ def test_checking_without_a_mailbox_says_where_to_set_one_up(
     qtbot.addWidget(main)
     main.check_mailbox()
     assert "set up your mailbox" in answers.told[-1]
-    assert main.tabs.currentWidget() is main.built("settings_page")
+    assert main.current_area() is main.built("settings_page")
 
 
 def test_no_visit_while_a_backup_is_restored_and_the_one_asked_for_comes_after(

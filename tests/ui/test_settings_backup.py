@@ -262,10 +262,10 @@ def test_after_a_restore_every_page_shows_the_restored_records(
     choosing(monkeypatch, "choose_file", saved)
     answers.answers = [True]
     window.settings_page.restore_button.click()
-    assert not window.tabs.isEnabled(), "no edits while the records are being replaced"
+    assert not window.areas.isEnabled(), "no edits while the records are being replaced"
     settle(qtbot, window.runner, told, 2)
     window.runner.wait()
-    assert window.tabs.isEnabled() and window.menuBar().isEnabled()
+    assert window.areas.isEnabled() and window.menuBar().isEnabled()
     assert window.contacts.model.rowCount() == 1, "the Contacts page shows the restored list"
     assert window.compose.subject.text() == "" and window.compose.message_id is None
     assert [c.name for c in afterword.store.contacts()] == ["Ana Lima"]

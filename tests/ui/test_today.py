@@ -84,7 +84,7 @@ def test_today_lists_what_is_due_and_write_it_opens_compose_ready(
     choose(window, qtbot, "Thank your interviewers")
     qtbot.mouseClick(window.today.act_button, Qt.MouseButton.LeftButton)
     compose = window.compose
-    assert window.tabs.currentWidget() is compose
+    assert window.current_area() is compose
     assert compose.template.currentData() == "thank_you"
     assert compose.interview.currentData() == people["met"]
     assert sorted(compose.checked_contact_ids()) == [people["ana"], people["bo"]]
@@ -199,7 +199,7 @@ def test_feedback_is_logged_counted_by_tag_and_thanked_for(
     ]
     assert page.text.text() == words
     qtbot.mouseClick(page.thank_button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.compose
+    assert window.current_area() is window.compose
     assert window.compose.template.currentData() == "thanks_for_feedback"
     assert window.compose.checked_contact_ids() == [people["bo"]]
     assert "feedback" in window.compose.body.toPlainText()

@@ -105,7 +105,7 @@ def test_open_shows_the_failed_message_in_the_outbox_where_it_stays_failed(
     qtbot.mouseClick(window.today.open_button, Qt.MouseButton.LeftButton)
 
     sent = window.sent
-    assert window.tabs.currentWidget() is sent
+    assert window.current_area() is sent
     assert sent.folders.group is Group.OUTBOX and sent.selected_id() == refused
     assert "stays here, failed, until you Send again or Edit as new draft" in (
         sent.explanation.text()
@@ -119,7 +119,7 @@ def test_open_shows_the_failed_message_in_the_outbox_where_it_stays_failed(
 
     qtbot.mouseClick(sent.edit_button, Qt.MouseButton.LeftButton)
 
-    assert window.tabs.currentWidget() is window.compose
+    assert window.current_area() is window.compose
     assert window.compose.message_id == refused
     assert ready.store.message(refused).state is MessageState.DRAFT, "the user chose to"
 
@@ -140,7 +140,7 @@ def test_a_first_run_shows_the_start_instead_of_well_done(
     assert "Well done" not in line and "setting up the email account" in line
     assert page.start_button.isVisible() and page.start_button.text() == "Set up your account…"
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
-    assert window.tabs.currentWidget() is window.settings_page
+    assert window.current_area() is window.settings_page
 
     window.close()
 
@@ -152,7 +152,7 @@ def test_a_first_run_shows_the_start_instead_of_well_done(
     assert page.start_button.text() == "Add the interview you just had…"
     qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
     assert [type(d) for d in dialogs_opened] == [InterviewDialog]
-    assert window.tabs.currentWidget() is window.interviews
+    assert window.current_area() is window.interviews
 
 
 def test_an_interview_done_with_no_date_is_due_and_asks_for_the_date(
