@@ -19,7 +19,8 @@ COUNTS_AFTER_MS = 600  # after the window is shown; its first paint takes about 
 
 def message_counts(store: Store) -> tuple[int, int]:
     """Failed and draft messages: the one place the sidebar's message counts are taken."""
-    return len(store.message_ids(MessageState.FAILED)), len(store.message_ids(MessageState.DRAFT))
+    counts = store.message_counts()  # one COUNT by state, no row read
+    return counts.get(str(MessageState.FAILED), 0), counts.get(str(MessageState.DRAFT), 0)
 
 
 class AreaCounts(QObject):

@@ -39,7 +39,7 @@ from ui.runner import Runner
 from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note, send_later
 from ui.template_questions import TemplateQuestions
 from ui.undo_send import UndoSend
-from ui.widgets import named, plain_text_edit, push_button, status_label
+from ui.widgets import named, narrow, plain_text_edit, push_button, status_label
 
 AUTOSAVE_MS = 800
 NO_INTERVIEW = "No interview"
@@ -80,8 +80,8 @@ class ComposePage(QWidget):
     def _build(self) -> None:
         store = self.afterword.store
         self.from_line = FromLine(self.afterword)
-        self.interview = named(QComboBox(), "Interview")
-        self.template = named(QComboBox(), "Template")
+        self.interview = narrow(named(QComboBox(), "Interview"))
+        self.template = narrow(named(QComboBox(), "Template"))
         self.to = AddressField(store, "To", "Type a name, company or address")
         self.to_error = compose_layout.status_line("Recipient problem")
         self.cc = AddressField(store, "Cc", "Copy to, e.g. the recruiter")

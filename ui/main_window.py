@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -37,12 +34,12 @@ from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs
 from ui.area_counts import COUNTS_AFTER_MS, AreaCounts
 from ui.areas import AREAS, area_frames
-from ui.edit_menu import EditMenu
 from ui.mailbox_watch import MailboxWatcher
 from ui.runner import Runner
 from ui.sidebar import Sidebar
 from ui.undo_send import keep_waiting_as_draft
 from ui.widgets import PAGE_MARGIN
+from ui.window_menus import add_area_keys, add_menus
 
 if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from composer.due import DueItem
@@ -112,7 +109,7 @@ class MainWindow(QMainWindow):
         self.mailbox.said.connect(self._mailbox_said)
         self._lay_out()
         self._menus()
-        self._alt_keys()
+        add_area_keys(self)
         self._restore()
         self._build_shown(self.stack.currentIndex())
         self.update_banner()
@@ -202,7 +199,7 @@ class MainWindow(QMainWindow):
         page.counted.connect(self.counts.show_due)
         page.compose_requested.connect(self.write_due)
         page.check_replies_requested.connect(self.check_mailbox)
-        page.new_interview_requested.connect(self._new_interview)
+        page.new_interview_requested.connect(self.new_interview)
         page.changed.connect(self._records_changed)
         page.open_message_requested.connect(self.show_message)
         page.settings_requested.connect(lambda: self.show_area(self.settings_page))
@@ -290,13 +287,6 @@ class MainWindow(QMainWindow):
         row.addLayout(shown, 1)
         self.setCentralWidget(self.areas)
 
-    def _alt_keys(self) -> None:
-        """The Alt+letter of each area (Alt+Y for Today…), as the tabs had them."""
-        for index, (_, title) in enumerate(AREAS):
-            keys = QKeySequence.mnemonic(title)
-            if not keys.isEmpty():
-                QShortcut(keys, self, partial(self.show_area_at, index))
-
     def showEvent(self, event: QShowEvent) -> None:
         """The counts begin a moment after the window is up: the area shown first gets the
         worker threads (and the time to import its modules) to itself. Counting at once
@@ -344,51 +334,7 @@ class MainWindow(QMainWindow):
         self.update_banner()
 
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New message", QKeySequence.StandardKey.New, self.new_message)
-        self._action(file_menu, "New &contact…", "Ctrl+Shift+C", self._new_contact)
-        self._action(file_menu, "New &interview…", "Ctrl+Shift+I", self._new_interview)
-        self._action(file_menu, "&Save", QKeySequence.StandardKey.Save, self._save)
-        self._action(file_menu, "Sen&d", "Ctrl+Return", self._send)
-        self._action(file_menu, "Check for &replies", "Ctrl+Shift+R", self.check_mailbox)
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.edit_menu = EditMenu(edit_menu)
-        edit_menu.addSeparator()
-        self._action(edit_menu, "&Find contact", QKeySequence.StandardKey.Find, self._find)
-        view_menu = self.menuBar().addMenu("&View")
-        for number, (_, title) in enumerate(AREAS, start=1):
-            label = title.replace("&&", "\0").replace("&", "").replace("\0", "&&")
-            show = partial(self.show_area_at, number - 1)
-            self._action(view_menu, label, f"Ctrl+{number}", show)
-        help_menu = self.menuBar().addMenu("&Help")
-        how_to = QKeySequence.StandardKey.HelpContents
-        self._action(help_menu, "&How to use Afterword", how_to, self._how_to)
-        self._action(help_menu, "&About Afterword", "", self._about)
-
-    def _how_to(self) -> None:
-        from ui.about import HowToDialog
-
-        self._show_dialog(HowToDialog(self))
-
-    def _about(self) -> None:
-        from ui.about import AboutDialog
-
-        self._show_dialog(AboutDialog(self.afterword.paths, self))
-
-    def _show_dialog(self, dialog: QDialog) -> None:
-        dialogs.run_dialog(dialog)
-        dialog.deleteLater()
-
-    def _action(
-        self, menu: QMenu, text: str, keys: QKeySequence.StandardKey | str, slot: object
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(keys))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+        self.edit_menu = add_menus(self)
 
     # --- areas and actions --------------------------------------------------------------
 
@@ -436,11 +382,11 @@ class MainWindow(QMainWindow):
         self.show_area(self.compose)
         self.compose.new_message()
 
-    def _new_contact(self) -> None:
+    def new_contact(self) -> None:
         self.show_area(self.contacts)
         self.contacts.new_contact()
 
-    def _new_interview(self) -> None:
+    def new_interview(self) -> None:
         self.show_area(self.interviews)
         self.interviews.new_interview()
 
@@ -453,7 +399,7 @@ class MainWindow(QMainWindow):
         self.show_area(self.sent)
         self.sent.show_message(message_id)
 
-    def _save(self) -> None:
+    def save(self) -> None:
         """Ctrl+S: the template on Templates, the settings on Settings, else the draft."""
         current = self.current_area()
         if current is self.built("templates"):
@@ -463,11 +409,11 @@ class MainWindow(QMainWindow):
         else:
             self._refresh_if_built("compose", lambda page: page.save_draft())
 
-    def _send(self) -> None:
+    def send(self) -> None:
         if self.current_area() is self.built("compose"):
             self.compose.send()
 
-    def _find(self) -> None:
+    def find_contact(self) -> None:
         self.show_area(self.contacts)
         self.contacts.focus_search()
 

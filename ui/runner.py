@@ -41,9 +41,11 @@ class _Task(QRunnable):
         try:
             result = self.work()
         except BaseException as error:  # delivered to on_error; a bug there stays loud
-            self.relay.failed.emit(error)
+            result, signal = error, "failed"
         else:
-            self.relay.done.emit(result)
+            signal = "done"
+        if isValid(self.relay):  # else its runner was deleted meanwhile: nobody waits
+            getattr(self.relay, signal).emit(result)
 
 
 class Runner(QObject):

@@ -23,6 +23,7 @@ class ScheduleActions(QObject):
         self.cancel_button = push_button("&Cancel sending", "Cancel sending", self.cancel)
         self.cancel_button.setToolTip("Keep it as a draft: it will not go until you send it")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
         page.table.selectionModel().selectionChanged.connect(lambda *_: self.update())
 
     def _scheduled_id(self) -> int | None:
@@ -36,7 +37,9 @@ class ScheduleActions(QObject):
         return message_id if state is MessageState.SCHEDULED else None
 
     def update(self) -> None:
-        self.cancel_button.setEnabled(self._scheduled_id() is not None)
+        scheduled = self._scheduled_id() is not None
+        self.cancel_button.setEnabled(scheduled)
+        self.cancel_button.setVisible(scheduled)
 
     def cancel(self) -> None:
         message_id = self._scheduled_id()

@@ -495,6 +495,15 @@ class SentPage(QWidget):
         self.follow_up_button.setEnabled(
             message is not None and state is MessageState.SENT and bool(message.message_id)
         )
+        for button in (  # only what can be done with this message: the row stays short
+            self.open_button,
+            self.edit_button,
+            self.delete_button,
+            self.follow_up_button,
+            self.mark_sent_button,
+            self.send_again_button,
+        ):
+            button.setVisible(button.isEnabled())
 
     # --- actions ------------------------------------------------------------------------
 

@@ -29,6 +29,14 @@ def to_local(moment: datetime) -> QDateTime:
     return QDateTime.fromSecsSinceEpoch(int(moment.timestamp()))
 
 
+def narrow(box: QComboBox, characters: int = 16) -> QComboBox:
+    """A chooser as wide as its place, not as its longest choice: a long interview or
+    template name must not widen the window past a small screen."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(characters)
+    return box
+
+
 def named(widget: W, name: str) -> W:
     """Screen readers announce this name; every control a user can reach gets one."""
     widget.setAccessibleName(name)

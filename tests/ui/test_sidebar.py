@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, MessageState, Profile, Role
 from tests.clock import NOW
@@ -21,6 +22,7 @@ from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check
 from ui.main_window import MainWindow
+from ui.password_prompt import PasswordDialog
 
 AREA_NAMES = [
     "Today",
@@ -130,6 +132,10 @@ def test_a_failed_send_is_counted_at_outbox_and_sent(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     answer_the_check(monkeypatch)
+    check = ui.dialogs.run_dialog
+    monkeypatch.setattr(  # the password the server refused is asked for again: Cancel
+        ui.dialogs, "run_dialog", lambda d: False if isinstance(d, PasswordDialog) else check(d)
+    )
     server = faulty(users={})  # every login refused with 535: the message fails
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file)
