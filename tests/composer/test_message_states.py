@@ -71,16 +71,33 @@ def test_each_folder_is_counted_and_lists_only_its_messages(store: Store, clock:
     settle(store, clock, failed, MessageState.FAILED)
     unsure = draft(store, ["d@x.example"])
     settle(store, clock, unsure, MessageState.UNCERTAIN)
+    later = store.save_message(
+        Message(
+            "Thank you",
+            "Dear",
+            ["e@x.example"],
+            state=MessageState.SCHEDULED,
+            scheduled_at=clock.now + 24 * 60 * MINUTE,
+        )
+    ).id
 
-    assert store.message_counts() == {"draft": 1, "sent": 1, "failed": 1, "uncertain": 1}
+    assert store.message_counts() == {
+        "draft": 1,
+        "sent": 1,
+        "failed": 1,
+        "uncertain": 1,
+        "scheduled": 1,
+    }
     counts = sent_list.group_counts(store)
     assert counts == {
         Group.DRAFTS: 1,
-        Group.SCHEDULED: 0,  # the state comes with Send later: the folder is ready for it
+        Group.SCHEDULED: 1,
         Group.OUTBOX: 2,
         Group.SENT: 1,
-        Group.ALL: 4,
+        Group.ALL: 5,
     }
+    scheduled = Filters(states=Group.SCHEDULED.states)
+    assert sent_list.listing(store, scheduled).ids == [later]
     outbox = Filters(states=Group.OUTBOX.states)
     assert sent_list.newest(store, outbox) == [unsure, failed]
     assert sent_list.listing(store, Filters(states=Group.DRAFTS.states)).ids == [kept]
