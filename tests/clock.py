@@ -64,3 +64,13 @@ def _machine_time() -> float:
         if line.startswith("btime ")
     )
     return boot + float(Path("/proc/uptime").read_text().split()[0])
+
+
+class SetClock:
+    """A clock a test sets and moves (``clock.now = …``), for what happens over days."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

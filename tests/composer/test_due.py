@@ -20,17 +20,10 @@ from composer.records import (
     Role,
 )
 from composer.store import Store
+from tests.clock import SetClock as Clock
 
 T = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

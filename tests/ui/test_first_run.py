@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
@@ -24,13 +22,6 @@ from ui.first_run import SET_UP_LATER, FirstRunAssistant
 from ui.runner import Runner
 
 WAIT = 15_000
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[Runner]:
-    running = Runner()
-    yield running
-    qtbot.waitUntil(lambda: running.busy == 0, timeout=WAIT)
 
 
 def start(qtbot: QtBot, afterword: Afterword, runner: Runner) -> FirstRunAssistant:

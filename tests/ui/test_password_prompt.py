@@ -29,13 +29,6 @@ from ui.settings import SettingsPage
 WAIT = 15_000
 
 
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[Runner]:
-    running = Runner()
-    yield running
-    qtbot.waitUntil(lambda: running.busy == 0, timeout=WAIT)
-
-
 def set_up(afterword: Afterword, smtp_server: SmtpServer, ca_file: Path) -> str:
     """A profile and a saved account, with no password stored anywhere."""
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org"))

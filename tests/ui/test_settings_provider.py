@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
@@ -19,13 +17,6 @@ from ui.runner import Runner
 from ui.settings import NOTHING_TO_SAVE, OTHER_PROVIDER, SettingsPage
 
 WAIT = 15_000
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[Runner]:
-    running = Runner()
-    yield running
-    qtbot.waitUntil(lambda: running.busy == 0, timeout=WAIT)
 
 
 def open_page(qtbot: QtBot, afterword: Afterword, runner: Runner) -> SettingsPage:
