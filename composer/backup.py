@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -35,12 +36,12 @@ from composer.errors import (
     StorageError,
     WouldReplace,
 )
-from composer.paths import DATABASE_NAME, Paths
+from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
 from composer.store import SCHEMA_VERSION, Store
 from composer.templates import SUFFIX
 
 FORMAT = "afterword-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: may hold the user's spelling words (an older Afterword says to update)
 MANIFEST = "manifest.json"
 TEMPLATES = "templates"
 SAFETY_FOLDER = "backups"
@@ -206,7 +207,7 @@ def _write_backup(afterword: Afterword, target: Path) -> BackupSummary:
         snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
         _snapshot(afterword.paths.database, snapshot)
         contents = _contents(snapshot, _templates_dir(afterword))
-        _write_zip(partial, snapshot, _templates_dir(afterword))
+        _write_zip(partial, snapshot, _templates_dir(afterword), afterword.paths.dictionary)
         os.replace(partial, target)
     return BackupSummary(target, contents, target.stat().st_size)
 
@@ -230,8 +231,11 @@ def _snapshot(database: Path, copy: Path) -> None:
         ) from None
 
 
-def _write_zip(partial: Path, snapshot: Path, templates: Path) -> None:
-    files = [(DATABASE_NAME, snapshot), *_template_files(templates)]
+def _write_zip(partial: Path, snapshot: Path, templates: Path, dictionary: Path) -> None:
+    """The records, the templates folder and the words the user added to the spelling
+    dictionary (a backup from before it had one restores as before)."""
+    words = [(DICTIONARY_NAME, dictionary)] if dictionary.is_file() else []
+    files = [(DATABASE_NAME, snapshot), *_template_files(templates), *words]
     for name, path in files:
         _check_storable(name, path)
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -310,8 +314,19 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
         _copy_database(work / DATABASE_NAME, afterword.paths.database)
         forget_chosen(afterword.store)  # the restored records may choose another date format
         _swap_templates(work / TEMPLATES, templates, work)
+        _put_back_words(work / DICTIONARY_NAME, afterword.paths.dictionary)
         contents = _contents(afterword.paths.database, templates)
     return RestoreSummary(contents, manifest.created, safety)
+
+
+def _put_back_words(staged: Path, live: Path) -> None:
+    """The user's own spelling words, if the backup has them; else the ones here stay (the
+    safety backup holds them, and a word too many does no harm)."""
+    if not staged.is_file():
+        return
+    partial = live.with_name(f".{live.name}.restoring")
+    shutil.copyfile(staged, partial)
+    os.replace(partial, live)
 
 
 @contextmanager
@@ -506,7 +521,9 @@ def _parse_manifest(data: Any, source: Path) -> Manifest:
 
 def _entry(item: dict[str, Any]) -> Entry:
     entry = Entry(str(item["path"]), item["size"], str(item["sha256"]))
-    in_place = entry.path == DATABASE_NAME or entry.path.startswith(f"{TEMPLATES}/")
+    in_place = entry.path in (DATABASE_NAME, DICTIONARY_NAME) or entry.path.startswith(
+        f"{TEMPLATES}/"
+    )
     if not (in_place and isinstance(entry.size, int) and entry.size >= 0):
         raise ValueError(entry.path)
     return entry

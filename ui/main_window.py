@@ -31,7 +31,7 @@ from composer.errors import AfterwordError
 from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING
-from ui import dialogs
+from ui import dialogs, spelling
 from ui.area_counts import COUNTS_AFTER_MS, AreaCounts
 from ui.areas import AREAS, area_frames
 from ui.mailbox_watch import MailboxWatcher
@@ -331,6 +331,7 @@ class MainWindow(QMainWindow):
         self._refresh_if_built("compose", lambda page: page.forget())
         self._records_changed()
         self._refresh_if_built("templates", _refresh)
+        spelling.service(self.afterword).reload()  # the user's own words came back with it
         self.update_banner()
 
     def _menus(self) -> None:

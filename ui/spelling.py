@@ -60,6 +60,11 @@ class Spelling(QObject):
             self._started = True
             self.load()
 
+    def reload(self) -> None:
+        """The dictionary file was replaced (a restore): read again, if it was in use."""
+        if self._started:
+            self.load()
+
     def load(self) -> None:
         """The dictionary of the language in Settings, and the installed ones, off the GUI
         thread. An error a user can fix comes back as the result: it is a notice."""

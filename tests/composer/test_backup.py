@@ -216,6 +216,18 @@ def test_backup_then_restore_into_an_empty_data_dir_gives_the_same_data(
     assert summary.safety_backup is None and not safety_folder(fresh.paths).exists()
 
 
+def test_the_words_added_to_the_spelling_dictionary_come_back(
+    filled: Afterword, open_afterword: OpenAfterword, tmp_path: Path
+) -> None:
+    filled.paths.dictionary.write_text("Pinpointly\nKafkaesque\n", encoding="utf-8")
+    target = backup(filled, tmp_path / "with-words.zip").path
+    fresh = open_afterword("new-computer")
+
+    restore(fresh, target)
+
+    assert fresh.paths.dictionary.read_text(encoding="utf-8") == "Pinpointly\nKafkaesque\n"
+
+
 def test_backup_summary_and_manifest_list_every_file(filled: Afterword, tmp_path: Path) -> None:
     summary = backup(filled, tmp_path / "b.zip")
 
