@@ -38,13 +38,14 @@ from composer.compose import follow_up_in_thread
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError, RecordNotFound
 from composer.outbox import SendResult
-from composer.records import Message, MessageState
+from composer.records import Message
 from composer.sent_list import Choices, Group, Listing, group_of
 from composer.threads import as_sent
 from ui import dialogs, one_each
 from ui.models import TextsDelegate
 from ui.runner import Runner
 from ui.scheduled_actions import ScheduleActions
+from ui.sent_actions import action_row, show_actions_for
 from ui.sent_export import SentExport
 from ui.sent_filters import (
     SEARCH_DELAY_MS,
@@ -143,19 +144,8 @@ class SentPage(QWidget):
         filters.addWidget(QLabel("Interview:"))
         filters.addWidget(self.interview_filter, 1)
         filters.addWidget(self.export_button)
-        actions = QHBoxLayout()
         self.scheduled = ScheduleActions(self)  # Send later: cancel, back to a draft
-        for button in (
-            self.open_button,
-            self.edit_button,
-            self.delete_button,
-            self.follow_up_button,
-        ):
-            actions.addWidget(button)
-        actions.addWidget(self.scheduled.cancel_button)
-        actions.addStretch(1)
-        for button in (self.mark_sent_button, self.send_again_button):
-            actions.addWidget(button)
+        actions = action_row(self)
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
@@ -479,31 +469,13 @@ class SentPage(QWidget):
 
     def _show(self, message: Message | None) -> None:
         """Only the opened message's body and bytes are read, never the whole list's."""
-        state = message.state if message else None
         if message != self._in_reader:  # a list read again: parsed only if it changed
             self._in_reader = message
             self.reader.setPlainText(as_sent(message).as_text() if message else "")
         locale = chosen_locale(self.afterword.store)
         self.explanation.setText(explain(message, locale) if message else "")
         self.explanation.setVisible(bool(self.explanation.text()))
-        self.send_again_button.setEnabled(state in (MessageState.FAILED, MessageState.UNCERTAIN))
-        self.mark_sent_button.setEnabled(state is MessageState.UNCERTAIN)
-        editable = (MessageState.DRAFT, MessageState.SCHEDULED)  # a failed one stays failed
-        self.open_button.setEnabled(state in editable)
-        self.edit_button.setEnabled(state is MessageState.FAILED)
-        self.delete_button.setEnabled(state is MessageState.DRAFT)
-        self.follow_up_button.setEnabled(
-            message is not None and state is MessageState.SENT and bool(message.message_id)
-        )
-        for button in (  # only what can be done with this message: the row stays short
-            self.open_button,
-            self.edit_button,
-            self.delete_button,
-            self.follow_up_button,
-            self.mark_sent_button,
-            self.send_again_button,
-        ):
-            button.setVisible(button.isEnabled())
+        show_actions_for(self, message)
 
     # --- actions ------------------------------------------------------------------------
 
