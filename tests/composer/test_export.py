@@ -396,7 +396,7 @@ def test_the_csv_summarises_every_message_drafts_included(
             "State": "draft",
             "To": "x@y.z",
             "Cc": "",
-            "Subject": "=SUM(A1)",
+            "Subject": "'=SUM(A1)",  # text to a spreadsheet, not a formula
             "Company": "",
             "Position": "",
             "Template": "",
