@@ -36,7 +36,7 @@ from composer.errors import (
     StorageError,
     WouldReplace,
 )
-from composer.files import keep_private, open_private
+from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
 from composer.store import SCHEMA_VERSION, Store
 from composer.templates import SUFFIX
@@ -534,7 +534,7 @@ def _entry(item: dict[str, Any]) -> Entry:
 
 def _extract(archive: zipfile.ZipFile, entry: Entry, target: Path, source: Path) -> None:
     """Stops at the size the manifest promises: a file cannot grow to fill the disk."""
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folders(target.parent)
     digest, size = hashlib.sha256(), 0
     with archive.open(entry.path) as member, open(open_private(target), "wb") as out:
         while chunk := member.read(_CHUNK):

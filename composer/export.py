@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from composer.errors import FileProblem, RecordNotFound
-from composer.files import keep_private, open_private
+from composer.files import keep_private, make_private_folders, open_private
 from composer.records import Interview, Message, MessageState
 from composer.spreadsheet import as_text_row
 from composer.store import Store
@@ -117,7 +117,7 @@ def export_eml(store: Store, ids: Sequence[int], folder: Path) -> Exported:
     written: list[Path] = []
     left_out: Counter[MessageState] = Counter()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder: the user's alone
+        make_private_folders(folder)  # a new folder, the user's alone; an existing one as it is
         for message, raw in _went_out(store, ids, left_out):
             written.append(_write_new(folder, eml_name(message), raw))
     except OSError as error:

@@ -48,3 +48,11 @@ def keep_private(path: Path) -> None:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         os.chmod(path, mode & 0o700)
+
+
+def make_private_folders(folder: Path) -> None:
+    """``folder`` and any missing parents made 0700: ``mkdir(parents=True, mode=…)`` gives
+    the mode to the last one only."""
+    for parent in reversed([path for path in folder.parents if not path.exists()]):
+        parent.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # a file in the way raises, as with any mkdir
