@@ -36,6 +36,7 @@ from composer.errors import (
     StorageError,
     WouldReplace,
 )
+from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
 from composer.store import SCHEMA_VERSION, Store
 from composer.templates import SUFFIX
@@ -208,6 +209,7 @@ def _write_backup(afterword: Afterword, target: Path) -> BackupSummary:
         _snapshot(afterword.paths.database, snapshot)
         contents = _contents(snapshot, _templates_dir(afterword))
         _write_zip(partial, snapshot, _templates_dir(afterword), afterword.paths.dictionary)
+        keep_private(partial)  # all the user's mail and contacts: theirs alone
         os.replace(partial, target)
     return BackupSummary(target, contents, target.stat().st_size)
 
@@ -326,6 +328,7 @@ def _put_back_words(staged: Path, live: Path) -> None:
         return
     partial = live.with_name(f".{live.name}.restoring")
     shutil.copyfile(staged, partial)
+    keep_private(partial)
     os.replace(partial, live)
 
 
@@ -359,7 +362,7 @@ def _check_may_replace(present: Contents, source: Path, replace: bool) -> None:
 def _safety_backup(afterword: Afterword) -> Path:
     folder = safety_folder(afterword.paths)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         return _write_backup(afterword, _unused_name(folder)).path
     except OSError as error:
         if error.errno == errno.ENOSPC:
@@ -402,7 +405,7 @@ def _copy_database(staged: Path, live: Path) -> None:
 
 def _swap_templates(new: Path, live: Path, work: Path) -> None:
     """Two renames in one folder; the replaced templates are in the safety backup."""
-    new.mkdir(exist_ok=True)
+    new.mkdir(exist_ok=True, mode=0o700)
     try:
         if live.exists():
             live.rename(work / "replaced-templates")
@@ -531,9 +534,9 @@ def _entry(item: dict[str, Any]) -> Entry:
 
 def _extract(archive: zipfile.ZipFile, entry: Entry, target: Path, source: Path) -> None:
     """Stops at the size the manifest promises: a file cannot grow to fill the disk."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folders(target.parent)
     digest, size = hashlib.sha256(), 0
-    with archive.open(entry.path) as member, target.open("wb") as out:
+    with archive.open(entry.path) as member, open(open_private(target), "wb") as out:
         while chunk := member.read(_CHUNK):
             size += len(chunk)
             if size > entry.size:

@@ -19,9 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from composer.errors import FileProblem, InvalidField
+from composer.files import open_private
 from composer.greeting import greeting_of, greeting_to_keep
 from composer.mail import check_header_text, parse_address_or_none
 from composer.records import Contact
+from composer.spreadsheet import as_text_row, as_written
 from composer.store import Store
 
 FIELDS = ("name", "email", "company", "title", "phone", "notes", "greeting")
@@ -228,7 +230,8 @@ def write_text(path: Path, text: str, encoding: str) -> None:
     """Written aside, then moved into place: a failed export leaves no half file."""
     part = path.with_name(f".{path.name}.part")
     try:
-        part.write_text(text, encoding=encoding, newline="")
+        with open(open_private(part), "w", encoding=encoding, newline="") as file:
+            file.write(text)
         os.replace(part, path)
     except OSError as error:
         with contextlib.suppress(OSError):
@@ -378,6 +381,7 @@ def _csv_candidate(row: CsvRow, columns: Columns, order: Sequence[int]) -> Candi
     for index in order:
         cell = row.cells[index] if index < len(row.cells) else ""
         field_name = columns[index] if index < len(columns) else None
+        cell = as_written(cell)  # a "+44…" Afterword exported as "'+44…" comes back as it was
         if field_name and cell.strip():
             found.setdefault(field_name, []).append(cell.strip())
     values = {
@@ -418,7 +422,7 @@ def export_csv(contacts: Iterable[Contact], path: Path | str) -> int:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    rows = [_csv_cells(contact) for contact in contacts]
+    rows = [as_text_row(_csv_cells(contact)) for contact in contacts]
     writer.writerows(rows)
     write_text(Path(path), buffer.getvalue(), "utf-8-sig")
     return len(rows)

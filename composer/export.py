@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import IO
 
 from composer.errors import FileProblem, RecordNotFound
+from composer.files import keep_private, make_private_folders, open_private
 from composer.records import Interview, Message, MessageState
+from composer.spreadsheet import as_text_row
 from composer.store import Store
 
 EXPORTED_STATES = (MessageState.SENT, MessageState.UNCERTAIN)
@@ -115,7 +117,7 @@ def export_eml(store: Store, ids: Sequence[int], folder: Path) -> Exported:
     written: list[Path] = []
     left_out: Counter[MessageState] = Counter()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folders(folder)  # a new folder, the user's alone; an existing one as it is
         for message, raw in _went_out(store, ids, left_out):
             written.append(_write_new(folder, eml_name(message), raw))
     except OSError as error:
@@ -140,13 +142,13 @@ def _cut(text: str) -> str:
 
 
 def _write_new(folder: Path, stem: str, data: bytes) -> Path:
-    """Creates the file exclusively ("x"): an existing file, even one appearing meanwhile,
+    """Creates the file exclusively, 0600: an existing file, even one appearing meanwhile,
     is never written over."""
     number = 1
     while True:
         path = folder / (f"{stem}.eml" if number == 1 else f"{stem} ({number}).eml")
         try:
-            file = path.open("xb")
+            file = open(open_private(path, new_only=True), "wb")  # noqa: SIM115 (closed below)
         except FileExistsError:
             number += 1
             continue
@@ -235,7 +237,7 @@ def export_csv(store: Store, ids: Sequence[int], path: Path) -> Exported:
             rows = csv.writer(file)
             rows.writerow(CSV_COLUMNS)
             for message in _messages(store, ids):
-                rows.writerow(csv_row(message, interview(message.interview_id)))
+                rows.writerow(as_text_row(csv_row(message, interview(message.interview_id))))
                 count += 1
             _sync(file)
 
@@ -263,7 +265,8 @@ def csv_row(message: Message, interview: Interview | None) -> list[str]:
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Writes a temporary file beside ``path``, then renames it over ``path``: the old file
-    stays whole until the new one is; on any error the temporary file is removed."""
+    stays whole until the new one is; on any error the temporary file is removed. The file
+    is the user's alone (0600), as ``mkstemp`` creates it."""
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
@@ -272,6 +275,7 @@ def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     temporary = Path(name)
     try:
         write(temporary)
+        keep_private(temporary)  # mkstemp's 0600, unless the writer made a file of its own
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)

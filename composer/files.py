@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -20,3 +21,38 @@ def set_aside(path: Path, *, siblings: tuple[str, ...] = ()) -> Path:
         if sibling.exists():
             sibling.rename(target.with_name(target.name + suffix))
     return target
+
+
+# --- private files ------------------------------------------------------------------------
+
+PRIVATE = 0o600  # the user's mail and contacts: nobody else on the machine may read them
+
+
+def open_private(path: Path, *, new_only: bool = False) -> int:
+    """A descriptor for writing ``path`` as 0600 whatever the umask; a file left there
+    before (a stale ``.part``) is narrowed too, since ``os.open``'s mode only acts on
+    creation. ``new_only`` refuses an existing file (``FileExistsError``)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new_only else os.O_TRUNC)
+    handle = os.open(path, flags, PRIVATE)
+    try:
+        os.fchmod(handle, PRIVATE)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+def keep_private(path: Path) -> None:
+    """Takes away group's and others' access (never adds any: a read-only file stays so),
+    from a file written by a library that chose its own mode, or a folder made before."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        os.chmod(path, mode & 0o700)
+
+
+def make_private_folders(folder: Path) -> None:
+    """``folder`` and any missing parents made 0700: ``mkdir(parents=True, mode=…)`` gives
+    the mode to the last one only."""
+    for parent in reversed([path for path in folder.parents if not path.exists()]):
+        parent.mkdir(mode=0o700, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)  # a file in the way raises, as with any mkdir

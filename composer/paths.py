@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import platformdirs
 
 from composer import APP_NAME
 from composer.errors import FileProblem
+from composer.files import keep_private
 
 DATA_DIR_ENV = "AFTERWORD_DATA_DIR"
 DATABASE_NAME = "afterword.sqlite3"
@@ -38,6 +40,8 @@ class Paths:
                     f"Afterword cannot use the folder {folder} for your records: "
                     f"{error.strerror or error}. Choose another folder with --data-dir."
                 ) from None
+            with suppress(OSError):  # another owner's folder: SQLite says so when it opens
+                keep_private(folder)  # one that existed (0755, say) becomes the user's alone
 
 
 def resolve(data_dir: str | os.PathLike[str] | None = None) -> Paths:

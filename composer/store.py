@@ -8,9 +8,10 @@ in its own transaction. Writes use ``BEGIN IMMEDIATE`` so a writer never fails h
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from composer.errors import (
     RecordNotFound,
     StorageError,
 )
+from composer.files import keep_private, open_private
 from composer.records import (
     Attachment,
     Contact,
@@ -440,6 +442,18 @@ def _of_the_file(error: sqlite3.DatabaseError) -> bool:
     return type(error) in (sqlite3.DatabaseError, sqlite3.OperationalError)
 
 
+def _make_private(database: Path) -> None:
+    """The user's mail and contacts, 0600 whatever the folder or umask: a new database is
+    created empty (SQLite takes an empty file as new) so that SQLite gives its -wal and -shm
+    the same mode; one from before has group's and others' access taken away. What cannot be
+    done here (a read-only folder, another owner) SQLite reports in its own words next."""
+    with suppress(OSError):
+        os.close(open_private(database, new_only=True))
+    for path in (database, *(database.with_name(database.name + s) for s in ("-wal", "-shm"))):
+        with suppress(OSError):
+            keep_private(path)
+
+
 class Store:
     """All records, one connection. Open one per thread or process; SQLite arbitrates."""
 
@@ -458,7 +472,8 @@ class Store:
             raise
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _make_private(self.path)
         try:
             db = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
             db.row_factory = sqlite3.Row

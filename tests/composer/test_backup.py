@@ -245,6 +245,47 @@ def test_backup_summary_and_manifest_list_every_file(filled: Afterword, tmp_path
     assert paths == {DATABASE_NAME, "templates/my_thanks.j2", "templates/my_thanks.files/cv.pdf"}
 
 
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """022, most systems' default: a file made without care is then 0644, world-readable."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_a_backup_and_a_safety_backup_are_the_users_alone(
+    filled: Afterword, existing: Afterword, tmp_path: Path
+) -> None:
+    saved = backup(filled, tmp_path / "afterword-backup.zip").path
+    assert mode(saved) == 0o600
+
+    safety = restore(existing, saved, replace=True).safety_backup
+    assert safety is not None
+    assert (mode(safety), mode(safety.parent)) == (0o600, 0o700)
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_what_a_restore_puts_back_is_the_users_alone(
+    filled: Afterword, open_afterword: OpenAfterword, tmp_path: Path
+) -> None:
+    filled.paths.dictionary.write_text("Kafkaesque\n", encoding="utf-8")
+    saved = backup(filled, tmp_path / "afterword-backup.zip").path
+    fresh = open_afterword("new-computer")
+
+    restore(fresh, saved)
+
+    templates = fresh.paths.config_dir / "templates"
+    put_back = [fresh.paths.dictionary, *(p for p in templates.rglob("*") if p.is_file())]
+    assert len(put_back) == 3
+    assert {p.name: mode(p) for p in put_back} == dict.fromkeys((p.name for p in put_back), 0o600)
+    assert {mode(p) for p in [templates, *templates.rglob("*")] if p.is_dir()} == {0o700}
+
+
 def test_a_backup_is_named_for_its_day() -> None:
     assert default_backup_name(date(2026, 3, 1)) == "afterword-backup-2026-03-01.zip"
 

