@@ -145,17 +145,53 @@ def parse_vcards(text: str) -> list[Candidate]:
 
 def unfold(text: str) -> list[tuple[int, str]]:
     """Logical lines with the line number each starts on: folds (a line break and one space
-    or tab) undone, and vCard 2.1's quoted-printable soft line breaks joined."""
+    or tab) undone, and vCard 2.1's quoted-printable soft line breaks joined. Each logical
+    line's pieces are joined once: linear however long a folded PHOTO is."""
     lines: list[tuple[int, str]] = []
+    current: _LogicalLine | None = None
     for number, physical in enumerate(_LINE_BREAK.split(text), start=1):
-        last = lines[-1][1] if lines else None
-        if last is not None and last.endswith("=") and _QUOTED_PRINTABLE.match(last):
-            lines[-1] = (lines[-1][0], last[:-1] + physical)
-        elif last is not None and physical[:1] in (" ", "\t"):
-            lines[-1] = (lines[-1][0], last + physical[1:])
-        elif physical.strip():
-            lines.append((number, physical))
+        if current is not None and current.continued_by(physical):
+            continue
+        if current is not None:
+            lines.append(current.joined())
+        current = _LogicalLine(number, physical) if physical.strip() else None
+    if current is not None:
+        lines.append(current.joined())
     return lines
+
+
+class _LogicalLine:
+    """One property's physical lines as they are read, kept apart until joined."""
+
+    def __init__(self, number: int, first: str) -> None:
+        self.number = number
+        self.pieces: list[str] = []  # none empty, so the last says how the line ends
+        self.quoted_printable = False  # known once the head (up to the first colon) is read
+        self._head_read = False
+        self._add(first)
+
+    def continued_by(self, physical: str) -> bool:
+        if self.quoted_printable and self.pieces[-1].endswith("="):
+            self.pieces[-1] = self.pieces[-1][:-1]
+            if not self.pieces[-1]:
+                self.pieces.pop()
+            self._add(physical)
+        elif physical[:1] in (" ", "\t"):
+            self._add(physical[1:])
+        else:
+            return False
+        return True
+
+    def joined(self) -> tuple[int, str]:
+        return self.number, "".join(self.pieces)
+
+    def _add(self, piece: str) -> None:
+        if not self._head_read and ":" in piece:  # the head's last piece: read it once
+            head = "".join(self.pieces) + piece[: piece.index(":") + 1]
+            self.quoted_printable = bool(_QUOTED_PRINTABLE.match(head))
+            self._head_read = True
+        if piece:
+            self.pieces.append(piece)
 
 
 def _property(content: str) -> _Property | None:
