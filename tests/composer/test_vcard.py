@@ -35,7 +35,7 @@ def test_cards_in_unusable_charsets_are_reported_by_line_and_the_rest_imported(
         [
             vcard(Contact("Ana Lima", "ana@acme.example")),  # lines 1-6
             old_card("Bo Chen", "undefined"),  # 7-11
-            old_card("Cy..Dee", "idna"),  # 12-16: "Cy..Dee" is no domain name either
+            old_card("xn--Cy Dee", "idna"),  # 12-16: the idna codec raised on it
             vcard(Contact("Dana Whitfield", "dana@globex.example")),  # 17-22
         ]
     )
