@@ -11,7 +11,6 @@ import binascii
 import contextlib
 import imaplib
 import itertools
-import quopri
 import re
 import ssl
 from collections.abc import Collection, Iterator
@@ -21,18 +20,17 @@ from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
-from html import unescape
 from typing import Any
 
 from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
+from composer.reply_text import decoded, header_text, readable, summary
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 USUAL_JUNK = ("Junk", "Spam", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam")
 SETTINGS_GROUPS = "Mailbox (or Mail account, when the two share it)"
 TEXT_BYTES = 4096  # of a reply's text read for its summary
-SUMMARY_CHARS = 280
 _HEADERS = (
     "MESSAGE-ID FROM DATE SUBJECT IN-REPLY-TO REFERENCES "
     "AUTO-SUBMITTED X-AUTOREPLY X-AUTORESPOND PRECEDENCE"
@@ -394,16 +392,16 @@ class ImapConnection(ServerConnection[ImapAccount]):
             status, data = imap.uid("FETCH", str(uid), f"(BODY.PEEK[{number}]<0.{TEXT_BYTES}>)")
             _check(status, data)
             chunk = b"".join(_literals(data))
-            text = _readable(_decoded(chunk, encoding), charset, subtype)
-        sender = str(headers.get("From", ""))
+            text = readable(decoded(chunk, encoding), charset, subtype)
+        sender = header_text(headers, "From")
         return FoundReply(
-            message_id=str(headers.get("Message-ID", "")).strip(),
+            message_id=header_text(headers, "Message-ID").strip(),
             sender=sender,
-            date=_date(str(headers.get("Date", ""))),
-            subject=str(headers.get("Subject", "")),
-            in_reply_to=named_ids(str(headers.get("In-Reply-To", ""))),
-            references=named_ids(str(headers.get("References", ""))),
-            summary=_summary(text),
+            date=_date(header_text(headers, "Date")),
+            subject=header_text(headers, "Subject"),
+            in_reply_to=named_ids(header_text(headers, "In-Reply-To")),
+            references=named_ids(header_text(headers, "References")),
+            summary=summary(text),
             automatic=_automatic(headers, sender, body),
         )
 
@@ -635,35 +633,6 @@ def _text_part(body: Sexp, number: str = "") -> tuple[str, str, str, str] | None
     names = [str(p).lower() for p in params[0::2]]
     charset = str(params[1::2][names.index("charset")]) if "charset" in names else "us-ascii"
     return number or "1", subtype, charset, str(body[5] or "7bit").lower()
-
-
-def _decoded(chunk: bytes, encoding: str) -> bytes:
-    if encoding == "base64":
-        letters = re.sub(rb"[^A-Za-z0-9+/]", b"", chunk)
-        with contextlib.suppress(binascii.Error, ValueError):
-            return base64.b64decode(letters[: len(letters) // 4 * 4])
-        return b""
-    if encoding == "quoted-printable":
-        return quopri.decodestring(chunk)
-    return chunk
-
-
-def _readable(data: bytes, charset: str, subtype: str) -> str:
-    try:
-        text = data.decode(charset, "replace")
-    except LookupError:
-        text = data.decode("utf-8", "replace")
-    if subtype == "html":
-        text = unescape(re.sub(r"(?s)<(style|script).*?</\1>|<[^>]+>", " ", text))
-    return text
-
-
-def _summary(text: str) -> str:
-    """The reply's own words: quoted lines and the "On ... wrote:" line before them go."""
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith(">")]
-    words = " ".join(" ".join(lines).split())
-    words = re.sub(r"\s*On .{0,200}? wrote:\s*$", "", words)
-    return words if len(words) <= SUMMARY_CHARS else words[: SUMMARY_CHARS - 1].rstrip() + "…"
 
 
 def _date(text: str) -> datetime | None:

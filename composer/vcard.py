@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import quopri
 import re
 from collections.abc import Iterable, Sequence
@@ -30,6 +31,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # not str.splitlines: it also splits on
 _QUOTED_PRINTABLE = re.compile(r"^[^:]*QUOTED-PRINTABLE[^:]*:", re.IGNORECASE)
 _SPLIT_CHARACTER = re.compile(rb"([\xc0-\xf7][\x80-\xbf]{0,2})(\r\n|\r|\n)([ \t])(?=[\x80-\xbf])")
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_NOT_CHARSETS = {"undefined", "idna", "punycode"}  # as codecs.lookup names them
 _BARE_ENCODINGS = {"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT"}
 _UNFINISHED = "The card has no END:VCARD line: the file may be cut short."
 
@@ -145,17 +147,53 @@ def parse_vcards(text: str) -> list[Candidate]:
 
 def unfold(text: str) -> list[tuple[int, str]]:
     """Logical lines with the line number each starts on: folds (a line break and one space
-    or tab) undone, and vCard 2.1's quoted-printable soft line breaks joined."""
+    or tab) undone, and vCard 2.1's quoted-printable soft line breaks joined. Each logical
+    line's pieces are joined once: linear however long a folded PHOTO is."""
     lines: list[tuple[int, str]] = []
+    current: _LogicalLine | None = None
     for number, physical in enumerate(_LINE_BREAK.split(text), start=1):
-        last = lines[-1][1] if lines else None
-        if last is not None and last.endswith("=") and _QUOTED_PRINTABLE.match(last):
-            lines[-1] = (lines[-1][0], last[:-1] + physical)
-        elif last is not None and physical[:1] in (" ", "\t"):
-            lines[-1] = (lines[-1][0], last + physical[1:])
-        elif physical.strip():
-            lines.append((number, physical))
+        if current is not None and current.continued_by(physical):
+            continue
+        if current is not None:
+            lines.append(current.joined())
+        current = _LogicalLine(number, physical) if physical.strip() else None
+    if current is not None:
+        lines.append(current.joined())
     return lines
+
+
+class _LogicalLine:
+    """One property's physical lines as they are read, kept apart until joined."""
+
+    def __init__(self, number: int, first: str) -> None:
+        self.number = number
+        self.pieces: list[str] = []  # none empty, so the last says how the line ends
+        self.quoted_printable = False  # known once the head (up to the first colon) is read
+        self._head_read = False
+        self._add(first)
+
+    def continued_by(self, physical: str) -> bool:
+        if self.quoted_printable and self.pieces[-1].endswith("="):
+            self.pieces[-1] = self.pieces[-1][:-1]
+            if not self.pieces[-1]:
+                self.pieces.pop()
+            self._add(physical)
+        elif physical[:1] in (" ", "\t"):
+            self._add(physical[1:])
+        else:
+            return False
+        return True
+
+    def joined(self) -> tuple[int, str]:
+        return self.number, "".join(self.pieces)
+
+    def _add(self, piece: str) -> None:
+        if not self._head_read and ":" in piece:  # the head's last piece: read it once
+            head = "".join(self.pieces) + piece[: piece.index(":") + 1]
+            self.quoted_printable = bool(_QUOTED_PRINTABLE.match(head))
+            self._head_read = True
+        if piece:
+            self.pieces.append(piece)
 
 
 def _property(content: str) -> _Property | None:
@@ -230,10 +268,35 @@ def _decoded(prop: _Property) -> str:
             data = base64.b64decode(prop.value)
     except (binascii.Error, ValueError):
         return prop.value
+    charset = prop.param("CHARSET") or "utf-8"
+    if _not_a_charset(charset):
+        raise _UnreadableCharset(prop.name, charset)
     try:
-        return data.decode(prop.param("CHARSET") or "utf-8")
-    except (LookupError, UnicodeDecodeError):
+        return data.decode(charset)
+    except (LookupError, UnicodeDecodeError):  # unknown, or not what the bytes are in
         return data.decode("latin-1")
+    except UnicodeError as error:  # a codec that cannot decode text at all
+        raise _UnreadableCharset(prop.name, charset) from error
+
+
+class _UnreadableCharset(Exception):
+    """A card naming a codec that is no character set: the card is reported, not guessed."""
+
+    def __init__(self, name: str, charset: str) -> None:
+        super().__init__(
+            f"Its {name} is marked CHARSET={charset}, which is not a character set Afterword "
+            "can read. Export this contact again (as vCard 3.0 or 4.0, in UTF-8) and import "
+            "that file."
+        )
+
+
+def _not_a_charset(charset: str) -> bool:
+    """Python's codecs named for other uses: "undefined" refuses everything, "idna" and
+    "punycode" turn domain names, not text, into Unicode."""
+    try:
+        return codecs.lookup(charset).name in _NOT_CHARSETS
+    except LookupError:
+        return False  # unknown: read as Latin-1, as before
 
 
 def _preferred(properties: Sequence[_Property], name: str) -> str:
@@ -279,6 +342,14 @@ def _greeting(properties: Sequence[_Property]) -> str:
 
 
 def _vcard_candidate(line: int, properties: Sequence[_Property], problem: str = "") -> Candidate:
+    """The card as read, or (a charset it names cannot be read) its problem, by its line."""
+    try:
+        return _read_card(line, properties, problem)
+    except _UnreadableCharset as unreadable:
+        return Candidate(line, {}, str(unreadable))
+
+
+def _read_card(line: int, properties: Sequence[_Property], problem: str) -> Candidate:
     def text(name: str) -> str:
         return _unescape(_preferred(properties, name))
 

@@ -356,3 +356,64 @@ def test_testing_the_connection_changes_nothing_on_the_server(
 
     assert "No Sent folder was found" in said
     assert dovecot.mailboxes(imap_user, ca_file) == before
+
+
+def odd_reply(inbox: Inbox, subject: str, content_type: str, body: bytes, sender: str) -> bytes:
+    """A reply in the thread whose charset Python cannot decode with replacements."""
+    head = "\r\n".join(
+        [
+            f"From: {sender}",
+            f"Subject: {subject}",
+            f"Date: {format_datetime(inbox.sent_at + SOON)}",
+            f"Message-ID: {make_msgid(domain='acme.example')}",
+            f"In-Reply-To: {inbox.header_id}",
+            f"Content-Type: {content_type}",
+        ]
+    )
+    return head.encode() + b"\r\n\r\n" + body + b"\r\n"
+
+
+def test_replies_in_unusable_charsets_are_noted_and_the_visit_goes_on(
+    inbox: Inbox, mailbox: ImapAccount, records: dict[str, object]
+) -> None:
+    """Anyone can send a charset Python refuses ("undefined", "idna"): such a reply used to
+    stop every visit, so no reply at all was noticed for 90 days."""
+    store = inbox.store
+    save_mailbox_settings(store, MailboxSettings(mailbox))
+    smtp = inbox.outbox.account()
+    assert smtp is not None
+    credentials = Credentials(backend=object())
+    credentials.use_for_session(smtp.key, PASSWORD)
+    plain = 'text/plain; charset="{}"'
+    inbox.deliver(
+        odd_reply(
+            inbox, "Re", plain.format("undefined"), b"Caf\xc3\xa9 at ten suits me.", "a@x.example"
+        )
+    )
+    inbox.deliver(
+        odd_reply(inbox, "Re", plain.format("idna"), b"Thursday \xe9 works too.", "b@x.example")
+    )
+    inbox.deliver(
+        odd_reply(
+            inbox,
+            "=?undefined?Q?Caf=C3=A9_notes?=",
+            "text/plain; charset=utf-8",
+            b"",
+            "=?idna?B?SGFycmlldCBSb3Nz?= <hr@acme.example>",
+        )
+    )
+    inbox.deliver(inbox.reply())  # an ordinary one, in the same visit
+
+    result = visit(store, credentials, now=inbox.sent_at + LATER)
+
+    assert result is not None and result.error is None
+    summaries = sorted(reply.summary for reply in result.replies.noted)
+    assert summaries == [
+        "Café at ten suits me.",
+        "Café notes",
+        "Dear Zoë, the notes are attached. Best, Harriet",
+        "Thursday \ufffd works too.",
+    ]
+    assert "Harriet Ross" in result.replies.senders
+    assert len(store.replies()) == 4
+    assert not inbox.reminder_due(LATER)
