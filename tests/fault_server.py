@@ -19,7 +19,7 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import trustme
@@ -119,12 +119,14 @@ class FaultServer(SmtpServer):
         return self.users.tries if self.users else 0
 
 
+EXPIRED_IN = datetime(2002, 1, 1, tzinfo=UTC)
+
+
 def server_context(ca: trustme.CA, names: tuple[str, ...], *, expired: bool) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    if expired:
-        now = datetime.now(UTC)
+    if expired:  # long past on any date: TLS checks it against the machine's own clock
         leaf = ca.issue_cert(
-            *names, not_before=now - timedelta(days=60), not_after=now - timedelta(days=30)
+            *names, not_before=datetime(2001, 1, 1, tzinfo=UTC), not_after=EXPIRED_IN
         )
     else:
         leaf = ca.issue_cert(*names)

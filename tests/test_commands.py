@@ -4,13 +4,14 @@ them (``python main.py ...`` in a child process) on a real data dir."""
 from __future__ import annotations
 
 import mailbox
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Contact, Interview, Message, Role
 from composer.store import Store
+from tests.clock import NOW, server_environment
 from tests.test_main import run
 
 
@@ -20,12 +21,11 @@ def data_dir(paths: Paths) -> str:
 
 def test_due_prints_what_is_due(paths: Paths, store: Store) -> None:
     ana = store.add_contact(Contact("Ana Lima", "ana@acme.example"))
-    met = store.add_interview(
-        Interview("Acme", "Data Engineer", datetime.now(UTC) - timedelta(hours=2))
-    )
+    met = store.add_interview(Interview("Acme", "Data Engineer", NOW - timedelta(hours=2)))
     assert ana.id is not None and met.id is not None
     store.set_participants(met.id, [(ana.id, Role.INTERVIEWER)])
-    result = run("--data-dir", data_dir(paths), "due")
+    on_the_tests_day = server_environment()  # the command reads its clock: libfaketime sets it
+    result = run("--data-dir", data_dir(paths), "due", **on_the_tests_day)
     assert result.returncode == 0, result.stderr
     assert "Thank your interviewers: Data Engineer at Acme" in result.stdout
     assert "within a day" in result.stdout
