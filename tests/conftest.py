@@ -107,6 +107,14 @@ def secret_backend(daemon: secret_service.SecretServiceDaemon) -> Iterator[Any]:
 
 
 @pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """022, most systems' default: a file made without care is then 0644, world-readable."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+@pytest.fixture
 def paths(tmp_path: Path) -> Paths:
     chosen = resolve(tmp_path / "data")
     chosen.ensure()

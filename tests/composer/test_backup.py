@@ -32,6 +32,7 @@ from composer.records import (
     Role,
 )
 from composer.store import MIGRATIONS, SCHEMA_VERSION
+from tests.files import mode
 
 OpenAfterword = Callable[[str], Afterword]
 CV = b"%PDF-1.4\n% not really a CV\n\x00\x01\x02\xff"
@@ -243,18 +244,6 @@ def test_backup_summary_and_manifest_list_every_file(filled: Afterword, tmp_path
     assert listed["format"] == "afterword-backup" and listed["schema_version"] == SCHEMA_VERSION
     paths = {entry["path"] for entry in listed["files"]}
     assert paths == {DATABASE_NAME, "templates/my_thanks.j2", "templates/my_thanks.files/cv.pdf"}
-
-
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    """022, most systems' default: a file made without care is then 0644, world-readable."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return path.stat().st_mode & 0o777
 
 
 @pytest.mark.usefixtures("usual_umask")

@@ -27,6 +27,7 @@ from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Attachment, Interview, Message, MessageState, Profile
 from composer.store import Store
+from tests.files import mode
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -426,18 +427,6 @@ def test_the_csv_writes_formula_cells_as_text(store: Store, tmp_path: Path, star
 
 
 # --- the user's alone ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    """022, most systems' default: a file made without care is then 0644, world-readable."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return path.stat().st_mode & 0o777
 
 
 @pytest.mark.usefixtures("usual_umask")
