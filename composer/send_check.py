@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
+from composer.address_trust import Trust, flagged, own_scripts
 from composer.errors import RecordNotFound
 from composer.greeting import greeting_of
 from composer.mail import parse_address_or_none
@@ -46,6 +47,9 @@ class Kind(Enum):
     NO_ATTACHMENT = "nothing attached"
     PLACEHOLDER = "a placeholder"
     MISSPELT = "a misspelt word"
+    LOOK_ALIKE = "an address that may be a look-alike"
+    OTHER_SCRIPT = "an address in another script"
+    INVALID_DOMAIN = "a domain name that is not valid"
 
 
 class Action(Enum):
@@ -165,6 +169,7 @@ def check_message(message: Message, context: CheckContext) -> list[Finding]:
     """Everything worth a second look before ``message`` goes, most important first."""
     recipients = _recipients(message, context)
     return [
+        *_look_alikes(message, context),
         *_together(recipients),
         *_companies_in_to(message, context),
         *_same_address_twice(message),
@@ -257,6 +262,27 @@ def _same_company(one: _Recipient, other: _Recipient) -> bool:
 
 def _company_of(person: _Recipient) -> str:
     return person.contact.company.strip() or person.address.rpartition("@")[2]
+
+
+def _look_alikes(message: Message, context: CheckContext) -> list[Finding]:
+    """A domain that only looks like the one meant (IDN homograph): said first, with the
+    address's real form; a domain wholly in another script is a note."""
+    written = [_written_spec(t) for t in (*message.to, *message.cc, *message.bcc)]
+    found = flagged((w for w in written if w), own_scripts(context.me))
+    return [Finding(_TRUST_KINDS[t.trust], f"{t.address}: {t.reason}") for t in found]
+
+
+_TRUST_KINDS = {
+    Trust.MIXED: Kind.LOOK_ALIKE,
+    Trust.OTHER_SCRIPT: Kind.OTHER_SCRIPT,
+    Trust.INVALID: Kind.INVALID_DOMAIN,
+}
+
+
+def _written_spec(text: str) -> str:
+    """``lena@exаmple.com`` as typed in ``Lena <lena@exаmple.com>`` (not made ASCII)."""
+    _, _, spec = text.rpartition("<")
+    return spec.rstrip().removesuffix(">").strip() if "@" in spec else ""
 
 
 def _same_address_twice(message: Message) -> list[Finding]:

@@ -474,3 +474,35 @@ def test_a_greeting_that_is_only_a_guess_is_shown_before_it_goes(
     assert finding.span is not None and text.body[finding.span.start : finding.span.end] == greeted
     confirmed = Contact(name, email, "Acme", id=6, greeting="Ms Smith")
     assert found(message("Dear Ms Smith,\n\nThanks.\n", confirmed), confirmed) == []
+
+
+# --- addresses people can trust (IDN homographs) -----------------------------------------
+
+LOOK_ALIKE = Contact("Lena Park", "lena@globеx.example", "Globex")  # Cyrillic "е"
+
+
+def test_a_look_alike_recipient_is_found_with_the_address_typed_and_its_real_form() -> None:
+    text = Message("Thank you", "Dear Lena,\n\nThanks.\n", to(LOOK_ALIKE))
+    findings = [f for f in check_message(text, context(LENA)) if f.kind is Kind.LOOK_ALIKE]
+    assert [f.message for f in findings] == [
+        "lena@globеx.example: globеx.example mixes Latin and Cyrillic letters: it may be a "
+        "look-alike of another address. Its real form is xn--globx-2we.example."
+    ]
+    assert findings[0].fixes == ()  # said, never blocking: the user decides
+
+
+def test_a_look_alike_in_cc_or_bcc_is_found_too() -> None:
+    text = message(CLEAN, cc=["bo@acmе.example"], bcc=["kim@іnitech.example"])
+    findings = found(text, kind=Kind.LOOK_ALIKE)
+    assert [f.message.split(":")[0] for f in findings] == [
+        "bo@acmе.example",
+        "kim@іnitech.example",
+    ]
+
+
+def test_an_address_wholly_in_another_script_is_a_note_and_ordinary_ones_nothing() -> None:
+    text = message(CLEAN, bcc=["info@пример.рф", "hans@müller.de"])
+    findings = check_message(text, context())
+    assert [f.kind for f in findings] == [Kind.OTHER_SCRIPT]
+    assert "info@пример.рф" in findings[0].message
+    assert "xn--e1afmkfd.xn--p1ai" in findings[0].message
