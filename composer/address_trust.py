@@ -48,7 +48,7 @@ class AddressTrust:
     address: str  # the address as typed (``lena@exаmple.com``)
     trust: Trust
     ascii_address: str = ""  # its real form (``lena@xn--exmple-4nf.com``); "" if invalid
-    reason: str = ""  # one line for the user; "" when PLAIN
+    why: str = ""  # why it is flagged, in one line for the user; "" when PLAIN
 
     @property
     def flagged(self) -> bool:
@@ -57,6 +57,13 @@ class AddressTrust:
     @property
     def ascii_domain(self) -> str:
         return self.ascii_address.rpartition("@")[2]
+
+    @property
+    def reason(self) -> str:
+        """Why, and the real form (which cannot be faked)."""
+        if self.trust is Trust.INVALID or not self.flagged:
+            return self.why
+        return f"{self.why}. Its real form is {self.ascii_domain}."
 
     @property
     def shown(self) -> str:
@@ -110,7 +117,7 @@ def address_trust(addr_spec: str, mine: frozenset[str] = ENGLISH) -> AddressTrus
         ascii_domain = idna.encode(domain, uts46=True).decode("ascii")
         labels = idna.uts46_remap(domain).rstrip(".").split(".")
     except (idna.IDNAError, UnicodeError) as error:
-        return AddressTrust(addr_spec, Trust.INVALID, reason=_invalid(domain, error))
+        return AddressTrust(addr_spec, Trust.INVALID, why=_invalid(domain, error))
     ascii_address = f"{local}@{ascii_domain}"
     for label in labels:
         if mixes(scripts_of(label)):
@@ -118,14 +125,14 @@ def address_trust(addr_spec: str, mine: frozenset[str] = ENGLISH) -> AddressTrus
                 f"{domain} mixes {_and(scripts_in_order(label))} letters: it may be a "
                 "look-alike of another address"
             )
-            return AddressTrust(addr_spec, Trust.MIXED, ascii_address, _real(why, ascii_domain))
+            return AddressTrust(addr_spec, Trust.MIXED, ascii_address, why)
     foreign = [s for s in scripts_in_order("".join(labels)) if s not in mine]
     if foreign:
         why = (
             f"{domain} is written in {_and(foreign)} letters, not in your own: check it is "
             "the address you meant"
         )
-        return AddressTrust(addr_spec, Trust.OTHER_SCRIPT, ascii_address, _real(why, ascii_domain))
+        return AddressTrust(addr_spec, Trust.OTHER_SCRIPT, ascii_address, why)
     return AddressTrust(addr_spec, Trust.PLAIN, ascii_address)
 
 
@@ -135,8 +142,16 @@ def flagged(addresses: Iterable[str], mine: frozenset[str] = ENGLISH) -> list[Ad
     return [t for t in found if t.flagged]
 
 
-def _real(why: str, ascii_domain: str) -> str:
-    return f"{why}. Its real form is {ascii_domain}."
+def written_address(text: str) -> str:
+    """``lena@exаmple.com`` as typed in ``Lena <lena@exаmple.com>`` (not made ASCII, as the
+    sending code does), or "" when ``text`` holds no address."""
+    _, _, spec = text.rpartition("<")
+    return spec.rstrip().removesuffix(">").strip() if "@" in spec else ""
+
+
+def note(found: AddressTrust) -> str:
+    """One line beside the address fields: the address, its real form, and why."""
+    return f"{found.shown} — {found.why}."
 
 
 def _invalid(domain: str, error: Exception) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 
-from composer.address_trust import Trust, flagged, own_scripts
+from composer.address_trust import Trust, flagged, own_scripts, written_address
 from composer.errors import RecordNotFound
 from composer.greeting import greeting_of
 from composer.mail import parse_address_or_none
@@ -267,7 +267,7 @@ def _company_of(person: _Recipient) -> str:
 def _look_alikes(message: Message, context: CheckContext) -> list[Finding]:
     """A domain that only looks like the one meant (IDN homograph): said first, with the
     address's real form; a domain wholly in another script is a note."""
-    written = [_written_spec(t) for t in (*message.to, *message.cc, *message.bcc)]
+    written = [written_address(t) for t in (*message.to, *message.cc, *message.bcc)]
     found = flagged((w for w in written if w), own_scripts(context.me))
     return [Finding(_TRUST_KINDS[t.trust], f"{t.address}: {t.reason}") for t in found]
 
@@ -277,12 +277,6 @@ _TRUST_KINDS = {
     Trust.OTHER_SCRIPT: Kind.OTHER_SCRIPT,
     Trust.INVALID: Kind.INVALID_DOMAIN,
 }
-
-
-def _written_spec(text: str) -> str:
-    """``lena@exаmple.com`` as typed in ``Lena <lena@exаmple.com>`` (not made ASCII)."""
-    _, _, spec = text.rpartition("<")
-    return spec.rstrip().removesuffix(">").strip() if "@" in spec else ""
 
 
 def _same_address_twice(message: Message) -> list[Finding]:

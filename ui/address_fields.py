@@ -17,12 +17,22 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import QCompleter, QLineEdit, QListView, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QListView, QWidget
 
+from composer.address_trust import (
+    ENGLISH,
+    AddressTrust,
+    Trust,
+    flagged,
+    note,
+    own_scripts,
+    written_address,
+)
 from composer.mail import parse_address_or_none, split_addresses
 from composer.records import Contact
 from composer.store import Store
-from ui.widgets import named
+from ui.widgets import named, status_label
 
 MATCHES_SHOWN = 8  # a popup, not a list to scroll: more words narrow it down
 SEPARATORS = ",;"
@@ -99,6 +109,14 @@ def _piece_bounds(text: str, cursor: int) -> tuple[int, int]:
     return start, end
 
 
+def trust_note(field: str) -> QLabel:
+    """Under the field: each flagged address beside its real (punycode) form, and why.
+    Bold for a look-alike; no colour of our own, so the theme's text stays readable."""
+    label = status_label(f"{field}: addresses to check", selectable=True)
+    label.hide()
+    return label
+
+
 class AddressField(QLineEdit):
     """One address line (To, Cc or Bcc) that completes over contacts."""
 
@@ -121,6 +139,9 @@ class AddressField(QLineEdit):
         self.popup.setUniformItemSizes(True)  # rows are measured once, not each
         self.completer_.setPopup(self.popup)
         self.textEdited.connect(self._typed)
+        self.trust_note = trust_note(name)  # look-alike domains, with their real form
+        self._mine = ENGLISH  # the user's scripts, read again each time the field is shown
+        self.textChanged.connect(self._show_trust)
 
     # --- what it holds ----------------------------------------------------------------
 
@@ -149,6 +170,30 @@ class AddressField(QLineEdit):
     def forget_lookups(self) -> None:
         """Contacts were changed elsewhere: an address typed may now be someone's."""
         self._by_email.clear()
+
+    # --- addresses people can trust ----------------------------------------------------
+
+    def look_alikes(self) -> list[AddressTrust]:
+        """The addresses in it whose domain cannot be shown as typed (IDN homographs)."""
+        written = (written_address(piece) for piece in self.addresses())
+        return flagged((w for w in written if w), self._mine)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The user's name or address may have changed in Settings (and their script)."""
+        self._mine = own_scripts(self.store.profile())
+        self._show_trust()
+        super().showEvent(event)
+
+    def _show_trust(self) -> None:
+        found = self.look_alikes()
+        text = "\n".join(note(f) for f in found)
+        self.trust_note.setText(text)
+        self.trust_note.setVisible(bool(text))
+        font = self.trust_note.font()
+        font.setBold(any(f.trust is not Trust.OTHER_SCRIPT for f in found))  # a look-alike
+        self.trust_note.setFont(font)
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
 
     # --- filling it -------------------------------------------------------------------
 

@@ -112,7 +112,15 @@ def lay_out(page: ComposePage) -> None:
     layout = QVBoxLayout(page)
     layout.setSpacing(4)
     layout.addLayout(addressing(page))
-    for widget in (page.to_error, page.problem, page.already, page.questions, page.attachments):
+    notes = (page.to.trust_note, page.cc.trust_note, page.bcc.trust_note)  # look-alikes
+    for widget in (
+        *notes,
+        page.to_error,
+        page.problem,
+        page.already,
+        page.questions,
+        page.attachments,
+    ):
         layout.addWidget(widget)
     layout.addWidget(page.body, 1)
     layout.addWidget(page.status)
