@@ -400,3 +400,33 @@ def test_the_dialog_names_everyone_and_enter_like_escape_sends_nothing(qtbot: Qt
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not dialog.isVisible(), "Enter closed it, by its default button: Back to editing"
     assert dialog.choice is Choice.BACK and dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_a_look_alike_in_bcc_is_listed_with_its_real_form_and_send_anyway_sends_it(
+    qtbot: QtBot,
+    ready: Afterword,
+    interview: int,
+    smtp_server: SmtpServer,
+    answers: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compose = compose_to_ana(qtbot, ready, interview, "Dear Ana,\n\nThank you.\n\nZoë\n")
+    compose.bcc.setText("lena@globеx.example")  # a Cyrillic "е"
+    buttons: list[str] = []
+
+    def send_anyway(dialog: BeforeItGoes) -> None:
+        buttons.append(dialog.send_button.text())
+        dialog.send_button.click()
+
+    listed = checked(monkeypatch, send_anyway)
+    with qtbot.waitSignal(compose.sent, timeout=20_000):
+        compose.send()
+
+    assert listed == [
+        [
+            "lena@globеx.example: globеx.example mixes Latin and Cyrillic letters: it may be a "
+            "look-alike of another address. Its real form is xn--globx-2we.example."
+        ]
+    ]
+    assert buttons == ["&Send anyway"]  # the user decides: a warning, not a wall
+    assert smtp_server.received[0].recipients == ["ana@acme.example", "lena@xn--globx-2we.example"]
