@@ -81,6 +81,8 @@ def script_of(character: str) -> str:
     name = unicodedata.name(character, "")
     if category.startswith("M") and (not name or name.startswith("COMBINING")):
         return INHERITED
+    if category[0] == "C":  # joiners (ZWJ, ZWNJ) and other format characters
+        return INHERITED
     if category[0] in "NPSZ" and not category.startswith("Nl"):
         return COMMON
     first = name.split(" ", 1)[0]

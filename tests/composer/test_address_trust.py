@@ -4,6 +4,9 @@ international domains, digits and hyphens raise nothing."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from composer.address_trust import Trust, address_trust, flagged, own_scripts
 from composer.records import Profile
 
@@ -80,3 +83,17 @@ def test_an_invalid_international_domain_says_so_and_does_not_crash() -> None:
 def test_flagged_lists_each_address_once() -> None:
     found = flagged(["a@exаmple.com", "b@example.com", "a@exаmple.com"], LATIN_USER)
     assert [f.address for f in found] == ["a@exаmple.com"]
+
+
+def test_a_joiner_counts_for_no_script() -> None:
+    # ZERO WIDTH NON-JOINER in a Persian word, where IDNA 2008 allows it
+    found = address_trust("a@\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.ir", LATIN_USER)
+    assert found.trust is Trust.OTHER_SCRIPT
+    assert "written in Arabic letters" in found.why
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_domain_is_judged_without_a_crash(domain: str) -> None:
+    found = address_trust(f"a@{domain}", LATIN_USER)
+    assert found.trust is Trust.PLAIN or found.why
