@@ -16,6 +16,7 @@ from io import TextIOWrapper
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from composer import APP_NAME, __version__
 from composer.files import PRIVATE, make_private_folders
@@ -27,6 +28,8 @@ BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 log = logging.getLogger("afterword")
+_in_use: list[Path] = []  # the file this process logs to, once started
+_hooks_before: list[tuple[Any, Any]] = []  # sys's and threading's, while ours are set
 
 
 def log_dir() -> Path:
@@ -60,10 +63,16 @@ def start_log(folder: Path | None = None, *, toolkit: str = "") -> Path:
     handler.setLevel(logging.INFO)
     root = logging.getLogger()
     root.addHandler(handler)
+    _in_use[:] = [path]
     root.setLevel(min(root.level or logging.INFO, logging.INFO))
     log.info("%s %s starting; %s", APP_NAME, __version__, about_this_machine(toolkit))
     catch_uncaught()
     return path
+
+
+def log_file() -> Path:
+    """Where this session logs (Help › About shows it), or would once started."""
+    return _in_use[0] if _in_use else log_dir() / LOG_NAME
 
 
 def about_this_machine(toolkit: str = "") -> str:
@@ -78,6 +87,9 @@ def stop_log(path: Path) -> None:
         if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
             root.removeHandler(handler)
             handler.close()
+    if path in _in_use:
+        _in_use.clear()
+        release_uncaught()
 
 
 def catch_uncaught() -> None:
@@ -97,6 +109,14 @@ def catch_uncaught() -> None:
             log.critical("Uncaught error in thread %s", args.thread, exc_info=stack)
         previous_thread(args)
 
-    if getattr(sys.excepthook, "__name__", "") != main_thread.__name__:
+    if not _hooks_before:
+        _hooks_before[:] = [(previous, previous_thread)]
         sys.excepthook = main_thread
         threading.excepthook = other_thread
+
+
+def release_uncaught() -> None:
+    """Gives the hooks back as they were before ``catch_uncaught``."""
+    if _hooks_before:
+        (sys.excepthook, threading.excepthook), *_ = _hooks_before
+        _hooks_before.clear()
