@@ -67,10 +67,11 @@ def desktop_text(command: str) -> str:
 def install(home: Path | None = None) -> list[Path]:
     """Writes the launcher, icons and metainfo; returns what was written."""
     home = home or user_data_home()
+    command = launcher_command()  # first: nothing is written when there is nothing to launch
     desktop, metainfo, svg, *pngs = installed_files(home)
     for target in installed_files(home):
         target.parent.mkdir(parents=True, exist_ok=True)
-    desktop.write_text(desktop_text(launcher_command()), encoding="utf-8")
+    desktop.write_text(desktop_text(command), encoding="utf-8")
     shutil.copyfile(data_dir() / f"{APP_ID}.metainfo.xml", metainfo)
     shutil.copyfile(icons_dir() / f"{APP_ID}.svg", svg)
     for size, png in zip(ICON_SIZES, pngs, strict=True):
