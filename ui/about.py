@@ -1,7 +1,7 @@
 """Help › About Afterword and Help › How to use Afterword.
 
-About says where everything is kept (the log too), each path in a read-only field so it can be selected
-and copied into a file manager or a support message.
+About says where everything is kept (the log too), each path in a read-only field so it
+can be selected and copied into a file manager or a support message.
 """
 
 from __future__ import annotations
