@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -18,7 +17,7 @@ from composer.desktop_entry import APP_ID, ICON_SIZES, icons_dir
 
 def render(svg: Path, size: int, target: Path) -> None:
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
+    image.fill(0)  # transparent: the icon has rounded corners
     painter = QPainter(image)
     QSvgRenderer(str(svg)).render(painter)
     painter.end()
