@@ -53,6 +53,7 @@ def _lock(handle: IO[str]) -> None:
     if sys.platform == "win32":  # pragma: no cover
         import msvcrt
 
+        handle.seek(0)  # "a+" starts at the end: lock byte 0, as every launch does alike
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
     else:
         import fcntl

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -23,7 +24,7 @@ from composer.errors import MissingField, TemplateError, TemplateUnsafe
 from composer.sandbox import MAX_TEXT, Sandbox, time_limit
 from composer.template_problems import refusal_plainly, stop, syntax_problems
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN_DIR = Path(str(files("afterword_templates")))  # top-level templates/, package data
 SUFFIX = ".j2"
 _META = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
 

@@ -1,7 +1,7 @@
 """Help › About Afterword and Help › How to use Afterword.
 
-About says where everything is kept, each path in a read-only field so it can be selected
-and copied into a file manager or a support message.
+About says where everything is kept (the log too), each path in a read-only field so it
+can be selected and copied into a file manager or a support message.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 
 from composer import APP_NAME, __version__
 from composer.help_text import using_section
+from composer.log import log_file
 from composer.paths import Paths
 from ui import dialogs
 from ui.widgets import named, push_button
 
 LICENCE = "MIT"
-NO_LOG = "none kept: problems are said where they happen"
 
 
 def where_things_are(paths: Paths) -> list[tuple[str, str]]:
@@ -38,7 +38,7 @@ def where_things_are(paths: Paths) -> list[tuple[str, str]]:
         ("Records", str(paths.database)),
         ("Settings", str(paths.config_dir)),
         ("Your templates", str(paths.config_dir / "templates")),
-        ("Logs", NO_LOG),
+        ("Log", str(log_file())),
     ]
 
 
@@ -72,8 +72,12 @@ class AboutDialog(QDialog):
         self.open_button = push_button(
             "&Open the data folder", "Open the data folder", self.open_data_folder
         )
+        self.open_log_button = push_button(
+            "Open the &log folder", "Open the log folder", self.open_log_folder
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.open_log_button, QDialogButtonBox.ButtonRole.ActionRole)
         named(buttons.button(QDialogButtonBox.StandardButton.Close), "Close")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,6 +92,16 @@ class AboutDialog(QDialog):
                 self,
                 "No file manager could open the data folder. Copy its path from the "
                 "Data folder line and open it yourself.",
+            )
+
+    def open_log_folder(self) -> None:
+        """The log folder is made with the first log line: it may not exist yet."""
+        folder = log_file().parent
+        if not folder.is_dir() or not open_folder(folder):
+            dialogs.tell(
+                self,
+                "No file manager could open the log folder (or nothing was logged yet). "
+                "Copy its path from the Log line and open it yourself.",
             )
 
 

@@ -16,6 +16,7 @@ import ui.dialogs
 from composer import __version__
 from composer.app import Afterword
 from composer.help_text import SUMMARY, using_section
+from composer.log import log_file, start_log, stop_log
 from tests.ui.conftest import Dialogs
 from ui.about import AboutDialog, HowToDialog
 from ui.main_window import MainWindow
@@ -60,7 +61,7 @@ def test_about_lists_the_version_licence_and_this_sessions_real_paths(
     assert shown["Records"] == str(paths.database) and paths.database.is_file()
     assert shown["Settings"] == str(paths.config_dir)
     assert shown["Your templates"] == str(paths.config_dir / "templates")
-    assert shown["Logs"].startswith("none kept")
+    assert shown["Log"] == str(log_file())
     assert __version__ in dialog.title.text() and "MIT" in dialog.summary.text()
     field = dialog.fields["Data folder"]
     assert field.isReadOnly()
@@ -81,6 +82,22 @@ def test_about_opens_the_data_folder_in_the_file_manager(
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)  # no file manager
     dialog.open_button.click()
     assert answers.told and "Copy its path" in answers.told[0]
+
+
+def test_about_shows_this_sessions_log_and_opens_its_folder(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, answers: Dialogs, tmp_path: Path
+) -> None:
+    log = start_log(tmp_path / "logs")
+    try:
+        opened: list[QUrl] = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+        dialog = shown_by(monkeypatch, help_action(window, "About Afterword"))
+        assert isinstance(dialog, AboutDialog)
+        assert dialog.fields["Log"].text() == str(tmp_path / "logs" / "afterword.log")
+        dialog.open_log_button.click()
+        assert [url.toLocalFile() for url in opened] == [str(tmp_path / "logs")]
+    finally:
+        stop_log(log)
 
 
 def test_how_to_use_shows_the_readmes_using_section(
