@@ -42,6 +42,7 @@ from composer.records import (
     SentCopy,
     WatchedMessage,
 )
+from composer.retry_note import WAITING_LIKE, after_restart
 from composer.schedule import add_scheduled_state
 from composer.signature import signed
 
@@ -1260,7 +1261,17 @@ class Store:
                     "mark it as sent or send it again.",
                 ),
             )
+            self._no_retry_waits(db)
         return ids
+
+    def _no_retry_waits(self, db: sqlite3.Connection) -> None:
+        """A "trying again in 2 seconds" note from a run that stopped would wait forever."""
+        for message_id, note in db.execute(
+            "SELECT id, error FROM messages WHERE state = 'failed' AND error LIKE ?",
+            (WAITING_LIKE,),
+        ).fetchall():
+            if (truth := after_restart(note)) is not None:
+                db.execute("UPDATE messages SET error = ? WHERE id = ?", (truth, message_id))
 
     # --- replies, feedback and the user's choices about due follow-ups ------------------
 
