@@ -26,6 +26,7 @@ from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.reply_text import decoded, header_text, readable, summary
+from composer.scrub import sasl_forms, scrub
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 USUAL_JUNK = ("Junk", "Spam", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam")
@@ -124,6 +125,7 @@ class ImapConnection(ServerConnection[ImapAccount]):
         super().__init__(account, secret)
         self._imap: imaplib.IMAP4 | None = None
         self._sent: str | None = None
+        self._secrets: list[str] = []  # what a server's words may echo: never kept or shown
 
     def open(self) -> None:
         self.account.validate()
@@ -133,6 +135,7 @@ class ImapConnection(ServerConnection[ImapAccount]):
                 f"No password is stored for {self.account.username} on {self.account.host}. "
                 f"Enter it in Settings › {SETTINGS_GROUPS}."
             )
+        self._secrets = sasl_forms(self.account.username, login.secret)
         context = self.account.ssl_context()
         try:
             with self._talking():
@@ -191,9 +194,13 @@ class ImapConnection(ServerConnection[ImapAccount]):
         except imaplib.IMAP4.error as error:
             raise ImapLoginFailed(
                 f"The mail server {self.where} did not accept the user name or password "
-                f"({_said(error)}). Re-enter your password in Settings › {SETTINGS_GROUPS}; "
+                f"({self._said(error)}). Re-enter your password in Settings › {SETTINGS_GROUPS}; "
                 "some providers need an app password."
             ) from None
+
+    def _said(self, error: BaseException) -> str:
+        """The server's words, the password and its base64 forms hidden."""
+        return scrub(_said(error), self._secrets)[:200]  # cut after: no half-hidden secret
 
     def close(self) -> None:
         imap, self._imap = self._imap, None
@@ -439,7 +446,9 @@ class ImapConnection(ServerConnection[ImapAccount]):
                 f"The connection to the mail server {where} broke. Try again later."
             ) from None
         except imaplib.IMAP4.error as error:
-            raise ImapServerRefused(f"The mail server {where} said no ({_said(error)}).") from None
+            raise ImapServerRefused(
+                f"The mail server {where} said no ({self._said(error)})."
+            ) from None
         except ConnectionRefusedError:
             self.close()
             raise ImapConnectionFailed(
@@ -479,7 +488,7 @@ def _said(error: BaseException) -> str:
     text = error.args[0] if error.args else ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return " ".join(str(text).split())[:200]
+    return " ".join(str(text).split())
 
 
 def named_ids(text: str) -> tuple[str, ...]:

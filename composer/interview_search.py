@@ -9,6 +9,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from composer.search_words import search_words
+
 # Each interview, with the names and addresses of the people who took part.
 SEARCHABLE = """
     SELECT i.id, i.company, i.position, i.stage, i.status,
@@ -35,7 +37,7 @@ class InterviewTexts:
 
 
 def words_of(search: str) -> list[str]:
-    return search.casefold().split()
+    return [word.casefold() for word in search_words(search)]
 
 
 def matching(ids: Sequence[int], texts: dict[int, str], words: Sequence[str]) -> list[int]:

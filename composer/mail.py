@@ -374,9 +374,18 @@ def _with_signature(body: str, signature: str) -> str:
     return signed(body, signature)
 
 
+MAX_LINE_OCTETS = 998  # RFC 5322 2.1.1, CRLF not counted: longer, a server may cut or refuse
+
+
+def _has_long_line(text: str) -> bool:
+    """Measured as a mail server counts: octets between LFs. ``str.splitlines`` would also
+    break at form feeds, U+2028 and the like, which go out inside one line."""
+    return any(len(line.rstrip(b"\r")) > MAX_LINE_OCTETS for line in text.encode().split(b"\n"))
+
+
 def _body_encoding(text: str) -> str:
     """7-bit safe for any server; readable in the raw view unless that would cost size."""
-    long_lines = any(len(line) > 900 for line in text.splitlines())
+    long_lines = _has_long_line(text)
     if _mostly_non_ascii(text):  # Arabic, Hebrew, CJK...: quoted-printable would triple it
         return "base64"
     if text.isascii() and not long_lines and not _FROM_LINE.search(text):

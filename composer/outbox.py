@@ -30,6 +30,7 @@ from composer.errors import AccountError, AfterwordError, AlreadySent, Temporary
 from composer.login import KnownPassword, LoginSecret, PasswordSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
+from composer.retry_note import waiting
 from composer.schedule import OVERDUE_AFTER, Scheduled
 from composer.smtp import SmtpConnection
 from composer.store import ACCOUNT_SETTING, Store
@@ -461,7 +462,7 @@ class Outbox:
             if retry_in is None:
                 batch.report(self._settle(message_id, TemporaryFailure(_gave_up(error, tries))))
                 return True
-            self.store.mark_failed(message_id, f"{error} Trying again in {retry_in:g} seconds.")
+            self.store.mark_failed(message_id, waiting(str(error), retry_in))
             return False
         except BaseException as error:
             result = self._settle(message_id, error, uncertain=connection.handed_over)

@@ -34,6 +34,7 @@ from composer.errors import (
 )
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.mail import Outgoing
+from composer.scrub import sasl_forms, scrub
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
 CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
@@ -64,6 +65,7 @@ def _file_stamp(path: str) -> tuple[int, int, int] | None:
 
 
 def _reply(code: int, text: bytes | str) -> str:
+    """A server's reply as the user reads it; secrets are not taken out here."""
     return f"{code} {_said(text)}".strip()
 
 
@@ -81,6 +83,14 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         self._smtp: smtplib.SMTP | None = None
         self.handed_over = False  # the last message's data went out in full: it may be there
         self._announced: Outgoing | None = None  # its MAIL sent, the answer not read yet
+        self._secrets: list[str] = []  # what a server's reply may echo: never kept or shown
+
+    def _reply(self, code: int, text: bytes | str) -> str:
+        """A server's reply, the password and its base64 forms hidden, fit to store or show."""
+        return scrub(_reply(code, text), self._secrets)
+
+    def _said(self, text: bytes | str) -> str:
+        return scrub(_said(text), self._secrets)
 
     @property
     def is_open(self) -> bool:
@@ -94,6 +104,8 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
                 f"No password is stored for {self.account.username} on {self.account.host}. "
                 "Enter it in Settings › Account."
             )
+        if login is not None:
+            self._secrets = sasl_forms(self.account.username, login.secret)
         try:
             self._smtp = self._connect()
             if login is not None:
@@ -152,7 +164,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             except smtplib.SMTPAuthenticationError as error:
                 raise AuthenticationFailed(
                     f"The server {self.where} did not accept the sign-in "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Sign in to your "
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Sign in to your "
                     "provider again in Settings › Account."
                 ) from None
             return
@@ -224,7 +236,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             if self.handed_over:
                 raise self._uncertain(error) from None
             raise self._translate(error) from None
-        return _reply(code, text)
+        return self._reply(code, text)
 
     def _uncertain(self, error: BaseException) -> DeliveryUncertain:
         check = (
@@ -250,7 +262,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         for recipient in outgoing.recipients:
             code, text = smtp.rcpt(recipient)
             if code not in (250, 251):
-                refused[recipient] = _reply(code, text)
+                refused[recipient] = self._reply(code, text)
         if refused:
             self._reset(smtp)
             listed = "; ".join(f"{who} ({why})" for who, why in refused.items())
@@ -297,25 +309,25 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             case smtplib.SMTPConnectError() | smtplib.SMTPHeloError() if _temporary(error):
                 return TemporaryFailure(
                     f"The server {where} is busy or not taking mail just now "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was sent."
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Nothing was sent."
                 )
             case smtplib.SMTPResponseException() if _temporary(error):
                 return TemporaryFailure(
                     f"The server {where} could not take the message just now "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was delivered."
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Nothing was delivered."
                 )
             case smtplib.SMTPResponseException() if _too_large(error):
                 return MessageTooLarge(
                     f"The server {where} refused the message because it is too large "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was delivered. "
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Nothing was delivered. "
                     "Remove or shrink attachments (or share a link to them instead) and "
                     "send it again."
                 )
             case smtplib.SMTPAuthenticationError():
                 return AuthenticationFailed(
                     f"The server {where} did not accept the user name or password "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Re-enter your password in "
-                    "Settings › Account; some providers need an app password."
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Re-enter your "
+                    "password in Settings › Account; some providers need an app password."
                 )
             case smtplib.SMTPNotSupportedError():
                 return ServerRefused(
@@ -325,29 +337,29 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             case smtplib.SMTPConnectError() if error.smtp_code == -1:  # no SMTP reply at all
                 return ServerRefused(
                     f"The server {where} does not answer as a mail-sending (SMTP) server (it "
-                    f"said “{_said(error.smtp_error)}”). Nothing was sent. {settings} A port "
+                    f"said “{self._said(error.smtp_error)}”). Nothing was sent. {settings} A port "
                     "such as 143 or 993 is for reading mail (IMAP), not for sending it."
                 )
             case smtplib.SMTPConnectError() | smtplib.SMTPHeloError():
                 return ServerRefused(
                     f"The server {where} refused the connection "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Try again later."
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Try again later."
                 )
             case smtplib.SMTPSenderRefused():
                 return ServerRefused(
                     f"The server {where} refused the sender address {error.sender} "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Check the From address "
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Check the From address "
                     "in Settings › Account."
                 )
             case smtplib.SMTPDataError():
                 return ServerRefused(
                     f"The server {where} refused the message "
-                    f"({_reply(error.smtp_code, error.smtp_error)}). Nothing was delivered."
+                    f"({self._reply(error.smtp_code, error.smtp_error)}). Nothing was delivered."
                 )
             case smtplib.SMTPResponseException():
                 return ServerRefused(
                     f"The server {where} answered with an error "
-                    f"({_reply(error.smtp_code, error.smtp_error)})."
+                    f"({self._reply(error.smtp_code, error.smtp_error)})."
                 )
             case smtplib.SMTPServerDisconnected() if "timed out" in str(error):
                 return self._timed_out()  # smtplib reports a read timeout as a disconnect

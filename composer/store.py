@@ -42,7 +42,9 @@ from composer.records import (
     SentCopy,
     WatchedMessage,
 )
+from composer.retry_note import WAITING_LIKE, after_restart
 from composer.schedule import add_scheduled_state
+from composer.search_words import plain_text, search_words
 from composer.signature import signed
 
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
@@ -325,7 +327,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 def fts_query(text: str) -> str | None:
     """The user's words as an FTS5 query: each word a quoted prefix, all of them required.
     Quoting keeps operators and punctuation (AND, "-", "@") from being read as syntax."""
-    words = [word.replace('"', '""') for word in text.split()]
+    words = [word.replace('"', '""') for word in search_words(text)]
     return " ".join(f'"{word}"*' for word in words) or None
 
 
@@ -687,7 +689,7 @@ class Store:
         return _contact(rows[0])
 
     def contacts(self, search: str = "") -> list[Contact]:
-        pattern = f"%{search}%"
+        pattern = f"%{plain_text(search).strip()}%"
         rows = self._query(
             "SELECT * FROM contacts WHERE name LIKE ?1 OR email LIKE ?1 OR company LIKE ?1 "
             "ORDER BY name COLLATE NOCASE, id",
@@ -699,7 +701,7 @@ class Store:
         """Ids in display order, of the contacts with every word of ``search`` somewhere in
         their name, address, company, title or greeting (any case: "Bob" finds Robert);
         rows are fetched as shown."""
-        words = search.casefold().split()
+        words = [word.casefold() for word in search_words(search)]
         if not words and self._contacts_seen is None:  # opening the list: no index needed yet
             return [row[0] for row in self._query(f"SELECT id FROM contacts {_BY_NAME}")]
         ids, texts = self._contact_index()
@@ -1260,7 +1262,17 @@ class Store:
                     "mark it as sent or send it again.",
                 ),
             )
+            self._no_retry_waits(db)
         return ids
+
+    def _no_retry_waits(self, db: sqlite3.Connection) -> None:
+        """A "trying again in 2 seconds" note from a run that stopped would wait forever."""
+        for message_id, note in db.execute(
+            "SELECT id, error FROM messages WHERE state = 'failed' AND error LIKE ?",
+            (WAITING_LIKE,),
+        ).fetchall():
+            if (truth := after_restart(note)) is not None:
+                db.execute("UPDATE messages SET error = ? WHERE id = ?", (truth, message_id))
 
     # --- replies, feedback and the user's choices about due follow-ups ------------------
 

@@ -120,6 +120,30 @@ def test_a_search_with_no_match_says_so(qtbot: QtBot, page: SentPage) -> None:
     assert page.no_match.isVisible()
 
 
+@pytest.mark.parametrize("typed", ["quokka\x00", "\x00quokka", "quo\x00", "\x00", "\x1b\x7f"])
+def test_a_nul_or_control_character_in_the_search_is_no_damaged_file(
+    qtbot: QtBot, page: SentPage, messages: dict[str, Message], typed: str
+) -> None:
+    """Letters typed, control characters pasted (a key press of one inserts nothing): read
+    as a space between words, never reported as a damaged data file."""
+    page.search_box.clear()
+    for character in typed:
+        if character.isprintable():
+            qtbot.keyClicks(page.search_box, character)
+        else:
+            page.search_box.insert(character)
+    assert page.search_box.text() == typed
+    qtbot.waitUntil(lambda: not page.searching, timeout=5000)
+
+    assert "could not" not in page.no_match.text()
+    assert "data file" not in page.no_match.text()
+    if "quo" in typed:
+        assert listed(page) == [messages["quokka"].id]
+    else:
+        assert len(listed(page)) == 4, "nothing to look for: everything is listed"
+        assert page.list_stack.currentWidget() is not page.no_match
+
+
 def test_the_search_is_combined_with_the_filters(
     qtbot: QtBot, page: SentPage, messages: dict[str, Message]
 ) -> None:
