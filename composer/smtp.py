@@ -8,6 +8,7 @@ The transaction is driven step by step (MAIL, RCPT for each recipient, DATA) so 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import os
 import smtplib
@@ -168,12 +169,32 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
                     "provider again in Settings › Account."
                 ) from None
             return
+        if not (username + login.secret).isascii():
+            self._login_utf8(smtp, username, login.secret, offered)
+            return
         mechanism = next((m for m in ("CRAM-MD5", "PLAIN", "LOGIN") if m in offered), None)
         if mechanism is None:
             raise smtplib.SMTPNotSupportedError("no AUTH mechanism this client knows")
         smtp.user, smtp.password = username, login.secret
         respond = getattr(smtp, "auth_" + mechanism.lower().replace("-", "_"))  # as login() does
         smtp.auth(mechanism, respond, initial_response_ok=True)
+
+    def _login_utf8(
+        self, smtp: smtplib.SMTP, username: str, secret: str, offered: list[str]
+    ) -> None:
+        """AUTH PLAIN in UTF-8 (RFC 4616): smtplib's mechanisms send ASCII only, and
+        CRAM-MD5 and LOGIN have no agreed way to carry other characters."""
+        if "PLAIN" not in offered:
+            raise AuthenticationFailed(
+                f"The server {self.where} only takes user names and passwords in plain "
+                "English letters, digits and punctuation, and yours has other characters, so "
+                "it was not sent. Use an app password, or change the password to one without "
+                "accents or symbols."
+            )
+        response = base64.b64encode(f"\0{username}\0{secret}".encode()).decode("ascii")
+        code, text = smtp.docmd("AUTH", f"PLAIN {response}")
+        if code != 235:  # as smtp.auth() would have said
+            raise smtplib.SMTPAuthenticationError(code, text)
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None

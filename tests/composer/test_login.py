@@ -87,3 +87,41 @@ def test_a_server_without_oauth2_says_to_use_an_app_password(ca: trustme.CA, ca_
 
 def test_the_xoauth2_response_is_the_one_providers_document() -> None:
     assert xoauth2("zoe@gmail.com", "tok") == b"user=zoe@gmail.com\x01auth=Bearer tok\x01\x01"
+
+
+ACCENTED = "Pässwört für Zoë 42"
+
+
+def test_a_password_with_accents_signs_in_as_utf8_plain(
+    smtp_factory: ServerFactory, ca_file: Path
+) -> None:
+    server = smtp_factory("starttls", users={USER: ACCENTED})
+    with SmtpConnection(account_for(server, ca_file), KnownPassword(ACCENTED)) as smtp:
+        smtp.send(outgoing())
+    assert [r.recipients for r in server.received] == [["ana@x.example"]]
+
+
+def test_a_wrong_password_with_accents_is_refused_plainly(
+    smtp_factory: ServerFactory, ca_file: Path
+) -> None:
+    server = smtp_factory("starttls", users={USER: ACCENTED})
+    with pytest.raises(AuthenticationFailed) as raised:
+        SmtpConnection(account_for(server, ca_file), KnownPassword("Pässwört falsch")).open()
+    assert "Pässwört" not in str(raised.value) and server.received == []
+
+
+def test_a_password_with_accents_is_not_sent_where_only_login_is_offered(
+    ca: trustme.CA, ca_file: Path
+) -> None:
+    server = SmtpServer(
+        "starttls",
+        server_context(ca, "localhost", "127.0.0.1"),
+        {USER: ACCENTED},
+        auth_exclude_mechanism=["PLAIN"],
+    ).start()
+    try:
+        with pytest.raises(AuthenticationFailed, match="plain English letters"):
+            SmtpConnection(account_for(server, ca_file), KnownPassword(ACCENTED)).open()
+        assert server.users is not None and server.users.tries == 0
+    finally:
+        server.stop()
