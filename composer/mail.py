@@ -18,6 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import cached_property
 
+import idna
+
 from composer.errors import InvalidAddress, InvalidField
 from composer.records import Attachment
 from composer.signature import signed
@@ -116,10 +118,12 @@ def _split_spec(spec: str, field: str) -> tuple[str, str]:
 
 
 def _ascii_domain(domain: str, field: str, spec: str) -> str:
-    """An internationalized domain (bücher.example) is sent in its ASCII (IDNA) form."""
+    """An internationalized domain (bücher.example) is sent in its ASCII form: IDNA 2008
+    with UTS #46 mapping, as registries and browsers use it, and as the check before sending
+    shows it (straße.de is xn--strae-oqa.de, not IDNA 2003's strasse.de)."""
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
+        ascii_domain = domain if domain.isascii() else idna.encode(domain, uts46=True).decode()
+    except (idna.IDNAError, UnicodeError):
         raise _bad(field, spec, f"“{domain}” is not a valid domain name") from None
     labels = ascii_domain.rstrip(".").split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):

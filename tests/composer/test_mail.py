@@ -87,6 +87,8 @@ def test_bcc_is_a_recipient_but_never_a_header() -> None:
         ('"Lima, Ana" <ana@acme.example>', "Lima, Ana", "ana@acme.example"),
         ('"john doe"@example.com', "", '"john doe"@example.com'),
         ("info@bücher.example", "", "info@xn--bcher-kva.example"),
+        ("jan@straße.de", "", "jan@xn--strae-oqa.de"),  # IDNA 2008: ß is a letter, as shown
+        ("lena@BÜCHER.example", "", "lena@xn--bcher-kva.example"),  # UTS #46 maps case
         ("  ana+jobs@acme.example  ", "", "ana+jobs@acme.example"),
     ],
 )
