@@ -80,6 +80,19 @@ def crafted(saved: Path, tmp_path: Path, *statements: str, name: str = "crafted.
     return repack(saved, tmp_path / name, members={DATABASE_NAME: database.read_bytes()})
 
 
+def spy_statements(saved: Path, tmp_path: Path) -> list[str]:
+    """The spying trigger, with the app's search trigger made again after it: SQLite runs
+    the newest trigger first, so the search index stays whole and the spy goes unnoticed."""
+    database = tmp_path / "read.sqlite3"
+    database.write_bytes(database_bytes(saved))
+    with sqlite3.connect(database) as db:
+        [search] = db.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'messages_search_insert'"
+        ).fetchone()
+    db.close()
+    return [TRIGGER, "DROP TRIGGER messages_search_insert", search]
+
+
 def schema_of(database: Path) -> set[tuple[str, str]]:
     with sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT type, name FROM sqlite_master").fetchall()
@@ -106,7 +119,7 @@ def test_a_crafted_backup_adds_no_recipient_to_what_is_sent_later(
     spying = crafted(
         saved,
         tmp_path,
-        TRIGGER,
+        *spy_statements(saved, tmp_path),
         "CREATE VIEW everyone AS SELECT email FROM contacts",
         "CREATE TABLE collected (address TEXT)",
         "PRAGMA application_id = 666",
@@ -134,7 +147,7 @@ def test_the_restored_messages_are_found_by_search(
     saved: Path, tmp_path: Path, open_afterword: OpenAfterword
 ) -> None:
     user = open_afterword("user")
-    restore(user, crafted(saved, tmp_path, TRIGGER))
+    restore(user, crafted(saved, tmp_path, *spy_statements(saved, tmp_path)))
     [found] = user.store.message_list_ids(search="Ana")
     assert user.store.message(found).subject == "Thanks"
 
