@@ -41,6 +41,7 @@ from composer.backup import (
     _write_backup,
     safety_folder,
 )
+from composer.clock import Clock
 from composer.dates import forget_chosen
 from composer.errors import (
     AfterwordError,
@@ -102,7 +103,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
     """
     source, templates = Path(source), _templates_dir(afterword)
     with _staging(templates.parent) as work:
-        manifest = _stage(source, work)
+        manifest = _stage(source, work, afterword.clock)
         present = _contents(afterword.paths.database, templates)
         _check_may_replace(present, source, replace)
         safety = None if present.empty else _safety_backup(afterword)
@@ -156,7 +157,7 @@ def _safety_backup(afterword: Afterword) -> Path:
     folder = safety_folder(afterword.paths)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _write_backup(afterword, _unused_name(folder)).path
+        return _write_backup(afterword, _unused_name(folder, afterword.clock())).path
     except OSError as error:
         if error.errno == errno.ENOSPC:
             raise FileProblem(
@@ -169,8 +170,8 @@ def _safety_backup(afterword: Afterword) -> Path:
         ) from None
 
 
-def _unused_name(folder: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+def _unused_name(folder: Path, now: datetime) -> Path:
+    stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
     target, number = folder / f"before-restore-{stamp}.zip", 2
     while target.exists():
         target, number = folder / f"before-restore-{stamp}-{number}.zip", number + 1
@@ -216,7 +217,7 @@ def _swap_templates(new: Path, live: Path, work: Path) -> None:
 # --- checking a backup before anything changes ----------------------------------------
 
 
-def _stage(source: Path, work: Path) -> Manifest:
+def _stage(source: Path, work: Path, clock: Clock) -> Manifest:
     """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise."""
     try:
         with _open_regular(source) as file, zipfile.ZipFile(file) as archive:
@@ -235,7 +236,7 @@ def _stage(source: Path, work: Path) -> Manifest:
             "the disk."
         ) from None
     version = _check_database(work / DATABASE_NAME, source)
-    _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source)
+    _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source, clock)
     return manifest
 
 
@@ -414,13 +415,13 @@ def _check_database(database: Path, source: Path) -> int:
     return version
 
 
-def _rebuild(database: Path, rebuilt: Path, version: int, source: Path) -> None:
+def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: Clock) -> None:
     """The backup's rows into a fresh database at its version; then Store's migrations
     bring that up to date, and a snapshot taken mid-send stops looking as if it were
     sending: the live file only ever gets a whole, current database of the app's own."""
     try:
         rebuild(database, rebuilt, version, source.name)
-        with Store(rebuilt) as staged:
+        with Store(rebuilt, clock=clock) as staged:
             staged.recover_interrupted()
     except sqlite3.DatabaseError as error:
         raise _damaged(source, f"its database cannot be read: {error}") from None
