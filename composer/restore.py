@@ -335,12 +335,13 @@ def _check_sizes(archive: zipfile.ZipFile, source: Path, size: int) -> None:
     for info in infos:
         if info.file_size > MAX_ENTRY_BYTES:
             raise _too_big(source, f"holds {info.filename}, {_gib(info.file_size)} unpacked")
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-            raise _too_big(source, f"holds {info.filename}, packed {ratio:,.0f} times")
     total = sum(info.file_size for info in infos)
     if total > MAX_TOTAL_BYTES:
         raise _too_big(source, f"unpacks to {_gib(total)}")
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise _too_big(source, f"holds {info.filename}, packed {ratio:,.0f} times")
 
 
 def _gib(size: int) -> str:
@@ -424,6 +425,11 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
         with Store(rebuilt, clock=clock) as staged:
             staged.recover_interrupted()
     except sqlite3.DatabaseError as error:
+        if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the staging disk, not the backup
+            raise FileProblem(
+                f"The disk is full, so the records in {source.name} could not be unpacked. "
+                "Nothing was changed. Free some space on the disk and restore again."
+            ) from None
         raise _damaged(source, f"its database cannot be read: {error}") from None
     except StorageError as error:
         raise BackupRefused(

@@ -325,6 +325,23 @@ def test_a_file_bigger_than_the_limit_is_refused(
     assert "templates/huge.bin" not in opened_members
 
 
+def test_files_together_bigger_than_the_limit_are_refused(
+    existing: Afterword, saved: Path, tmp_path: Path, opened_members: list[str]
+) -> None:
+    """Each under the limit for one file, together over the total."""
+    big = tmp_path / "big.zip"
+    names = [f"templates/part{number}.bin" for number in range(3)]
+    for number, name in enumerate(names):
+        source = saved if number == 0 else tmp_path / f"big{number - 1}.zip"
+        with_member(source, tmp_path / f"big{number}.zip", zipfile.ZipInfo(name), iter([b"x"]))
+    (tmp_path / "big2.zip").rename(big)
+    for name in names:
+        declare_size(big, name, 1536 * 1024**2)
+    opened_members.clear()
+    refused(existing, big, "unpacks to 4.5 GB")
+    assert not set(names) & set(opened_members)
+
+
 def test_a_size_that_lies_is_stopped_while_reading(
     existing: Afterword, saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
