@@ -1,9 +1,9 @@
-"""Backup and restore: the records, the user's templates and their files, in one zip.
+"""Backup: the records, the user's templates and their files, in one zip.
 
 A backup is a zip with the database (a consistent snapshot taken through SQLite's backup
 API), the templates folder as it is, and ``manifest.json`` listing every file with its size
-and SHA-256. A restore checks all of that before it changes anything, never replaces data
-without being told to, and keeps a safety copy of what it replaces.
+and SHA-256. Restoring one (composer/restore.py) checks all of that and rebuilds the
+records before it changes anything.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sqlite3
 import tempfile
 import zipfile
-import zlib
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -27,18 +24,12 @@ from typing import Any
 
 from composer import __version__
 from composer.app import Afterword
-from composer.dates import forget_chosen
 from composer.errors import (
-    AfterwordError,
-    BackupRefused,
-    DatabaseLocked,
     FileProblem,
     StorageError,
-    WouldReplace,
 )
-from composer.files import keep_private, make_private_folders, open_private
+from composer.files import keep_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
-from composer.store import SCHEMA_VERSION, Store
 from composer.templates import SUFFIX
 
 FORMAT = "afterword-backup"
@@ -47,9 +38,6 @@ MANIFEST = "manifest.json"
 TEMPLATES = "templates"
 SAFETY_FOLDER = "backups"
 _CHUNK = 1024 * 1024
-_MANIFEST_LIMIT = 16 * 1024 * 1024  # bytes: a real one lists a few hundred files
-_ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
-_RECORD_TABLES = ("contacts", "interviews", "messages")
 _FILLED_PROFILE = "SELECT count(*) FROM profile WHERE name || email || phone || signature != ''"
 
 
@@ -97,31 +85,10 @@ class BackupSummary:
 
 
 @dataclass(frozen=True)
-class RestoreSummary:
-    contents: Contents
-    created: datetime  # when the backup was made
-    safety_backup: Path | None  # what was there before, if there was anything
-
-    def describe(self) -> str:
-        made = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
-        text = f"Restored {self.contents.describe()} from the backup made {made}."
-        if self.safety_backup is not None:
-            text += f" What was here before is kept in {self.safety_backup}."
-        return text
-
-
-@dataclass(frozen=True)
 class Entry:
     path: str
     size: int
     sha256: str
-
-
-@dataclass(frozen=True)
-class Manifest:
-    schema_version: int
-    created: datetime
-    files: tuple[Entry, ...]
 
 
 def _count(number: int, noun: str) -> str:
@@ -297,203 +264,6 @@ def _manifest_data(snapshot: Path, entries: list[Entry]) -> dict[str, Any]:
     }
 
 
-# --- restore ----------------------------------------------------------------------------
-
-
-def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> RestoreSummary:
-    """Replaces the data of an open Afterword with a backup's.
-
-    Everything is checked (and an older backup brought up to date) in a staging folder
-    first: a refused file changes nothing. Existing data is only replaced with
-    ``replace=True``, and then a safety backup of it is written first.
-    """
-    source, templates = Path(source), _templates_dir(afterword)
-    with _staging(templates.parent) as work:
-        manifest = _stage(source, work)
-        present = _contents(afterword.paths.database, templates)
-        _check_may_replace(present, source, replace)
-        safety = None if present.empty else _safety_backup(afterword)
-        _copy_database(work / DATABASE_NAME, afterword.paths.database)
-        forget_chosen(afterword.store)  # the restored records may choose another date format
-        _swap_templates(work / TEMPLATES, templates, work)
-        _put_back_words(work / DICTIONARY_NAME, afterword.paths.dictionary)
-        contents = _contents(afterword.paths.database, templates)
-    return RestoreSummary(contents, manifest.created, safety)
-
-
-def _put_back_words(staged: Path, live: Path) -> None:
-    """The user's own spelling words, if the backup has them; else the ones here stay (the
-    safety backup holds them, and a word too many does no harm)."""
-    if not staged.is_file():
-        return
-    partial = live.with_name(f".{live.name}.restoring")
-    shutil.copyfile(staged, partial)
-    keep_private(partial)
-    os.replace(partial, live)
-
-
-@contextmanager
-def _staging(beside: Path) -> Iterator[Path]:
-    """Beside the templates folder, so the new one can be renamed into place."""
-    try:
-        beside.mkdir(parents=True, exist_ok=True)
-        staging = tempfile.TemporaryDirectory(dir=beside, prefix=".afterword-restore-")
-    except OSError as error:
-        raise FileProblem(
-            f"Afterword could not make a working folder in {beside} ({error.strerror}). "
-            "Nothing was changed. Check that there is space on the disk."
-        ) from None
-    with staging as folder:
-        yield Path(folder)
-
-
-def _check_may_replace(present: Contents, source: Path, replace: bool) -> None:
-    if present.sending:
-        raise AfterwordError(
-            "A message is being sent right now. Wait until it is done, then restore."
-        )
-    if not present.empty and not replace:
-        raise WouldReplace(
-            f"Restoring {source.name} would replace what Afterword holds now: "
-            f"{present.describe()}. If you may want them again, back them up first."
-        )
-
-
-def _safety_backup(afterword: Afterword) -> Path:
-    folder = safety_folder(afterword.paths)
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return _write_backup(afterword, _unused_name(folder)).path
-    except OSError as error:
-        if error.errno == errno.ENOSPC:
-            raise FileProblem(
-                f"The disk is full, so the safety copy of your data could not be written to "
-                f"{folder}. Nothing was changed. Free some space on that disk and restore again."
-            ) from None
-        raise FileProblem(
-            f"The safety copy could not be written to {folder} ({error.strerror or error}). "
-            "Nothing was changed."
-        ) from None
-
-
-def _unused_name(folder: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target, number = folder / f"before-restore-{stamp}.zip", 2
-    while target.exists():
-        target, number = folder / f"before-restore-{stamp}-{number}.zip", number + 1
-    return target
-
-
-def _copy_database(staged: Path, live: Path) -> None:
-    """Through the backup API on a connection of its own: one write transaction, so the
-    live Store's connection (WAL) sees the whole new content at its next read."""
-    try:
-        _match_page_size(staged, live)
-        with (
-            closing(sqlite3.connect(staged)) as source,
-            closing(sqlite3.connect(live, timeout=5.0)) as target,
-        ):
-            source.backup(target)
-    except sqlite3.OperationalError as error:
-        if "locked" in str(error) or "busy" in str(error):
-            raise DatabaseLocked(str(live)) from None
-        raise StorageError(
-            f"The backup's records could not be written into {live} ({error}). Your records "
-            "are as they were; check that there is space on the disk and try again."
-        ) from None
-
-
-def _swap_templates(new: Path, live: Path, work: Path) -> None:
-    """Two renames in one folder; the replaced templates are in the safety backup."""
-    new.mkdir(exist_ok=True, mode=0o700)
-    try:
-        if live.exists():
-            live.rename(work / "replaced-templates")
-        new.rename(live)
-    except OSError as error:
-        if not live.exists() and (work / "replaced-templates").exists():
-            (work / "replaced-templates").rename(live)
-        raise FileProblem(
-            f"Your records were restored, but your templates could not be put in {live} "
-            f"({error.strerror}). Check the folder's permissions and restore again."
-        ) from None
-
-
-# --- checking a backup before anything changes ----------------------------------------
-
-
-def _stage(source: Path, work: Path) -> Manifest:
-    """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise."""
-    try:
-        with zipfile.ZipFile(source) as archive:
-            manifest = _read_manifest(archive, source)
-            for entry in manifest.files:
-                _extract(archive, entry, work / entry.path, source)
-    except _ZIP_DAMAGE as error:
-        raise _damaged(source, str(error)) from None
-    except OSError as error:
-        raise FileProblem(
-            f"{source} could not be read and unpacked ({error.strerror or error}). "
-            "Nothing was changed. Check that the file is there and that there is space on "
-            "the disk."
-        ) from None
-    _check_database(work / DATABASE_NAME, source)
-    _bring_up_to_date(work / DATABASE_NAME, source)
-    return manifest
-
-
-def _damaged(source: Path, detail: str) -> BackupRefused:
-    return BackupRefused(
-        f"{source.name} is damaged or incomplete ({detail}), so it cannot be restored. "
-        "Nothing was changed. Try another copy of the backup."
-    )
-
-
-def _foreign(source: Path) -> BackupRefused:
-    return BackupRefused(
-        f"{source.name} is not an Afterword backup, so it cannot be restored. Nothing was "
-        "changed. Choose a file made with “Back up…” in Afterword's settings."
-    )
-
-
-def _too_new(source: Path, found: object) -> BackupRefused:
-    return BackupRefused(
-        f"{source.name} was made by a newer version of Afterword ({found}; this version "
-        f"understands up to schema {SCHEMA_VERSION}). Nothing was changed. Update "
-        "Afterword, then restore it."
-    )
-
-
-def _read_manifest(archive: zipfile.ZipFile, source: Path) -> Manifest:
-    _check_members(archive, source)
-    names = set(archive.namelist())
-    if MANIFEST not in names or archive.getinfo(MANIFEST).file_size > _MANIFEST_LIMIT:
-        raise _foreign(source)
-    try:
-        data = json.loads(archive.read(MANIFEST))
-        manifest = _parse_manifest(data, source)
-    except (ValueError, KeyError, TypeError):
-        raise _foreign(source) from None
-    if {entry.path for entry in manifest.files} != names - {MANIFEST}:
-        raise _damaged(source, "its files do not match its list of files")
-    return manifest
-
-
-def _check_members(archive: zipfile.ZipFile, source: Path) -> None:
-    """No name may point outside the folder it is unpacked in."""
-    names = archive.namelist()
-    for name in names:
-        if not _safe(name):
-            raise BackupRefused(
-                f"{source.name} holds a file named “{name}”, which would be written outside "
-                "Afterword's folders, so it is refused. Nothing was changed."
-            )
-    if len(set(names)) != len(names):
-        raise _damaged(source, "it holds the same file twice")
-    if any(info.flag_bits & 0x1 for info in archive.infolist()):
-        raise _foreign(source)  # encrypted: Afterword never writes those
-
-
 def _safe(name: str) -> bool:
     """Refuses only what could leave the folder, on any system the backup may come back on:
     ":" and "\\" are ordinary in a name on Linux and macOS ("CV 10:30.pdf"), but "\\" parts
@@ -506,82 +276,11 @@ def _safe(name: str) -> bool:
     )
 
 
-def _parse_manifest(data: Any, source: Path) -> Manifest:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _foreign(source)
-    if int(data["format_version"]) > FORMAT_VERSION:
-        raise _too_new(source, f"backup format {data['format_version']}")
-    schema = data["schema_version"]
-    if not isinstance(schema, int):
-        raise TypeError("schema_version")
-    if schema > SCHEMA_VERSION:
-        raise _too_new(source, f"schema {schema}")
-    files = tuple(_entry(item) for item in data["files"])
-    if DATABASE_NAME not in {entry.path for entry in files}:
-        raise _foreign(source)
-    return Manifest(schema, datetime.fromisoformat(data["created"]), files)
+def __getattr__(name: str) -> Any:
+    """``restore`` and ``RestoreSummary`` live in composer.restore (the reading half);
+    older imports from here still find them (lazily: restore imports this module)."""
+    if name in ("restore", "RestoreSummary"):
+        from composer import restore as reading
 
-
-def _entry(item: dict[str, Any]) -> Entry:
-    entry = Entry(str(item["path"]), item["size"], str(item["sha256"]))
-    in_place = entry.path in (DATABASE_NAME, DICTIONARY_NAME) or entry.path.startswith(
-        f"{TEMPLATES}/"
-    )
-    if not (in_place and isinstance(entry.size, int) and entry.size >= 0):
-        raise ValueError(entry.path)
-    return entry
-
-
-def _extract(archive: zipfile.ZipFile, entry: Entry, target: Path, source: Path) -> None:
-    """Stops at the size the manifest promises: a file cannot grow to fill the disk."""
-    make_private_folders(target.parent)
-    digest, size = hashlib.sha256(), 0
-    with archive.open(entry.path) as member, open(open_private(target), "wb") as out:
-        while chunk := member.read(_CHUNK):
-            size += len(chunk)
-            if size > entry.size:
-                break
-            digest.update(chunk)
-            out.write(chunk)
-    if size != entry.size or digest.hexdigest() != entry.sha256:
-        raise _damaged(source, f"{entry.path} does not match its checksum")
-
-
-def _check_database(database: Path, source: Path) -> None:
-    try:
-        with closing(sqlite3.connect(database)) as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise _too_new(source, f"schema {version}")
-            verdict = [row[0] for row in db.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
-        raise _damaged(source, f"its database cannot be read: {error}") from None
-    if verdict != ["ok"]:
-        raise _damaged(source, f"its database is damaged: {verdict[0]}")
-    if version < 1 or not set(_RECORD_TABLES) <= tables:
-        raise _foreign(source)
-
-
-def _bring_up_to_date(database: Path, source: Path) -> None:
-    """Migrations run on the staged copy, and a snapshot taken mid-send stops looking as if
-    it were sending: the live file only ever gets a whole, current database."""
-    try:
-        with Store(database) as staged:
-            staged.recover_interrupted()
-    except StorageError as error:
-        raise BackupRefused(
-            f"The records in {source.name} could not be brought up to this version of "
-            f"Afterword. Nothing was changed. ({error})"
-        ) from None
-
-
-def _match_page_size(staged: Path, live: Path) -> None:
-    """A database in WAL mode only takes a backup-API copy with its own page size."""
-    with closing(sqlite3.connect(_read_only(live), uri=True)) as db:
-        wanted = int(db.execute("PRAGMA page_size").fetchone()[0])
-    with closing(sqlite3.connect(staged, isolation_level=None)) as db:
-        if int(db.execute("PRAGMA page_size").fetchone()[0]) != wanted:
-            db.execute("PRAGMA journal_mode = DELETE")  # the page size of WAL files is fixed
-            db.execute(f"PRAGMA page_size = {wanted}")
-            db.execute("VACUUM")
+        return getattr(reading, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

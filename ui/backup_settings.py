@@ -8,15 +8,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QWidget
 
 from composer.app import Afterword
-from composer.backup import (
-    BackupSummary,
-    RestoreSummary,
-    backup,
-    default_backup_name,
-    restore,
-    safety_folder,
-)
+from composer.backup import BackupSummary, backup, default_backup_name, safety_folder
 from composer.errors import WouldReplace
+from composer.restore import RestoreSummary, restore
 from ui import dialogs
 from ui.account_fields import user_message
 from ui.runner import Runner
