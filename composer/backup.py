@@ -274,13 +274,3 @@ def _safe(name: str) -> bool:
         and not PureWindowsPath(name).drive
         and all(part not in ("", ".", "..") for part in parts)
     )
-
-
-def __getattr__(name: str) -> Any:
-    """``restore`` and ``RestoreSummary`` live in composer.restore (the reading half);
-    older imports from here still find them (lazily: restore imports this module)."""
-    if name in ("restore", "RestoreSummary"):
-        from composer import restore as reading
-
-        return getattr(reading, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -142,7 +142,7 @@ def _backup(afterword: Afterword, target: Path, out: TextIO) -> int:
 
 
 def _restore(afterword: Afterword, source: Path, replace: bool, out: TextIO) -> int:
-    from composer.backup import restore
+    from composer.restore import restore
 
     print(restore(afterword, source, replace=replace).describe(), file=out)
     return 0

@@ -18,7 +18,7 @@ import pytest
 
 from composer.account import Security, SmtpAccount
 from composer.app import Afterword
-from composer.backup import MANIFEST, backup, default_backup_name, restore, safety_folder
+from composer.backup import MANIFEST, backup, default_backup_name, safety_folder
 from composer.errors import AfterwordError, BackupRefused, FileProblem, WouldReplace
 from composer.paths import DATABASE_NAME, Paths, resolve
 from composer.records import (
@@ -31,6 +31,7 @@ from composer.records import (
     Profile,
     Role,
 )
+from composer.restore import restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION
 from tests.files import mode
 

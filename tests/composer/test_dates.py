@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from composer.app import Afterword
-from composer.backup import backup, restore
+from composer.backup import backup
 from composer.dates import (
     choose_locale,
     chosen_locale,
@@ -22,6 +22,7 @@ from composer.dates import (
     system_locale,
 )
 from composer.paths import Paths
+from composer.restore import restore
 from composer.store import Store
 
 NAMES = [

@@ -271,7 +271,7 @@ def test_after_a_restore_every_page_shows_the_restored_records(
     assert [c.name for c in afterword.store.contacts()] == ["Ana Lima"]
     [safety] = (afterword.paths.data_dir / "backups").glob("*.zip")
     elsewhere = Afterword.open(resolve(tmp_path / "safety"), keyring_backend=object())
-    from composer.backup import restore
+    from composer.restore import restore
 
     restore(elsewhere, safety)
     kept = [elsewhere.store.message(i).subject for i in elsewhere.store.message_list_ids()]
