@@ -4,8 +4,9 @@ mbox, and a CSV summary for a spreadsheet.
 Messages are read one at a time, so 50,000 records never sit in memory together. Only a
 message that went out (sent, or uncertain) has bytes to export; the others (drafts, queued,
 failed) are counted as left out. A file is never half-written: the mbox and the CSV are
-written to a temporary file beside the target and renamed over it when complete, and an
-``.eml`` never replaces a file that exists.
+written to a temporary file beside the target and renamed over it when complete (a symlink
+followed, a device or folder refused: ``safe_write``), and an ``.eml`` never replaces a
+file that exists.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ was before.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -38,7 +39,9 @@ def real_target(path: Path) -> Path:
         mode = resolved.stat().st_mode
     except FileNotFoundError:
         return resolved  # a new file (or a dangling link's target): made there
-    except OSError:
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # realpath gives up on a loop; renaming would end it
+            raise not_a_file(path, "it is a link that leads round in a circle") from None
         return resolved  # unreadable: the write itself says why, in the caller's words
     for is_kind, kind in _KINDS:
         if is_kind(mode):

@@ -202,6 +202,15 @@ def test_a_dangling_symlink_gets_its_target_made(tmp_path: Path) -> None:
     assert link.is_symlink() and (tmp_path / "not-yet.zip").read_bytes() == b"PK"
 
 
+def test_a_symlink_loop_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    with pytest.raises(FileProblem, match="leads round in a circle"), replacing(tmp_path / "a.csv"):
+        pass
+    assert os.readlink(tmp_path / "a.csv") == str(tmp_path / "b.csv")
+    assert listing(tmp_path) == {"a.csv", "b.csv"}
+
+
 # --- the others ---------------------------------------------------------------------------
 
 
