@@ -28,8 +28,8 @@ from composer.errors import (
     FileProblem,
     StorageError,
 )
-from composer.files import keep_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
+from composer.safe_write import replacing
 from composer.templates import SUFFIX
 
 FORMAT = "afterword-backup"
@@ -171,13 +171,14 @@ def backup(afterword: Afterword, target: Path) -> BackupSummary:
 
 def _write_backup(afterword: Afterword, target: Path) -> BackupSummary:
     """Raises OSError for the caller to tell: a backup and a safety copy say it differently."""
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".afterword-backup-") as work:
-        snapshot, partial = Path(work) / DATABASE_NAME, Path(work) / "backup.zip"
+    with (
+        replacing(target) as partial,  # 0600: all the user's mail and contacts, theirs alone
+        tempfile.TemporaryDirectory(dir=partial.parent, prefix=".afterword-backup-") as work,
+    ):
+        snapshot = Path(work) / DATABASE_NAME
         _snapshot(afterword.paths.database, snapshot)
         contents = _contents(snapshot, _templates_dir(afterword))
         _write_zip(partial, snapshot, _templates_dir(afterword), afterword.paths.dictionary)
-        keep_private(partial)  # all the user's mail and contacts: theirs alone
-        os.replace(partial, target)
     return BackupSummary(target, contents, target.stat().st_size)
 
 

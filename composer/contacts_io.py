@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -19,10 +18,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from composer.errors import FileProblem, InvalidField
-from composer.files import open_private
 from composer.greeting import greeting_of, greeting_to_keep
 from composer.mail import check_header_text, parse_address_or_none
 from composer.records import Contact
+from composer.safe_write import replacing
 from composer.spreadsheet import as_text_row, as_written
 from composer.store import Store
 
@@ -227,15 +226,12 @@ def _not_utf8(read_as: str) -> str:
 
 
 def write_text(path: Path, text: str, encoding: str) -> None:
-    """Written aside, then moved into place: a failed export leaves no half file."""
-    part = path.with_name(f".{path.name}.part")
+    """Written aside, then moved into place (see ``safe_write``): a failed export leaves
+    no half file, and a device or folder at ``path`` is refused untouched."""
     try:
-        with open(open_private(part), "w", encoding=encoding, newline="") as file:
+        with replacing(path) as part, open(part, "w", encoding=encoding, newline="") as file:
             file.write(text)
-        os.replace(part, path)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            part.unlink()
         raise FileProblem(
             f"Afterword cannot write {path}: {error.strerror or error}. "
             "Choose another folder or file name."

@@ -4,8 +4,9 @@ mbox, and a CSV summary for a spreadsheet.
 Messages are read one at a time, so 50,000 records never sit in memory together. Only a
 message that went out (sent, or uncertain) has bytes to export; the others (drafts, queued,
 failed) are counted as left out. A file is never half-written: the mbox and the CSV are
-written to a temporary file beside the target and renamed over it when complete, and an
-``.eml`` never replaces a file that exists.
+written to a temporary file beside the target and renamed over it when complete (a symlink
+followed, a device or folder refused: ``safe_write``), and an ``.eml`` never replaces a
+file that exists.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import errno
 import mailbox
 import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import IO
 
 from composer.errors import FileProblem, RecordNotFound
-from composer.files import keep_private, make_private_folders, open_private
+from composer.files import make_private_folders, open_private
 from composer.records import Interview, Message, MessageState
+from composer.safe_write import replacing
 from composer.spreadsheet import as_text_row
 from composer.store import Store
 
@@ -264,25 +265,13 @@ def csv_row(message: Message, interview: Interview | None) -> list[str]:
 
 
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Writes a temporary file beside ``path``, then renames it over ``path``: the old file
-    stays whole until the new one is; on any error the temporary file is removed. The file
-    is the user's alone (0600), as ``mkstemp`` creates it."""
+    """Writes a private temporary file beside where ``path`` lands, then renames it over
+    that file (see ``safe_write``): the old file stays whole until the new one is."""
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with replacing(path) as temporary:
+            write(temporary)
     except OSError as error:
         raise _problem(error, path) from None
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        keep_private(temporary)  # mkstemp's 0600, unless the writer made a file of its own
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise _problem(error, path) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _sync(file: IO[str]) -> None:

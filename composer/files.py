@@ -28,11 +28,13 @@ def set_aside(path: Path, *, siblings: tuple[str, ...] = ()) -> Path:
 PRIVATE = 0o600  # the user's mail and contacts: nobody else on the machine may read them
 
 
-def open_private(path: Path, *, new_only: bool = False) -> int:
+def open_private(path: Path, *, new_only: bool = False, append: bool = False) -> int:
     """A descriptor for writing ``path`` as 0600 whatever the umask; a file left there
-    before (a stale ``.part``) is narrowed too, since ``os.open``'s mode only acts on
-    creation. ``new_only`` refuses an existing file (``FileExistsError``)."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new_only else os.O_TRUNC)
+    before (a stale ``.part``, a 0644 word list) is narrowed too, since ``os.open``'s mode
+    only acts on creation. ``new_only`` refuses an existing file (``FileExistsError``);
+    ``append`` keeps what the file holds and writes after it."""
+    kept = os.O_APPEND if append else os.O_TRUNC
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if new_only else kept)
     handle = os.open(path, flags, PRIVATE)
     try:
         os.fchmod(handle, PRIVATE)

@@ -23,6 +23,7 @@ from composer.errors import AfterwordError, MissingField, TemplateError, Templat
 from composer.fields import DESCRIPTIONS
 from composer.files import set_aside
 from composer.records import Attachment
+from composer.safe_write import replacing
 from composer.template_problems import ASKED, find_problems, stop
 from composer.template_problems import Problem as Problem  # where it was before: kept importable
 from composer.templates import (
@@ -291,8 +292,11 @@ class TemplateLibrary:
         return self.save(self._free_id(stem), source)
 
     def export(self, template_id: str, path: Path) -> None:
+        """Private (0600) and whole, where the user asked (see ``safe_write``)."""
+        source = self.get(template_id).source
         try:
-            path.write_text(self.get(template_id).source, encoding="utf-8")
+            with replacing(Path(path)) as part:
+                part.write_text(source, encoding="utf-8")
         except OSError as error:
             raise _not_written(path, error) from None
 

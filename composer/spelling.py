@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from composer.errors import FileProblem, SpellingUnavailable
+from composer.files import make_private_folders, open_private
 
 if TYPE_CHECKING:
     from composer.paths import Paths
@@ -205,11 +206,12 @@ def _read_words(path: Path) -> list[str]:
 
 
 def _append_word(path: Path, word: str) -> None:
-    """One word a line; a file the user edited without a last newline gets one first."""
+    """One word a line; a file the user edited without a last newline gets one first. The
+    file is 0600, made or kept so: the words (names, employers) say whom the user writes to."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folders(path.parent)
         kept = path.read_bytes() if path.exists() else b""
-        with path.open("a", encoding="utf-8") as file:
+        with open(open_private(path, append=True), "a", encoding="utf-8") as file:
             file.write(("\n" if kept and not kept.endswith(b"\n") else "") + word + "\n")
     except OSError as error:
         raise FileProblem(

@@ -382,7 +382,7 @@ def test_contact_exports_are_readable_by_the_user_alone(tmp_path: Path) -> None:
     old = os.umask(0o022)  # most systems' default: a careless file would be 0644
     try:
         export_csv([Contact("Ana", "ana@x.example")], tmp_path / "out.csv")
-        (tmp_path / ".cards.vcf.part").write_text("left by a crash")  # reused, not trusted
+        (tmp_path / "cards.vcf").write_text("an older export")  # made 0644: replaced, private
         export_vcards([Contact("Ana", "ana@x.example")], tmp_path / "cards.vcf")
     finally:
         os.umask(old)
