@@ -41,7 +41,7 @@ from composer.providers import (
 from ui.account_fields import CaFileRow, send_test_message, user_message
 from ui.password_prompt import Answer, keep, keyring_problem
 from ui.runner import Runner
-from ui.server_lookup import ServerLookup
+from ui.server_lookup import ServerLookup, sentence
 from ui.widgets import combo, named, push_button, status_label
 
 SET_UP_LATER = "Set up &later"
@@ -142,7 +142,7 @@ class ProviderPage(QWizardPage):
         self.port.setValue(found.smtp.port)  # after security, which suggests a port
         self.username.setText(found.username)
         self.found = found
-        self.recognised.setText(f"Mail servers {found.source}.")
+        self.recognised.setText(f"{sentence(found.source)}: its servers are filled in.")
 
     def preset(self) -> Preset | None:
         return preset_named(self.provider.currentData())

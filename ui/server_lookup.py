@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from composer.autoconfig import FoundServers, Lookup
 from composer.providers import Server
@@ -56,7 +57,7 @@ class ServerLookup(QWidget):
         self.runner.run(lambda: lookup.find(address), lambda found: self._answer(address, found))
 
     def _answer(self, address: str, found: FoundServers | None) -> None:
-        if address != self.address:
+        if not isValid(self) or address != self.address:  # closed, or asked again since
             return
         self.found = found
         if found is None:
@@ -82,11 +83,16 @@ class ServerLookup(QWidget):
 
 def describe(found: FoundServers) -> str:
     """What was found and where from, for the user to check before using it."""
-    lines = [f"Mail servers {found.source}:", f"Sending (SMTP): {_server(found.smtp)}"]
+    lines = [f"{sentence(found.source)}:", f"Sending (SMTP): {_server(found.smtp)}"]
     if found.imap is not None:
         lines.append(f"Receiving (IMAP): {_server(found.imap)}")
     lines.append(f"User name: {found.username}")
     return "\n".join(lines)
+
+
+def sentence(source: str) -> str:
+    """A source ("your domain's mail is …") as the start of a line."""
+    return source[:1].upper() + source[1:]
 
 
 def _server(server: Server) -> str:
