@@ -16,8 +16,8 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
+from functools import cached_property, partial
 from typing import Any
 
 import dns.exception
@@ -57,7 +57,6 @@ class Lookup:
     resolver: Callable[[], dns.resolver.Resolver] | None = dns.resolver.Resolver
     request_timeout: float = 2.0
     budget: float = 2.5  # for everything: offline, the user waits no longer than this
-    _ssl: list[ssl.SSLContext] = field(default_factory=list, compare=False, repr=False)
 
     def find(self, address: str) -> FoundServers | None:
         """Blocking (for a worker thread): the best servers found, or None."""
@@ -86,13 +85,15 @@ class Lookup:
                 return _from_settings(found, source)
         return None
 
-    def _ssl_context(self) -> ssl.SSLContext:
-        if not self._ssl:
-            context = ssl.create_default_context()
-            if self.ca_file:
-                context.load_verify_locations(self.ca_file)
-            self._ssl.append(context)
-        return self._ssl[0]
+    @cached_property
+    def _opener(self) -> urllib.request.OpenerDirector:
+        """Certificates verified (the system's CAs, and ``ca_file``); redirects to HTTPS only."""
+        context = ssl.create_default_context()
+        if self.ca_file:
+            context.load_verify_locations(self.ca_file)
+        return urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=context), _HttpsRedirectsOnly()
+        )
 
     def _provider_settings(self, url: str, domain: str, address: str) -> ProviderSettings | None:
         quote = urllib.parse.quote
@@ -108,9 +109,7 @@ class Lookup:
             return None  # never over plain HTTP: anyone on the network could answer
         request = urllib.request.Request(url, headers={"Accept": "application/xml"})  # noqa: S310
         try:
-            with urllib.request.urlopen(  # noqa: S310 (https only, checked above)
-                request, timeout=self.request_timeout, context=self._ssl_context()
-            ) as response:
+            with self._opener.open(request, timeout=self.request_timeout) as response:
                 return bytes(response.read(MAX_BYTES + 1))
         except (OSError, ValueError):  # URLError, HTTPError, TLS, timeouts are OSErrors
             return None
@@ -155,6 +154,23 @@ def mx_base_domain(host: str) -> str:
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
     return ".".join(labels[-keep:])
+
+
+class _HttpsRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """A redirect to plain HTTP would let anyone on the network answer: it ends the fetch."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if not newurl.startswith("https://"):
+            return None
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _ascii_domain(domain: str) -> str:

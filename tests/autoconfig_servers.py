@@ -24,16 +24,23 @@ def free_port(kind: socket.SocketKind = socket.SOCK_STREAM) -> int:
 
 
 class HttpsServer:
-    """Serves ``pages`` (path with query → body) over verified TLS; 404 for anything else."""
+    """Serves ``pages`` (path with query → body) over TLS; 404 for anything else. Without a
+    context, over plain HTTP: what the lookup must never read."""
 
-    def __init__(self, context: ssl.SSLContext) -> None:
+    def __init__(self, context: ssl.SSLContext | None) -> None:
         self.pages: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}  # path → where it moved
         self.asked: list[str] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.asked.append(self.path)
+                if self.path in server.redirects:
+                    self.send_response(301)
+                    self.send_header("Location", server.redirects[self.path])
+                    self.end_headers()
+                    return
                 body = server.pages.get(self.path)
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "application/xml")
@@ -44,7 +51,8 @@ class HttpsServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        if context is not None:
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = int(self.httpd.server_address[1])
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()

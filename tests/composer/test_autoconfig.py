@@ -152,6 +152,24 @@ def test_a_plain_text_server_is_never_taken(https: HttpsServer, lookup: Lookup) 
     assert found is not None and found.smtp == Server("secure.example.test", 465, Security.TLS)
 
 
+def test_a_redirect_is_followed_over_https_only(https: HttpsServer, lookup: Lookup) -> None:
+    xml = ispdb_xml("example.test", ("smtp.example.test", 465, "SSL"))
+    moved = f"https://localhost:{https.port}/moved.xml"
+    https.pages["/moved.xml"] = xml
+    https.redirects["/ispdb/example.test"] = moved
+    found = lookup.find("zoe@example.test")
+    assert found is not None and found.smtp.host == "smtp.example.test"
+
+    plain = HttpsServer(context=None)
+    try:
+        plain.pages["/moved.xml"] = xml
+        https.redirects["/ispdb/example.test"] = f"http://127.0.0.1:{plain.port}/moved.xml"
+        assert lookup.find("zoe@example.test") is None
+        assert plain.asked == [], "never asked over plain HTTP"
+    finally:
+        plain.stop()
+
+
 def test_an_untrusted_certificate_is_refused(https: HttpsServer, dnsmasq: Dnsmasq) -> None:
     https.pages["/autoconfig/example.test/mail/config-v1.1.xml?emailaddress=zoe@example.test"] = (
         ispdb_xml("example.test", ("smtp.example.test", 465, "SSL"))
