@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
+from composer.autoconfig import FoundServers
 from composer.errors import AfterwordError
+from composer.imap import ImapAccount
 from composer.mail import parse_address_or_none
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.providers import (
@@ -39,6 +41,7 @@ from composer.providers import (
 from ui.account_fields import CaFileRow, send_test_message, user_message
 from ui.password_prompt import Answer, keep, keyring_problem
 from ui.runner import Runner
+from ui.server_lookup import ServerLookup, sentence
 from ui.widgets import combo, named, push_button, status_label
 
 SET_UP_LATER = "Set up &later"
@@ -72,11 +75,15 @@ class AboutYouPage(QWizardPage):
 class ProviderPage(QWizardPage):
     """The provider recognised from the address, or the user's own servers."""
 
-    def __init__(self, about: AboutYouPage) -> None:
+    def __init__(self, about: AboutYouPage, runner: Runner) -> None:
         super().__init__()
         self.about = about
         self.setTitle("Your mail provider")
         self.recognised = status_label("Provider recognised")
+        self.lookup = ServerLookup(runner)
+        self.lookup.use.connect(self.use_found)
+        self.lookup.nothing_found.connect(self._say_unknown)
+        self.found: FoundServers | None = None  # confirmed with "Use these"
         choices: list[tuple[str, object]] = [(p.name, p.name) for p in presets()]
         self.provider = combo("Mail provider", [*choices, (OTHER, OTHER)])
         self.provider.currentIndexChanged.connect(self._show_servers)
@@ -98,6 +105,7 @@ class ProviderPage(QWizardPage):
         servers.addRow("Extra CA certificate (optional):", row)
         form = QFormLayout(self)
         form.addRow(self.recognised)
+        form.addRow(self.lookup)
         form.addRow("Provi&der:", self.provider)
         form.addRow(self.servers)
         form.addRow("&User name:", self.username)
@@ -110,13 +118,31 @@ class ProviderPage(QWizardPage):
         name = preset.name if preset is not None else OTHER
         self.provider.setCurrentIndex(self.provider.findData(name))
         self.recognised.setText(
-            f"Your address is at {preset.name}: Afterword knows its servers."
-            if preset is not None
-            else "Afterword does not know your provider's servers: your provider's help "
-            "pages list them (look for SMTP)."
+            f"Your address is at {preset.name}: Afterword knows its servers." if preset else ""
         )
         self.username.setText(address)
+        self.found = None
         self._show_servers()
+        self.lookup.setVisible(preset is None)
+        if preset is None:
+            self.lookup.look_up(address)
+
+    def _say_unknown(self) -> None:
+        self.recognised.setText(
+            "Afterword does not know your provider's servers: your provider's help "
+            "pages list them (look for SMTP)."
+        )
+
+    def use_found(self, found: FoundServers) -> None:
+        """The servers the user confirmed fill the page (and, later, the mailbox)."""
+        name = found.preset.name if found.preset is not None else OTHER
+        self.provider.setCurrentIndex(self.provider.findData(name))
+        self.host.setText(found.smtp.host)
+        self.security.setCurrentIndex(self.security.findData(found.smtp.security.value))
+        self.port.setValue(found.smtp.port)  # after security, which suggests a port
+        self.username.setText(found.username)
+        self.found = found
+        self.recognised.setText(f"{sentence(found.source)}: its servers are filled in.")
 
     def preset(self) -> Preset | None:
         return preset_named(self.provider.currentData())
@@ -124,6 +150,18 @@ class ProviderPage(QWizardPage):
     def _show_servers(self) -> None:
         self.servers.setVisible(self.preset() is None)
         self.completeChanged.emit()
+
+    def mailbox(self, account: SmtpAccount) -> MailboxSettings | None:
+        """A known provider's mailbox, or the one found with the server the user kept."""
+        preset, found, user = self.preset(), self.found, account.username
+        if preset is not None:
+            imap = preset.imap_account(user, account.ca_file)
+            return MailboxSettings(imap, preset.files_sent_itself)
+        if found is None or found.imap is None or found.smtp.host != account.host:
+            return None
+        server = found.imap
+        imap = ImapAccount(server.host, server.port, server.security, user, account.ca_file)
+        return MailboxSettings(imap, server_files_sent=False)
 
     def _suggest_port(self) -> None:
         self.port.setValue(DEFAULT_PORTS[Security(self.security.currentData())])
@@ -248,7 +286,7 @@ class FirstRunAssistant(QWizard):
         self.setWindowTitle("Set up Afterword")
         self.setButtonText(QWizard.WizardButton.CancelButton, SET_UP_LATER)
         self.about = AboutYouPage()
-        self.provider = ProviderPage(self.about)
+        self.provider = ProviderPage(self.about, runner)
         self.password = PasswordPage(self.provider, afterword, runner)
         self.test = TestPage(self)
         for page in (self.about, self.provider, self.password, self.test, DonePage()):
@@ -267,9 +305,9 @@ class FirstRunAssistant(QWizard):
             store.save_profile(replace(store.profile(), name=name, email=email))
             self.afterword.outbox.save_account(account)
             remember_provider(store, preset.name if preset is not None else OTHER)
-            if preset is not None:
-                imap = preset.imap_account(account.username, account.ca_file)
-                save_mailbox_settings(store, MailboxSettings(imap, preset.files_sent_itself))
+            mailbox = self.provider.mailbox(account)
+            if mailbox is not None:
+                save_mailbox_settings(store, mailbox)
         except AfterwordError as error:
             return str(error)
         self.set_up.emit()

@@ -11,12 +11,13 @@ from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
+from composer.autoconfig import OFFLINE
 from composer.paths import Paths
 from composer.records import Profile
 from composer.schedule import set_undo_seconds
 from tests.clock import NOW, clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
-from ui import dialogs
+from ui import dialogs, server_lookup
 from ui.main_window import MainWindow
 from ui.runner import Runner, wait_for_every_runner
 
@@ -39,6 +40,12 @@ class Dialogs:
 
     def run_dialog(self, dialog: QDialog) -> bool:
         raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
+
+
+@pytest.fixture(autouse=True)
+def no_network_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Server lookups answer from the presets only: no test asks the real internet."""
+    monkeypatch.setattr(server_lookup, "LOOKUP", OFFLINE)
 
 
 @pytest.fixture
