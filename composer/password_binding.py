@@ -51,6 +51,7 @@ class Destination:
     username: str
     security: str
     ca_sha256: str = ""  # of the CA file's contents; "" for the system's CAs only
+    kind: str = ""  # "smtp" or "imap": which settings name it, to tell the user
     ca_file: str = field(default="", compare=False)  # where it is now, to show it
     account_key: str = field(default="", compare=False)  # the account's own keyring entry
 
@@ -63,6 +64,7 @@ class Destination:
             username=account.username,
             security=str(account.security),
             ca_sha256=ca_fingerprint(account.ca_file),
+            kind=account.key.partition(":")[0],
             ca_file=account.ca_file,
             account_key=account.key,
         )
@@ -116,9 +118,15 @@ def check(
     elif wanted in saved_for:
         return
     else:
-        same = [d for d in saved_for if d.same_server(wanted)]
-        closest = same[0] if same else (saved_for[0] if saved_for else None)
+        closest = _closest(saved_for, wanted)
     raise _refusal(wanted, closest, what)
+
+
+def _closest(saved_for: tuple[Destination, ...], wanted: Destination) -> Destination | None:
+    """The one to name as "saved for": the same server, else the same kind (the mailbox's)."""
+    same = [d for d in saved_for if d.same_server(wanted)]
+    alike = [d for d in saved_for if d.kind == wanted.kind]
+    return next(iter(same + alike + list(saved_for)), None)
 
 
 def _from_key(key: str) -> Destination | None:
@@ -126,7 +134,8 @@ def _from_key(key: str) -> Destination | None:
     try:
         kind_user, _, where = key.rpartition("@")
         host, _, port = where.rpartition(":")
-        return Destination(host.lower(), int(port), kind_user.partition(":")[2], "")
+        kind, _, user = kind_user.partition(":")
+        return Destination(host.lower(), int(port), user, "", kind=kind)
     except ValueError:
         return None
 
