@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from composer import APP_NAME
-from composer.errors import AuthenticationFailed, CredentialError, KeyringLocked, NoKeyring
+from composer.errors import (
+    AuthenticationFailed,
+    CredentialError,
+    KeyringLocked,
+    NoKeyring,
+    PasswordNotForThisServer,
+)
 from composer.password_binding import BINDING_SUFFIX, Destination, check, from_text, to_text
 
 SERVICE = APP_NAME
@@ -134,7 +140,7 @@ class Credentials:
         if isinstance(self._call(backend.get_password, SERVICE, key), str):
             self._write_binding(backend, key, destinations)
 
-    def password_for(self, key: str, destination: Destination, what: str) -> str | None:
+    def password_for(self, key: str, destination: Destination) -> str | None:
         """The password, if it was saved for ``destination``; else ``PasswordNotForThisServer``
         (nothing sent). None when none is stored."""
         password = self.password(key)
@@ -142,10 +148,21 @@ class Credentials:
             return None
         if key in self._session:
             if key in self._session_for:
-                check(key, self._session_for[key], destination, what)
+                check(key, self._session_for[key], destination)
             return password
-        check(key, self.saved_for(key), destination, what)
+        check(key, self.saved_for(key), destination)
         return password
+
+    def refusal(
+        self, key: str, destinations: Sequence[Destination]
+    ) -> PasswordNotForThisServer | None:
+        """Why the stored password would not be sent to one of ``destinations``, if so."""
+        for destination in destinations:
+            try:
+                self.password_for(key, destination)
+            except PasswordNotForThisServer as error:
+                return error
+        return None
 
     def saved_for(self, key: str) -> tuple[Destination, ...] | None:
         """None: stored before passwords were bound (composer/password_binding.py says

@@ -53,11 +53,10 @@ class PasswordSecret:
     credentials: Credentials
     key: str  # ``SmtpAccount.key``, or ``ImapAccount.key`` when the mailbox has its own
     server: Account  # the account it is about to be sent to
-    what: str = "sending account"  # or "mailbox": how the user knows those settings
 
     def login(self) -> Login | None:
         destination = Destination.of(self.server)
-        password = self.credentials.password_for(self.key, destination, self.what)
+        password = self.credentials.password_for(self.key, destination)
         return Login(Mechanism.PASSWORD, password) if password else None
 
 

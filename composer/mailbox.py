@@ -84,7 +84,7 @@ def mailbox_secret(
 ) -> LoginSecret:
     """What opens the mailbox: its own keyring entry, or the sending account's."""
     key = settings.password_key(sending_account(store))
-    return PasswordSecret(credentials, key, settings.account, "mailbox")
+    return PasswordSecret(credentials, key, settings.account)
 
 
 def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]:

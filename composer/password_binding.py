@@ -105,12 +105,10 @@ def _saved(destination: Destination) -> dict[str, object]:
     return data
 
 
-def check(
-    key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination, what: str
-) -> None:
+def check(key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination) -> None:
     """Raises ``PasswordNotForThisServer`` unless ``wanted`` is one it was saved for.
     ``saved_for`` None: an entry from before bindings, good only for the very server its
-    key names, with the system's CAs. ``what``: "mailbox" or "sending account"."""
+    key names, with the system's CAs."""
     if saved_for is None:
         if wanted.account_key == key and not wanted.ca_sha256:
             return
@@ -119,7 +117,7 @@ def check(
         return
     else:
         closest = _closest(saved_for, wanted)
-    raise _refusal(wanted, closest, what)
+    raise _refusal(wanted, closest)
 
 
 def _closest(saved_for: tuple[Destination, ...], wanted: Destination) -> Destination | None:
@@ -140,9 +138,8 @@ def _from_key(key: str) -> Destination | None:
         return None
 
 
-def _refusal(
-    wanted: Destination, closest: Destination | None, what: str
-) -> PasswordNotForThisServer:
+def _refusal(wanted: Destination, closest: Destination | None) -> PasswordNotForThisServer:
+    what = "mailbox" if wanted.kind == "imap" else "sending account"
     if (
         closest is not None
         and closest.same_server(wanted)

@@ -161,7 +161,7 @@ def test_a_swapped_mailbox_ca_is_refused_until_the_password_is_entered_again(
     bound.point_mailbox(ca_file=str(swapped))
 
     settings = MailboxSettings(replace(bound.mailbox, ca_file=str(swapped)))
-    secret = PasswordSecret(bound.credentials(), bound.key, settings.account, "mailbox")
+    secret = PasswordSecret(bound.credentials(), bound.key, settings.account)
     with pytest.raises(PasswordNotForThisServer) as refused:
         secret.login()
     assert refused.value.ca_file == str(swapped)  # the prompt shows this certificate
@@ -225,4 +225,4 @@ def test_a_damaged_binding_allows_nothing() -> None:
 
     wanted = Destination("smtp.example.org", 587, "zoe", "starttls", account_key="k")
     with pytest.raises(PasswordNotForThisServer):
-        check("k", from_text("not json"), wanted, "sending account")
+        check("k", from_text("not json"), wanted)

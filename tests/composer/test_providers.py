@@ -153,7 +153,7 @@ def test_each_account_key_gets_its_own_password() -> None:
     credentials.use_for_session(smtp.key, "smtp secret")
     credentials.use_for_session(imap.key, "imap secret")
     smtp_login = PasswordSecret(credentials, smtp.key, smtp).login()
-    imap_login = PasswordSecret(credentials, imap.key, imap, "mailbox").login()
+    imap_login = PasswordSecret(credentials, imap.key, imap).login()
     assert smtp_login == Login(Mechanism.PASSWORD, "smtp secret")
     assert imap_login == Login(Mechanism.PASSWORD, "imap secret")
 
@@ -169,7 +169,7 @@ def test_a_forgotten_password_gives_no_login(secret_backend: object) -> None:
 def test_a_stored_password_is_read_from_the_keyring(secret_backend: object) -> None:
     imap = by_name("Yahoo").imap_account(ADDRESS)
     Credentials(secret_backend).store(imap.key, "kept safe")
-    assert PasswordSecret(Credentials(secret_backend), imap.key, imap, "mailbox").login() == Login(
+    assert PasswordSecret(Credentials(secret_backend), imap.key, imap).login() == Login(
         Mechanism.PASSWORD, "kept safe"
     )
     Credentials(secret_backend).forget(imap.key)
