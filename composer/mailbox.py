@@ -104,10 +104,11 @@ def password_destinations(store: Store, key: str) -> list[Destination]:
 
 
 def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
-    """From the keyring (may block or prompt): empty when none is stored, which opening the
-    mailbox then reports clearly."""
-    login = mailbox_secret(store, credentials, settings).login()
-    return login.secret if login else ""
+    """For Settings' "Test connection", which the user asks for with the server in view (as
+    Save binds the password to it): read without the check a visit makes. From the keyring
+    (may block or prompt): empty when none is stored, which opening the mailbox then reports
+    clearly."""
+    return credentials.password(settings.password_key(sending_account(store))) or ""
 
 
 def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:
