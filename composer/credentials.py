@@ -10,10 +10,18 @@ the GUI thread.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from composer import APP_NAME
-from composer.errors import AuthenticationFailed, CredentialError, KeyringLocked, NoKeyring
+from composer.errors import (
+    AuthenticationFailed,
+    CredentialError,
+    KeyringLocked,
+    NoKeyring,
+    PasswordNotForThisServer,
+)
+from composer.password_binding import BINDING_SUFFIX, Destination, check, from_text, to_text
 
 SERVICE = APP_NAME
 OS_BACKENDS = (
@@ -85,6 +93,7 @@ class Credentials:
     def __init__(self, backend: Any = None) -> None:
         self._backend = backend
         self._session: dict[str, str] = {}
+        self._session_for: dict[str, tuple[Destination, ...]] = {}
 
     def _keyring(self) -> Any:
         import keyring  # here, not at start-up: finding the backends takes a fifth of a second
@@ -103,14 +112,70 @@ class Credentials:
         """Raises the clear error if passwords cannot be remembered; for Settings to show."""
         self._keyring()
 
-    def store(self, key: str, password: str) -> None:
-        """Remembers the password in the OS keyring (replacing any earlier one)."""
+    def store(self, key: str, password: str, destinations: Sequence[Destination] = ()) -> None:
+        """Remembers the password in the OS keyring (replacing any earlier one), with the
+        servers it may go to (``composer/password_binding.py``)."""
         backend = self._keyring()
         self._session.pop(key, None)
+        self._session_for.pop(key, None)
         self._call(backend.set_password, SERVICE, key, password)
+        self._write_binding(backend, key, destinations)
 
-    def use_for_session(self, key: str, password: str) -> None:
+    def use_for_session(
+        self, key: str, password: str, destinations: Sequence[Destination] = ()
+    ) -> None:
+        """Held in memory; typed in this session, so bound only when ``destinations`` say."""
         self._session[key] = password
+        if destinations:
+            self._session_for[key] = tuple(destinations)
+        else:
+            self._session_for.pop(key, None)
+
+    def bind(self, key: str, destinations: Sequence[Destination]) -> None:
+        """The user saved settings that send this password to ``destinations`` now."""
+        if key in self._session:
+            self._session_for[key] = tuple(destinations)
+            return
+        backend = self._keyring()
+        if isinstance(self._call(backend.get_password, SERVICE, key), str):
+            self._write_binding(backend, key, destinations)
+
+    def password_for(self, key: str, destination: Destination) -> str | None:
+        """The password, if it was saved for ``destination``; else ``PasswordNotForThisServer``
+        (nothing sent). None when none is stored."""
+        password = self.password(key)
+        if password is None:
+            return None
+        if key in self._session:
+            if key in self._session_for:
+                check(key, self._session_for[key], destination)
+            return password
+        check(key, self.saved_for(key), destination)
+        return password
+
+    def refusal(
+        self, key: str, destinations: Sequence[Destination]
+    ) -> PasswordNotForThisServer | None:
+        """Why the stored password would not be sent to one of ``destinations``, if so."""
+        for destination in destinations:
+            try:
+                self.password_for(key, destination)
+            except PasswordNotForThisServer as error:
+                return error
+        return None
+
+    def saved_for(self, key: str) -> tuple[Destination, ...] | None:
+        """None: stored before passwords were bound (composer/password_binding.py says
+        what such an entry may do)."""
+        text = self._call(self._keyring().get_password, SERVICE, key + BINDING_SUFFIX)
+        return from_text(text) if isinstance(text, str) else None
+
+    def _write_binding(self, backend: Any, key: str, destinations: Sequence[Destination]) -> None:
+        if destinations:
+            self._call(backend.set_password, SERVICE, key + BINDING_SUFFIX, to_text(destinations))
+        else:
+            with contextlib.suppress(_NotStored):
+                self._call(backend.delete_password, SERVICE, key + BINDING_SUFFIX)
 
     def in_session(self, key: str) -> bool:
         """Its password is held in memory only, and gone when Afterword quits."""
@@ -126,10 +191,12 @@ class Credentials:
         """From memory and from the keyring. If the keyring will not let go of it (locked),
         the copy in memory stays too: what it belongs to is kept, and still works."""
         held = self._session.pop(key, None)
+        self._session_for.pop(key, None)
         try:
             backend = self._keyring()
             with contextlib.suppress(_NotStored):
                 self._call(backend.delete_password, SERVICE, key)
+            self._write_binding(backend, key, ())
         except NoKeyring:
             raise  # no keyring to hold an entry: memory was all there was
         except CredentialError:
@@ -137,19 +204,25 @@ class Credentials:
                 self._session[key] = held
             raise
 
-    def move(self, old: str, new: str) -> None:
-        """The account's server, port or user changed: its password follows it to the new
-        entry, and the old entry is removed rather than left behind in the keyring."""
+    def move(self, old: str, new: str, destinations: Sequence[Destination] = ()) -> None:
+        """The account's server, port or user changed (in Settings): its password follows it
+        to the new entry, bound to ``destinations``, and the old entry is removed rather than
+        left behind in the keyring."""
         if old == new:
             return
         if old in self._session:
             self._session[new] = self._session.pop(old)
+            self._session_for.pop(old, None)
+            if destinations:
+                self._session_for[new] = tuple(destinations)
         backend = self._keyring()
         value = self._call(backend.get_password, SERVICE, old)
         if isinstance(value, str) and new not in self._session:
             self._call(backend.set_password, SERVICE, new, value)
-        with contextlib.suppress(_NotStored):
-            self._call(backend.delete_password, SERVICE, old)
+            self._write_binding(backend, new, destinations)
+        for entry in (old, old + BINDING_SUFFIX):
+            with contextlib.suppress(_NotStored):
+                self._call(backend.delete_password, SERVICE, entry)
 
     @staticmethod
     def _call(method: Any, *args: str) -> Any:

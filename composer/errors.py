@@ -184,6 +184,16 @@ class PasswordMissing(CredentialError):
     pass
 
 
+class PasswordNotForThisServer(CredentialError):
+    """The stored password was saved for another server, port, user or CA than the one it
+    is about to go to (settings from a backup, say): it is not sent, and the user is asked.
+    ``ca_file``: the certificate the user must see and accept, when the CA is what changed."""
+
+    def __init__(self, message: str, ca_file: str = "") -> None:
+        super().__init__(message)
+        self.ca_file = ca_file
+
+
 class FileProblem(AfterwordError):
     """A file the user chose can't be read or written; the message says which and why."""
 

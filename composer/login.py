@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Generic, Protocol, Self, TypeVar
 
 from composer.credentials import Credentials
+from composer.password_binding import Account, Destination
 
 
 class Mechanism(StrEnum):
@@ -44,13 +45,18 @@ class LoginSecret(Protocol):
 
 @dataclass(frozen=True)
 class PasswordSecret:
-    """A password from the keyring (or this session's memory), under the account's key."""
+    """A password from the keyring (or this session's memory), under the account's key,
+    for the one server it is about to be sent to: the only place a stored password is read
+    for a server, so a password saved for another server, port, user or CA is never sent
+    (``PasswordNotForThisServer``)."""
 
     credentials: Credentials
-    key: str  # ``SmtpAccount.key`` or ``ImapAccount.key``
+    key: str  # ``SmtpAccount.key``, or ``ImapAccount.key`` when the mailbox has its own
+    server: Account  # the account it is about to be sent to
 
     def login(self) -> Login | None:
-        password = self.credentials.password(self.key)
+        destination = Destination.of(self.server)
+        password = self.credentials.password_for(self.key, destination)
         return Login(Mechanism.PASSWORD, password) if password else None
 
 

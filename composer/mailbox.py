@@ -20,6 +20,7 @@ from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_displ
 from composer.login import LoginSecret, PasswordSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
+from composer.password_binding import Destination
 from composer.records import Reply, WatchedMessage
 from composer.store import (
     DEFAULT_CHECK_MINUTES,
@@ -82,14 +83,32 @@ def mailbox_secret(
     store: Store, credentials: Credentials, settings: MailboxSettings
 ) -> LoginSecret:
     """What opens the mailbox: its own keyring entry, or the sending account's."""
-    return PasswordSecret(credentials, settings.password_key(sending_account(store)))
+    key = settings.password_key(sending_account(store))
+    return PasswordSecret(credentials, key, settings.account)
+
+
+def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]:
+    """The servers the password under ``key`` goes to with the saved settings: what it is
+    bound to when the user saves or types it (composer/password_binding.py)."""
+    smtp = sending_account(store)
+    settings = mailbox_settings(store)
+    servers: list[SmtpAccount | ImapAccount] = [smtp] if smtp and smtp.key == key else []
+    if settings is not None and settings.password_key(smtp) == key:
+        servers.append(settings.account)
+    return servers
+
+
+def password_destinations(store: Store, key: str) -> list[Destination]:
+    """Blocking (reads CA files)."""
+    return [Destination.of(server) for server in password_accounts(store, key)]
 
 
 def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
-    """From the keyring (may block or prompt): empty when none is stored, which opening the
-    mailbox then reports clearly."""
-    login = mailbox_secret(store, credentials, settings).login()
-    return login.secret if login else ""
+    """For Settings' "Test connection", which the user asks for with the server in view (as
+    Save binds the password to it): read without the check a visit makes. From the keyring
+    (may block or prompt): empty when none is stored, which opening the mailbox then reports
+    clearly."""
+    return credentials.password(settings.password_key(sending_account(store))) or ""
 
 
 def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:

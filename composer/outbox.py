@@ -348,7 +348,7 @@ class Outbox:
         return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
-        connection = self._connect(account, PasswordSecret(self.credentials, account.key))
+        connection = self._connect(account, PasswordSecret(self.credentials, account.key, account))
         connection.open()
         return connection
 

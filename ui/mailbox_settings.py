@@ -32,9 +32,11 @@ from composer.mailbox import (
     forget_mailbox,
     mailbox_password,
     mailbox_settings,
+    password_accounts,
     save_mailbox_settings,
     try_connection,
 )
+from composer.password_binding import Destination
 from composer.providers import Server
 from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
@@ -285,6 +287,8 @@ class MailboxGroup(QGroupBox):
         old = self.password_hint.old_entry(before, new or "")
         password = self._typed_password()
         self.password.clear()
+        if new is None:
+            self._share_password(settings)
         if new is not None and password:
             self._store_password(settings, password, forget=old)
         elif old is not None:
@@ -293,17 +297,32 @@ class MailboxGroup(QGroupBox):
             say(self.status, SAVED)
             self._refresh_password_hint(settings)
 
+    def _share_password(self, settings: MailboxSettings) -> None:
+        """The user saved a mailbox that opens with the sending password: that password may
+        now go to this server too (composer/password_binding.py)."""
+        smtp = self.afterword.outbox.account()
+        if smtp is None:
+            return
+        key, credentials = settings.password_key(smtp), self.afterword.credentials
+        servers = password_accounts(self.afterword.store, key)
+        self.runner.run(
+            lambda: credentials.bind(key, [Destination.of(s) for s in servers]),
+            lambda _: None,
+            _unless_a_bug,
+        )
+
     def _move_or_forget(self, settings: MailboxSettings, old: str, new: str | None) -> None:
         """The server or user changed: the mailbox's own password goes with it; and when it
         now shares the sending password, its own is not left behind in the keyring."""
         say(self.status, SAVED)
         credentials = self.afterword.credentials
+        servers = password_accounts(self.afterword.store, new) if new is not None else []
 
         def work() -> None:
             if new is None:
                 credentials.forget(old)
             else:
-                credentials.move(old, new)
+                credentials.move(old, new, [Destination.of(s) for s in servers])
 
         self.runner.run(
             work,
@@ -337,6 +356,7 @@ class MailboxGroup(QGroupBox):
             forget=forget,
             done=self._password_done,
             finished=lambda: release(self.save_button),
+            servers=password_accounts(self.afterword.store, key),
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -403,3 +423,9 @@ class MailboxGroup(QGroupBox):
     def _not_tested(self, error: BaseException) -> None:
         release(self.test_button)
         say(self.test_status, user_message(error))
+
+
+def _unless_a_bug(error: BaseException) -> None:
+    """A keyring that cannot say where the password goes: the mailbox asks at its visit."""
+    if not isinstance(error, CredentialError):
+        raise error

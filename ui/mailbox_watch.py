@@ -113,7 +113,7 @@ class MailboxWatcher(QObject):
 
     def _ask_password(self, problem: str) -> None:
         """The mailbox needs a password it does not have: asked for, then visited again."""
-        from composer.mailbox import mailbox_settings
+        from composer.mailbox import mailbox_settings, password_accounts
 
         store = self.afterword.store
         settings = mailbox_settings(store)
@@ -121,7 +121,8 @@ class MailboxWatcher(QObject):
             return
         account = settings.account
         key = settings.password_key(self.afterword.outbox.account())
-        request = PasswordRequest(key, account.username, account.host, problem == REFUSED)
+        servers = tuple(password_accounts(store, key))
+        request = PasswordRequest(key, account.username, account.host, problem == REFUSED, servers)
         self.asking = True
         parent = self.parent()
         asker = PasswordAsker(

@@ -3,12 +3,14 @@ whether one is stored, storing a typed one, else keeping it for this session."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtWidgets import QLineEdit
 
 from composer.credentials import Credentials
 from composer.errors import CredentialError, NoKeyring
+from composer.password_binding import Destination
 from ui.runner import Runner
 
 STORED = "Stored in your system keyring"
@@ -88,8 +90,10 @@ class PasswordHint:
         forget: str | None,
         done: Callable[[str | None], None],
         finished: Callable[[], None],
+        servers: Sequence[Any] = (),
     ) -> None:
-        """Stores it under ``key`` (and removes the ``forget`` entry). ``finished()`` comes
+        """Stores it under ``key``, bound to the ``servers`` (accounts) it is for, and
+        removes the ``forget`` entry. ``finished()`` comes
         after, whatever happened (so Save can be used again); then ``done(problem)``, with
         what to tell the user if the password is kept for this session only, or the
         ``forget`` entry is kept (then ``left_behind``). The field says which, and is
@@ -97,9 +101,11 @@ class PasswordHint:
         self.drop_pending()
         self.busy = True
         credentials = self.credentials
+        bound_to: list[Destination] = []
 
         def work() -> str | None:
-            credentials.store(key, password)
+            bound_to.extend(Destination.of(server) for server in servers)
+            credentials.store(key, password, bound_to)
             return None if forget is None else forget_entry(credentials, forget)
 
         def stored(problem: str | None) -> None:
@@ -113,7 +119,7 @@ class PasswordHint:
             if not isinstance(error, CredentialError):
                 finished()
                 raise error  # a bug stays loud
-            credentials.use_for_session(key, password)
+            credentials.use_for_session(key, password, bound_to)
             if not isinstance(error, NoKeyring):  # a keyring that would not forget either
                 self.left_behind = forget
             self._stored(password, SESSION_ONLY)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,11 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
+from composer.certificate import CertificateFacts, certificates_in
 from composer.credentials import MISSING, REFUSED, Credentials
-from composer.errors import CredentialError
+from composer.errors import AfterwordError, CredentialError
+from composer.mailbox import password_accounts
 from composer.outbox import SendResult
+from composer.password_binding import Destination
 from composer.records import MessageState
+from composer.store import Store
 from ui import dialogs
+from ui.certificate_view import CertificateView
 from ui.runner import Runner
 from ui.widgets import named
 
@@ -42,6 +47,7 @@ class PasswordRequest:
     user: str
     host: str
     refused: bool = False  # the server said no to the one it had
+    servers: tuple[Any, ...] = ()  # the accounts the password goes to: it is bound to them
 
     @property
     def who(self) -> str:
@@ -61,10 +67,36 @@ class Account(Protocol):
     def host(self) -> str: ...
 
 
-def request_for(account: Account, problem: str = MISSING) -> PasswordRequest:
-    """``problem``: as ``composer.credentials.password_problem`` says it."""
+def request_for(
+    account: Account, problem: str = MISSING, store: Store | None = None
+) -> PasswordRequest:
+    """``problem``: as ``composer.credentials.password_problem`` says it; ``store``: where
+    the settings say which servers share this password."""
     user = account.username or getattr(account, "from_address", "")
-    return PasswordRequest(account.key, user, account.host, refused=problem == REFUSED)
+    servers = tuple(password_accounts(store, account.key)) if store is not None else ()
+    return PasswordRequest(account.key, user, account.host, problem == REFUSED, servers)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the prompt needs to know first (blocking to find out: keyring, CA files)."""
+
+    keyring_problem: str | None
+    destinations: tuple[Destination, ...] = ()
+    reason: str = ""  # the password was saved for another server or CA: why it is asked
+    certificates: tuple[CertificateFacts, ...] = ()  # to accept before it goes there
+
+
+def situation(credentials: Credentials, request: PasswordRequest) -> Situation:
+    """Blocking, for the worker."""
+    destinations = tuple(Destination.of(server) for server in request.servers)
+    try:
+        refusal = credentials.refusal(request.key, destinations)
+        shown = tuple(certificates_in(refusal.ca_file)) if refusal and refusal.ca_file else ()
+    except AfterwordError:  # no keyring, a locked one, an unreadable CA file: asked anyway
+        refusal, shown = None, ()
+    reason = str(refusal) if refusal else ""
+    return Situation(keyring_problem(credentials), destinations, reason, shown)
 
 
 @dataclass(frozen=True)
@@ -77,12 +109,17 @@ class PasswordDialog(QDialog):
     """The account named, a password field, "Keep it" (when a keyring can), Cancel."""
 
     def __init__(
-        self, request: PasswordRequest, keyring_problem: str | None, parent: QWidget | None
+        self,
+        request: PasswordRequest,
+        keyring_problem: str | None,
+        parent: QWidget | None,
+        found: Situation | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Mail password")
         layout = QVBoxLayout(self)
-        self.why = named(QLabel(_why(request)), "Why the password is asked for")
+        reason = found.reason if found is not None else ""
+        self.why = named(QLabel(reason or _why(request)), "Why the password is asked for")
         self.why.setWordWrap(True)
         self.password = named(QLineEdit(), f"Password for {request.who}")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -98,11 +135,26 @@ class PasswordDialog(QDialog):
         self.continue_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.continue_button.setText("&Continue")
         self.continue_button.setEnabled(False)
-        self.password.textChanged.connect(lambda text: self.continue_button.setEnabled(bool(text)))
+        certificates = found.certificates if found is not None else ()
+        self.certificate = CertificateView(certificates, self) if certificates else None
+        self.password.textChanged.connect(self._allow)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        for widget in (self.why, self.password, self.keep, self.keyring_note, self.buttons):
-            layout.addWidget(widget)
+        for widget in (self.why, self.certificate, self.password, self.keep, self.keyring_note):
+            if widget is not None:
+                layout.addWidget(widget)
+        layout.addWidget(self.buttons)
+        if self.certificate is not None:
+            self.certificate.trusted_changed.connect(self._allow)
+
+    def _allow(self) -> None:
+        """Continue needs a password and, when a new certificate is shown, its acceptance."""
+        trusted = self.certificate is None or self.certificate.trusted()
+        self.continue_button.setEnabled(bool(self.password.text()) and trusted)
+
+    def accept(self) -> None:
+        if self.continue_button.isEnabled():
+            super().accept()
 
     def answer(self) -> Answer:
         return Answer(self.password.text(), self.keep.isEnabled() and self.keep.isChecked())
@@ -118,10 +170,13 @@ def _why(request: PasswordRequest) -> str:
 
 
 def ask(
-    parent: QWidget | None, request: PasswordRequest, keyring_problem: str | None
+    parent: QWidget | None,
+    request: PasswordRequest,
+    keyring_problem: str | None,
+    found: Situation | None = None,
 ) -> Answer | None:
     """Shows the dialog; None when cancelled. The field is emptied once read."""
-    dialog = PasswordDialog(request, keyring_problem, parent)
+    dialog = PasswordDialog(request, keyring_problem, parent, found)
     try:
         return dialog.answer() if dialogs.run_dialog(dialog) and dialog.password.text() else None
     finally:
@@ -129,16 +184,19 @@ def ask(
         dialog.deleteLater()
 
 
-def keep(credentials: Credentials, key: str, answer: Answer) -> None:
+def keep(
+    credentials: Credentials, key: str, answer: Answer, destinations: Sequence[Destination] = ()
+) -> None:
     """Blocking (keyring): for this session, and in the keyring when asked and possible;
-    a keyring that will not take it leaves it in memory, which is enough to go on."""
-    credentials.use_for_session(key, answer.password)
+    a keyring that will not take it leaves it in memory, which is enough to go on. Either
+    way it is bound to ``destinations``, the servers it was typed for."""
+    credentials.use_for_session(key, answer.password, destinations)
     if not answer.keep:
         return
     try:
-        credentials.store(key, answer.password)
+        credentials.store(key, answer.password, destinations)
     except CredentialError:
-        credentials.use_for_session(key, answer.password)
+        credentials.use_for_session(key, answer.password, destinations)
 
 
 def keyring_problem(credentials: Credentials) -> str | None:
@@ -163,23 +221,23 @@ class PasswordAsker:
     ) -> None:
         credentials = self.credentials
         self.runner.run(
-            lambda: keyring_problem(credentials),
-            lambda problem: self._ask(request, problem, go_on, cancelled),
+            lambda: situation(credentials, request),
+            lambda found: self._ask(request, found, go_on, cancelled),
         )
 
     def _ask(
         self,
         request: PasswordRequest,
-        problem: str | None,
+        found: Situation,
         go_on: Callable[[], None],
         cancelled: Callable[[], None],
     ) -> None:
-        answer = ask(self.parent, request, problem)
+        answer = ask(self.parent, request, found.keyring_problem, found)
         if answer is None:
             cancelled()
             return
-        credentials = self.credentials
-        self.runner.run(lambda: keep(credentials, request.key, answer), lambda _: go_on())
+        credentials, bound_to = self.credentials, found.destinations
+        self.runner.run(lambda: keep(credentials, request.key, answer, bound_to), lambda _: go_on())
 
 
 class SendingPage(Protocol):
@@ -201,7 +259,7 @@ def asked_then_resent(
     account = page.afterword.outbox.account()
     if not wanting or account is None or not isinstance(page, QWidget):
         return False
-    request = request_for(account, wanting[0].password_problem)
+    request = request_for(account, wanting[0].password_problem, page.afterword.store)
     ids = [r.message_id for r in wanting]
     PasswordAsker(page, page.afterword.credentials, page.runner).ask_then(
         request,

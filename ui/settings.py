@@ -30,7 +30,8 @@ from composer.app import Afterword
 from composer.credentials import password_problem
 from composer.errors import AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address
-from composer.mailbox import mailbox_settings
+from composer.mailbox import mailbox_settings, password_accounts
+from composer.password_binding import Destination
 from composer.providers import (
     Preset,
     preset_for_address,
@@ -415,8 +416,9 @@ class SettingsPage(QWidget):
         """The server or user changed: the saved password goes with the account."""
         say(self.account_status, "Account saved.")
         credentials = self.afterword.credentials
+        servers = password_accounts(self.afterword.store, account.key)
         self.runner.run(
-            lambda: credentials.move(old_key, account.key),
+            lambda: credentials.move(old_key, account.key, [Destination.of(s) for s in servers]),
             lambda _: self._moved(None, account),
             lambda error: self._not_moved(error, old_key, account),
         )
@@ -464,6 +466,7 @@ class SettingsPage(QWidget):
             forget=forget,
             done=self._password_done,
             finished=lambda: release(self.save_button),
+            servers=password_accounts(self.afterword.store, key),
         )
 
     def _password_done(self, problem: str | None) -> None:

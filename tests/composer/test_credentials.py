@@ -18,6 +18,7 @@ from composer.app import Afterword
 from composer.credentials import SERVICE, Credentials
 from composer.errors import CredentialError, KeyringLocked, NoKeyring
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from tests import secret_service
@@ -166,7 +167,7 @@ def account_in_keyring_and_a_message(
     """An account whose password is in the keyring, and a queued message to send."""
     account = account_for(server, ca_file)
     afterword.outbox.save_account(account)
-    afterword.credentials.store(account.key, PASSWORD)
+    afterword.credentials.store(account.key, PASSWORD, [Destination.of(account)])
     message = afterword.outbox.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
     assert message.id is not None
     return message
@@ -239,7 +240,7 @@ def test_after_a_full_send_no_file_holds_the_password(
         afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org"))
         account = account_for(smtp_server, ca_file)
         afterword.outbox.save_account(account)
-        afterword.credentials.store(account.key, PASSWORD)
+        afterword.credentials.store(account.key, PASSWORD, [Destination.of(account)])
         fresh = Outbox(afterword.store, Credentials(secret_backend))  # reads it from the keyring
         message = fresh.queue(Message("Thanks", "Thank you.", ["ana@acme.example"]))
         assert message.id is not None

@@ -142,7 +142,7 @@ def test_a_session_password_becomes_a_password_login() -> None:
     credentials = Credentials(backend=object())  # in memory only: no keyring here
     smtp = by_name("Gmail").smtp_account(ADDRESS, ADDRESS)
     credentials.use_for_session(smtp.key, "app password 1234")
-    secret: LoginSecret = PasswordSecret(credentials, smtp.key)
+    secret: LoginSecret = PasswordSecret(credentials, smtp.key, smtp)
     assert secret.login() == Login(Mechanism.PASSWORD, "app password 1234")
 
 
@@ -152,29 +152,32 @@ def test_each_account_key_gets_its_own_password() -> None:
     smtp, imap = gmail.smtp_account(ADDRESS, ADDRESS), gmail.imap_account(ADDRESS)
     credentials.use_for_session(smtp.key, "smtp secret")
     credentials.use_for_session(imap.key, "imap secret")
-    assert PasswordSecret(credentials, smtp.key).login() == Login(Mechanism.PASSWORD, "smtp secret")
-    assert PasswordSecret(credentials, imap.key).login() == Login(Mechanism.PASSWORD, "imap secret")
+    smtp_login = PasswordSecret(credentials, smtp.key, smtp).login()
+    imap_login = PasswordSecret(credentials, imap.key, imap).login()
+    assert smtp_login == Login(Mechanism.PASSWORD, "smtp secret")
+    assert imap_login == Login(Mechanism.PASSWORD, "imap secret")
 
 
 def test_a_forgotten_password_gives_no_login(secret_backend: object) -> None:
     credentials = Credentials(secret_backend)
-    key = by_name("Fastmail").smtp_account(ADDRESS, ADDRESS).key
-    credentials.use_for_session(key, "for now")
-    credentials.forget(key)
-    assert PasswordSecret(credentials, key).login() is None
+    smtp = by_name("Fastmail").smtp_account(ADDRESS, ADDRESS)
+    credentials.use_for_session(smtp.key, "for now")
+    credentials.forget(smtp.key)
+    assert PasswordSecret(credentials, smtp.key, smtp).login() is None
 
 
 def test_a_stored_password_is_read_from_the_keyring(secret_backend: object) -> None:
-    key = by_name("Yahoo").imap_account(ADDRESS).key
-    Credentials(secret_backend).store(key, "kept safe")
-    assert PasswordSecret(Credentials(secret_backend), key).login() == Login(
+    imap = by_name("Yahoo").imap_account(ADDRESS)
+    Credentials(secret_backend).store(imap.key, "kept safe")
+    assert PasswordSecret(Credentials(secret_backend), imap.key, imap).login() == Login(
         Mechanism.PASSWORD, "kept safe"
     )
-    Credentials(secret_backend).forget(key)
+    Credentials(secret_backend).forget(imap.key)
 
 
 def test_without_a_keyring_the_clear_error_reaches_the_caller() -> None:
-    secret = PasswordSecret(Credentials(backend=object()), "smtp:nobody@smtp.gmail.com:465")
+    smtp = by_name("Gmail").smtp_account(ADDRESS, ADDRESS)
+    secret = PasswordSecret(Credentials(backend=object()), smtp.key, smtp)
     with pytest.raises(NoKeyring):
         secret.login()
 

@@ -15,6 +15,7 @@ import pytest
 
 from composer.credentials import Credentials
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Attachment, Message, MessageState, Profile
 from composer.schedule import OVERDUE_AFTER, suggestions
@@ -171,7 +172,7 @@ def _with_password_in_keyring(
     box = Outbox(store, credentials, clock=clock)
     account = account_for(smtp_server, ca_file)
     box.save_account(account)
-    credentials.store(account.key, PASSWORD)
+    credentials.store(account.key, PASSWORD, [Destination.of(account)])
     return box
 
 

@@ -209,9 +209,9 @@ def test_account_saved_and_password_kept_only_in_the_real_keyring(
     threads: list[threading.Thread] = []
     real_store = afterword.credentials.store
 
-    def store_and_note_thread(key: str, password: str) -> None:
+    def store_and_note_thread(key: str, password: str, *bound_to: Any) -> None:
         threads.append(threading.current_thread())
-        real_store(key, password)
+        real_store(key, password, *bound_to)
 
     monkeypatch.setattr(afterword.credentials, "store", store_and_note_thread)
     fill_account(page, smtp_server)

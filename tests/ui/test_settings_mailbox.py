@@ -358,9 +358,9 @@ def test_an_own_password_is_kept_in_the_keyring_under_the_mailbox_key_only(
     threads: list[threading.Thread] = []
     real_store = afterword.credentials.store
 
-    def store_and_note_thread(key: str, password: str) -> None:
+    def store_and_note_thread(key: str, password: str, *bound_to: Any) -> None:
         threads.append(threading.current_thread())
-        real_store(key, password)
+        real_store(key, password, *bound_to)
 
     monkeypatch.setattr(afterword.credentials, "store", store_and_note_thread)
     save(qtbot, page, "Password saved in your system keyring.")
@@ -635,9 +635,9 @@ def test_a_password_typed_while_the_last_one_is_stored_is_kept(
     release = threading.Event()
     real_store = filled.afterword.credentials.store
 
-    def slow_store(key: str, password: str) -> None:
+    def slow_store(key: str, password: str, *bound_to: Any) -> None:
         release.wait(5)
-        real_store(key, password)
+        real_store(key, password, *bound_to)
 
     monkeypatch.setattr(filled.afterword.credentials, "store", slow_store)
     page, box = filled, filled.mailbox
@@ -656,7 +656,7 @@ def test_an_unexpected_keyring_failure_leaves_save_usable(
     filled: SettingsPage,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(key: str, password: str) -> None:
+    def broken(key: str, password: str, *bound_to: Any) -> None:
         raise RuntimeError("a bug in a keyring backend")
 
     monkeypatch.setattr(filled.afterword.credentials, "store", broken)
