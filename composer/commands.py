@@ -44,6 +44,10 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="replace the records that are there (a safety copy is kept first)",
     )
+    commands.add_parser(
+        "tone-check-report",
+        help="print the tone check's precision and recall on its labelled sentences",
+    )
 
 
 def run_command(
@@ -58,6 +62,10 @@ def run_command(
             return send_due(paths, out, err, clock)
         if args.command == "export":
             return _export(args, paths, out, err)
+        if args.command == "tone-check-report":
+            from composer.tone_report import print_report
+
+            return print_report(out)
         if args.command == "backup":
             return _with_afterword(paths, lambda a: _backup(a, args.file, out))
         return _with_afterword(

@@ -26,9 +26,11 @@ from composer.send_check_text import (
     mentions,
     name_key,
     placeholders,
+    tone_said,
     word_at,
 )
 from composer.store import Store
+from composer.tone import applies_to, tone_notes
 
 Misspelt = Callable[[str], Sequence[str]]
 
@@ -50,6 +52,7 @@ class Kind(Enum):
     LOOK_ALIKE = "an address that may be a look-alike"
     OTHER_SCRIPT = "an address in another script"
     INVALID_DOMAIN = "a domain name that is not valid"
+    TONE = "a phrase that may land badly"
 
 
 class Action(Enum):
@@ -180,6 +183,7 @@ def check_message(message: Message, context: CheckContext) -> list[Finding]:
         *_nothing_attached(message),
         *_placeholders(message),
         *_misspelt(message, context),
+        *_tone(message, context),
     ]
 
 
@@ -493,6 +497,20 @@ def _misspelt(message: Message, context: CheckContext) -> list[Finding]:
             said = f"“{word}” in the {part.value} may be misspelt."
             found.append(Finding(Kind.MISSPELT, said, span, (Fix("Show me", Action.SHOW),)))
     return found
+
+
+def _tone(message: Message, context: CheckContext) -> list[Finding]:
+    """In a reply to a "no" or to feedback: arguing, pleading, blaming... a note, never a stop."""
+    if not applies_to(message, context.interview):
+        return []
+    return [
+        Finding(Kind.TONE, tone_said(note, part.value), Span(part, note.start, note.end), _SHOW)
+        for part, text in ((Part.SUBJECT, message.subject), (Part.BODY, message.body))
+        for note in tone_notes(text)
+    ]
+
+
+_SHOW = (Fix("Show me", Action.SHOW),)
 
 
 # --- fixing ------------------------------------------------------------------------------

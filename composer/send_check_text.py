@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from composer.tone import ToneNote
+
 
 @dataclass(frozen=True)
 class Found:
@@ -227,3 +229,11 @@ def word_at(text: str, word: str) -> Found | None:
     """Where ``word`` first stands as a whole word (for showing a misspelt one)."""
     match = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)
     return Found(word, match.start(), match.end()) if match else None
+
+
+# --- tone --------------------------------------------------------------------------------
+
+
+def tone_said(note: ToneNote, part: str) -> str:
+    """The phrase as written, why it may land badly, and a gentler wording."""
+    return f"“{note.text}” in the {part} {note.tone.words}: {note.why} Gentler: “{note.gentler}”"

@@ -79,6 +79,8 @@ def test_an_install_runs_from_anywhere_with_its_templates(
     assert run(afterword, "--version", cwd=elsewhere).stdout.strip() == f"Afterword {__version__}"
     due = run(afterword, "--data-dir", tmp_path / "empty", "due", cwd=elsewhere)
     assert "Welcome to Afterword" in due.stdout
+    tone = run(afterword, "tone-check-report", cwd=elsewhere)  # its phrases and corpus travel
+    assert "Gracious sentences flagged: 0" in tone.stdout
     demo = run(
         afterword,
         "--demo",
