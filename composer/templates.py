@@ -20,7 +20,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
-from composer.sandbox import MAX_TEXT, Sandbox, time_limit
+from composer.sandbox import Sandbox, time_limit
+from composer.sandbox_limits import MAX_TEXT, TooLong
 from composer.template_problems import refusal_plainly, stop, syntax_problems
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -130,6 +131,13 @@ def render_source(
             body = _capped(template.blocks["body"](context), shown, name).strip("\n") + "\n"
     except _FieldMissing as missing:
         raise _missing_field(missing, name, shown) from None
+    except TooLong as error:
+        raise TemplateUnsafe(
+            name,
+            f"The template “{shown}” would build a text longer than {MAX_TEXT:,} characters "
+            f"(in “{error.where}”{_on_line(template, error).replace(' on', ',')}), so it was "
+            "stopped. Shorten what it repeats or pads.",
+        ) from None
     except SecurityError as error:
         raise TemplateUnsafe(
             name,
