@@ -101,13 +101,15 @@ def _text(value: Any) -> str:
 
 
 def _replaced(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    """``s.replace(old, new)``: each occurrence (one per character for ``""``) grows by ``new``."""
-    text, old, new = (
-        size(owner),
-        size(_arg(args, kwargs, 0, "old")),
-        size(_arg(args, kwargs, 1, "new")),
-    )
-    return text + (text // max(old, 1) + 1) * new
+    """``s.replace(old, new)``: each occurrence (one per character for ``""``) grows by
+    ``new``; the occurrences are counted, which costs no more than reading the text."""
+    text, old = _text(owner), _arg(args, kwargs, 0, "old")
+    new = size(_arg(args, kwargs, 1, "new"))
+    if isinstance(old, str) and old:
+        found = text.count(old)
+    else:
+        found = len(text) + 1
+    return len(text) + found * new
 
 
 def _joined(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
