@@ -29,6 +29,7 @@ from composer.sandbox_limits import (
     check_after,
     check_before,
     check_nesting,
+    check_result,
     materialized,
     printf_formatted,
     size,
@@ -58,7 +59,7 @@ def _capped(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     def capped(*args: Any, **kwargs: Any) -> Any:
         given, (value, *rest) = args[:passed], materialized(args[passed:])
         check_before(name, value, tuple(rest), kwargs, is_filter=True)
-        return check_after(f"|{name}", original(*given, value, *rest, **kwargs))
+        return check_result(name, original(*given, value, *rest, **kwargs), is_filter=True)
 
     capped.__dict__.update(getattr(original, "__dict__", {}))  # keeps Jinja's pass_context
     return capped
@@ -89,7 +90,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)
         self.globals["namespace"] = CappedNamespace
         self.filters = _CappedDict(self.filters)
-        self.tests = _CappedDict(self.tests)
+        self.tests = _CappedDict(self.tests, prefix="is ")
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         check_nesting(source)
@@ -132,17 +133,18 @@ class Sandbox(ImmutableSandboxedEnvironment):
         if not isinstance(__obj, Macro):  # a macro's output is measured as it prints
             check_before(name, getattr(target, "__self__", None), args, kwargs, is_filter=False)
         result = super().call(__context, __obj, *args, **kwargs)
-        return check_after(f".{name}()", result)
+        return check_result(name, result, is_filter=False)
 
 
 class _CappedDict(dict[str, Any]):
     """The filters (or tests) with each one capped, those added later too."""
 
-    def __init__(self, originals: Mapping[str, Any]) -> None:
-        super().__init__({name: _capped(name, f) for name, f in originals.items()})
+    def __init__(self, originals: Mapping[str, Any], prefix: str = "") -> None:
+        self.prefix = prefix  # "is " for tests, as the template writes them
+        super().__init__({name: _capped(prefix + name, f) for name, f in originals.items()})
 
     def __setitem__(self, name: str, original: Callable[..., Any]) -> None:
-        super().__setitem__(name, _capped(name, original))
+        super().__setitem__(name, _capped(self.prefix + name, original))
 
 
 def _printable(value: Any) -> Any:

@@ -86,9 +86,11 @@ def _inputs(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
 
 
 def generic_bound(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
-    """Any call: what goes in, times every count or width, plus each of them (a width
-    alone pads to itself). Loose on purpose: a new method meets it unstudied."""
-    result = _inputs(owner, args, kwargs)
+    """Any call: what goes in, each text or list given possibly repeated once for every
+    item (or character) of the value, times every count or width, plus each of them (a
+    width alone pads to itself). Loose on purpose: a new method meets it unstudied."""
+    given = size((args, tuple(kwargs.values())))
+    result = size(owner) + given * (_items(owner) + 1)
     for number in _ints(args, kwargs):
         if abs(number) > 1:
             result = min(result * abs(number), MAX_TEXT * MAX_TEXT)
@@ -96,8 +98,20 @@ def generic_bound(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     return result
 
 
+def _items(value: Any) -> int:
+    if isinstance(value, str | list | tuple | dict | set | frozenset):
+        return len(value)
+    return 0
+
+
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """The text a filter makes of its value (a list is written out as Python does), to
+    count in it what the filter would repeat; a value too big to write out is refused."""
+    if isinstance(value, str):
+        return value
+    if size(value) * 6 > MAX_TEXT:  # "'a', " for each "a": the most repr() adds
+        raise TooLong("a list written out")
+    return str(value)
 
 
 def _replaced(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
@@ -105,10 +119,7 @@ def _replaced(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     ``new``; the occurrences are counted, which costs no more than reading the text."""
     text, old = _text(owner), _arg(args, kwargs, 0, "old")
     new = size(_arg(args, kwargs, 1, "new"))
-    if isinstance(old, str) and old:
-        found = text.count(old)
-    else:
-        found = len(text) + 1
+    found = text.count(old) if isinstance(old, str) and old else len(text) + 1
     return len(text) + found * new
 
 
@@ -204,6 +215,14 @@ def printf_formatted(pattern: str, values: Any) -> int:
     return total
 
 
+def _json(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """``|tojson(indent)``: every character escaped (six at most), every item indented."""
+    indent = _arg(args, kwargs, 0, "indent")
+    width = indent if isinstance(indent, int) and not isinstance(indent, bool) else size(indent)
+    lines = size(owner) if isinstance(owner, list | tuple | dict) else 1  # one an item
+    return size(owner) * 6 + lines * (width + 1)
+
+
 def _format_filter(owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     return printf_formatted(_text(owner), kwargs or args)
 
@@ -224,7 +243,7 @@ Estimate = Callable[[Any, tuple[Any, ...], dict[str, Any]], int]
 _KEPT = (
     "count endswith find index rfind rindex rsplit split splitlines startswith partition "
     "rpartition strip lstrip rstrip removeprefix removesuffix truncate slice batch round "
-    "first last random sort unique dictsort groupby range"
+    "first last random range default d"
 )
 ESTIMATES: dict[str, Estimate] = {
     **dict.fromkeys(_KEPT.split(), _kept),
@@ -236,6 +255,7 @@ ESTIMATES: dict[str, Estimate] = {
     "wordwrap": _wrapped,
     "expandtabs": _tabs,
     "sum": _summed,
+    "tojson": _json,
     "format_map": _format_map,
 }
 
@@ -258,6 +278,8 @@ def bound(
 ) -> int:
     """The largest result ``owner.name(*args)`` (or ``owner|name(*args)``) could give."""
     estimates = FILTER_ESTIMATES if is_filter else METHOD_ESTIMATES
+    if name.startswith("is "):  # a test says yes or no: only its inputs count
+        return _kept(owner, args, kwargs)
     return estimates.get(name, generic_bound)(owner, args, kwargs)
 
 
@@ -266,7 +288,18 @@ def check_before(
 ) -> None:
     """Refuses a call whose result could pass the limit, before it runs."""
     if bound(name, owner, args, kwargs, is_filter=is_filter) > MAX_TEXT:
-        raise TooLong(f"|{name}" if is_filter else f".{name}()")
+        raise TooLong(_shown(name, is_filter=is_filter))
+
+
+def _shown(name: str, *, is_filter: bool) -> str:
+    """The operation as the template writes it: |indent, .join(), is divisibleby."""
+    if not is_filter:
+        return f".{name}()"
+    return name if name.startswith("is ") else f"|{name}"
+
+
+def check_result(name: str, result: Any, *, is_filter: bool) -> Any:
+    return check_after(_shown(name, is_filter=is_filter), result)
 
 
 def check_after(where: str, result: Any) -> Any:
