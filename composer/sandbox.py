@@ -102,7 +102,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         try:
             return super()._compile(source, filename)
         except (SyntaxError, RecursionError, MemoryError):
-            raise TooDeep(1) from None
+            raise TooDeep(1, "more than Python can compile") from None
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op in ("**", "*") and _both_numbers(left, right):
