@@ -57,6 +57,15 @@ def size(value: Any, limit: int = MAX_TEXT) -> int:
         item = stack.pop()
         if isinstance(item, str):
             total += len(item)
+        elif type(item) in (list, tuple):  # the common case, kept quick: texts inline
+            total += 1
+            for inner in item:
+                if type(inner) is str:
+                    total += len(inner)
+                elif type(inner) is int:
+                    total += min(_NUMBER, inner.bit_length() // 3 + 2)
+                else:
+                    stack.append(inner)
         elif isinstance(item, bool) or item is None:
             total += 5
         elif isinstance(item, int):
@@ -311,7 +320,13 @@ def check_after(where: str, result: Any) -> Any:
 def materialized(values: tuple[Any, ...]) -> tuple[Any, ...]:
     """Generators (``|map``, ``|select``) become lists, so their size can be seen; one
     longer than any text could be is refused instead of run to the end."""
-    return tuple(_listed(value) if isinstance(value, Iterator) else value for value in values)
+    if not any(map(_lazy, values)):
+        return values
+    return tuple(_listed(value) if _lazy(value) else value for value in values)
+
+
+def _lazy(value: Any) -> bool:
+    return type(value) not in (str, int, list, tuple, dict) and isinstance(value, Iterator)
 
 
 def _listed(values: Iterator[Any]) -> list[Any]:

@@ -36,7 +36,8 @@ RECEIVERS = {
     "a long text": LONG,
     "many lines": "a\n" * 70_000,
     "a repeated field": "{0}{0:>99999}" * 5_000,
-    "a repeated width": "%999999d" * 10_000,
+    "a repeated name": "{a}{a:>99999}" * 5_000,
+    "a repeated width": "%999999d" * 1_000,
     "a short text": ",",
     "many words": ["ab"] * 5_000,
     "a table": {"a": LONG, "b": LONG},
@@ -55,6 +56,8 @@ ARGUMENTS: list[tuple[Any, ...]] = [
     (LONG, LONG, 199_999),
     (199_999, True, LONG),
     ({120: LONG},),
+    ({"a": LONG},),
+    (1,) * 1_000,  # a value for each of the 1,000 widths
     (["ab"] * 5_000,),
     (("ab",) * 5_000, LONG),
 ]
