@@ -24,16 +24,15 @@ from jinja2.utils import Namespace
 
 from composer.sandbox_limits import (
     MAX_TEXT,
-    TooDeep,
     TooLong,
     check_after,
     check_before,
-    check_nesting,
     check_result,
     materialized,
     printf_formatted,
     size,
 )
+from composer.sandbox_nesting import TooDeep, check_nesting
 
 MAX_INT_BITS = 4_096  # about 1,200 digits
 TIME_LIMIT = 2.0  # seconds of template code per render

@@ -18,7 +18,7 @@ from difflib import get_close_matches
 import jinja2
 from jinja2 import meta, nodes
 
-from composer.sandbox_limits import TooDeep
+from composer.sandbox_nesting import TooDeep
 
 ASKED = "ask"  # the group of answers to a template's own questions: its names vary
 BLOCKS = ("subject", "body")
