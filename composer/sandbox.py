@@ -2,98 +2,65 @@
 
 Jinja's ``ImmutableSandboxedEnvironment`` stops escapes (private attributes, mutating
 methods) but not a template that builds a huge string or number, or loops for ever. Here
-every way we know to build something big in one step is checked *before* it is built,
-and a render has a time limit.
+every call, filter and operator is bounded by what it could build *before* it runs
+(sandbox_limits.py), and a render has a time limit.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
-MAX_TEXT = 200_000  # characters in any one string; a follow-up is a few hundred
+from composer.sandbox_limits import (
+    MAX_TEXT,
+    TooLong,
+    check_after,
+    check_before,
+    check_result,
+    materialized,
+    printf_formatted,
+    size,
+)
+from composer.sandbox_nesting import TooDeep, check_nesting
+
 MAX_INT_BITS = 4_096  # about 1,200 digits
 TIME_LIMIT = 2.0  # seconds of template code per render
-_BIG_WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more
-_TOO_LONG = "the text would be too long"
-
-
-def _text_size(value: Any) -> int:
-    """Characters in a string; for a list, what joining its items would give."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list | tuple):
-        return sum(max(1, _text_size(item)) for item in value)
-    return len(value) if isinstance(value, dict) else 0
-
-
-def _check_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """No huge width, count or string goes into a call."""
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEXT:
-            raise SecurityError("a number that large is not allowed here")
-        if _text_size(value) > MAX_TEXT:
-            raise SecurityError(_TOO_LONG)
-
-
-def _check_format(pattern: Any) -> None:
-    if isinstance(pattern, str) and _BIG_WIDTH.search(pattern):
-        raise SecurityError(_TOO_LONG)
-
-
-def _formatted_size(pattern: str, values: Any) -> int:
-    """The most ``pattern % values`` could give: each placeholder the largest value."""
-    if isinstance(values, dict):
-        values = tuple(values.values())
-    items = values if isinstance(values, tuple) else (values,)
-    largest = max((_text_size(item) for item in items), default=0)
-    return len(pattern) + pattern.count("%") * largest
-
-
-def _estimate(method: str, text: str, args: tuple[Any, ...]) -> int:
-    """The size of ``text.method(*args)`` worst case, before computing it."""
-    if method == "replace" and len(args) >= 2:
-        old, new = str(args[0]), str(args[1])
-        return len(text) + (len(text) + 1) * len(new) // max(len(old), 1)
-    if method == "join" and args and isinstance(args[0], list | tuple):
-        return sum(len(str(item)) for item in args[0]) + len(text) * len(args[0])
-    if method == "expandtabs":
-        return len(text) * (int(args[0]) if args and isinstance(args[0], int) else 8)
-    return 0
 
 
 class CappedNamespace(Namespace):
     """``namespace()`` whose attributes can't grow without bound across loop turns."""
 
     def __setitem__(self, name: str, value: Any) -> None:
-        if _text_size(value) > MAX_TEXT or (isinstance(value, int) and _too_big(value)):
-            raise SecurityError(_TOO_LONG)
-        super().__setitem__(name, value)
+        if isinstance(value, int) and _too_big(value):
+            raise SecurityError("that number would be too large")
+        super().__setitem__(name, check_after(f"namespace.{name}", value))
 
 
 def _too_big(number: int) -> bool:
     return number.bit_length() > MAX_INT_BITS
 
 
-def _capped_filter(original: Callable[..., Any]) -> Callable[..., Any]:
-    def capped(*args: Any, **kwargs: Any) -> Any:
-        _check_args(args[1:] if args and not isinstance(args[0], str) else args, kwargs)
-        if args and isinstance(args[0], str):
-            _check_format(args[0])
-        return original(*args, **kwargs)
+def _capped(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter or test whose result is predicted before it runs and measured after."""
+    passed = getattr(original, "jinja_pass_arg", None) is not None  # context comes first
 
-    capped.__dict__.update(original.__dict__)  # keeps Jinja's pass_context and friends
+    def capped(*args: Any, **kwargs: Any) -> Any:
+        given, (value, *rest) = args[:passed], materialized(args[passed:])
+        check_before(name, value, tuple(rest), kwargs, is_filter=True)
+        return check_result(name, original(*given, value, *rest, **kwargs), is_filter=True)
+
+    capped.__dict__.update(getattr(original, "__dict__", {}))  # keeps Jinja's pass_context
     return capped
 
 
@@ -111,64 +78,108 @@ class _Generator(CodeGenerator):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
+    """Every call, filter and test is bounded by what it could build (see sandbox_limits),
+    and so is every way Jinja joins texts itself: ``~``, ``{{ }}`` and macro bodies."""
+
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     code_generator_class = _Generator
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
+        super().__init__(**options, finalize=_printable)
         self.globals.pop("lipsum", None)
         self.globals["namespace"] = CappedNamespace
-        for name in ("center", "indent", "wordwrap", "truncate", "format", "join", "replace"):
-            self.filters[name] = _capped_filter(self.filters[name])
+        self.filters = _CappedDict(self.filters)
+        self.tests = _CappedDict(self.tests, prefix="is ")
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        check_nesting(source)
+        return super()._parse(source, name, filename)
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Python's compiler has limits of its own (20 loops inside each other, 100
+        indents): past them the template nests too deeply, as the pre-scan says."""
+        try:
+            return super()._compile(source, filename)
+        except (SyntaxError, RecursionError, MemoryError):
+            raise TooDeep(1, "more than Python can compile") from None
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
-        if op == "**" and isinstance(left, int) and isinstance(right, int):
-            if abs(left) > 1 and left.bit_length() * abs(right) > MAX_INT_BITS:
-                raise SecurityError("that number would be too large")
-        elif op == "*":
-            if isinstance(left, int) and isinstance(right, int):
-                if left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                    raise SecurityError("that number would be too large")
-            elif _repeat_size(left, right) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-        elif op == "%":
-            _check_format(left)
-            if isinstance(left, str) and _formatted_size(left, right) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-            if isinstance(left, str) and "*" in left:  # "%*s": a width given as a value
-                _check_args(right if isinstance(right, tuple) else (right,), {})
-        elif op == "+" and _text_size(left) + _text_size(right) > MAX_TEXT:
-            raise SecurityError(_TOO_LONG)
+        if op in ("**", "*") and _both_numbers(left, right):
+            _check_number(op, left, right)
+        elif op == "*" and _repeated_size(left, right) > MAX_TEXT:
+            raise TooLong("*")
+        elif op == "%" and isinstance(left, str) and printf_formatted(left, right) > MAX_TEXT:
+            raise TooLong("%")
+        elif op == "+" and size(left) + size(right) > MAX_TEXT:
+            raise TooLong("+")
         return super().call_binop(context, op, left, right)
 
     def joined(self, parts: tuple[Any, ...]) -> str:
-        """``a ~ b ~ c``: each part is within the limits already, so their texts are."""
-        texts = [str(part) for part in parts]
-        if sum(map(len, texts)) > MAX_TEXT:
-            raise SecurityError(_TOO_LONG)
-        return "".join(texts)
+        """``a ~ b ~ c``: measured before any part is turned into text."""
+        if size(parts) > MAX_TEXT:
+            raise TooLong("~")
+        return "".join(str(part) for part in parts)
+
+    def concat(self, parts: Iterable[str]) -> str:
+        """What a macro, ``{% set %}…{% endset %}`` or ``{% filter %}`` block prints,
+        joined by Jinja's generated code: measured as it comes."""
+        return "".join(_within_limit(parts))
 
     def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        _check_args(args, kwargs)
-        owner = getattr(__obj, "__self__", None)
-        if isinstance(owner, str):
-            method = getattr(__obj, "__name__", "")
-            if _estimate(method, owner, args) > MAX_TEXT:
-                raise SecurityError(_TOO_LONG)
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        """``"{:>9999999}".format(x)``: the pattern is checked when the method is looked up."""
-        wrapped = super().wrap_str_format(value)
-        if wrapped is not None:
-            _check_format(getattr(value, "__self__", None))
-        return wrapped
+        args = materialized(args)
+        target = getattr(__obj, "__wrapped__", __obj)  # str.format, wrapped by Jinja
+        name = getattr(target, "__name__", "a call").replace("safe_range", "range")
+        if not isinstance(__obj, Macro):  # a macro's output is measured as it prints
+            check_before(name, getattr(target, "__self__", None), args, kwargs, is_filter=False)
+        result = super().call(__context, __obj, *args, **kwargs)
+        return check_result(name, result, is_filter=False)
 
 
-def _repeat_size(left: Any, right: Any) -> int:
+class _CappedDict(dict[str, Any]):
+    """The filters (or tests) with each one capped, those added later too."""
+
+    def __init__(self, originals: Mapping[str, Any], prefix: str = "") -> None:
+        self.prefix = prefix  # "is " for tests, as the template writes them
+        super().__init__({name: _capped(prefix + name, f) for name, f in originals.items()})
+
+    def __setitem__(self, name: str, original: Callable[..., Any]) -> None:
+        super().__setitem__(name, _capped(self.prefix + name, original))
+
+
+def _printable(value: Any) -> Any:
+    """Each ``{{ }}``: a list holding a long text ten times is not turned into text."""
+    if size(value) > MAX_TEXT:
+        raise TooLong("{{ }}")
+    return value
+
+
+def _within_limit(parts: Iterable[str]) -> Iterator[str]:
+    total = 0
+    for part in parts:
+        total += len(part)
+        if total > MAX_TEXT:
+            raise TooLong("a macro or block")
+        yield part
+
+
+def _both_numbers(left: Any, right: Any) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
+
+
+def _check_number(op: str, left: int, right: int) -> None:
+    if op == "**":
+        too_big = abs(left) > 1 and left.bit_length() * abs(right) > MAX_INT_BITS
+    else:
+        too_big = left.bit_length() + right.bit_length() > MAX_INT_BITS
+    if too_big:
+        raise SecurityError("that number would be too large")
+
+
+def _repeated_size(left: Any, right: Any) -> int:
+    """``text * n`` (or ``list * n``) as its size would be, without building it."""
     for seq, times in ((left, right), (right, left)):
         if isinstance(seq, str | list | tuple) and isinstance(times, int):
-            return _text_size(seq) * times
+            return size(seq) * times
     return 0
 
 

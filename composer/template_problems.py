@@ -18,6 +18,8 @@ from difflib import get_close_matches
 import jinja2
 from jinja2 import meta, nodes
 
+from composer.sandbox_nesting import TooDeep
+
 ASKED = "ask"  # the group of answers to a template's own questions: its names vary
 BLOCKS = ("subject", "body")
 _MARK = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}|['\"]")
@@ -257,6 +259,8 @@ def said_plainly(message: str) -> str:
 def syntax_problems(source: str, error: jinja2.TemplateSyntaxError) -> list[Problem]:
     """Why the text cannot be read: the first thing left open or closed twice, else what
     Jinja said, in plain words at its line."""
+    if isinstance(error, TooDeep):  # read no further: the checks below would recurse too
+        return [Problem(error.lineno, error.message or "")]
     found = delimiter_problems(source) or tag_problems(source)
     return found or [Problem(error.lineno, said_plainly(error.message or ""))]
 
@@ -270,9 +274,11 @@ def find_problems(
     """Everything that stops the template from being used, or would go out looking wrong."""
     try:
         tree = env.parse(source)
+        return delimiter_problems(source) + tree_problems(tree, env, known, asked)
     except jinja2.TemplateSyntaxError as error:
         return syntax_problems(source, error)
-    return delimiter_problems(source) + tree_problems(tree, env, known, asked)
+    except RecursionError:  # a second wall, should the pre-scan let one through
+        return syntax_problems(source, TooDeep(1))
 
 
 # --- fields, filters and blocks that do not exist ---------------------------------------------

@@ -21,7 +21,8 @@ import jinja2
 from jinja2.exceptions import SecurityError
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
-from composer.sandbox import MAX_TEXT, Sandbox, time_limit
+from composer.sandbox import TIME_LIMIT, Sandbox, TooSlow, time_limit
+from composer.sandbox_limits import MAX_TEXT, TooLong
 from composer.template_problems import refusal_plainly, stop, syntax_problems
 
 BUILTIN_DIR = Path(str(files("afterword_templates")))  # top-level templates/, package data
@@ -131,6 +132,19 @@ def render_source(
             body = _capped(template.blocks["body"](context), shown, name).strip("\n") + "\n"
     except _FieldMissing as missing:
         raise _missing_field(missing, name, shown) from None
+    except TooLong as error:
+        raise TemplateUnsafe(
+            name,
+            f"The template “{shown}” would build a text longer than {MAX_TEXT:,} characters "
+            f"(in “{error.where}”{_on_line(template, error).replace(' on', ',')}), so it was "
+            "stopped. Shorten what it repeats or pads.",
+        ) from None
+    except TooSlow:
+        raise TemplateUnsafe(
+            name,
+            f"The template “{shown}” ran for more than {TIME_LIMIT:g} seconds, so it was "
+            "stopped. Make its loops shorter.",
+        ) from None
     except SecurityError as error:
         raise TemplateUnsafe(
             name,
@@ -152,16 +166,21 @@ def render_source(
         raise TemplateError(
             name, f"The template “{shown}” cannot be filled in{_on_line(template, error)}: {error}."
         ) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
         line = _on_line(template, error)
         if not line:  # not the template's own code: a bug, kept loud
             raise
         raise TemplateError(
             name,
-            f"The template “{shown}” cannot be filled in{line}: its code failed ({error}). "
-            "Correct it in Templates.",
+            f"The template “{shown}” cannot be filled in{line}: its code failed "
+            f"({_shortened(str(error))}). Correct it in Templates.",
         ) from None
     return Rendered(subject=subject, body=body)
+
+
+def _shortened(text: str, most: int = 200) -> str:
+    """An error quoting a long value quotes its start: the preview is no place for it."""
+    return text if len(text) <= most else f"{text[:most]}…"
 
 
 def _on_line(template: jinja2.Template | None, error: BaseException) -> str:
