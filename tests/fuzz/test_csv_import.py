@@ -16,12 +16,39 @@ from tests.fuzz.budget import within_budget
 
 PARSER = "csv"
 
-_HEADERS = ["Name", "E-mail", "Email Address", "First Name", "Last name", "Company", "Title",
-            "Phone", "Notes", "Greeting", "Given name", "Organization", "", "Column 9"]
+_HEADERS = [
+    "Name",
+    "E-mail",
+    "Email Address",
+    "First Name",
+    "Last name",
+    "Company",
+    "Title",
+    "Phone",
+    "Notes",
+    "Greeting",
+    "Given name",
+    "Organization",
+    "",
+    "Column 9",
+]
 _CELLS = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["ana@acme.example", "=1+2", "@SUM(A1)", "a,b", '"q"', "x\r\ny", "\x00",
-                     "Zoë Müller", "\u2028", "ana@acme.example ", "<ana@acme.example>"]),
+    st.sampled_from(
+        [
+            "ana@acme.example",
+            "=1+2",
+            "@SUM(A1)",
+            "a,b",
+            '"q"',
+            "x\r\ny",
+            "\x00",
+            "Zoë Müller",
+            "\u2028",
+            "ana@acme.example ",
+            "<ana@acme.example>",
+        ]
+    ),
     st.text(alphabet="\"',;\t\r\n =@", max_size=20),
 )
 _ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "utf-7"])
