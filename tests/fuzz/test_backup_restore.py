@@ -25,6 +25,7 @@ from composer.paths import resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile
 from tests.clock import clock
 from tests.fuzz.budget import within_budget
+from tests.fuzz.profiles import FUZZ
 
 PARSER = "backup"
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name")  # a second member is a case
@@ -152,11 +153,13 @@ def replace_at(manifest: Any, path: list[int], value: Any) -> Any:
     return value if not path else manifest
 
 
+@FUZZ
 @given(data=st.binary(max_size=4096))
 def test_any_bytes_are_restored_or_refused_plainly(live: Afterword, data: bytes) -> None:
     restored(live, data)
 
 
+@FUZZ
 @given(
     changes=st.lists(st.tuples(st.integers(0, 10**7), st.integers(0, 255)), min_size=1, max_size=8)
 )
@@ -166,6 +169,7 @@ def test_a_backup_with_flipped_bytes_is_restored_or_refused_plainly(
     restored(live, flipped(real_backup, changes))
 
 
+@FUZZ
 @given(where=st.integers(0, 10**7), extra=st.binary(min_size=1, max_size=64), cut=st.booleans())
 def test_a_backup_cut_short_or_with_bytes_inserted_is_restored_or_refused_plainly(
     live: Afterword, real_backup: bytes, where: int, extra: bytes, cut: bool
@@ -174,6 +178,7 @@ def test_a_backup_cut_short_or_with_bytes_inserted_is_restored_or_refused_plainl
     restored(live, data)
 
 
+@FUZZ
 @given(path=st.lists(st.integers(0, 50), max_size=4), value=json_values, raw=st.booleans())
 def test_a_backup_with_a_changed_manifest_is_restored_or_refused_plainly(
     live: Afterword, real_backup: bytes, path: list[int], value: Any, raw: bool
@@ -203,6 +208,7 @@ _MEMBER_NAMES = st.sampled_from(
 ) | st.text(min_size=1, max_size=40)
 
 
+@FUZZ
 @given(
     members=st.dictionaries(_MEMBER_NAMES, st.binary(max_size=256), min_size=1, max_size=4),
     bomb=st.integers(0, 20_000_000),

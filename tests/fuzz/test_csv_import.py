@@ -13,6 +13,7 @@ from composer.contacts_io import existing_emails, guess_columns, import_csv, pre
 from composer.errors import AfterwordError
 from composer.store import Store
 from tests.fuzz.budget import within_budget
+from tests.fuzz.profiles import FUZZ
 
 PARSER = "csv"
 
@@ -87,6 +88,7 @@ def imported(store: Store, data: bytes) -> None:
     assert len(store.contacts()) == before + report.imported
 
 
+@FUZZ
 @given(data=st.binary(max_size=4096))
 @example(data=b"\xff\xfe\x00")
 @example(data=b'"unclosed,quote\n')
@@ -95,6 +97,7 @@ def test_any_bytes_end_in_contacts_or_a_clear_message(store: Store, data: bytes)
         imported(store, data)
 
 
+@FUZZ
 @given(data=csv_files())
 def test_any_address_book_csv_ends_in_contacts_or_a_clear_message(
     store: Store, data: bytes
@@ -103,6 +106,7 @@ def test_any_address_book_csv_ends_in_contacts_or_a_clear_message(
         imported(store, data)
 
 
+@FUZZ
 @given(rows=st.integers(1, 2_000), width=st.integers(1, 40))
 def test_big_files_stay_within_the_budget(store: Store, rows: int, width: int) -> None:
     line = ",".join(f"cell{i}" for i in range(width))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from composer.account import Security
 from composer.imap import FoundReply, ImapAccount, ImapConnection
 from tests.fuzz.budget import within_budget
+from tests.fuzz.profiles import FUZZ
 
 PARSER = "imap"
 
@@ -157,6 +158,7 @@ def survives(message: FetchedMessage) -> None:
         assert len(found.summary) <= 280
 
 
+@FUZZ
 @given(
     headers=st.binary(max_size=2048),
     structure=st.binary(max_size=512),
@@ -166,6 +168,7 @@ def test_any_bytes_give_a_summary_or_a_skip(headers: bytes, structure: bytes, te
     survives(FetchedMessage(headers, structure, text))
 
 
+@FUZZ
 @given(headers=header_blocks(), structure=structures, text=texts())
 @example(
     headers=b"Subject: =?undefined?Q?hi?=\r\nFrom: =?idna?B?eA==?= <a@b>\r\n\r\n",
@@ -181,6 +184,7 @@ def nested(depth: int) -> FetchedMessage:
     return FetchedMessage(b"Subject: hi\r\n\r\n", structure, b"hello")
 
 
+@FUZZ
 @given(depth=st.integers(1, 400))
 def test_nested_parts_give_a_summary_or_a_skip(depth: int) -> None:
     survives(nested(depth))

@@ -14,6 +14,7 @@ from composer.library import problems
 from composer.templates import render_source
 from tests.clock import NOW
 from tests.fuzz.budget import within_budget
+from tests.fuzz.profiles import FUZZ
 
 PARSER = "template"
 
@@ -114,12 +115,14 @@ def survives(source: str) -> None:
     assert len(rendered.subject) + len(rendered.body) <= 400_002
 
 
+@FUZZ
 @given(source=texts)
 @example(source="{{ 'x' * 99999999 }}")
 def test_any_text_is_checked_and_rendered_or_refused_plainly(source: str) -> None:
     survives(source)
 
 
+@FUZZ
 @given(source=templates())
 @example(source="{% block subject %}{% endblock %}{% block body %}{{ ((((x)))) }}{% endblock %}")
 def test_any_template_is_checked_and_rendered_or_refused_plainly(source: str) -> None:
@@ -131,6 +134,7 @@ def nested(depth: int) -> str:
     return "{% block subject %}s{% endblock %}{% block body %}{{ " + inner + " }}{% endblock %}"
 
 
+@FUZZ
 @given(depth=st.integers(1, 60))
 def test_nested_parentheses_are_checked_and_rendered_or_refused_plainly(depth: int) -> None:
     survives(nested(depth))

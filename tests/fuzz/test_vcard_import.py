@@ -16,6 +16,7 @@ from composer.errors import AfterwordError
 from composer.store import Store
 from composer.vcard import import_vcards
 from tests.fuzz.budget import within_budget
+from tests.fuzz.profiles import FUZZ
 
 PARSER = "vcard"
 
@@ -130,6 +131,7 @@ def imported(store: Store, data: bytes) -> None:
     assert report.imported + len(report.duplicates) + len(report.bad) > 0  # else: FileProblem
 
 
+@FUZZ
 @given(data=st.binary(max_size=4096))
 @example(data=b"BEGIN:VCARD\r\nFN;CHARSET=undefined;ENCODING=QUOTED-PRINTABLE:=41\r\nEND:VCARD")
 def test_any_bytes_end_in_contacts_or_a_clear_message(store: Store, data: bytes) -> None:
@@ -137,6 +139,7 @@ def test_any_bytes_end_in_contacts_or_a_clear_message(store: Store, data: bytes)
         imported(store, data)
 
 
+@FUZZ
 @given(data=vcard_files())
 @example(
     data=b"BEGIN:VCARD\nFN;CHARSET=idna;ENCODING=b:eA==\nEND:VCARD\nBEGIN:VCARD\nFN:Ok\nEND:VCARD"
@@ -148,6 +151,7 @@ def test_any_address_book_vcf_ends_in_contacts_or_a_clear_message(
         imported(store, data)
 
 
+@FUZZ
 @given(size=st.integers(1, 3_000_000), fold=st.sampled_from(["\r\n ", "\n\t", "=\r\n"]))
 def test_a_huge_folded_property_is_read_within_the_budget(
     store: Store, size: int, fold: str
