@@ -39,10 +39,11 @@ def readable(data: bytes, charset: str, subtype: str) -> str:
 
 def _text(data: bytes, charset: str) -> str:
     """Anyone can name any charset: one Python cannot decode with replacement characters
-    (unknown, "undefined", "idna", "punycode") is read as UTF-8, so the visit goes on."""
+    (unknown, "undefined", "idna", "punycode", or a name with a NUL in it, which codecs
+    refuses with ValueError) is read as UTF-8, so the visit goes on."""
     try:
         return data.decode(charset, "replace")
-    except (LookupError, UnicodeError):
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
         return data.decode("utf-8", "replace")
 
 

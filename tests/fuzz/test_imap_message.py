@@ -175,6 +175,11 @@ def test_any_bytes_give_a_summary_or_a_skip(headers: bytes, structure: bytes, te
     structure=text_part("undefined", "quoted-printable", "plain"),
     text=b"hello",
 )
+@example(  # found by this harness: a NUL in a charset's name was a ValueError
+    headers=b"Subject: =?a\x00b?Q?x?=\r\n\r\n",
+    structure=text_part("utf\x00", "7bit", "plain"),
+    text=b"hello",
+)
 def test_any_reply_gives_a_summary_or_a_skip(headers: bytes, structure: bytes, text: bytes) -> None:
     survives(FetchedMessage(headers, structure, text))
 
@@ -199,3 +204,16 @@ def test_nested_parts_give_a_summary_or_a_skip(depth: int) -> None:
 )
 def test_deeply_nested_parts_give_a_summary_or_a_skip() -> None:
     survives(nested(498))
+
+
+def test_a_charset_name_with_a_nul_is_read_as_utf8() -> None:
+    """Found by this harness: ``=?a\\x00b?Q?...?=`` in a Subject, or a part's charset with
+    a NUL, raised ValueError and ended every mailbox visit."""
+    message = FetchedMessage(
+        b"Subject: =?a\x00b?Q?Caf=C3=A9?=\r\n\r\n",
+        text_part("utf\x00", "7bit", "plain"),
+        b"Thanks, see you Monday",
+    )
+    found = read_reply(message)
+    assert found is not None
+    assert (found.subject, found.summary) == ("Café", "Thanks, see you Monday")
