@@ -27,6 +27,16 @@ PARSERS = {
 }
 
 
+_TIMING_NOISE = "Unreliable test timings! On an initial run"
+
+
+def only_timing_noise(log: str) -> bool:
+    """Every failure of the round was a case slow once and fast when hypothesis ran it again
+    (a busy machine, a slow fsync of the real SQLite file): no crash, no parser too slow."""
+    failed = log.count("\nFAILED ")
+    return failed > 0 and log.count(_TIMING_NOISE) >= failed and "Falsifying" not in log
+
+
 def one_round(test_file: str, stats: Path, examples: int, seed: int, logs: Path) -> Path | None:
     """One pytest run of a parser's harness; the log's path if anything failed."""
     env = {
@@ -61,15 +71,17 @@ def run(parsers: list[str], minutes: float, examples: int) -> int:
         started = time.monotonic()
         while time.monotonic() - started < share:
             log = one_round(PARSERS[parser], stats, examples, random.randrange(2**32), logs)
-            if log is not None:
+            if log is not None and only_timing_noise(log.read_text()):
+                print(f"{parser}: only timing noise (slow once, not again), see {log}", flush=True)
+            elif log is not None:
                 failed_logs.append(log)
                 print(f"{parser}: a round failed, see {log}", flush=True)
         print(f"{parser}: done in {time.monotonic() - started:.0f} s", flush=True)
     figures = json.loads(stats.read_text()) if stats.exists() else {}
-    print(f"\n{'parser':<10}{'cases':>10}{'seconds':>10}{'failures':>10}")
+    print(f"\n{'parser':<10}{'cases':>10}{'seconds':>10}{'failed tests':>14}")
     for parser in parsers:
         entry = figures.get(parser, {"cases": 0, "seconds": 0.0, "failures": 0})
-        print(f"{parser:<10}{entry['cases']:>10}{entry['seconds']:>10.0f}{entry['failures']:>10}")
+        print(f"{parser:<10}{entry['cases']:>10}{entry['seconds']:>10.0f}{entry['failures']:>14}")
     for log in failed_logs:
         print(f"failed: {log}")
     return 1 if failed_logs else 0
