@@ -218,3 +218,19 @@ def test_a_backup_with_members_added_is_restored_or_refused_plainly(
 ) -> None:
     members["templates/zeros.j2"] = b"\x00" * bomb  # compresses a thousand to one
     restored(live, rezipped(real_backup, extra=members))
+
+
+@pytest.mark.xfail(
+    raises=OverflowError,
+    strict=True,
+    reason="found by this harness, for restore's owner: a manifest with "
+    '"format_version": Infinity (valid for json.loads) makes int() raise OverflowError, '
+    "which _read_manifest does not catch. Remove this mark with the fix.",
+)
+def test_a_manifest_with_an_infinite_format_version_is_refused_plainly(
+    live: Afterword, real_backup: bytes
+) -> None:
+    def infinite(manifest: dict[str, Any]) -> bytes:
+        return json.dumps({**manifest, "format_version": float("inf")}).encode()
+
+    restored(live, rezipped(real_backup, infinite))
