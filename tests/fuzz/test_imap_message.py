@@ -55,6 +55,9 @@ _HEADER_NAMES = [
 ]
 
 
+_ADDRESSY = st.text(alphabet='<>@[]:;,"()\\ a.', max_size=20)  # what breaks address parsers
+
+
 class FetchedMessage:
     """The two FETCH answers of one message, as imaplib returns them."""
 
@@ -97,7 +100,9 @@ def header_blocks(draw: st.DrawFn) -> bytes:
     lines = []
     for name in draw(st.lists(st.sampled_from(_HEADER_NAMES), max_size=9)):
         parts = draw(
-            st.lists(st.one_of(encoded_words(), st.text(max_size=30), dates()), max_size=4)
+            st.lists(
+                st.one_of(encoded_words(), st.text(max_size=30), dates(), _ADDRESSY), max_size=4
+            )
         )
         lines.append(f"{name}: {' '.join(parts)}".encode("utf-8", "replace"))
     if draw(st.booleans()):
@@ -190,6 +195,11 @@ def test_any_bytes_give_a_summary_or_a_skip(headers: bytes, structure: bytes, te
     structure=text_part("utf\x00", "7bit", "plain"),
     text=b"hello",
 )
+@example(  # found by probing the harness: email's own header parser broke on these
+    headers=b"From: a:b:c;d\r\nMessage-ID: <a@[\r\nIn-Reply-To: <\r\n\r\n",
+    structure=text_part("utf-8", "7bit", "plain"),
+    text=b"hello",
+)
 def test_any_reply_gives_a_summary_or_a_skip(headers: bytes, structure: bytes, text: bytes) -> None:
     survives(FetchedMessage(headers, structure, text))
 
@@ -245,3 +255,30 @@ def test_a_date_with_a_huge_year_is_read_as_no_date() -> None:
     )
     found = read_reply(message)
     assert found is not None and found.date is None
+
+
+@pytest.mark.parametrize(
+    ("header", "read"),
+    [
+        (b"From: Ana <ana@[acme", ("From", "Ana <ana@[acme")),  # AttributeError
+        (b"From: =?utf-8?q?Zo=C3=AB?= a:b:c;d", ("From", "Zoë a:b:c;d")),  # AttributeError
+        (b"Message-ID: <", ("Message-ID", "<")),  # IndexError
+        (b"Message-ID: <a@[", ("Message-ID", "<a@[")),  # UnboundLocalError
+    ],
+)
+def test_a_header_the_email_package_cannot_parse_is_read_as_it_came(
+    header: bytes, read: tuple[str, str]
+) -> None:
+    """Found by probing this harness's header cases: the email package's own parser raised
+    on these, and one such email in the inbox ended every mailbox visit."""
+    found = read_reply(
+        FetchedMessage(
+            header + b"\r\nSubject: Re: thanks\r\n\r\n",
+            text_part("utf-8", "7bit", "plain"),
+            b"See you",
+        )
+    )
+    assert found is not None
+    name, text = read
+    assert {"From": found.sender, "Message-ID": found.message_id}[name] == text
+    assert (found.subject, found.summary) == ("Re: thanks", "See you")
