@@ -320,7 +320,7 @@ def _header_index(rows: Sequence[CsvRow]) -> int | None:
     for index, row in enumerate(rows[:10]):
         if {"name", "email"} & set(guess_columns(row.cells)):
             return index
-    if rows and any(parse_address_or_none(cell.strip()) for cell in rows[0].cells):
+    if rows and any(parse_address_or_none(c.strip()) for c in rows[0].cells if "@" in c):
         return None
     return 0
 
@@ -362,9 +362,13 @@ def guess_columns(header: Sequence[str]) -> list[str | None]:
 
 
 def _first_match(keys: Sequence[str], patterns: Sequence[str], taken: Columns) -> int | None:
+    """Each distinct key is matched once: a line of a million empty cells (any file can be
+    chosen) costs one match per pattern, not a million."""
+    distinct = set(keys)
     for pattern in patterns:
+        matching = {key for key in distinct if re.fullmatch(pattern, key)}
         for index, key in enumerate(keys):
-            if taken[index] is None and re.fullmatch(pattern, key):
+            if key in matching and taken[index] is None:
                 return index
     return None
 

@@ -11,10 +11,14 @@ import binascii
 import contextlib
 import quopri
 import re
+from email.errors import HeaderParseError
 from email.message import Message
 from html import unescape
 
 SUMMARY_CHARS = 280
+# What email's header parsers (policy.default) were seen raising on malformed input:
+# "a@[" and "a:b:c;d" (AttributeError), a lone "<" (IndexError), "<a@[" (UnboundLocalError).
+_HEADER_PARSER_BREAKS = (AttributeError, IndexError, NameError, HeaderParseError)
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 
 
@@ -39,17 +43,31 @@ def readable(data: bytes, charset: str, subtype: str) -> str:
 
 def _text(data: bytes, charset: str) -> str:
     """Anyone can name any charset: one Python cannot decode with replacement characters
-    (unknown, "undefined", "idna", "punycode") is read as UTF-8, so the visit goes on."""
+    (unknown, "undefined", "idna", "punycode", or a name with a NUL in it, which codecs
+    refuses with ValueError) is read as UTF-8, so the visit goes on."""
     try:
         return data.decode(charset, "replace")
-    except (LookupError, UnicodeError):
+    except (LookupError, ValueError):  # UnicodeError is a ValueError
         return data.decode("utf-8", "replace")
 
 
 def header_text(headers: Message, name: str) -> str:
     """The header as text; encoded words the email package left as they came (their charset
     unknown or unusable, as ``=?undefined?Q?...?=``) are read as ``_text`` reads a body."""
-    return _ENCODED_WORD.sub(_unknown_word, str(headers.get(name, "")))
+    return _ENCODED_WORD.sub(_unknown_word, _header_value(headers, name))
+
+
+def _header_value(headers: Message, name: str) -> str:
+    """The email package's reading of the header; where its parser itself breaks on a
+    malformed address or id, the header as it came, unfolded: one odd email must not end
+    the visit."""
+    try:
+        return str(headers.get(name, ""))
+    except _HEADER_PARSER_BREAKS:
+        wanted = name.lower()
+        raw = next((value for key, value in headers.raw_items() if key.lower() == wanted), "")
+        text = raw.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        return " ".join(text.split())
 
 
 def _unknown_word(match: re.Match[str]) -> str:
