@@ -590,6 +590,7 @@ def _flatten(data: list[Any]) -> bytes:
 
 
 Sexp = list["Sexp"] | str | None
+MAX_PART_NESTING = 64  # levels of parentheses in a FETCH answer; real mail nests a few
 _TOKEN = re.compile(rb'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|(NIL)\b|([^\s()"]+))')
 
 
@@ -601,7 +602,9 @@ def _parse_sexp(line: bytes) -> list[Sexp]:
             stack.append([])
         elif closed and len(stack) > 1:
             done = stack.pop()
-            stack[-1].append(done)
+            # a part nested deeper than any real mail stands for nothing (no text found
+            # there), so reading it never recurses past MAX_PART_NESTING levels
+            stack[-1].append(done if len(stack) < MAX_PART_NESTING else None)
         elif nil:
             stack[-1].append(None)
         else:
@@ -647,5 +650,5 @@ def _text_part(body: Sexp, number: str = "") -> tuple[str, str, str, str] | None
 def _date(text: str) -> datetime | None:
     try:
         return parsedate_to_datetime(text) if text else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "Date: ... 99999999999 ...": no date
         return None

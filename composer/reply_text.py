@@ -17,8 +17,9 @@ from html import unescape
 
 SUMMARY_CHARS = 280
 # What email's header parsers (policy.default) were seen raising on malformed input:
-# "a@[" and "a:b:c;d" (AttributeError), a lone "<" (IndexError), "<a@[" (UnboundLocalError).
-_HEADER_PARSER_BREAKS = (AttributeError, IndexError, NameError, HeaderParseError)
+# "a@[" and "a:b:c;d" (AttributeError), a lone "<" (IndexError), "<a@[" (UnboundLocalError),
+# a Date with a year past what datetime holds (OverflowError).
+_HEADER_PARSER_BREAKS = (AttributeError, IndexError, NameError, HeaderParseError, OverflowError)
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
 
 

@@ -215,13 +215,6 @@ def test_nested_parts_give_a_summary_or_a_skip(depth: int) -> None:
     survives(nested(depth))
 
 
-@pytest.mark.xfail(
-    raises=RecursionError,
-    strict=True,
-    reason="found by this harness, composer/imap.py is not the fuzz part's to fix: "
-    "_text_part (and _find_bodystructure) recurse once per nesting level; 498 levels crash "
-    "the mailbox visit. Remove this mark with the fix.",
-)
 def test_deeply_nested_parts_give_a_summary_or_a_skip() -> None:
     survives(nested(498))
 
@@ -239,14 +232,6 @@ def test_a_charset_name_with_a_nul_is_read_as_utf8() -> None:
     assert (found.subject, found.summary) == ("Café", "Thanks, see you Monday")
 
 
-@pytest.mark.xfail(
-    raises=OverflowError,
-    strict=True,
-    reason="found by this harness, composer/imap.py is not the fuzz part's to fix: a Date "
-    "with a huge year makes email.utils.parsedate_to_datetime raise OverflowError, which "
-    "imap._date does not catch; one such email ends every mailbox visit. Remove this mark "
-    "with the fix.",
-)
 def test_a_date_with_a_huge_year_is_read_as_no_date() -> None:
     message = FetchedMessage(
         b"Date: Mon, 1 Jan 99999999999 00:00:00 +0000\r\n\r\n",
