@@ -13,6 +13,7 @@ from composer import interview_search
 from composer.clock import Clock, utc_now
 from composer.store.contacts import ContactRows
 from composer.store.interviews import InterviewRows
+from composer.store.message_list import ListReading
 from composer.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from composer.store.reminders import ReminderRows
 from composer.store.replies import ReplyRows
@@ -38,7 +39,9 @@ __all__ = [
 ]
 
 
-class Store(ContactRows, InterviewRows, SendingRows, ScheduleRows, ReminderRows, ReplyRows):
+class Store(
+    ContactRows, InterviewRows, SendingRows, ScheduleRows, ReminderRows, ReplyRows, ListReading
+):
     """All records, one connection. Open one per thread or process; SQLite arbitrates."""
 
     def __init__(self, path: Path | str, *, clock: Clock = utc_now) -> None:
