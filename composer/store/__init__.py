@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from composer import interview_search
 from composer.clock import Clock, utc_now
+from composer.store import interview_search
 from composer.store.contacts import ContactRows
 from composer.store.interviews import InterviewRows
 from composer.store.message_list import ListReading

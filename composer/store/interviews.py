@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from composer import interview_search
 from composer.errors import RecordNotFound
 from composer.records import (
     Interview,
     Participant,
     Role,
 )
+from composer.store import interview_search
 from composer.store.connection import Connection
 from composer.store.rows import (
     _contact,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
-from composer.errors import RecordNotFound
+from composer.errors import AlreadySent, RecordNotFound
 from composer.records import (
     Attachment,
     Message,
@@ -207,3 +208,29 @@ class MessageRows(Connection):
             )
         if cursor.rowcount == 0:
             raise self._not_editable(message_id)
+
+    def remove_drafts(self, ids: Sequence[int]) -> int:
+        """Removes those still drafts, in one transaction; how many went."""
+        marks = ", ".join("?" * len(ids))
+        with self.transaction() as db:
+            cursor = db.execute(
+                f"DELETE FROM messages WHERE state = 'draft' AND id IN ({marks})", list(ids)
+            )
+        return cursor.rowcount
+
+    def failed_to_draft(self, message_id: int, now: datetime) -> None:
+        """A failed message becomes a draft, its error, bytes and Message-ID dropped."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE messages SET state = 'draft', error = NULL, raw = NULL, message_id = NULL, "
+                "attempts = 0, updated_at = ? WHERE id = ? AND state = 'failed'",
+                (now.astimezone(UTC).isoformat(), message_id),
+            )
+            if cursor.rowcount == 1:
+                return
+            rows = db.execute("SELECT state FROM messages WHERE id = ?", (message_id,)).fetchall()
+        if not rows:
+            raise RecordNotFound("message", message_id)
+        raise AlreadySent(
+            f"This message is {rows[0][0]} now, no longer failed: it was not changed."
+        )
