@@ -24,6 +24,7 @@ from composer.store.settings import (
     ACCOUNT_SETTING,
     DEFAULT_CHECK_MINUTES,
     IMAP_ACCOUNT_SETTING,
+    SettingRows,
     reply_check_minutes,
 )
 
@@ -40,7 +41,14 @@ __all__ = [
 
 
 class Store(
-    ContactRows, InterviewRows, SendingRows, ScheduleRows, ReminderRows, ReplyRows, ListReading
+    SettingRows,
+    ContactRows,
+    InterviewRows,
+    SendingRows,
+    ScheduleRows,
+    ReminderRows,
+    ReplyRows,
+    ListReading,
 ):
     """All records, one connection. Open one per thread or process; SQLite arbitrates."""
 

@@ -85,9 +85,18 @@ class SendingRows(MessageRows, SentCopyRows):
                 (message_id_header, raw, self._now(), message_id),
             )
 
-    def mark_sent(self, message_id: int, server_reply: str) -> None:
+    def mark_sent(self, message_id: int, server_reply: str, *, copy_to_sent: bool = False) -> None:
+        """With ``copy_to_sent``, a copy for the Sent folder is recorded in the same commit,
+        so a crash cannot lose it."""
         now = self._now()
-        self._finish(message_id, "sent", sent_at=now, server_reply=server_reply, error=None)
+        self._finish(
+            message_id,
+            "sent",
+            sent_at=now,
+            server_reply=server_reply,
+            error=None,
+            copy_to_sent=copy_to_sent,
+        )
 
     def already_sent_to(self, interview_id: int, template_id: str) -> set[int]:
         """The contacts who got this follow-up for this interview, or may have, or will:
@@ -122,6 +131,7 @@ class SendingRows(MessageRows, SentCopyRows):
         sent_at: str | None,
         server_reply: str | None,
         error: str | None,
+        copy_to_sent: bool = False,
     ) -> None:
         with self.transaction() as db:
             cursor = db.execute(
@@ -133,7 +143,8 @@ class SendingRows(MessageRows, SentCopyRows):
                 raise RuntimeError(f"message {message_id} was not being sent; cannot mark {state}")
             if state == "sent":
                 self._ledger(db, message_id)
-                self._queue_copy(message_id)
+                if copy_to_sent:
+                    self.copy_pending(message_id)
 
     @staticmethod
     def _ledger(db: sqlite3.Connection, message_id: int) -> None:
@@ -144,8 +155,9 @@ class SendingRows(MessageRows, SentCopyRows):
             (message_id,),
         )
 
-    def mark_uncertain_as_sent(self, message_id: int) -> None:
-        """The user checked (their Sent folder, the recipient) and it did go out."""
+    def mark_uncertain_as_sent(self, message_id: int, *, copy_to_sent: bool = False) -> None:
+        """The user checked (their Sent folder, the recipient) and it did go out; with
+        ``copy_to_sent``, a copy for the Sent folder is recorded in the same commit."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE messages SET state = 'sent', sent_at = COALESCE(sent_at, updated_at), "
@@ -153,7 +165,8 @@ class SendingRows(MessageRows, SentCopyRows):
                 (self._now(), message_id),
             )
             self._ledger(db, message_id)
-            self._queue_copy(message_id)
+            if copy_to_sent:
+                self.copy_pending(message_id)
 
     def requeue_uncertain(self, message_id: int) -> None:
         """The user checked that an uncertain message did not arrive and asks to send it."""

@@ -6,20 +6,15 @@ from composer.errors import RecordNotFound
 from composer.records import (
     SentCopy,
 )
+from composer.store.connection import Connection
 from composer.store.rows import (
     _sent_copy,
 )
-from composer.store.settings import IMAP_ACCOUNT_SETTING, SettingRows
 
 
-class SentCopyRows(SettingRows):
-    """The sent_copies table."""
-
-    def _queue_copy(self, message_id: int) -> None:
-        """In the transaction that marks the message sent, so a crash cannot lose the copy."""
-        imap = self.get_setting(IMAP_ACCOUNT_SETTING)
-        if imap and not imap.get("server_files_sent"):
-            self.copy_pending(message_id)
+class SentCopyRows(Connection):
+    """The sent_copies table. Whether a message wants a copy is its sender's choice
+    (composer/outbox.py), recorded with the message's "sent"."""
 
     def copy_pending(self, message_id: int) -> None:
         """A copy to file; one filed already stays filed. Only a message with its bytes."""
