@@ -2,7 +2,7 @@
 
 The zip is read only if it is a regular file, within limits (entries, each entry's size,
 the total, the compression ratio) checked on its declared sizes and again while reading;
-its records are rebuilt into a fresh database of Afterword's own schema (composer/rebuild.py),
+its records are rebuilt into a fresh database of Afterword's own schema (composer/store/rebuild.py),
 so nothing but data comes in. Existing data is only replaced when the user says so, and a
 safety backup of it is written first.
 """
