@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from composer.errors import RecordNotFound
-from composer.records import (
-    Contact,
-)
+from composer.records import Contact
 from composer.search_words import plain_text, search_words
 from composer.store.connection import Connection
-from composer.store.rows import (
-    _contact,
-)
+from composer.store.rows import _contact
 
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"  # how contacts are listed
 

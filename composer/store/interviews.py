@@ -6,18 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from composer.errors import RecordNotFound
-from composer.records import (
-    Interview,
-    Participant,
-    Role,
-)
+from composer.records import Interview, Participant, Role
 from composer.store import interview_search
 from composer.store.connection import Connection
-from composer.store.rows import (
-    _contact,
-    _interview,
-    _iso,
-)
+from composer.store.rows import _contact, _interview, _iso
 
 
 class InterviewRows(Connection):

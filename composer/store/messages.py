@@ -8,20 +8,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from composer.errors import AlreadySent, RecordNotFound
-from composer.records import (
-    Attachment,
-    Message,
-    MessageState,
-    MessageSummary,
-)
+from composer.records import Attachment, Message, MessageState, MessageSummary
 from composer.store.connection import Connection
-from composer.store.rows import (
-    _addresses,
-    _iso,
-    _message,
-    _moment,
-    fts_query,
-)
+from composer.store.rows import _addresses, _iso, _message, _moment, fts_query
 
 
 class MessageRows(Connection):

@@ -6,16 +6,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from composer.records import (
-    Contact,
-    Message,
-)
+from composer.records import Contact, Message
 from composer.store.messages import MessageRows
-from composer.store.rows import (
-    _contact,
-    _iso,
-    _moment,
-)
+from composer.store.rows import _contact, _iso, _moment
 
 
 class ReminderRows(MessageRows):

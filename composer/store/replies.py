@@ -7,17 +7,9 @@ import sqlite3
 from datetime import datetime
 
 from composer.errors import RecordNotFound
-from composer.records import (
-    FeedbackNote,
-    Reply,
-    WatchedMessage,
-)
+from composer.records import FeedbackNote, Reply, WatchedMessage
 from composer.store.connection import Connection
-from composer.store.rows import (
-    _feedback,
-    _iso,
-    _reply,
-)
+from composer.store.rows import _feedback, _iso, _reply
 
 
 class ReplyRows(Connection):

@@ -7,15 +7,10 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
-from composer.records import (
-    Message,
-)
+from composer.records import Message
 from composer.retry_note import WAITING_LIKE, after_restart
 from composer.store.messages import MessageRows
-from composer.store.rows import (
-    _message,
-    _moment,
-)
+from composer.store.rows import _message, _moment
 from composer.store.sent_copies import SentCopyRows
 
 

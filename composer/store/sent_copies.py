@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from composer.errors import RecordNotFound
-from composer.records import (
-    SentCopy,
-)
+from composer.records import SentCopy
 from composer.store.connection import Connection
-from composer.store.rows import (
-    _sent_copy,
-)
+from composer.store.rows import _sent_copy
 
 
 class SentCopyRows(Connection):

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from composer.records import (
-    Profile,
-)
+from composer.records import Profile
 from composer.store.connection import Connection
 
 ACCOUNT_SETTING = "smtp_account"  # the mail account, as Settings saved it (no password)
