@@ -6,6 +6,7 @@ import ast
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import PySide6.QtGui  # unconditional: a missing libEGL fails the run instead of skipping
@@ -141,3 +142,12 @@ def test_no_import_cycle() -> None:
         return []
 
     assert [c for name in sorted(graph) if (c := cycle_from(name, []))] == []
+
+
+def test_every_package_is_installed() -> None:
+    """A package folder setuptools is not told about is missing from the wheel, and the
+    installed app fails as it starts (tests/test_install.py finds it, slowly)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {_module(p) for p in _sources("composer", "ui") if p.name == "__init__.py"}
+    assert found - listed == set()
