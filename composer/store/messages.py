@@ -86,8 +86,6 @@ class MessageRows(Connection):
         return self._not_editable(message_id)
 
     def _not_editable(self, message_id: int) -> Exception:
-        from composer.errors import AlreadySent
-
         rows = self._query("SELECT state FROM messages WHERE id = ?", (message_id,))
         if not rows:
             return RecordNotFound("message", message_id)
