@@ -13,10 +13,8 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
 import zipfile
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -30,6 +28,7 @@ from composer.errors import (
 )
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
 from composer.safe_write import replacing
+from composer.store import data_file
 from composer.templates import SUFFIX
 
 FORMAT = "afterword-backup"
@@ -38,7 +37,6 @@ MANIFEST = "manifest.json"
 TEMPLATES = "templates"
 SAFETY_FOLDER = "backups"
 _CHUNK = 1024 * 1024
-_FILLED_PROFILE = "SELECT count(*) FROM profile WHERE name || email || phone || signature != ''"
 
 
 # --- what a data dir or a backup holds --------------------------------------------------
@@ -112,24 +110,20 @@ def _templates_dir(afterword: Afterword) -> Path:
     return afterword.templates.user_dir or afterword.paths.config_dir / TEMPLATES
 
 
-def _read_only(database: Path) -> str:
-    return f"{database.absolute().as_uri()}?mode=ro"
-
-
 def _contents(database: Path, templates: Path) -> Contents:
     """Counted on a connection of its own: this may run on any thread."""
     mine, others = _template_counts(templates)
-    with closing(sqlite3.connect(_read_only(database), uri=True)) as db:
-        return Contents(
-            contacts=_number(db, "SELECT count(*) FROM contacts"),
-            interviews=_number(db, "SELECT count(*) FROM interviews"),
-            messages=_number(db, "SELECT count(*) FROM messages"),
-            templates=mine,
-            other_files=others,
-            profile=bool(_number(db, _FILLED_PROFILE)),
-            account=bool(_number(db, "SELECT count(*) FROM settings")),
-            sending=_number(db, "SELECT count(*) FROM messages WHERE state = 'sending'"),
-        )
+    counts = data_file.record_counts(database)
+    return Contents(
+        contacts=counts["contacts"],
+        interviews=counts["interviews"],
+        messages=counts["messages"],
+        templates=mine,
+        other_files=others,
+        profile=bool(counts["profile"]),
+        account=bool(counts["account"]),
+        sending=counts["sending"],
+    )
 
 
 def _template_counts(folder: Path) -> tuple[int, int]:
@@ -142,10 +136,6 @@ def _template_counts(folder: Path) -> tuple[int, int]:
     beside = {f"{template}.files" for template in mine}  # their default attachments
     attachments = [path for path in files if len(path.parts) == 2 and path.parts[0] in beside]
     return len(mine), len(files) - len(mine) - len(attachments)
-
-
-def _number(db: sqlite3.Connection, sql: str) -> int:
-    return int(db.execute(sql).fetchone()[0])
 
 
 # --- backup -----------------------------------------------------------------------------
@@ -186,14 +176,9 @@ def _snapshot(database: Path, copy: Path) -> None:
     """SQLite's backup API gives one consistent moment; copying the live file (and its
     journal) could catch a write half-done."""
     try:
-        with (
-            closing(sqlite3.connect(_read_only(database), uri=True)) as source,
-            closing(sqlite3.connect(copy)) as target,
-        ):
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
-    except sqlite3.Error as error:
-        if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the copy's disk, not the data's
+        data_file.snapshot(database, copy)
+    except data_file.DataFileError as error:
+        if error.disk_full:  # the copy's disk, not the data's
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(copy)) from None
         raise StorageError(
             f"Afterword's data could not be read for the backup ({error}). Nothing was "
@@ -253,8 +238,7 @@ def _add(archive: zipfile.ZipFile, name: str, path: Path) -> Entry:
 
 
 def _manifest_data(snapshot: Path, entries: list[Entry]) -> dict[str, Any]:
-    with closing(sqlite3.connect(snapshot)) as db:
-        schema = int(db.execute("PRAGMA user_version").fetchone()[0])
+    schema = data_file.schema_version(snapshot)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

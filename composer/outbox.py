@@ -33,7 +33,7 @@ from composer.records import Message, MessageState
 from composer.retry_note import waiting
 from composer.schedule import OVERDUE_AFTER, Scheduled
 from composer.smtp import SmtpConnection
-from composer.store import ACCOUNT_SETTING, Store
+from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
 
 RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
 Connect = Callable[[SmtpAccount, LoginSecret], SmtpConnection]
@@ -88,6 +88,14 @@ def sending_account(store: Store) -> SmtpAccount | None:
     return SmtpAccount.from_dict(data) if data else None
 
 
+def wants_sent_copy(store: Store) -> bool:
+    """Whether Afterword files a copy of what it sends in the user's Sent folder: only with
+    a mailbox set up, and not when its server puts what it sends there itself (Gmail, for
+    one: a second copy would be a duplicate)."""
+    imap = store.get_setting(IMAP_ACCOUNT_SETTING)
+    return bool(imap and not imap.get("server_files_sent"))
+
+
 @dataclass
 class _Line:
     """A batch's one connection: opened when first needed, and again after a break."""
@@ -135,7 +143,11 @@ class _Batch:
     def mark_delivered_sent(self) -> None:
         """Inside the transaction that claims the next message."""
         if self.delivered is not None:
-            self.store.mark_sent(self.delivered.message_id, self.delivered.detail)
+            self.store.mark_sent(
+                self.delivered.message_id,
+                self.delivered.detail,
+                copy_to_sent=wants_sent_copy(self.store),
+            )
 
     def delivered_recorded(self) -> None:
         """That transaction committed: the message is sent for good, and reported so."""
@@ -501,7 +513,7 @@ class Outbox:
 
     def mark_sent(self, message_id: int) -> None:
         """The user checked that an uncertain message did arrive."""
-        self.store.mark_uncertain_as_sent(message_id)
+        self.store.mark_uncertain_as_sent(message_id, copy_to_sent=wants_sent_copy(self.store))
 
     def send_again(self, message_id: int) -> None:
         """The user checked that an uncertain message did not arrive: queue it again."""

@@ -2,7 +2,7 @@
 
 The zip is read only if it is a regular file, within limits (entries, each entry's size,
 the total, the compression ratio) checked on its declared sizes and again while reading;
-its records are rebuilt into a fresh database of Afterword's own schema (composer/rebuild.py),
+its records are rebuilt into a fresh database of Afterword's own schema (composer/store/rebuild.py),
 so nothing but data comes in. Existing data is only replaced when the user says so, and a
 safety backup of it is written first.
 """
@@ -14,13 +14,12 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import stat
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +34,6 @@ from composer.backup import (
     Contents,
     Entry,
     _contents,
-    _read_only,
     _safe,
     _templates_dir,
     _write_backup,
@@ -53,8 +51,8 @@ from composer.errors import (
 )
 from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
-from composer.rebuild import REQUIRED_TABLES, open_untrusted, rebuild
-from composer.store import SCHEMA_VERSION, Store
+from composer.store import SCHEMA_VERSION, data_file
+from composer.store.rebuild import REQUIRED_TABLES, rebuild_and_upgrade
 
 # Limits on what a backup may unpack to. A real backup is a few MB; one with years of
 # attachments (kept in the database) a few hundred MB; a templates folder a few hundred
@@ -183,13 +181,8 @@ def _copy_database(staged: Path, live: Path) -> None:
     live Store's connection (WAL) sees the whole new content at its next read. ``staged``
     is the rebuilt file, never the backup's own."""
     try:
-        _match_page_size(staged, live)
-        with (
-            closing(sqlite3.connect(staged)) as source,
-            closing(sqlite3.connect(live, timeout=5.0)) as target,
-        ):
-            source.backup(target)
-    except sqlite3.OperationalError as error:
+        data_file.copy_into(staged, live)
+    except data_file.DataFileError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise DatabaseLocked(str(live)) from None
         raise StorageError(
@@ -401,14 +394,11 @@ def _extract(
 def _check_database(database: Path, source: Path) -> int:
     """Its schema version, if SQLite finds the file whole; read-only, so nothing in it runs."""
     try:
-        with closing(open_untrusted(database)) as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise _too_new(source, f"schema {version}")
-            verdict = [row[0] for row in db.execute("PRAGMA integrity_check")]
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as error:
+        version, verdict, tables = data_file.check_untrusted(database, SCHEMA_VERSION)
+    except data_file.DataFileError as error:
         raise _damaged(source, f"its database cannot be read: {error}") from None
+    if version > SCHEMA_VERSION:
+        raise _too_new(source, f"schema {version}")
     if verdict != ["ok"]:
         raise _damaged(source, f"its database is damaged: {verdict[0]}")
     if version < 1 or not set(REQUIRED_TABLES) <= tables:
@@ -421,11 +411,9 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
     bring that up to date, and a snapshot taken mid-send stops looking as if it were
     sending: the live file only ever gets a whole, current database of the app's own."""
     try:
-        rebuild(database, rebuilt, version, source.name)
-        with Store(rebuilt, clock=clock) as staged:
-            staged.recover_interrupted()
-    except sqlite3.DatabaseError as error:
-        if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the staging disk, not the backup
+        rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
+    except data_file.DataFileError as error:
+        if error.disk_full:  # the staging disk, not the backup
             raise FileProblem(
                 f"The disk is full, so the records in {source.name} could not be unpacked. "
                 "Nothing was changed. Free some space on the disk and restore again."
@@ -436,14 +424,3 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
             f"The records in {source.name} could not be brought up to this version of "
             f"Afterword. Nothing was changed. ({error})"
         ) from None
-
-
-def _match_page_size(staged: Path, live: Path) -> None:
-    """A database in WAL mode only takes a backup-API copy with its own page size."""
-    with closing(sqlite3.connect(_read_only(live), uri=True)) as db:
-        wanted = int(db.execute("PRAGMA page_size").fetchone()[0])
-    with closing(sqlite3.connect(staged, isolation_level=None)) as db:
-        if int(db.execute("PRAGMA page_size").fetchone()[0]) != wanted:
-            db.execute("PRAGMA journal_mode = DELETE")  # the page size of WAL files is fixed
-            db.execute(f"PRAGMA page_size = {wanted}")
-            db.execute("VACUUM")

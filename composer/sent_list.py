@@ -7,15 +7,11 @@ with the one shown, so only the rows that changed are replaced.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import filterfalse
 from typing import NamedTuple
 
-from composer.errors import StorageError
 from composer.store import Store
 
 FIRST_PAGE = 200  # rows read at once: a screenful and more; the rest come from a worker
@@ -84,63 +80,25 @@ class Listing:
     choices: Choices | None = None
 
 
-@contextmanager
-def _reading(store: Store) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to the store's file, for the few queries the store has not
-    got: one with a LIMIT, and filters SQLite can use an index for (``?1 IS NULL OR
-    contact_id = ?1`` makes it scan all 50,000 rows). The store's public way to its
-    connection is a write transaction, which would wait for a send writing its bytes, and
-    hold the next one up; in WAL mode a reader waits for nobody. Opening takes a ms."""
-    try:
-        db = sqlite3.connect(f"{store.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
-    except sqlite3.Error as error:
-        raise _cannot_read(store, error) from None
-    try:
-        yield db
-    except sqlite3.Error as error:
-        raise _cannot_read(store, error) from None
-    finally:
-        db.close()
-
-
-def _cannot_read(store: Store, error: sqlite3.Error) -> StorageError:
-    return StorageError(f"The data file {store.path} cannot be used: {error}.")
-
-
 def newest(store: Store, filters: Filters, limit: int = FIRST_PAGE) -> list[int]:
     """The newest ``limit`` ids (all with -1) of the list without a search (a search over
     50,000 messages takes a few hundred ms: it is left to a worker)."""
-    columns = {"contact_id": filters.contact_id, "interview_id": filters.interview_id}
-    chosen = {column: value for column, value in columns.items() if value is not None}
-    where = [f"{column} = ?" for column in chosen]
-    if filters.states:
-        where.append(f"state IN ({', '.join('?' * len(filters.states))})")
-    with _reading(store) as db:
-        rows = db.execute(
-            f"SELECT id FROM messages WHERE {' AND '.join(where) or '1'} "
-            "ORDER BY COALESCE(sent_at, updated_at) DESC, id DESC LIMIT ?",
-            (*chosen.values(), *filters.states, limit),
-        ).fetchall()
-    return [row[0] for row in rows]
+    return store.newest_message_ids(
+        contact_id=filters.contact_id,
+        interview_id=filters.interview_id,
+        states=filters.states,
+        limit=limit,
+    )
 
 
 def choices(store: Store, filters: Filters) -> Choices:
     """The contact and interview chosen in ``filters`` stay listed, messages or not."""
-    with _reading(store) as db:
-        contacts = db.execute(
-            "SELECT id, name FROM contacts WHERE id IN (SELECT DISTINCT contact_id FROM messages) "
-            "OR id = ? ORDER BY name COLLATE NOCASE, id",
-            (filters.contact_id,),
-        ).fetchall()
-        interviews = db.execute(
-            "SELECT id, company, position FROM interviews WHERE id IN "
-            "(SELECT DISTINCT interview_id FROM messages) OR id = ? "
-            "ORDER BY scheduled_at DESC, id DESC",
-            (filters.interview_id,),
-        ).fetchall()
+    contacts, interviews = store.message_list_choices(filters.contact_id, filters.interview_id)
     return Choices(
-        contacts=[(row[0], row[1]) for row in contacts],
-        interviews=[(row[0], f"{row[1]}, {row[2]}".strip(", ")) for row in interviews],
+        contacts=contacts,
+        interviews=[
+            (id_, f"{company}, {position}".strip(", ")) for id_, company, position in interviews
+        ],
     )
 
 
@@ -191,39 +149,9 @@ def _matching(first: list[int], second: list[int], block: int = 1024) -> int:
 
 # --- drafts already sent another way ------------------------------------------------
 
-# An address as stored in JSON ("Ana Lima <ana@x.org>" or "ana@x.org"), bare, lower case.
-_BARE = (
-    "lower(CASE WHEN instr(a.value, '<') > 0 THEN substr(a.value, instr(a.value, '<') + 1, "
-    "instr(a.value, '>') - instr(a.value, '<') - 1) ELSE trim(a.value) END)"
-)
-_SENT_SINCE = (
-    "FROM messages s WHERE s.interview_id = d.interview_id AND s.template_id = d.template_id "
-    "AND s.state = 'sent' AND s.sent_at >= d.created_at"
-)
-# A draft none of whose addresses is missing from the follow-ups sent since it was made (an
-# address is found as a whole JSON string, or between < and >); one with no address yet:
-# its contact was sent the follow-up. All in SQLite: 250 drafts take a few ms.
-_OBSOLETE = f"""
-SELECT d.id FROM messages d
-WHERE d.state = 'draft' AND d.interview_id IS NOT NULL AND d.template_id IS NOT NULL
-AND EXISTS (SELECT 1 {_SENT_SINCE})
-AND CASE WHEN json_array_length(d.to_addrs) + json_array_length(d.cc_addrs) = 0
-    THEN EXISTS (SELECT 1 {_SENT_SINCE} AND s.contact_id = d.contact_id)
-    ELSE NOT EXISTS (
-        SELECT 1 FROM (SELECT value FROM json_each(d.to_addrs)
-                       UNION ALL SELECT value FROM json_each(d.cc_addrs)) a
-        WHERE NOT EXISTS (
-            SELECT 1 {_SENT_SINCE}
-            AND (instr(lower(s.to_addrs || s.cc_addrs), '"' || {_BARE} || '"') > 0
-                 OR instr(lower(s.to_addrs || s.cc_addrs), '<' || {_BARE} || '>') > 0)))
-    END
-ORDER BY d.id
-"""
-
 
 def obsolete_drafts(store: Store) -> list[int]:
     """Ids of the drafts whose follow-up (interview and template) was sent to all their
     recipients since they were made: Compose's draft left over when the panel sent one
     message to each person."""
-    with _reading(store) as db:
-        return [row[0] for row in db.execute(_OBSOLETE).fetchall()]
+    return store.obsolete_draft_ids()

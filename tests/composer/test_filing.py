@@ -155,18 +155,50 @@ def test_the_mailbox_settings_round_trip(store: Store, mailbox: ImapAccount) -> 
     assert mailbox_settings(store) == MailboxSettings(mailbox, server_files_sent=True)
 
 
-def test_a_message_marked_sent_after_a_crash_gets_a_copy_too(
-    store: Store, mailbox: ImapAccount
-) -> None:
-    """The user checked that an uncertain message did go out: it is sent, so it is filed."""
-    save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=False))
+def _uncertain(store: Store) -> int:
+    """A message whose send was interrupted: sent or not, nobody knows yet."""
     message = store.save_message(
         Message(subject="Hi", body="Hi\n", to=["ana@acme.example"], state=MessageState.QUEUED)
     )
     assert message.id is not None
     store.claim_with_bytes(message.id, lambda _: ("<a@example.org>", b"Subject: Hi\r\n\r\nHi\r\n"))
     store.recover_interrupted()
+    return message.id
 
-    store.mark_uncertain_as_sent(message.id)
 
-    assert [copy.message_id for copy in store.pending_copies()] == [message.id]
+def test_a_message_marked_sent_after_a_crash_gets_a_copy_too(
+    outbox: Outbox, mailbox: ImapAccount
+) -> None:
+    """The user checked that an uncertain message did go out: it is sent, so it is filed."""
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
+    message_id = _uncertain(outbox.store)
+
+    outbox.mark_sent(message_id)
+
+    assert [copy.message_id for copy in outbox.store.pending_copies()] == [message_id]
+
+
+def test_a_message_marked_sent_gets_no_copy_where_the_server_files_it(
+    outbox: Outbox, mailbox: ImapAccount
+) -> None:
+    """The outbox decides, as it does for a message it sends: Gmail would show it twice."""
+    save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=True))
+    message_id = _uncertain(outbox.store)
+
+    outbox.mark_sent(message_id)
+
+    assert outbox.store.sent_copy(message_id) is None
+
+
+def test_the_store_records_a_copy_only_when_its_caller_asks(
+    store: Store, mailbox: ImapAccount
+) -> None:
+    """Whether a copy is wanted is the outbox's call (composer/outbox.py), not the store's:
+    the store records what it is told, in the commit that marks the message sent."""
+    save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=False))
+    untold, told = _uncertain(store), _uncertain(store)
+
+    store.mark_uncertain_as_sent(untold)
+    store.mark_uncertain_as_sent(told, copy_to_sent=True)
+
+    assert [copy.message_id for copy in store.pending_copies()] == [told]

@@ -10,7 +10,8 @@ import pytest
 
 from composer.records import Message, MessageState, Profile
 from composer.signature import signed
-from composer.store import MIGRATIONS, Store, _signature_in_text
+from composer.store import MIGRATIONS, Store
+from composer.store.schema import _signature_in_text
 
 SAM = "Sam Rivera\n+1 555 0100"
 

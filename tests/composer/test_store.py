@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from composer import store as store_module
 from composer.errors import AlreadySent, DatabaseLocked, DatabaseTooNew, StorageError
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
+from composer.store import migrations as store_module
 
 
 def digest(path: Path) -> str:

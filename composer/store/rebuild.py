@@ -16,8 +16,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
+from composer.clock import Clock
 from composer.errors import BackupRefused
-from composer.store import MIGRATIONS
+from composer.store import Store
+from composer.store.data_file import DataFileError, open_untrusted
+from composer.store.migrations import MIGRATIONS
 
 REQUIRED_TABLES = ("contacts", "interviews", "messages")
 
@@ -30,16 +33,6 @@ _TAKES: dict[str, tuple[type, ...]] = {
     "REAL": (float, int),
     "BLOB": (bytes,),
 }
-
-
-def open_untrusted(database: Path) -> sqlite3.Connection:
-    """Read-only and immutable (nothing is ever written to it), and with its schema
-    distrusted: a view or trigger in it may not call functions with side effects."""
-    uri = f"{database.absolute().as_uri()}?mode=ro&immutable=1"
-    db = sqlite3.connect(uri, uri=True, isolation_level=None)
-    db.execute("PRAGMA trusted_schema = OFF")
-    db.execute("PRAGMA query_only = ON")
-    return db
 
 
 def rebuild(backup: Path, fresh: Path, version: int, name: str) -> None:
@@ -148,3 +141,14 @@ def _refused(name: str, why: str) -> BackupRefused:
         f"{name} cannot be restored: {why}. Afterword never writes such a backup, so it "
         "may have been damaged or changed by someone. Nothing was changed. Try another copy."
     )
+
+
+def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, clock: Clock) -> None:
+    """``rebuild``, then Store's migrations bring ``fresh`` up to date, and a snapshot taken
+    mid-send stops looking as if it were sending. SQLite's errors as DataFileError."""
+    try:
+        rebuild(backup, fresh, version, name)
+        with Store(fresh, clock=clock) as staged:
+            staged.recover_interrupted()
+    except sqlite3.DatabaseError as error:
+        raise DataFileError(error) from None
