@@ -64,9 +64,7 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
     window = MainWindow(afterword)
     WindowCaller(window, paths.data_dir)
     window.show()
-    from ui.first_run import wanted
-
-    if wanted(afterword):  # a first start: the assistant, which can be left for later
+    if afterword.is_first_start():  # a first start: the assistant, which can be left for later
         window.set_up_account()
     try:
         return int(app.exec())
