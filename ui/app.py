@@ -43,9 +43,10 @@ def application(argv: Sequence[str]) -> QApplication:
 
 
 def app_icon() -> QIcon:
-    icon = QIcon(str(icons_dir() / f"{APP_ID}.svg"))
+    folder = icons_dir()  # looked up once: each look-up asks importlib.resources again
+    icon = QIcon(str(folder / f"{APP_ID}.svg"))
     for size in ICON_SIZES:
-        icon.addFile(str(icons_dir() / f"{size}x{size}" / f"{APP_ID}.png"))
+        icon.addFile(str(folder / f"{size}x{size}" / f"{APP_ID}.png"))
     return icon
 
 
