@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # Qt is imported only once the start-up processes are done
     from bench.sending import AppBatch, Server
     from composer.app import Afterword
 
+STARTUP_OVER_YARDSTICK = 1.25  # issue #18: judged against the least a window can do
+SENDING_OVER_RAW = 0.8  # issue #18: Afterword.send_messages against raw smtplib
 MB = 1_000_000 / 1024  # KiB per MB: ru_maxrss is in KiB, the target in MB
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = {"full": HERE / "results.json", "quick": HERE / "results-quick.json"}
@@ -110,13 +112,15 @@ def startup_figures(result: startup.Startup) -> list[Figure]:
     )
     bare_mb = measured("memory_bare_mb", "Peak memory: bare window", "MB", _peaks(result.bare))
     over = [a - b for a, b in zip(_peaks(result.app), _peaks(result.bare), strict=True)]
+    judged = ratio("startup_app_table_ratio", "Start-up: app / yardstick", app, table)
     return [
         at_least(survived, 1, "yes"),
         app,
         bare,
-        at_most(ratio("startup_ratio", "Start-up: app / bare", app, bare), 1.5, "≤ 1.5x"),
+        ratio("startup_ratio", "Start-up: app / bare", app, bare),
         table,
         ratio("startup_table_ratio", "Start-up: yardstick / bare", table, bare),
+        at_most(judged, STARTUP_OVER_YARDSTICK, f"≤ {STARTUP_OVER_YARDSTICK}x"),
         app_mb,
         bare_mb,
         at_most(
@@ -262,6 +266,8 @@ def sent_figures(result: Sent) -> list[Figure]:
 
 
 def send_figures(app_runs: list[AppBatch], raw_runs: list[float], count: int) -> list[Figure]:
+    """The sending part is judged against raw smtplib on the same messages; the whole path
+    (written from the template and queued too) is printed beside it, with no target."""
     app = measured(
         "send_app_per_s",
         f"Batch send: app, {count} written, queued, sent, recorded",
@@ -280,18 +286,27 @@ def send_figures(app_runs: list[AppBatch], raw_runs: list[float], count: int) ->
         "s",
         [run.sending_seconds for run in app_runs],
     )
+    sending_rate = measured(
+        "send_sending_per_s",
+        f"Batch send: Afterword.send_messages alone, {count} queued",
+        "msg/s",
+        [count / run.sending_seconds for run in app_runs],
+    )
     raw = measured(
         "send_raw_per_s",
         f"Batch send: raw smtplib, {count} prebuilt",
         "msg/s",
         [count / run for run in raw_runs],
     )
+    judged = ratio("send_ratio", "Batch send: send_messages / raw throughput", sending_rate, raw)
     return [
         app,
         writing,
         sending_only,
+        sending_rate,
         raw,
-        at_least(ratio("send_ratio", "Batch send: app / raw throughput", app, raw), 0.8, "≥ 0.8x"),
+        at_least(judged, SENDING_OVER_RAW, f"≥ {SENDING_OVER_RAW}x"),
+        ratio("send_whole_ratio", "Batch send: whole path / raw throughput", app, raw),
     ]
 
 

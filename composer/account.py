@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
-import ssl
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.errors import AccountError
-from composer.mail import parse_address
+
+if TYPE_CHECKING:  # ssl and the email package load when a connection is made, not at start-up
+    import ssl
 
 
 class Security(StrEnum):
@@ -42,6 +43,8 @@ class SmtpAccount:
             raise AccountError("The mail account has no server name. Set it in Settings.")
         if not 0 < self.port < 65536:
             raise AccountError(f"The port {self.port} is not valid; try 587 or 465.")
+        from composer.mail import parse_address
+
         parse_address(self.from_address, "From")
         if self.security is Security.NONE and not is_loopback(self.host):
             raise AccountError(
@@ -68,6 +71,8 @@ class SmtpAccount:
 
 def verifying_context(ca_file: str = "") -> ssl.SSLContext:
     """Always verifying: the system's trusted CAs, plus the account's CA file if any."""
+    import ssl
+
     context = ssl.create_default_context()
     if ca_file:
         try:

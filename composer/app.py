@@ -49,6 +49,11 @@ class Afterword:
         """Whether a mail account was set up, without loading what sending needs."""
         return self.store.get_setting(ACCOUNT_SETTING) is not None
 
+    def is_first_start(self) -> bool:
+        """No account and no address yet (the demo and restored records have): the window
+        opens the set-up assistant, whose module (IMAP, providers) loads only then."""
+        return not self.has_account() and not self.store.profile().email
+
     @classmethod
     def open(
         cls, paths: Paths, *, keyring_backend: Any = None, clock: Clock = utc_now

@@ -15,7 +15,6 @@ from enum import StrEnum
 
 from composer.dates import chosen_locale, medium_date
 from composer.followups import suggested_recipients
-from composer.mail import parse_address_or_none
 from composer.records import (
     Interview,
     InterviewStatus,
@@ -140,6 +139,8 @@ def _replied(replies: Iterable[Reply], interview_id: int | None, since: datetime
 
 
 def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
+    from composer.mail import parse_address_or_none  # the email package: not at start-up
+
     under_way = store.follow_ups_under_way()
     addressed = {
         key: {a for a in map(parse_address_or_none, typed) if a is not None}

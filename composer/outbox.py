@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.headerregistry import Address
+from typing import TYPE_CHECKING, Any
 
 from composer import schedule
 from composer.account import SmtpAccount
@@ -28,15 +28,45 @@ from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
 from composer.login import KnownPassword, LoginSecret, PasswordSecret
-from composer.mail import Outgoing, build_message, check_message, sender_address
 from composer.records import Message, MessageState
 from composer.retry_note import waiting
 from composer.schedule import OVERDUE_AFTER, Scheduled
-from composer.smtp import SmtpConnection
 from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
 
+if TYPE_CHECKING:  # the email package, smtplib and ssl load at the first send, not at start-up
+    from email.headerregistry import Address
+
+    from composer.mail import Outgoing
+    from composer.smtp import SmtpConnection
+
 RETRY_DELAYS = (2.0, 8.0)  # seconds to wait before each new try after a "not now" (4xx)
-Connect = Callable[[SmtpAccount, LoginSecret], SmtpConnection]
+Connect = Callable[[SmtpAccount, LoginSecret], "SmtpConnection"]
+
+
+def smtp_connection(account: SmtpAccount, secret: LoginSecret) -> SmtpConnection:
+    from composer.smtp import SmtpConnection
+
+    return SmtpConnection(account, secret)
+
+
+def build_message(**fields: Any) -> Outgoing:
+    """``composer.mail.build_message``, imported when a message is first built."""
+    from composer.mail import build_message as build
+
+    return build(**fields)
+
+
+def check_message(message: Message) -> None:
+    """Everything the user typed, checked before it is queued (``composer.mail``)."""
+    from composer.mail import check_message as check
+
+    check(message.to, message.cc, message.bcc, message.subject, message.body, message.attachments)
+
+
+def sender_address(name: str, address: str) -> Address:
+    from composer.mail import sender_address as sender
+
+    return sender(name, address)
 
 
 @dataclass(frozen=True)
@@ -174,7 +204,7 @@ class Outbox:
         store: Store,
         credentials: Credentials,
         *,
-        connect: Connect = SmtpConnection,
+        connect: Connect = smtp_connection,
         clock: Clock = utc_now,
         retry_delays: Sequence[float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -204,9 +234,7 @@ class Outbox:
 
     def queue(self, message: Message) -> Message:
         """Checks the message and saves it as queued, ready to send."""
-        check_message(
-            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
-        )
+        check_message(message)
         message.state = MessageState.QUEUED
         return self.store.save_message(message)
 
@@ -214,23 +242,14 @@ class Outbox:
         """Checks every message first, then queues them all in one transaction: a batch is
         queued whole or not at all, never half of it."""
         for message in messages:
-            check_message(
-                message.to,
-                message.cc,
-                message.bcc,
-                message.subject,
-                message.body,
-                message.attachments,
-            )
+            check_message(message)
         for message in messages:
             message.state = MessageState.QUEUED
         return self.store.save_messages(messages)
 
     def schedule(self, message: Message, when: datetime) -> Message:
         """Checks the message and keeps it in the outbox to go at ``when`` (send later)."""
-        check_message(
-            message.to, message.cc, message.bcc, message.subject, message.body, message.attachments
-        )
+        check_message(message)
         message.state, message.scheduled_at = MessageState.SCHEDULED, when
         return self.store.save_message(message)
 

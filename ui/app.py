@@ -43,9 +43,10 @@ def application(argv: Sequence[str]) -> QApplication:
 
 
 def app_icon() -> QIcon:
-    icon = QIcon(str(icons_dir() / f"{APP_ID}.svg"))
+    folder = icons_dir()  # looked up once: each look-up asks importlib.resources again
+    icon = QIcon(str(folder / f"{APP_ID}.svg"))
     for size in ICON_SIZES:
-        icon.addFile(str(icons_dir() / f"{size}x{size}" / f"{APP_ID}.png"))
+        icon.addFile(str(folder / f"{size}x{size}" / f"{APP_ID}.png"))
     return icon
 
 
@@ -64,9 +65,7 @@ def run(paths: Paths, argv: Sequence[str]) -> int:
     window = MainWindow(afterword)
     WindowCaller(window, paths.data_dir)
     window.show()
-    from ui.first_run import wanted
-
-    if wanted(afterword):  # a first start: the assistant, which can be left for later
+    if afterword.is_first_start():  # a first start: the assistant, which can be left for later
         window.set_up_account()
     try:
         return int(app.exec())

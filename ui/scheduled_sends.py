@@ -21,7 +21,6 @@ from composer.outbox import DueSends, SendResult
 from composer.schedule import OVERDUE_AFTER, Scheduled, due_ids, overdue
 from ui import dialogs
 from ui.runner import Runner
-from ui.send_later import Overdue, OverdueDialog, choose_time
 
 LOOK_EVERY_MS = 30_000
 
@@ -91,6 +90,8 @@ class ScheduledSends(QObject):
 
     def offer(self, late: Sequence[Scheduled]) -> None:
         """Send now, reschedule or keep as a draft: the user's choice, for all listed."""
+        from ui.send_later import Overdue, OverdueDialog  # its pages load when first asked
+
         self.asking = True
         try:
             dialog = OverdueDialog(self.afterword, late, self.window)
@@ -113,6 +114,8 @@ class ScheduledSends(QObject):
         self.runner.run(work, self._tell, self._failed, sending=True)
 
     def _reschedule(self, ids: Sequence[int]) -> None:
+        from ui.send_later import choose_time
+
         when = choose_time(self.window, self.clock(), "Send them on")
         if when is None:  # no time chosen: never left overdue, to be sent by surprise
             self._keep(ids)
