@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import ssl
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,8 @@ def certificates_in(ca_file: str) -> list[CertificateFacts]:
 
 def _facts(block: bytes) -> CertificateFacts:
     """Decoded by the standard library's own (private) decoder: no new dependency."""
+    import ssl  # here, not at start-up: the window opens without TLS loaded
+
     der = ssl.PEM_cert_to_DER_cert(block.decode("ascii"))
     with tempfile.NamedTemporaryFile(suffix=".pem") as one:
         one.write(block)

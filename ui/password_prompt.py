@@ -25,7 +25,6 @@ from composer.app import Afterword
 from composer.certificate import CertificateFacts, certificates_in
 from composer.credentials import MISSING, REFUSED, Credentials
 from composer.errors import AfterwordError, CredentialError
-from composer.mailbox import password_accounts
 from composer.outbox import SendResult
 from composer.password_binding import Destination
 from composer.records import MessageState
@@ -72,6 +71,8 @@ def request_for(
 ) -> PasswordRequest:
     """``problem``: as ``composer.credentials.password_problem`` says it; ``store``: where
     the settings say which servers share this password."""
+    from composer.mailbox import password_accounts  # IMAP loads when first asked, not at start
+
     user = account.username or getattr(account, "from_address", "")
     servers = tuple(password_accounts(store, account.key)) if store is not None else ()
     return PasswordRequest(account.key, user, account.host, problem == REFUSED, servers)
