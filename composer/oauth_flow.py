@@ -51,8 +51,13 @@ def session(provider: OAuthProvider, client: OAuthClient, **options: Any) -> OAu
         default_timeout=TIMEOUT,
         **options,
     )
-    oauth.verify = provider.ca_file or True  # always verified: the system's CAs, or the one given
     return oauth
+
+
+def verify(provider: OAuthProvider) -> str | bool:
+    """Always verified: the system's CAs, or the one given. Passed with each request, as
+    requests lets $REQUESTS_CA_BUNDLE override a session's own setting."""
+    return provider.ca_file or True
 
 
 def tokens_from(answer: dict[str, Any], clock: Clock, refresh_token: str = "") -> Tokens:
@@ -71,7 +76,7 @@ def refreshed(
     """A new access token; ``SignInNeeded`` if the provider will not take the refresh token."""
     with _asking(provider):
         answer = session(provider, client).refresh_token(
-            provider.token_url, refresh_token=refresh_token
+            provider.token_url, refresh_token=refresh_token, verify=verify(provider)
         )
     return tokens_from(answer, clock, refresh_token)
 
@@ -132,6 +137,7 @@ class BrowserSignIn:
                 grant_type="authorization_code",
                 code=answer["code"],
                 code_verifier=self._verifier,
+                verify=verify(self.provider),
             )
         return tokens_from(token, self._clock)
 
@@ -200,6 +206,8 @@ def device_code(provider: OAuthProvider, client: OAuthClient) -> DeviceCode:
             provider.device_url,
             data={"client_id": client.client_id, "scope": provider.scope},
             timeout=TIMEOUT,
+            verify=verify(provider),
+            withhold_token=True,
         )
         reply.raise_for_status()
     data = reply.json()
@@ -229,7 +237,10 @@ def wait_for_device(
         try:
             with _asking(provider):
                 answer = session(provider, client).fetch_token(
-                    provider.token_url, grant_type=DEVICE_GRANT, device_code=code.device_code
+                    provider.token_url,
+                    grant_type=DEVICE_GRANT,
+                    device_code=code.device_code,
+                    verify=verify(provider),
                 )
             return tokens_from(answer, clock)
         except SignInFailed as error:
