@@ -286,6 +286,9 @@ def missing_users() -> list[str]:
     return missing
 
 
+MAIL_SERVER = "mail-server"  # as tests/oauth_server.py knows it
+
+
 class OAuthDovecot(DovecotServer):
     """Also takes OAuth2 tokens (XOAUTH2, OAUTHBEARER), each checked by asking the
     authorization server's introspection endpoint, as a provider's IMAP server does."""
@@ -299,6 +302,7 @@ class OAuthDovecot(DovecotServer):
         conf.write_text(
             f"""introspection_mode = post
 introspection_url = {self.introspection_url}
+client_id = {MAIL_SERVER}
 username_attribute = username
 active_attribute = active
 active_value = true

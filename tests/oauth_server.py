@@ -27,6 +27,7 @@ from oauthlib.oauth2 import (
 )
 
 CLIENT_ID = "afterword-test-client"
+MAIL_SERVER = "mail-server"  # the client ID Dovecot introspects as (its resource server's)
 SCOPES = ["mail", "offline_access"]
 LIFETIME = 3600  # seconds an access token lives
 
@@ -56,7 +57,8 @@ class Validator(RequestValidator):  # type: ignore[misc]
 
     def authenticate_client_id(self, client_id: str, request: Request, *a: Any, **k: Any) -> bool:
         request.client = type("Client", (), {"client_id": client_id})()
-        return client_id in (CLIENT_ID, None)
+        introspecting = urlsplit(request.uri).path == "/introspect"
+        return client_id == (MAIL_SERVER if introspecting else CLIENT_ID)
 
     def validate_redirect_uri(
         self, client_id: str, uri: str, request: Request, *a: Any, **k: Any
