@@ -25,6 +25,7 @@ from composer.records import Message, MessageState, Profile
 from composer.smtp import SmtpConnection
 from composer.store import Store
 from tests.clock import SetClock
+from tests.conftest import LogRecords
 from tests.imap_server import FLAGGED_SENT, OAuthDovecot
 from tests.oauth_fixtures import (  # noqa: F401
     CLIENT,
@@ -205,7 +206,7 @@ def test_a_revoked_sign_in_asks_to_sign_in_again_and_the_message_then_goes(
     assert store.message(message_id).body == "Dear Ana,\n\nThank you.\n"  # nothing lost
 
 
-def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file(
+def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file_or_log(
     store: Store,
     signed_in: OAuthSecret,
     secret_backend: Any,
@@ -227,4 +228,6 @@ def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file(
     assert files, "the scan must see the test's data files"
     for needle in (refresh, login.secret):
         assert [p for p in files if needle.encode() in p.read_bytes()] == []
-    assert needle not in repr(signed_in) and needle not in repr(login)
+        assert needle not in repr(signed_in) and needle not in repr(login)
+        logged = [r for r in LogRecords.records if not r.startswith("oauthlib.")]  # the server's
+        assert [r for r in logged if needle in r] == []
