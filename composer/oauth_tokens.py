@@ -30,7 +30,7 @@ class OAuthSecret:
         clock: Clock,
     ) -> None:
         self.credentials, self.provider, self.client = credentials, provider, client
-        self.user, self._clock = user, clock
+        self.user, self.clock = user, clock
         self.key = keyring_key(provider, user)
         self._access: tuple[str, datetime] | None = None
         self._lock = threading.Lock()  # sending and filing may ask at once
@@ -54,7 +54,7 @@ class OAuthSecret:
 
     def login(self) -> Login | None:
         with self._lock:
-            if self._access is None or self._clock() + MARGIN >= self._access[1]:
+            if self._access is None or self.clock() + MARGIN >= self._access[1]:
                 self._refresh()
             assert self._access is not None
             return Login(Mechanism.XOAUTH2, self._access[0])
@@ -70,7 +70,7 @@ class OAuthSecret:
         if not refresh_token:
             raise SignInNeeded(self.provider.name)
         try:
-            tokens = refreshed(self.provider, self.client, refresh_token, self._clock)
+            tokens = refreshed(self.provider, self.client, refresh_token, self.clock)
         except SignInNeeded:
             self._access = None
             self.credentials.forget(self.key)  # revoked: useless, and no longer kept

@@ -27,8 +27,9 @@ from composer.account import SmtpAccount
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
-from composer.login import KnownPassword, LoginSecret, PasswordSecret
+from composer.login import KnownPassword, LoginSecret
 from composer.mail import Outgoing, build_message, check_message, sender_address
+from composer.oauth_account import secret_for
 from composer.records import Message, MessageState
 from composer.schedule import OVERDUE_AFTER, Scheduled
 from composer.smtp import SmtpConnection
@@ -347,7 +348,10 @@ class Outbox:
         return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
-        connection = self._connect(account, PasswordSecret(self.credentials, account.key))
+        secret = secret_for(
+            self.store, self.credentials, account.key, account.username, self._clock
+        )  # an OAuth2 sign-in, if the user made one in Settings; else the password
+        connection = self._connect(account, secret)
         connection.open()
         return connection
 

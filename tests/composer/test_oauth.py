@@ -16,13 +16,18 @@ from composer.credentials import Credentials
 from composer.errors import SignInNeeded
 from composer.filing import file_sent_copies
 from composer.imap import ImapAccount
-from composer.mailbox import MailboxSettings, save_mailbox_settings
+from composer.mailbox import (
+    MailboxSettings,
+    mailbox_secret,
+    mailbox_settings,
+    save_mailbox_settings,
+)
 from composer.oauth import OAuthProvider, keyring_key
+from composer.oauth_account import oauth_secret, remember_sign_in
 from composer.oauth_flow import BrowserSignIn
 from composer.oauth_tokens import OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
-from composer.smtp import SmtpConnection
 from composer.store import Store
 from tests.clock import SetClock
 from tests.conftest import LogRecords
@@ -54,27 +59,38 @@ def sign_in(provider: OAuthProvider, browser: Browser, moment: SetClock) -> Any:
 
 @pytest.fixture
 def signed_in(
+    store: Store,
     secret_backend: Any,
     provider: OAuthProvider,
     browser: Browser,
     moment: SetClock,
     oauth_user: str,
 ) -> OAuthSecret:
-    secret = OAuthSecret(Credentials(secret_backend), provider, CLIENT, oauth_user, moment)
+    """Signed in as Settings does it: the session's secret, remembered for sending."""
+    secret = oauth_secret(Credentials(secret_backend), provider, CLIENT, oauth_user, moment)
     secret.signed_in(sign_in(provider, browser, moment))
+    remember_sign_in(store, provider, CLIENT, oauth_user)
     return secret
 
 
 def outbox_for(
     store: Store, smtp: SmtpServer, secret: OAuthSecret, ca_file: Path, mailbox: ImapAccount
 ) -> Outbox:
-    box = Outbox(
-        store, secret.credentials, connect=lambda account, _: SmtpConnection(account, secret)
-    )
+    """The app's own outbox: it finds the sign-in remembered in Settings."""
+    box = Outbox(store, secret.credentials, clock=secret.clock)
     box.save_account(account_for(smtp, ca_file, username=secret.user))
     save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=False))
     store.save_profile(Profile(name="Zoë Müller", email="zoe@example.org"))
     return box
+
+
+def filing_secret(store: Store, secret: OAuthSecret) -> Any:
+    """What the app's mailbox opens with: the same sign-in, found through Settings."""
+    settings = mailbox_settings(store)
+    assert settings is not None
+    found = mailbox_secret(store, secret.credentials, settings, secret.clock)
+    assert found is secret
+    return found
 
 
 def queue(outbox: Outbox) -> int:
@@ -97,7 +113,7 @@ def test_signed_in_in_the_browser_the_mail_goes_by_smtp_and_its_copy_is_filed_by
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
 
     [sent] = outbox.send([queue(outbox)])
-    filed = file_sent_copies(store, oauth_mailbox, signed_in)
+    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
 
     assert sent.state is MessageState.SENT, sent.detail
     assert filed.filed and not filed.failed, filed.error
@@ -166,7 +182,7 @@ def test_a_token_the_servers_refuse_is_renewed_once_then_smtp_and_imap_take_it(
 
     [sent] = outbox.send([queue(outbox)])
     authorization_server.expire_access_tokens()
-    filed = file_sent_copies(store, oauth_mailbox, signed_in)
+    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
 
     assert sent.state is MessageState.SENT, sent.detail
     assert len(oauth_smtp.recorder.challenge_answers) == 1  # refused once, then taken
@@ -218,7 +234,7 @@ def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file_or_log(
 ) -> None:
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
     outbox.send([queue(outbox)])
-    file_sent_copies(store, oauth_mailbox, signed_in)
+    file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
     login = signed_in.login()
     assert login is not None
     refresh = Credentials(secret_backend).password(keyring_key(signed_in.provider, signed_in.user))
