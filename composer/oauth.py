@@ -3,7 +3,10 @@
 Afterword ships no client ID of its own (an application's ID is its publisher's, and
 never borrowed): the user pastes theirs in Settings, or a packager provides one in
 ``<config dir>/oauth.json``, for example ``{"microsoft": {"client_id": "…"}}``. What the
-user saved in Settings wins over the packager's file. How each provider's sign-in runs:
+user saved in Settings wins over the packager's file. The file may also point a provider
+at other endpoints (``authorize_url``, ``token_url``, ``device_url``: a national cloud, or
+a tenant's own authority) and a CA file (``ca_file``: a company's TLS-inspecting proxy).
+How each provider's sign-in runs:
 composer/oauth_flow.py; the tokens: composer/oauth_tokens.py.
 """
 
@@ -95,11 +98,27 @@ def client_for(store: Store, provider: OAuthProvider, config_dir: Path) -> OAuth
 
 def packaged_client(provider: OAuthProvider, config_dir: Path) -> OAuthClient | None:
     """A damaged or missing file is no client ID: Settings then asks for one."""
+    return OAuthClient.from_dict(_packaged(config_dir).get(provider.key))
+
+
+ENDPOINTS = ("authorize_url", "token_url", "device_url", "ca_file")
+
+
+def configured(provider: OAuthProvider, config_dir: Path) -> OAuthProvider:
+    """The provider with the packager's endpoints, if the config file gives any."""
+    entry = _packaged(config_dir).get(provider.key)
+    if not isinstance(entry, dict):
+        return provider
+    changes = {k: v for k, v in entry.items() if k in ENDPOINTS and isinstance(v, str) and v}
+    return provider.at(**changes)
+
+
+def _packaged(config_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((config_dir / CONFIG_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    return OAuthClient.from_dict(data.get(provider.key)) if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def keyring_key(provider: OAuthProvider, user: str) -> str:

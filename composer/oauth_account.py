@@ -5,12 +5,14 @@ same ``OAuthSecret``, whose access token lives in memory for the session."""
 from __future__ import annotations
 
 import weakref
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from composer.clock import Clock
 from composer.credentials import Credentials
 from composer.login import LoginSecret, PasswordSecret
 from composer.oauth import OAuthClient, OAuthProvider, provider_keyed
+from composer.oauth_flow import Tokens
 from composer.oauth_tokens import OAuthSecret
 
 if TYPE_CHECKING:
@@ -24,9 +26,10 @@ _SECRETS: weakref.WeakKeyDictionary[Credentials, dict[str, OAuthSecret]] = (
 
 
 def remember_sign_in(store: Store, provider: OAuthProvider, client: OAuthClient, user: str) -> None:
+    """The endpoints too: the refresh token is good only where it was issued."""
     store.set_setting(
         SIGNED_IN_SETTING,
-        {"provider": provider.key, "user": user, "client_id": client.client_id}
+        {"provider": asdict(provider), "user": user, "client_id": client.client_id}
         | ({"client_secret": client.client_secret} if client.client_secret else {}),
     )
 
@@ -39,11 +42,22 @@ def signed_in_as(store: Store) -> tuple[OAuthProvider, OAuthClient, str] | None:
     value: Any = store.get_setting(SIGNED_IN_SETTING)
     if not isinstance(value, dict):
         return None
-    provider, client = provider_keyed(value.get("provider")), OAuthClient.from_dict(value)
+    provider, client = _provider(value.get("provider")), OAuthClient.from_dict(value)
     user = value.get("user")
     if provider is None or client is None or not isinstance(user, str):
         return None
     return provider, client, user
+
+
+def _provider(value: Any) -> OAuthProvider | None:
+    """As saved; a setting from another version (fields gone or new) is no sign-in."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        provider = OAuthProvider(**value)
+    except TypeError:
+        return None
+    return provider if provider_keyed(provider.key) is not None else None
 
 
 def oauth_secret(
@@ -70,3 +84,15 @@ def secret_for(
     if signed_in is not None and signed_in[2] == username:
         return oauth_secret(credentials, *signed_in, clock)
     return PasswordSecret(credentials, password_key)
+
+
+def keep_tokens(
+    credentials: Credentials,
+    provider: OAuthProvider,
+    client: OAuthClient,
+    user: str,
+    clock: Clock,
+    tokens: Tokens,
+) -> None:
+    """Blocking (the keyring), for the worker that waited for the sign-in."""
+    oauth_secret(credentials, provider, client, user, clock).signed_in(tokens)

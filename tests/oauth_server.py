@@ -26,9 +26,12 @@ from oauthlib.oauth2 import (
     WebApplicationServer,
 )
 
+from composer.oauth import GOOGLE, MICROSOFT
+
 CLIENT_ID = "afterword-test-client"
 MAIL_SERVER = "mail-server"  # the client ID Dovecot introspects as (its resource server's)
 SCOPES = ["mail", "offline_access"]
+KNOWN_SCOPES = {*SCOPES, *MICROSOFT.scope.split(), *GOOGLE.scope.split()}  # as the real ones
 LIFETIME = 3600  # seconds an access token lives
 
 
@@ -70,7 +73,7 @@ class Validator(RequestValidator):  # type: ignore[misc]
         return kind == "code"
 
     def validate_scopes(self, client_id: str, scopes: list[str], *a: Any, **k: Any) -> bool:
-        return set(scopes) <= set(SCOPES)
+        return set(scopes) <= KNOWN_SCOPES
 
     def get_default_scopes(self, client_id: str, request: Request, *a: Any, **k: Any) -> list[str]:
         return SCOPES
