@@ -85,6 +85,7 @@ class SignInRow(QWidget):
         known = provider_keyed(preset.oauth) if preset is not None else None
         self.provider = configured(known, self.afterword.paths.config_dir) if known else None
         self.setVisible(self.provider is not None)
+        self.setEnabled(self.provider is not None)  # hidden: out of the keyboard's way too
         self._waiting(False)
         if self.provider is not None:
             name = self.provider.name
