@@ -117,6 +117,22 @@ class AuthenticationFailed(SendError):
     pass
 
 
+class SignInNeeded(SendError):
+    """The provider no longer accepts the saved sign-in (revoked, expired, or never made):
+    only signing in again in Settings gets past it, so the message waits, unsent."""
+
+    def __init__(self, provider: str) -> None:
+        super().__init__(
+            f"{provider} asks you to sign in again: Settings › Account › Sign in with "
+            f"{provider}…. Nothing was sent; the message waits until you have."
+        )
+        self.provider = provider
+
+
+class SignInFailed(AfterwordError):
+    """Signing in in the browser (or with a code) did not give a token."""
+
+
 class RecipientRefused(SendError):
     def __init__(self, message: str, refused: dict[str, str]) -> None:
         super().__init__(message)

@@ -25,6 +25,7 @@ from typing import Any
 from composer.account import Security, verifying_context
 from composer.errors import AccountError, AfterwordError, PasswordMissing
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
+from composer.oauth_tokens import renewed_login
 from composer.reply_text import decoded, header_text, readable, summary
 from composer.scrub import sasl_forms, scrub
 
@@ -140,7 +141,7 @@ class ImapConnection(ServerConnection[ImapAccount]):
         try:
             with self._talking():
                 self._imap = self._connect(context)
-                self._login(self._imap, login)
+                self._sign_in(self._imap, login)
         except BaseException:
             self.close()
             raise
@@ -163,6 +164,17 @@ class ImapConnection(ServerConnection[ImapAccount]):
                 imap.shutdown()
             raise
         return imap
+
+    def _sign_in(self, imap: imaplib.IMAP4, login: Login) -> None:
+        """A refused OAuth2 token (AUTHENTICATIONFAILED) is renewed and tried once more; a
+        refused password is not."""
+        try:
+            self._login(imap, login)
+        except ImapLoginFailed:
+            fresh = renewed_login(self._secret, login)
+            if fresh is None:
+                raise
+            self._login(imap, fresh)
 
     def _login(self, imap: imaplib.IMAP4, login: Login) -> None:
         """AUTHENTICATE PLAIN where offered: unlike LOGIN, it carries a non-ASCII password.

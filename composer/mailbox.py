@@ -13,11 +13,12 @@ from email.utils import parseaddr
 from typing import Any
 
 from composer.account import SmtpAccount
+from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError
 from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
-from composer.login import LoginSecret, PasswordSecret
+from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
 from composer.password_binding import Destination
@@ -80,11 +81,14 @@ def forget_mailbox(store: Store) -> None:
 
 
 def mailbox_secret(
-    store: Store, credentials: Credentials, settings: MailboxSettings
+    store: Store, credentials: Credentials, settings: MailboxSettings, clock: Clock = utc_now
 ) -> LoginSecret:
-    """What opens the mailbox: its own keyring entry, or the sending account's."""
+    """What opens the mailbox: its own keyring entry, or the sending account's; or the
+    OAuth2 sign-in made in Settings for its user."""
+    from composer.oauth_account import secret_for  # Authlib loads at the first visit
+
     key = settings.password_key(sending_account(store))
-    return PasswordSecret(credentials, key, settings.account)
+    return secret_for(store, credentials, key, settings.account, clock)
 
 
 def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]:

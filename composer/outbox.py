@@ -27,7 +27,7 @@ from composer.account import SmtpAccount
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
-from composer.login import KnownPassword, LoginSecret, PasswordSecret
+from composer.login import KnownPassword, LoginSecret
 from composer.records import Message, MessageState
 from composer.retry_note import waiting
 from composer.schedule import OVERDUE_AFTER, Scheduled
@@ -379,7 +379,12 @@ class Outbox:
         return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
-        connection = self._connect(account, PasswordSecret(self.credentials, account.key, account))
+        from composer.oauth_account import secret_for  # Authlib loads at the first send
+
+        secret = secret_for(
+            self.store, self.credentials, account.key, account, self._clock
+        )  # an OAuth2 sign-in, if the user made one in Settings; else the password
+        connection = self._connect(account, secret)
         connection.open()
         return connection
 

@@ -34,6 +34,7 @@ class Preset:
     sign_in_note: str  # one line for Settings: which password this provider wants
     domains: tuple[str, ...] = ()  # addresses that pick this preset; none: chosen explicitly
     needs_ca_file: bool = False  # the server's certificate is its own, exported by the user
+    oauth: str = ""  # the OAuth2 sign-in it offers (composer/oauth.py PROVIDERS' key), if any
 
     def smtp_account(self, username: str, from_address: str, ca_file: str = "") -> SmtpAccount:
         smtp = self.smtp
@@ -66,18 +67,21 @@ _PRESETS = (
         Server("smtp.gmail.com", 465, Security.TLS),
         Server("imap.gmail.com", 993, Security.TLS),
         files_sent_itself=True,
-        sign_in_note="Gmail needs 2-Step Verification turned on and an app password "
-        "(Google Account › Security › App passwords), not your usual password.",
+        sign_in_note="Sign in with Google, or use an app password (needs 2-Step "
+        "Verification: Google Account › Security › App passwords), not your usual password.",
         domains=("gmail.com", "googlemail.com"),
+        oauth="google",
     ),
     Preset(
         "Outlook / Microsoft 365",
         Server("smtp.office365.com", 587, Security.STARTTLS),
         Server("outlook.office365.com", 993, Security.TLS),
         files_sent_itself=True,
-        sign_in_note="Microsoft is ending password sign-in for mail apps: an app password "
-        "works only with two-step verification on and, at work or school, SMTP AUTH allowed.",
+        sign_in_note="Sign in with Microsoft: Outlook.com, Hotmail, Live and MSN need it "
+        "since September 2024; Microsoft 365 turns password sign-in for SMTP off by default "
+        "at the end of December 2026.",
         domains=("outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk"),
+        oauth="microsoft",
     ),
     Preset(
         "iCloud",

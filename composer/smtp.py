@@ -35,6 +35,7 @@ from composer.errors import (
 )
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.mail import Outgoing
+from composer.oauth_tokens import renewed_login
 from composer.scrub import sasl_forms, scrub
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
@@ -110,7 +111,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
         try:
             self._smtp = self._connect()
             if login is not None:
-                self._login(self._smtp, self.account.username, login)
+                self._sign_in(self._smtp, login)
         except BaseException as error:
             self.close()
             raise self._translate(error) from None
@@ -147,6 +148,17 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
             smtp.close()
             raise
         return smtp
+
+    def _sign_in(self, smtp: smtplib.SMTP, login: Login) -> None:
+        """A refused OAuth2 token is renewed and tried once more (it may have been revoked
+        or expired early); a refused password is not: it would count towards a lock-out."""
+        try:
+            self._login(smtp, self.account.username, login)
+        except AuthenticationFailed:
+            fresh = renewed_login(self._secret, login)
+            if fresh is None:
+                raise
+            self._login(smtp, self.account.username, fresh)
 
     def _login(self, smtp: smtplib.SMTP, username: str, login: Login) -> None:
         """One try, with the best mechanism offered. ``smtp.login`` tries every mechanism in

@@ -102,12 +102,8 @@ service imap-login {{
 ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
-auth_mechanisms = plain login
 auth_failure_delay = 0
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/users
-}}
+{self._sign_in()}
 userdb {{
   driver = static
   args = uid={self._mail_user} gid={self._mail_user} home={root}/home/%u
@@ -130,6 +126,14 @@ first_valid_uid = 1
 import_environment = {_environment()}
 """
         )
+
+    def _sign_in(self) -> str:
+        """Passwords from the users file (what a test reads back with)."""
+        return f"""auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {self.root}/users
+}}"""
 
     def add_user(self) -> str:
         """A user of its own, with empty mailboxes, for one test."""
@@ -280,3 +284,38 @@ def missing_users() -> list[str]:
         except KeyError:
             missing.append(name)
     return missing
+
+
+MAIL_SERVER = "mail-server"  # as tests/oauth_server.py knows it
+
+
+class OAuthDovecot(DovecotServer):
+    """Also takes OAuth2 tokens (XOAUTH2, OAUTHBEARER), each checked by asking the
+    authorization server's introspection endpoint, as a provider's IMAP server does."""
+
+    def __init__(self, ca: trustme.CA, introspection_url: str) -> None:
+        self.introspection_url = introspection_url
+        super().__init__(ca)
+
+    def _sign_in(self) -> str:
+        conf = self.root / "oauth2.conf"
+        conf.write_text(
+            f"""introspection_mode = post
+introspection_url = {self.introspection_url}
+client_id = {MAIL_SERVER}
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+        )
+        return f"""auth_mechanisms = xoauth2 oauthbearer plain login
+passdb {{
+  driver = passwd-file
+  mechanisms = plain login
+  args = scheme=PLAIN username_format=%u {self.root}/users
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {conf}
+}}"""

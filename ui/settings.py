@@ -54,6 +54,7 @@ from ui.password_hint import (
 from ui.password_prompt import PasswordAsker
 from ui.runner import Runner
 from ui.sending_settings import SendingGroup
+from ui.sign_in import SignInRow
 from ui.spelling_settings import SpellingGroup
 from ui.widgets import combo, named, plain_text_edit, push_button, status_label
 
@@ -160,6 +161,10 @@ class SettingsPage(QWidget):
         self.provider_note = status_label("Provider sign-in note", selectable=True)
         form.addRow("Provi&der:", self.provider)
         form.addRow("", self.provider_note)
+        self.sign_in = SignInRow(  # OAuth2, for a provider that offers it (ui/sign_in.py)
+            self.afterword, self.runner, lambda: self.username.text() or self.from_address.text()
+        )
+        form.addRow("", self.sign_in)
 
     def _add_server_rows(self, form: QFormLayout) -> None:
         self.host = QLineEdit()
@@ -262,6 +267,7 @@ class SettingsPage(QWidget):
         self.provider.setCurrentIndex(max(0, self.provider.findData(name)))
         preset = preset_named(name)  # the provider it was set up with, and its sign-in note
         say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self.sign_in.show_for(preset)
         self._filled = preset if preset is not None and preset.smtp.host == account.host else None
 
     # --- the keyring ------------------------------------------------------------------------
@@ -332,6 +338,7 @@ class SettingsPage(QWidget):
         address, which leaves a mailbox already set alone."""
         preset = self._chosen_preset()
         say(self.provider_note, preset.sign_in_note if preset is not None else "")
+        self.sign_in.show_for(preset)
         self._clear_filled()
         if preset is None:
             return
@@ -523,6 +530,7 @@ class SettingsPage(QWidget):
         account = self.afterword.outbox.account()
         self.provider.setCurrentIndex(0)
         say(self.provider_note, "")
+        self.sign_in.show_for(None)
         self._filled = None
         if account is None:
             for field in (self.host, self.username, self.from_address, self.ca_file):
