@@ -141,8 +141,9 @@ class LessonsPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
 
-    def refresh(self) -> None:
-        chosen = self.selected()
+    def refresh(self, chosen_id: int | None = None) -> None:
+        """Keeps the lesson selected (or selects ``chosen_id``) wherever it moved to."""
+        chosen = chosen_id or getattr(self.selected(), "id", None)
         store = self.afterword.store
         self._lessons = store.lessons()
         notes = {note.id: note for note in store.feedback_notes()}
@@ -156,7 +157,7 @@ class LessonsPanel(QWidget):
         if not self._lessons:
             self.list.addItem(NO_LESSONS)
         ids = [lesson.id for lesson in self._lessons]
-        self.list.setCurrentRow(ids.index(chosen.id) if chosen and chosen.id in ids else 0)
+        self.list.setCurrentRow(ids.index(chosen) if chosen in ids else 0)
         self._update_buttons()
 
     def selected(self) -> Lesson | None:
@@ -183,10 +184,12 @@ class LessonsPanel(QWidget):
             self._edit(LessonDialog(self.afterword, notes, set(lesson.note_ids), lesson, self))
 
     def _edit(self, dialog: LessonDialog) -> None:
+        """The lesson just written or edited is the one selected afterwards."""
+        saved: list[Lesson] = []
         if dialogs.run_until_saved(
-            dialog, lambda: self.afterword.store.save_lesson(dialog.lesson())
+            dialog, lambda: saved.append(self.afterword.store.save_lesson(dialog.lesson()))
         ):
-            self._changed()
+            self._changed(saved[-1].id)
         dialog.deleteLater()
 
     def toggle_practised(self) -> None:
@@ -211,8 +214,8 @@ class LessonsPanel(QWidget):
             dialogs.tell(self, str(error), error=True)
         self._changed()
 
-    def _changed(self) -> None:
-        self.refresh()
+    def _changed(self, chosen_id: int | None = None) -> None:
+        self.refresh(chosen_id)
         self.changed.emit()
 
 
