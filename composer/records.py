@@ -173,3 +173,14 @@ class SentCopy:
     attempts: int
     last_error: str | None
     filed_at: datetime | None
+
+
+@dataclass
+class Lesson:
+    """Something to work on, written by the user from the feedback behind it."""
+
+    text: str
+    note_ids: list[int] = field(default_factory=list)  # the feedback notes it came from
+    created_at: datetime | None = None
+    practised_at: datetime | None = None  # when the user ticked "Practised"; None: not yet
+    id: int | None = None

@@ -28,6 +28,7 @@ from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview
 from ui import dialogs
+from ui.lessons import LessonsPanel
 from ui.models import INTERVIEWS_LISTED
 from ui.runner import Runner
 from ui.widgets import (
@@ -183,6 +184,9 @@ class FeedbackPage(QWidget):
         self.edit_button = push_button("E&dit…", "Edit feedback", self.edit_selected)
         self.delete_button = push_button("De&lete", "Delete feedback", self.delete_selected)
         self.thank_button = push_button("&Thank them for it…", "Thank them", self.thank_selected)
+        self.lesson_button = push_button("Write a le&sson…", "Write a lesson", self.write_lesson)
+        self.lessons = LessonsPanel(self.afterword)
+        self.lessons.changed.connect(self.changed.emit)
         self.empty = EmptyState(
             "No feedback noted yet. When someone tells you how you did, note it here, word for "
             "word, with a tag or two: over time the patterns show.",
@@ -209,11 +213,13 @@ class FeedbackPage(QWidget):
         buttons = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button, self.thank_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.lesson_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.lessons, 1)
         self._splitter = splitter
 
     # --- showing ------------------------------------------------------------------------
@@ -232,6 +238,7 @@ class FeedbackPage(QWidget):
         self.tags.setCurrentRow(match[0] if match else 0)
         self.tags.blockSignals(False)
         self._show_notes()
+        self.lessons.refresh()
 
     def chosen_tag(self) -> str:
         item = self.tags.currentItem()
@@ -257,7 +264,7 @@ class FeedbackPage(QWidget):
     def _show_note(self, row: int) -> None:
         note = self.selected_note()
         self.text.setText(note.text if note else "")
-        for button in (self.edit_button, self.delete_button, self.thank_button):
+        for button in (self.edit_button, self.delete_button, self.thank_button, self.lesson_button):
             button.setEnabled(note is not None)
 
     def selected_note(self) -> FeedbackNote | None:
@@ -320,3 +327,10 @@ class FeedbackPage(QWidget):
         chosen = [self._notes[row] for row in rows if 0 <= row < len(self._notes)]
         current = self.selected_note()
         return chosen if current in chosen else [current] if current else []
+
+    def write_lesson(self) -> None:
+        """From the notes selected; with a tag chosen and no more than one note selected,
+        from every note carrying the tag (its count). The dialog shows which are ticked."""
+        selected = self._selected_notes()
+        chosen = self._notes if self.chosen_tag() and len(selected) < 2 else selected
+        self.lessons.write(self._notes, {note.id for note in chosen if note.id is not None})

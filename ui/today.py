@@ -35,6 +35,7 @@ from composer.progress import Progress, progress
 from composer.records import MessageState
 from composer.today import NOTHING_DUE, FirstStep, Standing, standing
 from ui import dialogs, unsent
+from ui.before_interview import BeforeInterviewCard
 from ui.models import STANDS_OUT, attention_colour
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
@@ -109,6 +110,7 @@ class TodayPage(QWidget):
         self.chart = ProgressChart()
         self.almosts = status_label("The almosts", selectable=True)
         self.almosts.setWordWrap(True)
+        self.before_interview = BeforeInterviewCard(self.afterword, self.runner)
         self._lay_out()
         self._update_buttons()
 
@@ -122,6 +124,7 @@ class TodayPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
         due = QVBoxLayout()
+        due.addWidget(self.before_interview)
         due.addWidget(QLabel("<b>Due today</b>"))
         due.addWidget(self.due_list, 1)
         due.addLayout(buttons)
@@ -153,6 +156,7 @@ class TodayPage(QWidget):
         self._stale = False
         self._asked += 1
         asked, now = self._asked, self.clock()
+        self.before_interview.refresh(now)
         self.runner.run(
             lambda: self._compute(now),
             lambda result: self._show(result) if asked == self._asked else None,

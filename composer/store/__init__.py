@@ -13,6 +13,7 @@ from composer.clock import Clock, utc_now
 from composer.store import interview_search
 from composer.store.contacts import ContactRows
 from composer.store.interviews import InterviewRows
+from composer.store.lessons import LessonRows
 from composer.store.message_list import ListReading
 from composer.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from composer.store.reminders import ReminderRows
@@ -48,6 +49,7 @@ class Store(
     ScheduleRows,
     ReminderRows,
     ReplyRows,
+    LessonRows,
     ListReading,
 ):
     """All records, one connection. Open one per thread or process; SQLite arbitrates."""

@@ -279,3 +279,26 @@ def _messages_schema(db: sqlite3.Connection) -> tuple[str, list[str]]:
     ).fetchall()
     table = next(sql for kind, sql in rows if kind == "table")
     return table, [sql for kind, sql in rows if kind != "table"]
+
+
+def add_lessons(db: sqlite3.Connection) -> None:
+    """Lessons the user draws from the feedback, each linked to the notes behind it. Reads
+    nothing of feedback_notes but its id, so it runs the same before or after any column
+    another migration adds there."""
+    _execute_script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS lessons (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            practised_at TEXT
+        );
+        CREATE TABLE IF NOT EXISTS lesson_feedback (
+            lesson_id INTEGER NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+            note_id INTEGER NOT NULL REFERENCES feedback_notes(id) ON DELETE CASCADE,
+            PRIMARY KEY (lesson_id, note_id)
+        );
+        CREATE INDEX IF NOT EXISTS lesson_feedback_by_note ON lesson_feedback(note_id);
+        """,
+    )
