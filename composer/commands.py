@@ -86,11 +86,12 @@ def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
     from composer.weekly_goal import week_progress
 
     paths.ensure()
+    now = clock()
     with Store(paths.database, clock=clock) as store:
-        items = due_items(store, clock())
+        items = due_items(store, now)
         date_locale = chosen_locale(store)
         quiet = standing(store).words()  # praise only when true, as on Today
-        week = week_progress(store, clock())  # as on Today, when a goal is set
+        week = week_progress(store, now)  # as on Today, when a goal is set
     if not items:
         print(quiet, file=out)
     for item in items:
