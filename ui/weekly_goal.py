@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QSpinBox,
     QVBoxLayout,
@@ -67,9 +66,9 @@ class WeeklyGoalLine(QWidget):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.link.linkActivated.connect(lambda _: self.edit())
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)  # one under the other: Today's column is narrow
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.progress, 1)
+        layout.addWidget(self.progress)
         layout.addWidget(self.link)
         self.show_progress(None)
 
