@@ -83,16 +83,21 @@ def _due(paths: Paths, out: TextIO, clock: Clock) -> int:
     from composer.due import due_items
     from composer.store import Store
     from composer.today import standing
+    from composer.weekly_goal import week_progress
 
     paths.ensure()
+    now = clock()
     with Store(paths.database, clock=clock) as store:
-        items = due_items(store, clock())
+        items = due_items(store, now)
         date_locale = chosen_locale(store)
         quiet = standing(store).words()  # praise only when true, as on Today
+        week = week_progress(store, now)  # as on Today, when a goal is set
     if not items:
         print(quiet, file=out)
     for item in items:
         print(_due_line(item, date_locale), file=out)
+    if week is not None:
+        print(f"\n{week.words()}", file=out)
     return 0
 
 

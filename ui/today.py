@@ -34,18 +34,20 @@ from composer.outbox import SendResult
 from composer.progress import Progress, progress
 from composer.records import MessageState
 from composer.today import NOTHING_DUE, FirstStep, Standing, standing
+from composer.weekly_goal import WeekProgress, week_progress
 from ui import dialogs, unsent
 from ui.before_interview import BeforeInterviewCard
 from ui.models import STANDS_OUT, attention_colour
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
 from ui.timeline import ReplyDialog
+from ui.weekly_goal import WeeklyGoalLine
 from ui.widgets import named, push_button, status_label
 
 SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=3)),
            ("For a week", timedelta(days=7)))  # fmt: skip
 __all__ = ["NOTHING_DUE", "TodayPage"]
-Found = tuple[list[DueItem], Progress, Standing]
+Found = tuple[list[DueItem], Progress, Standing, WeekProgress | None]
 
 
 class TodayPage(QWidget):
@@ -107,6 +109,8 @@ class TodayPage(QWidget):
         self.check_button.setToolTip("Look in your mailbox (Settings › Mailbox) for answers")
         self.summary = status_label("Progress summary", selectable=True)
         self.summary.setWordWrap(True)
+        self.weekly_goal = WeeklyGoalLine(self.afterword)
+        self.weekly_goal.changed.connect(self.refresh)
         self.chart = ProgressChart()
         self.almosts = status_label("The almosts", selectable=True)
         self.almosts.setWordWrap(True)
@@ -131,6 +135,7 @@ class TodayPage(QWidget):
         figures = QVBoxLayout()
         figures.addWidget(QLabel("<b>Your progress</b>"))
         figures.addWidget(self.summary)
+        figures.addWidget(self.weekly_goal)
         figures.addWidget(self.chart)
         figures.addWidget(self.almosts)
         figures.addStretch(1)
@@ -170,11 +175,13 @@ class TodayPage(QWidget):
 
     def _compute(self, now: datetime) -> Found:
         with self.afterword.reading() as store:
-            return due_items(store, now), progress(store, now), standing(store)
+            found = due_items(store, now), progress(store, now), standing(store)
+            return (*found, week_progress(store, now))
 
     def _show(self, result: Found) -> None:
         chosen = self.selected()
-        self.items, figures, self.standing = result
+        self.items, figures, self.standing, week = result
+        self.weekly_goal.show_progress(week)
         self.due_list.clear()
         for item in self.items:
             entry = QListWidgetItem(f"{item.title}\n{item.detail}")
