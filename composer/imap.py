@@ -14,7 +14,7 @@ import itertools
 import re
 import ssl
 from collections.abc import Collection, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email import policy
 from email.message import Message
@@ -22,8 +22,16 @@ from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from composer.account import Security, verifying_context
-from composer.errors import AccountError, AfterwordError, PasswordMissing
+from composer.account import ImapAccount, Security
+from composer.errors import (
+    ImapCertificateNotTrusted,
+    ImapConnectionFailed,
+    ImapError,
+    ImapLoginFailed,
+    ImapServerRefused,
+    ImapTimedOut,
+    PasswordMissing,
+)
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.reply_text import decoded, header_text, readable, summary
 from composer.scrub import sasl_forms, scrub
@@ -38,68 +46,6 @@ _HEADERS = (
 )
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-class ImapError(AfterwordError):
-    """Talking to the user's mailbox failed; the message says why and what to do."""
-
-
-class ImapLoginFailed(ImapError):
-    pass
-
-
-class ImapCertificateNotTrusted(ImapError):
-    pass
-
-
-class ImapConnectionFailed(ImapError):
-    pass
-
-
-class ImapTimedOut(ImapError):
-    pass
-
-
-class ImapServerRefused(ImapError):
-    """The server answered NO or BAD, or lacks something needed (such as STARTTLS)."""
-
-
-@dataclass(frozen=True)
-class ImapAccount:
-    host: str
-    port: int
-    security: Security  # TLS (usually port 993) or STARTTLS (usually 143); never plain
-    username: str
-    ca_file: str = ""  # an extra CA to trust (a company or test CA), added to the system's
-    timeout: float = 30.0
-
-    @property
-    def key(self) -> str:
-        """The keyring entry, apart from the SMTP account's even when the password is shared."""
-        return f"imap:{self.username}@{self.host}:{self.port}"
-
-    def validate(self) -> None:
-        if not self.host.strip():
-            raise AccountError("The mailbox (IMAP) account has no server name. Set it in Settings.")
-        if not 0 < self.port < 65536:
-            raise AccountError(f"The IMAP port {self.port} is not valid; try 993 or 143.")
-        if self.security is Security.NONE:
-            raise AccountError(
-                "Reading your mailbox without encryption is not allowed: your password and "
-                "mail would cross the network readable by anyone. Choose TLS or STARTTLS."
-            )
-        if not self.username.strip():
-            raise AccountError("The mailbox (IMAP) account has no user name. Set it in Settings.")
-
-    def ssl_context(self) -> ssl.SSLContext:
-        return verifying_context(self.ca_file)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImapAccount:
-        return cls(**{**data, "security": Security(data["security"])})
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.account import Security
+from composer.account import ImapAccount, Security
 from composer.app import Afterword
 from composer.errors import AfterwordError, CredentialError, NoKeyring
-from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
     forget_mailbox,
