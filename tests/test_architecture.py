@@ -56,3 +56,74 @@ def test_ui_hard_codes_no_colour_so_the_dark_theme_applies() -> None:
         if pattern.search(line) and "palette" not in line and not line.lstrip().startswith("#")
     ]
     assert found == []
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported(tree: ast.AST, known: set[str], package: str) -> set[str]:
+    """The project modules a module imports when it runs, at its top or in a function;
+    ``if TYPE_CHECKING:`` imports are for annotations only and never run."""
+    found: set[str] = set()
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and _is_type_checking(node):
+            found |= _imported(ast.Module(body=node.orelse, type_ignores=[]), known, package)
+            continue
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: from the module's package
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            found |= {base, *(f"{base}.{alias.name}" for alias in node.names)}
+        else:
+            found |= _imported(node, known, package)
+    return found & known
+
+
+def _import_graph() -> dict[str, set[str]]:
+    paths = {
+        _module_name(path): path for top in ("composer", "ui") for path in (ROOT / top).rglob("*.py")
+    }
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        graph[name] = _imported(ast.parse(path.read_text()), set(paths), package) - {name}
+    return graph
+
+
+def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """A path of imports leading from ``start`` back to it, if there is one."""
+    trail, seen = [start], {start}
+    pending = [iter(sorted(graph[start]))]
+    while pending:
+        following = next(pending[-1], None)
+        if following is None:
+            pending.pop()
+            trail.pop()
+        elif following == start:
+            return [*trail, start]
+        elif following not in seen:
+            seen.add(following)
+            trail.append(following)
+            pending.append(iter(sorted(graph[following])))
+    return None
+
+
+def test_no_import_cycle_among_composer_and_ui_modules() -> None:
+    """Two modules that need each other cannot be read, tested or moved apart (Settings and
+    its Mailbox group once did): each module's imports lead away, never back to it."""
+    graph = _import_graph()
+    assert "ui.mailbox_settings" in graph["ui.settings"]  # the graph sees the imports
+    cycles = [cycle for name in sorted(graph) if (cycle := _cycle_from(name, graph))]
+    assert cycles == []
