@@ -92,9 +92,8 @@ def _imported(tree: ast.AST, known: set[str], package: str) -> set[str]:
 
 
 def _import_graph() -> dict[str, set[str]]:
-    paths = {
-        _module_name(path): path for top in ("composer", "ui") for path in (ROOT / top).rglob("*.py")
-    }
+    found = [path for top in ("composer", "ui") for path in (ROOT / top).rglob("*.py")]
+    paths = {_module_name(path): path for path in found}
     graph = {}
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
