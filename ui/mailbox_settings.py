@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from composer.account import ImapAccount, Security
 from composer.app import Afterword
-from composer.errors import AfterwordError, CredentialError, NoKeyring
+from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mailbox import (
     MailboxSettings,
     forget_mailbox,
@@ -299,7 +299,10 @@ class MailboxGroup(QGroupBox):
     def _share_password(self, settings: MailboxSettings) -> None:
         """The user saved a mailbox that opens with the sending password: that password may
         now go to this server too (composer/password_binding.py)."""
-        smtp = self.afterword.outbox.account()
+        try:
+            smtp = self.afterword.outbox.account()
+        except AccountError:  # damaged: the account's part of Settings says so
+            return
         if smtp is None:
             return
         key, credentials = settings.password_key(smtp), self.afterword.credentials

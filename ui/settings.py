@@ -403,7 +403,7 @@ class SettingsPage(QWidget):
     def save_account(self) -> None:
         if self.password_hint.busy:  # a password is still going to the keyring (Ctrl+S)
             return
-        account, previous = self._account(), self.afterword.outbox.account()
+        account, previous = self._account(), self._stored_account()
         try:
             self.afterword.outbox.save_account(account)
         except AfterwordError as error:
