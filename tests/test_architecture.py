@@ -126,3 +126,24 @@ def test_no_import_cycle_among_composer_and_ui_modules() -> None:
     assert "ui.mailbox_settings" in graph["ui.settings"]  # the graph sees the imports
     cycles = [cycle for name in sorted(graph) if (cycle := _cycle_from(name, graph))]
     assert cycles == []
+
+
+def test_every_public_error_class_of_composer_is_in_errors_py() -> None:
+    """One place to find what a user can be told (the IMAP errors once lived apart, in
+    pairs mirroring the SMTP ones); private ones that never leave their module may stay."""
+    errors_py = ROOT / "composer" / "errors.py"
+    ours = {
+        node.name
+        for node in ast.walk(ast.parse(errors_py.read_text()))
+        if isinstance(node, ast.ClassDef)
+    } | {"Exception", "BaseException"}
+    elsewhere = [
+        f"{path.name}: {node.name}"
+        for path in (ROOT / "composer").rglob("*.py")
+        if path != errors_py
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ClassDef)
+        and not node.name.startswith("_")
+        and any(isinstance(base, ast.Name) and base.id in ours for base in node.bases)
+    ]
+    assert "ImapLoginFailed" in ours and elsewhere == []
