@@ -30,6 +30,7 @@ from composer.errors import (
 )
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME, Paths
 from composer.safe_write import replacing
+from composer.settings_upgrade import VERSION_SETTING
 from composer.templates import SUFFIX
 
 FORMAT = "afterword-backup"
@@ -127,7 +128,7 @@ def _contents(database: Path, templates: Path) -> Contents:
             templates=mine,
             other_files=others,
             profile=bool(_number(db, _FILLED_PROFILE)),
-            account=bool(_number(db, "SELECT count(*) FROM settings")),
+            account=bool(_number(db, _USER_SETTINGS)),
             sending=_number(db, "SELECT count(*) FROM messages WHERE state = 'sending'"),
         )
 
@@ -142,6 +143,10 @@ def _template_counts(folder: Path) -> tuple[int, int]:
     beside = {f"{template}.files" for template in mine}  # their default attachments
     attachments = [path for path in files if len(path.parts) == 2 and path.parts[0] in beside]
     return len(mine), len(files) - len(mine) - len(attachments)
+
+
+# the settings version is bookkeeping (composer/settings_upgrade.py), not a setting to lose
+_USER_SETTINGS = f"SELECT count(*) FROM settings WHERE key != '{VERSION_SETTING}'"
 
 
 def _number(db: sqlite3.Connection, sql: str) -> int:
