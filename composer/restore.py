@@ -48,12 +48,14 @@ from composer.errors import (
     BackupRefused,
     DatabaseLocked,
     FileProblem,
+    SettingsTooNew,
     StorageError,
     WouldReplace,
 )
 from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
 from composer.rebuild import REQUIRED_TABLES, open_untrusted, rebuild
+from composer.settings_upgrade import upgrade_settings
 from composer.store import SCHEMA_VERSION, Store
 
 # Limits on what a backup may unpack to. A real backup is a few MB; one with years of
@@ -424,6 +426,13 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
         rebuild(database, rebuilt, version, source.name)
         with Store(rebuilt, clock=clock) as staged:
             staged.recover_interrupted()
+            upgrade_settings(staged)  # a backup's older settings, brought up to date too
+    except SettingsTooNew as error:
+        raise BackupRefused(
+            f"{source.name} was made by a newer version of Afterword (settings version "
+            f"{error.found}; this version understands up to {error.supported}). Nothing was "
+            "changed. Update Afterword, then restore it."
+        ) from None
     except sqlite3.DatabaseError as error:
         if error.sqlite_errorcode == sqlite3.SQLITE_FULL:  # the staging disk, not the backup
             raise FileProblem(

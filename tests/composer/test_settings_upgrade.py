@@ -3,12 +3,16 @@ own transaction; settings from a newer Afterword refused, unchanged, with a clea
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from composer.app import Afterword
-from composer.errors import SettingsTooNew
+from composer.backup import backup
+from composer.errors import BackupRefused, SettingsTooNew
 from composer.mailbox import mailbox_settings
-from composer.paths import Paths
+from composer.paths import Paths, resolve
+from composer.restore import restore
 from composer.settings_upgrade import (
     SETTINGS_VERSION,
     VERSION_SETTING,
@@ -113,3 +117,37 @@ def test_settings_from_a_newer_version_are_refused_unchanged_with_a_clear_messag
         assert store.get_setting(IMAP_ACCOUNT_SETTING) == {"from_the_future": True}
         store.set_setting(VERSION_SETTING, SETTINGS_VERSION)
     open_afterword(paths).close()
+
+
+def backup_with_settings_version(tmp_path: Path, version: int | None) -> Path:
+    """A backup whose settings are at ``version`` (None: from before versions)."""
+    old = resolve(tmp_path / "old-computer")
+    afterword = open_afterword(old)
+    try:
+        afterword.store.set_setting(IMAP_ACCOUNT_SETTING, FIRST_RELEASE_MAILBOX)
+        afterword.store.set_setting(VERSION_SETTING, version)
+        return backup(afterword, tmp_path / "settings.zip").path
+    finally:
+        afterword.close()
+
+
+def test_a_restored_backup_with_old_settings_is_upgraded(tmp_path: Path) -> None:
+    saved = backup_with_settings_version(tmp_path, None)
+    afterword = open_afterword(resolve(tmp_path / "new-computer"))
+    try:
+        restore(afterword, saved)
+        assert afterword.store.get_setting(VERSION_SETTING) == SETTINGS_VERSION
+        assert afterword.store.get_setting(IMAP_ACCOUNT_SETTING)["check_minutes"] == 15
+    finally:
+        afterword.close()
+
+
+def test_a_backup_with_newer_settings_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    saved = backup_with_settings_version(tmp_path, SETTINGS_VERSION + 1)
+    afterword = open_afterword(resolve(tmp_path / "new-computer"))
+    try:
+        with pytest.raises(BackupRefused, match=r"newer version of Afterword \(settings version"):
+            restore(afterword, saved)
+        assert afterword.store.get_setting(IMAP_ACCOUNT_SETTING) is None
+    finally:
+        afterword.close()
