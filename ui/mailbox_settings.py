@@ -90,7 +90,7 @@ class MailboxGroup(QGroupBox):
         self._add_action_rows()
         for label in (self.status, self.test_status, self.check_status):
             say(label, "")  # hidden until they have something to say
-        self.load(mailbox_settings(afterword.store))
+        self.load(self.stored())
 
     # --- building ---------------------------------------------------------------------------
 
@@ -251,8 +251,17 @@ class MailboxGroup(QGroupBox):
             check_minutes=self.check_minutes.value(),
         )
 
+    def stored(self) -> MailboxSettings | None:
+        """The saved mailbox; damaged settings are said here (as empty fields to set again),
+        never a crash."""
+        try:
+            return mailbox_settings(self.afterword.store)
+        except AccountError as error:
+            say(self.status, str(error))
+            return None
+
     def has_unsaved_changes(self) -> bool:
-        stored = mailbox_settings(self.afterword.store)
+        stored = self.stored()
         if self._typed_password() or self.password_hint.left_behind is not None:
             return True
         if stored is None:  # a provider's fill-in alone is no edit of the user's
@@ -273,7 +282,7 @@ class MailboxGroup(QGroupBox):
     def save(self) -> None:
         if self.password_hint.busy:  # a password is still going to the keyring
             return
-        settings, previous = self.settings(), mailbox_settings(self.afterword.store)
+        settings, previous = self.settings(), self.stored()
         try:
             save_mailbox_settings(self.afterword.store, settings)
         except AfterwordError as error:
@@ -367,7 +376,7 @@ class MailboxGroup(QGroupBox):
     def remove(self) -> None:
         if self.password_hint.busy:  # its password is still going to the keyring
             return
-        previous = mailbox_settings(self.afterword.store)
+        previous = self.stored()
         if previous is None or not dialogs.ask(self, REMOVE_QUESTION, yes="Remove", no="Cancel"):
             return
         left_behind = self.password_hint.left_behind

@@ -30,7 +30,7 @@ from composer.app import Afterword
 from composer.credentials import password_problem
 from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address
-from composer.mailbox import mailbox_settings, password_accounts
+from composer.mailbox import password_accounts
 from composer.password_binding import Destination
 from composer.providers import (
     Preset,
@@ -525,7 +525,7 @@ class SettingsPage(QWidget):
         """Saved elsewhere (the first-run assistant): the fields show it."""
         self._load_profile(self.afterword.store.profile())
         self._reload_account()
-        self.mailbox.load(mailbox_settings(self.afterword.store))
+        self.mailbox.load(self.mailbox.stored())
 
     def _reload_account(self) -> None:
         """The restored account, or empty fields if the backup had none."""

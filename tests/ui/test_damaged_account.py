@@ -1,17 +1,21 @@
-"""A mail account a hand edit or another version damaged: Compose opens and Send says what
-is wrong and where to set it again, never a crash dialog; nothing is sent or lost."""
+"""Accounts a hand edit or another version damaged: Settings and Compose open, and Send says
+what is wrong and where to set it again, never a crash dialog; nothing is sent or lost."""
 
 from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from composer.account import ImapAccount, Security
 from composer.app import Afterword
+from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.records import Contact, InterviewStatus, MessageState
-from composer.store import ACCOUNT_SETTING
+from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import write_to_all
 from tests.ui.test_compose import interview_with, page
+from ui.runner import Runner
+from ui.settings import SettingsPage
 
 DAMAGED = (
     "Your mail account settings are damaged (port is not a number). "
@@ -39,3 +43,22 @@ def test_send_with_a_damaged_account_says_so_and_keeps_the_message(
     [failed] = ready.store.message_ids(MessageState.FAILED)
     assert ready.store.message(failed).error == DAMAGED
     assert smtp_server.recorder.received == []
+
+
+def test_settings_open_with_a_damaged_mailbox_and_say_where_to_set_it(
+    qtbot: QtBot, ready: Afterword, runner: Runner
+) -> None:
+    account = ImapAccount("imap.example.org", 993, Security.TLS, "zoe")
+    save_mailbox_settings(ready.store, MailboxSettings(account))
+    damaged = {**ready.store.get_setting(IMAP_ACCOUNT_SETTING), "security": "plain text"}
+    ready.store.set_setting(IMAP_ACCOUNT_SETTING, damaged)
+
+    settings = SettingsPage(ready, runner)
+    qtbot.addWidget(settings)
+
+    assert settings.mailbox.status.text() == (
+        "Your mailbox settings are damaged (security is not one of tls, starttls or none). "
+        "Set them again in Settings › Mailbox."
+    )
+    assert settings.mailbox.host.text() == ""
+    assert settings.host.text() == "127.0.0.1", "the sending account, undamaged, still shows"
