@@ -9,11 +9,14 @@ from composer.account import ImapAccount, Security
 from composer.app import Afterword
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.records import Contact, InterviewStatus, MessageState
-from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING
+from composer.store import ACCOUNT_SETTING, DEFAULT_CHECK_MINUTES, IMAP_ACCOUNT_SETTING
+from tests.clock import clock
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import write_to_all
 from tests.ui.test_compose import interview_with, page
+from ui.mailbox_watch import MINUTE_MS
+from ui.main_window import MainWindow
 from ui.runner import Runner
 from ui.settings import SettingsPage
 
@@ -62,3 +65,18 @@ def test_settings_open_with_a_damaged_mailbox_and_say_where_to_set_it(
     )
     assert settings.mailbox.host.text() == ""
     assert settings.host.text() == "127.0.0.1", "the sending account, undamaged, still shows"
+
+
+def test_the_window_opens_with_a_damaged_reply_interval_and_checks_as_usual(
+    qtbot: QtBot, ready: Afterword, answers: Dialogs
+) -> None:
+    account = ImapAccount("imap.example.org", 993, Security.TLS, "zoe")
+    save_mailbox_settings(ready.store, MailboxSettings(account, check_minutes=5))
+    damaged = {**ready.store.get_setting(IMAP_ACCOUNT_SETTING), "check_minutes": "often"}
+    ready.store.set_setting(IMAP_ACCOUNT_SETTING, damaged)
+
+    window = MainWindow(ready, clock=clock)
+    qtbot.addWidget(window)
+
+    assert window.mailbox.timer.interval() == DEFAULT_CHECK_MINUTES * MINUTE_MS
+    window.runner.wait()
