@@ -80,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def desktop_entry(*, install: bool) -> int:
     """Adds or removes the launcher, saying what was done or what to do."""
     from composer import desktop_entry as launcher
+    from composer.errors import LauncherProblem
 
     if not install:
         removed = launcher.remove()
@@ -91,7 +92,7 @@ def desktop_entry(*, install: bool) -> int:
         return 0
     try:
         written = launcher.install()
-    except launcher.LauncherProblem as problem:
+    except LauncherProblem as problem:
         print(problem, file=sys.stderr)
         return 1
     print(f"Afterword is in your applications menu ({written[0]}).")

@@ -14,6 +14,7 @@ from composer.credentials import Credentials
 from composer.files import set_aside
 from composer.instance import InstanceLock
 from composer.paths import Paths
+from composer.settings_upgrade import upgrade_settings
 from composer.store import ACCOUNT_SETTING, Store
 
 if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up
@@ -66,6 +67,7 @@ class Afterword:
             store = Store(paths.database, clock=clock)
             try:
                 interrupted = store.recover_interrupted()  # the first write: damage shows here
+                upgrade_settings(store)  # after the schema's migrations, which Store ran
             except BaseException:
                 store.close()
                 raise

@@ -23,6 +23,7 @@ from typing import Any
 from composer import __version__
 from composer.app import Afterword
 from composer.errors import (
+    DataFileError,
     FileProblem,
     StorageError,
 )
@@ -177,7 +178,7 @@ def _snapshot(database: Path, copy: Path) -> None:
     journal) could catch a write half-done."""
     try:
         data_file.snapshot(database, copy)
-    except data_file.DataFileError as error:
+    except DataFileError as error:
         if error.disk_full:  # the copy's disk, not the data's
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(copy)) from None
         raise StorageError(

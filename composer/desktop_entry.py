@@ -14,12 +14,10 @@ import sys
 from importlib.resources import files
 from pathlib import Path
 
+from composer.errors import LauncherProblem
+
 APP_ID = "io.github.afterword.Afterword"
 ICON_SIZES = (16, 32, 48, 64, 128, 256)
-
-
-class LauncherProblem(Exception):
-    """The launcher could not be installed; the message says what to do."""
 
 
 def data_dir() -> Path:

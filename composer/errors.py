@@ -100,11 +100,51 @@ class TemplateUnsafe(TemplateError):
     """The template tried something the sandbox refuses, or produced too much text."""
 
 
+# --- settings ---------------------------------------------------------------------------
+
+
+class SettingsTooNew(AfterwordError):
+    """The settings were written by a newer Afterword: this one leaves them as they are."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(
+            f"Your settings were saved by a newer version of Afterword (settings version "
+            f"{found}; this version understands up to {supported}). They have not been "
+            "changed. Please update Afterword to use them."
+        )
+        self.found = found
+        self.supported = supported
+
+
+# --- either server: what the sending (SMTP) and mailbox (IMAP) errors share -------------
+# Catch one of these to handle both kinds alike; each server's own class says which it was.
+
+
+class LoginRefused(AfterwordError):
+    """The server did not accept the user name or password."""
+
+
+class CertificateRefused(AfterwordError):
+    """The server's certificate is not trusted by this computer: nothing went over."""
+
+
+class ServerUnreachable(AfterwordError):
+    """No connection to the server could be made, or it broke."""
+
+
+class ServerTimedOut(AfterwordError):
+    """The server did not answer in time."""
+
+
+class ServerSaidNo(AfterwordError):
+    """The server refused what was asked, in words we have nothing more specific for."""
+
+
 # --- sending ----------------------------------------------------------------------------
 
 
 class AccountError(AfterwordError):
-    """The mail account settings are incomplete or not allowed."""
+    """The mail account settings are incomplete, damaged or not allowed."""
 
 
 class SendError(AfterwordError):
@@ -113,7 +153,7 @@ class SendError(AfterwordError):
     uncertain = False
 
 
-class AuthenticationFailed(SendError):
+class AuthenticationFailed(SendError, LoginRefused):
     pass
 
 
@@ -139,11 +179,11 @@ class RecipientRefused(SendError):
         self.refused = refused
 
 
-class ConnectionFailed(SendError):
+class ConnectionFailed(SendError, ServerUnreachable):
     pass
 
 
-class ConnectionTimedOut(SendError):
+class ConnectionTimedOut(SendError, ServerTimedOut):
     pass
 
 
@@ -151,7 +191,7 @@ class Disconnected(SendError):
     pass
 
 
-class CertificateNotTrusted(SendError):
+class CertificateNotTrusted(SendError, CertificateRefused):
     pass
 
 
@@ -159,7 +199,7 @@ class StartTLSNotOffered(SendError):
     pass
 
 
-class ServerRefused(SendError):
+class ServerRefused(SendError, ServerSaidNo):
     """The server answered with an error code we have no more specific words for."""
 
 
@@ -179,6 +219,37 @@ class DeliveryUncertain(SendError):
 
 class AlreadySent(AfterwordError):
     """Refusing to send a message that is being sent, or was sent, already."""
+
+
+class NotSent(AfterwordError):
+    """Only a message that went out, with its Message-ID, can be followed up in its thread."""
+
+
+# --- the mailbox (IMAP) -----------------------------------------------------------------
+
+
+class ImapError(AfterwordError):
+    """Talking to the user's mailbox failed; the message says why and what to do."""
+
+
+class ImapLoginFailed(ImapError, LoginRefused):
+    pass
+
+
+class ImapCertificateNotTrusted(ImapError, CertificateRefused):
+    pass
+
+
+class ImapConnectionFailed(ImapError, ServerUnreachable):
+    pass
+
+
+class ImapTimedOut(ImapError, ServerTimedOut):
+    pass
+
+
+class ImapServerRefused(ImapError, ServerSaidNo):
+    """The server answered NO or BAD, or lacks something needed (such as STARTTLS)."""
 
 
 # --- credentials ------------------------------------------------------------------------
@@ -229,3 +300,16 @@ class SpellingUnavailable(AfterwordError):
     def __init__(self, message: str, language: str | None = None) -> None:
         super().__init__(message)
         self.language = language
+
+
+class LauncherProblem(AfterwordError):
+    """The launcher could not be installed; the message says what to do."""
+
+
+class DataFileError(Exception):
+    """SQLite could not read or write a data file of its own (a backup's records, a copy):
+    the caller says what that means to the user. The text is SQLite's own."""
+
+    def __init__(self, text: str, *, disk_full: bool = False) -> None:
+        super().__init__(text)
+        self.disk_full = disk_full

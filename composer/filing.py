@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from composer.errors import AfterwordError, RecordNotFound
-from composer.imap import ImapAccount, ImapConnection, ImapServerRefused
+from composer.account import ImapAccount
+from composer.errors import AfterwordError, ImapServerRefused, RecordNotFound
+from composer.imap import ImapConnection
 from composer.login import LoginSecret
 from composer.store import Store
 

@@ -10,11 +10,10 @@ import base64
 import binascii
 import contextlib
 import imaplib
-import itertools
 import re
 import ssl
 from collections.abc import Collection, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email import policy
 from email.message import Message
@@ -22,8 +21,17 @@ from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from composer.account import Security, verifying_context
-from composer.errors import AccountError, AfterwordError, PasswordMissing
+from composer.account import ImapAccount, Security
+from composer.bodystructure import Sexp, find_bodystructure, parse_sexp, text_part
+from composer.errors import (
+    ImapCertificateNotTrusted,
+    ImapConnectionFailed,
+    ImapError,
+    ImapLoginFailed,
+    ImapServerRefused,
+    ImapTimedOut,
+    PasswordMissing,
+)
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.oauth_tokens import renewed_login
 from composer.reply_text import decoded, header_text, readable, summary
@@ -39,68 +47,6 @@ _HEADERS = (
 )
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-class ImapError(AfterwordError):
-    """Talking to the user's mailbox failed; the message says why and what to do."""
-
-
-class ImapLoginFailed(ImapError):
-    pass
-
-
-class ImapCertificateNotTrusted(ImapError):
-    pass
-
-
-class ImapConnectionFailed(ImapError):
-    pass
-
-
-class ImapTimedOut(ImapError):
-    pass
-
-
-class ImapServerRefused(ImapError):
-    """The server answered NO or BAD, or lacks something needed (such as STARTTLS)."""
-
-
-@dataclass(frozen=True)
-class ImapAccount:
-    host: str
-    port: int
-    security: Security  # TLS (usually port 993) or STARTTLS (usually 143); never plain
-    username: str
-    ca_file: str = ""  # an extra CA to trust (a company or test CA), added to the system's
-    timeout: float = 30.0
-
-    @property
-    def key(self) -> str:
-        """The keyring entry, apart from the SMTP account's even when the password is shared."""
-        return f"imap:{self.username}@{self.host}:{self.port}"
-
-    def validate(self) -> None:
-        if not self.host.strip():
-            raise AccountError("The mailbox (IMAP) account has no server name. Set it in Settings.")
-        if not 0 < self.port < 65536:
-            raise AccountError(f"The IMAP port {self.port} is not valid; try 993 or 143.")
-        if self.security is Security.NONE:
-            raise AccountError(
-                "Reading your mailbox without encryption is not allowed: your password and "
-                "mail would cross the network readable by anyone. Choose TLS or STARTTLS."
-            )
-        if not self.username.strip():
-            raise AccountError("The mailbox (IMAP) account has no user name. Set it in Settings.")
-
-    def ssl_context(self) -> ssl.SSLContext:
-        return verifying_context(self.ca_file)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImapAccount:
-        return cls(**{**data, "security": Security(data["security"])})
 
 
 @dataclass(frozen=True)
@@ -403,9 +349,9 @@ class ImapConnection(ServerConnection[ImapAccount]):
         if not literals:
             return None
         headers = BytesHeaderParser(policy=policy.default).parsebytes(literals[0])
-        body = _find_bodystructure(_parse_sexp(_flatten(data)))
+        body = find_bodystructure(parse_sexp(_flatten(data)))
         text = ""
-        part = _text_part(body)
+        part = text_part(body)
         if part is not None:
             number, subtype, charset, encoding = part
             status, data = imap.uid("FETCH", str(uid), f"(BODY.PEEK[{number}]<0.{TEXT_BYTES}>)")
@@ -599,64 +545,6 @@ def _flatten(data: list[Any]) -> bytes:
         elif isinstance(item, bytes):
             parts.append(item)
     return b"".join(parts)
-
-
-Sexp = list["Sexp"] | str | None
-MAX_PART_NESTING = 64  # levels of parentheses in a FETCH answer; real mail nests a few
-_TOKEN = re.compile(rb'\s*(?:(\()|(\))|"((?:[^"\\]|\\.)*)"|(NIL)\b|([^\s()"]+))')
-
-
-def _parse_sexp(line: bytes) -> list[Sexp]:
-    """An IMAP response as nested lists of strings (NIL is None): enough for BODYSTRUCTURE."""
-    stack: list[list[Sexp]] = [[]]
-    for opened, closed, quoted, nil, atom in _TOKEN.findall(line):
-        if opened:
-            stack.append([])
-        elif closed and len(stack) > 1:
-            done = stack.pop()
-            # a part nested deeper than any real mail stands for nothing (no text found
-            # there), so reading it never recurses past MAX_PART_NESTING levels
-            stack[-1].append(done if len(stack) < MAX_PART_NESTING else None)
-        elif nil:
-            stack[-1].append(None)
-        else:
-            raw = quoted if quoted or not atom else atom
-            stack[-1].append(re.sub(rb"\\(.)", rb"\1", raw).decode("utf-8", "replace"))
-    return stack[0]
-
-
-def _find_bodystructure(tree: list[Sexp]) -> Sexp:
-    for node in tree:
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                if isinstance(item, str) and item.upper() == "BODYSTRUCTURE":
-                    return node[index + 1] if index + 1 < len(node) else None
-            found = _find_bodystructure(node)
-            if found is not None:
-                return found
-    return None
-
-
-def _text_part(body: Sexp, number: str = "") -> tuple[str, str, str, str] | None:
-    """The first text/plain part (else text/html): its number, subtype, charset, encoding."""
-    if not isinstance(body, list) or not body:
-        return None
-    if isinstance(body[0], list):  # multipart: its parts, then its subtype
-        parts = list(itertools.takewhile(lambda item: isinstance(item, list), body))
-        candidates = [
-            found
-            for index, child in enumerate(parts, start=1)
-            if (found := _text_part(child, f"{number}.{index}" if number else str(index)))
-        ]
-        plain = [c for c in candidates if c[1] == "plain"]
-        return (plain or candidates)[0] if candidates else None
-    kind, subtype = (str(body[0]).lower(), str(body[1]).lower()) if len(body) > 6 else ("", "")
-    if kind != "text" or subtype not in ("plain", "html"):
-        return None
-    params = body[2] if isinstance(body[2], list) else []
-    names = [str(p).lower() for p in params[0::2]]
-    charset = str(params[1::2][names.index("charset")]) if "charset" in names else "us-ascii"
-    return number or "1", subtype, charset, str(body[5] or "7bit").lower()
 
 
 def _date(text: str) -> datetime | None:

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from composer.account import SmtpAccount
+from composer.account import ImapAccount, SmtpAccount, kept_unknown
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError
 from composer.filing import FilingResult, file_over, not_filed
-from composer.imap import FoundReply, ImapAccount, ImapConnection, mailbox_display_name
+from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
@@ -54,15 +54,25 @@ class MailboxSettings:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MailboxSettings:
-        extra = ("server_files_sent", "own_password", "check_minutes")
-        account = ImapAccount.from_dict({k: v for k, v in data.items() if k not in extra})
+    def from_dict(cls, data: Any) -> MailboxSettings:
+        """Tolerant as ``ImapAccount.from_dict`` is: a damaged value is an ``AccountError``."""
+        account = ImapAccount.from_dict(
+            {k: v for k, v in data.items() if k not in MAILBOX_KEYS}
+            if isinstance(data, dict)
+            else data
+        )
+        minutes = data.get("check_minutes", DEFAULT_CHECK_MINUTES)
+        if not isinstance(minutes, int) or isinstance(minutes, bool):
+            raise ImapAccount.damaged("check_minutes is not a number")
         return cls(
             account,
             server_files_sent=bool(data.get("server_files_sent")),
             own_password=bool(data.get("own_password")),
             check_minutes=reply_check_minutes(data),
         )
+
+
+MAILBOX_KEYS = ("server_files_sent", "own_password", "check_minutes")  # besides the account's
 
 
 def mailbox_settings(store: Store) -> MailboxSettings | None:
@@ -72,8 +82,11 @@ def mailbox_settings(store: Store) -> MailboxSettings | None:
 
 
 def save_mailbox_settings(store: Store, settings: MailboxSettings) -> None:
+    """Keeps the keys of the stored settings this version does not know (a newer one's)."""
     settings.account.validate()
-    store.set_setting(IMAP_ACCOUNT_SETTING, settings.to_dict())
+    stored = store.get_setting(IMAP_ACCOUNT_SETTING)
+    kept = kept_unknown(settings.account, stored, also=MAILBOX_KEYS)
+    store.set_setting(IMAP_ACCOUNT_SETTING, {**kept, **settings.to_dict()})
 
 
 def forget_mailbox(store: Store) -> None:

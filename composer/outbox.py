@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from composer import schedule
-from composer.account import SmtpAccount
+from composer.account import SmtpAccount, kept_unknown
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
@@ -223,7 +223,8 @@ class Outbox:
 
     def save_account(self, account: SmtpAccount) -> None:
         account.validate()
-        self.store.set_setting(ACCOUNT_SETTING, account.to_dict())
+        stored = self.store.get_setting(ACCOUNT_SETTING)
+        self.store.set_setting(ACCOUNT_SETTING, kept_unknown(account, stored))
 
     # --- queueing ---------------------------------------------------------------------------
 

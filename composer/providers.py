@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from composer.account import Security, SmtpAccount
-from composer.imap import ImapAccount
+from composer.account import ImapAccount, Security, SmtpAccount
 
 if TYPE_CHECKING:
     from composer.store import Store

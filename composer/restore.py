@@ -45,13 +45,16 @@ from composer.errors import (
     AfterwordError,
     BackupRefused,
     DatabaseLocked,
+    DataFileError,
     FileProblem,
+    SettingsTooNew,
     StorageError,
     WouldReplace,
 )
 from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
-from composer.store import SCHEMA_VERSION, data_file
+from composer.settings_upgrade import upgrade_settings
+from composer.store import SCHEMA_VERSION, Store, data_file
 from composer.store.rebuild import REQUIRED_TABLES, rebuild_and_upgrade
 
 # Limits on what a backup may unpack to. A real backup is a few MB; one with years of
@@ -182,7 +185,7 @@ def _copy_database(staged: Path, live: Path) -> None:
     is the rebuilt file, never the backup's own."""
     try:
         data_file.copy_into(staged, live)
-    except data_file.DataFileError as error:
+    except DataFileError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise DatabaseLocked(str(live)) from None
         raise StorageError(
@@ -395,7 +398,7 @@ def _check_database(database: Path, source: Path) -> int:
     """Its schema version, if SQLite finds the file whole; read-only, so nothing in it runs."""
     try:
         version, verdict, tables = data_file.check_untrusted(database, SCHEMA_VERSION)
-    except data_file.DataFileError as error:
+    except DataFileError as error:
         raise _damaged(source, f"its database cannot be read: {error}") from None
     if version > SCHEMA_VERSION:
         raise _too_new(source, f"schema {version}")
@@ -412,7 +415,15 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
     sending: the live file only ever gets a whole, current database of the app's own."""
     try:
         rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
-    except data_file.DataFileError as error:
+        with Store(rebuilt, clock=clock) as staged:
+            upgrade_settings(staged)  # a backup's older settings, brought up to date too
+    except SettingsTooNew as error:
+        raise BackupRefused(
+            f"{source.name} was made by a newer version of Afterword (settings version "
+            f"{error.found}; this version understands up to {error.supported}). Nothing was "
+            "changed. Update Afterword, then restore it."
+        ) from None
+    except DataFileError as error:
         if error.disk_full:  # the staging disk, not the backup
             raise FileProblem(
                 f"The disk is full, so the records in {source.name} could not be unpacked. "

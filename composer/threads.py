@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from composer.dates import FALLBACK, medium_date_time
-from composer.errors import AfterwordError
+from composer.errors import NotSent
 from composer.records import Message, MessageState
 
 READER_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID", "In-Reply-To")
@@ -24,10 +24,6 @@ KEPT_REFERENCES = 10  # besides the first: a thread of 200 would make a header n
 # "Vs:" (Finnish), "Re[2]:", repeated or not: the reply gets one "Re: " in front.
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|antw|odp|vs)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 _SIGNATURE = "\n-- \n"
-
-
-class NotSent(AfterwordError):
-    """Only a message that went out, with its Message-ID, can be followed up in its thread."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from composer.account import Security
-from composer.imap import ImapAccount
+from composer.account import ImapAccount, Security
 from tests import imap_server
 from tests.clock import faketime_library
 from tests.imap_server import FLAGGED_SENT, DovecotServer

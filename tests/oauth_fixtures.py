@@ -16,8 +16,7 @@ import requests
 import trustme
 from aiosmtpd.smtp import AuthResult
 
-from composer.account import Security
-from composer.imap import ImapAccount
+from composer.account import ImapAccount, Security
 from composer.oauth import OAuthClient, OAuthProvider
 from tests.clock import SetClock, clock
 from tests.conftest import server_context

@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from composer.account import DEFAULT_PORTS, Security, SmtpAccount
+from composer.account import DEFAULT_PORTS, ImapAccount, Security, SmtpAccount
 from composer.app import Afterword
 from composer.autoconfig import FoundServers
 from composer.errors import AfterwordError
-from composer.imap import ImapAccount
 from composer.mail import parse_address_or_none
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.providers import (

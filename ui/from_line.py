@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from composer.app import Afterword
-from composer.errors import AfterwordError
+from composer.errors import AccountError, AfterwordError
 from composer.mail import sender_address
 from ui.widgets import named
 
@@ -19,7 +19,10 @@ NO_ACCOUNT = "No sending account yet"
 
 def from_text(afterword: Afterword) -> str:
     """``Sam Rivera <sam@example.org>``, as the message's From will say."""
-    account = afterword.outbox.account()
+    try:
+        account = afterword.outbox.account()
+    except AccountError as error:  # damaged settings: Send says so too
+        return str(error)
     if account is None or not account.from_address:
         return NO_ACCOUNT
     name = afterword.store.profile().name

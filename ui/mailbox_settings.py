@@ -23,10 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.account import Security
+from composer.account import ImapAccount, Security
 from composer.app import Afterword
-from composer.errors import AfterwordError, CredentialError, NoKeyring
-from composer.imap import ImapAccount
+from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mailbox import (
     MailboxSettings,
     forget_mailbox,
@@ -91,7 +90,7 @@ class MailboxGroup(QGroupBox):
         self._add_action_rows()
         for label in (self.status, self.test_status, self.check_status):
             say(label, "")  # hidden until they have something to say
-        self.load(mailbox_settings(afterword.store))
+        self.load(self.stored())
 
     # --- building ---------------------------------------------------------------------------
 
@@ -252,8 +251,17 @@ class MailboxGroup(QGroupBox):
             check_minutes=self.check_minutes.value(),
         )
 
+    def stored(self) -> MailboxSettings | None:
+        """The saved mailbox; damaged settings are said here (as empty fields to set again),
+        never a crash."""
+        try:
+            return mailbox_settings(self.afterword.store)
+        except AccountError as error:
+            say(self.status, str(error))
+            return None
+
     def has_unsaved_changes(self) -> bool:
-        stored = mailbox_settings(self.afterword.store)
+        stored = self.stored()
         if self._typed_password() or self.password_hint.left_behind is not None:
             return True
         if stored is None:  # a provider's fill-in alone is no edit of the user's
@@ -274,7 +282,7 @@ class MailboxGroup(QGroupBox):
     def save(self) -> None:
         if self.password_hint.busy:  # a password is still going to the keyring
             return
-        settings, previous = self.settings(), mailbox_settings(self.afterword.store)
+        settings, previous = self.settings(), self.stored()
         try:
             save_mailbox_settings(self.afterword.store, settings)
         except AfterwordError as error:
@@ -300,7 +308,10 @@ class MailboxGroup(QGroupBox):
     def _share_password(self, settings: MailboxSettings) -> None:
         """The user saved a mailbox that opens with the sending password: that password may
         now go to this server too (composer/password_binding.py)."""
-        smtp = self.afterword.outbox.account()
+        try:
+            smtp = self.afterword.outbox.account()
+        except AccountError:  # damaged: the account's part of Settings says so
+            return
         if smtp is None:
             return
         key, credentials = settings.password_key(smtp), self.afterword.credentials
@@ -365,7 +376,7 @@ class MailboxGroup(QGroupBox):
     def remove(self) -> None:
         if self.password_hint.busy:  # its password is still going to the keyring
             return
-        previous = mailbox_settings(self.afterword.store)
+        previous = self.stored()
         if previous is None or not dialogs.ask(self, REMOVE_QUESTION, yes="Remove", no="Cancel"):
             return
         left_behind = self.password_hint.left_behind

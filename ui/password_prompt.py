@@ -257,8 +257,10 @@ def asked_then_resent(
     """Messages that failed for want of a password: asks for it, then ``resend`` them;
     Cancel ``finish``es with a line saying they are kept, unsent. False: nothing to ask."""
     wanting = [r for r in results if r.state is MessageState.FAILED and r.password_problem]
+    if not wanting:  # a damaged account is not read here: the results say it
+        return False
     account = page.afterword.outbox.account()
-    if not wanting or account is None or not isinstance(page, QWidget):
+    if account is None or not isinstance(page, QWidget):
         return False
     request = request_for(account, wanting[0].password_problem, page.afterword.store)
     ids = [r.message_id for r in wanting]

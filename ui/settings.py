@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
 from composer.app import Afterword
 from composer.credentials import password_problem
-from composer.errors import AfterwordError, CredentialError, NoKeyring
+from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address
-from composer.mailbox import mailbox_settings, password_accounts
+from composer.mailbox import password_accounts
 from composer.password_binding import Destination
 from composer.providers import (
     Preset,
@@ -105,7 +105,7 @@ class SettingsPage(QWidget):
         for label in self._status_labels():
             say(label, "")  # hidden until they have something to say
         self._load_profile(afterword.store.profile())
-        self._load_account(afterword.outbox.account())
+        self._load_account(self._stored_account())
         self._check_keyring()
 
     # --- building ---------------------------------------------------------------------------
@@ -252,6 +252,15 @@ class SettingsPage(QWidget):
         self.phone.setText(profile.phone)
         self.signature.setPlainText(profile.signature)
 
+    def _stored_account(self) -> SmtpAccount | None:
+        """The saved account; damaged settings are said here (as empty fields to set again),
+        never a crash."""
+        try:
+            return self.afterword.outbox.account()
+        except AccountError as error:
+            say(self.account_status, str(error))
+            return None
+
     def _load_account(self, account: SmtpAccount | None) -> None:
         if account is None:
             return
@@ -304,7 +313,7 @@ class SettingsPage(QWidget):
     def _account_unsaved(self) -> bool:
         if self.password.text() or self.password_hint.left_behind is not None:
             return True
-        stored = self.afterword.outbox.account()
+        stored = self._stored_account()
         if stored is None:
             return bool(self.host.text().strip() or self.username.text().strip())
         return self._account() != stored
@@ -401,7 +410,7 @@ class SettingsPage(QWidget):
     def save_account(self) -> None:
         if self.password_hint.busy:  # a password is still going to the keyring (Ctrl+S)
             return
-        account, previous = self._account(), self.afterword.outbox.account()
+        account, previous = self._account(), self._stored_account()
         try:
             self.afterword.outbox.save_account(account)
         except AfterwordError as error:
@@ -523,11 +532,11 @@ class SettingsPage(QWidget):
         """Saved elsewhere (the first-run assistant): the fields show it."""
         self._load_profile(self.afterword.store.profile())
         self._reload_account()
-        self.mailbox.load(mailbox_settings(self.afterword.store))
+        self.mailbox.load(self.mailbox.stored())
 
     def _reload_account(self) -> None:
         """The restored account, or empty fields if the backup had none."""
-        account = self.afterword.outbox.account()
+        account = self._stored_account()
         self.provider.setCurrentIndex(0)
         say(self.provider_note, "")
         self.sign_in.show_for(None)

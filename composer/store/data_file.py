@@ -8,17 +8,14 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from composer.errors import DataFileError
+
 # A profile counts once anything in it is filled in.
 _FILLED_PROFILE = "SELECT count(*) FROM profile WHERE name || email || phone || signature != ''"
 
 
-class DataFileError(Exception):
-    """SQLite could not read or write the file; the caller says what that means to the user.
-    The text is SQLite's own."""
-
-    def __init__(self, error: sqlite3.Error) -> None:
-        super().__init__(str(error))
-        self.disk_full = error.sqlite_errorcode == sqlite3.SQLITE_FULL
+def data_file_error(error: sqlite3.Error) -> DataFileError:
+    return DataFileError(str(error), disk_full=error.sqlite_errorcode == sqlite3.SQLITE_FULL)
 
 
 def open_untrusted(database: Path) -> sqlite3.Connection:
@@ -47,7 +44,9 @@ def record_counts(database: Path) -> dict[str, int]:
             "interviews": _number(db, "SELECT count(*) FROM interviews"),
             "messages": _number(db, "SELECT count(*) FROM messages"),
             "profile": _number(db, _FILLED_PROFILE),
-            "account": _number(db, "SELECT count(*) FROM settings"),
+            # the settings version is bookkeeping (composer/settings_upgrade.py), not a
+            # setting to lose
+            "account": _number(db, "SELECT count(*) FROM settings WHERE key != 'settings_version'"),
             "sending": _number(db, "SELECT count(*) FROM messages WHERE state = 'sending'"),
         }
 
@@ -63,7 +62,7 @@ def snapshot(database: Path, copy: Path) -> None:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     except sqlite3.Error as error:
-        raise DataFileError(error) from None
+        raise data_file_error(error) from None
 
 
 def schema_version(database: Path) -> int:
@@ -83,7 +82,7 @@ def check_untrusted(database: Path, newest: int) -> tuple[int, list[str], set[st
             verdict = [row[0] for row in db.execute("PRAGMA integrity_check")]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as error:
-        raise DataFileError(error) from None
+        raise data_file_error(error) from None
     return version, verdict, tables
 
 
@@ -110,4 +109,4 @@ def copy_into(staged: Path, live: Path) -> None:
         ):
             source.backup(target)
     except sqlite3.OperationalError as error:
-        raise DataFileError(error) from None
+        raise data_file_error(error) from None

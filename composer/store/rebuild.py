@@ -19,7 +19,7 @@ from pathlib import Path
 from composer.clock import Clock
 from composer.errors import BackupRefused
 from composer.store import Store
-from composer.store.data_file import DataFileError, open_untrusted
+from composer.store.data_file import data_file_error, open_untrusted
 from composer.store.migrations import MIGRATIONS
 
 REQUIRED_TABLES = ("contacts", "interviews", "messages")
@@ -151,4 +151,4 @@ def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, cloc
         with Store(fresh, clock=clock) as staged:
             staged.recover_interrupted()
     except sqlite3.DatabaseError as error:
-        raise DataFileError(error) from None
+        raise data_file_error(error) from None

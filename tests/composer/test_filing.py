@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from composer.account import ImapAccount
 from composer.filing import file_sent_copies
-from composer.imap import ImapAccount, ImapConnection
+from composer.imap import ImapConnection
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile

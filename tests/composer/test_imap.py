@@ -13,19 +13,16 @@ from pathlib import Path
 import pytest
 import trustme
 
-from composer.account import Security, SmtpAccount
-from composer.errors import AfterwordError
-from composer.imap import (
-    ImapAccount,
+from composer.account import ImapAccount, Security, SmtpAccount
+from composer.errors import (
+    AfterwordError,
     ImapCertificateNotTrusted,
-    ImapConnection,
     ImapConnectionFailed,
     ImapLoginFailed,
     ImapServerRefused,
     ImapTimedOut,
-    mailbox_display_name,
-    named_ids,
 )
+from composer.imap import ImapConnection, mailbox_display_name, named_ids
 from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
 from composer.smtp import SmtpConnection

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from composer.account import Security
+from composer.account import ImapAccount, Security
 from composer.credentials import Credentials
 from composer.due import due_items
-from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
     ReplyCheck,

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import requests
 
+from composer.account import ImapAccount
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
 from composer.filing import file_sent_copies
-from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
     mailbox_secret,

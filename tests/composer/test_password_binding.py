@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import trustme
 
+from composer.account import ImapAccount
 from composer.credentials import MISSING, Credentials
 from composer.errors import AfterwordError, PasswordNotForThisServer
-from composer.imap import ImapAccount, ImapConnection
+from composer.imap import ImapConnection
 from composer.login import PasswordSecret
 from composer.mailbox import (
     MailboxSettings,

@@ -16,9 +16,10 @@ import pytest
 import trustme
 from aiosmtpd.smtp import AuthResult
 
-from composer.account import Security
+from composer.account import ImapAccount, Security
 from composer.credentials import Credentials
-from composer.imap import ImapAccount, ImapConnection, ImapLoginFailed
+from composer.errors import ImapLoginFailed
+from composer.imap import ImapConnection
 from composer.login import xoauth2
 from composer.outbox import Outbox
 from composer.paths import Paths

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from composer.account import Security
-from composer.imap import FoundReply, ImapAccount, ImapConnection
+from composer.account import ImapAccount, Security
+from composer.imap import FoundReply, ImapConnection
 from tests.fuzz.budget import within_budget
 from tests.fuzz.profiles import FUZZ
 

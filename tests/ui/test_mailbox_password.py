@@ -14,9 +14,8 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 import ui.mailbox_watch
-from composer.account import Security
+from composer.account import ImapAccount, Security
 from composer.app import Afterword
-from composer.imap import ImapAccount
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Role

@@ -28,8 +28,10 @@ from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
 from composer.records import MessageState, Profile
+from composer.store import ACCOUNT_SETTING
 from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
+from ui.from_line import from_text
 from ui.password_hint import NOT_STORED, SESSION_ONLY, STORED
 from ui.runner import Runner
 from ui.settings import SettingsPage
@@ -515,3 +517,35 @@ def test_a_name_that_cannot_go_into_a_header_is_refused_at_save(
     page.save_profile()
     assert "your name contains a line break or a control character" in page.profile_status.text()
     assert afterword.store.profile().name == ""
+
+
+# --- damaged settings -------------------------------------------------------------------------
+
+
+def test_a_damaged_account_is_said_on_the_page_and_set_again_by_saving(
+    qtbot: QtBot,
+    secret_backend: Any,
+    open_afterword: OpenAfterword,
+    make_page: MakePage,
+    smtp_server: SmtpServer,
+) -> None:
+    """Settings a hand edit or a newer version broke: the page opens, says what is damaged
+    and where to set it, and saving the account again mends it (a newer version's keys kept)."""
+    afterword = open_afterword(secret_backend)
+    afterword.store.set_setting(
+        ACCOUNT_SETTING,
+        {"host": "smtp.example.org", "port": "587", "security": "starttls", "newer": 1},
+    )
+    page = make_page(afterword)
+    assert page.account_status.text() == (
+        "Your mail account settings are damaged (port is not a number). "
+        "Set them again in Settings › Account."
+    )
+    assert from_text(afterword) == page.account_status.text()  # Compose's From line says it too
+
+    fill_account(page, smtp_server)
+    save_account(qtbot, page, "Password saved in your system keyring.")
+
+    account = afterword.outbox.account()
+    assert account is not None and account.port == smtp_server.port
+    assert afterword.store.get_setting(ACCOUNT_SETTING)["newer"] == 1

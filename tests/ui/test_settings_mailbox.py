@@ -14,11 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from composer.account import Security, SmtpAccount
+from composer.account import ImapAccount, Security, SmtpAccount
 from composer.app import Afterword
 from composer.credentials import SERVICE
 from composer.errors import NoKeyring
-from composer.imap import ImapAccount
 from composer.mailbox import MailboxSettings, mailbox_settings
 from composer.paths import Paths
 from composer.providers import presets
