@@ -14,6 +14,7 @@ from composer.store.schema import (
     _schema_5,
     _schema_6,
     _signature_in_text,
+    add_feedback_channel,
     add_scheduled_state,
 )
 
@@ -26,5 +27,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_6,
     _signature_in_text,
     add_scheduled_state,
+    add_feedback_channel,  # 9: feedback by phone
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

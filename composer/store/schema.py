@@ -279,3 +279,14 @@ def _messages_schema(db: sqlite3.Connection) -> tuple[str, list[str]]:
     ).fetchall()
     table = next(sql for kind, sql in rows if kind == "table")
     return table, [sql for kind, sql in rows if kind != "table"]
+
+
+def add_feedback_channel(db: sqlite3.Connection) -> None:
+    """Feedback notes say how they came: by email (all notes so far), by phone or in person."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(feedback_notes)")]
+    if "channel" in columns:  # a file whose version was set back: it has it already
+        return
+    db.execute(
+        "ALTER TABLE feedback_notes ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' "
+        "CHECK (channel IN ('email', 'phone', 'in_person'))"
+    )
