@@ -299,7 +299,8 @@ def _feedback_thanks(store: Store, now: datetime) -> list[DueItem]:
 
 
 def _fresh(note: FeedbackNote, now: datetime) -> bool:
-    return note.received_at <= now < note.received_at + FEEDBACK_THANKS_SHOWN_FOR
+    """Noted means heard: a time typed a little ahead of the clock still gets its thanks."""
+    return now < note.received_at + FEEDBACK_THANKS_SHOWN_FOR
 
 
 def _thanks_item(interview: Interview, notes: list[FeedbackNote], store: Store) -> DueItem:
