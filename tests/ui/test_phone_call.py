@@ -18,7 +18,14 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.app import Afterword
-from composer.records import Contact, FeedbackChannel, Interview, InterviewStatus, Role
+from composer.records import (
+    Contact,
+    FeedbackChannel,
+    FeedbackNote,
+    Interview,
+    InterviewStatus,
+    Role,
+)
 from tests.clock import NOW
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
@@ -165,3 +172,22 @@ def test_i_called_them_on_an_interview_notes_the_call(
     [note] = window.afterword.store.feedback_notes(interview_id=people["no"])
     assert note.channel is FeedbackChannel.PHONE and note.contact_id == people["rita"]
     assert "Thank Rita Ross for the feedback: Analyst at Initech" in titles(window, qtbot)
+
+
+def test_editing_a_call_keeps_it_a_call_at_its_time(
+    qtbot: QtBot, ready: Afterword, people: dict[str, int]
+) -> None:
+    called_at = (NOW - timedelta(hours=2)).replace(microsecond=0)
+    note = ready.store.save_feedback(
+        FeedbackNote(
+            people["no"], SAID, called_at, contact_id=people["rita"], channel=FeedbackChannel.PHONE
+        )
+    )
+    dialog = FeedbackDialog(ready, note)
+    qtbot.addWidget(dialog)
+    edited = dialog.note()
+    assert (edited.channel, edited.received_at, edited.contact_id) == (
+        FeedbackChannel.PHONE,
+        called_at,
+        people["rita"],
+    )
