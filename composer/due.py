@@ -15,7 +15,10 @@ from enum import StrEnum
 
 from composer.dates import chosen_locale, medium_date
 from composer.followups import suggested_recipients
+from composer.phone_call import CallOffer, whom_to_call
 from composer.records import (
+    FeedbackChannel,
+    FeedbackNote,
     Interview,
     InterviewStatus,
     Message,
@@ -31,6 +34,7 @@ NOTES_DEADLINE = timedelta(days=30)  # a data-protection request: one month to a
 NOTES_WARNING = timedelta(days=7)  # shown from a week before that...
 NOTES_SHOWN_AFTER = timedelta(days=30)  # ...and for a month after it passed
 REJECTION_SHOWN_FOR = timedelta(days=30)  # a gracious reply weeks later would be odd
+FEEDBACK_THANKS_SHOWN_FOR = timedelta(days=14)  # thanks for feedback, while it is fresh
 PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep applying
 
 
@@ -39,6 +43,7 @@ class DueKind(StrEnum):
     UNCERTAIN = "uncertain"  # may or may not have gone: the user checks first
     THANK_YOU = "thank_you"
     NO_HARD_FEELINGS = "no_hard_feelings"  # the one gracious reply after a rejection
+    THANKS_FOR_FEEDBACK = "thanks_for_feedback"  # someone said how it went: thank them
     NOTES_DEADLINE = "notes_deadline"
     CHECK_IN = "check_in"
     PIPELINE_LOW = "pipeline_low"
@@ -59,6 +64,7 @@ class DueItem:
     reply_to: int | None = None  # a message to follow up in its thread
     message_id: int | None = None  # the failed or uncertain message itself
     needs_date: bool = False  # the interview has no date: the user is asked for it
+    call: CallOffer | None = None  # the alternative to asking by email: a call
 
     @property
     def unsent(self) -> bool:
@@ -79,6 +85,7 @@ def due_items(store: Store, now: datetime) -> list[DueItem]:
     replies = store.replies()
     found = [
         *_after_interviews(store, now, replies),
+        *_feedback_thanks(store, now),
         *_notes_deadlines(store, now, replies),
         *_check_ins(store, now),
         *_pipeline(store, now),
@@ -249,20 +256,72 @@ def _after_rejection(
         return []
     if any(i == interview.id and t in REJECTION_REPLIES for i, t, _ in under_way):
         return []
+    if _called(store.feedback_notes(interview_id=interview.id), told.replace(microsecond=0)):
+        return []  # they called instead of writing: the thanks for the feedback follows
     participants = store.participants(interview.id)
+    call = whom_to_call(participants)
     return [
         DueItem(
             key=f"{DueKind.NO_HARD_FEELINGS}:{interview.id}",  # as before: snoozes still hold
             kind=DueKind.NO_HARD_FEELINGS,
             title=f"Reply graciously, in one message: {_name(interview)}",
             detail="The answer was no. One kind reply thanks them, keeps the door open for "
-            "future roles and asks what would have made you a stronger candidate.",
+            "future roles and asks what would have made you a stronger candidate."
+            + (f" Or ask by phone: {call.label}." if call else ""),
             due_at=told,
             template_id=AFTER_REJECTION,
             interview_id=interview.id,
             contact_ids=tuple(suggested_recipients(AFTER_REJECTION, participants)),
+            call=call,
         )
     ]
+
+
+def _called(notes: Iterable[FeedbackNote], since: datetime) -> bool:
+    """Feedback noted from a call (or in person) since ``since``: they were asked already."""
+    return any(n.channel is not FeedbackChannel.EMAIL and n.received_at >= since for n in notes)
+
+
+# --- thanks for feedback ----------------------------------------------------------------
+
+
+def _feedback_thanks(store: Store, now: datetime) -> list[DueItem]:
+    """One item per interview with fresh feedback from someone not yet thanked for it."""
+    under_way = store.follow_ups_under_way()
+    fresh: dict[int, list[FeedbackNote]] = {}
+    for note in store.feedback_notes():
+        thanked = (note.interview_id, "thanks_for_feedback", note.contact_id) in under_way
+        if _fresh(note, now) and note.contact_id is not None and not thanked:
+            fresh.setdefault(note.interview_id, []).append(note)
+    interviews = store.interviews_by_id(sorted(fresh))
+    return [
+        _thanks_item(interviews[i], notes, store) for i, notes in fresh.items() if i in interviews
+    ]
+
+
+def _fresh(note: FeedbackNote, now: datetime) -> bool:
+    """Noted means heard: a time typed a little ahead of the clock still gets its thanks."""
+    return now < note.received_at + FEEDBACK_THANKS_SHOWN_FOR
+
+
+def _thanks_item(interview: Interview, notes: list[FeedbackNote], store: Store) -> DueItem:
+    """``notes``: newest first, as the store lists them."""
+    people = list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
+    names = store.contacts_by_id(people)
+    who = ", ".join(names[p].name for p in people if p in names) or "them"
+    how = {FeedbackChannel.PHONE: " on the phone", FeedbackChannel.IN_PERSON: " in person"}
+    said = how.get(notes[0].channel, "")
+    return DueItem(
+        key=f"thanks_for_feedback:{interview.id}:{notes[0].id}",
+        kind=DueKind.THANKS_FOR_FEEDBACK,
+        title=f"Thank {who} for the feedback: {_name(interview)}",
+        detail=f"They took the time to tell you{said} how you did. A short thank-you "
+        "accepts it graciously and keeps the door open.",
+        due_at=notes[0].received_at,
+        template_id="thanks_for_feedback",
+        interview_id=interview.id,
+        contact_ids=tuple(people),
+    )
 
 
 # --- the interview-notes request --------------------------------------------------------

@@ -23,6 +23,14 @@ class Role(StrEnum):
     HR = "hr"
 
 
+class FeedbackChannel(StrEnum):
+    """How the feedback reached the user: a call is worth as much as an email, and shows so."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+
+
 class MessageState(StrEnum):
     DRAFT = "draft"
     QUEUED = "queued"
@@ -137,6 +145,7 @@ class FeedbackNote:
     kind: bool = False  # encouraging words: one of the "almosts"
     contact_id: int | None = None
     id: int | None = None
+    channel: FeedbackChannel = FeedbackChannel.EMAIL
 
 
 @dataclass(frozen=True)

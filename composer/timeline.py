@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from composer.records import FeedbackNote, Interview, MessageState, Reply
+from composer.records import FeedbackChannel, FeedbackNote, Interview, MessageState, Reply
 from composer.store import Store
 
 
@@ -96,9 +96,15 @@ def _message_events(store: Store, ids: list[int]) -> list[TimelineEvent]:
 
 def _feedback_event(note: FeedbackNote) -> TimelineEvent:
     tags = f" [{', '.join(note.tags)}]" if note.tags else ""
-    return TimelineEvent(
-        note.received_at, EventKind.FEEDBACK, f"Feedback{tags}", note.text, note.id
-    )
+    title = f"Feedback{CHANNEL_WORDS[note.channel]}{tags}"
+    return TimelineEvent(note.received_at, EventKind.FEEDBACK, title, note.text, note.id)
+
+
+CHANNEL_WORDS = {  # after "Feedback": an email is how most come, so it goes unsaid
+    FeedbackChannel.EMAIL: "",
+    FeedbackChannel.PHONE: " by phone",
+    FeedbackChannel.IN_PERSON: " in person",
+}
 
 
 def _reply_events(store: Store, replies: list[Reply]) -> list[TimelineEvent]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
-from composer.records import FeedbackNote, Interview
+from composer.records import FeedbackChannel, FeedbackNote, Interview
 from ui import dialogs
 from ui.lessons import LessonsPanel
 from ui.models import INTERVIEWS_LISTED
@@ -45,7 +45,13 @@ from ui.widgets import (
 )
 
 ALL_TAGS = "All feedback"
-DAY_FORMAT = "d MMM yyyy"
+MOMENT_FORMAT = "d MMM yyyy HH:mm"
+CHANNELS = {  # how the feedback came, as the dialog offers it
+    FeedbackChannel.EMAIL: "In writing (email)",
+    FeedbackChannel.PHONE: "On the phone",
+    FeedbackChannel.IN_PERSON: "In person",
+}
+CHANNEL_MARKS = {FeedbackChannel.PHONE: "☎ By phone · ", FeedbackChannel.IN_PERSON: "In person · "}
 
 
 def role_at(interview: Interview) -> str:
@@ -56,9 +62,9 @@ def tags_from(text: str) -> list[str]:
     return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
-def noon(day: QDate) -> datetime:
-    """A calendar day as a moment: noon local time stays on that day in any time zone."""
-    return datetime(day.year(), day.month(), day.day(), 12).astimezone()
+def moment(shown: QDateTime) -> datetime:
+    """The date and time the user set, to the second (a call has a time of day)."""
+    return datetime.fromtimestamp(shown.toSecsSinceEpoch()).astimezone()
 
 
 class FeedbackDialog(QDialog):
@@ -70,12 +76,15 @@ class FeedbackDialog(QDialog):
         note: FeedbackNote | None = None,
         interview_id: int | None = None,
         parent: QWidget | None = None,
+        *,
+        channel: FeedbackChannel = FeedbackChannel.EMAIL,
     ) -> None:
         super().__init__(parent)
         self.afterword = afterword
         self._note = note
         self.setWindowTitle("Edit feedback" if note else "Add feedback")
         self._build()
+        self.channel_combo.setCurrentIndex(self.channel_combo.findData(channel))
         self._fill_interviews(note.interview_id if note else interview_id)
         if note is not None:
             self._fill(note)
@@ -85,11 +94,12 @@ class FeedbackDialog(QDialog):
         self.interview_combo.currentIndexChanged.connect(self._fill_people)
         self.interview_error = error_label("interview_error")
         self.from_combo = named(QComboBox(), "From")
-        self.received_edit = named(
-            QDateEdit(to_local(self.afterword.clock()).date()), "Received on"
-        )
+        self.channel_combo = named(QComboBox(), "How it came")
+        for channel, words in CHANNELS.items():
+            self.channel_combo.addItem(words, channel)
+        self.received_edit = named(QDateTimeEdit(to_local(self.afterword.clock())), "When")
         self.received_edit.setCalendarPopup(True)
-        self.received_edit.setDisplayFormat(DAY_FORMAT)
+        self.received_edit.setDisplayFormat(MOMENT_FORMAT)
         self.text_edit = plain_text_edit("What they said")
         self.text_edit.setPlaceholderText("Their words, as they wrote or said them")
         self.text_error = error_label("text_error")
@@ -102,7 +112,8 @@ class FeedbackDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("&Interview:", with_error(self.interview_combo, self.interview_error))
         form.addRow("Fr&om:", self.from_combo)
-        form.addRow("&Received on:", self.received_edit)
+        form.addRow("&How it came:", self.channel_combo)
+        form.addRow("Whe&n:", self.received_edit)
         form.addRow("&What they said:", with_error(self.text_edit, self.text_error))
         form.addRow("T&ags:", self.tags_edit)
         form.addRow("", self.kind_check)
@@ -127,8 +138,8 @@ class FeedbackDialog(QDialog):
 
     def _fill(self, note: FeedbackNote) -> None:
         self.from_combo.setCurrentIndex(max(0, self.from_combo.findData(note.contact_id)))
-        local = note.received_at.astimezone()
-        self.received_edit.setDate(QDate(local.year, local.month, local.day))
+        self.received_edit.setDateTime(to_local(note.received_at))
+        self.channel_combo.setCurrentIndex(self.channel_combo.findData(note.channel))
         self.text_edit.setPlainText(note.text)
         self.tags_edit.setText(", ".join(note.tags))
         self.kind_check.setChecked(note.kind)
@@ -137,11 +148,12 @@ class FeedbackDialog(QDialog):
         return FeedbackNote(
             interview_id=int(self.interview_combo.currentData()),
             text=self.text_edit.toPlainText(),
-            received_at=noon(self.received_edit.date()),
+            received_at=moment(self.received_edit.dateTime()),
             tags=tags_from(self.tags_edit.text()),
             kind=self.kind_check.isChecked(),
             contact_id=self.from_combo.currentData(),
             id=self._note.id if self._note else None,
+            channel=FeedbackChannel(self.channel_combo.currentData()),
         )
 
     def accept(self) -> None:
@@ -254,7 +266,8 @@ class FeedbackPage(QWidget):
             first_line = note.text.strip().splitlines()[0] if note.text.strip() else ""
             when = medium_date(note.received_at, chosen_locale(store))
             label = role_at(about[note.interview_id])
-            self.notes.addItem(f"{when} · {label}{tags}\n{first_line}")
+            how = CHANNEL_MARKS.get(note.channel, "")
+            self.notes.addItem(f"{how}{when} · {label}{tags}\n{first_line}")
         has_any = bool(self._notes) or bool(self.chosen_tag())
         self.empty.setVisible(not has_any)
         self._splitter.setVisible(has_any)

@@ -27,12 +27,14 @@ from composer.app import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
 from composer.followups import suggested_templates
+from composer.phone_call import whom_to_call
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from ui import dialogs
 from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
 from ui.duplicates import Choice, ask_same_address
 from ui.models import InterviewsModel
+from ui.phone_call import CALLED_TEXT, note_call
 from ui.runner import Runner
 from ui.widgets import (
     EmptyState,
@@ -339,6 +341,7 @@ class InterviewsPage(RecordsPage):
         self.delete_button = push_button("De&lete", "Delete interview", self.delete_selected)
         self.follow_up_button = push_button("Follo&w up…", "Follow up", self.follow_up_selected)
         self.timeline_button = push_button("Timelin&e…", "Timeline", self.timeline_selected)
+        self.called_button = push_button(CALLED_TEXT, "I called them", self.note_call_selected)
         empty = EmptyState(
             "No interviews yet. Add the interview you just had, "
             "and Afterword will help you follow up.",
@@ -351,6 +354,7 @@ class InterviewsPage(RecordsPage):
             self.delete_button,
             self.follow_up_button,
             self.timeline_button,
+            self.called_button,
         ]
         self._lay_out([self.search], buttons, empty)
         self.refresh()
@@ -406,6 +410,18 @@ class InterviewsPage(RecordsPage):
         interview_id = self.selected_interview_id()
         if interview_id is not None:
             self._show_timeline(interview_id=interview_id)
+
+    def note_call_selected(self) -> None:
+        """They were called about it: the feedback log gets the call, marked as one."""
+        interview_id = self.selected_interview_id()
+        if interview_id is None:
+            return
+        people = self._read(lambda: self.afterword.store.participants(interview_id))
+        if people is None:
+            return  # could not be read: said so
+        offer = whom_to_call(people)
+        if note_call(self, self.afterword, interview_id, offer.contact_id if offer else None):
+            self.changed.emit()
 
     def selected_interview_id(self) -> int | None:
         return self._selected_id()

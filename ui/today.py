@@ -38,6 +38,7 @@ from composer.weekly_goal import WeekProgress, week_progress
 from ui import dialogs, unsent
 from ui.before_interview import BeforeInterviewCard
 from ui.models import STANDS_OUT, attention_colour
+from ui.phone_call import CallButtons
 from ui.progress_chart import ProgressChart
 from ui.runner import Runner
 from ui.timeline import ReplyDialog
@@ -101,6 +102,8 @@ class TodayPage(QWidget):
         )
         self.start_button = push_button("", "First step", self.take_first_step)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
+        self.call = CallButtons(self.afterword)  # asking by phone instead: call, note the call
+        self.call.noted.connect(self._call_noted)
         self.check_button = push_button(
             "Chec&k for replies",
             "Check my inbox for replies",
@@ -124,6 +127,7 @@ class TodayPage(QWidget):
             buttons.addWidget(button)
         buttons.addWidget(self.dismiss_button)
         buttons.addWidget(self.replied_button)
+        buttons.addWidget(self.call)
         buttons.addWidget(self.start_button)
         buttons.addStretch(1)
         buttons.addWidget(self.check_button)
@@ -233,6 +237,7 @@ class TodayPage(QWidget):
         )
         self.open_button.setVisible(item is not None and item.unsent)
         self.date_button.setVisible(item is not None and item.needs_date)
+        self.call.show_for(item)
         step = self.standing.first_step if self.standing and not self.items else None
         self.start_button.setVisible(step is not None)
         self.start_button.setText(f"{step.value}…" if step else "")
@@ -313,6 +318,10 @@ class TodayPage(QWidget):
             dialogs.tell(self, str(error), error=True)
             return False
         return True
+
+    def _call_noted(self) -> None:
+        self.refresh()
+        self.changed.emit()
 
     def note_reply(self) -> None:
         """They answered: the reminders of that thread stop."""

@@ -14,6 +14,7 @@ from composer.store.schema import (
     _schema_5,
     _schema_6,
     _signature_in_text,
+    add_feedback_channel,
     add_lessons,
     add_scheduled_state,
 )
@@ -27,6 +28,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _schema_6,
     _signature_in_text,
     add_scheduled_state,
-    add_lessons,  # number 10 once the feedback channel (9) is merged before it
+    add_feedback_channel,  # 9: feedback by phone
+    add_lessons,  # 10: lessons from the feedback
 ]
 SCHEMA_VERSION = len(MIGRATIONS)

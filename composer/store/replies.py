@@ -93,20 +93,21 @@ class ReplyRows(Connection):
             _iso(note.received_at),
             note.text,
             int(note.kind),
+            str(note.channel),
         )
         tags = list(dict.fromkeys(tag.strip() for tag in note.tags if tag.strip()))
         with self.transaction() as db:
             if note.id is None:
                 cursor = db.execute(
                     "INSERT INTO feedback_notes(interview_id, contact_id, received_at, text, kind, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "channel, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (*values, self._now()),
                 )
                 note.id = cursor.lastrowid
             else:
                 cursor = db.execute(
                     "UPDATE feedback_notes SET interview_id = ?, contact_id = ?, received_at = ?, "
-                    "text = ?, kind = ? WHERE id = ?",
+                    "text = ?, kind = ?, channel = ? WHERE id = ?",
                     (*values, note.id),
                 )
                 if cursor.rowcount == 0:

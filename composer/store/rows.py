@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from composer.records import (
     Attachment,
     Contact,
+    FeedbackChannel,
     FeedbackNote,
     Interview,
     InterviewStatus,
@@ -119,6 +120,7 @@ def _feedback(row: sqlite3.Row) -> FeedbackNote:
         received_at=datetime.fromisoformat(row["received_at"]),
         text=row["text"],
         kind=bool(row["kind"]),
+        channel=FeedbackChannel(row["channel"]),
         tags=sorted(row["tags"].split("\x1f"), key=str.casefold) if row["tags"] else [],
     )
 

@@ -302,3 +302,14 @@ def add_lessons(db: sqlite3.Connection) -> None:
         CREATE INDEX IF NOT EXISTS lesson_feedback_by_note ON lesson_feedback(note_id);
         """,
     )
+
+
+def add_feedback_channel(db: sqlite3.Connection) -> None:
+    """Feedback notes say how they came: by email (all notes so far), by phone or in person."""
+    columns = [row[1] for row in db.execute("PRAGMA table_info(feedback_notes)")]
+    if "channel" in columns:  # a file whose version was set back: it has it already
+        return
+    db.execute(
+        "ALTER TABLE feedback_notes ADD COLUMN channel TEXT NOT NULL DEFAULT 'email' "
+        "CHECK (channel IN ('email', 'phone', 'in_person'))"
+    )
