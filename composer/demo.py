@@ -12,15 +12,18 @@ from composer.account import Security, SmtpAccount
 from composer.mail import build_message, sender_address
 from composer.records import (
     Contact,
+    FeedbackChannel,
     FeedbackNote,
     Interview,
     InterviewStatus,
+    Lesson,
     Message,
     MessageState,
     Profile,
     Role,
 )
 from composer.store import ACCOUNT_SETTING, Store
+from composer.weekly_goal import set_weekly_goal
 
 
 @dataclass
@@ -112,7 +115,9 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
     ana = store.add_contact(Contact("Ana Lima", "ana@acme.example", "Acme", "Engineering Lead"))
     bo = store.add_contact(Contact("Bo Chen", "bo@acme.example", "Acme", "Staff Engineer"))
     hr = store.add_contact(Contact("Harriet Ross", "people@acme.example", "Acme", "People team"))
-    kim = store.add_contact(Contact("Kim Novak", "kim@globex.example", "Globex", "Recruiter"))
+    kim = store.add_contact(
+        Contact("Kim Novak", "kim@globex.example", "Globex", "Recruiter", phone="+1 555 0142")
+    )
     store.add_contact(
         Contact(
             "Lena Park",
@@ -145,7 +150,7 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
         )
     )
     upcoming = store.add_interview(
-        Interview("Initech", "Platform Engineer", moment + timedelta(days=3, hours=2), "first call")
+        Interview("Initech", "Platform Engineer", moment + timedelta(days=1), "first call")
     )
     for interview, people in (
         (done, [(ana, Role.INTERVIEWER), (bo, Role.INTERVIEWER), (hr, Role.HR)]),
@@ -156,7 +161,7 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
         store.set_participants(interview.id, [(c.id, role) for c, role in people if c.id])
     assert rejected.id is not None and kim.id is not None
     _sent_before(store, kim, rejected.id, moment - timedelta(days=8))
-    store.save_feedback(
+    call = store.save_feedback(
         FeedbackNote(
             rejected.id,
             "Your SQL was among the strongest we saw. We went with someone with more dbt "
@@ -165,8 +170,12 @@ def seed(store: Store, server: CaptureServer, now: datetime | None = None) -> No
             ["experience", "dbt"],
             kind=True,
             contact_id=kim.id,
+            channel=FeedbackChannel.PHONE,
         )
     )
+    assert call.id is not None
+    store.save_lesson(Lesson("Build a small dbt project to talk through", [call.id], moment))
+    set_weekly_goal(store, 3)
 
 
 def _sent_before(store: Store, to: Contact, interview_id: int, when: datetime) -> None:
