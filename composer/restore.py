@@ -284,7 +284,8 @@ def _read_manifest(archive: zipfile.ZipFile, source: Path) -> Manifest:
     try:
         data = json.loads(archive.read(MANIFEST))
         manifest = _parse_manifest(data, source)
-    except (ValueError, KeyError, TypeError, OverflowError):  # "format_version": Infinity
+    # "format_version": Infinity overflows; "[[[[…" 200,000 deep exhausts json's recursion
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         raise _foreign(source) from None
     if {entry.path for entry in manifest.files} != names - {MANIFEST}:
         raise _damaged(source, "its files do not match its list of files")

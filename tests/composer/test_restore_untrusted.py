@@ -397,3 +397,14 @@ def test_a_link_or_special_file_in_the_zip_is_refused(
     info.external_attr = (kind | 0o777) << 16
     linked = with_member(saved, tmp_path / "link.zip", info, iter([b"/etc/passwd"]))
     refused(existing, linked, "holds “templates/link.j2” as a link or special file")
+
+
+def test_a_manifest_nested_past_any_depth_is_refused_as_foreign(
+    existing: Afterword, saved: Path, tmp_path: Path
+) -> None:
+    """json.loads recurses once per "[": 200,000 of them exhaust Python's stack."""
+    nested = tmp_path / "nested.zip"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(nested, "w") as out:
+        out.writestr(DATABASE_NAME, source.read(DATABASE_NAME))
+        out.writestr(MANIFEST, b"[" * 200_000)
+    refused(existing, nested, "is not an Afterword backup")
