@@ -51,7 +51,8 @@ from composer.errors import (
 )
 from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
-from composer.store import SCHEMA_VERSION, data_file
+from composer.restore_settings import check_restored_settings
+from composer.store import SCHEMA_VERSION, Store, data_file
 from composer.store.rebuild import REQUIRED_TABLES, rebuild_and_upgrade
 
 # Limits on what a backup may unpack to. A real backup is a few MB; one with years of
@@ -413,6 +414,8 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
     sending: the live file only ever gets a whole, current database of the app's own."""
     try:
         rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
+        with Store(rebuilt, clock=clock) as staged:
+            check_restored_settings(staged, source.name)
     except data_file.DataFileError as error:
         if error.disk_full:  # the staging disk, not the backup
             raise FileProblem(
