@@ -77,13 +77,25 @@ class RestoreSummary:
     contents: Contents
     created: datetime  # when the backup was made
     safety_backup: Path | None  # what was there before, if there was anything
+    kept_as_drafts: int = 0  # messages waiting to be sent in the backup, now drafts
 
     def describe(self) -> str:
         made = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
         text = f"Restored {self.contents.describe()} from the backup made {made}."
+        if self.kept_as_drafts:
+            text += f" {_kept_as_drafts(self.kept_as_drafts)}"
         if self.safety_backup is not None:
             text += f" What was here before is kept in {self.safety_backup}."
         return text
+
+
+def _kept_as_drafts(count: int) -> str:
+    waiting = "1 message that was" if count == 1 else f"{count:,} messages that were"
+    kept = "is kept as a draft" if count == 1 else "are kept as drafts"
+    return (
+        f"{waiting} waiting to be sent in the backup {kept}: nothing was sent. Review "
+        "and send them from Outbox & Sent."
+    )
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
     """
     source, templates = Path(source), _templates_dir(afterword)
     with _staging(templates.parent) as work:
-        manifest = _stage(source, work, afterword.clock)
+        manifest, kept_as_drafts = _stage(source, work, afterword.clock)
         present = _contents(afterword.paths.database, templates)
         _check_may_replace(present, source, replace)
         safety = None if present.empty else _safety_backup(afterword)
@@ -111,7 +123,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
         _swap_templates(work / TEMPLATES, templates, work)
         _put_back_words(work / DICTIONARY_NAME, afterword.paths.dictionary)
         contents = _contents(afterword.paths.database, templates)
-    return RestoreSummary(contents, manifest.created, safety)
+    return RestoreSummary(contents, manifest.created, safety, kept_as_drafts)
 
 
 def _put_back_words(staged: Path, live: Path) -> None:
@@ -211,8 +223,9 @@ def _swap_templates(new: Path, live: Path, work: Path) -> None:
 # --- checking a backup before anything changes ----------------------------------------
 
 
-def _stage(source: Path, work: Path, clock: Clock) -> Manifest:
-    """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise."""
+def _stage(source: Path, work: Path, clock: Clock) -> tuple[Manifest, int]:
+    """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise. Also
+    says how many messages waiting to be sent in the backup are kept as drafts."""
     try:
         with _open_regular(source) as file, zipfile.ZipFile(file) as archive:
             _check_members(archive, source)
@@ -230,8 +243,7 @@ def _stage(source: Path, work: Path, clock: Clock) -> Manifest:
             "the disk."
         ) from None
     version = _check_database(work / DATABASE_NAME, source)
-    _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source, clock)
-    return manifest
+    return manifest, _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source, clock)
 
 
 @contextmanager
@@ -408,12 +420,13 @@ def _check_database(database: Path, source: Path) -> int:
     return version
 
 
-def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: Clock) -> None:
+def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: Clock) -> int:
     """The backup's rows into a fresh database at its version; then Store's migrations
     bring that up to date, and a snapshot taken mid-send stops looking as if it were
-    sending: the live file only ever gets a whole, current database of the app's own."""
+    sending: the live file only ever gets a whole, current database of the app's own.
+    Its settings are checked too; returns how many waiting messages became drafts."""
     try:
-        rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
+        kept_as_drafts = rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
         with Store(rebuilt, clock=clock) as staged:
             check_restored_settings(staged, source.name)
     except data_file.DataFileError as error:
@@ -428,3 +441,4 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
             f"The records in {source.name} could not be brought up to this version of "
             f"Afterword. Nothing was changed. ({error})"
         ) from None
+    return kept_as_drafts

@@ -143,12 +143,28 @@ def _refused(name: str, why: str) -> BackupRefused:
     )
 
 
-def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, clock: Clock) -> None:
-    """``rebuild``, then Store's migrations bring ``fresh`` up to date, and a snapshot taken
-    mid-send stops looking as if it were sending. SQLite's errors as DataFileError."""
+def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, clock: Clock) -> int:
+    """``rebuild``, then Store's migrations bring ``fresh`` up to date, a snapshot taken
+    mid-send stops looking as if it were sending, and what waited to be sent is kept as
+    drafts (how many is returned). SQLite's errors as DataFileError."""
     try:
         rebuild(backup, fresh, version, name)
         with Store(fresh, clock=clock) as staged:
             staged.recover_interrupted()
+        return keep_waiting_as_drafts(fresh)
     except sqlite3.DatabaseError as error:
         raise DataFileError(error) from None
+
+
+def keep_waiting_as_drafts(fresh: Path) -> int:
+    """Queued and scheduled messages become drafts: a backup's messages (perhaps someone
+    else's, with a Bcc the lists do not show) never go out from the user's account unless
+    the user reviews them and sends them. Returns how many."""
+    with closing(sqlite3.connect(fresh, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        kept = db.execute(
+            "UPDATE messages SET state = 'draft', scheduled_at = NULL "
+            "WHERE state IN ('queued', 'scheduled')"
+        ).rowcount
+        db.execute("COMMIT")
+    return kept
