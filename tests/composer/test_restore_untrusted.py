@@ -23,6 +23,7 @@ from composer.paths import DATABASE_NAME, resolve
 from composer.records import Contact, Message, MessageState
 from composer.restore import MAX_ENTRIES, restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
+from composer.store.rebuild import MAX_VALUE_BYTES
 from tests.composer.test_backup import database_bytes, refused, repack
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 
@@ -408,3 +409,42 @@ def test_a_manifest_nested_past_any_depth_is_refused_as_foreign(
         out.writestr(DATABASE_NAME, source.read(DATABASE_NAME))
         out.writestr(MANIFEST, b"[" * 200_000)
     refused(existing, nested, "is not an Afterword backup")
+
+
+def test_a_value_too_big_to_load_is_refused_before_it_is_read(
+    existing: Afterword, saved: Path, tmp_path: Path
+) -> None:
+    """An attachment of 256 MB and one byte, in a database stored unpacked (zeros would
+    otherwise be refused as a zip bomb before the records are read)."""
+    database = tmp_path / "big.sqlite3"
+    database.write_bytes(database_bytes(saved))
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "INSERT INTO message_attachments (message_id, filename, content_type, data) "
+            "SELECT id, 'huge.bin', 'application/octet-stream', zeroblob(?) FROM messages",
+            (MAX_VALUE_BYTES + 1,),
+        )
+    db.close()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(tmp_path / "big.zip", "w") as out:
+        listed = json.loads(source.read(MANIFEST))
+        for item in listed["files"]:
+            if item["path"] == DATABASE_NAME:
+                item.update(size=database.stat().st_size, sha256=sha256_of(database))
+            else:
+                out.writestr(item["path"], source.read(item["path"]))
+        out.write(database, DATABASE_NAME)  # stored as it is: no compression
+        out.writestr(MANIFEST, json.dumps(listed))
+    database.unlink()
+    refused(
+        existing,
+        tmp_path / "big.zip",
+        "message_attachments table holds a value of more than 256 MB",
+    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
