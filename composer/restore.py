@@ -384,8 +384,8 @@ def _entry(item: dict[str, Any]) -> Entry:
 def _extract(
     archive: zipfile.ZipFile, entry: Entry, target: Path, source: Path, budget: list[int]
 ) -> None:
-    """Stops at the size the manifest promises, the zip declares and the limits allow,
-    whichever is least: declared sizes can lie, the bytes read cannot."""
+    """Only a member whose declared size is the one the manifest lists is read; zipfile
+    never reads past that size, and the limits are checked again on the bytes read."""
     declared = archive.getinfo(entry.path).file_size
     if declared != entry.size:
         raise _damaged(source, f"{entry.path} does not match its checksum")
@@ -396,7 +396,7 @@ def _extract(
             size += len(chunk)
             budget[0] -= len(chunk)
             if size > entry.size:
-                break  # the zip's own reader stops at its declared size; this is the manifest's
+                break  # not reached while zipfile keeps to the declared size, checked above
             if size > MAX_ENTRY_BYTES or budget[0] < 0:
                 raise _too_big(source, f"unpacks {entry.path} past its limit")
             digest.update(chunk)
