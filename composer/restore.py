@@ -91,10 +91,10 @@ class RestoreSummary:
 
 def _kept_as_drafts(count: int) -> str:
     waiting = "1 message that was" if count == 1 else f"{count:,} messages that were"
-    kept = "is kept as a draft" if count == 1 else "are kept as drafts"
+    kept, them = ("is kept as a draft", "it") if count == 1 else ("are kept as drafts", "them")
     return (
         f"{waiting} waiting to be sent in the backup {kept}: nothing was sent. Review "
-        "and send them from Outbox & Sent."
+        f"and send {them} from Outbox & Sent."
     )
 
 
