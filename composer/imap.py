@@ -35,7 +35,7 @@ from composer.errors import (
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.oauth_tokens import renewed_login
 from composer.reply_text import decoded, header_text, readable, summary
-from composer.scrub import sasl_forms, scrub
+from composer.scrub import sasl_forms, server_words
 
 USUAL_SENT = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent")
 USUAL_JUNK = ("Junk", "Spam", "Junk E-mail", "Junk Email", "INBOX.Junk", "INBOX.Spam")
@@ -158,7 +158,9 @@ class ImapConnection(ServerConnection[ImapAccount]):
 
     def _said(self, error: BaseException) -> str:
         """The server's words, the password and its base64 forms hidden."""
-        return scrub(_said(error), self._secrets)[:200]  # cut after: no half-hidden secret
+        said = error.args[0] if error.args else ""
+        text = said if isinstance(said, bytes | str) else str(said)
+        return server_words(text, self._secrets)[:200]  # cut after: no half-hidden secret
 
     def close(self) -> None:
         imap, self._imap = self._imap, None

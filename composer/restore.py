@@ -53,6 +53,7 @@ from composer.errors import (
 )
 from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
+from composer.restore_settings import check_restored_settings
 from composer.settings_upgrade import upgrade_settings
 from composer.store import SCHEMA_VERSION, Store, data_file
 from composer.store.rebuild import REQUIRED_TABLES, rebuild_and_upgrade
@@ -79,13 +80,25 @@ class RestoreSummary:
     contents: Contents
     created: datetime  # when the backup was made
     safety_backup: Path | None  # what was there before, if there was anything
+    kept_as_drafts: int = 0  # messages waiting to be sent in the backup, now drafts
 
     def describe(self) -> str:
         made = self.created.astimezone().strftime("%Y-%m-%d %H:%M")
         text = f"Restored {self.contents.describe()} from the backup made {made}."
+        if self.kept_as_drafts:
+            text += f" {_kept_as_drafts(self.kept_as_drafts)}"
         if self.safety_backup is not None:
             text += f" What was here before is kept in {self.safety_backup}."
         return text
+
+
+def _kept_as_drafts(count: int) -> str:
+    waiting = "1 message that was" if count == 1 else f"{count:,} messages that were"
+    kept, them = ("is kept as a draft", "it") if count == 1 else ("are kept as drafts", "them")
+    return (
+        f"{waiting} waiting to be sent in the backup {kept}: nothing was sent. Review "
+        f"and send {them} from Outbox & Sent."
+    )
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
     """
     source, templates = Path(source), _templates_dir(afterword)
     with _staging(templates.parent) as work:
-        manifest = _stage(source, work, afterword.clock)
+        manifest, kept_as_drafts = _stage(source, work, afterword.clock)
         present = _contents(afterword.paths.database, templates)
         _check_may_replace(present, source, replace)
         safety = None if present.empty else _safety_backup(afterword)
@@ -113,7 +126,7 @@ def restore(afterword: Afterword, source: Path, *, replace: bool = False) -> Res
         _swap_templates(work / TEMPLATES, templates, work)
         _put_back_words(work / DICTIONARY_NAME, afterword.paths.dictionary)
         contents = _contents(afterword.paths.database, templates)
-    return RestoreSummary(contents, manifest.created, safety)
+    return RestoreSummary(contents, manifest.created, safety, kept_as_drafts)
 
 
 def _put_back_words(staged: Path, live: Path) -> None:
@@ -213,8 +226,9 @@ def _swap_templates(new: Path, live: Path, work: Path) -> None:
 # --- checking a backup before anything changes ----------------------------------------
 
 
-def _stage(source: Path, work: Path, clock: Clock) -> Manifest:
-    """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise."""
+def _stage(source: Path, work: Path, clock: Clock) -> tuple[Manifest, int]:
+    """Unpacks into ``work`` and checks every byte; raises BackupRefused otherwise. Also
+    says how many messages waiting to be sent in the backup are kept as drafts."""
     try:
         with _open_regular(source) as file, zipfile.ZipFile(file) as archive:
             _check_members(archive, source)
@@ -232,8 +246,7 @@ def _stage(source: Path, work: Path, clock: Clock) -> Manifest:
             "the disk."
         ) from None
     version = _check_database(work / DATABASE_NAME, source)
-    _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source, clock)
-    return manifest
+    return manifest, _rebuild(work / DATABASE_NAME, work / _REBUILT, version, source, clock)
 
 
 @contextmanager
@@ -287,7 +300,8 @@ def _read_manifest(archive: zipfile.ZipFile, source: Path) -> Manifest:
     try:
         data = json.loads(archive.read(MANIFEST))
         manifest = _parse_manifest(data, source)
-    except (ValueError, KeyError, TypeError, OverflowError):  # "format_version": Infinity
+    # "format_version": Infinity overflows; "[[[[…" 200,000 deep exhausts json's recursion
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         raise _foreign(source) from None
     if {entry.path for entry in manifest.files} != names - {MANIFEST}:
         raise _damaged(source, "its files do not match its list of files")
@@ -373,8 +387,8 @@ def _entry(item: dict[str, Any]) -> Entry:
 def _extract(
     archive: zipfile.ZipFile, entry: Entry, target: Path, source: Path, budget: list[int]
 ) -> None:
-    """Stops at the size the manifest promises, the zip declares and the limits allow,
-    whichever is least: declared sizes can lie, the bytes read cannot."""
+    """Only a member whose declared size is the one the manifest lists is read; zipfile
+    never reads past that size, and the limits are checked again on the bytes read."""
     declared = archive.getinfo(entry.path).file_size
     if declared != entry.size:
         raise _damaged(source, f"{entry.path} does not match its checksum")
@@ -385,7 +399,7 @@ def _extract(
             size += len(chunk)
             budget[0] -= len(chunk)
             if size > entry.size:
-                break  # the zip's own reader stops at its declared size; this is the manifest's
+                break  # not reached while zipfile keeps to the declared size, checked above
             if size > MAX_ENTRY_BYTES or budget[0] < 0:
                 raise _too_big(source, f"unpacks {entry.path} past its limit")
             digest.update(chunk)
@@ -409,14 +423,16 @@ def _check_database(database: Path, source: Path) -> int:
     return version
 
 
-def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: Clock) -> None:
+def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: Clock) -> int:
     """The backup's rows into a fresh database at its version; then Store's migrations
     bring that up to date, and a snapshot taken mid-send stops looking as if it were
-    sending: the live file only ever gets a whole, current database of the app's own."""
+    sending: the live file only ever gets a whole, current database of the app's own.
+    Its settings are checked too; returns how many waiting messages became drafts."""
     try:
-        rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
+        kept_as_drafts = rebuild_and_upgrade(database, rebuilt, version, source.name, clock)
         with Store(rebuilt, clock=clock) as staged:
             upgrade_settings(staged)  # a backup's older settings, brought up to date too
+            check_restored_settings(staged, source.name)
     except SettingsTooNew as error:
         raise BackupRefused(
             f"{source.name} was made by a newer version of Afterword (settings version "
@@ -435,3 +451,4 @@ def _rebuild(database: Path, rebuilt: Path, version: int, source: Path, clock: C
             f"The records in {source.name} could not be brought up to this version of "
             f"Afterword. Nothing was changed. ({error})"
         ) from None
+    return kept_as_drafts

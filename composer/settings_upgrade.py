@@ -40,16 +40,6 @@ def _fill(store: Store, key: str, defaults: dict[str, Any]) -> None:
         store.set_setting(key, {**defaults, **stored})
 
 
-def reply_check_interval(mailbox: object) -> int:
-    """How often to look for replies, as the window reads it when it opens (without loading
-    what the mailbox needs): a damaged value counts as the default, so the first visit runs
-    and says what is damaged, in the mailbox's words. Reading settings never crashes."""
-    minutes = mailbox.get("check_minutes", None) if isinstance(mailbox, dict) else None
-    if isinstance(minutes, int) and not isinstance(minutes, bool):
-        return max(0, minutes)
-    return DEFAULT_CHECK_MINUTES
-
-
 UPGRADES: Sequence[tuple[int, Upgrade]] = ((2, upgrade_to_2),)
 SETTINGS_VERSION = UPGRADES[-1][0]  # the newest this version of Afterword understands
 

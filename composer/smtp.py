@@ -36,7 +36,7 @@ from composer.errors import (
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.mail import Outgoing
 from composer.oauth_tokens import renewed_login
-from composer.scrub import sasl_forms, scrub
+from composer.scrub import sasl_forms, server_words
 
 EHLO_NAME = "[127.0.0.1]"  # not this machine's name: providers copy it into Received:
 CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
@@ -89,10 +89,10 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
 
     def _reply(self, code: int, text: bytes | str) -> str:
         """A server's reply, the password and its base64 forms hidden, fit to store or show."""
-        return scrub(_reply(code, text), self._secrets)
+        return f"{code} {self._said(text)}".strip()
 
     def _said(self, text: bytes | str) -> str:
-        return scrub(_said(text), self._secrets)
+        return server_words(text, self._secrets)
 
     @property
     def is_open(self) -> bool:

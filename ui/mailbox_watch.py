@@ -15,8 +15,7 @@ from composer.app import Afterword
 from composer.clock import Clock
 from composer.credentials import REFUSED
 from composer.errors import AfterwordError
-from composer.settings_upgrade import reply_check_interval
-from composer.store import IMAP_ACCOUNT_SETTING
+from composer.store import IMAP_ACCOUNT_SETTING, reply_check_minutes
 from ui.password_prompt import PasswordAsker, PasswordRequest
 from ui.runner import Runner
 
@@ -61,7 +60,7 @@ class MailboxWatcher(QObject):
         mailbox = self.afterword.store.get_setting(IMAP_ACCOUNT_SETTING)
         if not mailbox:
             return
-        minutes = reply_check_interval(mailbox)
+        minutes = reply_check_minutes(mailbox)
         if minutes:  # 0: replies only when asked; copies are filed anyway
             self.timer.start(minutes * MINUTE_MS)
         first = self.check if minutes else self.file_copies

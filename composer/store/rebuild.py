@@ -23,6 +23,10 @@ from composer.store.data_file import data_file_error, open_untrusted
 from composer.store.migrations import MIGRATIONS
 
 REQUIRED_TABLES = ("contacts", "interviews", "messages")
+# The most one value (a message's text, its raw copy, an attachment) may hold: SQLite
+# refuses to read a bigger one, so it never reaches memory. Mail servers take 25 to 150 MB
+# a message; a value far past that is no record a user could have sent.
+MAX_VALUE_BYTES = 256 * 1024 * 1024
 
 # What each declared column type takes, as Python's sqlite3 hands the values out. A value
 # of another type refuses the backup: Afterword never writes one, so it is tampering or
@@ -41,6 +45,7 @@ def rebuild(backup: Path, fresh: Path, version: int, name: str) -> None:
     ``name`` is the backup's file name, for the messages. Raises BackupRefused.
     """
     with closing(open_untrusted(backup)) as source, closing(_made(fresh, version)) as target:
+        source.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
         target.execute("BEGIN IMMEDIATE")
         for table in _own_tables(target):
             _copy_table(source, target, table, name)
@@ -85,12 +90,26 @@ def _copy_table(
         return  # a table the backup lacks comes back empty
     copied = [column for column in wanted if column in present]
     listed = ", ".join(f'"{column}"' for column in copied)
-    rows = _checked(source.execute(f'SELECT {listed} FROM "{table}"'), table, copied, wanted, name)
     marks = ", ".join("?" * len(copied))
     try:
+        read = source.execute(f'SELECT {listed} FROM "{table}"')  # reads the first row
+        rows = _checked(read, table, copied, wanted, name)
         target.executemany(f'INSERT INTO "{table}" ({listed}) VALUES ({marks})', rows)
     except sqlite3.IntegrityError as error:
         raise _refused(name, f"a row of its {table} table does not fit ({error})") from None
+    except sqlite3.DataError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_TOOBIG:
+            raise
+        raise _too_big(name, table) from None
+
+
+def _too_big(name: str, table: str) -> BackupRefused:
+    return BackupRefused(
+        f"{name} cannot be restored: its {table} table holds a value of more than "
+        f"{MAX_VALUE_BYTES // 1024**2} MB (a message or attachment bigger than any mail "
+        "server takes), which Afterword does not load. Nothing was changed. Try another "
+        "copy of the backup."
+    )
 
 
 def _columns(db: sqlite3.Connection, table: str) -> dict[str, str]:
@@ -143,12 +162,28 @@ def _refused(name: str, why: str) -> BackupRefused:
     )
 
 
-def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, clock: Clock) -> None:
-    """``rebuild``, then Store's migrations bring ``fresh`` up to date, and a snapshot taken
-    mid-send stops looking as if it were sending. SQLite's errors as DataFileError."""
+def rebuild_and_upgrade(backup: Path, fresh: Path, version: int, name: str, clock: Clock) -> int:
+    """``rebuild``, then Store's migrations bring ``fresh`` up to date, a snapshot taken
+    mid-send stops looking as if it were sending, and what waited to be sent is kept as
+    drafts (how many is returned). SQLite's errors as DataFileError."""
     try:
         rebuild(backup, fresh, version, name)
         with Store(fresh, clock=clock) as staged:
             staged.recover_interrupted()
+        return keep_waiting_as_drafts(fresh)
     except sqlite3.DatabaseError as error:
         raise data_file_error(error) from None
+
+
+def keep_waiting_as_drafts(fresh: Path) -> int:
+    """Queued and scheduled messages become drafts: a backup's messages (perhaps someone
+    else's, with a Bcc the lists do not show) never go out from the user's account unless
+    the user reviews them and sends them. Returns how many."""
+    with closing(sqlite3.connect(fresh, isolation_level=None)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        kept = db.execute(
+            "UPDATE messages SET state = 'draft', scheduled_at = NULL "
+            "WHERE state IN ('queued', 'scheduled')"
+        ).rowcount
+        db.execute("COMMIT")
+    return kept

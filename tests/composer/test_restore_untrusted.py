@@ -23,6 +23,7 @@ from composer.paths import DATABASE_NAME, resolve
 from composer.records import Contact, Message, MessageState
 from composer.restore import MAX_ENTRIES, restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
+from composer.store.rebuild import MAX_VALUE_BYTES
 from tests.composer.test_backup import database_bytes, refused, repack
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 
@@ -342,13 +343,17 @@ def test_files_together_bigger_than_the_limit_are_refused(
     assert not set(names) & set(opened_members)
 
 
-def test_a_size_that_lies_is_stopped_while_reading(
+def test_a_file_bigger_than_the_manifest_lists_is_refused_before_it_is_read(
     existing: Afterword, saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Declared (and listed) as 1 kB, 64 MB inside: no more than 1 kB is unpacked."""
+    """Listed as 1 kB (with the checksum of its first kB), 2 MB in the zip, which says so
+    honestly: Afterword's own check of the two sizes stops it before one byte is unpacked.
+    (A zip that says 1 kB and holds more is stopped by zipfile itself, which never reads
+    past the size it declares and checks the CRC, so no test of Afterword can show that.)"""
     info = zipfile.ZipInfo("templates/liar.j2")
-    liar = with_member(saved, tmp_path / "liar.zip", info, zeros(64), listed_size=1024)
-    declare_size(liar, "templates/liar.j2", 1024)
+    liar = with_member(
+        saved, tmp_path / "liar.zip", info, iter([os.urandom(2 * 1024 * 1024)]), listed_size=1024
+    )
     unpacked = [0]
     original = zipfile.ZipExtFile.read
 
@@ -360,7 +365,7 @@ def test_a_size_that_lies_is_stopped_while_reading(
 
     monkeypatch.setattr(zipfile.ZipExtFile, "read", read)
     refused(existing, liar, "damaged or incomplete")
-    assert unpacked[0] <= 1024
+    assert unpacked[0] == 0
 
 
 def test_a_device_is_refused_at_once(existing: Afterword) -> None:
@@ -397,3 +402,53 @@ def test_a_link_or_special_file_in_the_zip_is_refused(
     info.external_attr = (kind | 0o777) << 16
     linked = with_member(saved, tmp_path / "link.zip", info, iter([b"/etc/passwd"]))
     refused(existing, linked, "holds “templates/link.j2” as a link or special file")
+
+
+def test_a_manifest_nested_past_any_depth_is_refused_as_foreign(
+    existing: Afterword, saved: Path, tmp_path: Path
+) -> None:
+    """json.loads recurses once per "[": 200,000 of them exhaust Python's stack."""
+    nested = tmp_path / "nested.zip"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(nested, "w") as out:
+        out.writestr(DATABASE_NAME, source.read(DATABASE_NAME))
+        out.writestr(MANIFEST, b"[" * 200_000)
+    refused(existing, nested, "is not an Afterword backup")
+
+
+def test_a_value_too_big_to_load_is_refused_before_it_is_read(
+    existing: Afterword, saved: Path, tmp_path: Path
+) -> None:
+    """An attachment of 256 MB and one byte, in a database stored unpacked (zeros would
+    otherwise be refused as a zip bomb before the records are read)."""
+    database = tmp_path / "big.sqlite3"
+    database.write_bytes(database_bytes(saved))
+    with sqlite3.connect(database) as db:
+        db.execute(
+            "INSERT INTO message_attachments (message_id, filename, content_type, data) "
+            "SELECT id, 'huge.bin', 'application/octet-stream', zeroblob(?) FROM messages",
+            (MAX_VALUE_BYTES + 1,),
+        )
+    db.close()
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(tmp_path / "big.zip", "w") as out:
+        listed = json.loads(source.read(MANIFEST))
+        for item in listed["files"]:
+            if item["path"] == DATABASE_NAME:
+                item.update(size=database.stat().st_size, sha256=sha256_of(database))
+            else:
+                out.writestr(item["path"], source.read(item["path"]))
+        out.write(database, DATABASE_NAME)  # stored as it is: no compression
+        out.writestr(MANIFEST, json.dumps(listed))
+    database.unlink()
+    refused(
+        existing,
+        tmp_path / "big.zip",
+        "message_attachments table holds a value of more than 256 MB",
+    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

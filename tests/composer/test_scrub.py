@@ -24,13 +24,13 @@ from composer.login import xoauth2
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
-from composer.scrub import HIDDEN, sasl_forms, scrub
+from composer.scrub import HIDDEN, sasl_forms, scrub, server_words
 from composer.store import Store
 from tests.conftest import LogRecords, server_context
 from tests.smtp_server import USER, SmtpServer, account_for
 
 # Not the suite's PASSWORD: the server's own log (mail.log) rightly holds what it said.
-ECHOED = "s3cret-echo Unicorn 77?>"
+ECHOED = "s3cret-echo  Unicorn\t77?>"  # squeezed to one space when the line is tidied
 TOKEN = "ya29.a0AfH6SMBx-echoed-token"
 
 
@@ -49,7 +49,10 @@ def every_form(secret: str, user: str = USER) -> list[str]:
 
 
 def leaks(text: str, secret: str = ECHOED) -> list[str]:
-    return [form for form in every_form(secret) if form in text]
+    """Each form found, in any case and with the secret's whitespace squeezed too."""
+    squeezed = " ".join(secret.split())
+    forms = [*every_form(secret), squeezed.casefold(), squeezed.upper()]
+    return [form for form in forms if form in text or form.casefold() in text.casefold()]
 
 
 # --- the function ---------------------------------------------------------------------------
@@ -82,11 +85,31 @@ def test_words_without_a_secret_are_kept_as_said() -> None:
     assert scrub("550 5.1.1 No such user here", [ECHOED, ""]) == "550 5.1.1 No such user here"
 
 
+SPACED = "open  sesame\tnow"  # two spaces and a tab: the line is tidied before it is shown
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [SPACED, "open sesame now", "OPEN  SESAME\tNOW", "Open Sesame Now", "open\n sesame now"],
+)
+def test_a_password_echoed_with_other_spaces_or_case_is_hidden(echo: str) -> None:
+    said = server_words(f"535 no such login: {echo} (try again)".encode(), [SPACED])
+    assert said == f"535 no such login: {HIDDEN} (try again)"
+
+
+def test_a_password_with_a_letter_that_folds_to_two_is_hidden_upper_cased() -> None:
+    said = server_words("535 bad password STRASSE-99", ["Straße-99"])
+    assert said == f"535 bad password {HIDDEN}"
+
+
 # --- SMTP: a real server that echoes the password ---------------------------------------------
 
 
 class Echoing:
     """An aiosmtpd authenticator refusing every sign-in, with the password in its reply."""
+
+    def __init__(self, shout: bool = False) -> None:
+        self.shout = shout  # echo the password upper-cased, as some servers do
 
     def __call__(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
@@ -94,14 +117,15 @@ class Echoing:
         password = auth_data.password.decode()
         b64 = base64.b64encode(password.encode()).decode()
         plain = base64.urlsafe_b64encode(f"\0{USER}\0{password}".encode()).decode().rstrip("=")
-        message = f"535 5.7.8 bad credentials for {password} / {b64} / {plain}"
+        echoed = password.upper() if self.shout else password
+        message = f"535 5.7.8 bad credentials for {echoed} / {b64} / {plain}"
         return AuthResult(success=False, handled=False, message=message)
 
 
-@pytest.fixture
-def echoing_server(ca: trustme.CA) -> Iterator[SmtpServer]:
+@pytest.fixture(params=[False, True], ids=["as-typed", "upper-cased"])
+def echoing_server(ca: trustme.CA, request: pytest.FixtureRequest) -> Iterator[SmtpServer]:
     server = SmtpServer("starttls", server_context(ca, "localhost", "127.0.0.1"), {USER: "x"})
-    server.controller.SMTP_kwargs["authenticator"] = Echoing()
+    server.controller.SMTP_kwargs["authenticator"] = Echoing(shout=request.param)
     yield server.start()
     server.stop()
 
