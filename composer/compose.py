@@ -9,17 +9,22 @@ from functools import cached_property
 
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError, MissingField
-from composer.fields import join_names, latest_said, notes_requested, template_fields
 from composer.followups import suggested_recipients
 from composer.greeting import greeting_for_several, greeting_of
-from composer.library import TemplateLibrary, check_usable, render_answered
 from composer.mail import parse_address
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant
 from composer.sent_before import sent_before
 from composer.signature import signed
 from composer.store import Store
-from composer.templates import FieldGroup
+from composer.templates import (
+    FieldGroup,
+    TemplateLibrary,
+    check_usable,
+    render_answered,
+    template_fields,
+)
+from composer.templates.fields import join_names, latest_said, notes_requested
 from composer.threads import follow_up_draft
 
 

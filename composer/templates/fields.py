@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from composer import dates
 from composer.greeting import given_name, greeting_of
 from composer.records import Contact, Interview, Participant, Profile, Role
-from composer.templates import FieldGroup
+from composer.templates.rendering import FieldGroup
 
 if TYPE_CHECKING:
     from composer.store import Store
