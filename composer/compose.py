@@ -18,6 +18,7 @@ from composer.sent_before import sent_before
 from composer.signature import signed
 from composer.store import Store
 from composer.templates import (
+    BuiltIn,
     FieldGroup,
     TemplateLibrary,
     check_usable,
@@ -214,7 +215,7 @@ def panel_messages(
     store: Store,
     library: TemplateLibrary,
     interview_id: int | None,
-    template_id: str = "thank_you",
+    template_id: str = BuiltIn.THANK_YOU,
     details: Mapping[int, str] | None = None,
     contact_ids: Sequence[int] | None = None,
 ) -> list[PanelMessage]:
@@ -256,7 +257,7 @@ def people_for(store: Store, template_id: str, interview_id: int | None) -> list
     gave some (never to an interviewer who said nothing), else the usual people."""
     if interview_id is None:
         return []
-    if template_id == "thanks_for_feedback":
+    if template_id == BuiltIn.THANKS_FOR_FEEDBACK:
         notes = store.feedback_notes(interview_id=interview_id)
         return list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
     return suggested_recipients(template_id, store.participants(interview_id))
