@@ -21,11 +21,11 @@ from pathlib import Path
 from composer.account import Security, SmtpAccount
 from composer.compose import draft_from_template
 from composer.errors import AfterwordError
-from composer.library import TemplateLibrary
 from composer.mail import build_message, sender_address
 from composer.paths import Paths, resolve
 from composer.records import Attachment, Profile
 from composer.store import ACCOUNT_SETTING, Store
+from composer.templates import TemplateLibrary
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from composer.store import ACCOUNT_SETTING, Store
 if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up
     from datetime import datetime
 
-    from composer.library import TemplateLibrary
     from composer.mailbox import MailboxVisit
     from composer.outbox import Outbox, Progress, SendResult
+    from composer.templates import TemplateLibrary
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Afterword:
 
     @cached_property
     def templates(self) -> TemplateLibrary:
-        from composer.library import TemplateLibrary
+        from composer.templates import TemplateLibrary
 
         return TemplateLibrary(self.paths.config_dir / "templates")
 

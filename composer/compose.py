@@ -9,17 +9,23 @@ from functools import cached_property
 
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError, MissingField
-from composer.fields import join_names, latest_said, notes_requested, template_fields
 from composer.followups import suggested_recipients
 from composer.greeting import greeting_for_several, greeting_of
-from composer.library import TemplateLibrary, check_usable, render_answered
 from composer.mail import parse_address
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant
 from composer.sent_before import sent_before
 from composer.signature import signed
 from composer.store import Store
-from composer.templates import FieldGroup
+from composer.templates import (
+    BuiltIn,
+    FieldGroup,
+    TemplateLibrary,
+    check_usable,
+    render_answered,
+    template_fields,
+)
+from composer.templates.fields import join_names, latest_said, notes_requested
 from composer.threads import follow_up_draft
 
 
@@ -209,7 +215,7 @@ def panel_messages(
     store: Store,
     library: TemplateLibrary,
     interview_id: int | None,
-    template_id: str = "thank_you",
+    template_id: str = BuiltIn.THANK_YOU,
     details: Mapping[int, str] | None = None,
     contact_ids: Sequence[int] | None = None,
 ) -> list[PanelMessage]:
@@ -251,7 +257,7 @@ def people_for(store: Store, template_id: str, interview_id: int | None) -> list
     gave some (never to an interviewer who said nothing), else the usual people."""
     if interview_id is None:
         return []
-    if template_id == "thanks_for_feedback":
+    if template_id == BuiltIn.THANKS_FOR_FEEDBACK:
         notes = store.feedback_notes(interview_id=interview_id)
         return list(dict.fromkeys(n.contact_id for n in notes if n.contact_id is not None))
     return suggested_recipients(template_id, store.participants(interview_id))

@@ -23,6 +23,7 @@ from composer.records import (
     Role,
 )
 from composer.store import ACCOUNT_SETTING, Store
+from composer.templates import BuiltIn
 from composer.weekly_goal import set_weekly_goal
 
 
@@ -189,7 +190,7 @@ def _sent_before(store: Store, to: Contact, interview_id: int, when: datetime) -
             "Thank you for the final round",
             body,
             [f"{to.name} <{to.email}>"],
-            template_id="thank_you",
+            template_id=BuiltIn.THANK_YOU,
             contact_id=to.id,
             interview_id=interview_id,
             state=MessageState.QUEUED,

@@ -27,6 +27,7 @@ from composer.records import (
     Reply,
 )
 from composer.store import Store
+from composer.templates import BuiltIn
 
 THANK_YOU_WITHIN = timedelta(days=1)  # the thank-you is due within a day...
 THANK_YOU_SHOWN_FOR = timedelta(days=7)  # ...and still worth sending, late, for a week
@@ -41,9 +42,10 @@ PIPELINE_QUIET = timedelta(days=14)  # no new application for this long: keep ap
 class DueKind(StrEnum):
     FAILED = "failed"  # a message that did not go: always first, never snoozed
     UNCERTAIN = "uncertain"  # may or may not have gone: the user checks first
-    THANK_YOU = "thank_you"
-    NO_HARD_FEELINGS = "no_hard_feelings"  # the one gracious reply after a rejection
-    THANKS_FOR_FEEDBACK = "thanks_for_feedback"  # someone said how it went: thank them
+    # A reminder to send a built-in is named after it; these texts are kept in snooze keys.
+    THANK_YOU = BuiltIn.THANK_YOU.value
+    NO_HARD_FEELINGS = BuiltIn.NO_HARD_FEELINGS.value  # the one gracious reply after a rejection
+    THANKS_FOR_FEEDBACK = BuiltIn.THANKS_FOR_FEEDBACK.value  # someone said how it went: thank them
     NOTES_DEADLINE = "notes_deadline"
     CHECK_IN = "check_in"
     PIPELINE_LOW = "pipeline_low"
@@ -159,7 +161,7 @@ def _after_interviews(store: Store, now: datetime, replies: list[Reply]) -> list
         if interview.status is InterviewStatus.REJECTED:
             items += _after_rejection(store, interview, now, under_way, replies)
         elif (since := _took_place(interview, now)) is not None:
-            thanked = addressed.get((interview.id or 0, "thank_you"), set())
+            thanked = addressed.get((interview.id or 0, BuiltIn.THANK_YOU), set())
             items += _thank_you(store, interview, since, now, under_way, thanked, replies)
     return items
 
@@ -197,15 +199,15 @@ def _thank_you(
         return []
     participants = store.participants(interview.id)
     emails = {p.contact.id: p.contact.email.strip().lower() for p in participants}
-    people = suggested_recipients("thank_you", participants)
+    people = suggested_recipients(BuiltIn.THANK_YOU, participants)
     waiting = [
         c
         for c in people
-        if (interview.id, "thank_you", c) not in under_way and emails.get(c) not in addressed
+        if (interview.id, BuiltIn.THANK_YOU, c) not in under_way and emails.get(c) not in addressed
     ]
-    if (addressed or any(i == interview.id and t == "thank_you" for i, t, _ in under_way)) and (
-        not waiting
-    ):
+    if (
+        addressed or any(i == interview.id and t == BuiltIn.THANK_YOU for i, t, _ in under_way)
+    ) and (not waiting):
         return []
     deadline = since + THANK_YOU_WITHIN
     late = now > deadline
@@ -225,7 +227,7 @@ def _thank_you(
             title=f"Thank your interviewers: {_name(interview)}",
             detail=detail,
             due_at=deadline,
-            template_id="thank_you",
+            template_id=BuiltIn.THANK_YOU,
             interview_id=interview.id,
             contact_ids=tuple(waiting or people),
             needs_date=interview.scheduled_at is None,
@@ -233,9 +235,10 @@ def _thank_you(
     ]
 
 
-AFTER_REJECTION = "after_rejection"
 # Any of these sent for the interview answers the "no": the one message, or the two it joins.
-REJECTION_REPLIES = frozenset({AFTER_REJECTION, "no_hard_feelings", "feedback_request"})
+REJECTION_REPLIES = frozenset(
+    {BuiltIn.AFTER_REJECTION, BuiltIn.NO_HARD_FEELINGS, BuiltIn.FEEDBACK_REQUEST}
+)
 
 
 def _after_rejection(
@@ -269,9 +272,9 @@ def _after_rejection(
             "future roles and asks what would have made you a stronger candidate."
             + (f" Or ask by phone: {call.label}." if call else ""),
             due_at=told,
-            template_id=AFTER_REJECTION,
+            template_id=BuiltIn.AFTER_REJECTION,
             interview_id=interview.id,
-            contact_ids=tuple(suggested_recipients(AFTER_REJECTION, participants)),
+            contact_ids=tuple(suggested_recipients(BuiltIn.AFTER_REJECTION, participants)),
             call=call,
         )
     ]
@@ -290,7 +293,7 @@ def _feedback_thanks(store: Store, now: datetime) -> list[DueItem]:
     under_way = store.follow_ups_under_way()
     fresh: dict[int, list[FeedbackNote]] = {}
     for note in store.feedback_notes():
-        thanked = (note.interview_id, "thanks_for_feedback", note.contact_id) in under_way
+        thanked = (note.interview_id, BuiltIn.THANKS_FOR_FEEDBACK, note.contact_id) in under_way
         if _fresh(note, now) and note.contact_id is not None and not thanked:
             fresh.setdefault(note.interview_id, []).append(note)
     interviews = store.interviews_by_id(sorted(fresh))
@@ -318,7 +321,7 @@ def _thanks_item(interview: Interview, notes: list[FeedbackNote], store: Store) 
         detail=f"They took the time to tell you{said} how you did. A short thank-you "
         "accepts it graciously and keeps the door open.",
         due_at=notes[0].received_at,
-        template_id="thanks_for_feedback",
+        template_id=BuiltIn.THANKS_FOR_FEEDBACK,
         interview_id=interview.id,
         contact_ids=tuple(people),
     )
@@ -330,7 +333,7 @@ def _thanks_item(interview: Interview, notes: list[FeedbackNote], store: Store) 
 def _notes_deadlines(store: Store, now: datetime, replies: list[Reply]) -> list[DueItem]:
     items = []
     followed_up = store.replied_in_thread()
-    for request in store.sent_with_template("interview_notes_request"):
+    for request in store.sent_with_template(BuiltIn.INTERVIEW_NOTES_REQUEST):
         assert request.sent_at is not None and request.id is not None
         deadline = request.sent_at + NOTES_DEADLINE
         shown = deadline - NOTES_WARNING <= now <= deadline + NOTES_SHOWN_AFTER
@@ -368,7 +371,7 @@ def _notes_item(request: Message, deadline: datetime, now: datetime, locale: str
         title=f"No answer yet to your request for interview notes ({request.subject})",
         detail=detail + " A short, polite reminder in the same thread helps.",
         due_at=deadline - NOTES_WARNING,
-        template_id="notes_request_reminder",
+        template_id=BuiltIn.NOTES_REQUEST_REMINDER,
         interview_id=request.interview_id,
         contact_ids=(request.contact_id,) if request.contact_id else (),
         reply_to=request.id,
@@ -397,7 +400,7 @@ def _check_ins(store: Store, now: datetime) -> list[DueItem]:
                 detail=f"They asked to stay in touch; it has been {(now - last_touch).days} "
                 "days since you last wrote to each other.",
                 due_at=due_at,
-                template_id="keeping_in_touch",
+                template_id=BuiltIn.KEEPING_IN_TOUCH,
                 contact_ids=(contact.id,),
             )
         )

@@ -16,15 +16,16 @@ from functools import cache
 from importlib import resources
 
 from composer.records import Interview, InterviewStatus, Message
+from composer.templates import BuiltIn
 
 # Templates written in answer to a rejection or to feedback (templates/*.j2).
 REPLIES_TO_A_NO = frozenset(
     {
-        "after_rejection",
-        "no_hard_feelings",
-        "feedback_request",
-        "thanks_for_feedback",
-        "continued_interest",
+        BuiltIn.AFTER_REJECTION,
+        BuiltIn.NO_HARD_FEELINGS,
+        BuiltIn.FEEDBACK_REQUEST,
+        BuiltIn.THANKS_FOR_FEEDBACK,
+        BuiltIn.CONTINUED_INTEREST,
     }
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"")  # their words, quoted: not the user's tone

@@ -172,3 +172,45 @@ def test_every_public_error_class_of_composer_is_in_errors_py() -> None:
         and any(isinstance(base, ast.Name) and base.id in ours for base in node.bases)
     ]
     assert "ImapLoginFailed" in ours and elsewhere == []
+
+
+# --- the built-in templates, named by one enum ---------------------------------------------
+
+
+def _built_in_files() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "templates").glob("*.j2"))
+
+
+def test_the_built_in_enum_and_the_template_files_match_one_to_one() -> None:
+    """A new .j2 file gets its member, and a member never names a file that is gone."""
+    from composer.templates import BUILTIN_DIR, BuiltIn
+
+    assert sorted(member.value for member in BuiltIn) == _built_in_files()
+    assert len(BuiltIn.__members__) == len(_built_in_files()), "no member is an alias"
+    assert sorted(p.stem for p in BUILTIN_DIR.glob("*.j2")) == _built_in_files()
+
+
+def test_no_built_in_template_id_is_written_out_but_in_its_enum() -> None:
+    """``BuiltIn.THANK_YOU``, never ``"thank_you"``: a reader finds every use of a built-in
+    by its member, and a misspelt id is an AttributeError, not a template not found."""
+    ids = set(_built_in_files())
+    enum_module = ROOT / "composer" / "templates" / "built_in.py"
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}"
+        for path in _sources("composer", "ui")
+        if path != enum_module
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and node.value in ids
+    ]
+    assert found == []
+    assert "thank_you" in ids and '"thank_you"' in enum_module.read_text(), "the check looks"
+
+
+def test_the_templates_package_gives_every_name_it_lists() -> None:
+    """Its names load when first asked for (the window starts without Jinja): each one
+    listed must really be found, in the module the package says."""
+    import composer.templates
+
+    missing = [name for name in composer.templates.__all__ if not hasattr(composer.templates, name)]
+    assert missing == []
+    assert composer.templates.TemplateLibrary.__module__ == "composer.templates.library"

@@ -117,7 +117,7 @@ def run_demo(argv: Sequence[str]) -> int:
 def render_templates_and_quit(argv: Sequence[str], out: TextIO) -> int:
     """The demo's window opened, every template rendered as Templates previews it, then
     quit: proof that an install has its templates and its screen."""
-    from composer.fields import sample_fields
+    from composer.templates import sample_fields
 
     app = application(argv)
     with tempfile.TemporaryDirectory(prefix="afterword-demo-") as folder:

@@ -13,8 +13,8 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from composer.errors import AfterwordError
-from composer.library import LARGE_ATTACHMENTS, attachment_from_file, total_size
 from composer.records import Attachment
+from composer.templates import LARGE_ATTACHMENTS, attachment_from_file, total_size
 from ui import dialogs
 from ui.widgets import named, push_button, status_label
 

@@ -16,10 +16,10 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from composer.errors import AfterwordError
-from composer.library import attachment_from_file
 from composer.mail import check_message
 from composer.records import Attachment, Message
 from composer.send_check import Misspelt, Part, Span
+from composer.templates import attachment_from_file
 from ui import dialogs, spelling
 from ui.send_check import BeforeItGoes, Choice, Review, check_off_the_gui_thread, review
 

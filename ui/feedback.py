@@ -27,6 +27,7 @@ from composer.app import Afterword
 from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackChannel, FeedbackNote, Interview
+from composer.templates import BuiltIn
 from ui import dialogs
 from ui.lessons import LessonsPanel
 from ui.models import INTERVIEWS_LISTED
@@ -333,7 +334,7 @@ class FeedbackPage(QWidget):
                 "From, so that the thanks go to the right person.",
             )
             return
-        self.thank_requested.emit(note.interview_id, "thanks_for_feedback", people)
+        self.thank_requested.emit(note.interview_id, BuiltIn.THANKS_FOR_FEEDBACK, people)
 
     def _selected_notes(self) -> list[FeedbackNote]:
         rows = sorted({self.notes.row(item) for item in self.notes.selectedItems()})

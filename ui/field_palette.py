@@ -12,8 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from composer.fields import DESCRIPTIONS
-from composer.library import Question
+from composer.templates import DESCRIPTIONS, Question
 from ui.widgets import named
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)

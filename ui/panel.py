@@ -34,6 +34,7 @@ from composer.dates import FALLBACK, chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import MessageState
+from composer.templates import BuiltIn
 from ui import dialogs, password_prompt, spelling
 from ui.checked_send import PanelCheck
 from ui.runner import Runner
@@ -156,7 +157,7 @@ class PanelDialog(QDialog):
         afterword: Afterword,
         runner: Runner,
         interview_id: int | None,
-        template_id: str = "thank_you",
+        template_id: str = BuiltIn.THANK_YOU,
         parent: QWidget | None = None,
         *,
         contact_ids: Sequence[int] | None = None,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from composer.template_problems import Problem
+from composer.templates import Problem
 from ui.widgets import named
 
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from composer.send_check import check_context, check_message
+from composer.templates import BuiltIn
 from ui.app import DEMO_NOTE, application, open_demo
 from ui.areas import AREAS
 from ui.main_window import MainWindow
@@ -103,7 +104,7 @@ def _render(folder: Path) -> list[Path]:
         try:
             done = next(i for i in afterword.store.interviews() if i.status == "done")
             assert done.id is not None
-            window.follow_up(done.id, "thank_you")  # a thank-you, filled in from the records
+            window.follow_up(done.id, BuiltIn.THANK_YOU)  # a thank-you, filled in from the records
             for index, (name, title) in enumerate(AREAS):
                 file_name = plain(title).replace("&", "and").lower().replace(" ", "-")
                 path = folder / f"{index + 1}-{file_name}.png"

@@ -11,7 +11,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from composer.errors import AfterwordError
-from composer.library import Question, TemplateLibrary, questions
+from composer.templates import Question, TemplateLibrary, questions
 from ui.widgets import named
 
 TYPING_PAUSE_MS = 300  # the text is filled in again after a pause this long

@@ -39,10 +39,20 @@ from PySide6.QtWidgets import (
 from composer.app import Afterword
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError
-from composer.fields import sample_fields, template_fields
-from composer.library import TemplateLibrary, clean_title, problems, questions
-from composer.template_problems import Problem, stop
-from composer.templates import Rendered, Template, parse_meta, render_source
+from composer.templates import (
+    Problem,
+    Rendered,
+    Template,
+    TemplateLibrary,
+    clean_title,
+    parse_meta,
+    questions,
+    render_source,
+    sample_fields,
+    stop,
+    template_fields,
+)
+from composer.templates.library import problems
 from ui import dialogs, spelling
 from ui.field_palette import FieldPalette
 from ui.models import INTERVIEWS_LISTED, interview_label

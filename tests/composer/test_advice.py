@@ -17,8 +17,6 @@ from composer.compose import draft_from_template
 from composer.dates import choose_locale
 from composer.due import DueKind, due_items
 from composer.errors import MissingField
-from composer.fields import sample_fields
-from composer.library import TemplateLibrary, problems, questions
 from composer.records import (
     Contact,
     FeedbackNote,
@@ -30,6 +28,8 @@ from composer.records import (
     Role,
 )
 from composer.store import Store
+from composer.templates import TemplateLibrary, questions, sample_fields
+from composer.templates.library import problems
 
 MET = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)  # a Tuesday
 NEWS = "I have just finished a course in data modelling."

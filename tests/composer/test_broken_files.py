@@ -9,8 +9,8 @@ import pytest
 
 from composer.app import Afterword
 from composer.errors import DatabaseDamaged
-from composer.library import TemplateLibrary
 from composer.paths import Paths
+from composer.templates import TemplateLibrary
 
 
 def digest(path: Path) -> str:

@@ -10,9 +10,9 @@ import pytest
 from composer.compose import draft_from_template, draft_together, panel_messages
 from composer.dates import choose_locale
 from composer.errors import MissingField
-from composer.library import TemplateLibrary
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, MessageState
+from composer.templates import TemplateLibrary
 from tests.smtp_server import SmtpServer
 
 

@@ -11,9 +11,9 @@ import pytest
 from composer.compose import draft_from_template
 from composer.contacts_io import guess_columns, import_csv, read_csv
 from composer.greeting import greeting_of
-from composer.library import TemplateLibrary
 from composer.records import Contact, Interview
 from composer.store import Store
+from composer.templates import TemplateLibrary
 from composer.vcard import export_vcards, import_vcards, vcard
 
 CSV = """\

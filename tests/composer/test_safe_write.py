@@ -19,13 +19,13 @@ from composer.contacts_io import export_csv as export_contacts_csv
 from composer.errors import FileProblem
 from composer.export import export_csv as export_sent_csv
 from composer.export import export_eml, export_mbox
-from composer.library import TemplateLibrary
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState, Profile
 from composer.safe_write import replacing
 from composer.spelling import SpellChecker
 from composer.store import Store
+from composer.templates import TemplateLibrary
 from composer.vcard import export_vcards
 from tests.clock import clock
 from tests.files import mode

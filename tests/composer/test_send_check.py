@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from composer.compose import Writer
-from composer.library import TemplateLibrary
 from composer.records import (
     Attachment,
     Contact,
@@ -34,6 +33,7 @@ from composer.send_check import (
     greeted_as,
 )
 from composer.store import Store
+from composer.templates import TemplateLibrary
 
 ANA = Contact("Ana Lima", "ana@acme.example", "Acme", id=1)
 BO = Contact("Bo Chen", "bo@acme.example", "Acme", id=2)

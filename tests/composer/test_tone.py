@@ -10,10 +10,10 @@ import pytest
 
 from composer.compose import Writer
 from composer.demo import CaptureServer, seed
-from composer.library import TemplateLibrary
 from composer.records import Contact, Interview, InterviewStatus, Message, Profile
 from composer.send_check import CheckContext, Kind, Part, check_context, check_message
 from composer.store import Store
+from composer.templates import TemplateLibrary
 from composer.tone import Tone, tone_notes
 from composer.tone_report import GRACIOUS, corpus, report
 from tests.clock import NOW

@@ -8,9 +8,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from composer.errors import AfterwordError
-from composer.fields import sample_fields
-from composer.library import problems
-from composer.templates import render_source
+from composer.templates import render_source, sample_fields
+from composer.templates.library import problems
 from tests.clock import NOW
 from tests.fuzz.budget import within_budget
 from tests.fuzz.profiles import FUZZ

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
-from composer.library import TemplateLibrary
 from composer.records import (
     Contact,
     FeedbackNote,
@@ -24,6 +23,7 @@ from composer.records import (
     Profile,
     Role,
 )
+from composer.templates import TemplateLibrary
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all

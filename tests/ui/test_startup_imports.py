@@ -30,7 +30,8 @@ NOT_AT_START_UP = (
     "enchant",
     "composer.smtp",
     "composer.imap",
-    "composer.library",
+    "composer.templates.library",
+    "composer.templates.rendering",
 )
 STARTED = """
 import json, sys

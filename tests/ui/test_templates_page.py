@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.compose import draft_from_template
 from composer.dates import choose_locale
-from composer.fields import DESCRIPTIONS
 from composer.paths import Paths
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
+from composer.templates import DESCRIPTIONS
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import reachable_controls, tab_order
 from ui import dialogs

@@ -8,11 +8,15 @@ from typing import Any
 import pytest
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
-from composer.fields import ASK_WHERE, template_fields
-from composer.library import TemplateLibrary
 from composer.records import Contact, Interview
 from composer.store import Store
-from composer.templates import FieldGroup, render_source
+from composer.templates import (
+    ASK_WHERE,
+    FieldGroup,
+    TemplateLibrary,
+    render_source,
+    template_fields,
+)
 
 BUILTINS = {
     "after_rejection": {

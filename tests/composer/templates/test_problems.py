@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from composer.errors import TemplateError, TemplateUnsafe
-from composer.fields import sample_fields
-from composer.library import TemplateLibrary, problems
-from composer.templates import render_source
+from composer.templates import TemplateLibrary, render_source, sample_fields
+from composer.templates.library import problems
 
 HEADER = "{#\ntitle: Mine\nask: news = What have you been doing?\n#}\n"  # lines 1-4
 TOP = HEADER + "{% block subject %}Thank you{% endblock %}\n{% block body %}\n"  # to line 6

@@ -19,11 +19,16 @@ import jinja2
 import pytest
 
 from composer.errors import TemplateError, TemplateUnsafe
-from composer.fields import sample_fields
-from composer.library import TemplateLibrary, questions
-from composer.sandbox import TIME_LIMIT
-from composer.sandbox_limits import MAX_TEXT
-from composer.templates import FieldGroup, environment, render_source
+from composer.templates import (
+    FieldGroup,
+    TemplateLibrary,
+    environment,
+    questions,
+    render_source,
+    sample_fields,
+)
+from composer.templates.sandbox import TIME_LIMIT
+from composer.templates.sandbox_limits import MAX_TEXT
 from tests.clock import NOW
 
 PEAK_MEMORY = 50_000_000  # bytes a hostile render may take at its peak (documented cap)

@@ -4,7 +4,7 @@ Jinja reports what its parser expected ("expected token 'end of print statement'
 'With'") at the line where it gave up, often lines after the mistake. People who write
 follow-ups are not programmers: here the text is read the way they wrote it, and the
 first thing left open, closed twice or misspelt is named, with what to type to fix it.
-Nothing here imports the templates module, which uses it to explain its own errors.
+Nothing here imports rendering.py, which uses it to explain its own errors.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from difflib import get_close_matches
 import jinja2
 from jinja2 import meta, nodes
 
-from composer.sandbox_nesting import TooDeep
+from composer.templates.sandbox_nesting import TooDeep
 
 ASKED = "ask"  # the group of answers to a template's own questions: its names vary
 BLOCKS = ("subject", "body")

@@ -11,10 +11,11 @@ import pytest
 
 from composer.compose import draft_from_template, panel_messages, queue_panel
 from composer.errors import AfterwordError, TemplateError
-from composer.library import TemplateLibrary, attachment_from_file, problems
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState, Role
 from composer.store import Store
+from composer.templates import TemplateLibrary, attachment_from_file
+from composer.templates.library import problems
 from tests.smtp_server import SmtpServer
 
 BODY = "{% block subject %}Hello {{ recipient.first_name }}{% endblock %}\n{% block body %}\n"

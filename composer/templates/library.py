@@ -20,15 +20,14 @@ from typing import Any
 import jinja2
 
 from composer.errors import AfterwordError, MissingField, TemplateError, TemplateNotFound
-from composer.fields import DESCRIPTIONS
 from composer.files import set_aside
 from composer.records import Attachment
 from composer.safe_write import replacing
-from composer.template_problems import ASKED, find_problems, stop
-from composer.template_problems import Problem as Problem  # where it was before: kept importable
-from composer.templates import (
-    BUILTIN_DIR,
-    SUFFIX,
+from composer.templates.built_in import BUILTIN_DIR, SUFFIX
+from composer.templates.fields import DESCRIPTIONS
+from composer.templates.problems import ASKED, find_problems, stop
+from composer.templates.problems import Problem as Problem  # where it was before: kept importable
+from composer.templates.rendering import (
     Rendered,
     Template,
     environment,

@@ -22,7 +22,7 @@ from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
-from composer.sandbox_limits import (
+from composer.templates.sandbox_limits import (
     MAX_TEXT,
     TooLong,
     check_after,
@@ -32,7 +32,7 @@ from composer.sandbox_limits import (
     printf_formatted,
     size,
 )
-from composer.sandbox_nesting import TooDeep, check_nesting
+from composer.templates.sandbox_nesting import TooDeep, check_nesting
 
 MAX_INT_BITS = 4_096  # about 1,200 digits
 TIME_LIMIT = 2.0  # seconds of template code per render

@@ -13,20 +13,16 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
-from pathlib import Path
 from typing import Any, NoReturn
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
 from composer.errors import MissingField, TemplateError, TemplateUnsafe
-from composer.sandbox import TIME_LIMIT, Sandbox, TooSlow, time_limit
-from composer.sandbox_limits import MAX_TEXT, TooLong
-from composer.template_problems import refusal_plainly, stop, syntax_problems
+from composer.templates.problems import refusal_plainly, stop, syntax_problems
+from composer.templates.sandbox import TIME_LIMIT, Sandbox, TooSlow, time_limit
+from composer.templates.sandbox_limits import MAX_TEXT, TooLong
 
-BUILTIN_DIR = Path(str(files("afterword_templates")))  # top-level templates/, package data
-SUFFIX = ".j2"
 _META = re.compile(r"^\s*\{#(?P<meta>.*?)#\}", re.DOTALL)
 
 

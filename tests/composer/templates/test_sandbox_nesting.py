@@ -14,12 +14,11 @@ import pytest
 
 from composer.compose import Writer
 from composer.errors import TemplateError
-from composer.fields import sample_fields
-from composer.library import TemplateLibrary, check_usable, problems
 from composer.records import Contact, Interview, Message, Profile
 from composer.send_check import CheckContext, check_message
 from composer.store import Store
-from composer.templates import Template, render_source
+from composer.templates import Template, TemplateLibrary, check_usable, render_source, sample_fields
+from composer.templates.library import problems
 from tests.clock import NOW
 
 TOO_DEEP = "this template nests too deeply (more than 50 levels of brackets or {% %} blocks"

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from composer import dates
 from composer.greeting import given_name, greeting_of
 from composer.records import Contact, Interview, Participant, Profile, Role
-from composer.templates import FieldGroup
+from composer.templates.built_in import BuiltIn
+from composer.templates.rendering import FieldGroup
 
 if TYPE_CHECKING:
     from composer.store import Store
@@ -127,7 +128,7 @@ def notes_requested(store: Store, interview: Interview | None) -> datetime | Non
     """When the latest request for this interview's notes went: a reminder names it."""
     if interview is None or interview.id is None:
         return None
-    requests = store.sent_with_template("interview_notes_request")
+    requests = store.sent_with_template(BuiltIn.INTERVIEW_NOTES_REQUEST)
     sent = [m.sent_at for m in requests if m.interview_id == interview.id and m.sent_at]
     return max(sent, default=None)
 
