@@ -33,7 +33,7 @@ from composer.records import (
 )
 from composer.restore import restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION
-from tests.files import mode
+from tests.helpers.files import mode
 
 OpenAfterword = Callable[[str], Afterword]
 CV = b"%PDF-1.4\n% not really a CV\n\x00\x01\x02\xff"

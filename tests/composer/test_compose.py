@@ -13,7 +13,7 @@ from composer.errors import MissingField
 from composer.library import TemplateLibrary
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, MessageState
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 
 def test_thank_you_from_the_records_reaches_the_interviewer(

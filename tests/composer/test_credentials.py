@@ -21,8 +21,8 @@ from composer.outbox import Outbox
 from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
-from tests import secret_service
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers import secret_service
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 KEY = "smtp:zoe@mail.example.org:587"
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_set
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
-from tests.smtp_server import SmtpServer
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
+from tests.helpers.smtp_server import SmtpServer
 
 
 def send(outbox: Outbox, subject: str = "Thank you for Tuesday") -> int:

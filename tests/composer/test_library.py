@@ -15,7 +15,7 @@ from composer.library import TemplateLibrary, attachment_from_file, problems
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState, Role
 from composer.store import Store
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 BODY = "{% block subject %}Hello {{ recipient.first_name }}{% endblock %}\n{% block body %}\n"
 

@@ -28,9 +28,9 @@ from composer.mailbox import (
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState
 from composer.store import Store
-from tests.clock import clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
+from tests.helpers.clock import clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
 
 Sent = tuple[int, str, datetime]  # our message's id, its Message-ID, when it went
 SOON = timedelta(minutes=5)  # an answer after the request

@@ -29,10 +29,10 @@ from composer.oauth_tokens import OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.clock import SetClock
 from tests.conftest import LogRecords
-from tests.imap_server import FLAGGED_SENT, OAuthDovecot
-from tests.oauth_fixtures import (  # noqa: F401
+from tests.helpers.clock import SetClock
+from tests.helpers.imap_server import FLAGGED_SENT, OAuthDovecot
+from tests.helpers.oauth_fixtures import (  # noqa: F401
     CLIENT,
     Browser,
     authorization_server,
@@ -44,8 +44,8 @@ from tests.oauth_fixtures import (  # noqa: F401
     oauth_user,
     provider,
 )
-from tests.oauth_server import CLIENT_ID, OAuthServer
-from tests.smtp_server import SmtpServer, account_for
+from tests.helpers.oauth_server import CLIENT_ID, OAuthServer
+from tests.helpers.smtp_server import SmtpServer, account_for
 
 
 def sign_in(provider: OAuthProvider, browser: Browser, moment: SetClock) -> Any:

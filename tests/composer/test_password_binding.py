@@ -29,11 +29,11 @@ from composer.outbox import Outbox, SendResult
 from composer.password_binding import Destination
 from composer.records import Message, MessageState
 from composer.store import Store
-from tests.clock import clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import DovecotServer
-from tests.listening_imap import ListeningImap, stranger_ca_file
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import DovecotServer
+from tests.helpers.listening_imap import ListeningImap, stranger_ca_file
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 
 @dataclass

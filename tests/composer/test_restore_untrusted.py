@@ -24,7 +24,7 @@ from composer.records import Contact, Message, MessageState
 from composer.restore import MAX_ENTRIES, restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
 from tests.composer.test_backup import database_bytes, refused, repack
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 OpenAfterword = Callable[[str], Afterword]
 SPY = "spy@evil.example"

@@ -27,9 +27,9 @@ from composer.safe_write import replacing
 from composer.spelling import SpellChecker
 from composer.store import Store
 from composer.vcard import export_vcards
-from tests.clock import clock
-from tests.files import mode
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.files import mode
+from tests.helpers.smtp_server import SmtpServer
 
 OLD = b"what was there before\n"
 

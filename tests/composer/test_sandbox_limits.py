@@ -24,7 +24,7 @@ from composer.library import TemplateLibrary, questions
 from composer.sandbox import TIME_LIMIT
 from composer.sandbox_limits import MAX_TEXT
 from composer.templates import FieldGroup, environment, render_source
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 
 PEAK_MEMORY = 50_000_000  # bytes a hostile render may take at its peak (documented cap)
 MARGIN = 3.0  # seconds past the time limit, for a machine shared with other test runs

@@ -21,8 +21,8 @@ from composer.records import Attachment, Message, MessageState, Profile
 from composer.schedule import OVERDUE_AFTER, suggestions
 from composer.store import MIGRATIONS, Store
 from composer.store.schema import add_scheduled_state
-from tests.clock import clock, server_environment
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import clock, server_environment
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from composer.errors import AfterwordError
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
 from composer.threads import NotSent, as_sent, follow_up_draft, reply_subject
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 
 @pytest.fixture(autouse=True)

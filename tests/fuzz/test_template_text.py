@@ -11,9 +11,9 @@ from composer.errors import AfterwordError
 from composer.fields import sample_fields
 from composer.library import problems
 from composer.templates import render_source
-from tests.clock import NOW
 from tests.fuzz.budget import within_budget
 from tests.fuzz.profiles import FUZZ
+from tests.helpers.clock import NOW
 
 PARSER = "template"
 

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
-from tests.smtp_server import PASSWORD, SmtpServer
+from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import add_to, answer_the_check, choose_contact, shown, write_to_all
 from ui.compose import ComposePage

@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Message, MessageState
-from tests.clock import NOW
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import NOW
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import INTERACTIVE
 from ui import render_screens

@@ -26,7 +26,7 @@ from composer.records import (
     InterviewStatus,
     Role,
 )
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import TimelineDialog

@@ -18,7 +18,7 @@ import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from composer.send_check import CheckContext, check_message
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.checked_send import NOT_SENT

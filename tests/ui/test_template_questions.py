@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from ui.main_window import MainWindow
 
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
