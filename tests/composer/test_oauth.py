@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -127,7 +128,7 @@ def test_the_server_refuses_a_code_redeemed_with_the_wrong_pkce_verifier(
 ) -> None:
     flow = BrowserSignIn(provider, CLIENT, SetClock(authorization_server.validator.clock()))
     reply = requests.get(flow.url, verify=str(ca_file), allow_redirects=False, timeout=10)
-    code = requests.utils.urlparse(reply.headers["Location"]).query  # the browser stops here
+    code = urlparse(reply.headers["Location"]).query  # the browser stops here
     answer = dict(part.split("=", 1) for part in code.split("&"))
 
     refused = requests.post(

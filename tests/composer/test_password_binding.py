@@ -60,9 +60,9 @@ class Bound:
         assert result is not None
         return result
 
-    def point_mailbox(self, **changes: object) -> None:
+    def point_mailbox(self, moved: ImapAccount) -> None:
         """What a restored backup does: the mailbox settings in the database change."""
-        save_mailbox_settings(self.store, MailboxSettings(replace(self.mailbox, **changes)))
+        save_mailbox_settings(self.store, MailboxSettings(moved))
 
     def user_enters_password(self) -> None:
         """The password prompt: stored for the servers the settings now name."""
@@ -114,7 +114,9 @@ def test_a_mailbox_pointed_at_a_stranger_with_a_shipped_ca_gets_no_password(
     stranger = ListeningImap(stranger_ca)
     shipped = stranger_ca_file(stranger_ca, tmp_path / "restored" / "templates")
     try:
-        bound.point_mailbox(host=stranger.host, port=stranger.port, ca_file=str(shipped))
+        bound.point_mailbox(
+            replace(bound.mailbox, host=stranger.host, port=stranger.port, ca_file=str(shipped))
+        )
 
         result = bound.visit()
 
@@ -143,7 +145,9 @@ def test_another_mailbox_server_asks_and_works_once_the_password_is_entered(
 ) -> None:
     from composer.account import Security
 
-    bound.point_mailbox(port=dovecot.starttls_port, security=Security.STARTTLS)
+    bound.point_mailbox(
+        replace(bound.mailbox, port=dovecot.starttls_port, security=Security.STARTTLS)
+    )
 
     refused = bound.visit()
     assert refused.password_problem == MISSING
@@ -159,7 +163,7 @@ def test_a_swapped_mailbox_ca_is_refused_until_the_password_is_entered_again(
     bound: Bound, ca_file: Path, tmp_path: Path
 ) -> None:
     swapped = ca_bundle(ca_file, tmp_path / "restored" / "templates")
-    bound.point_mailbox(ca_file=str(swapped))
+    bound.point_mailbox(replace(bound.mailbox, ca_file=str(swapped)))
 
     settings = MailboxSettings(replace(bound.mailbox, ca_file=str(swapped)))
     secret = PasswordSecret(bound.credentials(), bound.key, settings.account)

@@ -259,8 +259,8 @@ def with_member(
                 member.write(chunk)
                 size += len(chunk)
         digest = whole if listed_size is None else first
-        item = {"path": info.filename, "size": listed_size or size, "sha256": digest.hexdigest()}
-        listed["files"].append(item)
+        entry = {"path": info.filename, "size": listed_size or size, "sha256": digest.hexdigest()}
+        listed["files"].append(entry)
         out.writestr(MANIFEST, json.dumps(listed))
     return target
 

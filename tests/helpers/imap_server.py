@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 import trustme
 
@@ -141,7 +142,7 @@ passdb {{
         assert self._users <= USERS, "raise USERS in tests/helpers/imap_server.py"
         return f"user{self._users}"
 
-    def start(self) -> DovecotServer:
+    def start(self) -> Self:
         with (self.root / "start.log").open("wb") as output:  # it daemonizes: no pipe
             subprocess.run(
                 [_binary("dovecot", DOVECOT) or DOVECOT, "-c", str(self.config)],

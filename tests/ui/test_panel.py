@@ -76,7 +76,7 @@ def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDi
 
 
 def body_of(data: bytes) -> Any:
-    return message_from_bytes(data, policy=policy.default).get_content()  # type: ignore[attr-defined]
+    return message_from_bytes(data, policy=policy.default).get_content()
 
 
 def test_three_personal_messages_sent_over_one_connection(

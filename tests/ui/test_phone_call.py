@@ -164,7 +164,11 @@ def test_i_called_them_on_an_interview_notes_the_call(
 ) -> None:
     window.show_area(window.interviews)
     page = window.interviews
-    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).id == people["no"])
+    row = next(
+        r
+        for r in range(page.model.rowCount())
+        if (shown := page.model.row_at(r)) is not None and shown.id == people["no"]
+    )
     page.table.selectRow(row)
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))
