@@ -19,7 +19,6 @@ from composer.due import due_items
 from composer.mailbox import (
     MailboxSettings,
     ReplyCheck,
-    check_replies,
     mailbox_settings,
     save_mailbox_settings,
     try_connection,
@@ -104,7 +103,15 @@ class Inbox:
         )
 
     def check(self, after: timedelta, password: str = PASSWORD) -> ReplyCheck:
-        return check_replies(self.store, self.account, password, now=self.sent_at + after)
+        """A visit as the app makes it (``Afterword.visit_mailbox``), with this password."""
+        save_mailbox_settings(self.store, MailboxSettings(self.account))
+        credentials = Credentials(backend=object())
+        smtp = self.outbox.account()
+        assert smtp is not None
+        credentials.use_for_session(smtp.key, password)
+        result = visit(self.store, credentials, now=self.sent_at + after)
+        assert result is not None
+        return result.replies
 
     def reminder_due(self, after: timedelta) -> bool:
         keys = {item.key for item in due_items(self.store, self.sent_at + after)}

@@ -16,12 +16,13 @@ import requests
 from composer.account import ImapAccount
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
-from composer.filing import file_sent_copies
+from composer.filing import FilingResult
 from composer.mailbox import (
     MailboxSettings,
     mailbox_secret,
     mailbox_settings,
     save_mailbox_settings,
+    visit,
 )
 from composer.oauth import OAuthProvider, keyring_key
 from composer.oauth_account import oauth_secret, remember_sign_in
@@ -94,6 +95,14 @@ def filing_secret(store: Store, secret: OAuthSecret) -> Any:
     return found
 
 
+def file_copies(store: Store, secret: OAuthSecret) -> FilingResult:
+    """A visit as the app makes it, on the test's clock: the mailbox opens with the sign-in."""
+    filing_secret(store, secret)
+    result = visit(store, secret.credentials, now=secret.clock(), replies=False, clock=secret.clock)
+    assert result is not None
+    return result.filing
+
+
 def queue(outbox: Outbox) -> int:
     message = outbox.queue(
         Message(subject="Thank you", body="Dear Ana,\n\nThank you.\n", to=["ana@acme.example"])
@@ -114,7 +123,7 @@ def test_signed_in_in_the_browser_the_mail_goes_by_smtp_and_its_copy_is_filed_by
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
 
     [sent] = outbox.send([queue(outbox)])
-    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    filed = file_copies(store, signed_in)
 
     assert sent.state is MessageState.SENT, sent.detail
     assert filed.filed and not filed.failed, filed.error
@@ -183,7 +192,7 @@ def test_a_token_the_servers_refuse_is_renewed_once_then_smtp_and_imap_take_it(
 
     [sent] = outbox.send([queue(outbox)])
     authorization_server.expire_access_tokens()
-    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    filed = file_copies(store, signed_in)
 
     assert sent.state is MessageState.SENT, sent.detail
     assert len(oauth_smtp.recorder.challenge_answers) == 1  # refused once, then taken
@@ -235,7 +244,7 @@ def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file_or_log(
 ) -> None:
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
     outbox.send([queue(outbox)])
-    file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    file_copies(store, signed_in)
     login = signed_in.login()
     assert login is not None
     refresh = Credentials(secret_backend).password(keyring_key(signed_in.provider, signed_in.user))
