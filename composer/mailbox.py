@@ -21,7 +21,6 @@ from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
-from composer.password_binding import Destination
 from composer.records import Reply, WatchedMessage
 from composer.store import (
     DEFAULT_CHECK_MINUTES,
@@ -113,11 +112,6 @@ def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]
     if settings is not None and settings.password_key(smtp) == key:
         servers.append(settings.account)
     return servers
-
-
-def password_destinations(store: Store, key: str) -> list[Destination]:
-    """Blocking (reads CA files)."""
-    return [Destination.of(server) for server in password_accounts(store, key)]
 
 
 def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:

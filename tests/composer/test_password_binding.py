@@ -21,7 +21,7 @@ from composer.login import PasswordSecret
 from composer.mailbox import (
     MailboxSettings,
     MailboxVisit,
-    password_destinations,
+    password_accounts,
     save_mailbox_settings,
     visit,
 )
@@ -65,8 +65,10 @@ class Bound:
         save_mailbox_settings(self.store, MailboxSettings(moved))
 
     def user_enters_password(self) -> None:
-        """The password prompt: stored for the servers the settings now name."""
-        self.credentials().store(self.key, PASSWORD, password_destinations(self.store, self.key))
+        """The password prompt: stored for the servers the settings now name (as
+        ui/password_prompt.py binds it)."""
+        servers = password_accounts(self.store, self.key)
+        self.credentials().store(self.key, PASSWORD, [Destination.of(s) for s in servers])
 
 
 @pytest.fixture
