@@ -1,7 +1,8 @@
 """A copy of each sent message in the user's IMAP Sent folder, as a mail program keeps one.
 
 Sending never waits for this: marking a message sent records a pending copy in the same
-commit, and filing runs later (after a batch, at start-up, when the server is back). A copy
+commit, and filing runs later (after a batch, at start-up, when the server is back), in
+``composer/mailbox.py``'s ``visit``, over the connection that then looks for replies. A copy
 is filed once only: before appending, Sent is searched for its Message-ID, so a copy whose
 filing was not recorded (a crash just after APPEND) is not filed twice.
 """
@@ -10,10 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from composer.account import ImapAccount
 from composer.errors import AfterwordError, ImapServerRefused, RecordNotFound
 from composer.imap import ImapConnection
-from composer.login import LoginSecret
 from composer.store import Store
 
 
@@ -27,22 +26,6 @@ class FilingResult:
     def error(self) -> str | None:
         """The first reason a copy is still pending, for the user."""
         return next(iter(self.failed.values()), None)
-
-
-def file_sent_copies(
-    store: Store, account: ImapAccount, secret: LoginSecret | str | None
-) -> FilingResult:
-    """Files every pending copy over one connection. What the user can fix (no connection,
-    a wrong password, a refusal) is recorded on the copies, which stay pending; never raised."""
-    result = FilingResult()
-    copies = [copy.message_id for copy in store.pending_copies()]
-    if copies:
-        try:
-            with ImapConnection(account, secret) as imap:
-                file_over(store, imap, copies, result)
-        except AfterwordError as error:
-            not_filed(store, copies, result, error)
-    return result
 
 
 def file_over(store: Store, imap: ImapConnection, copies: list[int], result: FilingResult) -> None:

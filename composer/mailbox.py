@@ -21,7 +21,6 @@ from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
-from composer.password_binding import Destination
 from composer.records import Reply, WatchedMessage
 from composer.store import (
     DEFAULT_CHECK_MINUTES,
@@ -115,11 +114,6 @@ def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]
     return servers
 
 
-def password_destinations(store: Store, key: str) -> list[Destination]:
-    """Blocking (reads CA files)."""
-    return [Destination.of(server) for server in password_accounts(store, key)]
-
-
 def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
     """For Settings' "Test connection", which the user asks for with the server in view (as
     Save binds the password to it): read without the check a visit makes. From the keyring
@@ -167,11 +161,21 @@ class MailboxVisit:
 
 
 def visit(
-    store: Store, credentials: Credentials, *, now: datetime | None = None, replies: bool = True
+    store: Store,
+    credentials: Credentials,
+    *,
+    now: datetime | None = None,
+    replies: bool = True,
+    clock: Clock = utc_now,
 ) -> MailboxVisit | None:
     """Files pending copies and (unless ``replies`` is False) looks for replies, over one
     connection, with the saved settings; None when no mailbox is set up. Errors are in the
-    result, not raised."""
+    result, not raised. ``clock`` tells when an OAuth2 sign-in's token runs out.
+
+    Replies are answers to the messages sent in the last ``WATCHED_FOR``: by In-Reply-To or
+    References, or from someone they went to, after they went. Each is noted once (by its
+    Message-ID) on the message and interview it answers, which takes that thread's reminders
+    off the Due list. Out-of-office replies, bounces and the user's own mail are not answers."""
     settings = mailbox_settings(store)
     if settings is None:
         return None
@@ -182,7 +186,8 @@ def visit(
     if not copies and not watched:
         return result
     try:
-        with ImapConnection(settings.account, mailbox_secret(store, credentials, settings)) as imap:
+        secret = mailbox_secret(store, credentials, settings, clock)
+        with ImapConnection(settings.account, secret) as imap:
             file_over(store, imap, copies, result.filing)
             if watched:
                 result.replies = _look(store, imap, watched, settings.account, now)
@@ -192,29 +197,6 @@ def visit(
         if watched and result.replies.error is None:
             result.replies = ReplyCheck(error=f"Could not look for replies: {error}")
     return result
-
-
-def check_replies(
-    store: Store,
-    account: ImapAccount,
-    secret: LoginSecret | str | None,
-    *,
-    now: datetime | None = None,
-) -> ReplyCheck:
-    """Looks in the inbox for answers to the messages sent in the last ``WATCHED_FOR``: by
-    In-Reply-To or References, or from someone they went to, after they went. Each is noted
-    once (by its Message-ID) on the message and interview it answers, which takes that
-    thread's reminders off the Due list. Out-of-office replies, bounces and the user's own
-    mail are not answers."""
-    now = now or datetime.now(UTC)
-    watched = store.watched_messages(now - WATCHED_FOR)
-    if not watched:
-        return ReplyCheck()
-    try:
-        with ImapConnection(account, secret) as imap:
-            return _look(store, imap, watched, account, now)
-    except AfterwordError as error:
-        return ReplyCheck(error=f"Could not look for replies: {error}")
 
 
 def _look(

@@ -28,9 +28,9 @@ from composer.outbox import Outbox
 from composer.paths import Paths, resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
-from tests import secret_service
-from tests.clock import clock
-from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
+from tests.helpers import secret_service
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,7 +11,7 @@ from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Contact, Interview, Message, Role
 from composer.store import Store
-from tests.clock import NOW, server_environment
+from tests.helpers.clock import NOW, server_environment
 from tests.test_main import run
 
 

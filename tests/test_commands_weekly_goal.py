@@ -9,7 +9,7 @@ from composer.paths import Paths
 from composer.records import Interview
 from composer.store import Store
 from composer.weekly_goal import set_weekly_goal
-from tests.clock import NOW, server_environment
+from tests.helpers.clock import NOW, server_environment
 from tests.test_main import run
 
 WEEK = timedelta(days=7)

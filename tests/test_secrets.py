@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LogRecords
-from tests.smtp_server import PASSWORD, USER
+from tests.helpers.smtp_server import PASSWORD, USER
 
 NEEDLES = [
     PASSWORD.encode(),

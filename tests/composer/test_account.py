@@ -15,7 +15,7 @@ from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_set
 from composer.outbox import Outbox
 from composer.records import Message, MessageState
 from composer.store import ACCOUNT_SETTING, IMAP_ACCOUNT_SETTING, Store
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 NEWER = {"sign_in": "oauth2", "refresh_hint": "kept-value-7f3a"}  # a newer version's keys
 DAMAGED = (

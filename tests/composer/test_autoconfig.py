@@ -13,7 +13,8 @@ import trustme
 from composer.account import Security
 from composer.autoconfig import OFFLINE, Lookup
 from composer.providers import Server
-from tests.autoconfig_servers import (
+from tests.conftest import server_context
+from tests.helpers.autoconfig_servers import (
     Dnsmasq,
     HttpsServer,
     SilentDns,
@@ -21,7 +22,6 @@ from tests.autoconfig_servers import (
     ispdb_xml,
     lookup_at,
 )
-from tests.conftest import server_context
 
 MX = {
     "workspace.test": "aspmx.l.google.com",

@@ -33,7 +33,7 @@ from composer.records import (
 )
 from composer.restore import restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION
-from tests.files import mode
+from tests.helpers.files import mode
 
 OpenAfterword = Callable[[str], Afterword]
 CV = b"%PDF-1.4\n% not really a CV\n\x00\x01\x02\xff"
@@ -316,7 +316,7 @@ def fill_the_disk_under_backups(monkeypatch: pytest.MonkeyPatch) -> None:
     real_connect = sqlite3.connect
 
     def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
-        db = real_connect(database, *args, **kwargs)
+        db: sqlite3.Connection = real_connect(database, *args, **kwargs)
         if isinstance(database, Path) and database.parent.name.startswith(".afterword-backup-"):
             db.execute("PRAGMA max_page_count = 1")
         return db

@@ -15,7 +15,7 @@ from composer.errors import InvalidAddress, InvalidField
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from tests.composer.test_mail import EXPECTED_HEADERS
-from tests.smtp_server import Received, SmtpServer
+from tests.helpers.smtp_server import Received, SmtpServer
 
 MAX_LINE = 998  # RFC 5322: a header line longer than this is broken for any server
 

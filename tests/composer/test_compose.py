@@ -13,7 +13,7 @@ from composer.errors import MissingField
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, MessageState
 from composer.templates import TemplateLibrary
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 
 def test_thank_you_from_the_records_reaches_the_interviewer(
@@ -35,7 +35,7 @@ def test_thank_you_from_the_records_reaches_the_interviewer(
 
     assert result.state is MessageState.SENT
     mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
-    body = mail.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    body = mail.get_content().replace("\r\n", "\n")
     assert body.startswith(
         "Dear Ana,\n\nThank you for taking the time to meet me on Tuesday, 3 November 2026,"
     )

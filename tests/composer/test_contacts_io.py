@@ -445,8 +445,8 @@ def test_long_lines_fold_at_75_octets_between_characters() -> None:
 
 
 @given(
-    st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=300),
-    st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\r"), max_size=300),
+    st.text(st.characters(exclude_categories=["Cs", "Cc"]), min_size=1, max_size=300),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\r"), max_size=300),
 )
 @settings(max_examples=200)
 def test_any_name_and_notes_survive_a_vcard(name: str, notes: str) -> None:

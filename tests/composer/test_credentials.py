@@ -21,8 +21,8 @@ from composer.outbox import Outbox
 from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
-from tests import secret_service
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers import secret_service
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 KEY = "smtp:zoe@mail.example.org:587"
 ROOT = Path(__file__).resolve().parents[2]
@@ -183,6 +183,7 @@ def test_a_locked_keyring_sends_nothing_and_keeps_the_message(
     afterword = Afterword.open(paths, keyring_backend=secret_backend)
     try:
         message = account_in_keyring_and_a_message(afterword, smtp_server, ca_file)
+        assert message.id is not None
         daemon.lock()
         [result] = afterword.outbox.send([message.id])
         assert result.state is MessageState.FAILED
@@ -218,6 +219,7 @@ def test_the_keyring_gone_mid_session_sends_nothing_and_loses_nothing(
         afterword = Afterword.open(paths, keyring_backend=keyring.backends.SecretService.Keyring())
         try:
             message = account_in_keyring_and_a_message(afterword, smtp_server, ca_file)
+            assert message.id is not None
             own.kill_keyring_only()  # the desktop's keyring crashed
 
             [result] = afterword.outbox.send([message.id])

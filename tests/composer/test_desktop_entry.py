@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from composer import __version__, desktop_entry
+from composer import __version__
 from composer.desktop_entry import APP_ID, ICON_SIZES, data_dir, icons_dir, install, remove
 from main import main
 
@@ -88,7 +88,7 @@ def test_without_an_installed_command_it_says_what_to_do(
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    monkeypatch.setattr(desktop_entry.sys, "executable", str(tmp_path / "bin" / "python"))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "python"))
     assert main(["--install-desktop-entry"]) == 1
     assert "Install Afterword with pipx" in capsys.readouterr().err
     assert not (tmp_path / "applications").exists()
@@ -100,7 +100,7 @@ def test_a_path_with_spaces_is_quoted_for_the_exec_line(
     folder = tmp_path / "my apps" / "bin"
     folder.mkdir(parents=True)
     (folder / "afterword").write_text("#!/bin/sh\n")
-    monkeypatch.setattr(desktop_entry.sys, "executable", str(folder / "python"))
+    monkeypatch.setattr(sys, "executable", str(folder / "python"))
     install(tmp_path / "share")
     launcher = tmp_path / "share" / "applications" / f"{APP_ID}.desktop"
     assert f'Exec="{folder}/afterword"' in launcher.read_text()

@@ -20,7 +20,7 @@ from composer.records import (
     Role,
 )
 from composer.store import Store
-from tests.clock import SetClock as Clock
+from tests.helpers.clock import SetClock as Clock
 
 T = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)

@@ -27,8 +27,8 @@ from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Attachment, Interview, Message, MessageState, Profile
 from composer.store import Store
-from tests.files import mode
-from tests.smtp_server import SmtpServer
+from tests.helpers.files import mode
+from tests.helpers.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,8 +17,17 @@ from composer.outbox import Outbox, SendResult
 from composer.records import Attachment, MessageState, Profile
 from composer.store import Store
 from tests.composer.test_sending import parsed, queue
-from tests.fault_server import ANA, BO, CY, ROWS, TRIES, FaultFactory, FaultServer, fault_servers
-from tests.smtp_server import PASSWORD, account_for
+from tests.helpers.fault_server import (
+    ANA,
+    BO,
+    CY,
+    ROWS,
+    TRIES,
+    FaultFactory,
+    FaultServer,
+    fault_servers,
+)
+from tests.helpers.smtp_server import PASSWORD, account_for
 
 FAST = (0.05, 0.1)  # the retry delays here: the same two waits as the default, only short
 assert len(FAST) + 1 == TRIES

@@ -28,7 +28,7 @@ from composer.records import (
 from composer.restore import restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
 from composer.timeline import contact_timeline, interview_timeline
-from tests.clock import SetClock as Clock
+from tests.helpers.clock import SetClock as Clock
 
 T = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
 DAY = timedelta(days=1)

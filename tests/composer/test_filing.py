@@ -4,18 +4,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from composer.account import ImapAccount
-from composer.filing import file_sent_copies
+from composer.credentials import Credentials
+from composer.filing import FilingResult
 from composer.imap import ImapConnection
-from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
-from composer.outbox import Outbox
+from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings, visit
+from composer.outbox import Outbox, sending_account
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
+from tests.helpers.smtp_server import SmtpServer
 
 
 def send(outbox: Outbox, subject: str = "Thank you for Tuesday") -> int:
@@ -27,6 +30,19 @@ def send(outbox: Outbox, subject: str = "Thank you for Tuesday") -> int:
     [result] = outbox.send([message.id])
     assert result.state is MessageState.SENT, result.detail
     return message.id
+
+
+def file_copies(store: Store, account: ImapAccount, password: str) -> FilingResult:
+    """What the app does after a send, at start-up and on its timer (``Afterword.visit_mailbox``):
+    a visit with the saved settings, here pointed at ``account``, and the sending password."""
+    settings = mailbox_settings(store)
+    assert settings is not None
+    save_mailbox_settings(store, replace(settings, account=account))
+    credentials = Credentials(backend=object())
+    credentials.use_for_session(settings.password_key(sending_account(store)), password)
+    result = visit(store, credentials, now=clock(), replies=False)
+    assert result is not None
+    return result.filing
 
 
 def down(account: ImapAccount) -> ImapAccount:
@@ -51,7 +67,7 @@ def test_the_copy_in_sent_is_the_one_seen_message_smtp_got(
     message_id = send(outbox)
 
     assert outbox.store.pending_copies()[0].message_id == message_id
-    result = file_sent_copies(outbox.store, mailbox, PASSWORD)
+    result = file_copies(outbox.store, mailbox, PASSWORD)
 
     assert result.filed == [message_id] and not result.failed
     assert sent_folder(dovecot, mailbox, ca_file) == [smtp_server.received[0].data]
@@ -66,7 +82,7 @@ def test_no_copy_when_the_server_files_sent_itself(
     save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=True))
     message_id = send(outbox)
 
-    result = file_sent_copies(outbox.store, mailbox, PASSWORD)
+    result = file_copies(outbox.store, mailbox, PASSWORD)
 
     assert outbox.store.sent_copy(message_id) is None
     assert result.filed == [] and sent_folder(dovecot, mailbox, ca_file) == []
@@ -87,7 +103,7 @@ def test_server_down_leaves_sent_and_the_copy_pending_then_files_it_once(
     save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     message_id = send(outbox)
 
-    result = file_sent_copies(outbox.store, down(mailbox), PASSWORD)
+    result = file_copies(outbox.store, down(mailbox), PASSWORD)
 
     assert outbox.store.message(message_id).state is MessageState.SENT
     copy = outbox.store.sent_copy(message_id)
@@ -96,8 +112,8 @@ def test_server_down_leaves_sent_and_the_copy_pending_then_files_it_once(
     assert "refused the connection" in copy.last_error and "try again later" in copy.last_error
     assert sent_folder(dovecot, mailbox, ca_file) == []
 
-    first = file_sent_copies(outbox.store, mailbox, PASSWORD)  # the server is back
-    again = file_sent_copies(outbox.store, mailbox, PASSWORD)
+    first = file_copies(outbox.store, mailbox, PASSWORD)  # the server is back
+    again = file_copies(outbox.store, mailbox, PASSWORD)
 
     assert first.filed == [message_id] and again.filed == again.found == []
     assert sent_folder(dovecot, mailbox, ca_file) == [smtp_server.received[0].data]
@@ -112,7 +128,7 @@ def test_a_wrong_password_is_recorded_on_every_pending_copy(
     save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     ids = [send(outbox, "One"), send(outbox, "Two")]
 
-    result = file_sent_copies(outbox.store, mailbox, "not the password")
+    result = file_copies(outbox.store, mailbox, "not the password")
 
     assert sorted(result.failed) == ids
     assert [copy.message_id for copy in outbox.store.pending_copies()] == ids
@@ -130,7 +146,7 @@ def test_a_copy_appended_but_not_recorded_is_not_filed_again(
     with ImapConnection(mailbox, PASSWORD) as imap:
         imap.append_sent(raw)
 
-    result = file_sent_copies(outbox.store, mailbox, PASSWORD)
+    result = file_copies(outbox.store, mailbox, PASSWORD)
 
     assert result.found == [message_id] and result.filed == []
     assert sent_folder(dovecot, mailbox, ca_file) == [raw]
@@ -143,7 +159,7 @@ def test_several_copies_go_over_one_connection_in_the_order_sent(
     save_mailbox_settings(outbox.store, MailboxSettings(mailbox, server_files_sent=False))
     ids = [send(outbox, "One"), send(outbox, "Two"), send(outbox, "Three")]
 
-    result = file_sent_copies(outbox.store, mailbox, PASSWORD)
+    result = file_copies(outbox.store, mailbox, PASSWORD)
 
     assert result.filed == ids
     assert sent_folder(dovecot, mailbox, ca_file) == [

@@ -26,9 +26,9 @@ from composer.imap import ImapConnection, mailbox_display_name, named_ids
 from composer.login import KnownPassword, Login, Mechanism
 from composer.mail import build_message, sender_address
 from composer.smtp import SmtpConnection
-from tests.clock import NOW
-from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
+from tests.helpers.clock import NOW
+from tests.helpers.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port
 
 YESTERDAY = (NOW - timedelta(days=1)).date()  # the test server's mail arrives at NOW
 

@@ -15,7 +15,7 @@ from composer.records import FeedbackNote, Interview, InterviewStatus, Lesson
 from composer.restore import restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
 from composer.store.schema import add_lessons
-from tests.clock import NOW, SetClock, clock
+from tests.helpers.clock import NOW, SetClock, clock
 
 DAY = timedelta(days=1)
 

@@ -19,7 +19,7 @@ from composer.outbox import Outbox
 from composer.password_binding import Destination
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from composer.login import KnownPassword, Login, Mechanism, xoauth2
 from composer.mail import Outgoing, build_message, sender_address
 from composer.smtp import SmtpConnection
 from tests.conftest import ServerFactory, server_context
-from tests.smtp_server import PASSWORD, USER, Recorder, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, USER, Recorder, SmtpServer, account_for
 
 TOKEN = "ya29.a0-secret-access-token"
 

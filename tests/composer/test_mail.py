@@ -285,7 +285,7 @@ def test_an_empty_quoted_name_before_the_at_is_refused(typed: str) -> None:
 
 any_text = st.lists(
     st.one_of(
-        st.characters(blacklist_categories=("Cs",)),
+        st.characters(exclude_categories=["Cs"]),
         st.sampled_from(["\n", "\r", "\r\n", "From ", " ", "=", "é", "\t", "\x0c", "\u2028"]),
     ),
     max_size=200,

@@ -12,7 +12,7 @@ from composer.mail import build_message, sender_address
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
 from composer.store import Store
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 # What str.splitlines() or the email package reads as a line break, and a mail server does not.
 SEPARATORS = ["\f", "\v", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]

@@ -19,7 +19,6 @@ from composer.due import due_items
 from composer.mailbox import (
     MailboxSettings,
     ReplyCheck,
-    check_replies,
     mailbox_settings,
     save_mailbox_settings,
     try_connection,
@@ -28,9 +27,9 @@ from composer.mailbox import (
 from composer.outbox import Outbox
 from composer.records import Contact, Interview, Message, MessageState
 from composer.store import Store
-from tests.clock import clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
+from tests.helpers.clock import clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_JUNK, FLAGGED_SENT, PASSWORD, DovecotServer
 
 Sent = tuple[int, str, datetime]  # our message's id, its Message-ID, when it went
 SOON = timedelta(minutes=5)  # an answer after the request
@@ -104,7 +103,15 @@ class Inbox:
         )
 
     def check(self, after: timedelta, password: str = PASSWORD) -> ReplyCheck:
-        return check_replies(self.store, self.account, password, now=self.sent_at + after)
+        """A visit as the app makes it (``Afterword.visit_mailbox``), with this password."""
+        save_mailbox_settings(self.store, MailboxSettings(self.account))
+        credentials = Credentials(backend=object())
+        smtp = self.outbox.account()
+        assert smtp is not None
+        credentials.use_for_session(smtp.key, password)
+        result = visit(self.store, credentials, now=self.sent_at + after)
+        assert result is not None
+        return result.replies
 
     def reminder_due(self, after: timedelta) -> bool:
         keys = {item.key for item in due_items(self.store, self.sent_at + after)}

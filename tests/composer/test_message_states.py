@@ -16,7 +16,7 @@ from composer.records import Interview, InterviewStatus, Message, MessageState
 from composer.sent_list import Filters, Group
 from composer.store import ACCOUNT_SETTING, Store
 from composer.today import NOTHING_DUE, QUIET, FirstStep, standing
-from tests.clock import SetClock as Clock
+from tests.helpers.clock import SetClock as Clock
 
 T = datetime(2026, 11, 3, 14, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -15,12 +16,13 @@ import requests
 from composer.account import ImapAccount
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
-from composer.filing import file_sent_copies
+from composer.filing import FilingResult
 from composer.mailbox import (
     MailboxSettings,
     mailbox_secret,
     mailbox_settings,
     save_mailbox_settings,
+    visit,
 )
 from composer.oauth import OAuthProvider, keyring_key
 from composer.oauth_account import oauth_secret, remember_sign_in
@@ -29,10 +31,10 @@ from composer.oauth_tokens import OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.clock import SetClock
 from tests.conftest import LogRecords
-from tests.imap_server import FLAGGED_SENT, OAuthDovecot
-from tests.oauth_fixtures import (  # noqa: F401
+from tests.helpers.clock import SetClock
+from tests.helpers.imap_server import FLAGGED_SENT, OAuthDovecot
+from tests.helpers.oauth_fixtures import (  # noqa: F401
     CLIENT,
     Browser,
     authorization_server,
@@ -44,8 +46,8 @@ from tests.oauth_fixtures import (  # noqa: F401
     oauth_user,
     provider,
 )
-from tests.oauth_server import CLIENT_ID, OAuthServer
-from tests.smtp_server import SmtpServer, account_for
+from tests.helpers.oauth_server import CLIENT_ID, OAuthServer
+from tests.helpers.smtp_server import SmtpServer, account_for
 
 
 def sign_in(provider: OAuthProvider, browser: Browser, moment: SetClock) -> Any:
@@ -93,6 +95,14 @@ def filing_secret(store: Store, secret: OAuthSecret) -> Any:
     return found
 
 
+def file_copies(store: Store, secret: OAuthSecret) -> FilingResult:
+    """A visit as the app makes it, on the test's clock: the mailbox opens with the sign-in."""
+    filing_secret(store, secret)
+    result = visit(store, secret.credentials, now=secret.clock(), replies=False, clock=secret.clock)
+    assert result is not None
+    return result.filing
+
+
 def queue(outbox: Outbox) -> int:
     message = outbox.queue(
         Message(subject="Thank you", body="Dear Ana,\n\nThank you.\n", to=["ana@acme.example"])
@@ -113,7 +123,7 @@ def test_signed_in_in_the_browser_the_mail_goes_by_smtp_and_its_copy_is_filed_by
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
 
     [sent] = outbox.send([queue(outbox)])
-    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    filed = file_copies(store, signed_in)
 
     assert sent.state is MessageState.SENT, sent.detail
     assert filed.filed and not filed.failed, filed.error
@@ -127,7 +137,7 @@ def test_the_server_refuses_a_code_redeemed_with_the_wrong_pkce_verifier(
 ) -> None:
     flow = BrowserSignIn(provider, CLIENT, SetClock(authorization_server.validator.clock()))
     reply = requests.get(flow.url, verify=str(ca_file), allow_redirects=False, timeout=10)
-    code = requests.utils.urlparse(reply.headers["Location"]).query  # the browser stops here
+    code = urlparse(reply.headers["Location"]).query  # the browser stops here
     answer = dict(part.split("=", 1) for part in code.split("&"))
 
     refused = requests.post(
@@ -182,7 +192,7 @@ def test_a_token_the_servers_refuse_is_renewed_once_then_smtp_and_imap_take_it(
 
     [sent] = outbox.send([queue(outbox)])
     authorization_server.expire_access_tokens()
-    filed = file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    filed = file_copies(store, signed_in)
 
     assert sent.state is MessageState.SENT, sent.detail
     assert len(oauth_smtp.recorder.challenge_answers) == 1  # refused once, then taken
@@ -234,7 +244,7 @@ def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file_or_log(
 ) -> None:
     outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
     outbox.send([queue(outbox)])
-    file_sent_copies(store, oauth_mailbox, filing_secret(store, signed_in))
+    file_copies(store, signed_in)
     login = signed_in.login()
     assert login is not None
     refresh = Credentials(secret_backend).password(keyring_key(signed_in.provider, signed_in.user))

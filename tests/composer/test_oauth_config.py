@@ -21,7 +21,7 @@ from composer.oauth import (
 from composer.oauth_flow import BrowserSignIn
 from composer.providers import preset_for_address
 from composer.store import Store
-from tests.clock import clock
+from tests.helpers.clock import clock
 
 
 def test_outlook_and_gmail_addresses_offer_sign_in_and_say_what_is_true_today() -> None:

@@ -25,7 +25,7 @@ from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

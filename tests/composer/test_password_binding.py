@@ -21,7 +21,7 @@ from composer.login import PasswordSecret
 from composer.mailbox import (
     MailboxSettings,
     MailboxVisit,
-    password_destinations,
+    password_accounts,
     save_mailbox_settings,
     visit,
 )
@@ -29,11 +29,11 @@ from composer.outbox import Outbox, SendResult
 from composer.password_binding import Destination
 from composer.records import Message, MessageState
 from composer.store import Store
-from tests.clock import clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import DovecotServer
-from tests.listening_imap import ListeningImap, stranger_ca_file
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import DovecotServer
+from tests.helpers.listening_imap import ListeningImap, stranger_ca_file
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 
 @dataclass
@@ -60,13 +60,15 @@ class Bound:
         assert result is not None
         return result
 
-    def point_mailbox(self, **changes: object) -> None:
+    def point_mailbox(self, moved: ImapAccount) -> None:
         """What a restored backup does: the mailbox settings in the database change."""
-        save_mailbox_settings(self.store, MailboxSettings(replace(self.mailbox, **changes)))
+        save_mailbox_settings(self.store, MailboxSettings(moved))
 
     def user_enters_password(self) -> None:
-        """The password prompt: stored for the servers the settings now name."""
-        self.credentials().store(self.key, PASSWORD, password_destinations(self.store, self.key))
+        """The password prompt: stored for the servers the settings now name (as
+        ui/password_prompt.py binds it)."""
+        servers = password_accounts(self.store, self.key)
+        self.credentials().store(self.key, PASSWORD, [Destination.of(s) for s in servers])
 
 
 @pytest.fixture
@@ -114,7 +116,9 @@ def test_a_mailbox_pointed_at_a_stranger_with_a_shipped_ca_gets_no_password(
     stranger = ListeningImap(stranger_ca)
     shipped = stranger_ca_file(stranger_ca, tmp_path / "restored" / "templates")
     try:
-        bound.point_mailbox(host=stranger.host, port=stranger.port, ca_file=str(shipped))
+        bound.point_mailbox(
+            replace(bound.mailbox, host=stranger.host, port=stranger.port, ca_file=str(shipped))
+        )
 
         result = bound.visit()
 
@@ -143,7 +147,9 @@ def test_another_mailbox_server_asks_and_works_once_the_password_is_entered(
 ) -> None:
     from composer.account import Security
 
-    bound.point_mailbox(port=dovecot.starttls_port, security=Security.STARTTLS)
+    bound.point_mailbox(
+        replace(bound.mailbox, port=dovecot.starttls_port, security=Security.STARTTLS)
+    )
 
     refused = bound.visit()
     assert refused.password_problem == MISSING
@@ -159,7 +165,7 @@ def test_a_swapped_mailbox_ca_is_refused_until_the_password_is_entered_again(
     bound: Bound, ca_file: Path, tmp_path: Path
 ) -> None:
     swapped = ca_bundle(ca_file, tmp_path / "restored" / "templates")
-    bound.point_mailbox(ca_file=str(swapped))
+    bound.point_mailbox(replace(bound.mailbox, ca_file=str(swapped)))
 
     settings = MailboxSettings(replace(bound.mailbox, ca_file=str(swapped)))
     secret = PasswordSecret(bound.credentials(), bound.key, settings.account)

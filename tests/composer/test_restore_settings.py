@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from composer.account import Security, SmtpAccount
+from composer.account import ImapAccount, Security, SmtpAccount
 from composer.app import Afterword
 from composer.backup import backup
-from composer.imap import ImapAccount
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.restore import restore
 from composer.store import reply_check_minutes

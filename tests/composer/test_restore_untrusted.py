@@ -25,7 +25,7 @@ from composer.restore import MAX_ENTRIES, restore
 from composer.store import MIGRATIONS, SCHEMA_VERSION, Store
 from composer.store.rebuild import MAX_VALUE_BYTES
 from tests.composer.test_backup import database_bytes, refused, repack
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 OpenAfterword = Callable[[str], Afterword]
 SPY = "spy@evil.example"
@@ -260,8 +260,8 @@ def with_member(
                 member.write(chunk)
                 size += len(chunk)
         digest = whole if listed_size is None else first
-        item = {"path": info.filename, "size": listed_size or size, "sha256": digest.hexdigest()}
-        listed["files"].append(item)
+        entry = {"path": info.filename, "size": listed_size or size, "sha256": digest.hexdigest()}
+        listed["files"].append(entry)
         out.writestr(MANIFEST, json.dumps(listed))
     return target
 

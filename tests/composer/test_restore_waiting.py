@@ -14,8 +14,8 @@ from composer.backup import backup
 from composer.paths import resolve
 from composer.records import Message, MessageState
 from composer.restore import restore
-from tests.clock import NOW, clock
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import NOW, clock
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 OpenAfterword = Callable[[str], Afterword]
 

@@ -22,9 +22,9 @@ from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from composer.retry_note import after_restart, waiting
 from composer.store import Store
-from tests.clock import clock
-from tests.fault_server import ANA, FaultFactory, fault_servers
-from tests.smtp_server import PASSWORD, account_for
+from tests.helpers.clock import clock
+from tests.helpers.fault_server import ANA, FaultFactory, fault_servers
+from tests.helpers.smtp_server import PASSWORD, account_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_NOW = "451 4.3.0 Try again later"

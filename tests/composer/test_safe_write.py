@@ -27,9 +27,9 @@ from composer.spelling import SpellChecker
 from composer.store import Store
 from composer.templates import TemplateLibrary
 from composer.vcard import export_vcards
-from tests.clock import clock
-from tests.files import mode
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.files import mode
+from tests.helpers.smtp_server import SmtpServer
 
 OLD = b"what was there before\n"
 
@@ -72,6 +72,7 @@ def writer(request: pytest.FixtureRequest, store: Store, sent: Message, tmp_path
     library = TemplateLibrary(tmp_path / "config" / "templates")
     template = library.templates()[0]
     assert sent.id is not None
+    sent_id = sent.id  # narrowed for the lambdas below
     writers = {
         "contacts CSV": Writer(
             "contacts CSV", lambda p: export_contacts_csv(ana, p), lambda b: b"ana@acme" in b
@@ -80,10 +81,10 @@ def writer(request: pytest.FixtureRequest, store: Store, sent: Message, tmp_path
             "contacts vCard", lambda p: export_vcards(ana, p), lambda b: b"BEGIN:VCARD" in b
         ),
         "sent CSV": Writer(
-            "sent CSV", lambda p: export_sent_csv(store, [sent.id], p), lambda b: b"Thank you" in b
+            "sent CSV", lambda p: export_sent_csv(store, [sent_id], p), lambda b: b"Thank you" in b
         ),
         "sent mbox": Writer(
-            "sent mbox", lambda p: export_mbox(store, [sent.id], p), lambda b: b"Thanks." in b
+            "sent mbox", lambda p: export_mbox(store, [sent_id], p), lambda b: b"Thanks." in b
         ),
         "template": Writer(
             "template",

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from keyring.backend import KeyringBackend
 
 from composer.credentials import Credentials
 from composer.outbox import Outbox
@@ -21,8 +22,8 @@ from composer.records import Attachment, Message, MessageState, Profile
 from composer.schedule import OVERDUE_AFTER, suggestions
 from composer.store import MIGRATIONS, Store
 from composer.store.schema import add_scheduled_state
-from tests.clock import clock, server_environment
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import clock, server_environment
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -166,7 +167,7 @@ def test_an_older_data_file_gets_the_scheduled_state_and_keeps_everything(
 
 
 def _with_password_in_keyring(
-    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: object
+    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: KeyringBackend
 ) -> Outbox:
     store = Store(paths.database, clock=clock)
     store.save_profile(Profile("Zoë Müller", "zoe@example.org"))
@@ -179,7 +180,7 @@ def _with_password_in_keyring(
 
 
 def test_the_command_sends_what_is_due_with_the_keyrings_password(
-    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: object
+    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: KeyringBackend
 ) -> None:
     box = _with_password_in_keyring(paths, smtp_server, ca_file, secret_backend)
     now = clock()
@@ -222,7 +223,7 @@ def test_a_scheduled_message_shows_on_the_timeline_and_is_not_exported(
 
 
 def test_the_command_function_sends_and_says_so(
-    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: object
+    paths: Paths, smtp_server: SmtpServer, ca_file: Path, secret_backend: KeyringBackend
 ) -> None:
     import io
 

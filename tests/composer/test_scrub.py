@@ -27,7 +27,7 @@ from composer.records import Message, MessageState, Profile
 from composer.scrub import HIDDEN, sasl_forms, scrub, server_words
 from composer.store import Store
 from tests.conftest import LogRecords, server_context
-from tests.smtp_server import USER, SmtpServer, account_for
+from tests.helpers.smtp_server import USER, SmtpServer, account_for
 
 # Not the suite's PASSWORD: the server's own log (mail.log) rightly holds what it said.
 ECHOED = "s3cret-echo  Unicorn\t77?>"  # squeezed to one space when the line is tidied

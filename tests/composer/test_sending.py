@@ -21,7 +21,7 @@ from composer.records import Message, MessageState, Profile
 from composer.smtp import verifying_context
 from composer.store import Store
 from tests.conftest import ServerFactory
-from tests.smtp_server import PASSWORD, RawListener, SmtpServer, account_for, free_port
+from tests.helpers.smtp_server import PASSWORD, RawListener, SmtpServer, account_for, free_port
 
 
 def parsed(data: bytes) -> EmailMessage:

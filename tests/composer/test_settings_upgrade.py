@@ -21,7 +21,7 @@ from composer.settings_upgrade import (
     upgrade_settings,
 )
 from composer.store import IMAP_ACCOUNT_SETTING, Store
-from tests.clock import clock
+from tests.helpers.clock import clock
 
 # A mailbox as the first release saved it: no password choice, interval or Sent choice.
 FIRST_RELEASE_MAILBOX = {

@@ -10,11 +10,11 @@ import pytest
 
 from composer.compose import follow_up_in_thread
 from composer.dates import medium_date_time
-from composer.errors import AfterwordError
+from composer.errors import AfterwordError, NotSent
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
-from composer.threads import NotSent, as_sent, follow_up_draft, reply_subject
-from tests.smtp_server import SmtpServer
+from composer.threads import as_sent, follow_up_draft, reply_subject
+from tests.helpers.smtp_server import SmtpServer
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ from composer.store import Store
 from composer.templates import TemplateLibrary
 from composer.tone import Tone, tone_notes
 from composer.tone_report import GRACIOUS, corpus, report
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 
 ANA = Contact("Ana Lima", "ana@acme.example", "Acme", id=1)
 REJECTED = Interview("Acme", "Data Engineer", status=InterviewStatus.REJECTED, id=1)

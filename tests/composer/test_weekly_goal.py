@@ -19,7 +19,7 @@ from composer.weekly_goal import (
     week_progress,
     weekly_goal,
 )
-from tests.clock import SetClock
+from tests.helpers.clock import SetClock
 
 WEEK = timedelta(days=7)
 SUNDAY_LATE = datetime(2026, 11, 15, 23, 30, tzinfo=UTC)  # a Sunday, 23:30

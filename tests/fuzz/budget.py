@@ -10,7 +10,7 @@ import json
 import os
 import time
 import tracemalloc
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +20,7 @@ SECONDS = 2.0  # one case, as hypothesis's deadline (set in conftest.py)
 STATS_ENV = "AFTERWORD_FUZZ_STATS"  # a JSON file the long run adds its counts to
 
 CASES: Counter[str] = Counter()
-SPENT: Counter[str] = Counter()
+SPENT: defaultdict[str, float] = defaultdict(float)  # seconds, not a count
 
 
 @contextmanager

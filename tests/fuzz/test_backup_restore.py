@@ -24,9 +24,9 @@ from composer.errors import AfterwordError
 from composer.paths import resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile
 from composer.restore import restore
-from tests.clock import clock
 from tests.fuzz.budget import within_budget
 from tests.fuzz.profiles import FUZZ
+from tests.helpers.clock import clock
 
 PARSER = "backup"
 pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name")  # a second member is a case

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from composer.errors import AfterwordError
 from composer.templates import render_source, sample_fields
 from composer.templates.library import problems
-from tests.clock import NOW
 from tests.fuzz.budget import within_budget
 from tests.fuzz.profiles import FUZZ
+from tests.helpers.clock import NOW
 
 PARSER = "template"
 

@@ -15,8 +15,8 @@ from composer.autoconfig import OFFLINE
 from composer.paths import Paths
 from composer.records import Profile
 from composer.schedule import set_undo_seconds
-from tests.clock import NOW, clock
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import NOW, clock
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs, server_lookup
 from ui.main_window import MainWindow
 from ui.runner import Runner, wait_for_every_runner

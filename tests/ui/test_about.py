@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
@@ -31,8 +31,21 @@ def window(qtbot: QtBot, afterword: Afterword, answers: Dialogs) -> Iterator[Mai
     main.runner.wait()
 
 
+def opened_urls(monkeypatch: pytest.MonkeyPatch) -> list[QUrl]:
+    """What the file manager was asked to open (it opens each, as a desktop's would)."""
+    opened: list[QUrl] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
+    return opened
+
+
 def help_action(window: MainWindow, text: str) -> QAction:
     [menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&Help"]
+    assert isinstance(menu, QMenu)
     [action] = [a for a in menu.actions() if a.text().replace("&", "") == text]
     return action
 
@@ -73,8 +86,7 @@ def test_about_lists_the_version_licence_and_this_sessions_real_paths(
 def test_about_opens_the_data_folder_in_the_file_manager(
     window: MainWindow, monkeypatch: pytest.MonkeyPatch, answers: Dialogs
 ) -> None:
-    opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    opened = opened_urls(monkeypatch)
     dialog = shown_by(monkeypatch, help_action(window, "About Afterword"))
     assert isinstance(dialog, AboutDialog)
     dialog.open_button.click()
@@ -89,8 +101,7 @@ def test_about_shows_this_sessions_log_and_opens_its_folder(
 ) -> None:
     log = start_log(tmp_path / "logs")
     try:
-        opened: list[QUrl] = []
-        monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+        opened = opened_urls(monkeypatch)
         dialog = shown_by(monkeypatch, help_action(window, "About Afterword"))
         assert isinstance(dialog, AboutDialog)
         assert dialog.fields["Log"].text() == str(tmp_path / "logs" / "afterword.log")

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.smtp_server import PASSWORD, SmtpServer
+from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import choose_contact, shown, tab_order
 from ui.address_fields import MATCHES_SHOWN

@@ -19,8 +19,8 @@ from composer.certificate import certificates_in
 from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import MessageState
-from tests.clock import clock
-from tests.smtp_server import PASSWORD, SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.test_password_prompt import send_from_compose, set_up
 from ui.password_prompt import PasswordDialog
 from ui.runner import Runner

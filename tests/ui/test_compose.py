@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
-from tests.smtp_server import PASSWORD, SmtpServer
+from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import add_to, answer_the_check, choose_contact, shown, write_to_all
 from ui.compose import ComposePage
@@ -207,7 +207,7 @@ def test_cc_bcc_and_an_attachment_go_out_and_stay_in_the_record(
     assert b"me@example.org" not in got.data
     mail = message_from_bytes(got.data, policy=policy.default)
     assert mail["Cc"].addresses[0].display_name == "Novak, Kim"
-    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    [part] = list(mail.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("Zoë CV.pdf", data)
     sent = SentPage(ready, Runner())
     qtbot.addWidget(sent)
@@ -557,7 +557,7 @@ def test_files_the_user_attached_stay_when_the_text_is_replaced(
     with qtbot.waitSignal(compose.sent, timeout=20_000):
         compose.send()
     mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
-    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    [part] = list(mail.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("cv.pdf", b"%PDF-1.7 my cv")
 
 

@@ -10,8 +10,8 @@ from composer.app import Afterword
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.records import Contact, InterviewStatus, MessageState
 from composer.store import ACCOUNT_SETTING, DEFAULT_CHECK_MINUTES, IMAP_ACCOUNT_SETTING
-from tests.clock import clock
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import write_to_all
 from tests.ui.test_compose import interview_with, page

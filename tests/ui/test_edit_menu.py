@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
@@ -28,6 +28,7 @@ def window(qtbot: QtBot, afterword: Afterword, answers: Dialogs) -> Iterator[Mai
 
 def edit_action(window: MainWindow, text: str) -> QAction:
     [menu] = [a.menu() for a in window.menuBar().actions() if a.text() == "&Edit"]
+    assert isinstance(menu, QMenu)
     [action] = [a for a in menu.actions() if a.text().replace("&", "") == text]
     return action
 

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, InterviewStatus, MessageState, Profile
-from tests.fault_server import ROWS, TRIES, FaultFactory, fault_servers
-from tests.smtp_server import PASSWORD, account_for
+from tests.helpers.fault_server import ROWS, TRIES, FaultFactory, fault_servers
+from tests.helpers.smtp_server import PASSWORD, account_for
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all
 from tests.ui.test_compose import interview_with, page

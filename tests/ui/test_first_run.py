@@ -14,8 +14,8 @@ from composer.mailbox import mailbox_settings
 from composer.paths import Paths
 from composer.providers import OTHER, chosen_provider
 from composer.records import Profile
-from tests.clock import clock
-from tests.smtp_server import PASSWORD, USER, SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer
 from tests.ui.helpers import shown
 from ui import first_run
 from ui.first_run import SET_UP_LATER, FirstRunAssistant

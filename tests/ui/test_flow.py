@@ -10,7 +10,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QDialog, QWidget
 from pytestqt.modeltest import ModelTester
@@ -19,8 +19,8 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Message, MessageState
-from tests.clock import NOW
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import NOW
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import INTERACTIVE
 from ui import render_screens
@@ -51,7 +51,12 @@ def fill_and_save(monkeypatch: pytest.MonkeyPatch, qtbot: QtBot) -> None:
             qtbot.keyClicks(dialog.company_edit, "Acme")
             qtbot.keyClicks(dialog.position_edit, "Data Engineer")
             yesterday = NOW.astimezone().replace(tzinfo=None) - timedelta(days=1)
-            dialog.when_edit.setDateTime(QDateTime(yesterday))
+            dialog.when_edit.setDateTime(
+                QDateTime(
+                    QDate(yesterday.year, yesterday.month, yesterday.day),
+                    QTime(yesterday.hour, yesterday.minute, yesterday.second),
+                )
+            )
             dialog.status_combo.setCurrentIndex(dialog.status_combo.findText("Done"))
             qtbot.keyClicks(dialog.topic_edit, "streaming pipelines")
             box = dialog.people_box

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
-from tests.clock import NOW, clock
+from tests.helpers.clock import NOW, clock
 from tests.ui.helpers import (
     answer,
     answer_questions,

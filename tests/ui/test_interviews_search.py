@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 from tests.ui.helpers import shown
 from ui.interviews import InterviewsPage
 from ui.models import BLOCK

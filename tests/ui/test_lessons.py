@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
-from tests.clock import NOW, SetClock
+from tests.helpers.clock import NOW, SetClock
 from tests.ui.conftest import Dialogs
 from ui.lessons import LessonDialog
 from ui.main_window import MainWindow

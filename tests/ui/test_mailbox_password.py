@@ -19,9 +19,9 @@ from composer.app import Afterword
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.clock import NOW, clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer
+from tests.helpers.clock import NOW, clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer
 from tests.ui.conftest import Dialogs
 from ui.main_window import MainWindow
 from ui.password_prompt import PasswordDialog

@@ -21,9 +21,9 @@ from composer.account import ImapAccount
 from composer.app import Afterword
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
-from tests.clock import NOW, clock
-from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
-from tests.imap_server import FLAGGED_SENT, DovecotServer, free_port
+from tests.helpers.clock import NOW, clock
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
 from ui.mailbox_watch import describe
 from ui.main_window import MainWindow

@@ -24,7 +24,7 @@ from composer.records import (
     Role,
 )
 from composer.templates import TemplateLibrary
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all
 from ui.main_window import MainWindow

@@ -16,8 +16,8 @@ from composer.app import Afterword
 from composer.compose import queue_panel
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.store import Store
-from tests.fault_server import FaultFactory, FaultServer, fault_servers
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.fault_server import FaultFactory, FaultServer, fault_servers
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from ui.panel import PanelDialog
 from ui.runner import Runner
@@ -76,7 +76,7 @@ def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDi
 
 
 def body_of(data: bytes) -> Any:
-    return message_from_bytes(data, policy=policy.default).get_content()  # type: ignore[attr-defined]
+    return message_from_bytes(data, policy=policy.default).get_content()
 
 
 def test_three_personal_messages_sent_over_one_connection(

@@ -16,8 +16,8 @@ from composer.app import Afterword
 from composer.credentials import SERVICE
 from composer.paths import Paths
 from composer.records import Contact, InterviewStatus, MessageState, Profile
-from tests.clock import clock
-from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for
 from tests.ui.helpers import shown
 from tests.ui.test_compose import interview_with
 from ui.compose import ComposePage

@@ -26,7 +26,7 @@ from composer.records import (
     InterviewStatus,
     Role,
 )
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import TimelineDialog
@@ -164,7 +164,11 @@ def test_i_called_them_on_an_interview_notes_the_call(
 ) -> None:
     window.show_area(window.interviews)
     page = window.interviews
-    row = next(r for r in range(page.model.rowCount()) if page.model.row_at(r).id == people["no"])
+    row = next(
+        r
+        for r in range(page.model.rowCount())
+        if (shown := page.model.row_at(r)) is not None and shown.id == people["no"]
+    )
     page.table.selectRow(row)
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))

@@ -12,7 +12,7 @@ from composer.app import Afterword
 from composer.backup import backup
 from composer.paths import resolve
 from composer.records import Message, MessageState
-from tests.clock import clock
+from tests.helpers.clock import clock
 from tests.ui import test_settings_backup as backups
 from tests.ui.conftest import Dialogs
 from tests.ui.test_settings_backup import Told, choosing, settle

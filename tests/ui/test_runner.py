@@ -13,7 +13,8 @@ from ui.runner import Runner
 
 
 def test_the_result_comes_back_on_the_gui_thread(qtbot: QtBot) -> None:
-    runner, got = Runner(), []
+    runner = Runner()
+    got: list[str] = []
     runner.run(lambda: threading.current_thread().name, got.append)
     runner.wait()
     assert got and got[0] != threading.current_thread().name
@@ -22,7 +23,8 @@ def test_the_result_comes_back_on_the_gui_thread(qtbot: QtBot) -> None:
 def test_work_that_ends_after_its_runner_was_closed_is_dropped_quietly(qtbot: QtBot) -> None:
     """A page closed while its work runs (a test's Compose, a dialog): the answer, even a
     failure, reaches nobody, instead of an error from a deleted object in whatever runs next."""
-    release, delivered = threading.Event(), []
+    release = threading.Event()
+    delivered: list[object] = []
 
     def fails_late() -> None:
         release.wait(5)

@@ -18,7 +18,7 @@ import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from composer.send_check import CheckContext, check_message
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.checked_send import NOT_SENT
@@ -74,7 +74,7 @@ def compose_to_ana(qtbot: QtBot, afterword: Afterword, interview_id: int, body: 
 def text_received(server: SmtpServer) -> Any:
     [got] = server.received
     mail = message_from_bytes(got.data, policy=policy.default)
-    return mail.get_content().replace("\r\n", "\n")  # type: ignore[attr-defined]
+    return mail.get_content().replace("\r\n", "\n")
 
 
 def fix(dialog: BeforeItGoes, label: str) -> None:
@@ -264,7 +264,7 @@ def test_attach_a_file_from_the_check_and_it_goes_with_the_message(
     assert listed == [["The body mentions “CV” but no file is attached."]]
     assert left == [0]
     mail = message_from_bytes(smtp_server.received[0].data, policy=policy.default)
-    [part] = list(mail.iter_attachments())  # type: ignore[attr-defined]
+    [part] = list(mail.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("cv.pdf", b"%PDF-1.7 my cv")
 
 
@@ -380,7 +380,7 @@ def test_the_panel_sends_the_fixed_text_after_the_check(
         r.recipients[0]: message_from_bytes(r.data, policy=policy.default)
         for r in smtp_server.received
     }
-    assert texts["bo@acme.example"].get_content().startswith("Dear Bo,")  # type: ignore[attr-defined]
+    assert texts["bo@acme.example"].get_content().startswith("Dear Bo,")
     assert bo.body.toPlainText().startswith("Dear Bo,")
     answers.answers.append(True)  # closing at the end: "lose the changes?" Yes.
 

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState
-from tests.clock import clock
-from tests.smtp_server import PASSWORD, SmtpServer
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import add_to
 from ui import dialogs

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.records import Interview, Message, MessageState
 from composer.sent_list import Group
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.runner import Runner

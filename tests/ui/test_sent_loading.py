@@ -67,6 +67,11 @@ def listed(page: SentPage) -> list[int | None]:
     return [page.model.id_at(row) for row in range(page.model.rowCount())]
 
 
+def still_loading(page: SentPage) -> bool:
+    """Read afresh: after ``assert page.loading`` mypy holds the property at True."""
+    return page.loading
+
+
 def top_row(page: SentPage) -> int | None:
     return page.model.id_at(page.table.rowAt(0))
 
@@ -114,7 +119,7 @@ def test_the_first_rows_show_while_the_rest_is_read(
     page.select(newest_first[8])  # not listed yet: selected once it is
     held.release()
     assert listed(page) == newest_first
-    assert not page.loading
+    assert not still_loading(page)
     assert page.selected_ids() == [newest_first[8]]
 
 
@@ -204,7 +209,9 @@ def test_a_delegate_gets_each_cells_text_and_nothing_else(
     option, ours = QStyleOptionViewItem(), QStyleOptionViewItem()
 
     QStyledItemDelegate().initStyleOption(option, page.model.index(0, 3))
-    page.table.itemDelegate().initStyleOption(ours, page.model.index(0, 3))
+    delegate = page.table.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(ours, page.model.index(0, 3))
 
     assert option.text == "Draft 1" == page.model.index(0, 3).data() == ours.text
     assert option.features == ours.features

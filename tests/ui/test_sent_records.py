@@ -15,7 +15,7 @@ import ui.dialogs
 import ui.export_dialog
 from composer.app import Afterword
 from composer.records import Contact, Interview, Message, MessageState
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.helpers import answer, reachable_controls, record_tells, shown
 from ui.compose import ComposePage
 from ui.export_dialog import ExportDialog

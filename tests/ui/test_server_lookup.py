@@ -14,8 +14,8 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.mailbox import mailbox_settings
 from composer.providers import OTHER, chosen_provider
-from tests.autoconfig_servers import Dnsmasq, HttpsServer, ispdb_xml, lookup_at
 from tests.conftest import server_context
+from tests.helpers.autoconfig_servers import Dnsmasq, HttpsServer, ispdb_xml, lookup_at
 from tests.ui.helpers import shown
 from ui import server_lookup
 from ui.first_run import FirstRunAssistant, ProviderPage

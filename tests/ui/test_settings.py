@@ -29,7 +29,7 @@ from composer.errors import NoKeyring
 from composer.paths import Paths
 from composer.records import MessageState, Profile
 from composer.store import ACCOUNT_SETTING
-from tests.smtp_server import PASSWORD, USER, SmtpServer, free_port
+from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
 from ui.from_line import from_text
 from ui.password_hint import NOT_STORED, SESSION_ONLY, STORED

@@ -21,8 +21,8 @@ from composer.errors import NoKeyring
 from composer.mailbox import MailboxSettings, mailbox_settings
 from composer.paths import Paths
 from composer.providers import presets
-from tests.imap_fixtures import dovecot, imap_user  # noqa: F401
-from tests.imap_server import PASSWORD, DovecotServer, free_port
+from tests.helpers.imap_fixtures import dovecot, imap_user  # noqa: F401
+from tests.helpers.imap_server import PASSWORD, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import mnemonics
 from tests.ui.test_settings import (  # the Settings page's own fixtures

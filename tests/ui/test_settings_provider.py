@@ -11,7 +11,7 @@ from composer.account import Security
 from composer.app import Afterword
 from composer.mailbox import mailbox_settings
 from composer.records import Profile
-from tests.smtp_server import PASSWORD, USER, SmtpServer, account_for
+from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for
 from tests.ui.helpers import shown
 from ui.runner import Runner
 from ui.settings import NOTHING_TO_SAVE, OTHER_PROVIDER, SettingsPage

@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer.app import Afterword
 from composer.records import Contact, Interview, MessageState, Profile, Role
-from tests.clock import NOW
-from tests.fault_server import FaultFactory, fault_servers
-from tests.smtp_server import PASSWORD, SmtpServer, account_for
+from tests.helpers.clock import NOW
+from tests.helpers.fault_server import FaultFactory, fault_servers
+from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check
 from ui.main_window import MainWindow

@@ -1,6 +1,6 @@
 """Settings' "Sign in with Microsoft…": the system browser (played by the test), the wait
 for its redirect off the GUI thread, Cancel, and the client ID field, against the real
-authorization server of tests/oauth_server.py and the real keyring."""
+authorization server of tests/helpers/oauth_server.py and the real keyring."""
 
 # ruff: noqa: F811  (the fixtures imported below are parameters of the tests)
 
@@ -19,14 +19,14 @@ from composer.credentials import SERVICE
 from composer.oauth import MICROSOFT, keyring_key
 from composer.oauth_account import signed_in_as
 from composer.paths import Paths
-from tests.clock import SetClock
-from tests.oauth_fixtures import (  # noqa: F401
+from tests.helpers.clock import SetClock
+from tests.helpers.oauth_fixtures import (  # noqa: F401
     Browser,
     authorization_server,
     browser,
     moment,
 )
-from tests.oauth_server import CLIENT_ID, OAuthServer
+from tests.helpers.oauth_server import CLIENT_ID, OAuthServer
 from tests.ui.helpers import shown
 from ui import sign_in
 from ui.runner import Runner

@@ -197,7 +197,11 @@ def test_each_panel_column_is_checked_and_underlining_is_not_an_edit(
     dialog = shown(qtbot, PanelDialog(afterword, runner, interview_with_topic))
     loaded(qtbot, afterword)
     for column in dialog.columns:
-        qtbot.waitUntil(lambda column=column: underlined(column.body) == ["recieve"])
+
+        def flagged(body: QPlainTextEdit = column.body) -> bool:
+            return underlined(body) == ["recieve"]
+
+        qtbot.waitUntil(flagged)
         assert not column.touched
     first = dialog.columns[0].body
     choose(first, spelling.service(afterword), "recieve", "receive")

@@ -18,7 +18,7 @@ from pathlib import Path
 from composer.paths import Paths
 from composer.records import Profile
 from composer.store import Store
-from tests.clock import clock
+from tests.helpers.clock import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 NOT_AT_START_UP = (

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from ui.main_window import MainWindow
 
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
@@ -51,7 +51,7 @@ def test_keeping_in_touch_waits_for_the_news_typed_above_the_text(
         qtbot.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
     [received] = smtp_server.received
     mail = message_from_bytes(received.data, policy=policy.default)
-    assert NEWS in mail.get_content()  # type: ignore[attr-defined]
+    assert NEWS in mail.get_content()
 
 
 def test_a_template_that_asks_nothing_shows_no_question(

@@ -23,8 +23,8 @@ from composer.records import (
     Role,
 )
 from composer.today import QUIET
-from tests.clock import NOW
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import NOW
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import reachable_controls
 from ui.contacts import ContactDialog

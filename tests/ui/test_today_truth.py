@@ -16,8 +16,8 @@ import ui.dialogs
 from composer.app import Afterword
 from composer.records import Interview, InterviewStatus, Message, MessageState
 from composer.sent_list import Group
-from tests.clock import clock
-from tests.smtp_server import SmtpServer, account_for
+from tests.helpers.clock import clock
+from tests.helpers.smtp_server import SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from ui.interviews import InterviewDialog
 from ui.main_window import MainWindow

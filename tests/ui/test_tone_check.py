@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.test_send_check import checked, compose_to_ana, text_received
 from ui.send_check import BeforeItGoes

@@ -20,8 +20,8 @@ from composer.records import (
     Role,
 )
 from composer.schedule import set_undo_seconds, undo_seconds
-from tests.clock import NOW
-from tests.smtp_server import SmtpServer
+from tests.helpers.clock import NOW
+from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.test_panel import open_panel
 from ui.main_window import MainWindow

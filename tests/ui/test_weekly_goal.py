@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.records import Interview
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 from tests.ui.helpers import answer
 from ui.main_window import MainWindow
 from ui.weekly_goal import WeeklyGoalDialog

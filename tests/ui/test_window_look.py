@@ -24,7 +24,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
 from composer.records import Contact, Interview, Role
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 from tests.ui.conftest import Dialogs
 from ui import render_screens
 from ui.areas import AREAS
@@ -110,7 +110,7 @@ def test_at_150_percent_scale_every_area_still_fits(tmp_path: Path) -> None:
 def at_scale(folder: str) -> None:
     """Run by the test above in a process of its own."""
     from composer.paths import resolve
-    from tests.clock import clock
+    from tests.helpers.clock import clock
     from ui.app import application
 
     app = application(sys.argv[:1])

@@ -16,7 +16,7 @@ from composer.records import Contact, Interview, Message, MessageState, Role
 from composer.store import Store
 from composer.templates import TemplateLibrary, attachment_from_file
 from composer.templates.library import problems
-from tests.smtp_server import SmtpServer
+from tests.helpers.smtp_server import SmtpServer
 
 BODY = "{% block subject %}Hello {{ recipient.first_name }}{% endblock %}\n{% block body %}\n"
 

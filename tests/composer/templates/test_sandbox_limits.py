@@ -29,7 +29,7 @@ from composer.templates import (
 )
 from composer.templates.sandbox import TIME_LIMIT
 from composer.templates.sandbox_limits import MAX_TEXT
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 
 PEAK_MEMORY = 50_000_000  # bytes a hostile render may take at its peak (documented cap)
 MARGIN = 3.0  # seconds past the time limit, for a machine shared with other test runs

@@ -19,7 +19,7 @@ from composer.send_check import CheckContext, check_message
 from composer.store import Store
 from composer.templates import Template, TemplateLibrary, check_usable, render_source, sample_fields
 from composer.templates.library import problems
-from tests.clock import NOW
+from tests.helpers.clock import NOW
 
 TOO_DEEP = "this template nests too deeply (more than 50 levels of brackets or {% %} blocks"
 TOO_MANY_LOOPS = "this template nests too deeply (more than 20 {% for %} inside each other)"

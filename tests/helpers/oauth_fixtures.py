@@ -18,12 +18,12 @@ from aiosmtpd.smtp import AuthResult
 
 from composer.account import ImapAccount, Security
 from composer.oauth import OAuthClient, OAuthProvider
-from tests.clock import SetClock, clock
 from tests.conftest import server_context
-from tests.imap_fixtures import _why_not
-from tests.imap_server import FLAGGED_SENT, OAuthDovecot
-from tests.oauth_server import CLIENT_ID, OAuthServer
-from tests.smtp_server import Recorder, SmtpServer
+from tests.helpers.clock import SetClock, clock
+from tests.helpers.imap_fixtures import _why_not
+from tests.helpers.imap_server import FLAGGED_SENT, OAuthDovecot
+from tests.helpers.oauth_server import CLIENT_ID, OAuthServer
+from tests.helpers.smtp_server import Recorder, SmtpServer
 
 MOMENT = SetClock(clock())  # the app's and the authorization server's clock, moved by tests
 

@@ -19,10 +19,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 import trustme
 
-from tests.clock import clock, server_environment
+from tests.helpers.clock import clock, server_environment
 
 PASSWORD = "correct horse battery staple 42"
 DOVECOT = "/usr/sbin/dovecot"
@@ -138,10 +139,10 @@ passdb {{
     def add_user(self) -> str:
         """A user of its own, with empty mailboxes, for one test."""
         self._users += 1
-        assert self._users <= USERS, "raise USERS in tests/imap_server.py"
+        assert self._users <= USERS, "raise USERS in tests/helpers/imap_server.py"
         return f"user{self._users}"
 
-    def start(self) -> DovecotServer:
+    def start(self) -> Self:
         with (self.root / "start.log").open("wb") as output:  # it daemonizes: no pipe
             subprocess.run(
                 [_binary("dovecot", DOVECOT) or DOVECOT, "-c", str(self.config)],
@@ -286,7 +287,7 @@ def missing_users() -> list[str]:
     return missing
 
 
-MAIL_SERVER = "mail-server"  # as tests/oauth_server.py knows it
+MAIL_SERVER = "mail-server"  # as tests/helpers/oauth_server.py knows it
 
 
 class OAuthDovecot(DovecotServer):

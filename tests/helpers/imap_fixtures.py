@@ -10,9 +10,9 @@ import pytest
 import trustme
 
 from composer.account import ImapAccount, Security
-from tests import imap_server
-from tests.clock import faketime_library
-from tests.imap_server import FLAGGED_SENT, DovecotServer
+from tests.helpers import imap_server
+from tests.helpers.clock import faketime_library
+from tests.helpers.imap_server import FLAGGED_SENT, DovecotServer
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,7 @@ from aiosmtpd.smtp import SMTP
 
 from composer.account import Security
 from composer.records import MessageState
-from tests.smtp_server import PASSWORD, USER, Received, Recorder, SmtpServer
+from tests.helpers.smtp_server import PASSWORD, USER, Received, Recorder, SmtpServer
 
 STALL = 3.0  # seconds: far longer than the clients' timeouts here (0.5 s), never a hang
 TIMEOUT = 0.5  # the client's timeout where a row waits for it
