@@ -19,7 +19,7 @@ from tests.clock import NOW, clock
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs, server_lookup
 from ui.main_window import MainWindow
-from ui.runner import Runner, wait_for_every_runner
+from ui.runner import InlineRunner, Runner, wait_for_every_runner
 
 
 @dataclass
@@ -77,7 +77,7 @@ def window(
     """The main window on the records each test module's ``people`` made, on the module's
     own NOW if it has one, else the tests' clock's."""
     now = getattr(request.module, "NOW", NOW)
-    main = MainWindow(ready, clock=lambda: now)
+    main = MainWindow(ready, InlineRunner(), clock=lambda: now)  # tests of threads use their own
     qtbot.addWidget(main)
     main.show()
     yield main

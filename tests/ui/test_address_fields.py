@@ -21,13 +21,13 @@ from tests.ui.helpers import choose_contact, shown, tab_order
 from ui.address_fields import MATCHES_SHOWN
 from ui.compose import ComposePage
 from ui.main_window import MainWindow
-from ui.runner import Runner
+from ui.runner import InlineRunner
 
 ZOE = "Zoë Quintero <zq@globex.example>"
 
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
-    return shown(qtbot, ComposePage(afterword, Runner()))
+    return shown(qtbot, ComposePage(afterword, InlineRunner()))
 
 
 @pytest.fixture
