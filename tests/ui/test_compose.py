@@ -27,12 +27,19 @@ from ui.sent import SentPage
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
     """Compose on a runner that runs work at once: no waiting for the text."""
-    return shown(qtbot, ComposePage(afterword, InlineRunner()))
+    return _shown(qtbot, ComposePage(afterword, InlineRunner()))
 
 
 def threaded_page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
     """Compose on the real runner, for what happens while a send is under way."""
-    return shown(qtbot, ComposePage(afterword, Runner()))
+    return _shown(qtbot, ComposePage(afterword, Runner()))
+
+
+def _shown(qtbot: QtBot, compose: ComposePage) -> ComposePage:
+    """Its autosave stops with the test: the page outlives it, its records do not."""
+    qtbot.addWidget(compose, before_close_func=lambda _: compose._autosave.stop())
+    compose.show()
+    return compose
 
 
 def interview_with(afterword: Afterword, *people: Contact, **fields: Any) -> int:
