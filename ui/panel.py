@@ -218,7 +218,7 @@ class PanelDialog(QDialog):
 
     def _written(self, number: int, items: list[PanelMessage]) -> None:
         """A stale render is dropped; a column the user edited keeps its text."""
-        if number != self._render_count:
+        if number != self._render_count or self.sending:
             return
         self.writing = False
         fresh = {item.contact.id: item for item in items}
@@ -293,6 +293,8 @@ class PanelDialog(QDialog):
         self.check.start([column for column in self.columns if column.wanted])
 
     def send_checked(self, wanted: list[PersonColumn]) -> None:
+        self._render_count += 1  # a detail's render still running must not undo what goes
+        self.writing = False
         again = frozenset(
             c.item.contact.id for c in wanted if c.item.already_sent and c.item.contact.id
         )
