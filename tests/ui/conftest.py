@@ -75,9 +75,11 @@ def window(
     people: dict[str, int],
 ) -> Iterator[MainWindow]:
     """The main window on the records each test module's ``people`` made, on the module's
-    own NOW if it has one, else the tests' clock's."""
+    own NOW if it has one, else the tests' clock's; on the InlineRunner (work at once, no
+    waiting) where the module sets INLINE_RUNNER, else on the real one (threads)."""
     now = getattr(request.module, "NOW", NOW)
-    main = MainWindow(ready, InlineRunner(), clock=lambda: now)  # tests of threads use their own
+    inline = getattr(request.module, "INLINE_RUNNER", False)  # a module of widget flows
+    main = MainWindow(ready, InlineRunner() if inline else None, clock=lambda: now)
     qtbot.addWidget(main)
     main.show()
     yield main
