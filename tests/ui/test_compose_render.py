@@ -21,13 +21,11 @@ from composer.records import Contact, FeedbackNote, InterviewStatus
 from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import shown, written
-from tests.ui.test_compose import interview_with
+from tests.ui.helpers import written
+from tests.ui.test_compose import interview_with, threaded_page
 from tests.ui.test_sent_records import send
-from ui.compose import ComposePage
 from ui.compose_render import WRITING
 from ui.main_window import MainWindow
-from ui.runner import Runner
 
 # About half a second of template code (the sandbox stops it at two).
 SLOW = """{#
@@ -132,7 +130,7 @@ def test_a_slow_template_leaves_the_window_responsive_and_its_text_shows_when_do
     interview_id = interview_with(
         ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.DONE
     )
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = threaded_page(qtbot, ready)
     ticks_while_writing: list[int] = []
     clock = QElapsedTimer()
     ticker = QTimer(interval=10)
@@ -159,7 +157,7 @@ def test_text_typed_while_the_template_renders_is_kept(
 ) -> None:
     ready.templates.save("slow", SLOW)
     interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = threaded_page(qtbot, ready)
     compose.start_follow_up(interview_id, "slow")
     assert compose.text_writer.writing
 
