@@ -78,6 +78,28 @@ class Writer:
         field left blank, is told before a file that cannot be read."""
         return self.library.default_attachments(self.template_id)
 
+    def unwritten(
+        self,
+        contact: Contact,
+        interview: Interview | None = None,
+        participants: Sequence[Participant] = (),
+        *,
+        detail: str = "",
+        cc: Sequence[str] = (),
+        answers: Mapping[str, str] | None = None,
+    ) -> Unwritten:
+        """Everything read from the records for one recipient, not yet rendered; a missing
+        address raises, naming it. ``answers``: to the template's questions, typed in Compose."""
+        if not contact.email.strip():
+            raise MissingField(
+                self.template_id,
+                "recipient.email",
+                f"{contact.name} has no email address: add it in Contacts.",
+            )
+        said = latest_said(self.store, contact, interview) if self._uses("feedback.") else ""
+        fields = self._fields(contact, interview, participants, detail, said, answers)
+        return Unwritten(self, fields, [contact], list(cc), interview.id if interview else None)
+
     def draft(
         self,
         contact: Contact,
@@ -88,29 +110,13 @@ class Writer:
         cc: Sequence[str] = (),
         answers: Mapping[str, str] | None = None,
     ) -> Message:
-        """Fills the template for one recipient; a missing field raises, naming it.
-        ``answers``: to the template's questions, typed in Compose."""
-        if not contact.email.strip():
-            raise MissingField(
-                self.template_id,
-                "recipient.email",
-                f"{contact.name} has no email address: add it in Contacts.",
-            )
-        said = latest_said(self.store, contact, interview) if self._uses("feedback.") else ""
-        fields = self._fields(contact, interview, participants, detail, said, answers)
-        rendered = render_answered(self.template, fields)
-        return Message(
-            subject=rendered.subject,
-            body=signed(rendered.body, self.profile.signature),  # the whole text, as sent
-            to=[address_of(contact)],
-            cc=list(cc),
-            template_id=self.template_id,
-            contact_id=contact.id,
-            interview_id=interview.id if interview else None,
-            attachments=[replace(attachment) for attachment in self.attachments],
+        """Fills the template for one recipient; a missing field raises, naming it."""
+        unwritten = self.unwritten(
+            contact, interview, participants, detail=detail, cc=cc, answers=answers
         )
+        return unwritten.write()
 
-    def draft_together(
+    def unwritten_together(
         self,
         contacts: Sequence[Contact],
         interview: Interview | None = None,
@@ -118,7 +124,7 @@ class Writer:
         *,
         cc: Sequence[str] = (),
         answers: Mapping[str, str] | None = None,
-    ) -> Message:
+    ) -> Unwritten:
         """One message to several people, because the user asked for it: its greeting
         names them all ("Dear Ana and Bo,"), never one of them."""
         for contact in contacts:
@@ -130,16 +136,49 @@ class Writer:
                 )
         fields = self._fields(contacts[0], interview, participants, "", "", answers)
         fields["recipient"] = recipients_group(contacts)
-        rendered = render_answered(self.template, fields)
+        return Unwritten(
+            self, fields, list(contacts), list(cc), interview.id if interview else None
+        )
+
+    def draft_together(
+        self,
+        contacts: Sequence[Contact],
+        interview: Interview | None = None,
+        participants: Sequence[Participant] = (),
+        *,
+        cc: Sequence[str] = (),
+        answers: Mapping[str, str] | None = None,
+    ) -> Message:
+        unwritten = self.unwritten_together(
+            contacts, interview, participants, cc=cc, answers=answers
+        )
+        return unwritten.write()
+
+
+@dataclass
+class Unwritten:
+    """A message with all it needs from the records, not yet rendered: the render (up to
+    the sandbox's time limit) can then run off the GUI thread, which owns the records."""
+
+    writer: Writer
+    fields: dict[str, FieldGroup]
+    contacts: list[Contact]
+    cc: list[str]
+    interview_id: int | None
+
+    def write(self) -> Message:
+        """Renders it; touches no records, so any thread may call it."""
+        writer = self.writer
+        rendered = render_answered(writer.template, self.fields)
         return Message(
             subject=rendered.subject,
-            body=signed(rendered.body, self.profile.signature),
-            to=[address_of(contact) for contact in contacts],
-            cc=list(cc),
-            template_id=self.template_id,
-            contact_id=contacts[0].id,
-            interview_id=interview.id if interview else None,
-            attachments=[replace(attachment) for attachment in self.attachments],
+            body=signed(rendered.body, writer.profile.signature),  # the whole text, as sent
+            to=[address_of(contact) for contact in self.contacts],
+            cc=list(self.cc),
+            template_id=writer.template_id,
+            contact_id=self.contacts[0].id,
+            interview_id=self.interview_id,
+            attachments=[replace(attachment) for attachment in writer.attachments],
         )
 
 
@@ -162,6 +201,25 @@ def recipients_group(contacts: Sequence[Contact]) -> FieldGroup:
     )
 
 
+def unwritten_from_template(
+    store: Store,
+    library: TemplateLibrary,
+    template_id: str,
+    *,
+    contact_id: int,
+    interview_id: int | None = None,
+    detail: str = "",
+    cc: Sequence[str] = (),
+    answers: Mapping[str, str] | None = None,
+) -> Unwritten:
+    """What the template needs for one recipient, read on the records' thread."""
+    writer = Writer(store, library, template_id)
+    contact = store.contact(contact_id)
+    interview = store.interview(interview_id) if interview_id is not None else None
+    participants = store.participants(interview_id) if interview_id is not None else []
+    return writer.unwritten(contact, interview, participants, detail=detail, cc=cc, answers=answers)
+
+
 def draft_from_template(
     store: Store,
     library: TemplateLibrary,
@@ -174,11 +232,36 @@ def draft_from_template(
     answers: Mapping[str, str] | None = None,
 ) -> Message:
     """Fills the template for one recipient; a missing field raises, naming it."""
+    unwritten = unwritten_from_template(
+        store,
+        library,
+        template_id,
+        contact_id=contact_id,
+        interview_id=interview_id,
+        detail=detail,
+        cc=cc,
+        answers=answers,
+    )
+    return unwritten.write()
+
+
+def unwritten_together(
+    store: Store,
+    library: TemplateLibrary,
+    template_id: str,
+    *,
+    contact_ids: Sequence[int],
+    interview_id: int | None = None,
+    cc: Sequence[str] = (),
+    answers: Mapping[str, str] | None = None,
+) -> Unwritten:
+    """What the template needs for one message to several people, read on the records' thread."""
     writer = Writer(store, library, template_id)
-    contact = store.contact(contact_id)
+    found = store.contacts_by_id(contact_ids)
+    contacts = [found[i] for i in contact_ids if i in found]
     interview = store.interview(interview_id) if interview_id is not None else None
     participants = store.participants(interview_id) if interview_id is not None else []
-    return writer.draft(contact, interview, participants, detail=detail, cc=cc, answers=answers)
+    return writer.unwritten_together(contacts, interview, participants, cc=cc, answers=answers)
 
 
 def draft_together(
@@ -192,12 +275,16 @@ def draft_together(
     answers: Mapping[str, str] | None = None,
 ) -> Message:
     """Fills the template once for several people, when the user chose one message to all."""
-    writer = Writer(store, library, template_id)
-    found = store.contacts_by_id(contact_ids)
-    contacts = [found[i] for i in contact_ids if i in found]
-    interview = store.interview(interview_id) if interview_id is not None else None
-    participants = store.participants(interview_id) if interview_id is not None else []
-    return writer.draft_together(contacts, interview, participants, cc=cc, answers=answers)
+    unwritten = unwritten_together(
+        store,
+        library,
+        template_id,
+        contact_ids=contact_ids,
+        interview_id=interview_id,
+        cc=cc,
+        answers=answers,
+    )
+    return unwritten.write()
 
 
 @dataclass
@@ -221,6 +308,24 @@ def panel_messages(
 ) -> list[PanelMessage]:
     """One message each: every person gets their own, greeting them, with only them as
     recipient. Without ``contact_ids``, the people this template goes to at the interview."""
+    return write_panel(
+        unwritten_panel(store, library, interview_id, template_id, details, contact_ids)
+    )
+
+
+PanelUnwritten = list[tuple[PanelMessage, Unwritten | None]]
+
+
+def unwritten_panel(
+    store: Store,
+    library: TemplateLibrary,
+    interview_id: int | None,
+    template_id: str = "thank_you",
+    details: Mapping[int, str] | None = None,
+    contact_ids: Sequence[int] | None = None,
+) -> PanelUnwritten:
+    """Each person, with what their message needs from the records (read on the records'
+    thread), or why it cannot be written; ``write_panel`` renders them, on any thread."""
     participants = store.participants(interview_id) if interview_id is not None else []
     people = _people(store, template_id, interview_id, contact_ids)
     before = (
@@ -229,26 +334,38 @@ def panel_messages(
         else {}
     )
 
-    def item(
-        contact_id: int, contact: Contact, message: Message | None, problem: str
-    ) -> PanelMessage:
+    def item(contact_id: int, contact: Contact, problem: str = "") -> PanelMessage:
         known = before.get(contact_id)
-        return PanelMessage(contact, message, problem, contact_id in before, known)
+        return PanelMessage(contact, None, problem, contact_id in before, known)
 
     try:
         writer = Writer(store, library, template_id)
         interview = store.interview(interview_id) if interview_id is not None else None
     except AfterwordError as error:  # no message can be written: each person says why
-        return [item(i, c, None, str(error)) for i, c in people]
-    result = []
+        return [(item(i, c, str(error)), None) for i, c in people]
+    result: PanelUnwritten = []
     for contact_id, contact in people:
         detail = (details or {}).get(contact_id, "")
         try:
-            message = writer.draft(contact, interview, participants, detail=detail)
+            unwritten = writer.unwritten(contact, interview, participants, detail=detail)
         except AfterwordError as error:
-            result.append(item(contact_id, contact, None, str(error)))
+            result.append((item(contact_id, contact, str(error)), None))
             continue
-        result.append(item(contact_id, contact, message, ""))
+        result.append((item(contact_id, contact), unwritten))
+    return result
+
+
+def write_panel(panel: PanelUnwritten) -> list[PanelMessage]:
+    """Renders each person's message; touches no records, so any thread may call it."""
+    result = []
+    for item, unwritten in panel:
+        if unwritten is None:
+            result.append(item)
+            continue
+        try:
+            result.append(replace(item, message=unwritten.write()))
+        except AfterwordError as error:
+            result.append(replace(item, problem=str(error)))
     return result
 
 

@@ -21,7 +21,6 @@ from composer.compose import people_for
 from composer.errors import (
     AfterwordError,
     AlreadySent,
-    InvalidAddress,
     InvalidField,
     RecordNotFound,
 )
@@ -32,6 +31,7 @@ from ui import compose_layout, dialogs, one_each, password_prompt, spelling
 from ui.address_fields import AddressField
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
+from ui.compose_render import WRITING, TemplateRender, not_written
 from ui.from_line import FromLine
 from ui.models import INTERVIEWS_LISTED, interview_label
 from ui.panel import one_outcome
@@ -63,6 +63,7 @@ class ComposePage(QWidget):
         self._interview_index = 0
         self._template_index = 0
         self._filling = False  # text set by a render, not typed by the user
+        self.text_writer = TemplateRender(self)  # the text, written off the GUI thread
         self.edited = False
         self._template_problem = ""  # why the template's text could not be filled in
         self._template_files: list[Attachment] = []  # attached by the template, not the user
@@ -288,6 +289,7 @@ class ComposePage(QWidget):
         if self.edited and not self._may_replace_text():
             self._update_send()  # their own text goes: the template's problem no longer applies
             return
+        self.text_writer.stop()  # what was being written was for the choices before these
         checked = self.checked_contact_ids()
         template_id = self.template.currentData()
         self.to_error.setText("")
@@ -297,14 +299,14 @@ class ComposePage(QWidget):
             self._update_send()
             return
         try:
-            draft = self.choice.draft(template_id, checked, self.questions.answers())
-        except InvalidAddress as error:
-            self.to_error.setText(str(error))
-            self._cannot_fill("Fix the recipient's address in Contacts, or untick them.")
-            return
+            unwritten = self.choice.unwritten(template_id, checked, self.questions.answers())
         except AfterwordError as error:
-            self._cannot_fill(str(error))
+            not_written(self, error)
             return
+        self.text_writer.start(unwritten)
+
+    def show_draft(self, draft: Message) -> None:
+        """The template's text, written off the GUI thread."""
         self._set_text(draft.subject, draft.body)
         self.attachments.set_attachments(self._with_files_added(draft.attachments))
         self._update_send()
@@ -342,6 +344,7 @@ class ComposePage(QWidget):
             return
         self._situation_changed()
         self.edited = True
+        self.text_writer.stop()  # their own text: a render still running must not replace it
         self._autosave.start()
         self._update_send()
 
@@ -358,9 +361,11 @@ class ComposePage(QWidget):
         own_text = self.edited and bool(text)
         problem = "Choose at least one recipient." if nobody else ""
         problem = problem or ("" if own_text else self._template_problem) or notice
+        problem = WRITING if self.text_writer.writing and not nobody else problem
         self.problem.setText(problem)
         self.problem.setVisible(bool(problem))
         blocked = (bool(problem) and (problem != notice or notice_blocks)) or self.sending
+        blocked = blocked or self.text_writer.writing
         self.send_button.setEnabled(not blocked and bool(self.subject.text().strip()))
         self.later_button.setEnabled(self.send_button.isEnabled())
 
@@ -563,6 +568,7 @@ class ComposePage(QWidget):
         self.status.setText(outcome)
 
     def _clear(self, *, keep_status: bool) -> None:
+        self.text_writer.stop()
         self.message_id = None
         self.in_reply_to, self.references = None, []
         self.send_button.setText("&Send")

@@ -14,7 +14,7 @@ from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QCheckBox, QWidget
 
 from composer.app import Afterword
-from composer.compose import draft_from_template, draft_together, follow_ups_each
+from composer.compose import Unwritten, follow_ups_each, unwritten_from_template, unwritten_together
 from composer.dates import chosen_locale, medium_date
 from composer.mail import parse_address_or_none
 from composer.records import Message
@@ -126,12 +126,15 @@ class RecipientChoice:
     def one_each(self) -> bool:
         return self.count() > 1 and not self.together_box.isChecked()
 
-    def draft(self, template_id: str, checked: list[int], answers: Mapping[str, str]) -> Message:
-        """Compose's text: for all of them when asked, else for the first one ticked."""
+    def unwritten(
+        self, template_id: str, checked: list[int], answers: Mapping[str, str]
+    ) -> Unwritten:
+        """Compose's text, read from the records, to be rendered off the GUI thread: for all
+        of them when asked, else for the first one ticked."""
         afterword, interview_id = self.page.afterword, self.page.interview.currentData()
         store, library = afterword.store, afterword.templates
         if self.together():
-            return draft_together(
+            return unwritten_together(
                 store,
                 library,
                 template_id,
@@ -139,7 +142,7 @@ class RecipientChoice:
                 interview_id=interview_id,
                 answers=answers,
             )
-        return draft_from_template(
+        return unwritten_from_template(
             store,
             library,
             template_id,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.app import Afterword
-from composer.compose import PanelMessage, panel_messages, queue_panel
+from composer.compose import PanelMessage, PanelUnwritten, queue_panel, unwritten_panel, write_panel
 from composer.dates import FALLBACK, chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
@@ -45,6 +45,7 @@ CHECK_IN_OUTBOX = (
     "In Outbox & Sent, choose Mark as sent if it arrived, or Send again only if it did not."
 )
 EDITED_DETAIL = "You edited this text: type the detail into it directly."
+WRITING = "Writing…"
 
 
 def already_sent_text(item: PanelMessage, date_locale: str) -> str:
@@ -177,7 +178,10 @@ class PanelDialog(QDialog):
         self.undo_send = UndoSend(afterword.store, self)  # a few seconds with Undo in view
         self.results: dict[int, SendResult] = {}  # each message's latest, over every send
         self.setWindowTitle(self._title())
-        items = list(written) if written is not None else self._panel()
+        self._render_count = 0  # only the latest render is shown
+        self.writing = False  # the messages are being written off the GUI thread
+        unwritten = [] if written is not None else self._unwritten()
+        items = list(written) if written is not None else [_waiting(*pair) for pair in unwritten]
         date_locale = chosen_locale(afterword.store)
         self.columns = [
             PersonColumn(item, with_detail=not self.fixed, date_locale=date_locale)
@@ -186,14 +190,17 @@ class PanelDialog(QDialog):
         self._refill = QTimer(self, singleShot=True, interval=400)
         self._refill.timeout.connect(self.refill)
         self._build()
+        if not self.fixed:
+            self._write(unwritten)
 
     def _title(self) -> str:
         store = self.afterword.store
         where = f": {store.interview(self.interview_id).company}" if self.interview_id else ""
         return f"One message each{where}"
 
-    def _panel(self, details: dict[int, str] | None = None) -> list[PanelMessage]:
-        return panel_messages(
+    def _unwritten(self, details: dict[int, str] | None = None) -> PanelUnwritten:
+        """What each message needs from the records, read here on the GUI thread."""
+        return unwritten_panel(
             self.afterword.store,
             self.afterword.templates,
             self.interview_id,
@@ -201,6 +208,25 @@ class PanelDialog(QDialog):
             details,
             self.contact_ids,
         )
+
+    def _write(self, unwritten: PanelUnwritten) -> None:
+        """Renders them off the GUI thread (a template may take seconds)."""
+        self._render_count += 1
+        number = self._render_count
+        self.writing = True
+        self._update_send()
+        self.runner.run(lambda: write_panel(unwritten), lambda items: self._written(number, items))
+
+    def _written(self, number: int, items: list[PanelMessage]) -> None:
+        """A stale render is dropped; a column the user edited keeps its text."""
+        if number != self._render_count or self.sending:
+            return
+        self.writing = False
+        fresh = {item.contact.id: item for item in items}
+        for column in self.columns:
+            if column.item.contact.id in fresh and not column.touched:
+                column.show_item(fresh[column.item.contact.id])
+        self._update_send()
 
     def _build(self) -> None:
         row = QWidget()
@@ -247,16 +273,15 @@ class PanelDialog(QDialog):
         if not self.isVisible() or self.fixed:
             return
         details = {c.item.contact.id: c.detail.text() for c in self.columns if c.item.contact.id}
-        fresh = {item.contact.id: item for item in self._panel(details)}
-        for column in self.columns:  # a column the user edited keeps its text
-            if column.item.contact.id in fresh and not column.touched:
-                column.show_item(fresh[column.item.contact.id])
+        self._write(self._unwritten(details))
 
     def _update_send(self) -> None:
         count = sum(column.wanted for column in self.columns)
         self.send_button.setText(f"&Send {count} message{'s' if count != 1 else ''}")
-        self.send_button.setEnabled(count > 0 and not self.sending)
-        if count or self.sending:
+        self.send_button.setEnabled(count > 0 and not self.sending and not self.writing)
+        if self.writing and not count:
+            self.summary.setText("Writing the messages from the template…")
+        elif count or self.sending:
             self.summary.setText("")
         elif self.results:
             self.summary.setText(outcome(list(self.results.values())))
@@ -269,6 +294,8 @@ class PanelDialog(QDialog):
         self.check.start([column for column in self.columns if column.wanted])
 
     def send_checked(self, wanted: list[PersonColumn]) -> None:
+        self._render_count += 1  # a detail's render still running must not undo what goes
+        self.writing = False
         again = frozenset(
             c.item.contact.id for c in wanted if c.item.already_sent and c.item.contact.id
         )
@@ -326,6 +353,11 @@ class PanelDialog(QDialog):
         if not isinstance(error, AfterwordError):
             raise error
         self.summary.setText(str(error))
+
+
+def _waiting(item: PanelMessage, unwritten: object | None) -> PanelMessage:
+    """A person whose message is being written: said so, until it is shown."""
+    return item if unwritten is None else replace(item, problem=WRITING)
 
 
 def outcome(results: Sequence[SendResult], *, closed: bool = False) -> str:

@@ -120,3 +120,28 @@ def wait_for_every_runner() -> None:
 
 def _raise(error: BaseException) -> None:
     raise error
+
+
+class InlineRunner(Runner):
+    """Runs work at once, on the calling thread, callbacks included: for unit tests of
+    widgets that need no threads (Picard's tests swap in such a pool). Tests that check
+    threading keep the real Runner."""
+
+    def run(
+        self,
+        work: Callable[..., Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        on_progress: Done | None = None,
+        sending: bool = False,
+    ) -> None:
+        try:
+            result = work(on_progress) if on_progress is not None else work()
+        except BaseException as error:  # as the real runner: to on_error, else loud
+            (on_error or _raise)(error)
+        else:
+            if on_done is not None:
+                on_done(result)
+        if sending:
+            self.sending_done.emit()

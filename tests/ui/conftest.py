@@ -19,7 +19,7 @@ from tests.helpers.clock import NOW, clock
 from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from ui import dialogs, server_lookup
 from ui.main_window import MainWindow
-from ui.runner import Runner, wait_for_every_runner
+from ui.runner import InlineRunner, Runner, wait_for_every_runner
 
 
 @dataclass
@@ -75,9 +75,11 @@ def window(
     people: dict[str, int],
 ) -> Iterator[MainWindow]:
     """The main window on the records each test module's ``people`` made, on the module's
-    own NOW if it has one, else the tests' clock's."""
+    own NOW if it has one, else the tests' clock's; on the InlineRunner (work at once, no
+    waiting) where the module sets INLINE_RUNNER, else on the real one (threads)."""
     now = getattr(request.module, "NOW", NOW)
-    main = MainWindow(ready, clock=lambda: now)
+    inline = getattr(request.module, "INLINE_RUNNER", False)  # a module of widget flows
+    main = MainWindow(ready, InlineRunner() if inline else None, clock=lambda: now)
     qtbot.addWidget(main)
     main.show()
     yield main

@@ -167,3 +167,10 @@ def choose_contact(qtbot: QtBot, field: Any, typed: str, shown: str) -> None:
     assert shown in rows, f"{shown!r} not among {rows}"
     popup.setCurrentIndex(popup.model().index(rows.index(shown), 0))
     qtbot.keyClick(popup, Qt.Key.Key_Return)
+
+
+def written(qtbot: QtBot, page: Any) -> None:
+    """Waits until Compose (or a one-message-each panel) shows the template's text: it is
+    written off the GUI thread by a real runner."""
+    writing = getattr(page, "text_writer", page)
+    qtbot.waitUntil(lambda: not writing.writing, timeout=15000)

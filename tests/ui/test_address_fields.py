@@ -17,17 +17,17 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import choose_contact, shown, tab_order
+from tests.ui.helpers import choose_contact, shown, tab_order, written
 from ui.address_fields import MATCHES_SHOWN
 from ui.compose import ComposePage
 from ui.main_window import MainWindow
-from ui.runner import Runner
+from ui.runner import InlineRunner
 
 ZOE = "Zoë Quintero <zq@globex.example>"
 
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
-    return shown(qtbot, ComposePage(afterword, Runner()))
+    return shown(qtbot, ComposePage(afterword, InlineRunner()))
 
 
 @pytest.fixture
@@ -165,6 +165,7 @@ def test_new_message_is_blank(qtbot: QtBot, window: MainWindow) -> None:
     interview_id = interview_with(window.afterword, Contact("Ana Lima", "ana@acme.example"))
     window.write(interview_id, "thank_you")
     compose = window.compose
+    written(qtbot, compose)
     assert compose.checked_contact_ids() and compose.subject.text()
 
     window.new_message()  # File › New message, Ctrl+N

@@ -13,11 +13,11 @@ from composer.app import Afterword
 from composer.records import Profile
 from tests.ui.helpers import shown
 from ui.compose import ComposePage
-from ui.runner import Runner
+from ui.runner import InlineRunner
 
 
 def compose(qtbot: QtBot, afterword: Afterword) -> ComposePage:
-    return shown(qtbot, ComposePage(afterword, Runner()))
+    return shown(qtbot, ComposePage(afterword, InlineRunner()))
 
 
 def typed(widget: QWidget, text: str) -> None:

@@ -19,14 +19,27 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import add_to, answer_the_check, choose_contact, shown, write_to_all
+from tests.ui.helpers import add_to, answer_the_check, choose_contact, shown, write_to_all, written
 from ui.compose import ComposePage
-from ui.runner import Runner
+from ui.runner import InlineRunner, Runner
 from ui.sent import SentPage
 
 
 def page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
-    return shown(qtbot, ComposePage(afterword, Runner()))
+    """Compose on a runner that runs work at once: no waiting for the text."""
+    return _shown(qtbot, ComposePage(afterword, InlineRunner()))
+
+
+def threaded_page(qtbot: QtBot, afterword: Afterword) -> ComposePage:
+    """Compose on the real runner, for what happens while a send is under way."""
+    return _shown(qtbot, ComposePage(afterword, Runner()))
+
+
+def _shown(qtbot: QtBot, compose: ComposePage) -> ComposePage:
+    """Its autosave stops with the test: the page outlives it, its records do not."""
+    qtbot.addWidget(compose, before_close_func=lambda _: compose._autosave.stop())
+    compose.show()
+    return compose
 
 
 def interview_with(afterword: Afterword, *people: Contact, **fields: Any) -> int:
@@ -115,8 +128,9 @@ def test_the_window_stays_responsive_while_the_server_is_slow(
     interview_id = interview_with(
         ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
     )
-    compose = page(qtbot, ready)
+    compose = threaded_page(qtbot, ready)
     compose.start_follow_up(interview_id, "no_hard_feelings")
+    written(qtbot, compose)
     gaps: list[int] = []
     clock = QElapsedTimer()
     ticker = QTimer(interval=10)
@@ -288,8 +302,9 @@ def test_nothing_can_be_typed_over_a_message_being_sent(
     interview_id = interview_with(
         ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
     )
-    compose = page(qtbot, ready)
+    compose = threaded_page(qtbot, ready)
     compose.start_follow_up(interview_id, "no_hard_feelings")
+    written(qtbot, compose)
     compose.send()
     assert compose.subject.isReadOnly() and compose.body.isReadOnly()
     assert not compose.new_button.isEnabled() and not compose.interview.isEnabled()
@@ -571,14 +586,16 @@ def test_a_draft_opened_while_sending_waits_until_the_send_ends(
     )
     draft = ready.outbox.save_draft(Message("Draft to Bo", "Hi Bo, long text", ["bo@x.example"]))
     assert draft.id is not None
-    compose = page(qtbot, ready)
+    compose = threaded_page(qtbot, ready)
     compose.start_follow_up(interview_id, "thank_you")
+    written(qtbot, compose)
     compose.send()
     sending = compose.message_id
 
     compose.open_draft(draft.id)  # Outbox & Sent › Open in Compose, while it is sending
     compose.new_message()  # File › New message
     compose.start_follow_up(interview_id, "feedback_request")  # from Today
+    written(qtbot, compose)
 
     assert compose.status.text() == (
         "Sending… Wait until the message is sent, then start the follow-up again."

@@ -13,6 +13,9 @@ from composer.dates import choose_locale
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
 from ui.main_window import MainWindow
 
+INLINE_RUNNER = True  # flows through the widgets: no threads checked here
+
+
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
 NOW = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
 

@@ -18,8 +18,8 @@ from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.helpers.fault_server import ROWS, TRIES, FaultFactory, fault_servers
 from tests.helpers.smtp_server import PASSWORD, account_for
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import answer_the_check, write_to_all
-from tests.ui.test_compose import interview_with, page
+from tests.ui.helpers import answer_the_check, write_to_all, written
+from tests.ui.test_compose import interview_with, threaded_page
 from ui.panel import CHECK_IN_OUTBOX
 from ui.password_prompt import KEPT, PasswordDialog
 
@@ -70,9 +70,10 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
     afterword.credentials.use_for_session(account.key, PASSWORD)
     people = [Contact(address.split("@")[0].title(), address) for address in row.to]
     interview_id = interview_with(afterword, *people, status=InterviewStatus.REJECTED)
-    compose = page(qtbot, afterword)
+    compose = threaded_page(qtbot, afterword)  # the real runner: "Sending…" is seen
     ids = [p.contact.id for p in afterword.store.participants(interview_id) if p.contact.id]
     write_to_all(compose, interview_id, "no_hard_feelings", ids)
+    written(qtbot, compose)
     if row.big:
         portfolio = tmp_path / "portfolio.pdf"
         portfolio.write_bytes(b"%PDF-1.7 " + bytes(range(256)) * 20)
@@ -116,9 +117,10 @@ def test_an_uncertain_message_is_neither_copied_nor_sent_again_from_compose(
     interview_id = interview_with(
         afterword, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
     )
-    compose = page(qtbot, afterword)
+    compose = threaded_page(qtbot, afterword)  # the real runner: "Sending…" is seen
     ids = [p.contact.id for p in afterword.store.participants(interview_id) if p.contact.id]
     write_to_all(compose, interview_id, "no_hard_feelings", ids)
+    written(qtbot, compose)
     if len(ids) > 1:
         answers.answers.append(True)  # "Send one message to … together?"
     compose.send()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from composer.app import Afterword
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import written
 from ui.main_window import MainWindow
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -33,6 +34,7 @@ def test_thanking_for_feedback_quotes_their_words(
 
     qtbot.mouseClick(window.feedback.thank_button, Qt.MouseButton.LeftButton)
 
+    written(qtbot, window.compose)  # the template is rendered off the GUI thread
     body = window.compose.body.toPlainText()
     assert window.compose.template.currentData() == "thanks_for_feedback"
     assert "“Strong design skills; we hired someone with more Kafka experience”" in body

@@ -22,7 +22,7 @@ from composer.records import Message, MessageState
 from tests.helpers.clock import NOW
 from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import INTERACTIVE
+from tests.ui.helpers import INTERACTIVE, written
 from ui import render_screens
 from ui.app import DEMO_NOTE, open_demo
 from ui.contacts import ContactDialog
@@ -87,6 +87,9 @@ def test_the_whole_flow_through_the_widgets(
 
     assert window.current_area() is window.compose
     compose = window.compose
+    written(qtbot, compose)  # the template is rendered off the GUI thread
+    window.activateWindow()  # the user's window, in front again while they waited
+    qtbot.waitUntil(window.isActiveWindow)
     assert compose.template.currentData() == "thank_you"
     assert compose.checked_contact_ids() == [1]
     assert compose.body.toPlainText().startswith("Dear Ana,\n\nThank you for taking the time")
@@ -222,6 +225,7 @@ def test_the_demo_sends_to_its_capture_server(
         window.follow_up(done.id, "thank_you")  # Ana and Bo interviewed: one message each
         panel = window.compose.choice.panel
         assert panel is not None
+        written(qtbot, panel)
         panel.send()
         qtbot.waitUntil(lambda: not panel.sending, timeout=15000)
         assert panel.summary.text() == "Sent 2 messages."

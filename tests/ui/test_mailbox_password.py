@@ -23,6 +23,7 @@ from tests.helpers.clock import NOW, clock
 from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.helpers.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import written
 from ui.main_window import MainWindow
 from ui.password_prompt import PasswordDialog
 
@@ -71,6 +72,7 @@ def test_a_mailbox_with_no_password_asks_for_it_and_files_the_copy(
     qtbot.addWidget(main)
     main.show()
     main.write(interview_id, "no_hard_feelings")
+    written(qtbot, main.compose)  # rendered off the GUI thread
     main.compose.send()
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     qtbot.waitUntil(lambda: not main.mailbox.busy and main.runner.busy == 0, timeout=WAIT)
@@ -121,6 +123,7 @@ def test_a_mailbox_moved_elsewhere_asks_saying_why_then_files_the_copy(
     qtbot.addWidget(main)
     main.show()
     main.write(interview_id, "no_hard_feelings")
+    written(qtbot, main.compose)  # rendered off the GUI thread
     main.compose.send()
     qtbot.waitUntil(lambda: bool(asked), timeout=WAIT)
     qtbot.waitUntil(lambda: not main.mailbox.busy and main.runner.busy == 0, timeout=WAIT)

@@ -25,6 +25,7 @@ from tests.helpers.clock import NOW, clock
 from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.helpers.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
+from tests.ui.helpers import written
 from ui.mailbox_watch import describe
 from ui.main_window import MainWindow
 
@@ -89,6 +90,7 @@ def test_a_sent_follow_up_is_filed_and_a_reply_clears_its_reminders(
     titles = due_titles(window, qtbot)
     assert any(t.startswith("Reply graciously") for t in titles)
     window.write(rejected, "no_hard_feelings")
+    written(qtbot, window.compose)  # rendered off the GUI thread
     with qtbot.waitSignal(window.mailbox.visited, timeout=WAIT):  # filed once it has gone
         window.compose.send()
     assert "1 copy filed in your Sent folder" in window.statusBar().currentMessage()
@@ -157,6 +159,7 @@ def test_a_copy_that_cannot_be_filed_yet_is_shown_and_the_message_stays_sent(
     qtbot.addWidget(main)
     main.show()
     main.write(rejected, "no_hard_feelings")
+    written(qtbot, main.compose)  # rendered off the GUI thread
     with qtbot.waitSignal(main.mailbox.visited, timeout=WAIT):
         main.compose.send()
 

@@ -31,6 +31,9 @@ from ui.main_window import MainWindow
 from ui.panel import EDITED_DETAIL, PanelDialog
 from ui.send_check import Choice
 
+INLINE_RUNNER = True  # flows through the widgets: no threads checked here
+
+
 NOW = datetime(2026, 11, 3, 18, 0, tzinfo=UTC)  # the afternoon of the interview
 SIGNATURE = "Zoë Müller\n+44 20 7946 0000"
 FIRST_NAMES = {"ana@acme.example": "Ana", "bo@acme.example": "Bo", "cy@acme.example": "Cy"}

@@ -20,7 +20,7 @@ from tests.helpers.fault_server import FaultFactory, FaultServer, fault_servers
 from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
 from ui.panel import PanelDialog
-from ui.runner import Runner
+from ui.runner import InlineRunner
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def sent_through(
 
 
 def open_panel(qtbot: QtBot, afterword: Afterword, interview_id: int) -> PanelDialog:
-    dialog = PanelDialog(afterword, Runner(), interview_id)
+    dialog = PanelDialog(afterword, InlineRunner(), interview_id)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog

@@ -18,7 +18,7 @@ from composer.paths import Paths
 from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.helpers.clock import clock
 from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for
-from tests.ui.helpers import shown
+from tests.ui.helpers import shown, written
 from tests.ui.test_compose import interview_with
 from ui.compose import ComposePage
 from ui.panel import PanelDialog
@@ -79,6 +79,7 @@ def send_from_compose(qtbot: QtBot, afterword: Afterword, runner: Runner) -> Com
     )
     compose = shown(qtbot, ComposePage(afterword, runner))
     compose.start_follow_up(interview_id, "no_hard_feelings")
+    written(qtbot, compose)
     compose.send()
     qtbot.waitUntil(lambda: not compose.sending, timeout=WAIT)
     return compose
@@ -217,6 +218,7 @@ def test_one_message_each_asks_once_and_every_message_goes(
     )
     prompts.append(Prompts(PASSWORD))
     dialog = shown(qtbot, PanelDialog(ready, runner, interview_id))
+    written(qtbot, dialog)
 
     dialog.send()
     qtbot.waitUntil(lambda: not dialog.sending, timeout=WAIT)

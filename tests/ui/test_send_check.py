@@ -24,7 +24,7 @@ from tests.ui.helpers import shown
 from ui.checked_send import NOT_SENT
 from ui.compose import ComposePage
 from ui.panel import PanelDialog
-from ui.runner import Runner
+from ui.runner import InlineRunner
 from ui.send_check import BeforeItGoes, Choice, Review
 
 Act = Callable[[BeforeItGoes], None]
@@ -64,7 +64,7 @@ def checked(monkeypatch: pytest.MonkeyPatch, act: Act) -> list[list[str]]:
 
 def compose_to_ana(qtbot: QtBot, afterword: Afterword, interview_id: int, body: str) -> ComposePage:
     """Compose with a message to Ana alone, its text replaced by ``body``."""
-    compose = shown(qtbot, ComposePage(afterword, Runner()))
+    compose = shown(qtbot, ComposePage(afterword, InlineRunner()))
     ana = afterword.store.participants(interview_id)[0].contact
     compose.start_follow_up(interview_id, "no_hard_feelings", contact_ids=[ana.id or 0])
     compose.body.setPlainText(body)
@@ -172,7 +172,7 @@ def test_one_message_to_two_people_asks_first_naming_both_and_no_sends_nothing(
     answers: Dialogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = shown(qtbot, ComposePage(ready, InlineRunner()))
     compose.start_follow_up(interview, "no_hard_feelings")  # both ticked
     compose.together.setChecked(True)  # "One message to all of them", as the user asks
     compose.body.setPlainText("Dear Ana and Bo,\n\nThank you both.\n\nZoë\n")
@@ -203,7 +203,7 @@ def test_send_to_both_sends_one_message_to_both(
     answers: Dialogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = shown(qtbot, ComposePage(ready, InlineRunner()))
     compose.start_follow_up(interview, "no_hard_feelings")
     compose.together.setChecked(True)
     compose.body.setPlainText("Dear Ana and Bo,\n\nThank you both.\n\nZoë\n")
@@ -223,7 +223,7 @@ def test_write_one_each_opens_the_per_person_panel_and_sends_nothing(
     answers: Dialogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = shown(qtbot, ComposePage(ready, InlineRunner()))
     compose.start_follow_up(interview, "no_hard_feelings")
     compose.together.setChecked(True)
     checked(monkeypatch, lambda dialog: fix(dialog, "Write one each"))
@@ -329,7 +329,7 @@ def test_the_panel_catches_a_leftover_placeholder_before_anything_goes(
     answers: Dialogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    panel = PanelDialog(ready, Runner(), interview, "no_hard_feelings")
+    panel = PanelDialog(ready, InlineRunner(), interview, "no_hard_feelings")
     qtbot.addWidget(panel)
     panel.show()
     bo = panel.columns[1]
@@ -362,7 +362,7 @@ def test_the_panel_sends_the_fixed_text_after_the_check(
     answers: Dialogs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    panel = PanelDialog(ready, Runner(), interview, "no_hard_feelings")
+    panel = PanelDialog(ready, InlineRunner(), interview, "no_hard_feelings")
     qtbot.addWidget(panel)
     panel.show()
     bo = panel.columns[1]

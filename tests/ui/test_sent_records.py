@@ -19,7 +19,7 @@ from tests.helpers.smtp_server import SmtpServer
 from tests.ui.helpers import answer, reachable_controls, record_tells, shown
 from ui.compose import ComposePage
 from ui.export_dialog import ExportDialog
-from ui.runner import Runner
+from ui.runner import InlineRunner, Runner
 from ui.sent import SentPage
 
 
@@ -344,7 +344,7 @@ def test_the_follow_up_goes_out_from_compose_in_the_thread(
     messages: dict[str, Message],
     smtp_server: SmtpServer,
 ) -> None:
-    compose = shown(qtbot, ComposePage(ready, Runner()))
+    compose = shown(qtbot, ComposePage(ready, InlineRunner()))
     page.open_draft_requested.connect(compose.open_draft)
     original = messages["quokka"]
     page.select(original.id)

@@ -20,7 +20,7 @@ from tests.helpers.clock import NOW
 from tests.helpers.fault_server import FaultFactory, fault_servers
 from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import answer_the_check
+from tests.ui.helpers import answer_the_check, written
 from ui.main_window import MainWindow
 from ui.password_prompt import PasswordDialog
 
@@ -144,6 +144,7 @@ def test_a_failed_send_is_counted_at_outbox_and_sent(
     interview_id, ana = interview_with_ana(afterword)
     window = opened(qtbot, afterword)
     window.write(interview_id, "thank_you", [ana])
+    written(qtbot, window.compose)
     with qtbot.waitSignal(window.compose.sent, timeout=10000) as finished:
         qtbot.mouseClick(window.compose.send_button, Qt.MouseButton.LeftButton)
     assert afterword.store.message(finished.args[0]).state is MessageState.FAILED
@@ -176,6 +177,7 @@ def test_the_due_count_is_todays_and_drops_when_the_thank_you_is_sent(
     before = len(window.today.items)
     assert before >= 1 and said(window, 0) == f"Today: {before} due"
     window.write(interview_id, "thank_you", [ana])  # Today is not shown from here on
+    written(qtbot, window.compose)
     with qtbot.waitSignal(window.compose.sent, timeout=10000):
         qtbot.mouseClick(window.compose.send_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: sum(c for c, _ in counts(window, "today")) == before - 1)

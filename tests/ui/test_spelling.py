@@ -15,7 +15,7 @@ from composer.app import Afterword
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.spelling import LANGUAGE_SETTING, SpellChecker
 from tests.ui.conftest import Dialogs
-from tests.ui.helpers import shown
+from tests.ui.helpers import shown, written
 from ui import spelling
 from ui.compose import ComposePage
 from ui.main_window import MainWindow
@@ -217,6 +217,7 @@ def test_text_filled_in_before_the_dictionary_loads_is_underlined_without_being_
 ) -> None:
     page = shown(qtbot, ComposePage(afterword, runner))
     page.start_follow_up(interview_with_topic, "thank_you")
+    written(qtbot, page)  # the template is rendered off the GUI thread
     assert "recieve" in page.body.toPlainText()
     qtbot.waitUntil(lambda: underlined(page.body) == ["recieve"], timeout=5000)
     assert not page.edited  # choosing another template will not ask to replace "your" text

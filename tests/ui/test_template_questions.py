@@ -16,6 +16,9 @@ from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.smtp_server import SmtpServer
 from ui.main_window import MainWindow
 
+INLINE_RUNNER = True  # flows through the widgets: no threads checked here
+
+
 MET = datetime(2026, 11, 3, 14, 30).astimezone()  # 14:30 on the user's clock, a Tuesday
 NOW = datetime(2026, 11, 4, 9, 0, tzinfo=UTC)
 NEWS = "I have just finished a course in data modelling."

@@ -32,6 +32,9 @@ from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import ReplyDialog, TimelineDialog
 
+INLINE_RUNNER = True  # flows through the widgets: no threads checked here
+
+
 DAY = timedelta(days=1)
 
 
