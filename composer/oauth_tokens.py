@@ -123,22 +123,21 @@ def token_endpoint(provider: OAuthProvider, user: str) -> Destination:
     )
 
 
+SETTINGS_NOW = {"smtp": "settings now send mail through", "imap": "mailbox settings now point to"}
+
+
 def not_signed_in_for(provider: str, destination: Destination) -> str:
     """Why the sign-in is not used there, and what to do, in the user's words."""
-    again = f"Sign in again in Settings › Account › Sign in with {provider}…"
+    again = f"Sign in again with {provider} in Settings › Account"
     if destination.kind == "oauth":
         return (
-            f"Your saved sign-in now points to {destination.where} to renew it, not to "
-            f"{provider}, where you signed in. Nothing was sent there. {again} to go on."
+            f"Your saved sign-in now points to {destination.where} to renew it, not to the "
+            f"{provider} server you signed in with. Nothing was sent there. {again}."
         )
-    if destination.kind == "imap":
-        return (
-            f"Your mailbox settings now point to {destination.where}, not the server you "
-            f"signed in with {provider} for. Nothing was sent there. {again} to use it there."
-        )
+    now = SETTINGS_NOW.get(destination.kind, SETTINGS_NOW["smtp"])
     return (
-        f"Your settings now send mail through {destination.where}, not the server you "
-        f"signed in with {provider} for. Nothing was sent. {again} to use it there."
+        f"Your {now} {destination.where}, not the server you signed in with {provider} "
+        f"for. Nothing was sent there. {again} to use it there."
     )
 
 

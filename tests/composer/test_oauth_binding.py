@@ -149,7 +149,7 @@ def test_a_token_endpoint_from_a_backup_never_receives_the_refresh_token(
     assert refused.state is MessageState.FAILED and oauth_smtp.received == []
     where = stranger_endpoint.token_url.removeprefix("https://").removesuffix("/token")
     assert f"Your saved sign-in now points to {where} to renew it" in refused.detail
-    assert "Sign in again in Settings › Account › Sign in with Microsoft" in refused.detail
+    assert "Sign in again with Microsoft in Settings › Account." in refused.detail
 
     sign_in_again(store, signed_in, browser)  # Settings signs in at the provider's own
     outbox.retry(message_id)
@@ -268,7 +268,7 @@ def test_a_refresh_token_kept_before_sign_ins_were_bound_asks_to_sign_in_again(
     moment.now += timedelta(hours=2)
     asked = len(authorization_server.requests)
 
-    with pytest.raises(SignInNotForThisServer, match="Sign in again in Settings"):
+    with pytest.raises(SignInNotForThisServer, match="Sign in again with Microsoft in Settings"):
         signed_in.login()
 
     assert len(authorization_server.requests) == asked  # not even the provider was asked
