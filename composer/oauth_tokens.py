@@ -98,7 +98,8 @@ class OAuthSecret:
         try:
             token = self.credentials.password_for(self.key, destination)
         except PasswordNotForThisServer:
-            message = not_signed_in_for(self.provider.name, destination)
+            saved_for = self.credentials.saved_for(self.key) or ()
+            message = not_signed_in_for(self.provider.name, destination, saved_for)
             raise SignInNotForThisServer(self.provider.name, message) from None
         if not token:
             raise SignInNeeded(self.provider.name)
@@ -126,9 +127,19 @@ def token_endpoint(provider: OAuthProvider, user: str) -> Destination:
 SETTINGS_NOW = {"smtp": "settings now send mail through", "imap": "mailbox settings now point to"}
 
 
-def not_signed_in_for(provider: str, destination: Destination) -> str:
+def not_signed_in_for(
+    provider: str, destination: Destination, saved_for: Sequence[Destination] = ()
+) -> str:
     """Why the sign-in is not used there, and what to do, in the user's words."""
     again = f"Sign in again with {provider} in Settings › Account"
+    if _only_the_certificate_changed(destination, saved_for):
+        trusted = f"CA file {destination.ca_file}" if destination.ca_file else "another one"
+        return (
+            f"Your settings for {destination.where} now trust a certificate ({trusted}) "
+            f"that was not trusted when you signed in with {provider}. Nothing was sent "
+            f"there. Check the certificate, and {again[0].lower()}{again[1:]} only if you "
+            "trust it."
+        )
     if destination.kind == "oauth":
         return (
             f"Your saved sign-in now points to {destination.where} to renew it, not to the "
@@ -139,6 +150,13 @@ def not_signed_in_for(provider: str, destination: Destination) -> str:
         f"Your {now} {destination.where}, not the server you signed in with {provider} "
         f"for. Nothing was sent there. {again} to use it there."
     )
+
+
+def _only_the_certificate_changed(
+    destination: Destination, saved_for: Sequence[Destination]
+) -> bool:
+    same = [d for d in saved_for if d.same_server(destination) and d.kind == destination.kind]
+    return bool(same) and all(d.ca_sha256 != destination.ca_sha256 for d in same)
 
 
 @dataclass(frozen=True)

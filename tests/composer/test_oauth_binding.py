@@ -273,3 +273,52 @@ def test_a_refresh_token_kept_before_sign_ins_were_bound_asks_to_sign_in_again(
 
     assert len(authorization_server.requests) == asked  # not even the provider was asked
     assert signed_in.credentials.password(signed_in.key) == token  # kept, not renewed
+
+
+@pytest.fixture
+def other_ca_file(tmp_path: Path) -> Path:
+    """A certificate authority a backup could ship: not the one signed in with."""
+    path = tmp_path / "shipped-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(path))
+    return path
+
+
+def test_a_certificate_from_a_backup_for_the_token_endpoint_asks_to_sign_in_again(
+    store: Store,
+    signed_in: OAuthSecret,
+    moment: SetClock,
+    authorization_server: OAuthServer,
+    other_ca_file: Path,
+    oauth_smtp: SmtpServer,
+) -> None:
+    outbox = outbox_for(store, signed_in)
+    restored_sign_in(store, signed_in, ca_file=str(other_ca_file))
+    moment.now += timedelta(hours=2)
+    asked = len(authorization_server.requests)
+
+    [refused] = outbox.send([queue(outbox)])
+
+    assert refused.state is MessageState.FAILED and oauth_smtp.received == []
+    where = authorization_server.base.removeprefix("https://")
+    assert (
+        f"Your settings for {where} now trust a certificate (CA file {other_ca_file}) that "
+        "was not trusted when you signed in with Microsoft." in refused.detail
+    )
+    assert len(authorization_server.requests) == asked
+
+
+def test_a_certificate_from_a_backup_for_the_sending_server_gets_no_access_token(
+    store: Store,
+    signed_in: OAuthSecret,
+    oauth_smtp: SmtpServer,
+    other_ca_file: Path,
+) -> None:
+    outbox = outbox_for(store, signed_in)
+    shipped = account_for(oauth_smtp, other_ca_file, username=signed_in.user)
+    store.set_setting(ACCOUNT_SETTING, shipped.to_dict())  # as a restored backup's
+
+    [refused] = outbox.send([queue(outbox)])
+
+    assert refused.state is MessageState.FAILED and oauth_smtp.received == []
+    assert f"now trust a certificate (CA file {other_ca_file})" in refused.detail
+    assert "sign in again with Microsoft in Settings › Account only if" in refused.detail
