@@ -169,6 +169,16 @@ class SignInNeeded(SendError):
         self.provider = provider
 
 
+class SignInNotForThisServer(SignInNeeded):
+    """The saved sign-in would go where it was not made for: a token endpoint or a mail
+    server that settings (a restored backup, say) name now. Nothing goes there; signing
+    in again makes the sign-in good for the servers the settings name then."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        SendError.__init__(self, message)
+        self.provider = provider
+
+
 class SignInFailed(AfterwordError):
     """Signing in in the browser (or with a code) did not give a token."""
 

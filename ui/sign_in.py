@@ -20,7 +20,7 @@ from composer.oauth import (
     provider_keyed,
     save_client,
 )
-from composer.oauth_account import keep_tokens, remember_sign_in
+from composer.oauth_account import keep_tokens, remember_sign_in, signed_in_servers
 from composer.oauth_flow import BrowserSignIn, DeviceCode, Tokens, device_code, wait_for_device
 from composer.providers import Preset
 from ui.account_fields import say, user_message
@@ -157,9 +157,10 @@ class SignInRow(QWidget):
         self, provider: OAuthProvider, client: OAuthClient, user: str, wait: Callable[[], Tokens]
     ) -> None:
         credentials, clock = self.afterword.credentials, self.afterword.clock
+        servers = signed_in_servers(self.afterword.store, provider, user)  # as settings are now
 
         def work() -> None:  # the worker: waits for the browser, then the keyring
-            keep_tokens(credentials, provider, client, user, clock, wait())
+            keep_tokens(credentials, provider, client, user, clock, wait(), servers)
 
         self.runner.run(work, lambda _: self._done(provider, client, user), self._failed)
 

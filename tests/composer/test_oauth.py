@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from composer.account import ImapAccount
+from composer.clock import Clock
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
 from composer.filing import FilingResult
@@ -25,9 +26,9 @@ from composer.mailbox import (
     visit,
 )
 from composer.oauth import OAuthProvider, keyring_key
-from composer.oauth_account import oauth_secret, remember_sign_in
+from composer.oauth_account import keep_tokens, oauth_secret, remember_sign_in, signed_in_servers
 from composer.oauth_flow import BrowserSignIn
-from composer.oauth_tokens import OAuthSecret
+from composer.oauth_tokens import OAuthForServer, OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
@@ -50,13 +51,22 @@ from tests.helpers.oauth_server import CLIENT_ID, OAuthServer
 from tests.helpers.smtp_server import SmtpServer, account_for
 
 
-def sign_in(provider: OAuthProvider, browser: Browser, moment: SetClock) -> Any:
-    flow = BrowserSignIn(provider, CLIENT, moment)
+def sign_in(provider: OAuthProvider, browser: Browser, clock: Clock) -> Any:
+    flow = BrowserSignIn(provider, CLIENT, clock)
     visit = browser.open(flow.url)
     tokens = flow.wait(timeout=10)
     visit.join(10)
     assert not browser.errors
     return tokens
+
+
+def sign_in_again(store: Store, secret: OAuthSecret, browser: Browser) -> None:
+    """As Settings does it: bound to the servers the settings name now."""
+    provider, user = secret.provider, secret.user
+    servers = signed_in_servers(store, provider, user)
+    tokens = sign_in(provider, browser, secret.clock)
+    keep_tokens(secret.credentials, provider, secret.client, user, secret.clock, tokens, servers)
+    remember_sign_in(store, provider, secret.client, user)
 
 
 @pytest.fixture
@@ -67,23 +77,25 @@ def signed_in(
     browser: Browser,
     moment: SetClock,
     oauth_user: str,
+    oauth_smtp: SmtpServer,
+    oauth_mailbox: ImapAccount,
+    ca_file: Path,
 ) -> OAuthSecret:
-    """Signed in as Settings does it: the session's secret, remembered for sending."""
-    secret = oauth_secret(Credentials(secret_backend), provider, CLIENT, oauth_user, moment)
-    secret.signed_in(sign_in(provider, browser, moment))
-    remember_sign_in(store, provider, CLIENT, oauth_user)
+    """The account and mailbox saved in Settings, then signed in there: the session's
+    secret, remembered for sending and filing."""
+    credentials = Credentials(secret_backend)
+    outbox = Outbox(store, credentials, clock=moment)
+    outbox.save_account(account_for(oauth_smtp, ca_file, username=oauth_user))
+    save_mailbox_settings(store, MailboxSettings(oauth_mailbox, server_files_sent=False))
+    store.save_profile(Profile(name="Zoë Müller", email="zoe@example.org"))
+    secret = oauth_secret(credentials, provider, CLIENT, oauth_user, moment)
+    sign_in_again(store, secret, browser)
     return secret
 
 
-def outbox_for(
-    store: Store, smtp: SmtpServer, secret: OAuthSecret, ca_file: Path, mailbox: ImapAccount
-) -> Outbox:
+def outbox_for(store: Store, secret: OAuthSecret) -> Outbox:
     """The app's own outbox: it finds the sign-in remembered in Settings."""
-    box = Outbox(store, secret.credentials, clock=secret.clock)
-    box.save_account(account_for(smtp, ca_file, username=secret.user))
-    save_mailbox_settings(store, MailboxSettings(mailbox, server_files_sent=False))
-    store.save_profile(Profile(name="Zoë Müller", email="zoe@example.org"))
-    return box
+    return Outbox(store, secret.credentials, clock=secret.clock)
 
 
 def filing_secret(store: Store, secret: OAuthSecret) -> Any:
@@ -91,7 +103,7 @@ def filing_secret(store: Store, secret: OAuthSecret) -> Any:
     settings = mailbox_settings(store)
     assert settings is not None
     found = mailbox_secret(store, secret.credentials, settings, secret.clock)
-    assert found is secret
+    assert isinstance(found, OAuthForServer) and found.secret is secret
     return found
 
 
@@ -120,7 +132,7 @@ def test_signed_in_in_the_browser_the_mail_goes_by_smtp_and_its_copy_is_filed_by
     oauth_dovecot: OAuthDovecot,
     ca_file: Path,
 ) -> None:
-    outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
+    outbox = outbox_for(store, signed_in)
 
     [sent] = outbox.send([queue(outbox)])
     filed = file_copies(store, signed_in)
@@ -169,7 +181,7 @@ def test_an_access_token_about_to_expire_is_renewed_before_it_is_used(
 ) -> None:
     first = signed_in.login()
     moment.now += timedelta(seconds=3600 - 30)  # within the minute before it expires
-    outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
+    outbox = outbox_for(store, signed_in)
 
     [sent] = outbox.send([queue(outbox)])
 
@@ -187,7 +199,7 @@ def test_a_token_the_servers_refuse_is_renewed_once_then_smtp_and_imap_take_it(
     oauth_dovecot: OAuthDovecot,
     ca_file: Path,
 ) -> None:
-    outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
+    outbox = outbox_for(store, signed_in)
     authorization_server.expire_access_tokens()  # ended early, as a provider may do
 
     [sent] = outbox.send([queue(outbox)])
@@ -210,7 +222,7 @@ def test_a_revoked_sign_in_asks_to_sign_in_again_and_the_message_then_goes(
     oauth_mailbox: ImapAccount,
     ca_file: Path,
 ) -> None:
-    outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
+    outbox = outbox_for(store, signed_in)
     authorization_server.revoke(signed_in.user)
     moment.now += timedelta(hours=2)
     message_id = queue(outbox)
@@ -224,7 +236,7 @@ def test_a_revoked_sign_in_asks_to_sign_in_again_and_the_message_then_goes(
     with pytest.raises(SignInNeeded):
         signed_in.login()
 
-    signed_in.signed_in(sign_in(provider, browser, moment))
+    sign_in_again(store, signed_in, browser)
     outbox.retry(message_id)
     [sent] = outbox.send([message_id])
 
@@ -242,7 +254,7 @@ def test_the_refresh_token_is_in_the_keyring_and_no_token_is_in_any_file_or_log(
     ca_file: Path,
     tmp_path: Path,
 ) -> None:
-    outbox = outbox_for(store, oauth_smtp, signed_in, ca_file, oauth_mailbox)
+    outbox = outbox_for(store, signed_in)
     outbox.send([queue(outbox)])
     file_copies(store, signed_in)
     login = signed_in.login()

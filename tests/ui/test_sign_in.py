@@ -15,7 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from composer.app import Afterword
-from composer.credentials import SERVICE
+from composer.credentials import SERVICE, Credentials
 from composer.oauth import MICROSOFT, keyring_key
 from composer.oauth_account import signed_in_as
 from composer.paths import Paths
@@ -92,6 +92,7 @@ def test_signing_in_with_microsoft_in_the_browser_keeps_the_sign_in(
     runner: Runner,
     browser: Browser,
     secret_backend: Any,
+    authorization_server: OAuthServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sign_in, "open_browser", browser.open)  # the only thing not real
@@ -106,10 +107,18 @@ def test_signing_in_with_microsoft_in_the_browser_keeps_the_sign_in(
 
     assert row.status.text() == f"Signed in with Microsoft as {USER}."
     assert not row.cancel_button.isVisible() and row.sign_in_button.isEnabled()
-    assert secret_backend.get_password(SERVICE, keyring_key(MICROSOFT, USER))
+    key = keyring_key(MICROSOFT, USER)
+    assert secret_backend.get_password(SERVICE, key)
     remembered = signed_in_as(signing_in.store)
     assert remembered is not None and remembered[1].client_id == CLIENT_ID
     assert remembered[2] == USER
+    bound = {(d.kind, d.where) for d in Credentials(secret_backend).saved_for(key) or ()}
+    token_endpoint = authorization_server.base.removeprefix("https://")
+    assert bound == {  # Microsoft's own servers: the account was not saved yet
+        ("oauth", token_endpoint),
+        ("smtp", "smtp.office365.com:587"),
+        ("imap", "outlook.office365.com:993"),
+    }
 
 
 def test_cancel_stops_waiting_for_the_browser(
