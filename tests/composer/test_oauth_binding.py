@@ -21,23 +21,22 @@ from aiosmtpd.smtp import AuthResult
 from composer.account import ImapAccount, Security
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded, SignInNotForThisServer
-from composer.filing import file_sent_copies
-from composer.mailbox import MailboxSettings, save_mailbox_settings
+from composer.filing import FilingResult
+from composer.mailbox import MailboxSettings, save_mailbox_settings, visit
 from composer.oauth_account import remember_sign_in
 from composer.oauth_tokens import OAuthSecret
 from composer.records import MessageState
 from composer.store import ACCOUNT_SETTING, Store
-from tests.clock import SetClock
 from tests.composer.test_oauth import (  # noqa: F401
-    filing_secret,
     outbox_for,
     queue,
     sign_in_again,
     signed_in,
 )
 from tests.conftest import server_context
-from tests.imap_server import FLAGGED_SENT, OAuthDovecot
-from tests.oauth_fixtures import (  # noqa: F401
+from tests.helpers.clock import SetClock
+from tests.helpers.imap_server import FLAGGED_SENT, OAuthDovecot
+from tests.helpers.oauth_fixtures import (  # noqa: F401
     CLIENT,
     Browser,
     TokenChecking,
@@ -50,8 +49,8 @@ from tests.oauth_fixtures import (  # noqa: F401
     oauth_user,
     provider,
 )
-from tests.oauth_server import OAuthServer
-from tests.smtp_server import SmtpServer, account_for
+from tests.helpers.oauth_server import OAuthServer
+from tests.helpers.smtp_server import SmtpServer, account_for
 
 
 class StrangerEndpoint:
@@ -211,16 +210,25 @@ def test_a_mailbox_from_a_backup_is_not_signed_in_to_until_the_user_signs_in_aga
     )
     save_mailbox_settings(store, MailboxSettings(moved, server_files_sent=False))
 
-    refused = file_sent_copies(store, moved, filing_secret(store, signed_in))
+    refused = filed_by_a_visit(store, signed_in)
 
     assert not refused.filed
     assert f"Your mailbox settings now point to {moved.host}:{moved.port}" in (refused.error or "")
     assert oauth_dovecot.messages(moved.username, FLAGGED_SENT, ca_file) == []
 
     sign_in_again(store, signed_in, browser)
-    filed = file_sent_copies(store, moved, filing_secret(store, signed_in))
+    filed = filed_by_a_visit(store, signed_in)
 
     assert filed.filed and not filed.failed, filed.error
+
+
+def filed_by_a_visit(store: Store, signed_in: OAuthSecret) -> FilingResult:
+    """What the app's mailbox visit files, with the saved settings (no reply search)."""
+    done = visit(
+        store, signed_in.credentials, now=signed_in.clock(), replies=False, clock=signed_in.clock
+    )
+    assert done is not None
+    return done.filing
 
 
 def test_a_rotated_refresh_token_keeps_its_binding_and_the_mail_still_goes(
