@@ -355,8 +355,9 @@ def guess_columns(header: Sequence[str]) -> list[str | None]:
         if found is not None:
             columns[found] = field_name
     if "name" not in columns:
+        name_parts = {key for key in set(keys) if re.fullmatch(_NAME_PART, key)}
         for index, key in enumerate(keys):
-            if columns[index] is None and re.fullmatch(_NAME_PART, key):
+            if columns[index] is None and key in name_parts:
                 columns[index] = "name"
     return columns
 

@@ -3,9 +3,10 @@ store; it ends in contacts or a clear FileProblem, within the time and memory bu
 
 from __future__ import annotations
 
+import re
 import tempfile
-import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -119,13 +120,24 @@ def test_big_files_stay_within_the_budget(store: Store, rows: int, width: int) -
         imported(store, data)
 
 
-def test_a_line_of_a_million_empty_cells_is_refused_in_seconds(tmp_path: Path) -> None:
+def test_a_line_of_a_million_empty_cells_is_matched_once_per_distinct_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Found while fuzzing: every empty cell of the first rows was matched against each
     column-name pattern and parsed as an address, so 3 MB of ``;,<tab>`` took 9 s (a 50 MB
-    file, the size limit, minutes). Now each distinct cell is matched once: about 2 s."""
+    file, the size limit, minutes). Now each distinct cell is matched once (about 2 s; the
+    work is counted here, not timed, so a busy machine cannot fail it)."""
     path = tmp_path / "contacts.csv"
     path.write_text(";,\t" * 1_000_000)
-    started = time.perf_counter()
+    matches = 0
+    fullmatch = re.fullmatch
+
+    def counted(pattern: Any, text: str, flags: int = 0) -> re.Match[str] | None:
+        nonlocal matches
+        matches += 1
+        return fullmatch(pattern, text, flags)
+
+    monkeypatch.setattr(re, "fullmatch", counted)
     with pytest.raises(FileProblem):
         read_csv(path)
-    assert time.perf_counter() - started < 6
+    assert 0 < matches < 10_000  # was a million cells times every pattern
