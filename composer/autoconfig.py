@@ -56,7 +56,7 @@ class Lookup:
     ca_file: str | None = None  # an extra CA to trust (tests); the system's are always used
     resolver: Callable[[], dns.resolver.Resolver] | None = dns.resolver.Resolver
     request_timeout: float = 2.0
-    budget: float = 2.5  # for everything: offline, the user waits no longer than this
+    budget: float = 2.0  # for everything: offline, the user waits no longer (3 s is promised)
 
     def find(self, address: str) -> FoundServers | None:
         """Blocking (for a worker thread): the best servers found, or None."""
