@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from composer.broken_files import set_aside
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials
-from composer.files import set_aside
-from composer.instance import InstanceLock
 from composer.paths import Paths
 from composer.settings_upgrade import upgrade_settings
+from composer.single_instance import InstanceLock
 from composer.store import ACCOUNT_SETTING, Store
 
 if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up

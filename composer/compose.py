@@ -14,13 +14,13 @@ from composer.followups import suggested_recipients
 from composer.greeting import greeting_for_several, greeting_of
 from composer.library import TemplateLibrary, check_usable, render_answered
 from composer.mail import parse_address
+from composer.mail_threads import follow_up_draft
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant
 from composer.sent_before import sent_before
 from composer.signature import signed
 from composer.store import Store
 from composer.templates import FieldGroup
-from composer.threads import follow_up_draft
 
 
 def address_of(contact: Contact) -> str:

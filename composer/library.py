@@ -19,9 +19,9 @@ from typing import Any
 
 import jinja2
 
+from composer.broken_files import set_aside
 from composer.errors import AfterwordError, MissingField, TemplateError, TemplateNotFound
 from composer.fields import DESCRIPTIONS
-from composer.files import set_aside
 from composer.records import Attachment
 from composer.safe_write import replacing
 from composer.template_problems import ASKED, find_problems, stop

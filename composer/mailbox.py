@@ -16,13 +16,13 @@ from composer.account import ImapAccount, SmtpAccount, kept_unknown
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError
-from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
 from composer.password_binding import Destination
 from composer.records import Reply, WatchedMessage
+from composer.sent_copies import FilingResult, file_over, not_filed
 from composer.store import (
     DEFAULT_CHECK_MINUTES,
     IMAP_ACCOUNT_SETTING,

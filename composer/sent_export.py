@@ -26,8 +26,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import IO
 
+from composer.broken_files import make_private_folders, open_private
 from composer.errors import FileProblem, RecordNotFound
-from composer.files import make_private_folders, open_private
 from composer.records import Interview, Message, MessageState
 from composer.safe_write import replacing
 from composer.spreadsheet import as_text_row

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.before_interview import Briefing, almost_words, briefings
 from composer.dates import chosen_locale, medium_date, short_time
 from composer.errors import AfterwordError

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import people_for
 from composer.errors import (
     AfterwordError,
@@ -25,16 +25,16 @@ from composer.errors import (
     InvalidField,
     RecordNotFound,
 )
+from composer.mail_threads import thread_references
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState
-from composer.threads import thread_references
 from ui import compose_layout, dialogs, one_each, password_prompt, spelling
 from ui.address_fields import AddressField
 from ui.attachments import AttachmentsBox
 from ui.checked_send import ComposeCheck, write_one_each
 from ui.from_line import FromLine
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import one_outcome
+from ui.one_each_panel import one_outcome
 from ui.runner import Runner
 from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note, send_later
 from ui.template_questions import TemplateQuestions

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError, InvalidAddress
 from composer.greeting import greeting_for

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer import contacts_io, vcard
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts_io import Checked, CsvTable, ImportReport, Outcome
 from composer.errors import AfterwordError
 from composer.greeting import greeting_of

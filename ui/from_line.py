@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AccountError, AfterwordError
 from composer.mail import sender_address
 from ui.widgets import named

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
 from composer.followups import suggested_templates

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.certificate import CertificateFacts, certificates_in
 from composer.credentials import MISSING, REFUSED, Credentials
 from composer.errors import AfterwordError, CredentialError

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mail import parse_address_or_none
 from composer.records import Attachment, Message
 from composer.send_check import (

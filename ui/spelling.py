@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AfterwordError, SpellingUnavailable
 from composer.spelling import LANGUAGE_SETTING, SpellChecker, installed_languages, known_names
 from ui import dialogs

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import DatabaseDamaged
 from composer.library import TemplateLibrary
 from composer.paths import Paths

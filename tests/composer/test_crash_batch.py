@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.outbox import Outbox
 from composer.paths import Paths
@@ -40,7 +40,7 @@ DEADLINE = 15.0  # for any one wait of the test; nothing here may hang
 CHILD = textwrap.dedent(
     """
     import sys
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from composer.paths import resolve
 
     app = Afterword.open(resolve(sys.argv[1]))

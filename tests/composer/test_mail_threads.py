@@ -11,9 +11,9 @@ import pytest
 from composer.compose import follow_up_in_thread
 from composer.dates import medium_date_time
 from composer.errors import AfterwordError
+from composer.mail_threads import NotSent, as_sent, follow_up_draft, reply_subject
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
-from composer.threads import NotSent, as_sent, follow_up_draft, reply_subject
 from tests.smtp_server import SmtpServer
 
 

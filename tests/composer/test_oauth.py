@@ -15,7 +15,6 @@ import requests
 from composer.account import ImapAccount
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
-from composer.filing import file_sent_copies
 from composer.mailbox import (
     MailboxSettings,
     mailbox_secret,
@@ -28,6 +27,7 @@ from composer.oauth_flow import BrowserSignIn
 from composer.oauth_tokens import OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
+from composer.sent_copies import file_sent_copies
 from composer.store import Store
 from tests.clock import SetClock
 from tests.conftest import LogRecords

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from composer import outbox as outbox_module
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.errors import AfterwordError, InvalidAddress
 from composer.outbox import Outbox

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from composer.account import ImapAccount
-from composer.filing import file_sent_copies
 from composer.imap import ImapConnection
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
+from composer.sent_copies import file_sent_copies
 from composer.store import Store
 from tests.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
 from tests.imap_server import FLAGGED_SENT, PASSWORD, DovecotServer, free_port

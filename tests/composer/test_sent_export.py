@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from composer.errors import FileProblem
-from composer.export import CSV_COLUMNS, Exported, export_csv, export_eml, export_mbox
 from composer.mail import build_message, sender_address
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Attachment, Interview, Message, MessageState, Profile
+from composer.sent_export import CSV_COLUMNS, Exported, export_csv, export_eml, export_mbox
 from composer.store import Store
 from tests.files import mode
 from tests.smtp_server import SmtpServer
@@ -505,7 +505,7 @@ DISK_FULL = textwrap.dedent(
     import resource, signal, sys
     from pathlib import Path
     from composer.errors import FileProblem
-    from composer.export import export_eml, export_mbox
+    from composer.sent_export import export_eml, export_mbox
     from composer.store import Store
 
     database, target, folder = sys.argv[1:]

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.mailbox_watch
 from composer.account import ImapAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
 from tests.clock import NOW, clock

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.library import TemplateLibrary
 from composer.records import (
     Contact,
@@ -28,7 +28,7 @@ from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all
 from ui.main_window import MainWindow
-from ui.panel import EDITED_DETAIL, PanelDialog
+from ui.one_each_panel import EDITED_DETAIL, PanelDialog
 from ui.send_check import Choice
 
 NOW = datetime(2026, 11, 3, 18, 0, tzinfo=UTC)  # the afternoon of the interview

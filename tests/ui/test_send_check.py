@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from composer.send_check import CheckContext, check_message
 from tests.smtp_server import SmtpServer
@@ -23,7 +23,7 @@ from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.checked_send import NOT_SENT
 from ui.compose import ComposePage
-from ui.panel import PanelDialog
+from ui.one_each_panel import PanelDialog
 from ui.runner import Runner
 from ui.send_check import BeforeItGoes, Choice, Review
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 import ui.export_dialog
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, Message, MessageState
 from tests.smtp_server import SmtpServer
 from tests.ui.helpers import answer, reachable_controls, record_tells, shown

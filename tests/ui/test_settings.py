@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from composer.account import Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
