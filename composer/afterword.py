@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at
 
     from composer.library import TemplateLibrary
     from composer.mailbox import MailboxVisit
-    from composer.outbox import Outbox, Progress, SendResult
+    from composer.outbox import Outbox, SendProgress, SendResult
 
 
 @dataclass
@@ -107,7 +107,7 @@ class Afterword:
             store.close()
 
     def send_messages(
-        self, message_ids: Sequence[int], progress: Progress | None = None
+        self, message_ids: Sequence[int], progress: SendProgress | None = None
     ) -> list[SendResult]:
         """Blocking: call it from a worker thread."""
         with self.background() as outbox:

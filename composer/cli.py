@@ -109,10 +109,10 @@ def _due_line(item: DueItem, date_locale: str) -> str:
 
 
 def _export(args: argparse.Namespace, paths: Paths, out: TextIO, err: TextIO) -> int:
-    from composer.sent_export import export_csv, export_eml, export_mbox
+    from composer.sent_export import export_eml, export_mbox, export_sent_csv
     from composer.store import Store
 
-    chosen = [(args.mbox, export_mbox), (args.eml, export_eml), (args.csv, export_csv)]
+    chosen = [(args.mbox, export_mbox), (args.eml, export_eml), (args.csv, export_sent_csv)]
     chosen = [(target, export) for target, export in chosen if target is not None]
     if not chosen:
         print("Say where to: --mbox FILE, --eml DIR or --csv FILE.", file=err)

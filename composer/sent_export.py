@@ -218,7 +218,7 @@ def _system_line_ends(raw: bytes) -> bytes:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def export_csv(store: Store, ids: Sequence[int], path: Path) -> Exported:
+def export_sent_csv(store: Store, ids: Sequence[int], path: Path) -> Exported:
     """A table of every message given, drafts included: one row each. UTF-8 with a byte
     order mark, so spreadsheet programs show accented names rightly."""
     path = Path(path)

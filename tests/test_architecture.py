@@ -172,3 +172,32 @@ def test_every_public_error_class_of_composer_is_in_errors_py() -> None:
         and any(isinstance(base, ast.Name) and base.id in ours for base in node.bases)
     ]
     assert "ImapLoginFailed" in ours and elsewhere == []
+
+
+def _public_names(path: Path) -> set[str]:
+    """The classes, functions and type aliases (``Choice = tuple[int, str]``) a module
+    defines at its top: the names a reader looks up. Constants, loggers and ``TypeVar``s
+    (``LOG``, ``log = getLogger()``, ``T = TypeVar("T")``) are the module's own."""
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign) and not isinstance(node.value, ast.Call):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name) and _capitalised(t.id)}
+    return {name for name in names if not name.startswith("_")}
+
+
+def _capitalised(name: str) -> bool:
+    return name[:1].isupper() and not name.isupper()
+
+
+def test_no_public_name_is_defined_in_two_modules() -> None:
+    """A name found by search leads to one thing: two ``export_csv`` (contacts and Sent
+    records) or two ``Server`` sent readers to the wrong one."""
+    where: dict[str, list[str]] = {}
+    for path in _sources("composer", "ui"):
+        for name in _public_names(path):
+            where.setdefault(name, []).append(path.relative_to(ROOT).as_posix())
+    twice = {name: paths for name, paths in where.items() if len(paths) > 1}
+    assert {"Afterword", "export_sent_csv", "FilterChoice"} <= where.keys(), "it reads them all"
+    assert twice == {}

@@ -15,7 +15,7 @@ from composer.records import Lesson
 from ui.runner import Runner
 from ui.widgets import status_label
 
-Found = tuple[list[Briefing], str]  # the cards, and the user's date locale
+Briefings = tuple[list[Briefing], str]  # the cards, and the user's date locale
 
 
 class BeforeInterviewCard(QFrame):
@@ -43,7 +43,7 @@ class BeforeInterviewCard(QFrame):
             self._not_computed,
         )
 
-    def _compute(self, now: datetime) -> Found:
+    def _compute(self, now: datetime) -> Briefings:
         with self.afterword.reading() as store:
             return briefings(store, now), chosen_locale(store)
 

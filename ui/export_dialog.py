@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.sent_export import Exported, export_csv, export_eml, export_mbox
+from composer.sent_export import Exported, export_eml, export_mbox, export_sent_csv
 from composer.store import Store
 from ui import dialogs
 from ui.widgets import named
@@ -44,7 +44,7 @@ EML = Format("A folder of .&eml files, one per message", "Folder of .eml files",
 CSV = Format(
     "A summary &table (.csv) for a spreadsheet",
     "Summary table",
-    export_csv,
+    export_sent_csv,
     ".csv",
     "CSV table (*.csv)",
 )

@@ -15,15 +15,14 @@ import pytest
 
 from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup
-from composer.contacts_io import export_csv as export_contacts_csv
+from composer.contacts_io import export_contacts_csv
 from composer.errors import FileProblem
 from composer.library import TemplateLibrary
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState, Profile
 from composer.safe_write import replacing
-from composer.sent_export import export_csv as export_sent_csv
-from composer.sent_export import export_eml, export_mbox
+from composer.sent_export import export_eml, export_mbox, export_sent_csv
 from composer.spelling import SpellChecker
 from composer.store import Store
 from composer.vcard import export_vcards

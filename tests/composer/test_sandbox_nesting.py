@@ -17,7 +17,7 @@ from composer.errors import TemplateError
 from composer.fields import sample_fields
 from composer.library import TemplateLibrary, check_usable, problems
 from composer.records import Contact, Interview, Message, Profile
-from composer.send_check import CheckContext, check_message
+from composer.send_check import CheckContext, check_before_it_goes
 from composer.store import Store
 from composer.templates import Template, render_source
 from tests.clock import NOW
@@ -100,4 +100,4 @@ def test_the_check_of_the_message_itself_takes_deep_brackets_in_its_stride() -> 
     context = CheckContext(
         people=(ana,), interview=Interview("Acme", "Engineer", id=1), me=Profile("Zoë")
     )
-    check_message(message, context)  # no RecursionError; what it finds is its own business
+    check_before_it_goes(message, context)  # no RecursionError; what it finds is its own business

@@ -237,7 +237,7 @@ def test_the_demo_sends_to_its_capture_server(
 def test_the_screenshot_script_renders_each_screen(
     tmp_path: Path, answers: Dialogs, dark: bool
 ) -> None:
-    shots = render_screens.render(tmp_path / "shots", dark_theme=dark)
+    shots = render_screens.render_demo_screens(tmp_path / "shots", dark_theme=dark)
     assert [p.name for p in shots] == [
         "1-today.png",
         "2-interviews.png",
