@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from composer.contacts_io import (
     Outcome,
     Skipped,
-    check,
+    check_imported,
     export_contacts_csv,
     guess_columns,
     import_csv,
@@ -453,7 +453,7 @@ def test_any_name_and_notes_survive_a_vcard(name: str, notes: str) -> None:
     name, notes = " ".join(name.split()) or "x", notes.strip()
     text = vcard(Contact(name, notes=notes))
     assert all(len(line) <= 75 for line in text.encode().split(b"\r\n"))
-    [back] = check(parse_vcards(text), set())
+    [back] = check_imported(parse_vcards(text), set())
     assert (back.contact.name, back.contact.notes) == (name, notes)
 
 
