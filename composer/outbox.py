@@ -429,13 +429,13 @@ class Outbox:
         def prepare(message: Message) -> tuple[str, bytes]:
             if ahead is not None and (ahead.message, ahead.sender) == (message, sender):
                 built.append(ahead.outgoing)  # unchanged since it was built: the same bytes
-                return ahead.outgoing.message_id, ahead.outgoing.raw
+                return ahead.outgoing.header_id, ahead.outgoing.raw
             try:
                 outgoing = self._build(message, sender)
             except BaseException as error:
                 raise _NotBuilt(error) from error
             built.append(outgoing)
-            return outgoing.message_id, outgoing.raw
+            return outgoing.header_id, outgoing.raw
 
         with self.store.transaction():
             batch.mark_delivered_sent()
@@ -469,7 +469,7 @@ class Outbox:
             subject=message.subject,
             body=message.body,  # the whole text, signature included: as the user saw it
             attachments=message.attachments,
-            message_id=message.message_id,
+            header_id=message.header_id,
             date=self._clock(),
             in_reply_to=message.in_reply_to,
             references=message.references,

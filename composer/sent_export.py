@@ -257,7 +257,7 @@ def csv_row(message: Message, interview: Interview | None) -> list[str]:
         interview.company if interview else "",
         interview.position if interview else "",
         message.template_id or "",
-        message.message_id or "",
+        message.header_id or "",
     ]
 
 

@@ -271,9 +271,9 @@ class ComposePage(QWidget):
         self._address_to(list(contact_ids))
         if reply_to is not None:
             original = store.message(reply_to)
-            if original.message_id:
-                self.in_reply_to = original.message_id
-                self.references = thread_references(original.references, original.message_id)
+            if original.header_id:
+                self.in_reply_to = original.header_id
+                self.references = thread_references(original.references, original.header_id)
         self.fill_from_template()
         if len(self.checked_contact_ids()) > 1:
             self.choice.write_one_each()  # several people: one message each, side by side

@@ -217,7 +217,7 @@ def each_accounted_for(messages: list[Message], received: list[Received]) -> AtS
         assert len(copies) <= 1, f"message {n} doubled"
         if copies:  # the exact message recorded before it went: its Message-ID matches
             assert message.raw is not None
-            assert message.message_id == message_id_of(copies[0])
+            assert message.header_id == message_id_of(copies[0])
         if message.state is MessageState.SENT:
             assert copies, f"message {n} recorded sent but not at the server"
             assert message.server_reply and message.server_reply.startswith("250")

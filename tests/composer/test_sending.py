@@ -242,7 +242,7 @@ def test_failed_message_is_retried_with_the_same_message_id(
     message = queue(outbox, to=["ana@acme.example"])
     assert message.id is not None
     assert outbox.send([message.id])[0].state is MessageState.FAILED
-    first_id = outbox.store.message(message.id).message_id
+    first_id = outbox.store.message(message.id).header_id
     smtp_server.recorder.refuse.clear()
 
     outbox.retry(message.id)

@@ -231,7 +231,7 @@ def test_eml_files_hold_the_bytes_as_sent(
     for path, message in zip(exported.files, sent, strict=True):
         with path.open("rb") as file:
             reread = parsed(file.read())
-        assert reread["Message-ID"] == message.message_id
+        assert reread["Message-ID"] == message.header_id
         assert reread["Subject"] == message.subject
     assert sorted(p.name for p in (tmp_path / "records").iterdir()) == sorted(
         p.name for p in exported.files
@@ -252,7 +252,7 @@ def test_the_mbox_gives_back_each_message_byte_for_byte(
         keys = list(box.keys())
         assert [box.get_bytes(key) for key in keys] == [m.raw for m in sent]
         assert [box.get_bytes(key) for key in keys] == [r.data for r in smtp_server.received]
-        assert [box.get_message(key)["Message-ID"] for key in keys] == [m.message_id for m in sent]
+        assert [box.get_message(key)["Message-ID"] for key in keys] == [m.header_id for m in sent]
         assert box.get_message(keys[0]).get_from().startswith("zoe@example.org ")
     finally:
         box.close()
@@ -391,7 +391,7 @@ def test_the_csv_summarises_every_message_drafts_included(
             "Company": "Acme GmbH",
             "Position": "Data Engineer",
             "Template": "thank_you",
-            "Message-ID": sent.message_id,
+            "Message-ID": sent.header_id,
         },
         {
             "Date sent": "",

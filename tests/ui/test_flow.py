@@ -98,8 +98,8 @@ def test_the_whole_flow_through_the_widgets(
     stored = ready.store.message(sent.selected_id() or 0)
     assert stored.state is MessageState.SENT and stored.raw is not None
     assert stored.raw.replace(b"\r\n", b"\n") == got.data.replace(b"\r\n", b"\n")
-    message_id = message_from_bytes(got.data, policy=policy.default)["Message-ID"]
-    assert f"Message-ID: {message_id}" in sent.reader.toPlainText()
+    header_id = message_from_bytes(got.data, policy=policy.default)["Message-ID"]
+    assert f"Message-ID: {header_id}" in sent.reader.toPlainText()
     assert "Dear Ana," in sent.reader.toPlainText()
 
 

@@ -225,7 +225,7 @@ def test_follow_up_on_a_message_sent_to_several_writes_one_each_in_its_thread(
     assert got["ana@acme.example"].startswith("Dear Ana,\n\nOne more thing.\n")
     assert got["bo@acme.example"].startswith("Dear Bo,\n\nOne more thing.\n")
     for received in smtp_server.received:
-        assert f"In-Reply-To: {original.message_id}".encode() in received.data
+        assert f"In-Reply-To: {original.header_id}".encode() in received.data
 
 
 # --- one message to several, only when asked ----------------------------------------------
