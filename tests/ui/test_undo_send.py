@@ -23,7 +23,7 @@ from composer.schedule import set_undo_seconds, undo_seconds
 from tests.clock import NOW
 from tests.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.test_panel import open_panel
+from tests.ui.test_one_each_panel import open_panel
 from ui.main_window import MainWindow
 from ui.sending_settings import SendingGroup
 from ui.undo_send import UndoBar
