@@ -49,7 +49,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="take Afterword out of your applications menu again",
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    from composer.commands import add_commands
+    from composer.cli import add_commands
 
     add_commands(parser)
     return parser.parse_args(argv)
@@ -62,8 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from composer.paths import resolve  # after argparse: --help and --version stay instant
 
     if args.command:
+        from composer.cli import run_command
         from composer.clock import utc_now
-        from composer.commands import run_command
 
         return run_command(args, resolve(args.data_dir), sys.stdout, sys.stderr, utc_now)
     from ui.app import run, run_demo

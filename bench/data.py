@@ -280,7 +280,7 @@ class _Sample:
     subject: str
     body: str
     to: str
-    message_id: str
+    header_id: str
     raw: bytes
     cv: Attachment | None
 
@@ -324,7 +324,7 @@ def _samples(
                     draft.subject,
                     draft.body,
                     json.dumps(draft.to),
-                    outgoing.message_id,
+                    outgoing.header_id,
                     outgoing.raw,
                     attached,
                 )
@@ -350,8 +350,8 @@ def _messages(
             when = _iso(start + step * number)
             roll = rng.random()
             state = "draft" if roll < 0.005 else "failed" if roll < 0.015 else "sent"
-            message_id = sample.message_id.replace("@", f".{number}@", 1)
-            raw = sample.raw.replace(sample.message_id.encode(), message_id.encode(), 1)
+            header_id = sample.header_id.replace("@", f".{number}@", 1)
+            raw = sample.raw.replace(sample.header_id.encode(), header_id.encode(), 1)
             if sample.cv is not None:
                 with_cv.append((number, sample.cv.filename, sample.cv.content_type, sample.cv.data))
             yield (
@@ -363,7 +363,7 @@ def _messages(
                 sample.template_id,
                 sample.contact_id,
                 sample.interview_id,
-                None if state == "draft" else message_id,
+                None if state == "draft" else header_id,
                 when,
                 when,
                 when if state == "sent" else None,

@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.outbox import SendResult
 from composer.records import MessageState
 from ui.address_fields import MATCHES_SHOWN

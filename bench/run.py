@@ -26,7 +26,7 @@ from bench.report import Figure, at_least, at_most, measured, ratio
 if TYPE_CHECKING:  # Qt is imported only once the start-up processes are done
     from bench.gui import Search, Sent, Stall
     from bench.sending import AppBatch, Server
-    from composer.app import Afterword
+    from composer.afterword import Afterword
 
 STARTUP_OVER_YARDSTICK = 1.25  # issue #18: judged against the least a window can do
 SENDING_OVER_RAW = 0.8  # issue #18: Afterword.send_messages against raw smtplib
@@ -143,7 +143,7 @@ def in_window_figures(root: Path, data: Dataset, scale: Scale) -> list[Figure]:
     from PySide6.QtWidgets import QApplication
 
     from bench import gui, sending
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])

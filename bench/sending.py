@@ -16,7 +16,7 @@ from pathlib import Path
 from bench import smtp_server
 from bench.data import PROFILE
 from composer.account import Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import draft_from_template
 from composer.mail import Outgoing, build_message, sender_address
 from composer.records import MessageState

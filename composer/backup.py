@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from composer import __version__
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import (
     DataFileError,
     FileProblem,

@@ -12,6 +12,7 @@ from composer.errors import AfterwordError, MissingField
 from composer.followups import suggested_recipients
 from composer.greeting import greeting_for_several, greeting_of
 from composer.mail import parse_address
+from composer.mail_threads import follow_up_draft
 from composer.outbox import Outbox
 from composer.records import Attachment, Contact, Interview, Message, Participant
 from composer.sent_before import sent_before
@@ -26,7 +27,6 @@ from composer.templates import (
     template_fields,
 )
 from composer.templates.fields import join_names, latest_said, notes_requested
-from composer.threads import follow_up_draft
 
 
 def address_of(contact: Contact) -> str:

@@ -90,7 +90,7 @@ def existing_emails(store: Store) -> set[str]:
     return {parse_address_or_none(email) or email for email in store.contact_emails()}
 
 
-def check(candidates: Iterable[Candidate], existing: set[str]) -> list[Checked]:
+def check_imported(candidates: Iterable[Candidate], existing: set[str]) -> list[Checked]:
     """In file order: the first row with an address is kept, later ones are duplicates."""
     seen: dict[str, int] = {}
     return [_check(candidate, existing, seen) for candidate in candidates]
@@ -151,7 +151,7 @@ def _quoted(text: str, limit: int = 60) -> str:
 
 
 def import_candidates(store: Store, candidates: Iterable[Candidate], note: str) -> ImportReport:
-    checked = check(candidates, existing_emails(store))
+    checked = check_imported(candidates, existing_emails(store))
     new = [c.contact for c in checked if c.outcome is Outcome.NEW]
     if new:
         store.add_contacts(new)  # all or none
@@ -407,7 +407,7 @@ def preview(
     """The first rows as they would be imported with these columns."""
     order = _reading_order(table)
     rows = table.rows[:limit]
-    return check((_csv_candidate(row, columns, order) for row in rows), existing)
+    return check_imported((_csv_candidate(row, columns, order) for row in rows), existing)
 
 
 def import_csv(store: Store, table: CsvTable, columns: Columns) -> ImportReport:
@@ -416,7 +416,7 @@ def import_csv(store: Store, table: CsvTable, columns: Columns) -> ImportReport:
     return import_candidates(store, candidates, table.note)
 
 
-def export_csv(contacts: Iterable[Contact], path: Path | str) -> int:
+def export_contacts_csv(contacts: Iterable[Contact], path: Path | str) -> int:
     """With a BOM: Excel reads UTF-8 without one as the system's old code page. The
     greeting is the one Afterword uses, saved or derived (imported back, a derived one is
     derived again)."""

@@ -21,7 +21,13 @@ from composer.errors import (
     NoKeyring,
     PasswordNotForThisServer,
 )
-from composer.password_binding import BINDING_SUFFIX, Destination, check, from_text, to_text
+from composer.password_binding import (
+    BINDING_SUFFIX,
+    Destination,
+    check_destination,
+    destinations_from_text,
+    to_text,
+)
 
 SERVICE = APP_NAME
 OS_BACKENDS = (
@@ -148,9 +154,9 @@ class Credentials:
             return None
         if key in self._session:
             if key in self._session_for:
-                check(key, self._session_for[key], destination)
+                check_destination(key, self._session_for[key], destination)
             return password
-        check(key, self.saved_for(key), destination)
+        check_destination(key, self.saved_for(key), destination)
         return password
 
     def refusal(
@@ -168,7 +174,7 @@ class Credentials:
         """None: stored before passwords were bound (composer/password_binding.py says
         what such an entry may do)."""
         text = self._call(self._keyring().get_password, SERVICE, key + BINDING_SUFFIX)
-        return from_text(text) if isinstance(text, str) else None
+        return destinations_from_text(text) if isinstance(text, str) else None
 
     def _write_binding(self, backend: Any, key: str, destinations: Sequence[Destination]) -> None:
         if destinations:

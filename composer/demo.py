@@ -204,5 +204,5 @@ def _sent_before(store: Store, to: Contact, interview_id: int, when: datetime) -
         body=body,
         date=when,
     )
-    store.record_outgoing(message.id, outgoing.message_id, outgoing.raw)
+    store.record_outgoing(message.id, outgoing.header_id, outgoing.raw)
     store.mark_sent(message.id, "250 OK: captured by the demo, not delivered")

@@ -337,7 +337,7 @@ def _notes_deadlines(store: Store, now: datetime, replies: list[Reply]) -> list[
         assert request.sent_at is not None and request.id is not None
         deadline = request.sent_at + NOTES_DEADLINE
         shown = deadline - NOTES_WARNING <= now <= deadline + NOTES_SHOWN_AFTER
-        if not shown or request.message_id in followed_up or _answered(request, replies):
+        if not shown or request.header_id in followed_up or _answered(request, replies):
             continue
         items.append(_notes_item(request, deadline, now, chosen_locale(store)))
     return items

@@ -53,7 +53,7 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 class FoundReply:
     """A message in the inbox that answers one of ours, or comes from one of our contacts."""
 
-    message_id: str
+    header_id: str  # its Message-ID
     sender: str
     date: datetime | None
     subject: str
@@ -231,17 +231,17 @@ class ImapConnection(ServerConnection[ImapAccount]):
             status, data = self._connected().append(_quoted(folder), "(\\Seen)", None, raw)
             _check(status, data)
 
-    def sent_holds(self, message_id: str) -> bool:
+    def sent_holds(self, header_id: str) -> bool:
         """Whether Sent already has a message with this Message-ID: a copy filed before,
         by Afterword (whose record of it was lost) or by the mail server itself."""
-        if not message_id.strip() or not message_id.isascii():  # RFC 5322 allows neither
+        if not header_id.strip() or not header_id.isascii():  # RFC 5322 allows neither
             return False
         folder = self.sent_folder()
         with self._talking():
             imap = self._connected()
             status, data = imap.select(_quoted(folder), readonly=True)
             _check(status, data)
-            status, data = imap.uid("SEARCH", "HEADER", "Message-ID", _quoted(_angled(message_id)))
+            status, data = imap.uid("SEARCH", "HEADER", "Message-ID", _quoted(_angled(header_id)))
             _check(status, data)
         return any(line.split() for line in data if isinstance(line, bytes))
 
@@ -362,7 +362,7 @@ class ImapConnection(ServerConnection[ImapAccount]):
             text = readable(decoded(chunk, encoding), charset, subtype)
         sender = header_text(headers, "From")
         return FoundReply(
-            message_id=header_text(headers, "Message-ID").strip(),
+            header_id=header_text(headers, "Message-ID").strip(),
             sender=sender,
             date=_date(header_text(headers, "Date")),
             subject=header_text(headers, "Subject"),
@@ -505,8 +505,8 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _angled(message_id: str) -> str:
-    bare = message_id.strip().strip("<>")
+def _angled(header_id: str) -> str:
+    bare = header_id.strip().strip("<>")
     return f"<{bare}>"
 
 

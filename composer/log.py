@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from composer import APP_NAME, __version__
-from composer.files import PRIVATE, make_private_folders
+from composer.broken_files import PRIVATE, make_private_folders
 
 LOG_DIR_ENV = "AFTERWORD_LOG_DIR"
 LOG_NAME = "afterword.log"

@@ -79,7 +79,7 @@ def xoauth2(user: str, token: str) -> bytes:
     return f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
 
 
-class Server(Protocol):
+class ServerAddress(Protocol):
     """An account's server, as ``SmtpAccount`` and ``ImapAccount`` name it."""
 
     @property
@@ -89,7 +89,7 @@ class Server(Protocol):
     def port(self) -> int: ...
 
 
-A = TypeVar("A", bound=Server)
+A = TypeVar("A", bound=ServerAddress)
 
 
 class ServerConnection(Generic[A]):

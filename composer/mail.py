@@ -202,7 +202,7 @@ class Outgoing:
     sender: str
     recipients: list[str]
     raw: bytes
-    message_id: str
+    header_id: str
 
     @cached_property
     def data(self) -> bytes:
@@ -230,7 +230,7 @@ def build_message(
     bcc: Sequence[str] = (),
     signature: str = "",
     attachments: Sequence[Attachment] = (),
-    message_id: str | None = None,
+    header_id: str | None = None,
     date: datetime | None = None,
     in_reply_to: str | None = None,
     references: Sequence[str] = (),
@@ -240,15 +240,15 @@ def build_message(
     to_addresses, cc_addresses, bcc_addresses = check_message(
         to, cc, bcc, subject, body, attachments
     )
-    if not (message_id and _MESSAGE_ID.fullmatch(message_id)):
-        message_id = new_message_id(sender)
+    if not (header_id and _MESSAGE_ID.fullmatch(header_id)):
+        header_id = new_header_id(sender)
     headers = [
         ("From", address_header([sender])),
         ("To", address_header(to_addresses)),
         ("Cc", address_header(cc_addresses)),
         ("Subject", text_header(subject)),
         ("Date", format_datetime((date or datetime.now()).astimezone())),
-        ("Message-ID", message_id),
+        ("Message-ID", header_id),
         ("In-Reply-To", _message_id_header([in_reply_to] if in_reply_to else [])),
         ("References", _message_id_header(references)),
         ("MIME-Version", "1.0"),
@@ -264,7 +264,7 @@ def build_message(
         sender=sender.addr_spec,
         recipients=list(dict.fromkeys(recipients)),
         raw=raw,
-        message_id=message_id,
+        header_id=header_id,
     )
 
 
@@ -367,7 +367,7 @@ def _message_id_header(ids: Sequence[str]) -> str:
     return _FOLD.join(kept)
 
 
-def new_message_id(sender: Address) -> str:
+def new_header_id(sender: Address) -> str:
     """Uses the sender's domain: the default would leak this machine's host name."""
     return make_msgid(domain=sender.domain)
 

@@ -16,12 +16,12 @@ from composer.account import ImapAccount, SmtpAccount, kept_unknown
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AfterwordError
-from composer.filing import FilingResult, file_over, not_filed
 from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
 from composer.records import Reply, WatchedMessage
+from composer.sent_copies import FilingResult, file_over, not_filed
 from composer.store import (
     DEFAULT_CHECK_MINUTES,
     IMAP_ACCOUNT_SETTING,
@@ -247,7 +247,7 @@ def _answered(
     """The message a reply answers: the one it names (In-Reply-To, else the latest of its
     References), else the latest sent to its sender before it came. Our own messages (a copy
     to oneself) answer nothing."""
-    if reply.message_id in ours:
+    if reply.header_id in ours:
         return None
     for header_id in (*reply.in_reply_to, *reversed(reply.references)):
         if header_id in ours:
@@ -268,7 +268,7 @@ def _record(store: Store, reply: FoundReply, answered: WatchedMessage, now: date
         message_id=answered.id,
         interview_id=answered.interview_id,
         contact_id=by_sender[0] if by_sender else None,  # a stranger in the thread: not them
-        header_id=reply.message_id or _made_up_id(reply),
+        header_id=reply.header_id or _made_up_id(reply),
     )
 
 

@@ -49,21 +49,21 @@ def smtp_connection(account: SmtpAccount, secret: LoginSecret) -> SmtpConnection
     return SmtpConnection(account, secret)
 
 
-def build_message(**fields: Any) -> Outgoing:
+def _build_message(**fields: Any) -> Outgoing:
     """``composer.mail.build_message``, imported when a message is first built."""
     from composer.mail import build_message as build
 
     return build(**fields)
 
 
-def check_message(message: Message) -> None:
+def _check_message(message: Message) -> None:
     """Everything the user typed, checked before it is queued (``composer.mail``)."""
     from composer.mail import check_message as check
 
     check(message.to, message.cc, message.bcc, message.subject, message.body, message.attachments)
 
 
-def sender_address(name: str, address: str) -> Address:
+def _sender_address(name: str, address: str) -> Address:
     from composer.mail import sender_address as sender
 
     return sender(name, address)
@@ -77,7 +77,7 @@ class SendResult:
     password_problem: str = ""  # "missing" or "refused" (composer/credentials.py): ask, retry
 
 
-Progress = Callable[[SendResult], None]
+SendProgress = Callable[[SendResult], None]
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class _Batch:
 
     store: Store
     line: _Line
-    progress: Progress | None
+    progress: SendProgress | None
     results: list[SendResult] = field(default_factory=list)
     delivered: SendResult | None = None  # accepted by the server, "sent" not yet committed
     upcoming: int | None = None  # the message after the one being sent
@@ -235,7 +235,7 @@ class Outbox:
 
     def queue(self, message: Message) -> Message:
         """Checks the message and saves it as queued, ready to send."""
-        check_message(message)
+        _check_message(message)
         message.state = MessageState.QUEUED
         return self.store.save_message(message)
 
@@ -243,14 +243,14 @@ class Outbox:
         """Checks every message first, then queues them all in one transaction: a batch is
         queued whole or not at all, never half of it."""
         for message in messages:
-            check_message(message)
+            _check_message(message)
         for message in messages:
             message.state = MessageState.QUEUED
         return self.store.save_messages(messages)
 
     def schedule(self, message: Message, when: datetime) -> Message:
         """Checks the message and keeps it in the outbox to go at ``when`` (send later)."""
-        check_message(message)
+        _check_message(message)
         message.state, message.scheduled_at = MessageState.SCHEDULED, when
         return self.store.save_message(message)
 
@@ -262,21 +262,23 @@ class Outbox:
         """A scheduled message back to a draft: cancelled, nothing sent."""
         schedule.unschedule(self.store, message_id)
 
-    def send_due(self, now: datetime, progress: Progress | None = None) -> DueSends:
+    def send_due(self, now: datetime, progress: SendProgress | None = None) -> DueSends:
         """Sends what is due at ``now`` (not more than ``OVERDUE_AFTER`` late) and only
         that; each message is released to this caller alone, so two callers never send one
         twice. Later than that, a message is left for the user and listed as overdue."""
         ids = schedule.due_ids(self.store, now, since=now - OVERDUE_AFTER)
-        mine = [message_id for message_id in ids if schedule.release(self.store, message_id)]
+        mine = [
+            message_id for message_id in ids if schedule.release_scheduled(self.store, message_id)
+        ]
         results = self.send(mine, progress) if mine else []
         return DueSends(results, schedule.overdue(self.store, now - OVERDUE_AFTER))
 
     def send_now(
-        self, message_ids: Sequence[int], progress: Progress | None = None
+        self, message_ids: Sequence[int], progress: SendProgress | None = None
     ) -> list[SendResult]:
         """Scheduled messages sent now, as the user asked (overdue ones, say), over one
         connection; one that is no longer scheduled (sent meanwhile) is not sent again."""
-        mine = [i for i in message_ids if schedule.release(self.store, i)]
+        mine = [i for i in message_ids if schedule.release_scheduled(self.store, i)]
         results = self.send(mine, progress) if mine else []
         return results + [self._not_claimed(i) for i in message_ids if i not in mine]
 
@@ -290,8 +292,8 @@ class Outbox:
         profile = self.store.profile()
         me = profile.email or account.from_address
         account.validate()
-        outgoing = build_message(
-            sender=sender_address(profile.name, account.from_address),
+        outgoing = _build_message(
+            sender=_sender_address(profile.name, account.from_address),
             to=[me],
             subject="Afterword test message",
             body="This is a test from Afterword: your mail account works.\n",
@@ -325,7 +327,7 @@ class Outbox:
     # --- sending ----------------------------------------------------------------------------
 
     def send(
-        self, message_ids: Sequence[int], progress: Progress | None = None
+        self, message_ids: Sequence[int], progress: SendProgress | None = None
     ) -> list[SendResult]:
         """Sends queued messages over one connection; every one ends sent, failed or uncertain."""
         batch = _Batch(self.store, _Line(self._open_line), progress)
@@ -376,7 +378,7 @@ class Outbox:
         if account is None:
             raise AccountError("No mail account is set up yet. Add it in Settings › Account.")
         profile = self.store.profile()
-        address = sender_address(profile.name, account.from_address)
+        address = _sender_address(profile.name, account.from_address)
         return account, _Sender(address)
 
     def _open(self, account: SmtpAccount) -> SmtpConnection:
@@ -427,13 +429,13 @@ class Outbox:
         def prepare(message: Message) -> tuple[str, bytes]:
             if ahead is not None and (ahead.message, ahead.sender) == (message, sender):
                 built.append(ahead.outgoing)  # unchanged since it was built: the same bytes
-                return ahead.outgoing.message_id, ahead.outgoing.raw
+                return ahead.outgoing.header_id, ahead.outgoing.raw
             try:
                 outgoing = self._build(message, sender)
             except BaseException as error:
                 raise _NotBuilt(error) from error
             built.append(outgoing)
-            return outgoing.message_id, outgoing.raw
+            return outgoing.header_id, outgoing.raw
 
         with self.store.transaction():
             batch.mark_delivered_sent()
@@ -459,7 +461,7 @@ class Outbox:
             batch.ahead = None
 
     def _build(self, message: Message, sender: _Sender) -> Outgoing:
-        return build_message(
+        return _build_message(
             sender=sender.address,
             to=message.to,
             cc=message.cc,
@@ -467,7 +469,7 @@ class Outbox:
             subject=message.subject,
             body=message.body,  # the whole text, signature included: as the user saw it
             attachments=message.attachments,
-            message_id=message.message_id,
+            header_id=message.header_id,
             date=self._clock(),
             in_reply_to=message.in_reply_to,
             references=message.references,

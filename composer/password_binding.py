@@ -90,7 +90,7 @@ def to_text(destinations: Sequence[Destination]) -> str:
     return json.dumps([_saved(d) for d in destinations])
 
 
-def from_text(text: str) -> tuple[Destination, ...]:
+def destinations_from_text(text: str) -> tuple[Destination, ...]:
     """What the keyring entry says; a damaged entry allows nothing (the user is asked)."""
     try:
         items = json.loads(text)
@@ -105,7 +105,9 @@ def _saved(destination: Destination) -> dict[str, object]:
     return data
 
 
-def check(key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination) -> None:
+def check_destination(
+    key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination
+) -> None:
     """Raises ``PasswordNotForThisServer`` unless ``wanted`` is one it was saved for.
     ``saved_for`` None: an entry from before bindings, good only for the very server its
     key names, with the system's CAs."""

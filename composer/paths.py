@@ -10,8 +10,8 @@ from pathlib import Path
 import platformdirs
 
 from composer import APP_NAME
+from composer.broken_files import keep_private
 from composer.errors import FileProblem
-from composer.files import keep_private
 
 DATA_DIR_ENV = "AFTERWORD_DATA_DIR"
 DATABASE_NAME = "afterword.sqlite3"

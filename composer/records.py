@@ -103,7 +103,7 @@ class Message:
     contact_id: int | None = None
     interview_id: int | None = None
     state: MessageState = MessageState.DRAFT
-    message_id: str | None = None
+    header_id: str | None = None  # its Message-ID header (the column messages.message_id)
     attachments: list[Attachment] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None

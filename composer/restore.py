@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import (
     FORMAT,
     FORMAT_VERSION,
@@ -39,6 +39,7 @@ from composer.backup import (
     _write_backup,
     safety_folder,
 )
+from composer.broken_files import keep_private, make_private_folders, open_private
 from composer.clock import Clock
 from composer.dates import forget_chosen
 from composer.errors import (
@@ -51,7 +52,6 @@ from composer.errors import (
     StorageError,
     WouldReplace,
 )
-from composer.files import keep_private, make_private_folders, open_private
 from composer.paths import DATABASE_NAME, DICTIONARY_NAME
 from composer.restore_settings import check_restored_settings
 from composer.settings_upgrade import upgrade_settings

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from composer.broken_files import PRIVATE
 from composer.errors import FileProblem
-from composer.files import PRIVATE
 
 _KINDS = (
     (stat.S_ISDIR, "it is a folder"),

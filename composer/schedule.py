@@ -58,7 +58,7 @@ def overdue(store: Store, before: datetime) -> list[Scheduled]:
     ]
 
 
-def release(store: Store, message_id: int) -> bool:
+def release_scheduled(store: Store, message_id: int) -> bool:
     """Scheduled → queued, for whoever sends it now; False if someone else has it (another
     ``send-due``, the window) or the user changed or cancelled it meanwhile."""
     return store.release_scheduled(message_id)

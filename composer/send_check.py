@@ -168,7 +168,7 @@ def _addresses(message: Message) -> list[str]:
 # --- the check ---------------------------------------------------------------------------
 
 
-def check_message(message: Message, context: CheckContext) -> list[Finding]:
+def check_before_it_goes(message: Message, context: CheckContext) -> list[Finding]:
     """Everything worth a second look before ``message`` goes, most important first."""
     recipients = _recipients(message, context)
     return [

@@ -16,7 +16,7 @@ from composer.store import Store
 
 FIRST_PAGE = 200  # rows read at once: a screenful and more; the rest come from a worker
 
-Choice = tuple[int, str]  # a record's id and how the filter names it
+FilterChoice = tuple[int, str]  # a record's id and how the filter names it
 
 
 class Group(StrEnum):
@@ -70,8 +70,8 @@ class Filters(NamedTuple):
 class Choices:
     """Only the contacts and interviews that have messages: no filter that lists nothing."""
 
-    contacts: list[Choice]
-    interviews: list[Choice]
+    contacts: list[FilterChoice]
+    interviews: list[FilterChoice]
 
 
 @dataclass(frozen=True)

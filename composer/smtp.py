@@ -44,7 +44,7 @@ CLOSING = 421  # the server is shutting this connection down (RFC 5321 3.8)
 EXPIRED = {9: "not yet valid", 10: "expired"}
 
 
-def verifying_context(account: SmtpAccount) -> ssl.SSLContext:
+def smtp_tls_context(account: SmtpAccount) -> ssl.SSLContext:
     """The account's TLS context, made once: reading the system's trusted CAs takes about a
     tenth of a second, paid again by every batch otherwise. A CA file changed on disk
     gives a new context; an unreadable one raises each time (errors are not kept)."""
@@ -125,7 +125,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
                 account.port,
                 local_hostname=EHLO_NAME,
                 timeout=account.timeout,
-                context=verifying_context(account),
+                context=smtp_tls_context(account),
             )
         else:
             smtp = smtplib.SMTP(
@@ -142,7 +142,7 @@ class SmtpConnection(ServerConnection[SmtpAccount]):
                         "cannot be encrypted and nothing was sent. Check the port and security "
                         "in Settings (port 465 usually means TLS, 587 STARTTLS)."
                     )
-                smtp.starttls(context=verifying_context(account))
+                smtp.starttls(context=smtp_tls_context(account))
                 smtp.ehlo()
         except BaseException:
             smtp.close()

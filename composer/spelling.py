@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from composer.broken_files import make_private_folders, open_private
 from composer.errors import FileProblem, SpellingUnavailable
-from composer.files import make_private_folders, open_private
 
 if TYPE_CHECKING:
     from composer.paths import Paths

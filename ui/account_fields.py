@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from composer.account import SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AfterwordError
 from ui import dialogs
 from ui.widgets import named, push_button

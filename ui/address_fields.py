@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -32,11 +31,11 @@ from composer.address_trust import (
 from composer.mail import parse_address_or_none, split_addresses
 from composer.records import Contact
 from composer.store import Store
+from ui.models import Index
 from ui.widgets import named, status_label
 
 MATCHES_SHOWN = 8  # a popup, not a list to scroll: more words narrow it down
 SEPARATORS = ",;"
-Index = QModelIndex | QPersistentModelIndex
 
 
 def contact_text(contact: Contact) -> str:

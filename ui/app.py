@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from composer import APP_NAME
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.desktop_entry import APP_ID, ICON_SIZES, icons_dir
 from composer.errors import AfterwordError, DatabaseDamaged
 from composer.log import start_log

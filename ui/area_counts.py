@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AfterwordError
 from composer.records import MessageState
 from composer.store import Store

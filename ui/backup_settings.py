@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import BackupSummary, backup, default_backup_name, safety_folder
 from composer.errors import WouldReplace
 from composer.restore import RestoreSummary, restore

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.before_interview import Briefing, almost_words, briefings
 from composer.dates import chosen_locale, medium_date, short_time
 from composer.errors import AfterwordError
@@ -15,7 +15,7 @@ from composer.records import Lesson
 from ui.runner import Runner
 from ui.widgets import status_label
 
-Found = tuple[list[Briefing], str]  # the cards, and the user's date locale
+Briefings = tuple[list[Briefing], str]  # the cards, and the user's date locale
 
 
 class BeforeInterviewCard(QFrame):
@@ -43,7 +43,7 @@ class BeforeInterviewCard(QFrame):
             self._not_computed,
         )
 
-    def _compute(self, now: datetime) -> Found:
+    def _compute(self, now: datetime) -> Briefings:
         with self.afterword.reading() as store:
             return briefings(store, now), chosen_locale(store)
 

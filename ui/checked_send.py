@@ -24,9 +24,9 @@ from ui import dialogs, spelling
 from ui.send_check import BeforeItGoes, Choice, Review, check_off_the_gui_thread, review
 
 if TYPE_CHECKING:
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from ui.compose import ComposePage
-    from ui.panel import PanelDialog, PersonColumn
+    from ui.one_each_panel import PanelDialog, PersonColumn
 
 NOT_SENT = "Not sent. Change what you like, then press Send."
 

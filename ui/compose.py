@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import people_for
 from composer.errors import (
     AfterwordError,
@@ -24,9 +24,9 @@ from composer.errors import (
     InvalidField,
     RecordNotFound,
 )
+from composer.mail_threads import thread_references
 from composer.outbox import SendResult
 from composer.records import Attachment, Message, MessageState
-from composer.threads import thread_references
 from ui import compose_layout, dialogs, one_each, password_prompt, spelling
 from ui.address_fields import AddressField
 from ui.attachments import AttachmentsBox
@@ -34,7 +34,7 @@ from ui.checked_send import ComposeCheck, write_one_each
 from ui.compose_render import WRITING, TemplateRender, not_written
 from ui.from_line import FromLine
 from ui.models import INTERVIEWS_LISTED, interview_label
-from ui.panel import one_outcome
+from ui.one_each_panel import one_outcome
 from ui.runner import Runner
 from ui.send_later import SendLaterButton, in_outbox, put_in_outbox, reopened_note, send_later
 from ui.template_questions import TemplateQuestions
@@ -272,9 +272,9 @@ class ComposePage(QWidget):
         self._address_to(list(contact_ids))
         if reply_to is not None:
             original = store.message(reply_to)
-            if original.message_id:
-                self.in_reply_to = original.message_id
-                self.references = thread_references(original.references, original.message_id)
+            if original.header_id:
+                self.in_reply_to = original.header_id
+                self.references = thread_references(original.references, original.header_id)
         self.fill_from_template()
         if len(self.checked_contact_ids()) > 1:
             self.choice.write_one_each()  # several people: one message each, side by side

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError, InvalidAddress
 from composer.greeting import greeting_for
 from composer.records import Contact
 from ui import dialogs
-from ui.duplicates import Choice, ask_same_address, taken_message
+from ui.duplicates import SameAddressChoice, ask_same_address, taken_message
 from ui.models import ContactsModel, LazyTableModel, TextsDelegate
 from ui.runner import Runner
 from ui.widgets import (
@@ -361,11 +361,11 @@ class ContactsPage(RecordsPage):
             self._save(lambda: store.add_contact(contact).id)
             return True
         same_id, choice = existing.id, ask_same_address(self, existing, contact)
-        if choice is Choice.MERGE:
+        if choice is SameAddressChoice.MERGE:
             self._save(lambda: merge_into(store, same_id, contact).id)
-        elif choice is Choice.OPEN:
+        elif choice is SameAddressChoice.OPEN:
             self.open_contact(same_id)
-        return choice is not Choice.BACK
+        return choice is not SameAddressChoice.BACK
 
     def open_contact(self, contact_id: int) -> None:
         """Shows the contact in the list (the search cleared if it hid them) and edits it."""

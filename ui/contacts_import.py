@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -33,19 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from composer import contacts_io, vcard
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts_io import Checked, CsvTable, ImportReport, Outcome
 from composer.errors import AfterwordError
 from composer.greeting import greeting_of
 from composer.records import Contact
 from composer.store import Store
 from ui import dialogs
-from ui.models import ColumnsModel
+from ui.models import ColumnsModel, Index
 from ui.runner import Runner
 from ui.widgets import combo, named, record_table, status_label
 
 T = TypeVar("T")
-Index = QModelIndex | QPersistentModelIndex
 
 FIELD_CHOICES: list[tuple[str, object]] = [
     ("Ignore", None),
@@ -336,5 +333,5 @@ class ContactFiles(QObject):
 
 def _export(store: Store, path: Path) -> int:
     as_vcard = path.suffix.lower() in VCARD_SUFFIXES
-    write = vcard.export_vcards if as_vcard else contacts_io.export_csv
+    write = vcard.export_vcards if as_vcard else contacts_io.export_contacts_csv
     return write(contacts_io.chosen_contacts(store), path)

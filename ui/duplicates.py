@@ -16,7 +16,7 @@ from ui import dialogs
 from ui.widgets import named
 
 
-class Choice(Enum):
+class SameAddressChoice(Enum):
     MERGE = "merge"
     OPEN = "open"
     BACK = "back"
@@ -34,7 +34,7 @@ class SameAddress(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.choice = Choice.BACK
+        self.choice = SameAddressChoice.BACK
         self.setWindowTitle("Already in your contacts")
         self.text = text = QLabel(
             f"{existing.name} already has {new.email}. One address belongs to one contact, "
@@ -45,29 +45,33 @@ class SameAddress(QDialog):
         text.setWordWrap(True)
         named(text, "Already in your contacts")
         buttons = QDialogButtonBox()
-        self.merge_button = self._button(buttons, f"&Merge into {existing.name}", Choice.MERGE)
+        self.merge_button = self._button(
+            buttons, f"&Merge into {existing.name}", SameAddressChoice.MERGE
+        )
         self.merge_button.setDefault(True)
-        self.open_button = self._button(buttons, f"&Open {existing.name}", Choice.OPEN)
+        self.open_button = self._button(buttons, f"&Open {existing.name}", SameAddressChoice.OPEN)
         self.open_button.setVisible(can_open)
-        self.back_button = self._button(buttons, "&Go back", Choice.BACK)
+        self.back_button = self._button(buttons, "&Go back", SameAddressChoice.BACK)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(buttons)
 
-    def _button(self, buttons: QDialogButtonBox, text: str, choice: Choice) -> QPushButton:
+    def _button(
+        self, buttons: QDialogButtonBox, text: str, choice: SameAddressChoice
+    ) -> QPushButton:
         button = named(QPushButton(text), text.replace("&", ""))
         role = (
             QDialogButtonBox.ButtonRole.RejectRole
-            if choice is Choice.BACK
+            if choice is SameAddressChoice.BACK
             else QDialogButtonBox.ButtonRole.AcceptRole
         )
         buttons.addButton(button, role)
         button.clicked.connect(lambda: self._chosen(choice))
         return button
 
-    def _chosen(self, choice: Choice) -> None:
+    def _chosen(self, choice: SameAddressChoice) -> None:
         self.choice = choice
-        if choice is Choice.BACK:
+        if choice is SameAddressChoice.BACK:
             self.reject()
         else:
             self.accept()
@@ -75,7 +79,7 @@ class SameAddress(QDialog):
 
 def ask_same_address(
     parent: QWidget, existing: Contact, new: Contact, *, can_open: bool = True
-) -> Choice:
+) -> SameAddressChoice:
     dialog = SameAddress(existing, new, can_open=can_open, parent=parent)
     dialogs.run_dialog(dialog)
     dialog.deleteLater()

@@ -1,5 +1,5 @@
 """Exporting sent records: which messages, in which form, and where; written off the GUI
-thread by ``composer.export``."""
+thread by ``composer.sent_export``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.export import Exported, export_csv, export_eml, export_mbox
+from composer.sent_export import Exported, export_eml, export_mbox, export_sent_csv
 from composer.store import Store
 from ui import dialogs
 from ui.widgets import named
@@ -44,7 +44,7 @@ EML = Format("A folder of .&eml files, one per message", "Folder of .eml files",
 CSV = Format(
     "A summary &table (.csv) for a spreadsheet",
     "Summary table",
-    export_csv,
+    export_sent_csv,
     ".csv",
     "CSV table (*.csv)",
 )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.account import DEFAULT_PORTS, ImapAccount, Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.autoconfig import FoundServers
 from composer.errors import AfterwordError
 from composer.mail import parse_address_or_none

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AccountError, AfterwordError
 from composer.mail import sender_address
 from ui.widgets import named
@@ -17,7 +17,7 @@ from ui.widgets import named
 NO_ACCOUNT = "No sending account yet"
 
 
-def from_text(afterword: Afterword) -> str:
+def from_line_text(afterword: Afterword) -> str:
     """``Sam Rivera <sam@example.org>``, as the message's From will say."""
     try:
         account = afterword.outbox.account()
@@ -55,7 +55,7 @@ class FromLine(QWidget):
         layout.addStretch(1)
 
     def show_account(self) -> None:
-        text = from_text(self.afterword)
+        text = from_line_text(self.afterword)
         self.address.setText(text)
         self.change_button.setText(
             "Set up in Settings" if text == NO_ACCOUNT else "Change in Settings"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
 from composer.followups import suggested_templates
@@ -32,7 +32,7 @@ from composer.records import Contact, Interview, InterviewStatus, Participant, R
 from ui import dialogs
 from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
-from ui.duplicates import Choice, ask_same_address
+from ui.duplicates import SameAddressChoice, ask_same_address
 from ui.models import InterviewsModel
 from ui.phone_call import CALLED_TEXT, note_call
 from ui.runner import Runner
@@ -161,7 +161,7 @@ class PeopleBox(QGroupBox):
                 self.created.append(contact.id)
             else:
                 choice = ask_same_address(self, store.contact(same), contact, can_open=False)
-                if choice is Choice.BACK:
+                if choice is SameAddressChoice.BACK:
                     return False
                 contact = merge_into(store, same, contact)
                 self.created.append(same)  # changed here: kept, as a new one would be

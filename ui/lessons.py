@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview, Lesson

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.account import ImapAccount, Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mailbox import (
     MailboxSettings,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.credentials import REFUSED
 from composer.errors import AfterwordError
@@ -104,7 +104,7 @@ class MailboxWatcher(QObject):
             if replies:
                 self.said.emit("No mailbox is set up: nothing was checked.")
             return
-        text = describe(result)
+        text = describe_visit(result)
         if replies or result.error or result.filing.filed:  # after a send: only news
             self.said.emit(text)
         self.visited.emit(result)
@@ -154,7 +154,7 @@ class MailboxWatcher(QObject):
             self._visit(replies=again)  # held again meanwhile: it waits once more
 
 
-def describe(result: MailboxVisit) -> str:
+def describe_visit(result: MailboxVisit) -> str:
     """What a visit did, in one line: its news, then what went wrong."""
     parts = []
     noted = len(result.replies.noted)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer import APP_NAME
-from composer.app import Afterword
+from composer.afterword import Afterword
+from composer.broken_files import set_aside
 from composer.clock import Clock
 from composer.errors import AfterwordError
-from composer.files import set_aside
 from composer.records import MessageState
 from composer.store import IMAP_ACCOUNT_SETTING
 from ui import dialogs, spelling

@@ -28,7 +28,7 @@ TEXT_ROLES = frozenset(
 )
 
 
-def short_time(moment: datetime | None, locale_name: str = FALLBACK) -> str:
+def list_time(moment: datetime | None, locale_name: str = FALLBACK) -> str:
     """Local time, as Settings › Dates shows it in lists: '3 Nov 2026, 14:30'."""
     return medium_date_time(moment, locale_name) if moment is not None else ""
 
@@ -38,7 +38,7 @@ INTERVIEWS_LISTED = 200  # what an interview picker lists: upcoming and recent, 
 
 def interview_label(interview: Interview, locale_name: str = FALLBACK) -> str:
     """How an interview is named in a picker: company, role and when."""
-    when = short_time(interview.scheduled_at, locale_name)
+    when = list_time(interview.scheduled_at, locale_name)
     label = f"{interview.company}, {interview.position}".strip(", ")
     return f"{label} ({when})" if when else label
 
@@ -253,7 +253,7 @@ class InterviewsModel(LazyTableModel[Interview]):
         self.replied: set[int] = set()  # interviews with an answer noted
         self.search = ""
         self.columns = (
-            ("When", lambda i: short_time(i.scheduled_at, chosen_locale(store))),
+            ("When", lambda i: list_time(i.scheduled_at, chosen_locale(store))),
             ("Company", lambda i: i.company),
             ("Position", lambda i: i.position),
             ("Stage", lambda i: i.stage),
@@ -306,7 +306,7 @@ class MessagesModel(LazyTableModel[MessageSummary]):
         super().__init__(store)
         self.columns = (
             ("State", message_state),
-            ("Date", lambda m: short_time(m.when, chosen_locale(store))),
+            ("Date", lambda m: list_time(m.when, chosen_locale(store))),
             ("Recipients", lambda m: ", ".join(m.to)),
             ("Subject", lambda m: m.subject),
         )

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import Unwritten, follow_ups_each, unwritten_from_template, unwritten_together
 from composer.dates import chosen_locale, medium_date
 from composer.mail import parse_address_or_none
 from composer.records import Message
 from composer.sent_before import sent_before
 from ui import dialogs
-from ui.panel import PanelDialog, outcome
+from ui.one_each_panel import PanelDialog, outcome
 from ui.runner import Runner
 from ui.widgets import named, status_label
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.certificate import CertificateFacts, certificates_in
 from composer.credentials import MISSING, REFUSED, Credentials
 from composer.errors import AfterwordError, CredentialError
@@ -53,7 +53,7 @@ class PasswordRequest:
         return f"{self.user} on {self.host}"
 
 
-class Account(Protocol):
+class AskedAccount(Protocol):
     """An ``SmtpAccount`` or an ``ImapAccount``."""
 
     @property
@@ -67,7 +67,7 @@ class Account(Protocol):
 
 
 def request_for(
-    account: Account, problem: str = MISSING, store: Store | None = None
+    account: AskedAccount, problem: str = MISSING, store: Store | None = None
 ) -> PasswordRequest:
     """``problem``: as ``composer.credentials.password_problem`` says it; ``store``: where
     the settings say which servers share this password."""
@@ -170,7 +170,7 @@ def _why(request: PasswordRequest) -> str:
     return f"Afterword needs the password for {request.who} to go on."
 
 
-def ask(
+def ask_password(
     parent: QWidget | None,
     request: PasswordRequest,
     keyring_problem: str | None,
@@ -233,7 +233,7 @@ class PasswordAsker:
         go_on: Callable[[], None],
         cancelled: Callable[[], None],
     ) -> None:
-        answer = ask(self.parent, request, found.keyring_problem, found)
+        answer = ask_password(self.parent, request, found.keyring_problem, found)
         if answer is None:
             cancelled()
             return

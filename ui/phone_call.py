@@ -7,7 +7,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.due import DueItem
 from composer.phone_call import CallOffer
 from composer.records import FeedbackChannel

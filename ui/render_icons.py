@@ -15,7 +15,7 @@ from PySide6.QtSvg import QSvgRenderer
 from composer.desktop_entry import APP_ID, ICON_SIZES, icons_dir
 
 
-def render(svg: Path, size: int, target: Path) -> None:
+def render_icon(svg: Path, size: int, target: Path) -> None:
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(0)  # transparent: the icon has rounded corners
     painter = QPainter(image)
@@ -30,7 +30,7 @@ def main() -> int:
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     svg = icons_dir() / f"{APP_ID}.svg"
     for size in ICON_SIZES:
-        render(svg, size, icons_dir() / f"{size}x{size}" / f"{APP_ID}.png")
+        render_icon(svg, size, icons_dir() / f"{size}x{size}" / f"{APP_ID}.png")
     return 0
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from composer.send_check import check_context, check_message
+from composer.send_check import check_before_it_goes, check_context
 from composer.templates import BuiltIn
 from ui.app import DEMO_NOTE, application, open_demo
 from ui.areas import AREAS
@@ -85,7 +85,7 @@ def dark(app: QApplication) -> Iterator[None]:
         app.setPalette(palette)
 
 
-def render(folder: Path, *, dark_theme: bool = False) -> list[Path]:
+def render_demo_screens(folder: Path, *, dark_theme: bool = False) -> list[Path]:
     app = application(sys.argv[:1])
     folder.mkdir(parents=True, exist_ok=True)
     if dark_theme:
@@ -159,7 +159,7 @@ def _panel_and_check(window: MainWindow, folder: Path, taken: int) -> list[Path]
         pasted = f"Dear {other.name.split()[0]},\n{rest}\nMy CV is attached.\n"
         slipped = replace(first, body=pasted)
         context = check_context(store, slipped, None)
-    check = BeforeItGoes([Review("", slipped, context, check_message(slipped, context))])
+    check = BeforeItGoes([Review("", slipped, context, check_before_it_goes(slipped, context))])
     check.resize(*CHECK_SIZE)
     check.show()
     QCoreApplication.processEvents()
@@ -172,5 +172,5 @@ def _panel_and_check(window: MainWindow, folder: Path, taken: int) -> list[Path]
 if __name__ == "__main__":
     arguments = [a for a in sys.argv[1:] if a != "--dark"]
     where = Path(arguments[0] if arguments else "ui/screenshots")
-    for shot in render(where, dark_theme="--dark" in sys.argv[1:]):
+    for shot in render_demo_screens(where, dark_theme="--dark" in sys.argv[1:]):
         print(shot)

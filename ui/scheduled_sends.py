@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.errors import AfterwordError
 from composer.outbox import DueSends, SendResult
@@ -135,7 +135,7 @@ class ScheduledSends(QObject):
         self.sent.emit()
 
     def _tell(self, results: list[SendResult]) -> None:
-        from ui.panel import outcome
+        from ui.one_each_panel import outcome
 
         self.said.emit(f"Scheduled: {outcome(results, closed=True)}")
         self.sent.emit()

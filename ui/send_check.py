@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mail import parse_address_or_none
 from composer.records import Attachment, Message
 from composer.send_check import (
@@ -33,8 +33,8 @@ from composer.send_check import (
     Misspelt,
     Span,
     apply_fix,
+    check_before_it_goes,
     check_context,
-    check_message,
 )
 from ui import dialogs
 from ui.runner import Failed, Runner
@@ -75,7 +75,9 @@ def check_off_the_gui_thread(
             reviews = []
             for who, message in messages:
                 context = check_context(store, message, misspelt)
-                reviews.append(Review(who, message, context, check_message(message, context)))
+                reviews.append(
+                    Review(who, message, context, check_before_it_goes(message, context))
+                )
             return reviews
 
     runner.run(work, on_done, on_error)
@@ -191,7 +193,7 @@ class BeforeItGoes(QDialog):
             self.separate_ids = fix.contact_ids
             self._close(Choice.SEPARATE)
             return
-        reviewed.findings = check_message(reviewed.message, reviewed.context)
+        reviewed.findings = check_before_it_goes(reviewed.message, reviewed.context)
         self._show_rows()
 
     def _send(self) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.dates import chosen_locale, medium_date_time
 from composer.errors import AfterwordError

@@ -33,14 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from composer import drafts, sent_list
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import follow_up_in_thread
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError, RecordNotFound
+from composer.mail_threads import as_sent
 from composer.outbox import SendResult
 from composer.records import Message
 from composer.sent_list import Choices, Group, Listing, group_of
-from composer.threads import as_sent
 from ui import dialogs, one_each
 from ui.models import TextsDelegate
 from ui.runner import Runner

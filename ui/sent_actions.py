@@ -34,7 +34,7 @@ def show_actions_for(page: SentPage, message: Message | None) -> None:
         page.edit_button: state is MessageState.FAILED,
         page.delete_button: state is MessageState.DRAFT,
         page.follow_up_button: (
-            message is not None and state is MessageState.SENT and bool(message.message_id)
+            message is not None and state is MessageState.SENT and bool(message.header_id)
         ),
     }
     for button, can in allowed.items():

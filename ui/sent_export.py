@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from composer.errors import AfterwordError
-from composer.export import Exported
+from composer.sent_export import Exported
 from composer.sent_list import Group
 from ui import dialogs
 from ui.export_dialog import ExportDialog, choose_target, export_in_background

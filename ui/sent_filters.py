@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QComboBox, QListView
 
 from composer import sent_list
-from composer.sent_list import Choice, Filters, Group
+from composer.sent_list import FilterChoice, Filters, Group
 from composer.store import Store
 from ui.models import MessagesModel
 from ui.widgets import named
@@ -72,7 +72,7 @@ def filter_box(name: str) -> QComboBox:
     return box
 
 
-def fill(combo: QComboBox, choices: list[Choice]) -> None:
+def fill(combo: QComboBox, choices: list[FilterChoice]) -> None:
     """The one chosen stays chosen if it is still there, else "All" is."""
     chosen = combo.currentData()
     combo.blockSignals(True)

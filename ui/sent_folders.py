@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer import sent_list
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AfterwordError
 from composer.sent_list import Group
 from ui.models import STANDS_OUT, attention_colour

@@ -64,7 +64,7 @@ class ServerLookup(QWidget):
             self.setVisible(False)
             self.nothing_found.emit()
             return
-        self.status.setText(describe(found))
+        self.status.setText(describe_servers(found))
         self._show_buttons(True)
 
     def _use(self) -> None:
@@ -81,7 +81,7 @@ class ServerLookup(QWidget):
         self.myself_button.setVisible(shown)
 
 
-def describe(found: FoundServers) -> str:
+def describe_servers(found: FoundServers) -> str:
     """What was found and where from, for the user to check before using it."""
     lines = [f"{sentence(found.source)}:", f"Sending (SMTP): {_server(found.smtp)}"]
     if found.imap is not None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.account import DEFAULT_PORTS, Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import password_problem
 from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
 from composer.mail import check_header_text, parse_address

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.oauth import (
     OAuthClient,
     OAuthProvider,

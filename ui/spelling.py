@@ -22,13 +22,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AfterwordError, SpellingUnavailable
 from composer.spelling import LANGUAGE_SETTING, SpellChecker, installed_languages, known_names
 from ui import dialogs
 from ui.runner import Runner
 
-TextField = QPlainTextEdit | QTextEdit
+SpellCheckedField = QPlainTextEdit | QTextEdit
 ADD = "Add to dictionary"
 IGNORE = "Ignore"
 NO_SUGGESTIONS = "(no suggestions)"
@@ -161,7 +161,7 @@ class SpellingHighlighter(QSyntaxHighlighter):
     """Underlines in red what the dictionary does not know; owned by the field's document,
     so its connections end with the field."""
 
-    def __init__(self, edit: TextField, spelling: Spelling) -> None:
+    def __init__(self, edit: SpellCheckedField, spelling: Spelling) -> None:
         super().__init__(edit.document())
         self.edit = edit
         self.spelling = spelling
@@ -220,7 +220,7 @@ def _red_for(palette: QPalette) -> QColor:
     return QColor.fromHsvF(0.0, 0.85, max(0.8, text.valueF()))
 
 
-def attach(edit: TextField, afterword: Afterword) -> SpellingHighlighter:
+def attach(edit: SpellCheckedField, afterword: Afterword) -> SpellingHighlighter:
     """Spelling checked in ``edit`` as the user types, with suggestions on a right click."""
     spelling = service(afterword)
     highlighter = SpellingHighlighter(edit, spelling)
@@ -236,7 +236,7 @@ def attach(edit: TextField, afterword: Afterword) -> SpellingHighlighter:
     return highlighter
 
 
-def misspelt_at(edit: TextField, spelling: Spelling, pos: QPoint) -> QTextCursor | None:
+def misspelt_at(edit: SpellCheckedField, spelling: Spelling, pos: QPoint) -> QTextCursor | None:
     """The misspelt word under ``pos`` (viewport coordinates), selected; None if none."""
     checker = spelling.checker
     if checker is None:
@@ -251,7 +251,7 @@ def misspelt_at(edit: TextField, spelling: Spelling, pos: QPoint) -> QTextCursor
     return None
 
 
-def spelling_menu(edit: TextField, spelling: Spelling, pos: QPoint) -> QMenu:
+def spelling_menu(edit: SpellCheckedField, spelling: Spelling, pos: QPoint) -> QMenu:
     """The field's own menu, with suggestions, Add to dictionary and Ignore on top when
     ``pos`` is on a misspelt word."""
     menu = edit.createStandardContextMenu()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from ui import spelling
 from ui.widgets import named, status_label
 

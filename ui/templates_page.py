@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import chosen_locale
 from composer.errors import AfterwordError
 from composer.templates import (

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import chosen_locale, medium_date_time
 from composer.records import MessageState, Reply
 from composer.timeline import EventKind, TimelineEvent, contact_timeline, interview_timeline

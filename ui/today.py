@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError
@@ -48,7 +48,7 @@ from ui.widgets import named, push_button, status_label
 SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=3)),
            ("For a week", timedelta(days=7)))  # fmt: skip
 __all__ = ["NOTHING_DUE", "TodayPage"]
-Found = tuple[list[DueItem], Progress, Standing, WeekProgress | None]
+TodayFigures = tuple[list[DueItem], Progress, Standing, WeekProgress | None]
 
 
 class TodayPage(QWidget):
@@ -177,12 +177,12 @@ class TodayPage(QWidget):
             raise error
         self.summary.setText(f"What is due could not be worked out: {error}")
 
-    def _compute(self, now: datetime) -> Found:
+    def _compute(self, now: datetime) -> TodayFigures:
         with self.afterword.reading() as store:
             found = due_items(store, now), progress(store, now), standing(store)
             return (*found, week_progress(store, now))
 
-    def _show(self, result: Found) -> None:
+    def _show(self, result: TodayFigures) -> None:
         chosen = self.selected()
         self.items, figures, self.standing, week = result
         self.weekly_goal.show_progress(week)

@@ -23,7 +23,7 @@ from ui.widgets import named, push_button
 
 if TYPE_CHECKING:
     from ui.compose import ComposePage
-    from ui.panel import PanelDialog, PersonColumn
+    from ui.one_each_panel import PanelDialog, PersonColumn
 
 UNDONE = "Not sent: your message is back here as a draft."
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import FALLBACK, medium_date_time
 from composer.errors import AfterwordError
 from composer.outbox import SendResult

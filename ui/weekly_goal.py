@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.weekly_goal import MOST, WeekProgress, set_weekly_goal, weekly_goal
 from ui import dialogs
 from ui.widgets import named, save_cancel_buttons, status_label

@@ -16,9 +16,9 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any, Self
 
+from composer.broken_files import keep_private, open_private
 from composer.clock import Clock, utc_now
 from composer.errors import DatabaseDamaged, DatabaseLocked, DatabaseTooNew, StorageError
-from composer.files import keep_private, open_private
 from composer.store import migrations
 
 

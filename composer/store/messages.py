@@ -46,7 +46,7 @@ class MessageRows(Connection):
             message.template_id,
             message.contact_id,
             message.interview_id,
-            message.message_id,
+            message.header_id,  # into the column message_id
             message.in_reply_to,
             " ".join(message.references),
             _iso(message.scheduled_at) if message.state is MessageState.SCHEDULED else None,

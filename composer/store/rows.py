@@ -85,7 +85,7 @@ def _message(row: sqlite3.Row, attachments: list[Attachment]) -> Message:
         template_id=row["template_id"],
         contact_id=row["contact_id"],
         interview_id=row["interview_id"],
-        message_id=row["message_id"],
+        header_id=row["message_id"],  # the column keeps its name: the Message-ID header
         attachments=attachments,
         created_at=_moment(row["created_at"]),
         updated_at=_moment(row["updated_at"]),

@@ -63,21 +63,21 @@ class SendingRows(MessageRows, SentCopyRows):
             message = self.queued_message(message_id)
             if message is None:
                 return False
-            message_id_header, raw = prepare(message)
+            header_id, raw = prepare(message)
             cursor = db.execute(
                 "UPDATE messages SET state = 'sending', attempts = attempts + 1, error = NULL, "
                 "message_id = ?, raw = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
-                (message_id_header, raw, self._now(), message_id),
+                (header_id, raw, self._now(), message_id),
             )
             return cursor.rowcount == 1
 
-    def record_outgoing(self, message_id: int, message_id_header: str, raw: bytes) -> None:
+    def record_outgoing(self, message_id: int, header_id: str, raw: bytes) -> None:
         """Keeps the exact bytes about to go out, before they go."""
         with self.transaction() as db:
             db.execute(
                 "UPDATE messages SET message_id = ?, raw = ?, updated_at = ? "
                 "WHERE id = ? AND state = 'sending'",
-                (message_id_header, raw, self._now(), message_id),
+                (header_id, raw, self._now(), message_id),
             )
 
     def mark_sent(self, message_id: int, server_reply: str, *, copy_to_sent: bool = False) -> None:

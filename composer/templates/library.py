@@ -19,8 +19,8 @@ from typing import Any
 
 import jinja2
 
+from composer.broken_files import set_aside
 from composer.errors import AfterwordError, MissingField, TemplateError, TemplateNotFound
-from composer.files import set_aside
 from composer.records import Attachment
 from composer.safe_write import replacing
 from composer.templates.built_in import BUILTIN_DIR, SUFFIX

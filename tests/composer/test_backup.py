@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from composer.account import Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup, default_backup_name, safety_folder
 from composer.errors import AfterwordError, BackupRefused, FileProblem, WouldReplace
 from composer.paths import DATABASE_NAME, Paths, resolve

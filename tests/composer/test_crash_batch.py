@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.outbox import Outbox
 from composer.paths import Paths
@@ -40,7 +40,7 @@ DEADLINE = 15.0  # for any one wait of the test; nothing here may hang
 CHILD = textwrap.dedent(
     """
     import sys
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from composer.paths import resolve
 
     app = Afterword.open(resolve(sys.argv[1]))
@@ -217,7 +217,7 @@ def each_accounted_for(messages: list[Message], received: list[Received]) -> AtS
         assert len(copies) <= 1, f"message {n} doubled"
         if copies:  # the exact message recorded before it went: its Message-ID matches
             assert message.raw is not None
-            assert message.message_id == message_id_of(copies[0])
+            assert message.header_id == message_id_of(copies[0])
         if message.state is MessageState.SENT:
             assert copies, f"message {n} recorded sent but not at the server"
             assert message.server_reply and message.server_reply.startswith("250")

@@ -14,7 +14,7 @@ import keyring.backends.SecretService
 import keyrings.alt.file
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE, Credentials
 from composer.errors import CredentialError, KeyringLocked, NoKeyring
 from composer.outbox import Outbox

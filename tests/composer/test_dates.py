@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.dates import (
     choose_locale,

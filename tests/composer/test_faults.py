@@ -136,7 +136,7 @@ def test_a_not_now_is_tried_again_after_each_delay_and_delivered_once(
     assert (stored.state, stored.attempts, stored.error) == (MessageState.SENT, TRIES, None)
     assert len(server.received) == 1
     ids = {parsed(got.data)["Message-ID"] for got in server.recorder.arrived}
-    assert ids == {stored.message_id}, "every try is the same message, never a new one"
+    assert ids == {stored.header_id}, "every try is the same message, never a new one"
     assert server.recorder.sessions == 1, "the connection is kept between tries"
 
 

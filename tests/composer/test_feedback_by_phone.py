@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.due import DueItem, DueKind, due_items
 from composer.paths import resolve

@@ -53,13 +53,13 @@ def sent_message(subject: str = "Thank you for Tuesday") -> tuple[bytes, str]:
         subject=subject,
         body="Dear Ana,\n\nThank you for your time on Tuesday.\n\nZoë",
     )
-    return outgoing.raw, outgoing.message_id
+    return outgoing.raw, outgoing.header_id
 
 
 def reply(
-    message_id: str, *, header: str = "In-Reply-To", sender: str = "ana@acme.example"
+    header_id: str, *, header: str = "In-Reply-To", sender: str = "ana@acme.example"
 ) -> bytes:
-    threading = f"{header}: {message_id}\r\n" if header else ""
+    threading = f"{header}: {header_id}\r\n" if header else ""
     return (
         f"From: Ana Lima <{sender}>\r\n"
         "To: zoe@example.org\r\n"
@@ -134,20 +134,20 @@ def test_a_reply_is_found_by_its_threading_header(
     ca_file: Path,
     header: str,
 ) -> None:
-    _, message_id = sent_message()
-    dovecot.deliver(imap_user, reply(message_id, header=header), ca_file)
+    _, header_id = sent_message()
+    dovecot.deliver(imap_user, reply(header_id, header=header), ca_file)
     with ImapConnection(account(dovecot, imap_user, ca_file), PASSWORD) as imap:
-        [found] = imap.find_replies([message_id], [], YESTERDAY)
+        [found] = imap.find_replies([header_id], [], YESTERDAY)
         noted_before = {"<reply-1@acme.example>"}
-        assert imap.find_replies([message_id], [], YESTERDAY, known=noted_before) == []
-    assert found.message_id == "<reply-1@acme.example>"
+        assert imap.find_replies([header_id], [], YESTERDAY, known=noted_before) == []
+    assert found.header_id == "<reply-1@acme.example>"
     assert "ana@acme.example" in found.sender
     assert found.subject == "Re: Thank you for Tuesday"
     assert found.date is not None and found.date.day == 10
     if header == "In-Reply-To":
-        assert found.in_reply_to == (message_id,)
+        assert found.in_reply_to == (header_id,)
     else:
-        assert found.references == (message_id,)
+        assert found.references == (header_id,)
     assert found.summary == "Hi Zoë, lovely to hear from you. We will be in touch next week."
 
 
@@ -181,11 +181,11 @@ def test_a_multipart_reply_is_summarised_from_its_text_part_only(
     imap_user: str,
     ca_file: Path,
 ) -> None:
-    _, message_id = sent_message()
+    _, header_id = sent_message()
     attachment = "QUJD" * 200_000  # 800 KB of base64 that must not be fetched
     raw = (
         "From: ana@acme.example\r\nSubject: Re: hi\r\n"
-        f"In-Reply-To: {message_id}\r\nMIME-Version: 1.0\r\n"
+        f"In-Reply-To: {header_id}\r\nMIME-Version: 1.0\r\n"
         'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n'
         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n"
         "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
@@ -195,7 +195,7 @@ def test_a_multipart_reply_is_summarised_from_its_text_part_only(
     ).encode()
     dovecot.deliver(imap_user, raw, ca_file)
     with ImapConnection(account(dovecot, imap_user, ca_file), PASSWORD) as imap:
-        [found] = imap.find_replies([message_id], [], YESTERDAY)
+        [found] = imap.find_replies([header_id], [], YESTERDAY)
     assert found.summary == "Grüße, see the offer attached."
     assert dovecot.body_bytes_read(imap_user) < 10_000  # the attachment stayed on the server
 

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.before_interview import almost_words, briefings, to_review
 from composer.paths import resolve

@@ -60,9 +60,9 @@ def build(**changes: object) -> EmailMessage:
 
 
 def test_message_id_uses_the_senders_domain_not_this_machine() -> None:
-    message_id = build()["Message-ID"]
-    assert message_id.endswith("@example.org>")
-    assert socket.getfqdn() not in message_id
+    header_id = build()["Message-ID"]
+    assert header_id.endswith("@example.org>")
+    assert socket.getfqdn() not in header_id
 
 
 def test_bcc_is_a_recipient_but_never_a_header() -> None:
@@ -331,11 +331,11 @@ def test_a_subject_is_folded_as_the_email_package_folds_it(subject: str) -> None
 
 
 def test_a_damaged_stored_message_id_is_replaced() -> None:
-    raw = outgoing(message_id="<x@y>\r\nBcc: evil@example.com").raw
+    raw = outgoing(header_id="<x@y>\r\nBcc: evil@example.com").raw
     assert b"evil" not in raw
-    assert build(message_id="not an id")["Message-ID"].endswith("@example.org>")
+    assert build(header_id="not an id")["Message-ID"].endswith("@example.org>")
     kept = "<179.42@example.org>"
-    assert build(message_id=kept)["Message-ID"] == kept
+    assert build(header_id=kept)["Message-ID"] == kept
 
 
 def test_the_signature_goes_above_the_quoted_message_of_a_follow_up() -> None:

@@ -56,8 +56,8 @@ def send_notes_request(outbox: Outbox, records: dict[str, object]) -> Sent:
     [result] = outbox.send([message.id])
     assert result.state is MessageState.SENT, result.detail
     sent = outbox.store.message(message.id)
-    assert sent.message_id and sent.sent_at
-    return message.id, sent.message_id, sent.sent_at
+    assert sent.header_id and sent.sent_at
+    return message.id, sent.header_id, sent.sent_at
 
 
 def mail(sender: str, subject: str, when: datetime, **headers: str) -> bytes:

@@ -17,7 +17,6 @@ from composer.account import ImapAccount
 from composer.clock import Clock
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded
-from composer.filing import FilingResult
 from composer.mailbox import (
     MailboxSettings,
     mailbox_secret,
@@ -31,6 +30,7 @@ from composer.oauth_flow import BrowserSignIn
 from composer.oauth_tokens import OAuthForServer, OAuthSecret
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
+from composer.sent_copies import FilingResult
 from composer.store import Store
 from tests.conftest import LogRecords
 from tests.helpers.clock import SetClock

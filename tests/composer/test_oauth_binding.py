@@ -21,11 +21,11 @@ from aiosmtpd.smtp import AuthResult
 from composer.account import ImapAccount, Security
 from composer.credentials import Credentials
 from composer.errors import SignInNeeded, SignInNotForThisServer
-from composer.filing import FilingResult
 from composer.mailbox import MailboxSettings, save_mailbox_settings, visit
 from composer.oauth_account import remember_sign_in
 from composer.oauth_tokens import OAuthSecret
 from composer.records import MessageState
+from composer.sent_copies import FilingResult
 from composer.store import ACCOUNT_SETTING, Store
 from tests.composer.test_oauth import (  # noqa: F401
     outbox_for,

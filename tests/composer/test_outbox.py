@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from composer import outbox as outbox_module
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.errors import AfterwordError, InvalidAddress
 from composer.outbox import Outbox
@@ -274,7 +274,7 @@ def test_a_message_changed_after_it_was_built_ahead_goes_as_changed(
     """The next message is built while the server reads the one before; if it is edited in
     between, its claim sees the change and builds it again."""
     first, second = batch_of(outbox, 2)
-    real = outbox_module.build_message
+    real = outbox_module._build_message
     built: list[list[str]] = []
 
     def build_then_edit(**fields: Any) -> Any:
@@ -287,7 +287,7 @@ def test_a_message_changed_after_it_was_built_ahead_goes_as_changed(
                 other.save_message(edited)
         return outgoing
 
-    monkeypatch.setattr(outbox_module, "build_message", build_then_edit)
+    monkeypatch.setattr(outbox_module, "_build_message", build_then_edit)
     results = outbox.send([first, second])
 
     assert [r.state for r in results] == [MessageState.SENT] * 2
@@ -304,14 +304,14 @@ def test_a_bug_building_the_next_message_leaves_the_last_one_recorded_sent(
     """The claim that would have carried the last message's record rolls back: the record
     is committed on its own, and the message that could not be built is failed."""
     first, second = batch_of(outbox, 2)
-    real = outbox_module.build_message
+    real = outbox_module._build_message
 
     def broken_for_the_second(**fields: Any) -> Any:
         if fields["to"] == ["r2@acme.example"]:
             raise ValueError("a bug")
         return real(**fields)
 
-    monkeypatch.setattr(outbox_module, "build_message", broken_for_the_second)
+    monkeypatch.setattr(outbox_module, "_build_message", broken_for_the_second)
     reported: list[MessageState] = []
     with pytest.raises(ValueError, match="a bug"):
         outbox.send([first, second], lambda result: reported.append(result.state))

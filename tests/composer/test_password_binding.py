@@ -228,8 +228,8 @@ def test_a_password_stored_before_bindings_still_sends_to_its_own_server_only(
 
 
 def test_a_damaged_binding_allows_nothing() -> None:
-    from composer.password_binding import check, from_text
+    from composer.password_binding import check_destination, destinations_from_text
 
     wanted = Destination("smtp.example.org", 587, "zoe", "starttls", account_key="k")
     with pytest.raises(PasswordNotForThisServer):
-        check("k", from_text("not json"), wanted)
+        check_destination("k", destinations_from_text("not json"), wanted)

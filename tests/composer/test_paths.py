@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.paths import resolve
 
 

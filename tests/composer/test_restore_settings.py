@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from composer.account import ImapAccount, Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings
 from composer.restore import restore

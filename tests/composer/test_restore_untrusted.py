@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup
 from composer.errors import BackupRefused
 from composer.paths import DATABASE_NAME, resolve

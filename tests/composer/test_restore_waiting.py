@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.paths import resolve
 from composer.records import Message, MessageState

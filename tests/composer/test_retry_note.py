@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.outbox import Outbox
 from composer.paths import Paths
@@ -35,7 +35,7 @@ CHILD = textwrap.dedent(
     """
     import sys
     import composer.outbox
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from composer.paths import resolve
 
     composer.outbox.RETRY_DELAYS = (60.0,)

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup
-from composer.contacts_io import export_csv as export_contacts_csv
+from composer.contacts_io import export_contacts_csv
 from composer.errors import FileProblem
-from composer.export import export_csv as export_sent_csv
-from composer.export import export_eml, export_mbox
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState, Profile
 from composer.safe_write import replacing
+from composer.sent_export import export_eml, export_mbox, export_sent_csv
 from composer.spelling import SpellChecker
 from composer.store import Store
 from composer.templates import TemplateLibrary

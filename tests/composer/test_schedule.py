@@ -208,8 +208,8 @@ def test_the_command_sends_what_is_due_with_the_keyrings_password(
 def test_a_scheduled_message_shows_on_the_timeline_and_is_not_exported(
     outbox: Outbox, tmp_path: Path
 ) -> None:
-    from composer.export import export_mbox
     from composer.records import Contact
+    from composer.sent_export import export_mbox
     from composer.timeline import contact_timeline
 
     ana = outbox.store.add_contact(Contact("Ana Lima", "ana@acme.example"))

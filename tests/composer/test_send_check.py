@@ -28,8 +28,8 @@ from composer.send_check import (
     Kind,
     Part,
     apply_fix,
+    check_before_it_goes,
     check_context,
-    check_message,
     greeted_as,
 )
 from composer.store import Store
@@ -66,7 +66,7 @@ def message(body: str, *people: Contact, subject: str = "Thank you", **fields: o
 
 
 def found(text: Message, *people: Contact, kind: Kind | None = None) -> list[Finding]:
-    findings = check_message(text, context(*people))
+    findings = check_before_it_goes(text, context(*people))
     return [f for f in findings if kind is None or f.kind is kind]
 
 
@@ -86,7 +86,7 @@ CLEAN = (
 
 
 def test_a_clean_message_to_one_person_gives_nothing() -> None:
-    assert check_message(message(CLEAN), context()) == []
+    assert check_before_it_goes(message(CLEAN), context()) == []
 
 
 # --- the greeting ------------------------------------------------------------------------
@@ -348,7 +348,7 @@ def test_misspelt_words_from_the_spell_checker_are_listed_with_where_they_are() 
 
     text = message("Dear Ana,\n\nI hope to recieve teh news, and to recieve it soon.\n")
 
-    findings = check_message(text, context(misspelt=misspelt))
+    findings = check_before_it_goes(text, context(misspelt=misspelt))
 
     assert [f.message for f in findings] == [
         "“recieve” in the body may be misspelt.",
@@ -356,7 +356,7 @@ def test_misspelt_words_from_the_spell_checker_are_listed_with_where_they_are() 
     ]
     span = findings[0].span
     assert span is not None and text.body[span.start : span.end] == "recieve"
-    assert check_message(text, context()) == [], "no spell checker: no spelling findings"
+    assert check_before_it_goes(text, context()) == [], "no spell checker: no spelling findings"
 
 
 # --- from the records --------------------------------------------------------------------
@@ -400,7 +400,7 @@ def test_the_context_comes_from_the_records(store: Store) -> None:
     interview, [ana, *_] = realistic_records(store)
     draft = Message("Hi", "Dear Lena,\n\nI loved Globex.\n", to(ana), interview_id=interview.id)
 
-    found_here = check_message(draft, check_context(store, draft))
+    found_here = check_before_it_goes(draft, check_context(store, draft))
 
     assert [f.kind for f in found_here] == [Kind.GREETING, Kind.OTHER_COMPANY]
     assert "Lena Park is not a recipient" in found_here[0].message
@@ -420,7 +420,7 @@ def test_no_built_in_template_raises_an_alarm_for_realistic_records(
             draft = writer.draft(
                 person, interview, participants, detail="data contracts", answers=ANSWERS
             )
-            findings = check_message(draft, check_context(store, draft))
+            findings = check_before_it_goes(draft, check_context(store, draft))
             assert findings == [], f"{template.id} to {person.name}: {findings}"
 
 
@@ -435,13 +435,13 @@ def test_any_text_is_checked_without_error_and_every_fix_stays_in_place(
     subject: str, body: str
 ) -> None:
     text = message(body, subject=subject)
-    for finding in check_message(text, context()):
+    for finding in check_before_it_goes(text, context()):
         if finding.span is not None:
             part = text.subject if finding.span.part is Part.SUBJECT else text.body
             assert 0 <= finding.span.start < finding.span.end <= len(part)
         for fix in finding.fixes:
             if fix.action is Action.REPLACE:
-                check_message(apply_fix(text, fix), context())
+                check_before_it_goes(apply_fix(text, fix), context())
 
 
 def test_the_greeting_kept_with_a_contact_is_theirs_and_the_fix_uses_it() -> None:
@@ -483,7 +483,7 @@ LOOK_ALIKE = Contact("Lena Park", "lena@globеx.example", "Globex")  # Cyrillic 
 
 def test_a_look_alike_recipient_is_found_with_the_address_typed_and_its_real_form() -> None:
     text = Message("Thank you", "Dear Lena,\n\nThanks.\n", to(LOOK_ALIKE))
-    findings = [f for f in check_message(text, context(LENA)) if f.kind is Kind.LOOK_ALIKE]
+    findings = [f for f in check_before_it_goes(text, context(LENA)) if f.kind is Kind.LOOK_ALIKE]
     assert [f.message for f in findings] == [
         "lena@globеx.example: globеx.example mixes Latin and Cyrillic letters: it may be a "
         "look-alike of another address. Its real form is xn--globx-2we.example."
@@ -502,7 +502,7 @@ def test_a_look_alike_in_cc_or_bcc_is_found_too() -> None:
 
 def test_an_address_wholly_in_another_script_is_a_note_and_ordinary_ones_nothing() -> None:
     text = message(CLEAN, bcc=["info@пример.рф", "hans@müller.de"])
-    findings = check_message(text, context())
+    findings = check_before_it_goes(text, context())
     assert [f.kind for f in findings] == [Kind.OTHER_SCRIPT]
     assert "info@пример.рф" in findings[0].message
     assert "xn--e1afmkfd.xn--p1ai" in findings[0].message

@@ -18,7 +18,7 @@ from composer.credentials import Credentials
 from composer.errors import AccountError, AlreadySent
 from composer.outbox import Outbox
 from composer.records import Message, MessageState, Profile
-from composer.smtp import verifying_context
+from composer.smtp import smtp_tls_context
 from composer.store import Store
 from tests.conftest import ServerFactory
 from tests.helpers.smtp_server import PASSWORD, RawListener, SmtpServer, account_for, free_port
@@ -242,7 +242,7 @@ def test_failed_message_is_retried_with_the_same_message_id(
     message = queue(outbox, to=["ana@acme.example"])
     assert message.id is not None
     assert outbox.send([message.id])[0].state is MessageState.FAILED
-    first_id = outbox.store.message(message.id).message_id
+    first_id = outbox.store.message(message.id).header_id
     smtp_server.recorder.refuse.clear()
 
     outbox.retry(message.id)
@@ -328,7 +328,7 @@ def test_an_unexpected_error_after_the_claim_leaves_the_message_failed(
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("composer.outbox.build_message", broken)
+    monkeypatch.setattr("composer.outbox._build_message", broken)
     with pytest.raises(ValueError, match="a bug"):
         outbox.send([message.id])
     stored = outbox.store.message(message.id)
@@ -344,11 +344,11 @@ def test_the_tls_context_is_made_once_and_again_when_the_ca_file_changes(
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
     account = account_for(smtp_server, ca_file)
-    first = verifying_context(account)
-    assert verifying_context(account) is first
+    first = smtp_tls_context(account)
+    assert smtp_tls_context(account) is first
     assert first.verify_mode is ssl.CERT_REQUIRED and first.check_hostname
 
     replacement = tmp_path / "new.pem"
     trustme.CA().cert_pem.write_to_path(str(replacement))
     replacement.replace(ca_file)  # another CA in its place: trusted from now on, not the old
-    assert verifying_context(account) is not first
+    assert smtp_tls_context(account) is not first

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import backup
 from composer.errors import BackupRefused, SettingsTooNew
 from composer.mailbox import mailbox_settings

@@ -332,7 +332,7 @@ def test_a_claim_keeps_the_bytes_built_from_what_is_queued(store: Store) -> None
 
     assert store.claim_with_bytes(message.id, prepare)
     claimed = store.message(message.id)
-    assert (claimed.state, claimed.message_id, claimed.raw, claimed.attempts) == (
+    assert (claimed.state, claimed.header_id, claimed.raw, claimed.attempts) == (
         MessageState.SENDING,
         "<1@example.org>",
         b"Subject: Thank you",

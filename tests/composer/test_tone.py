@@ -11,7 +11,7 @@ import pytest
 from composer.compose import Writer
 from composer.demo import CaptureServer, seed
 from composer.records import Contact, Interview, InterviewStatus, Message, Profile
-from composer.send_check import CheckContext, Kind, Part, check_context, check_message
+from composer.send_check import CheckContext, Kind, Part, check_before_it_goes, check_context
 from composer.store import Store
 from composer.templates import TemplateLibrary
 from composer.tone import Tone, tone_notes
@@ -38,7 +38,7 @@ def context(interview: Interview | None = REJECTED) -> CheckContext:
 
 
 def tone_findings(message: Message, interview: Interview | None = REJECTED) -> list[str]:
-    findings = check_message(message, context(interview))
+    findings = check_before_it_goes(message, context(interview))
     return [f.message for f in findings if f.kind is Kind.TONE]
 
 
@@ -105,7 +105,7 @@ def test_their_own_words_quoted_back_are_not_the_users_tone() -> None:
 
 def test_a_reply_after_a_rejection_that_pleads_gets_a_note_with_a_gentler_wording() -> None:
     message = reply(PLEA)
-    findings = [f for f in check_message(message, context()) if f.kind is Kind.TONE]
+    findings = [f for f in check_before_it_goes(message, context()) if f.kind is Kind.TONE]
     [finding] = findings
     assert finding.message == (
         "“Please reconsider” in the body pleads: Asking them to undo a decision already "
@@ -170,5 +170,5 @@ def test_no_built_in_gets_a_tone_finding_before_it_goes(
         interview.status = status
         store.update_interview(interview)
     for message in written:
-        findings = check_message(message, check_context(store, message))
+        findings = check_before_it_goes(message, check_context(store, message))
         assert [f for f in findings if f.kind is Kind.TONE] == [], message.template_id

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup
 from composer.errors import AfterwordError
 from composer.paths import resolve

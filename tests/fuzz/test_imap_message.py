@@ -265,5 +265,5 @@ def test_a_header_the_email_package_cannot_parse_is_read_as_it_came(
     )
     assert found is not None
     name, text = read
-    assert {"From": found.sender, "Message-ID": found.message_id}[name] == text
+    assert {"From": found.sender, "Message-ID": found.header_id}[name] == text
     assert (found.subject, found.summary) == ("Re: thanks", "See you")

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer import __version__
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.help_text import SUMMARY, using_section
 from composer.log import log_file, start_log, stop_log
 from tests.ui.conftest import Dialogs

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.paths import Paths
 from composer.records import Message
 from tests.ui.conftest import Dialogs

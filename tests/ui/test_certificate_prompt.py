@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.certificate import certificates_in
 from composer.password_binding import Destination
 from composer.paths import Paths

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDropEvent, QTextCursor
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 import composer.templates
 import ui.templates_page
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.due import DueItem, DueKind
 from composer.records import Contact, FeedbackNote, InterviewStatus
 from tests.helpers.clock import NOW

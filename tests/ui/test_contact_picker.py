@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Role
 from tests.ui.helpers import shown
 from ui.contact_picker import SHOWN

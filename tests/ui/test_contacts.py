@@ -12,7 +12,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import draft_from_template
 from composer.records import Contact, Interview, Message, MessageState, Profile, Role
 from tests.ui.helpers import (

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.contacts_io import ImportReport, Skipped, read_csv
 from composer.records import Contact
 from tests.ui.helpers import reachable_controls, record_tells, shown

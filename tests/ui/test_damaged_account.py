@@ -6,7 +6,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from composer.account import ImapAccount, Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.records import Contact, InterviewStatus, MessageState
 from composer.store import ACCOUNT_SETTING, DEFAULT_CHECK_MINUTES, IMAP_ACCOUNT_SETTING

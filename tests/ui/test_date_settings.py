@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
 from ui.main_window import MainWindow

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, Role
 from tests.ui.helpers import record_tells, shown
 from ui.contacts import ContactDialog, ContactsPage

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.helpers.fault_server import ROWS, TRIES, FaultFactory, fault_servers
 from tests.helpers.smtp_server import PASSWORD, account_for
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all, written
 from tests.ui.test_compose import interview_with, threaded_page
-from ui.panel import CHECK_IN_OUTBOX
+from ui.one_each_panel import CHECK_IN_OUTBOX
 from ui.password_prompt import KEPT, PasswordDialog
 
 FAST = (0.05, 0.1)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import written

@@ -8,7 +8,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QProxyStyle, QStyle
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from tests.ui.conftest import Dialogs
 from tests.ui.test_templates_page import choose, new_called, open_page, problems_shown
 from ui.runner import Runner

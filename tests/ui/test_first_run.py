@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.mailbox import mailbox_settings
 from composer.paths import Paths

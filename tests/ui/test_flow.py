@@ -17,7 +17,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Message, MessageState
 from tests.helpers.clock import NOW
 from tests.helpers.smtp_server import SmtpServer
@@ -106,8 +106,8 @@ def test_the_whole_flow_through_the_widgets(
     stored = ready.store.message(sent.selected_id() or 0)
     assert stored.state is MessageState.SENT and stored.raw is not None
     assert stored.raw.replace(b"\r\n", b"\n") == got.data.replace(b"\r\n", b"\n")
-    message_id = message_from_bytes(got.data, policy=policy.default)["Message-ID"]
-    assert f"Message-ID: {message_id}" in sent.reader.toPlainText()
+    header_id = message_from_bytes(got.data, policy=policy.default)["Message-ID"]
+    assert f"Message-ID: {header_id}" in sent.reader.toPlainText()
     assert "Dear Ana," in sent.reader.toPlainText()
 
 
@@ -246,7 +246,7 @@ def test_the_demo_sends_to_its_capture_server(
 def test_the_screenshot_script_renders_each_screen(
     tmp_path: Path, answers: Dialogs, dark: bool
 ) -> None:
-    shots = render_screens.render(tmp_path / "shots", dark_theme=dark)
+    shots = render_screens.render_demo_screens(tmp_path / "shots", dark_theme=dark)
     assert [p.name for p in shots] == [
         "1-today.png",
         "2-interviews.png",

@@ -11,7 +11,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
 from tests.helpers.clock import NOW, clock
 from tests.ui.helpers import (

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.clock import NOW
 from tests.ui.helpers import shown

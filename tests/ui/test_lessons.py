@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, FeedbackNote, Interview, InterviewStatus, Role
 from tests.helpers.clock import NOW, SetClock
 from tests.ui.conftest import Dialogs

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 import ui.mailbox_watch
 from composer.account import ImapAccount, Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import MailboxSettings, save_mailbox_settings
 from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Role

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.mailbox_watch
 from composer.account import ImapAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
 from tests.helpers.clock import NOW, clock
@@ -26,7 +26,7 @@ from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F40
 from tests.helpers.imap_server import FLAGGED_SENT, DovecotServer, free_port
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import written
-from ui.mailbox_watch import describe
+from ui.mailbox_watch import describe_visit
 from ui.main_window import MainWindow
 
 WAIT = 20_000  # ms: a real SMTP exchange, then a real IMAP one
@@ -176,13 +176,13 @@ def test_a_visit_tells_its_news_and_its_trouble_together() -> None:
     visit.replies.noted.append(Reply(NOW, "Thanks!"))
     visit.replies.senders.append("Ana Lima")
     visit.filing.failed[1] = "Not yet copied to your Sent folder: the server is down."
-    assert describe(visit) == (
+    assert describe_visit(visit) == (
         "1 new reply noticed (Ana Lima). Not yet copied to your Sent folder: the server is down."
     )
     visit.replies.noted += [Reply(NOW, "Yes"), Reply(NOW, "Also")]
     visit.replies.senders += ["bo@initech.example", "Ana Lima"]
-    assert describe(visit).startswith("3 new replies noticed (Ana Lima, bo@initech.example).")
-    assert describe(MailboxVisit()) == "Mailbox checked: nothing new."
+    assert describe_visit(visit).startswith("3 new replies noticed (Ana Lima, bo@initech.example).")
+    assert describe_visit(MailboxVisit()) == "Mailbox checked: nothing new."
 
 
 def test_the_interval_set_is_the_timer_and_zero_means_only_when_asked(

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import (
     Contact,
     FeedbackNote,
@@ -28,7 +28,7 @@ from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import answer_the_check, write_to_all
 from ui.main_window import MainWindow
-from ui.panel import EDITED_DETAIL, PanelDialog
+from ui.one_each_panel import EDITED_DETAIL, PanelDialog
 from ui.send_check import Choice
 
 INLINE_RUNNER = True  # flows through the widgets: no threads checked here
@@ -228,7 +228,7 @@ def test_follow_up_on_a_message_sent_to_several_writes_one_each_in_its_thread(
     assert got["ana@acme.example"].startswith("Dear Ana,\n\nOne more thing.\n")
     assert got["bo@acme.example"].startswith("Dear Bo,\n\nOne more thing.\n")
     for received in smtp_server.received:
-        assert f"In-Reply-To: {original.message_id}".encode() in received.data
+        assert f"In-Reply-To: {original.header_id}".encode() in received.data
 
 
 # --- one message to several, only when asked ----------------------------------------------

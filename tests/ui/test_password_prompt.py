@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.paths import Paths
 from composer.records import Contact, InterviewStatus, MessageState, Profile
@@ -21,7 +21,7 @@ from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for
 from tests.ui.helpers import shown, written
 from tests.ui.test_compose import interview_with
 from ui.compose import ComposePage
-from ui.panel import PanelDialog
+from ui.one_each_panel import PanelDialog
 from ui.password_prompt import KEPT, PasswordDialog
 from ui.runner import Runner
 from ui.settings import SettingsPage

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import (
     Contact,
     FeedbackChannel,

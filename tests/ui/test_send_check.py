@@ -15,15 +15,15 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
-from composer.send_check import CheckContext, check_message
+from composer.send_check import CheckContext, check_before_it_goes
 from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import shown
 from ui.checked_send import NOT_SENT
 from ui.compose import ComposePage
-from ui.panel import PanelDialog
+from ui.one_each_panel import PanelDialog
 from ui.runner import InlineRunner
 from ui.send_check import BeforeItGoes, Choice, Review
 
@@ -389,7 +389,7 @@ def test_the_dialog_names_everyone_and_enter_like_escape_sends_nothing(qtbot: Qt
     people = [Contact(n, f"{n.lower()}@acme.example", "Acme", id=i) for i, n in enumerate("ABC")]
     text = Message("Hi", "Dear all,\n\nThanks.\n", [f"{p.name} <{p.email}>" for p in people])
     context = CheckContext(people=tuple(people))
-    dialog = BeforeItGoes([Review("", text, context, check_message(text, context))])
+    dialog = BeforeItGoes([Review("", text, context, check_before_it_goes(text, context))])
     qtbot.addWidget(dialog)
     dialog.show()
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState
 from tests.helpers.clock import clock

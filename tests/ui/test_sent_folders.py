@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Interview, Message, MessageState
 from composer.sent_list import Group
 from tests.helpers.smtp_server import SmtpServer

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer import sent_list
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import StorageError
 from composer.records import Contact, Interview, Message
 from composer.sent_list import Listing

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 import ui.export_dialog
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, Message, MessageState
 from tests.helpers.smtp_server import SmtpServer
 from tests.ui.helpers import answer, reachable_controls, record_tells, shown
@@ -190,7 +190,7 @@ def test_the_reader_shows_the_headers_and_the_text_as_sent(
     assert lines[2].startswith("Date: ")
     assert lines[3:6] == [
         "Subject: My portfolio, Grüße",
-        f"Message-ID: {original.message_id}",
+        f"Message-ID: {original.header_id}",
         "",
     ]
     assert lines[6:] == ["Attached, as promised. Zoë", ""], "its text as sent: nothing added"
@@ -320,8 +320,8 @@ def test_follow_up_opens_a_draft_in_the_same_thread(
 
     draft = page.afterword.store.message(opened.args[0])
     assert draft.state is MessageState.DRAFT
-    assert draft.in_reply_to == original.message_id
-    assert draft.references == [original.message_id]
+    assert draft.in_reply_to == original.header_id
+    assert draft.references == [original.header_id]
     assert draft.subject == "Re: Thank you for today"
     assert draft.to == original.to
     assert listed(page)[0] == draft.id  # the new draft heads the list
@@ -356,10 +356,10 @@ def test_the_follow_up_goes_out_from_compose_in_the_thread(
 
     received = smtp_server.received[-1].data
     mail = message_from_bytes(received, policy=policy.default)
-    assert mail["In-Reply-To"] == original.message_id
-    assert str(mail["References"]).split()[-1] == original.message_id
+    assert mail["In-Reply-To"] == original.header_id
+    assert str(mail["References"]).split()[-1] == original.header_id
     assert mail["Subject"] == "Re: Thank you for today"
-    assert f"\r\nIn-Reply-To: {original.message_id}\r\n".encode() in received
+    assert f"\r\nIn-Reply-To: {original.header_id}\r\n".encode() in received
 
 
 # --- reaching everything -----------------------------------------------------------------

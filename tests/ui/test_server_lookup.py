@@ -11,7 +11,7 @@ import trustme
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import mailbox_settings
 from composer.providers import OTHER, chosen_provider
 from tests.conftest import server_context

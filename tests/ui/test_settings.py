@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from composer.account import Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.paths import Paths
@@ -31,7 +31,7 @@ from composer.records import MessageState, Profile
 from composer.store import ACCOUNT_SETTING
 from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, free_port
 from ui import dialogs
-from ui.from_line import from_text
+from ui.from_line import from_line_text
 from ui.password_hint import NOT_STORED, SESSION_ONLY, STORED
 from ui.runner import Runner
 from ui.settings import SettingsPage
@@ -541,7 +541,9 @@ def test_a_damaged_account_is_said_on_the_page_and_set_again_by_saving(
         "Your mail account settings are damaged (port is not a number). "
         "Set them again in Settings › Account."
     )
-    assert from_text(afterword) == page.account_status.text()  # Compose's From line says it too
+    assert (
+        from_line_text(afterword) == page.account_status.text()
+    )  # Compose's From line says it too
 
     fill_account(page, smtp_server)
     save_account(qtbot, page, "Password saved in your system keyring.")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from composer.account import ImapAccount, Security, SmtpAccount
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.mailbox import MailboxSettings, mailbox_settings

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication
 from pytestqt.qtbot import QtBot
 
 from composer.account import Security
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.mailbox import mailbox_settings
 from composer.records import Profile
 from tests.helpers.smtp_server import PASSWORD, USER, SmtpServer, account_for

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, MessageState, Profile, Role
 from tests.helpers.clock import NOW
 from tests.helpers.fault_server import FaultFactory, fault_servers

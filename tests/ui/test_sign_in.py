@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.credentials import SERVICE, Credentials
 from composer.oauth import MICROSOFT, keyring_key
 from composer.oauth_account import signed_in_as

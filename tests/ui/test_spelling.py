@@ -11,7 +11,7 @@ from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.spelling import LANGUAGE_SETTING, SpellChecker
 from tests.ui.conftest import Dialogs
@@ -19,7 +19,7 @@ from tests.ui.helpers import shown, written
 from ui import spelling
 from ui.compose import ComposePage
 from ui.main_window import MainWindow
-from ui.panel import PanelDialog
+from ui.one_each_panel import PanelDialog
 from ui.runner import Runner
 from ui.spelling_settings import SpellingGroup
 from ui.templates_page import TemplatesPage

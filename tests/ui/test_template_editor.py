@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QTextCursor
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from tests.ui.test_spelling import loaded, underlined
 from ui import spelling
 from ui.template_editor import TemplateEditor

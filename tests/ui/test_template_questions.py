@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.dates import choose_locale
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.smtp_server import SmtpServer

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 import ui.dialogs
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Interview, InterviewStatus, Message, MessageState
 from composer.sent_list import Group
 from tests.helpers.clock import clock

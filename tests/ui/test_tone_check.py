@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs

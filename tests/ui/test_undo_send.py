@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import (
     Attachment,
     Contact,
@@ -23,7 +23,7 @@ from composer.schedule import set_undo_seconds, undo_seconds
 from tests.helpers.clock import NOW
 from tests.helpers.smtp_server import SmtpServer
 from tests.ui.conftest import Dialogs
-from tests.ui.test_panel import open_panel
+from tests.ui.test_one_each_panel import open_panel
 from ui.main_window import MainWindow
 from ui.sending_settings import SendingGroup
 from ui.undo_send import UndoBar

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Interview
 from tests.helpers.clock import NOW
 from tests.ui.helpers import answer

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.records import Contact, Interview, Role
 from tests.helpers.clock import NOW
 from tests.ui.conftest import Dialogs

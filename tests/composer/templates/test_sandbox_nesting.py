@@ -15,7 +15,7 @@ import pytest
 from composer.compose import Writer
 from composer.errors import TemplateError
 from composer.records import Contact, Interview, Message, Profile
-from composer.send_check import CheckContext, check_message
+from composer.send_check import CheckContext, check_before_it_goes
 from composer.store import Store
 from composer.templates import Template, TemplateLibrary, check_usable, render_source, sample_fields
 from composer.templates.library import problems
@@ -99,4 +99,4 @@ def test_the_check_of_the_message_itself_takes_deep_brackets_in_its_stride() -> 
     context = CheckContext(
         people=(ana,), interview=Interview("Acme", "Engineer", id=1), me=Profile("Zoë")
     )
-    check_message(message, context)  # no RecursionError; what it finds is its own business
+    check_before_it_goes(message, context)  # no RecursionError; what it finds is its own business

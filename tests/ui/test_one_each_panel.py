@@ -12,14 +12,14 @@ import pytest
 import trustme
 from pytestqt.qtbot import QtBot
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import queue_panel
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.store import Store
 from tests.helpers.fault_server import FaultFactory, FaultServer, fault_servers
 from tests.helpers.smtp_server import PASSWORD, SmtpServer, account_for
 from tests.ui.conftest import Dialogs
-from ui.panel import PanelDialog
+from ui.one_each_panel import PanelDialog
 from ui.runner import InlineRunner
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.errors import AlreadyRunning, DatabaseDamaged, FileProblem
 from composer.paths import Paths
 from composer.records import Message
@@ -31,7 +31,7 @@ def test_a_second_instance_on_the_same_data_dir_is_refused(paths: Paths) -> None
 def test_a_second_process_is_refused_and_a_dead_one_frees_the_dir(paths: Paths) -> None:
     script = (
         "import sys\n"
-        "from composer.app import Afterword\n"
+        "from composer.afterword import Afterword\n"
         "from composer.paths import resolve\n"
         "from composer.errors import AlreadyRunning, DatabaseDamaged, FileProblem\n"
         f"try:\n    Afterword.open(resolve({str(paths.data_dir)!r}))\n"

@@ -9,19 +9,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from composer.broken_files import set_aside
 from composer.clock import Clock, utc_now
 from composer.credentials import Credentials
-from composer.files import set_aside
-from composer.instance import InstanceLock
 from composer.paths import Paths
 from composer.settings_upgrade import upgrade_settings
+from composer.single_instance import InstanceLock
 from composer.store import ACCOUNT_SETTING, Store
 
 if TYPE_CHECKING:  # Jinja, smtplib and ssl are loaded when first needed, not at start-up
     from datetime import datetime
 
     from composer.mailbox import MailboxVisit
-    from composer.outbox import Outbox, Progress, SendResult
+    from composer.outbox import Outbox, SendProgress, SendResult
     from composer.templates import TemplateLibrary
 
 
@@ -107,7 +107,7 @@ class Afterword:
             store.close()
 
     def send_messages(
-        self, message_ids: Sequence[int], progress: Progress | None = None
+        self, message_ids: Sequence[int], progress: SendProgress | None = None
     ) -> list[SendResult]:
         """Blocking: call it from a worker thread."""
         with self.background() as outbox:

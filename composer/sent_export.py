@@ -26,8 +26,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import IO
 
+from composer.broken_files import make_private_folders, open_private
 from composer.errors import FileProblem, RecordNotFound
-from composer.files import make_private_folders, open_private
 from composer.records import Interview, Message, MessageState
 from composer.safe_write import replacing
 from composer.spreadsheet import as_text_row
@@ -218,7 +218,7 @@ def _system_line_ends(raw: bytes) -> bytes:
 # --- CSV ---------------------------------------------------------------------------------
 
 
-def export_csv(store: Store, ids: Sequence[int], path: Path) -> Exported:
+def export_sent_csv(store: Store, ids: Sequence[int], path: Path) -> Exported:
     """A table of every message given, drafts included: one row each. UTF-8 with a byte
     order mark, so spreadsheet programs show accented names rightly."""
     path = Path(path)
@@ -257,7 +257,7 @@ def csv_row(message: Message, interview: Interview | None) -> list[str]:
         interview.company if interview else "",
         interview.position if interview else "",
         message.template_id or "",
-        message.message_id or "",
+        message.header_id or "",
     ]
 
 

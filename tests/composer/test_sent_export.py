@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 
 from composer.errors import FileProblem
-from composer.export import CSV_COLUMNS, Exported, export_csv, export_eml, export_mbox
 from composer.mail import build_message, sender_address
 from composer.outbox import Outbox
 from composer.paths import Paths
 from composer.records import Attachment, Interview, Message, MessageState, Profile
+from composer.sent_export import CSV_COLUMNS, Exported, export_eml, export_mbox, export_sent_csv
 from composer.store import Store
 from tests.helpers.files import mode
 from tests.helpers.smtp_server import SmtpServer
@@ -231,7 +231,7 @@ def test_eml_files_hold_the_bytes_as_sent(
     for path, message in zip(exported.files, sent, strict=True):
         with path.open("rb") as file:
             reread = parsed(file.read())
-        assert reread["Message-ID"] == message.message_id
+        assert reread["Message-ID"] == message.header_id
         assert reread["Subject"] == message.subject
     assert sorted(p.name for p in (tmp_path / "records").iterdir()) == sorted(
         p.name for p in exported.files
@@ -252,7 +252,7 @@ def test_the_mbox_gives_back_each_message_byte_for_byte(
         keys = list(box.keys())
         assert [box.get_bytes(key) for key in keys] == [m.raw for m in sent]
         assert [box.get_bytes(key) for key in keys] == [r.data for r in smtp_server.received]
-        assert [box.get_message(key)["Message-ID"] for key in keys] == [m.message_id for m in sent]
+        assert [box.get_message(key)["Message-ID"] for key in keys] == [m.header_id for m in sent]
         assert box.get_message(keys[0]).get_from().startswith("zoe@example.org ")
     finally:
         box.close()
@@ -374,7 +374,7 @@ def test_the_csv_summarises_every_message_drafts_included(
     assert sent.sent_at is not None and sent.id and draft.id
     path = tmp_path / "summary.csv"
 
-    exported = export_csv(store, [sent.id, draft.id], path)
+    exported = export_sent_csv(store, [sent.id, draft.id], path)
 
     assert exported.messages == 2 and not exported.left_out
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # spreadsheets then read UTF-8
@@ -391,7 +391,7 @@ def test_the_csv_summarises_every_message_drafts_included(
             "Company": "Acme GmbH",
             "Position": "Data Engineer",
             "Template": "thank_you",
-            "Message-ID": sent.message_id,
+            "Message-ID": sent.header_id,
         },
         {
             "Date sent": "",
@@ -418,7 +418,7 @@ def test_the_csv_writes_formula_cells_as_text(store: Store, tmp_path: Path, star
     assert draft.id is not None
     path = tmp_path / "summary.csv"
 
-    export_csv(store, [draft.id], path)
+    export_sent_csv(store, [draft.id], path)
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         [row] = list(csv.DictReader(file))
@@ -437,7 +437,7 @@ def test_every_export_is_readable_by_the_user_alone(store: Store, tmp_path: Path
 
     emls = export_eml(store, ids, tmp_path / "new folder").files
     mbox = export_mbox(store, ids, tmp_path / "records.mbox").files
-    summary = export_csv(store, ids, tmp_path / "summary.csv").files
+    summary = export_sent_csv(store, ids, tmp_path / "summary.csv").files
 
     assert {path: mode(path) for path in [*emls, *mbox, *summary]} == dict.fromkeys(
         [*emls, *mbox, *summary], 0o600
@@ -472,7 +472,7 @@ def big_raw() -> bytes:
     ).raw
 
 
-@pytest.mark.parametrize("export", [export_mbox, export_eml, export_csv])
+@pytest.mark.parametrize("export", [export_mbox, export_eml, export_sent_csv])
 def test_messages_are_read_one_at_a_time(store: Store, tmp_path: Path, export: object) -> None:
     raw = big_raw()
     ids = sent_directly(store, raw, 60)  # 12 MB of messages, attachments twice that
@@ -496,7 +496,7 @@ def test_a_folder_that_is_a_file_is_a_clear_problem(
     with pytest.raises(FileProblem, match="that folder does not exist"):
         export_mbox(store, all_ids(store), tmp_path / "missing" / "records.mbox")
     with pytest.raises(FileProblem, match="part of that path is a file"):
-        export_csv(store, all_ids(store), taken / "summary.csv")
+        export_sent_csv(store, all_ids(store), taken / "summary.csv")
     assert taken.read_text() == "not a folder"
 
 
@@ -505,7 +505,7 @@ DISK_FULL = textwrap.dedent(
     import resource, signal, sys
     from pathlib import Path
     from composer.errors import FileProblem
-    from composer.export import export_eml, export_mbox
+    from composer.sent_export import export_eml, export_mbox
     from composer.store import Store
 
     database, target, folder = sys.argv[1:]

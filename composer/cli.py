@@ -17,7 +17,7 @@ from composer.errors import AfterwordError, DatabaseDamaged, WouldReplace
 from composer.paths import Paths
 
 if TYPE_CHECKING:  # the records are opened only once a command runs: --help stays instant
-    from composer.app import Afterword
+    from composer.afterword import Afterword
     from composer.due import DueItem
 
 
@@ -109,10 +109,10 @@ def _due_line(item: DueItem, date_locale: str) -> str:
 
 
 def _export(args: argparse.Namespace, paths: Paths, out: TextIO, err: TextIO) -> int:
-    from composer.export import export_csv, export_eml, export_mbox
+    from composer.sent_export import export_eml, export_mbox, export_sent_csv
     from composer.store import Store
 
-    chosen = [(args.mbox, export_mbox), (args.eml, export_eml), (args.csv, export_csv)]
+    chosen = [(args.mbox, export_mbox), (args.eml, export_eml), (args.csv, export_sent_csv)]
     chosen = [(target, export) for target, export in chosen if target is not None]
     if not chosen:
         print("Say where to: --mbox FILE, --eml DIR or --csv FILE.", file=err)
@@ -131,7 +131,7 @@ def _with_afterword(
     """Backup and restore hold the data dir: not while Afterword is open on it. With
     ``damaged`` (a restore, the way out its message offers), a data file that cannot be
     read is moved aside first, nothing in it deleted, and where it went is said there."""
-    from composer.app import Afterword
+    from composer.afterword import Afterword
 
     try:
         afterword = Afterword.open(paths)

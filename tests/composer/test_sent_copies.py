@@ -9,11 +9,11 @@ from pathlib import Path
 
 from composer.account import ImapAccount
 from composer.credentials import Credentials
-from composer.filing import FilingResult
 from composer.imap import ImapConnection
 from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings, visit
 from composer.outbox import Outbox, sending_account
 from composer.records import Message, MessageState, Profile
+from composer.sent_copies import FilingResult
 from composer.store import Store
 from tests.helpers.clock import clock
 from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401

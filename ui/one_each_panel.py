@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.app import Afterword
+from composer.afterword import Afterword
 from composer.compose import PanelMessage, PanelUnwritten, queue_panel, unwritten_panel, write_panel
 from composer.dates import FALLBACK, chosen_locale, medium_date
 from composer.errors import AfterwordError

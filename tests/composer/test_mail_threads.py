@@ -11,9 +11,9 @@ import pytest
 from composer.compose import follow_up_in_thread
 from composer.dates import medium_date_time
 from composer.errors import AfterwordError, NotSent
+from composer.mail_threads import as_sent, follow_up_draft, reply_subject
 from composer.outbox import Outbox
 from composer.records import Attachment, Message, MessageState, Profile
-from composer.threads import as_sent, follow_up_draft, reply_subject
 from tests.helpers.smtp_server import SmtpServer
 
 
@@ -55,7 +55,7 @@ def test_the_follow_up_reaches_the_server_in_the_original_thread(
     outbox: Outbox, smtp_server: SmtpServer
 ) -> None:
     original = send(outbox, thank_you())
-    assert original.message_id is not None
+    assert original.header_id is not None
 
     draft = outbox.save_draft(follow_up_draft(original))
     assert draft.id is not None
@@ -63,12 +63,12 @@ def test_the_follow_up_reaches_the_server_in_the_original_thread(
 
     received = smtp_server.received[-1].data
     assert received == follow_up.raw
-    assert f"\r\nIn-Reply-To: {original.message_id}\r\n".encode() in received
+    assert f"\r\nIn-Reply-To: {original.header_id}\r\n".encode() in received
     headers = parsed(received)
-    assert headers["In-Reply-To"] == original.message_id
-    assert str(headers["References"]).split() == [original.message_id]
+    assert headers["In-Reply-To"] == original.header_id
+    assert str(headers["References"]).split() == [original.header_id]
     assert headers["Subject"] == "Re: Thank you for today"
-    assert headers["Message-ID"] != original.message_id
+    assert headers["Message-ID"] != original.header_id
 
 
 def test_a_follow_up_of_a_follow_up_carries_the_whole_thread(
@@ -77,13 +77,13 @@ def test_a_follow_up_of_a_follow_up_carries_the_whole_thread(
     first = send(outbox, thank_you())
     second = send(outbox, follow_up_draft(first))
     third = send(outbox, follow_up_draft(second))
-    assert first.message_id and second.message_id
+    assert first.header_id and second.header_id
 
     headers = parsed(smtp_server.received[-1].data)
-    assert str(headers["References"]).split() == [first.message_id, second.message_id]
-    assert headers["In-Reply-To"] == second.message_id
+    assert str(headers["References"]).split() == [first.header_id, second.header_id]
+    assert headers["In-Reply-To"] == second.header_id
     assert headers["Subject"] == "Re: Thank you for today"
-    assert third.references == [first.message_id, second.message_id]
+    assert third.references == [first.header_id, second.header_id]
 
 
 def test_the_draft_goes_to_the_same_people_about_the_same_interview(outbox: Outbox) -> None:
@@ -97,7 +97,7 @@ def test_the_draft_goes_to_the_same_people_about_the_same_interview(outbox: Outb
     assert (draft.contact_id, draft.interview_id) == (original.contact_id, original.interview_id)
     assert draft.template_id is None
     assert draft.state is MessageState.DRAFT
-    assert draft.id is None and draft.message_id is None and draft.raw is None
+    assert draft.id is None and draft.header_id is None and draft.raw is None
 
 
 def test_the_draft_quotes_what_they_received_below_an_empty_line(outbox: Outbox) -> None:
@@ -153,7 +153,7 @@ def sent_record(references: list[str], **changes: object) -> Message:
         "body": "Thank you.\n",
         "to": ["ana@acme.example"],
         "state": MessageState.SENT,
-        "message_id": "<last@example.org>",
+        "header_id": "<last@example.org>",
         "sent_at": datetime(2026, 11, 3, 14, 30, tzinfo=UTC),
         "references": references,
     }
@@ -187,7 +187,7 @@ def test_the_original_is_named_once_and_last_even_in_a_damaged_record() -> None:
 
 
 @pytest.mark.parametrize(
-    ("state", "message_id", "says"),
+    ("state", "header_id", "says"),
     [
         (MessageState.DRAFT, None, "still a draft"),
         (MessageState.QUEUED, None, "being sent"),
@@ -197,10 +197,10 @@ def test_the_original_is_named_once_and_last_even_in_a_damaged_record() -> None:
     ],
 )
 def test_only_a_sent_message_can_be_followed_up(
-    state: MessageState, message_id: str | None, says: str
+    state: MessageState, header_id: str | None, says: str
 ) -> None:
     with pytest.raises(NotSent, match=says) as raised:
-        follow_up_draft(sent_record([], state=state, message_id=message_id))
+        follow_up_draft(sent_record([], state=state, header_id=header_id))
     assert isinstance(raised.value, AfterwordError)
     assert str(raised.value).startswith("Only a message that was sent can be followed up.")
 
@@ -216,7 +216,7 @@ def test_the_reader_shows_the_headers_a_person_reads_decoded(outbox: Outbox) -> 
     values = dict(reading.headers)
     assert values["From"] == "Zoë Müller <zoe@example.org>"
     assert values["Subject"] == "Re: Thank you for today Grüße"
-    assert values["In-Reply-To"] == original.message_id
+    assert values["In-Reply-To"] == original.header_id
     assert "Bcc" not in values
     assert reading.attachments == ["Zoë CV.pdf"]
     assert reading.body.startswith("Hello again,\n")

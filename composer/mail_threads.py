@@ -74,7 +74,7 @@ def follow_up_draft(original: Message, date_locale: str = FALLBACK) -> Message:
     Bcc is not carried over: who was copied in secret is for the user to choose again.
     """
     _check_sent(original)
-    assert original.message_id is not None
+    assert original.header_id is not None
     return Message(
         subject=reply_subject(original.subject),
         body="\n\n" + quoted(original, date_locale),
@@ -83,14 +83,14 @@ def follow_up_draft(original: Message, date_locale: str = FALLBACK) -> Message:
         contact_id=original.contact_id,
         interview_id=original.interview_id,
         template_id=None,
-        in_reply_to=original.message_id,
-        references=thread_references(original.references, original.message_id),
+        in_reply_to=original.header_id,
+        references=thread_references(original.references, original.header_id),
     )
 
 
 def _check_sent(original: Message) -> None:
     match original.state:
-        case MessageState.SENT if original.message_id:
+        case MessageState.SENT if original.header_id:
             return
         case MessageState.SENT:
             why = (
@@ -116,12 +116,12 @@ def reply_subject(subject: str) -> str:
     return "Re: " + _REPLY_PREFIX.sub("", subject, count=1).strip()
 
 
-def thread_references(references: list[str], message_id: str) -> list[str]:
+def thread_references(references: list[str], header_id: str) -> list[str]:
     """The thread, oldest first, ending with the message replied to; a very long thread
     keeps its first message and the last ones (the parts mail programs use to thread)."""
-    thread = list(dict.fromkeys([*references, message_id]))
-    thread.remove(message_id)
-    thread.append(message_id)  # a damaged record may name it earlier: it belongs last
+    thread = list(dict.fromkeys([*references, header_id]))
+    thread.remove(header_id)
+    thread.append(header_id)  # a damaged record may name it earlier: it belongs last
     if len(thread) > KEPT_REFERENCES + 1:
         thread = [thread[0], *thread[-KEPT_REFERENCES:]]
     return thread
