@@ -320,7 +320,7 @@ def unwritten_panel(
     store: Store,
     library: TemplateLibrary,
     interview_id: int | None,
-    template_id: str = "thank_you",
+    template_id: str = BuiltIn.THANK_YOU,
     details: Mapping[int, str] | None = None,
     contact_ids: Sequence[int] | None = None,
 ) -> PanelUnwritten:
