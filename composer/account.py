@@ -6,9 +6,9 @@ import ipaddress
 import ssl
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
+from composer.certificate import check_ca_file
 from composer.errors import AccountError
 from composer.mail import parse_address
 
@@ -49,11 +49,8 @@ class SmtpAccount:
                 f"{self.host}: your password and messages would cross the network readable "
                 "by anyone. Choose STARTTLS or TLS in Settings."
             )
-        if self.ca_file and not Path(self.ca_file).is_file():
-            raise AccountError(
-                f"The certificate file {self.ca_file} does not exist. Choose it again in "
-                "Settings, or clear it to use the system's trusted certificates."
-            )
+        if self.ca_file:
+            check_ca_file(self.ca_file)
 
     def ssl_context(self) -> ssl.SSLContext:
         return verifying_context(self.ca_file)
@@ -70,6 +67,7 @@ def verifying_context(ca_file: str = "") -> ssl.SSLContext:
     """Always verifying: the system's trusted CAs, plus the account's CA file if any."""
     context = ssl.create_default_context()
     if ca_file:
+        check_ca_file(ca_file)  # a pipe or a device named by a backup is not waited on
         try:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ssl.SSLError) as error:

@@ -146,12 +146,13 @@ class Credentials:
         password = self.password(key)
         if password is None:
             return None
-        if key in self._session:
-            if key in self._session_for:
-                check(key, self._session_for[key], destination)
-            return password
-        check(key, self.saved_for(key), destination)
+        check(key, self._bound_to(key), destination)
         return password
+
+    def _bound_to(self, key: str) -> tuple[Destination, ...] | None:
+        """A password held for this session without servers is treated like one stored
+        before bindings: good only for the server its key names, with the system's CAs."""
+        return self._session_for.get(key) if key in self._session else self.saved_for(key)
 
     def refusal(
         self, key: str, destinations: Sequence[Destination]
@@ -163,6 +164,16 @@ class Credentials:
             except PasswordNotForThisServer as error:
                 return error
         return None
+
+    def not_yet_bound(
+        self, key: str, destinations: Sequence[Destination]
+    ) -> tuple[Destination, ...]:
+        """Those of ``destinations`` the stored password does not go to yet: all of them
+        when none is stored (what is typed then is for the servers named, no others)."""
+        if self.password(key) is None:
+            return tuple(destinations)
+        saved_for = self._bound_to(key)
+        return tuple(d for d in destinations if not _allowed(key, saved_for, d))
 
     def saved_for(self, key: str) -> tuple[Destination, ...] | None:
         """None: stored before passwords were bound (composer/password_binding.py says
@@ -244,6 +255,14 @@ class Credentials:
                 f"({type(error).__name__}). Make sure it is running and unlocked, then try "
                 f"again. {SESSION_ONLY}"
             ) from None
+
+
+def _allowed(key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination) -> bool:
+    try:
+        check(key, saved_for, wanted)
+    except PasswordNotForThisServer:
+        return False
+    return True
 
 
 class _NotStored(Exception):

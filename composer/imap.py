@@ -23,6 +23,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from composer.account import Security, verifying_context
+from composer.certificate import check_ca_file
 from composer.errors import AccountError, AfterwordError, PasswordMissing
 from composer.login import Login, LoginSecret, Mechanism, ServerConnection, xoauth2
 from composer.reply_text import decoded, header_text, readable, summary
@@ -90,6 +91,8 @@ class ImapAccount:
             )
         if not self.username.strip():
             raise AccountError("The mailbox (IMAP) account has no user name. Set it in Settings.")
+        if self.ca_file:
+            check_ca_file(self.ca_file)
 
     def ssl_context(self) -> ssl.SSLContext:
         return verifying_context(self.ca_file)

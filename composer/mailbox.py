@@ -103,14 +103,6 @@ def password_destinations(store: Store, key: str) -> list[Destination]:
     return [Destination.of(server) for server in password_accounts(store, key)]
 
 
-def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
-    """For Settings' "Test connection", which the user asks for with the server in view (as
-    Save binds the password to it): read without the check a visit makes. From the keyring
-    (may block or prompt): empty when none is stored, which opening the mailbox then reports
-    clearly."""
-    return credentials.password(settings.password_key(sending_account(store))) or ""
-
-
 def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:
     """Signs in and looks for the Sent folder, changing nothing: what "Test connection" in
     Settings reports."""

@@ -30,7 +30,7 @@ from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
     forget_mailbox,
-    mailbox_password,
+    mailbox_secret,
     mailbox_settings,
     password_accounts,
     save_mailbox_settings,
@@ -59,12 +59,13 @@ REMOVE_QUESTION = (
 
 
 def connection_report(afterword: Afterword, settings: MailboxSettings, typed: str) -> str:
-    """Blocking, for the worker: the typed password, else the one the keyring holds."""
+    """Blocking, for the worker: the typed password, else the one the keyring holds, if it
+    was saved for the server on screen (``PasswordNotForThisServer`` otherwise)."""
     if typed:
         return try_connection(settings, typed)
     with afterword.reading() as store:  # this thread's own connection
-        password = mailbox_password(store, afterword.credentials, settings)
-    return try_connection(settings, password)
+        secret = mailbox_secret(store, afterword.credentials, settings)
+    return try_connection(settings, secret)
 
 
 class MailboxGroup(QGroupBox):
