@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 
 from composer.account import Security
 from composer.app import Afterword
-from composer.errors import AfterwordError, CredentialError, NoKeyring
+from composer.errors import (
+    AfterwordError,
+    CredentialError,
+    NoKeyring,
+    PasswordMissing,
+    PasswordNotForThisServer,
+)
 from composer.imap import ImapAccount
 from composer.mailbox import (
     MailboxSettings,
@@ -42,6 +48,7 @@ from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
 from ui.account_fields import CaFileRow, hold, release, say, user_message
 from ui.password_hint import LEFT_BEHIND, NOT_STORED, STORED_NOW, PasswordHint, forget_entry
+from ui.password_prompt import PasswordAsker, PasswordRequest
 from ui.runner import Runner
 from ui.widgets import combo, named, push_button, status_label
 
@@ -422,8 +429,23 @@ class MailboxGroup(QGroupBox):
         say(self.test_status, report)
 
     def _not_tested(self, error: BaseException) -> None:
+        if isinstance(error, PasswordNotForThisServer):  # asked, naming the server on screen
+            settings = self.settings()
+            key = settings.password_key(self.afterword.outbox.account())
+            servers = (settings.account, *password_accounts(self.afterword.store, key))
+            request = PasswordRequest(key, settings.account.username, settings.account.host)
+            PasswordAsker(self, self.afterword.credentials, self.runner).ask_then(
+                replace(request, servers=servers),
+                self._test_again,
+                lambda: self._not_tested(PasswordMissing(str(error))),
+            )
+            return
         release(self.test_button)
         say(self.test_status, user_message(error))
+
+    def _test_again(self) -> None:
+        release(self.test_button)
+        self.test_connection()
 
 
 def _unless_a_bug(error: BaseException) -> None:

@@ -493,7 +493,7 @@ class SettingsPage(QWidget):
         problem = password_problem(error)
         if problem:  # asked for, then the test goes on; Cancel says why it was not sent
             self.password.clear()  # a password typed here was refused: not tried again
-            request = password_prompt.request_for(self._account(), problem)
+            request = password_prompt.request_for(self._account(), problem, self.afterword.store)
             self.password_asker.ask_then(
                 request, self.send_test_message, lambda: self._test_not_sent(error)
             )
