@@ -175,6 +175,12 @@ class Credentials:
         saved_for = self._bound_to(key)
         return tuple(d for d in destinations if not _allowed(key, saved_for, d))
 
+    def already_bound(self, key: str, destinations: Sequence[Destination]) -> list[Destination]:
+        """Those of ``destinations`` the stored password goes to now: what a save may keep
+        it bound to without asking."""
+        new = self.not_yet_bound(key, destinations)
+        return [d for d in destinations if d not in new]
+
     def saved_for(self, key: str) -> tuple[Destination, ...] | None:
         """None: stored before passwords were bound (composer/password_binding.py says
         what such an entry may do)."""

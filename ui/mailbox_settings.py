@@ -59,6 +59,11 @@ IMAP_SECURITY_CHOICES = (  # never plain text: the mailbox holds the user's mail
     (Security.STARTTLS, "STARTTLS"),
 )
 SAVED = "Mailbox settings saved."
+SHARED_NOW = "Your sending password now opens this mailbox too."
+NOT_SHARED = (
+    "Your sending password was not given to this mailbox: Afterword will ask for it when it "
+    "next opens the mailbox."
+)
 REMOVE_QUESTION = (
     "Remove the mailbox settings? Afterword will stop filing copies in Sent and looking "
     "for replies. Nothing in your mailbox is changed."
@@ -306,17 +311,32 @@ class MailboxGroup(QGroupBox):
             self._refresh_password_hint(settings)
 
     def _share_password(self, settings: MailboxSettings) -> None:
-        """The user saved a mailbox that opens with the sending password: that password may
-        now go to this server too (composer/password_binding.py)."""
+        """The user saved a mailbox that opens with the sending password: that password goes
+        to a server or CA it does not go to yet only once the user says so, in the prompt
+        that names each one and shows each new certificate (composer/password_binding.py)."""
         smtp = self.afterword.outbox.account()
         if smtp is None:
             return
         key, credentials = settings.password_key(smtp), self.afterword.credentials
-        servers = password_accounts(self.afterword.store, key)
+        servers = tuple(password_accounts(self.afterword.store, key))
+
+        def new_servers() -> bool:
+            if credentials.password(key) is None:  # nothing stored: the visit asks for it
+                return False
+            return bool(credentials.not_yet_bound(key, [Destination.of(s) for s in servers]))
+
+        request = PasswordRequest(key, smtp.username or smtp.from_address, smtp.host)
         self.runner.run(
-            lambda: credentials.bind(key, [Destination.of(s) for s in servers]),
-            lambda _: None,
+            new_servers,
+            lambda new: self._confirm(replace(request, servers=servers)) if new else None,
             _unless_a_bug,
+        )
+
+    def _confirm(self, request: PasswordRequest) -> None:
+        PasswordAsker(self, self.afterword.credentials, self.runner).ask_then(
+            request,
+            lambda: say(self.status, f"{SAVED} {SHARED_NOW}"),
+            lambda: say(self.status, f"{SAVED} {NOT_SHARED}"),
         )
 
     def _move_or_forget(self, settings: MailboxSettings, old: str, new: str | None) -> None:

@@ -466,7 +466,8 @@ class SettingsPage(QWidget):
             forget=forget,
             done=self._password_done,
             finished=lambda: release(self.save_button),
-            servers=password_accounts(self.afterword.store, key),
+            servers=[a for a in password_accounts(self.afterword.store, key) if a.key == key],
+            shared=[a for a in password_accounts(self.afterword.store, key) if a.key != key],
         )
 
     def _password_done(self, problem: str | None) -> None:
