@@ -227,6 +227,7 @@ class Credentials:
         left behind in the keyring."""
         if old == new:
             return
+        destinations = self._still_allowed(old, new, destinations)
         if old in self._session:
             self._session[new] = self._session.pop(old)
             self._session_for.pop(old, None)
@@ -240,6 +241,14 @@ class Credentials:
         for entry in (old, old + BINDING_SUFFIX):
             with contextlib.suppress(_NotStored):
                 self._call(backend.delete_password, SERVICE, entry)
+
+    def _still_allowed(
+        self, old: str, new: str, destinations: Sequence[Destination]
+    ) -> list[Destination]:
+        """The moved account itself (on screen as it was saved), and the servers sharing its
+        password only if the password went to them before: never one a restore named."""
+        saved_for = self._bound_to(old)
+        return [d for d in destinations if d.account_key == new or _allowed(old, saved_for, d)]
 
     @staticmethod
     def _call(method: Any, *args: str) -> Any:

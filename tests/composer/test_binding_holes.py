@@ -216,3 +216,30 @@ def test_a_test_message_sends_no_stored_password_with_a_restored_ca(
 
     assert bound.smtp_server.users.tries == tries  # no AUTH reached the server
     assert outbox.send_test_message(account)[0]  # the server it was saved for still works
+
+
+# --- 4: a password that follows its account keeps only the servers it went to ------------
+
+
+def test_a_moved_password_is_not_bound_to_a_restored_mailbox(
+    secret_backend: object,
+    smtp_server: SmtpServer,
+    ca_file: Path,
+    mailbox: ImapAccount,
+    tmp_path: Path,
+) -> None:
+    credentials = Credentials(secret_backend)
+    account = account_for(smtp_server, ca_file)
+    credentials.store(account.key, PASSWORD, [Destination.of(account), Destination.of(mailbox)])
+    restored = replace(mailbox, ca_file=str(stranger_ca_file(trustme.CA(), tmp_path)))
+    moved = replace(account, port=account.port + 1)  # the user changed the port in Settings
+    try:
+        wanted = [Destination.of(moved), Destination.of(restored), Destination.of(mailbox)]
+        credentials.move(account.key, moved.key, wanted)
+
+        assert credentials.password_for(moved.key, Destination.of(moved)) == PASSWORD
+        assert credentials.password_for(moved.key, Destination.of(mailbox)) == PASSWORD
+        with pytest.raises(PasswordNotForThisServer):
+            credentials.password_for(moved.key, Destination.of(restored))
+    finally:
+        credentials.forget(moved.key)
