@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import ssl
 import stat
 from dataclasses import dataclass
 from typing import Any
@@ -76,11 +75,13 @@ def _check_regular(ca_file: str, status: os.stat_result) -> None:
 def certificates_in(ca_file: str) -> list[CertificateFacts]:
     """Blocking (reads the file). Each certificate OpenSSL loads from it, as the connection
     will; ``AccountError`` when it loads none, or one that cannot be shown."""
+    import ssl  # here, not at start-up: the window opens without TLS loaded
+
     check_ca_file(ca_file)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     try:
         context.load_verify_locations(cafile=ca_file)
-    except (OSError, ssl.SSLError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
         raise _unusable(ca_file, error) from None
     decoded: list[dict[str, Any]] = context.get_ca_certs()
     binary: list[bytes] = context.get_ca_certs(binary_form=True)

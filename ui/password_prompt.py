@@ -25,7 +25,6 @@ from composer.app import Afterword
 from composer.certificate import CertificateFacts, certificates_in
 from composer.credentials import MISSING, REFUSED, Credentials
 from composer.errors import AfterwordError, CredentialError
-from composer.mailbox import password_accounts
 from composer.outbox import SendResult
 from composer.password_binding import Destination
 from composer.records import MessageState
@@ -73,6 +72,8 @@ def request_for(
     """``problem``: as ``composer.credentials.password_problem`` says it; ``store``: where
     the settings say which servers share this password. The password typed is for
     ``account`` (the one on screen, saved or not) and those servers, named in the prompt."""
+    from composer.mailbox import password_accounts  # IMAP loads when first asked, not at start
+
     user = account.username or getattr(account, "from_address", "")
     shared = tuple(password_accounts(store, account.key)) if store is not None else ()
     servers = (account, *shared) if hasattr(account, "ca_file") else shared

@@ -16,6 +16,7 @@ from composer import __version__
 from composer.credentials import Credentials
 from composer.log import BACKUPS, LOG_DIR_ENV, LOG_NAME, log_dir, log_file, start_log, stop_log
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
 from tests.smtp_server import PASSWORD, SmtpServer, account_for
@@ -105,13 +106,13 @@ def test_a_session_with_the_real_keyring_leaves_no_password_in_the_log(
     outbox = Outbox(store, credentials)
     account = account_for(smtp_server, ca_file)
     outbox.save_account(account)
-    credentials.store(account.key, PASSWORD)
+    credentials.store(account.key, PASSWORD, [Destination.of(account)])
     sent = outbox.queue(Message(subject="Thanks", body="Thank you.\n", to=["ana@acme.example"]))
     assert sent.id is not None
     assert [r.state for r in outbox.send([sent.id])] == [MessageState.SENT]
 
     wrong = "Wrong-" + PASSWORD
-    credentials.store(account.key, wrong)
+    credentials.store(account.key, wrong, [Destination.of(account)])
     failed = outbox.queue(Message(subject="Again", body="Hello.\n", to=["ana@acme.example"]))
     assert failed.id is not None
     [result] = outbox.send([failed.id])
