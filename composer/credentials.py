@@ -131,15 +131,6 @@ class Credentials:
         else:
             self._session_for.pop(key, None)
 
-    def bind(self, key: str, destinations: Sequence[Destination]) -> None:
-        """The user saved settings that send this password to ``destinations`` now."""
-        if key in self._session:
-            self._session_for[key] = tuple(destinations)
-            return
-        backend = self._keyring()
-        if isinstance(self._call(backend.get_password, SERVICE, key), str):
-            self._write_binding(backend, key, destinations)
-
     def password_for(self, key: str, destination: Destination) -> str | None:
         """The password, if it was saved for ``destination``; else ``PasswordNotForThisServer``
         (nothing sent). None when none is stored."""

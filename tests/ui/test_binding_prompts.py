@@ -29,7 +29,7 @@ from tests.ui.test_settings import WAIT, MakePage, OpenAfterword, make_page, ope
 from tests.ui.test_settings_mailbox import click_test_connection, fill_mailbox
 from ui.mailbox_settings import NOT_SHARED
 from ui.mailbox_watch import MailboxWatcher
-from ui.password_prompt import Answer, PasswordDialog, keep, request_for
+from ui.password_prompt import Answer, PasswordDialog, keep, request_for, situation
 from ui.runner import Runner
 
 __all__ = ["make_page", "open_afterword", "runner"]
@@ -235,3 +235,32 @@ def test_a_malformed_ca_file_is_said_and_the_watcher_stops_asking(
     assert f"The certificate file {broken} cannot be used" in said[0]
     assert not watcher.asking and watcher.declined
     assert prompt.said == [], "no prompt without the certificate to show"
+
+
+# --- 1 and 4: every new server named, every new certificate shown ----------------------------
+
+
+def test_the_prompt_names_every_new_server_and_shows_every_new_ca(
+    sharing: Any, mailbox: ImapAccount, tmp_path: Path
+) -> None:
+    """A restore changes both: the sending account's CA and the mailbox's server and CA.
+    The first refusal alone would hide the mailbox's."""
+    afterword, smtp = sharing
+    smtp_ca, mailbox_ca = trustme.CA(), trustme.CA()
+    smtp_file, mailbox_file = tmp_path / "smtp.pem", tmp_path / "imap.pem"
+    smtp_ca.cert_pem.write_to_path(smtp_file)
+    mailbox_ca.cert_pem.write_to_path(mailbox_file)
+    afterword.outbox.save_account(replace(smtp, ca_file=str(smtp_file)))
+    moved = replace(mailbox, port=mailbox.port + 1, ca_file=str(mailbox_file))
+    save_mailbox_settings(afterword.store, MailboxSettings(moved))
+    request = request_for(replace(smtp, ca_file=str(smtp_file)), MISSING, afterword.store)
+
+    found = situation(afterword.credentials, request)
+
+    assert {facts.sha256 for facts in found.certificates} == {
+        fingerprint_of(smtp_ca),
+        fingerprint_of(mailbox_ca),
+    }
+    assert f"{mailbox.username} at {mailbox.host}:{moved.port}" in found.goes_to
+    assert f"at 127.0.0.1:{smtp.port}" in found.goes_to
+    assert "now trust a certificate" in found.reason and "now point to" in found.reason
