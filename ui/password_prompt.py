@@ -145,10 +145,12 @@ class PasswordDialog(QDialog):
         self.setWindowTitle("Mail password")
         layout = QVBoxLayout(self)
         reason = found.reason if found is not None else ""
-        where = found.goes_to if found is not None else ""
-        why = " ".join(filter(None, (reason or _why(request), where)))
-        self.why = named(QLabel(why), "Why the password is asked for")
+        self.why = named(QLabel(reason or _why(request)), "Why the password is asked for")
         self.why.setWordWrap(True)
+        goes_to = found.goes_to if found is not None else ""
+        self.goes_to = named(QLabel(goes_to), "Where the password goes")
+        self.goes_to.setWordWrap(True)
+        self.goes_to.setVisible(bool(goes_to))
         self.password = named(QLineEdit(), f"Password for {request.who}")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.keep = named(QCheckBox(KEEP), "Keep the password in the system keyring")
@@ -168,7 +170,8 @@ class PasswordDialog(QDialog):
         self.password.textChanged.connect(self._allow)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        for widget in (self.why, self.certificate, self.password, self.keep, self.keyring_note):
+        shown = (self.why, self.goes_to, self.certificate, self.password, self.keep)
+        for widget in (*shown, self.keyring_note):
             if widget is not None:
                 layout.addWidget(widget)
         layout.addWidget(self.buttons)

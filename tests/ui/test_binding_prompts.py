@@ -46,7 +46,7 @@ class Prompt:
 
     def run(self, dialog: QDialog) -> bool:
         assert isinstance(dialog, PasswordDialog)
-        self.said.append(dialog.why.text())
+        self.said.append(f"{dialog.why.text()} {dialog.goes_to.text()}")
         certificate = dialog.certificate
         self.shown.append(set() if certificate is None else shown_fingerprints(dialog))
         if self.password is None:
