@@ -161,6 +161,8 @@ class Credentials:
     ) -> tuple[Destination, ...]:
         """Those of ``destinations`` the stored password does not go to yet: all of them
         when none is stored (what is typed then is for the servers named, no others)."""
+        if not destinations:
+            return ()
         if self.password(key) is None:
             return tuple(destinations)
         saved_for = self._bound_to(key)
