@@ -19,6 +19,7 @@ from composer.account import Security, SmtpAccount
 from composer.afterword import Afterword
 from composer.compose import draft_from_template
 from composer.mail import Outgoing, build_message, sender_address
+from composer.password_binding import Destination
 from composer.records import MessageState
 
 TEMPLATE = "thank_you"
@@ -68,7 +69,8 @@ def running_server(folder: Path) -> Iterator[Server]:
 def use_server(afterword: Afterword, server: Server) -> None:
     account = server.account()
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, smtp_server.PASSWORD)
+    bound_to = [Destination.of(account)]  # as the password prompt binds what it is typed for
+    afterword.credentials.use_for_session(account.key, smtp_server.PASSWORD, bound_to)
 
 
 def queue_batch(afterword: Afterword, people: Sequence[tuple[int, int]]) -> list[int]:

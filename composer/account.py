@@ -11,9 +11,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, asdict, dataclass, fields
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
+from composer.certificate import check_ca_file
 from composer.errors import AccountError
 
 if TYPE_CHECKING:  # ssl and the email package load when a connection is made, not at start-up
@@ -138,11 +138,8 @@ class SmtpAccount(ServerAccount):
                 f"{self.host}: your password and messages would cross the network readable "
                 "by anyone. Choose STARTTLS or TLS in Settings."
             )
-        if self.ca_file and not Path(self.ca_file).is_file():
-            raise AccountError(
-                f"The certificate file {self.ca_file} does not exist. Choose it again in "
-                "Settings, or clear it to use the system's trusted certificates."
-            )
+        if self.ca_file:
+            check_ca_file(self.ca_file)
 
 
 @dataclass(frozen=True)
@@ -173,6 +170,8 @@ class ImapAccount(ServerAccount):
             )
         if not self.username.strip():
             raise AccountError("The mailbox (IMAP) account has no user name. Set it in Settings.")
+        if self.ca_file:
+            check_ca_file(self.ca_file)
 
 
 def verifying_context(ca_file: str = "") -> ssl.SSLContext:
@@ -181,6 +180,7 @@ def verifying_context(ca_file: str = "") -> ssl.SSLContext:
 
     context = ssl.create_default_context()
     if ca_file:
+        check_ca_file(ca_file)  # a pipe or a device named by a backup is not waited on
         try:
             context.load_verify_locations(cafile=ca_file)
         except (OSError, ssl.SSLError) as error:

@@ -137,27 +137,19 @@ class Credentials:
         else:
             self._session_for.pop(key, None)
 
-    def bind(self, key: str, destinations: Sequence[Destination]) -> None:
-        """The user saved settings that send this password to ``destinations`` now."""
-        if key in self._session:
-            self._session_for[key] = tuple(destinations)
-            return
-        backend = self._keyring()
-        if isinstance(self._call(backend.get_password, SERVICE, key), str):
-            self._write_binding(backend, key, destinations)
-
     def password_for(self, key: str, destination: Destination) -> str | None:
         """The password, if it was saved for ``destination``; else ``PasswordNotForThisServer``
         (nothing sent). None when none is stored."""
         password = self.password(key)
         if password is None:
             return None
-        if key in self._session:
-            if key in self._session_for:
-                check_destination(key, self._session_for[key], destination)
-            return password
-        check_destination(key, self.saved_for(key), destination)
+        check_destination(key, self._bound_to(key), destination)
         return password
+
+    def _bound_to(self, key: str) -> tuple[Destination, ...] | None:
+        """A password held for this session without servers is treated like one stored
+        before bindings: good only for the server its key names, with the system's CAs."""
+        return self._session_for.get(key) if key in self._session else self.saved_for(key)
 
     def refusal(
         self, key: str, destinations: Sequence[Destination]
@@ -169,6 +161,24 @@ class Credentials:
             except PasswordNotForThisServer as error:
                 return error
         return None
+
+    def not_yet_bound(
+        self, key: str, destinations: Sequence[Destination]
+    ) -> tuple[Destination, ...]:
+        """Those of ``destinations`` the stored password does not go to yet: all of them
+        when none is stored (what is typed then is for the servers named, no others)."""
+        if not destinations:
+            return ()
+        if self.password(key) is None:
+            return tuple(destinations)
+        saved_for = self._bound_to(key)
+        return tuple(d for d in destinations if not _allowed(key, saved_for, d))
+
+    def already_bound(self, key: str, destinations: Sequence[Destination]) -> list[Destination]:
+        """Those of ``destinations`` the stored password goes to now: what a save may keep
+        it bound to without asking."""
+        new = self.not_yet_bound(key, destinations)
+        return [d for d in destinations if d not in new]
 
     def saved_for(self, key: str) -> tuple[Destination, ...] | None:
         """None: stored before passwords were bound (composer/password_binding.py says
@@ -216,6 +226,7 @@ class Credentials:
         left behind in the keyring."""
         if old == new:
             return
+        destinations = self._still_allowed(old, new, destinations)
         if old in self._session:
             self._session[new] = self._session.pop(old)
             self._session_for.pop(old, None)
@@ -229,6 +240,14 @@ class Credentials:
         for entry in (old, old + BINDING_SUFFIX):
             with contextlib.suppress(_NotStored):
                 self._call(backend.delete_password, SERVICE, entry)
+
+    def _still_allowed(
+        self, old: str, new: str, destinations: Sequence[Destination]
+    ) -> list[Destination]:
+        """The moved account itself (on screen as it was saved), and the servers sharing its
+        password only if the password went to them before: never one a restore named."""
+        saved_for = self._bound_to(old)
+        return [d for d in destinations if d.account_key == new or _allowed(old, saved_for, d)]
 
     @staticmethod
     def _call(method: Any, *args: str) -> Any:
@@ -250,6 +269,14 @@ class Credentials:
                 f"({type(error).__name__}). Make sure it is running and unlocked, then try "
                 f"again. {SESSION_ONLY}"
             ) from None
+
+
+def _allowed(key: str, saved_for: tuple[Destination, ...] | None, wanted: Destination) -> bool:
+    try:
+        check_destination(key, saved_for, wanted)
+    except PasswordNotForThisServer:
+        return False
+    return True
 
 
 class _NotStored(Exception):

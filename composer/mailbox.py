@@ -20,6 +20,7 @@ from composer.imap import FoundReply, ImapConnection, mailbox_display_name
 from composer.login import LoginSecret
 from composer.mail import parse_address_or_none
 from composer.outbox import sending_account
+from composer.password_binding import Destination
 from composer.records import Reply, WatchedMessage
 from composer.sent_copies import FilingResult, file_over, not_filed
 from composer.store import (
@@ -114,12 +115,9 @@ def password_accounts(store: Store, key: str) -> list[SmtpAccount | ImapAccount]
     return servers
 
 
-def mailbox_password(store: Store, credentials: Credentials, settings: MailboxSettings) -> str:
-    """For Settings' "Test connection", which the user asks for with the server in view (as
-    Save binds the password to it): read without the check a visit makes. From the keyring
-    (may block or prompt): empty when none is stored, which opening the mailbox then reports
-    clearly."""
-    return credentials.password(settings.password_key(sending_account(store))) or ""
+def password_destinations(store: Store, key: str) -> list[Destination]:
+    """Blocking (reads CA files)."""
+    return [Destination.of(server) for server in password_accounts(store, key)]
 
 
 def try_connection(settings: MailboxSettings, secret: LoginSecret | str | None) -> str:

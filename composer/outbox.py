@@ -28,6 +28,7 @@ from composer.clock import Clock, utc_now
 from composer.credentials import Credentials, password_problem
 from composer.errors import AccountError, AfterwordError, AlreadySent, TemporaryFailure
 from composer.login import KnownPassword, LoginSecret
+from composer.password_binding import Destination
 from composer.records import Message, MessageState
 from composer.retry_note import waiting
 from composer.schedule import OVERDUE_AFTER, Scheduled
@@ -308,14 +309,17 @@ class Outbox:
         """The account's own, else the saved account's when it is the same server (another
         port or security, say): a password never goes to a server name it was not saved
         for, a mistyped one above all. One held for this session first: then there may be
-        no keyring to ask."""
+        no keyring to ask. Only to the server, port, user and CA it was saved for
+        (composer/password_binding.py), like any send."""
         saved = self.account()
         same_server = (
             saved is not None and saved.host.strip().lower() == account.host.strip().lower()
         )
         keys = [account.key] + ([saved.key] if saved is not None and same_server else [])
         held = [key for key in keys if self.credentials.in_session(key)]
-        return next((p for key in held or keys if (p := self.credentials.password(key))), None)
+        wanted = Destination.of(account)  # PasswordNotForThisServer when not saved for it
+        found = (self.credentials.password_for(key, wanted) for key in held or keys)
+        return next((password for password in found if password), None)
 
     def retry(self, message_id: int) -> None:
         """Puts a failed message back in the queue (its Message-ID is kept)."""

@@ -12,10 +12,10 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Protocol
 
-from composer.errors import PasswordNotForThisServer
+from composer.certificate import read_ca_file
+from composer.errors import AccountError, PasswordNotForThisServer
 
 BINDING_SUFFIX = "#for"  # the keyring entry beside the password's: key + this
 
@@ -78,11 +78,12 @@ class Destination:
 
 
 def ca_fingerprint(ca_file: str) -> str:
+    """Read as ``composer/certificate.py`` reads it: a pipe or a device is never waited on."""
     if not ca_file:
         return ""
     try:
-        return hashlib.sha256(Path(ca_file).read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_ca_file(ca_file)).hexdigest()
+    except AccountError:
         return "unreadable"  # matches nothing: opening the account then says what is wrong
 
 

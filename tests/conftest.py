@@ -25,6 +25,7 @@ import trustme
 
 from composer.credentials import SERVICE, Credentials
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths, resolve
 from composer.records import Contact, Interview, InterviewStatus, Profile, Role
 from composer.store import Store
@@ -186,7 +187,7 @@ def outbox(store: Store, smtp_server: SmtpServer, ca_file: Path) -> Outbox:
     box = Outbox(store, credentials)
     account = account_for(smtp_server, ca_file)
     box.save_account(account)
-    credentials.use_for_session(account.key, PASSWORD)
+    credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     return box
 
 

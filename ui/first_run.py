@@ -321,7 +321,11 @@ class FirstRunAssistant(QWizard):
         answer = self.password.answer()
 
         def work() -> tuple[str, str]:
-            keep(afterword.credentials, account.key, answer)
+            from composer.mailbox import password_destinations
+
+            with afterword.reading() as store:  # the servers this assistant just showed
+                servers = password_destinations(store, account.key)
+            keep(afterword.credentials, account.key, answer, servers)
             return send_test_message(afterword, account, "")
 
         self.runner.run(work, done, failed, sending=True)

@@ -25,11 +25,18 @@ from PySide6.QtWidgets import (
 
 from composer.account import ImapAccount, Security
 from composer.afterword import Afterword
-from composer.errors import AccountError, AfterwordError, CredentialError, NoKeyring
+from composer.errors import (
+    AccountError,
+    AfterwordError,
+    CredentialError,
+    NoKeyring,
+    PasswordMissing,
+    PasswordNotForThisServer,
+)
 from composer.mailbox import (
     MailboxSettings,
     forget_mailbox,
-    mailbox_password,
+    mailbox_secret,
     mailbox_settings,
     password_accounts,
     save_mailbox_settings,
@@ -41,6 +48,7 @@ from composer.store import DEFAULT_CHECK_MINUTES
 from ui import dialogs
 from ui.account_fields import CaFileRow, hold, release, say, user_message
 from ui.password_hint import LEFT_BEHIND, NOT_STORED, STORED_NOW, PasswordHint, forget_entry
+from ui.password_prompt import PasswordAsker, PasswordRequest
 from ui.runner import Runner
 from ui.widgets import combo, named, push_button, status_label
 
@@ -51,6 +59,11 @@ IMAP_SECURITY_CHOICES = (  # never plain text: the mailbox holds the user's mail
     (Security.STARTTLS, "STARTTLS"),
 )
 SAVED = "Mailbox settings saved."
+SHARED_NOW = "Your sending password now opens this mailbox too."
+NOT_SHARED = (
+    "Your sending password was not given to this mailbox: Afterword will ask for it when it "
+    "next opens the mailbox."
+)
 REMOVE_QUESTION = (
     "Remove the mailbox settings? Afterword will stop filing copies in Sent and looking "
     "for replies. Nothing in your mailbox is changed."
@@ -58,12 +71,13 @@ REMOVE_QUESTION = (
 
 
 def connection_report(afterword: Afterword, settings: MailboxSettings, typed: str) -> str:
-    """Blocking, for the worker: the typed password, else the one the keyring holds."""
+    """Blocking, for the worker: the typed password, else the one the keyring holds, if it
+    was saved for the server on screen (``PasswordNotForThisServer`` otherwise)."""
     if typed:
         return try_connection(settings, typed)
     with afterword.reading() as store:  # this thread's own connection
-        password = mailbox_password(store, afterword.credentials, settings)
-    return try_connection(settings, password)
+        secret = mailbox_secret(store, afterword.credentials, settings)
+    return try_connection(settings, secret)
 
 
 class MailboxGroup(QGroupBox):
@@ -306,8 +320,9 @@ class MailboxGroup(QGroupBox):
             self._refresh_password_hint(settings)
 
     def _share_password(self, settings: MailboxSettings) -> None:
-        """The user saved a mailbox that opens with the sending password: that password may
-        now go to this server too (composer/password_binding.py)."""
+        """The user saved a mailbox that opens with the sending password: that password goes
+        to a server or CA it does not go to yet only once the user says so, in the prompt
+        that names each one and shows each new certificate (composer/password_binding.py)."""
         try:
             smtp = self.afterword.outbox.account()
         except AccountError:  # damaged: the account's part of Settings says so
@@ -315,11 +330,25 @@ class MailboxGroup(QGroupBox):
         if smtp is None:
             return
         key, credentials = settings.password_key(smtp), self.afterword.credentials
-        servers = password_accounts(self.afterword.store, key)
+        servers = tuple(password_accounts(self.afterword.store, key))
+
+        def new_servers() -> bool:
+            if credentials.password(key) is None:  # nothing stored: the visit asks for it
+                return False
+            return bool(credentials.not_yet_bound(key, [Destination.of(s) for s in servers]))
+
+        request = PasswordRequest(key, smtp.username or smtp.from_address, smtp.host)
         self.runner.run(
-            lambda: credentials.bind(key, [Destination.of(s) for s in servers]),
-            lambda _: None,
+            new_servers,
+            lambda new: self._confirm(replace(request, servers=servers)) if new else None,
             _unless_a_bug,
+        )
+
+    def _confirm(self, request: PasswordRequest) -> None:
+        PasswordAsker(self, self.afterword.credentials, self.runner).ask_then(
+            request,
+            lambda: say(self.status, f"{SAVED} {SHARED_NOW}"),
+            lambda: say(self.status, f"{SAVED} {NOT_SHARED}"),
         )
 
     def _move_or_forget(self, settings: MailboxSettings, old: str, new: str | None) -> None:
@@ -432,8 +461,23 @@ class MailboxGroup(QGroupBox):
         say(self.test_status, report)
 
     def _not_tested(self, error: BaseException) -> None:
+        if isinstance(error, PasswordNotForThisServer):  # asked, naming the server on screen
+            settings = self.settings()
+            key = settings.password_key(self.afterword.outbox.account())
+            servers = (settings.account, *password_accounts(self.afterword.store, key))
+            request = PasswordRequest(key, settings.account.username, settings.account.host)
+            PasswordAsker(self, self.afterword.credentials, self.runner).ask_then(
+                replace(request, servers=servers),
+                self._test_again,
+                lambda: self._not_tested(PasswordMissing(str(error))),
+            )
+            return
         release(self.test_button)
         say(self.test_status, user_message(error))
+
+    def _test_again(self) -> None:
+        release(self.test_button)
+        self.test_connection()
 
 
 def _unless_a_bug(error: BaseException) -> None:

@@ -131,8 +131,18 @@ class MailboxWatcher(QObject):
             self.runner,
         )
         asker.ask_then(
-            request, lambda: self._asked(declined=False), lambda: self._asked(declined=True)
+            request,
+            lambda: self._asked(declined=False),
+            lambda: self._asked(declined=True),
+            self._not_asked,
         )
+
+    def _not_asked(self, error: BaseException) -> None:
+        """A CA file the prompt must show cannot be read: said, and not asked again."""
+        self._asked(declined=True)
+        if not isinstance(error, AfterwordError):  # a bug stays loud
+            raise error
+        self.said.emit(str(error))
 
     def _asked(self, *, declined: bool) -> None:
         self.asking, self.declined = False, declined

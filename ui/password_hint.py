@@ -91,8 +91,11 @@ class PasswordHint:
         done: Callable[[str | None], None],
         finished: Callable[[], None],
         servers: Sequence[Any] = (),
+        shared: Sequence[Any] = (),
     ) -> None:
-        """Stores it under ``key``, bound to the ``servers`` (accounts) it is for, and
+        """Stores it under ``key``, bound to the ``servers`` (accounts) it is for, and to
+        those ``shared`` ones the stored password already went to (a mailbox a backup
+        brought back is asked for at its visit, named), and
         removes the ``forget`` entry. ``finished()`` comes
         after, whatever happened (so Save can be used again); then ``done(problem)``, with
         what to tell the user if the password is kept for this session only, or the
@@ -104,7 +107,9 @@ class PasswordHint:
         bound_to: list[Destination] = []
 
         def work() -> str | None:
+            also = [Destination.of(server) for server in shared]
             bound_to.extend(Destination.of(server) for server in servers)
+            bound_to.extend(credentials.already_bound(key, also))
             credentials.store(key, password, bound_to)
             return None if forget is None else forget_entry(credentials, forget)
 

@@ -70,11 +70,13 @@ def request_for(
     account: AskedAccount, problem: str = MISSING, store: Store | None = None
 ) -> PasswordRequest:
     """``problem``: as ``composer.credentials.password_problem`` says it; ``store``: where
-    the settings say which servers share this password."""
+    the settings say which servers share this password. The password typed is for
+    ``account`` (the one on screen, saved or not) and those servers, named in the prompt."""
     from composer.mailbox import password_accounts  # IMAP loads when first asked, not at start
 
     user = account.username or getattr(account, "from_address", "")
-    servers = tuple(password_accounts(store, account.key)) if store is not None else ()
+    shared = tuple(password_accounts(store, account.key)) if store is not None else ()
+    servers = (account, *shared) if hasattr(account, "ca_file") else shared
     return PasswordRequest(account.key, user, account.host, problem == REFUSED, servers)
 
 
@@ -86,18 +88,41 @@ class Situation:
     destinations: tuple[Destination, ...] = ()
     reason: str = ""  # the password was saved for another server or CA: why it is asked
     certificates: tuple[CertificateFacts, ...] = ()  # to accept before it goes there
+    goes_to: str = ""  # every server it is not yet bound to, named
 
 
 def situation(credentials: Credentials, request: PasswordRequest) -> Situation:
-    """Blocking, for the worker."""
-    destinations = tuple(Destination.of(server) for server in request.servers)
+    """Blocking, for the worker. ``AccountError`` when a CA file to show cannot be read."""
+    destinations = tuple(dict.fromkeys(Destination.of(server) for server in request.servers))
     try:
-        refusal = credentials.refusal(request.key, destinations)
-        shown = tuple(certificates_in(refusal.ca_file)) if refusal and refusal.ca_file else ()
-    except AfterwordError:  # no keyring, a locked one, an unreadable CA file: asked anyway
-        refusal, shown = None, ()
-    reason = str(refusal) if refusal else ""
-    return Situation(keyring_problem(credentials), destinations, reason, shown)
+        new = credentials.not_yet_bound(request.key, destinations)
+        reasons = [str(e) for d in new if (e := credentials.refusal(request.key, [d]))]
+    except CredentialError:  # no keyring, or a locked one: nothing bound can be read
+        new, reasons = destinations, []
+    return Situation(
+        keyring_problem(credentials),
+        destinations,
+        " ".join(dict.fromkeys(reasons)),
+        certificates_to_accept(new),
+        goes_to(new),
+    )
+
+
+def certificates_to_accept(new: Sequence[Destination]) -> tuple[CertificateFacts, ...]:
+    """Every CA file the password would newly go with, each certificate OpenSSL loads."""
+    files = dict.fromkeys(d.ca_file for d in new if d.ca_file)
+    return tuple(facts for ca_file in files for facts in certificates_in(ca_file))
+
+
+def goes_to(new: Sequence[Destination]) -> str:
+    if not new:
+        return ""
+    named = "; ".join(
+        f"{'your mailbox' if d.kind == 'imap' else 'sending'}: {d.username} at {d.where}"
+        + (f", trusting the certificate in {d.ca_file}" if d.ca_file else "")
+        for d in new
+    )
+    return f"The password you type will be sent to {named}."
 
 
 @dataclass(frozen=True)
@@ -122,6 +147,10 @@ class PasswordDialog(QDialog):
         reason = found.reason if found is not None else ""
         self.why = named(QLabel(reason or _why(request)), "Why the password is asked for")
         self.why.setWordWrap(True)
+        goes_to = found.goes_to if found is not None else ""
+        self.goes_to = named(QLabel(goes_to), "Where the password goes")
+        self.goes_to.setWordWrap(True)
+        self.goes_to.setVisible(bool(goes_to))
         self.password = named(QLineEdit(), f"Password for {request.who}")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.keep = named(QCheckBox(KEEP), "Keep the password in the system keyring")
@@ -141,7 +170,8 @@ class PasswordDialog(QDialog):
         self.password.textChanged.connect(self._allow)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        for widget in (self.why, self.certificate, self.password, self.keep, self.keyring_note):
+        shown = (self.why, self.goes_to, self.certificate, self.password, self.keep)
+        for widget in (*shown, self.keyring_note):
             if widget is not None:
                 layout.addWidget(widget)
         layout.addWidget(self.buttons)
@@ -218,13 +248,26 @@ class PasswordAsker:
         self.runner = runner
 
     def ask_then(
-        self, request: PasswordRequest, go_on: Callable[[], None], cancelled: Callable[[], None]
+        self,
+        request: PasswordRequest,
+        go_on: Callable[[], None],
+        cancelled: Callable[[], None],
+        failed: Callable[[BaseException], None] | None = None,
     ) -> None:
+        """``failed``: a CA file to show that cannot be read (nothing asked, nothing sent);
+        without it, the user is told and it counts as cancelled."""
         credentials = self.credentials
         self.runner.run(
             lambda: situation(credentials, request),
             lambda found: self._ask(request, found, go_on, cancelled),
+            failed or (lambda error: self._not_asked(error, cancelled)),
         )
+
+    def _not_asked(self, error: BaseException, cancelled: Callable[[], None]) -> None:
+        cancelled()
+        if not isinstance(error, AfterwordError):  # a bug stays loud
+            raise error
+        dialogs.tell(self.parent, str(error), error=True)
 
     def _ask(
         self,

@@ -482,7 +482,8 @@ class SettingsPage(QWidget):
             forget=forget,
             done=self._password_done,
             finished=lambda: release(self.save_button),
-            servers=password_accounts(self.afterword.store, key),
+            servers=[a for a in password_accounts(self.afterword.store, key) if a.key == key],
+            shared=[a for a in password_accounts(self.afterword.store, key) if a.key != key],
         )
 
     def _password_done(self, problem: str | None) -> None:
@@ -509,7 +510,7 @@ class SettingsPage(QWidget):
         problem = password_problem(error)
         if problem:  # asked for, then the test goes on; Cancel says why it was not sent
             self.password.clear()  # a password typed here was refused: not tried again
-            request = password_prompt.request_for(self._account(), problem)
+            request = password_prompt.request_for(self._account(), problem, self.afterword.store)
             self.password_asker.ask_then(
                 request, self.send_test_message, lambda: self._test_not_sent(error)
             )

@@ -24,6 +24,7 @@ import pytest
 from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
@@ -42,10 +43,12 @@ CHILD = textwrap.dedent(
     import sys
     from composer.afterword import Afterword
     from composer.paths import resolve
+    from composer.password_binding import Destination
 
     app = Afterword.open(resolve(sys.argv[1]))
     account = app.outbox.account()
-    app.credentials.use_for_session(account.key, sys.stdin.readline().rstrip("\\n"))
+    typed = sys.stdin.readline().rstrip("\\n")
+    app.credentials.use_for_session(account.key, typed, [Destination.of(account)])
     app.send_messages([int(n) for n in sys.argv[2:]])
     """
 )
@@ -187,7 +190,7 @@ def test_a_batch_killed_midway_loses_nothing_and_doubles_nothing(
         # Started again: the rest goes out; nothing already sent or uncertain goes again.
         account = reopened.outbox.account()
         assert account is not None
-        reopened.credentials.use_for_session(account.key, PASSWORD)
+        reopened.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
         again = {r.message_id: r.state for r in reopened.send_messages(batch)}
     finally:
         reopened.close()

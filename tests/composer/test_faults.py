@@ -14,6 +14,7 @@ import trustme
 
 from composer.credentials import Credentials
 from composer.outbox import Outbox, SendResult
+from composer.password_binding import Destination
 from composer.records import Attachment, MessageState, Profile
 from composer.store import Store
 from tests.composer.test_sending import parsed, queue
@@ -70,7 +71,7 @@ def outbox_on(
     outbox = Outbox(store, credentials, retry_delays=retry_delays, sleep=wait)
     account = account_for(server, ca_file, **changes)
     outbox.save_account(account)
-    credentials.use_for_session(account.key, PASSWORD)
+    credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     return outbox
 
 

@@ -25,6 +25,7 @@ from composer.mailbox import (
     visit,
 )
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, Message, MessageState
 from composer.store import Store
 from tests.helpers.clock import clock
@@ -317,7 +318,7 @@ def test_a_visit_files_the_copy_and_notes_the_reply_with_the_sending_password(
     smtp = outbox.account()
     assert smtp is not None
     credentials = Credentials(backend=object())
-    credentials.use_for_session(smtp.key, PASSWORD)
+    credentials.use_for_session(smtp.key, PASSWORD, [Destination.of(smtp), Destination.of(mailbox)])
     message_id, header_id, sent_at = send_notes_request(outbox, records)
     soon = sent_at + timedelta(minutes=5)
     dovecot.deliver(
@@ -338,7 +339,7 @@ def test_a_mailbox_with_its_own_password_uses_its_own_keyring_entry(
     settings = MailboxSettings(mailbox, own_password=True, check_minutes=5)
     save_mailbox_settings(store, settings)
     credentials = Credentials(backend=object())
-    credentials.use_for_session(mailbox.key, PASSWORD)
+    credentials.use_for_session(mailbox.key, PASSWORD, [Destination.of(mailbox)])
 
     assert mailbox_settings(store) == settings
     assert "Sent folder" in try_connection(settings, PASSWORD)
@@ -389,7 +390,7 @@ def test_replies_in_unusable_charsets_are_noted_and_the_visit_goes_on(
     smtp = inbox.outbox.account()
     assert smtp is not None
     credentials = Credentials(backend=object())
-    credentials.use_for_session(smtp.key, PASSWORD)
+    credentials.use_for_session(smtp.key, PASSWORD, [Destination.of(smtp), Destination.of(mailbox)])
     plain = 'text/plain; charset="{}"'
     inbox.deliver(
         odd_reply(

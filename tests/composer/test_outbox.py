@@ -22,6 +22,7 @@ from composer.afterword import Afterword
 from composer.credentials import Credentials
 from composer.errors import AfterwordError, InvalidAddress
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from composer.store import Store
@@ -91,7 +92,7 @@ def test_two_workers_send_once(paths: Paths, outbox: Outbox, smtp_server: SmtpSe
         try:
             with Store(paths.database) as own_store:
                 credentials = Credentials(backend=object())
-                credentials.use_for_session(account.key, PASSWORD)
+                credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
                 start.wait()
                 outcomes.extend(Outbox(own_store, credentials).send([message_id]))
         except BaseException as error:
@@ -130,10 +131,12 @@ def test_crash_mid_send_leaves_the_message_uncertain_and_unsent_again(
         f"""
         from composer.credentials import Credentials
         from composer.outbox import Outbox
+        from composer.password_binding import Destination
         from composer.store import Store
         store = Store({str(paths.database)!r})
         outbox = Outbox(store, Credentials(backend=object()))
-        outbox.credentials.use_for_session(outbox.account().key, {PASSWORD!r})
+        account = outbox.account()
+        outbox.credentials.use_for_session(account.key, {PASSWORD!r}, [Destination.of(account)])
         outbox.send([{message_id}])
         """
     )
@@ -154,7 +157,8 @@ def test_crash_mid_send_leaves_the_message_uncertain_and_unsent_again(
         assert after.state is MessageState.UNCERTAIN
         assert after.error is not None and "may or may not have been delivered" in after.error
         assert after.raw is not None  # the exact bytes that may have gone out are kept
-        reopened.credentials.use_for_session(account_for(smtp_server, ca_file).key, PASSWORD)
+        account = account_for(smtp_server, ca_file)
+        reopened.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
         [result] = reopened.outbox.send([message_id])
         assert result.state is MessageState.UNCERTAIN, "an uncertain message is never re-sent"
         time.sleep(0.2)
@@ -338,7 +342,7 @@ def test_two_workers_sending_the_same_batch_send_each_message_once(
         try:
             with Store(paths.database) as own_store:
                 credentials = Credentials(backend=object())
-                credentials.use_for_session(account.key, PASSWORD)
+                credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
                 start.wait()
                 outcomes.extend(Outbox(own_store, credentials).send(ids))
         except BaseException as error:

@@ -10,6 +10,7 @@ from composer.account import Security, is_loopback
 from composer.credentials import Credentials
 from composer.errors import NoKeyring
 from composer.login import Login, LoginSecret, Mechanism, PasswordSecret
+from composer.password_binding import Destination
 from composer.providers import Preset, preset_for_address, presets
 
 ADDRESS = "zoe@example.org"
@@ -141,7 +142,7 @@ def test_other_addresses_get_no_preset(address: str) -> None:
 def test_a_session_password_becomes_a_password_login() -> None:
     credentials = Credentials(backend=object())  # in memory only: no keyring here
     smtp = by_name("Gmail").smtp_account(ADDRESS, ADDRESS)
-    credentials.use_for_session(smtp.key, "app password 1234")
+    credentials.use_for_session(smtp.key, "app password 1234", [Destination.of(smtp)])
     secret: LoginSecret = PasswordSecret(credentials, smtp.key, smtp)
     assert secret.login() == Login(Mechanism.PASSWORD, "app password 1234")
 
@@ -150,8 +151,8 @@ def test_each_account_key_gets_its_own_password() -> None:
     credentials = Credentials(backend=object())
     gmail = by_name("Gmail")
     smtp, imap = gmail.smtp_account(ADDRESS, ADDRESS), gmail.imap_account(ADDRESS)
-    credentials.use_for_session(smtp.key, "smtp secret")
-    credentials.use_for_session(imap.key, "imap secret")
+    credentials.use_for_session(smtp.key, "smtp secret", [Destination.of(smtp)])
+    credentials.use_for_session(imap.key, "imap secret", [Destination.of(imap)])
     smtp_login = PasswordSecret(credentials, smtp.key, smtp).login()
     imap_login = PasswordSecret(credentials, imap.key, imap).login()
     assert smtp_login == Login(Mechanism.PASSWORD, "smtp secret")
@@ -161,7 +162,7 @@ def test_each_account_key_gets_its_own_password() -> None:
 def test_a_forgotten_password_gives_no_login(secret_backend: object) -> None:
     credentials = Credentials(secret_backend)
     smtp = by_name("Fastmail").smtp_account(ADDRESS, ADDRESS)
-    credentials.use_for_session(smtp.key, "for now")
+    credentials.use_for_session(smtp.key, "for now", [Destination.of(smtp)])
     credentials.forget(smtp.key)
     assert PasswordSecret(credentials, smtp.key, smtp).login() is None
 

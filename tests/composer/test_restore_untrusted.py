@@ -19,6 +19,7 @@ import pytest
 from composer.afterword import Afterword
 from composer.backup import MANIFEST, backup
 from composer.errors import BackupRefused
+from composer.password_binding import Destination
 from composer.paths import DATABASE_NAME, resolve
 from composer.records import Contact, Message, MessageState
 from composer.restore import MAX_ENTRIES, restore
@@ -130,7 +131,7 @@ def test_a_crafted_backup_adds_no_recipient_to_what_is_sent_later(
 
     account = account_for(smtp_server, ca_file)
     user.outbox.save_account(account)
-    user.credentials.use_for_session(account.key, PASSWORD)
+    user.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     message = user.outbox.queue(Message("Thank you", "Thank you for today.", ["bo@acme.example"]))
     assert message.id is not None
     [result] = user.outbox.send([message.id])

@@ -37,11 +37,13 @@ CHILD = textwrap.dedent(
     import composer.outbox
     from composer.afterword import Afterword
     from composer.paths import resolve
+    from composer.password_binding import Destination
 
     composer.outbox.RETRY_DELAYS = (60.0,)
     app = Afterword.open(resolve(sys.argv[1]))
     account = app.outbox.account()
-    app.credentials.use_for_session(account.key, sys.stdin.readline().rstrip("\\n"))
+    typed = sys.stdin.readline().rstrip("\\n")
+    app.credentials.use_for_session(account.key, typed, [Destination.of(account)])
     app.send_messages([int(sys.argv[2])])
     """
 )

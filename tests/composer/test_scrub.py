@@ -22,6 +22,7 @@ from composer.errors import ImapLoginFailed
 from composer.imap import ImapConnection
 from composer.login import xoauth2
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Message, MessageState, Profile
 from composer.scrub import HIDDEN, sasl_forms, scrub, server_words
@@ -143,7 +144,7 @@ def test_an_smtp_server_echoing_the_password_has_it_in_no_record_message_or_log(
     outbox = Outbox(store, credentials)
     account = account_for(echoing_server, ca_file)
     outbox.save_account(account)
-    credentials.use_for_session(account.key, ECHOED)
+    credentials.use_for_session(account.key, ECHOED, [Destination.of(account)])
     message = outbox.queue(Message(to=["ana@acme.example"], subject="Thanks", body="Thank you."))
     assert message.id is not None
     logged = len(LogRecords.records)

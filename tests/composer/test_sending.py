@@ -17,6 +17,7 @@ from composer.account import Security
 from composer.credentials import Credentials
 from composer.errors import AccountError, AlreadySent
 from composer.outbox import Outbox
+from composer.password_binding import Destination
 from composer.records import Message, MessageState, Profile
 from composer.smtp import smtp_tls_context
 from composer.store import Store
@@ -51,7 +52,7 @@ def outbox_for(
     box = Outbox(store, credentials)
     account = account_for(server, ca_file, **changes)  # type: ignore[arg-type]
     box.save_account(account)
-    credentials.use_for_session(account.key, password)
+    credentials.use_for_session(account.key, password, [Destination.of(account)])
     return box
 
 

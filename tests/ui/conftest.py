@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.afterword import Afterword
 from composer.autoconfig import OFFLINE
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Profile
 from composer.schedule import set_undo_seconds
@@ -99,5 +100,5 @@ def ready(afterword: Afterword, smtp_server: SmtpServer, ca_file: Path) -> After
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(smtp_server, ca_file)
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, PASSWORD)
+    afterword.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     return afterword

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.afterword import Afterword
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Role
 from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
@@ -254,7 +255,7 @@ def test_an_error_and_its_settings_button_go_once_the_text_is_edited(
 ) -> None:
     account = ready.outbox.account()
     assert account is not None
-    ready.credentials.use_for_session(account.key, "not the password")
+    ready.credentials.use_for_session(account.key, "not the password", [Destination.of(account)])
     interview_id = interview_with(ready, Contact("Ana Lima", "ana@acme.example"))
     compose = page(qtbot, ready)
     compose.start_follow_up(interview_id, "thank_you")
@@ -268,7 +269,7 @@ def test_an_error_and_its_settings_button_go_once_the_text_is_edited(
     qtbot.keyClicks(compose.body, " P.S.")
 
     assert compose.status.text() == "" and not compose.fix_button.isVisible()
-    ready.credentials.use_for_session(account.key, PASSWORD)
+    ready.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     assert compose.send_button.text() == "&Send again", "the message is still the failed one"
     compose.save_draft()  # as the autosave would, before this test's records are closed
 

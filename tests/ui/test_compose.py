@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.afterword import Afterword
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Message, MessageState, Role
 from tests.helpers.smtp_server import PASSWORD, SmtpServer
 from tests.ui.conftest import Dialogs
@@ -161,7 +162,7 @@ def test_wrong_password_then_retry_sends_exactly_once(
     monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: False)  # the password: Cancel
     account = ready.outbox.account()
     assert account is not None
-    ready.credentials.use_for_session(account.key, "not the password")
+    ready.credentials.use_for_session(account.key, "not the password", [Destination.of(account)])
     interview_id = interview_with(
         ready, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
     )
@@ -178,7 +179,9 @@ def test_wrong_password_then_retry_sends_exactly_once(
     assert ready.store.message(message_id).state is MessageState.FAILED
     assert smtp_server.received == []
 
-    ready.credentials.use_for_session(account.key, PASSWORD)  # re-entered in Settings
+    ready.credentials.use_for_session(
+        account.key, PASSWORD, [Destination.of(account)]
+    )  # re-entered in Settings
     assert compose.send_button.text() == "&Send again"
     compose.send()
     qtbot.waitUntil(lambda: not compose.sending, timeout=15000)

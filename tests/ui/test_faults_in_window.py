@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.afterword import Afterword
+from composer.password_binding import Destination
 from composer.records import Contact, InterviewStatus, MessageState, Profile
 from tests.helpers.fault_server import ROWS, TRIES, FaultFactory, fault_servers
 from tests.helpers.smtp_server import PASSWORD, account_for
@@ -67,7 +68,7 @@ def test_each_fault_is_told_under_send_and_kept_in_the_records(
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file, **row.account)
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, PASSWORD)
+    afterword.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     people = [Contact(address.split("@")[0].title(), address) for address in row.to]
     interview_id = interview_with(afterword, *people, status=InterviewStatus.REJECTED)
     compose = threaded_page(qtbot, afterword)  # the real runner: "Sending…" is seen
@@ -113,7 +114,7 @@ def test_an_uncertain_message_is_neither_copied_nor_sent_again_from_compose(
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file)
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, PASSWORD)
+    afterword.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     interview_id = interview_with(
         afterword, Contact("Ana Lima", "ana@acme.example"), status=InterviewStatus.REJECTED
     )

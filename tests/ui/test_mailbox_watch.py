@@ -20,10 +20,12 @@ import ui.mailbox_watch
 from composer.account import ImapAccount
 from composer.afterword import Afterword
 from composer.mailbox import MailboxSettings, MailboxVisit, save_mailbox_settings
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, Reply, Role
 from tests.helpers.clock import NOW, clock
-from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401
+from tests.helpers.imap_fixtures import dovecot, imap_user, mailbox  # noqa: F401  # noqa: F401
 from tests.helpers.imap_server import FLAGGED_SENT, DovecotServer, free_port
+from tests.helpers.smtp_server import PASSWORD
 from tests.ui.conftest import Dialogs
 from tests.ui.helpers import written
 from ui.mailbox_watch import describe_visit
@@ -32,11 +34,20 @@ from ui.main_window import MainWindow
 WAIT = 20_000  # ms: a real SMTP exchange, then a real IMAP one
 
 
+def share_password(afterword: Afterword, mailbox: ImapAccount) -> None:
+    """The sending password, typed this session, for the account and this mailbox."""
+    smtp = afterword.outbox.account()
+    assert smtp is not None
+    bound_to = [Destination.of(smtp), Destination.of(mailbox)]
+    afterword.credentials.use_for_session(smtp.key, PASSWORD, bound_to)
+
+
 @pytest.fixture
 def rejected(ready: Afterword, mailbox: ImapAccount) -> int:
     """Bo interviewed the user and the answer was no; the mailbox shares the SMTP password."""
     store = ready.store
     save_mailbox_settings(store, MailboxSettings(mailbox, check_minutes=0))
+    share_password(ready, mailbox)
     bo = store.add_contact(Contact("Bo Chen", "bo@initech.example", "Initech"))
     interview = store.add_interview(
         Interview(
@@ -154,6 +165,7 @@ def test_a_copy_that_cannot_be_filed_yet_is_shown_and_the_message_stays_sent(
 ) -> None:
     unreachable = replace(mailbox, port=free_port())
     save_mailbox_settings(ready.store, MailboxSettings(unreachable, check_minutes=0))
+    share_password(ready, unreachable)
     monkeypatch.setattr(ui.mailbox_watch, "AFTER_SEND_MS", 10)
     main = MainWindow(ready)
     qtbot.addWidget(main)

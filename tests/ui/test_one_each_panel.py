@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from composer.afterword import Afterword
 from composer.compose import queue_panel
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, InterviewStatus, MessageState, Role
 from composer.store import Store
 from tests.helpers.fault_server import FaultFactory, FaultServer, fault_servers
@@ -54,7 +55,7 @@ def send_through(afterword: Afterword, server: FaultServer, ca_file: Path) -> No
     """From now on the account is on ``server``, which answers as it was told to."""
     account = account_for(server, ca_file)
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, PASSWORD)
+    afterword.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
 
 
 def sent_through(

@@ -62,6 +62,8 @@ class Prompts:
         dialog.password.setText(typed)
         if self.keep is not None:
             dialog.keep.setChecked(self.keep)
+        if dialog.certificate is not None:  # the account's own CA, shown the first time
+            dialog.certificate.trust.setChecked(True)
         dialog.continue_button.click()
         return dialog.result() == QDialog.DialogCode.Accepted
 

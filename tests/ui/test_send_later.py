@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from composer.afterword import Afterword
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.records import Contact, Message, MessageState
 from tests.helpers.clock import clock
@@ -128,7 +129,7 @@ def test_scheduled_then_quit_is_offered_when_overdue_and_sent_once(
 
     later = due - clock() + timedelta(hours=5)  # Afterword opened again, hours after
     again = Afterword.open(paths, keyring_backend=object(), clock=lambda: clock() + later)
-    again.credentials.use_for_session(account.key, PASSWORD)
+    again.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     offered = choosing(monkeypatch, Overdue.SEND_NOW)
     try:
         window = open_window(qtbot, again, again.clock)

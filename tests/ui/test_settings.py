@@ -423,7 +423,15 @@ def test_a_test_message_uses_the_account_and_password_on_screen_and_leaves_no_re
 
     page.password.clear()
     page.port.setValue(free_port())  # a wrong port, not saved: nothing listens there
+    asked: list[str] = []  # the password was saved for the other port: asked, and Cancel
+
+    def cancel(dialog: object) -> bool:
+        asked.append("asked")
+        return False
+
+    monkeypatch.setattr(dialogs, "run_dialog", cancel)
     send_test_message(qtbot, page)
+    assert asked == ["asked"]
     assert page.test_status.text().startswith("The test message was not sent: ")
     assert len(smtp_server.received) == 1
     assert no_keyring.store.message_ids(MessageState.FAILED) == [], "no failed record left"

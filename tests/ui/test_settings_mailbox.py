@@ -19,6 +19,7 @@ from composer.afterword import Afterword
 from composer.credentials import SERVICE
 from composer.errors import NoKeyring
 from composer.mailbox import MailboxSettings, mailbox_settings
+from composer.password_binding import Destination
 from composer.paths import Paths
 from composer.providers import presets
 from tests.helpers.imap_fixtures import dovecot, imap_user  # noqa: F401
@@ -537,11 +538,14 @@ def test_connection_succeeds_with_the_sending_password(
     afterword = open_afterword(secret_backend)
     smtp = SmtpAccount("127.0.0.1", 587, Security.STARTTLS, imap_user, "zoe@example.org")
     afterword.outbox.save_account(smtp)
-    afterword.credentials.store(smtp.key, PASSWORD)
     page = make_page(afterword)
     box = page.mailbox
     fill_mailbox(box, dovecot, imap_user, ca_file)
     assert box.shared_password.isChecked()
+    on_screen = box.settings().account  # saved for it, as Save (or the prompt) binds it
+    afterword.credentials.store(
+        smtp.key, PASSWORD, [Destination.of(smtp), Destination.of(on_screen)]
+    )
 
     report = click_test_connection(qtbot, box)
     assert report.startswith(f"Connected to {dovecot.host}:{dovecot.tls_port}."), report

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 import ui.dialogs
 from composer.afterword import Afterword
+from composer.password_binding import Destination
 from composer.records import Contact, Interview, MessageState, Profile, Role
 from tests.helpers.clock import NOW
 from tests.helpers.fault_server import FaultFactory, fault_servers
@@ -140,7 +141,7 @@ def test_a_failed_send_is_counted_at_outbox_and_sent(
     afterword.store.save_profile(Profile("Zoë Müller", "zoe@example.org", signature="Zoë"))
     account = account_for(server, ca_file)
     afterword.outbox.save_account(account)
-    afterword.credentials.use_for_session(account.key, PASSWORD)
+    afterword.credentials.use_for_session(account.key, PASSWORD, [Destination.of(account)])
     interview_id, ana = interview_with_ana(afterword)
     window = opened(qtbot, afterword)
     window.write(interview_id, "thank_you", [ana])
