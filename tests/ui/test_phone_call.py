@@ -27,6 +27,7 @@ from composer.records import (
     Role,
 )
 from tests.helpers.clock import NOW
+from tests.ui.helpers import written
 from ui.feedback import FeedbackDialog
 from ui.main_window import MainWindow
 from ui.timeline import TimelineDialog
@@ -133,6 +134,7 @@ def test_a_call_noted_from_today_is_logged_shown_and_then_thanked_for(
     assert window.current_area() is window.compose
     assert window.compose.template.currentData() == "thanks_for_feedback"
     assert window.compose.checked_contact_ids() == [people["rita"]]
+    written(qtbot, window.compose)
     assert "depth in SQL" in window.compose.body.toPlainText()
 
     window.show_area(window.feedback)
