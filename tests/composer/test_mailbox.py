@@ -109,7 +109,8 @@ class Inbox:
         credentials = Credentials(backend=object())
         smtp = self.outbox.account()
         assert smtp is not None
-        credentials.use_for_session(smtp.key, password)
+        servers = [Destination.of(smtp), Destination.of(self.account)]  # as typed, bound
+        credentials.use_for_session(smtp.key, password, servers)
         result = visit(self.store, credentials, now=self.sent_at + after)
         assert result is not None
         return result.replies

@@ -10,8 +10,15 @@ from pathlib import Path
 from composer.account import ImapAccount
 from composer.credentials import Credentials
 from composer.imap import ImapConnection
-from composer.mailbox import MailboxSettings, mailbox_settings, save_mailbox_settings, visit
+from composer.mailbox import (
+    MailboxSettings,
+    mailbox_settings,
+    password_accounts,
+    save_mailbox_settings,
+    visit,
+)
 from composer.outbox import Outbox, sending_account
+from composer.password_binding import Destination
 from composer.records import Message, MessageState, Profile
 from composer.sent_copies import FilingResult
 from composer.store import Store
@@ -39,7 +46,9 @@ def file_copies(store: Store, account: ImapAccount, password: str) -> FilingResu
     assert settings is not None
     save_mailbox_settings(store, replace(settings, account=account))
     credentials = Credentials(backend=object())
-    credentials.use_for_session(settings.password_key(sending_account(store)), password)
+    key = settings.password_key(sending_account(store))
+    servers = [Destination.of(server) for server in password_accounts(store, key)]
+    credentials.use_for_session(key, password, servers)  # typed for these, as the prompt binds
     result = visit(store, credentials, now=clock(), replies=False)
     assert result is not None
     return result.filing
