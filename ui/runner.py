@@ -1,9 +1,14 @@
 """Blocking work (SMTP, keyring, big queries) off the GUI thread, results back on it.
 
 ``runner.run(work, on_done, on_error)`` runs ``work`` on a thread pool; ``on_done(result)``
-or ``on_error(exception)`` is called later on the GUI thread. ``work`` may take a
+or ``on_error(error)`` is called later on the GUI thread. ``work`` may take a
 ``report`` argument (``progress=True``) to send progress to ``on_progress``, also on the
 GUI thread.
+
+The runner owns the error policy: ``on_error`` gets only errors a user can cause or fix
+(``AfterwordError``, whose message is written for them); anything else is a bug and is
+raised again on the GUI thread, loud, after ``on_end`` (which runs whatever the ending, so
+a page never stays "busy").
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
+from composer.errors import AfterwordError
+
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
+Failed = Callable[[AfterwordError], None]
+Ended = Callable[[], None]
 
 
 class _Relay(QObject):
@@ -51,6 +59,7 @@ class _Task(QRunnable):
 class Runner(QObject):
     busy_changed = Signal(int)
     sending_done = Signal()  # a task that sends mail ended (its callback has run)
+    changed = Signal(object)  # ui.operations.Changes: what a gesture wrote; pages refresh
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
@@ -71,6 +80,7 @@ class Runner(QObject):
         on_error: Failed | None = None,
         *,
         on_progress: Done | None = None,
+        on_end: Ended | None = None,
         sending: bool = False,
     ) -> None:
         relay = _Relay()
@@ -86,13 +96,17 @@ class Runner(QObject):
             self._relays.discard(relay)
             self.sends -= sending
             self.busy_changed.emit(self.busy)
-            if callback is not None:
-                callback(value)
-            if sending:
-                self.sending_done.emit()
+            try:
+                if on_end is not None:
+                    on_end()
+                if callback is not None:
+                    callback(value)
+            finally:
+                if sending:
+                    self.sending_done.emit()
 
         relay.done.connect(lambda value: finish(on_done, value))
-        relay.failed.connect(lambda error: finish(on_error or _raise, error))
+        relay.failed.connect(lambda error: finish(_policy(on_error), error))
         if on_progress is not None:
             relay.progress.connect(on_progress)
             task = _Task(lambda: work(relay.progress.emit), relay)
@@ -118,5 +132,12 @@ def wait_for_every_runner() -> None:
             runner.wait()
 
 
-def _raise(error: BaseException) -> None:
-    raise error
+def _policy(on_error: Failed | None) -> Callable[[BaseException], None]:
+    """A user's error to its handler; a bug (or a user's error nobody handles) stays loud."""
+
+    def handle(error: BaseException) -> None:
+        if on_error is None or not isinstance(error, AfterwordError):
+            raise error
+        on_error(error)
+
+    return handle

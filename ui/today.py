@@ -172,9 +172,7 @@ class TodayPage(QWidget):
             self._not_computed,
         )
 
-    def _not_computed(self, error: BaseException) -> None:
-        if not isinstance(error, AfterwordError):
-            raise error
+    def _not_computed(self, error: AfterwordError) -> None:
         self.summary.setText(f"What is due could not be worked out: {error}")
 
     def _compute(self, now: datetime) -> Found:
