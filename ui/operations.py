@@ -45,6 +45,18 @@ class Changes(enum.Flag):
     PROFILE = enum.auto()
 
 
+# What a deletion, a restore or an import may reach: every record kept with another.
+EVERY_RECORD = (
+    Changes.CONTACTS
+    | Changes.INTERVIEWS
+    | Changes.MESSAGES
+    | Changes.DUE
+    | Changes.REPLIES
+    | Changes.FEEDBACK
+    | Changes.LESSONS
+)
+
+
 def refresh_on(runner: Runner, shown: Changes, refresh: Callable[[], object]) -> None:
     """Connects a page once: it refreshes itself when a change it shows is announced."""
     runner.changed.connect(lambda changes: refresh() if changes & shown else None)
@@ -84,7 +96,9 @@ def until_saved(
         return
 
     def failed(error: AfterwordError) -> None:
-        dialogs.tell(dialog.parentWidget(), f"{error}\n\nWhat you typed is still there.", error=True)
+        dialogs.tell(
+            dialog.parentWidget(), f"{error}\n\nWhat you typed is still there.", error=True
+        )
         until_saved(dialog, save, on_saved)
 
     def saved(result: Any) -> None:
@@ -186,7 +200,9 @@ def delete_contact(
     on_error: Failed,
 ) -> None:
     """What was sent to them is kept."""
-    write(afterword, runner, lambda s: s.delete_contact(contact_id), _ALL, on_done, on_error)
+    write(
+        afterword, runner, lambda s: s.delete_contact(contact_id), EVERY_RECORD, on_done, on_error
+    )
 
 
 # --- interviews ---------------------------------------------------------------------------
@@ -222,7 +238,14 @@ def delete_interview(
     on_done: Callable[[None], object],
     on_error: Failed,
 ) -> None:
-    write(afterword, runner, lambda s: s.delete_interview(interview_id), _ALL, on_done, on_error)
+    write(
+        afterword,
+        runner,
+        lambda s: s.delete_interview(interview_id),
+        EVERY_RECORD,
+        on_done,
+        on_error,
+    )
 
 
 # --- feedback and lessons -----------------------------------------------------------------
@@ -244,7 +267,9 @@ def delete_feedback(
     on_done: Callable[[None], object],
     on_error: Failed,
 ) -> None:
-    write(afterword, runner, lambda s: s.delete_feedback(note_id), Changes.FEEDBACK, on_done, on_error)
+    write(
+        afterword, runner, lambda s: s.delete_feedback(note_id), Changes.FEEDBACK, on_done, on_error
+    )
 
 
 def save_lesson(
@@ -254,6 +279,3 @@ def save_lesson(
     return lambda done, failed: write(
         afterword, runner, lambda s: s.save_lesson(lesson()), Changes.LESSONS, done, failed
     )
-
-
-_ALL = ~Changes.SETTINGS & ~Changes.PROFILE  # a deletion reaches every record kept with it

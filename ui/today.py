@@ -9,7 +9,6 @@ shows the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -35,7 +34,7 @@ from composer.progress import Progress, progress
 from composer.records import MessageState
 from composer.today import NOTHING_DUE, FirstStep, Standing, standing
 from composer.weekly_goal import WeekProgress, week_progress
-from ui import dialogs, unsent
+from ui import dialogs, operations, unsent
 from ui.before_interview import BeforeInterviewCard
 from ui.models import STANDS_OUT, attention_colour
 from ui.phone_call import CallButtons
@@ -49,6 +48,9 @@ SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=
            ("For a week", timedelta(days=7)))  # fmt: skip
 __all__ = ["NOTHING_DUE", "TodayPage"]
 Found = tuple[list[DueItem], Progress, Standing, WeekProgress | None]
+
+
+SHOWN = operations.EVERY_RECORD | operations.Changes.SETTINGS  # the weekly goal, dates
 
 
 class TodayPage(QWidget):
@@ -78,6 +80,7 @@ class TodayPage(QWidget):
         self.sending = False
         self._stale = True
         self._asked = 0  # refreshes begun; an older answer arriving late is dropped
+        operations.refresh_on(runner, SHOWN, self.refresh)  # its count is the sidebar's
         self._build()
 
     def _build(self) -> None:
@@ -283,39 +286,26 @@ class TodayPage(QWidget):
 
     def _sent(self, results: list[SendResult]) -> None:
         self.sending = False
-        self.refresh()
-        self.changed.emit()
+        self._update_buttons()
 
-    def _not_sent(self, error: BaseException) -> None:
+    def _not_sent(self, error: AfterwordError) -> None:
         self._sent([])
-        if not isinstance(error, AfterwordError):
-            raise error
-        dialogs.tell(self, str(error), error=True)
+        self._not_saved(error)
 
     def snooze(self, delay: timedelta) -> None:
         item = self.selected()
-        if item is not None and self._saved(
-            lambda: self.afterword.store.snooze_due(item.key, self.clock() + delay)
-        ):
-            self.refresh()
+        if item is not None:
+            until = self.clock() + delay
+            operations.snooze(self.afterword, self.runner, item.key, until, self._not_saved)
 
     def dismiss(self) -> None:
         item = self.selected()
         question = f"Dismiss “{item.title}”? It will not be shown again." if item else ""
-        if (
-            item is not None
-            and dialogs.ask(self, question, yes="Dismiss")
-            and self._saved(lambda: self.afterword.store.dismiss_due(item.key))
-        ):
-            self.refresh()
+        if item is not None and dialogs.ask(self, question, yes="Dismiss"):
+            operations.dismiss(self.afterword, self.runner, item.key, self._not_saved)
 
-    def _saved(self, write: Callable[[], object]) -> bool:
-        try:
-            write()
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            return False
-        return True
+    def _not_saved(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
 
     def _call_noted(self) -> None:
         self.refresh()
@@ -334,10 +324,12 @@ class TodayPage(QWidget):
             message_id=item.reply_to,
             parent=self,
         )
-        if dialogs.run_until_saved(dialog, lambda: self.afterword.store.add_reply(dialog.reply())):
-            self.refresh()
-            self.changed.emit()
-        dialog.deleteLater()
+        operations.until_saved(
+            dialog,
+            lambda done, failed: operations.note_reply(
+                self.afterword, self.runner, dialog.reply(), done, failed
+            ),
+        )
 
 
 def _act_text(item: DueItem) -> str:
