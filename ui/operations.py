@@ -25,7 +25,7 @@ from ui import dialogs
 from ui.runner import Failed, Runner
 
 if TYPE_CHECKING:
-    from composer.outbox import SendResult
+    from composer.outbox import Outbox, SendResult
     from composer.store import Store
 
 T = TypeVar("T")
@@ -43,6 +43,7 @@ class Changes(enum.Flag):
     LESSONS = enum.auto()
     SETTINGS = enum.auto()
     PROFILE = enum.auto()
+    TEMPLATES = enum.auto()
 
 
 # What a deletion, a restore or an import may reach: every record kept with another.
@@ -82,6 +83,26 @@ def write(
             on_done(result)
 
     runner.run(run, done, on_error)
+
+
+def write_outbox(
+    afterword: Afterword,
+    runner: Runner,
+    work: Callable[[Outbox], T],
+    changes: Changes,
+    on_done: Callable[[T], object] | None = None,
+    on_error: Failed | None = None,
+) -> None:
+    """As ``write``, for a gesture whose rules live in the outbox (a Sent copy wanted?)."""
+    write(
+        afterword, runner, lambda store: work(_outbox(afterword, store)), changes, on_done, on_error
+    )
+
+
+def _outbox(afterword: Afterword, store: Store) -> Outbox:
+    from composer.outbox import Outbox
+
+    return Outbox(store, afterword.credentials, clock=afterword.clock)
 
 
 def until_saved(
@@ -167,6 +188,29 @@ def send_again(
     runner.run(work, done, failed, sending=True)
 
 
+def mark_sent(afterword: Afterword, runner: Runner, message_id: int, on_error: Failed) -> None:
+    """The user checked that an uncertain message did arrive."""
+    changes = Changes.MESSAGES | Changes.DUE
+    write_outbox(afterword, runner, lambda o: o.mark_sent(message_id), changes, on_error=on_error)
+
+
+def delete_draft(
+    afterword: Afterword,
+    runner: Runner,
+    message_id: int,
+    on_done: Callable[[None], object],
+    on_error: Failed,
+) -> None:
+    write(
+        afterword,
+        runner,
+        lambda s: s.delete_message(message_id),
+        Changes.MESSAGES,
+        on_done,
+        on_error,
+    )
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 
@@ -228,7 +272,8 @@ def save_interview(
             store.set_participants(saved.id or 0, people)
             return saved
 
-    write(afterword, runner, work, Changes.INTERVIEWS | Changes.DUE, on_done, on_error)
+    changes = Changes.INTERVIEWS | Changes.DUE | Changes.CONTACTS  # some made on the spot
+    write(afterword, runner, work, changes, on_done, on_error)
 
 
 def delete_interview(

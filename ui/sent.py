@@ -41,7 +41,7 @@ from composer.outbox import SendResult
 from composer.records import Message
 from composer.sent_list import Choices, Group, Listing, group_of
 from composer.threads import as_sent
-from ui import dialogs, one_each
+from ui import dialogs, one_each, operations
 from ui.models import TextsDelegate
 from ui.runner import Runner
 from ui.scheduled_actions import ScheduleActions
@@ -63,6 +63,9 @@ from ui.widgets import named, push_button, status_label
 COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
 
 
+SHOWN = operations.Changes.MESSAGES | operations.Changes.CONTACTS | operations.Changes.INTERVIEWS
+
+
 class SentPage(QWidget):
     open_draft_requested = Signal(int)
     changed = Signal()
@@ -78,6 +81,7 @@ class SentPage(QWidget):
         self._stale = False
         self._requests = 0  # bumped at each request: a list read for an older one is not shown
         self._awaited: Awaited | None = None  # the list on screen is still being read
+        operations.refresh_on(runner, SHOWN, self.refresh_when_shown)  # a batch out of sight
         self._reading = False  # a worker is reading a list (only one at a time)
         self._unplaced: list[int] = []  # chosen, but not listed yet: selected when they are
         self._quiet = False  # the page itself is changing the selection
@@ -517,23 +521,16 @@ class SentPage(QWidget):
         self.explanation.show()
 
     def _sent(self, results: list[SendResult]) -> None:
-        self.sending = False
-        self.refresh()
-        self.changed.emit()
+        self.sending = False  # the list looks again: Send again announced the change
 
-    def _failed(self, error: BaseException) -> None:
+    def _failed(self, error: AfterwordError) -> None:
         self.sending = False
-        self.refresh()
-        if not isinstance(error, AfterwordError):
-            raise error
         dialogs.tell(self, str(error), error=True)
 
     def mark_sent(self) -> None:
         message_id = self.selected_id()
         if message_id is not None:
-            self.afterword.outbox.mark_sent(message_id)
-            self.refresh()
-            self.changed.emit()
+            operations.mark_sent(self.afterword, self.runner, message_id, self._not_saved)
 
     def _open(self) -> None:
         message_id = self.selected_id()
@@ -544,14 +541,17 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None or not dialogs.ask(self, "Delete this draft?", yes="Delete"):
             return
-        try:
-            self.afterword.store.delete_message(message_id)
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-        else:
-            self.table.clearSelection()
+        operations.delete_draft(
+            self.afterword,
+            self.runner,
+            message_id,
+            lambda _: self.table.clearSelection(),
+            self._not_saved,
+        )
+
+    def _not_saved(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
         self.refresh()
-        self.changed.emit()
 
     def follow_up(self) -> None:
         """A draft in the same thread, saved, then opened in Compose."""
