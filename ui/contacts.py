@@ -272,10 +272,8 @@ class RecordsPage(QWidget):
         """One record's story so far; a reply or feedback noted there changes the records."""
         from ui.timeline import TimelineDialog
 
-        dialog = TimelineDialog(self.afterword, parent=self, **about)
-        dialogs.run_dialog(dialog)
-        if dialog.changed_records:
-            self.changed.emit()
+        dialog = TimelineDialog(self.afterword, self.runner, parent=self, **about)
+        dialogs.run_dialog(dialog)  # a reply or feedback noted there was announced
         dialog.deleteLater()
 
     def _update_buttons(self) -> None:

@@ -206,7 +206,7 @@ class FeedbackPage(QWidget):
         self.delete_button = push_button("De&lete", "Delete feedback", self.delete_selected)
         self.thank_button = push_button("&Thank them for it…", "Thank them", self.thank_selected)
         self.lesson_button = push_button("Write a le&sson…", "Write a lesson", self.write_lesson)
-        self.lessons = LessonsPanel(self.afterword)
+        self.lessons = LessonsPanel(self.afterword, self.runner)
         self.lessons.changed.connect(self.changed.emit)
         self.empty = EmptyState(
             "No feedback noted yet. When someone tells you how you did, note it here, word for "

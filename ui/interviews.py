@@ -426,8 +426,9 @@ class InterviewsPage(RecordsPage):
         if people is None:
             return  # could not be read: said so
         offer = whom_to_call(people)
-        if note_call(self, self.afterword, interview_id, offer.contact_id if offer else None):
-            self.changed.emit()
+        note_call(
+            self, self.afterword, self.runner, interview_id, offer.contact_id if offer else None
+        )
 
     def selected_interview_id(self) -> int | None:
         return self._selected_id()

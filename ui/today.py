@@ -105,8 +105,9 @@ class TodayPage(QWidget):
         )
         self.start_button = push_button("", "First step", self.take_first_step)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
-        self.call = CallButtons(self.afterword)  # asking by phone instead: call, note the call
-        self.call.noted.connect(self._call_noted)
+        self.call = CallButtons(
+            self.afterword, self.runner
+        )  # asking by phone instead: call, note the call
         self.check_button = push_button(
             "Chec&k for replies",
             "Check my inbox for replies",
@@ -306,10 +307,6 @@ class TodayPage(QWidget):
 
     def _not_saved(self, error: AfterwordError) -> None:
         dialogs.tell(self, str(error), error=True)
-
-    def _call_noted(self) -> None:
-        self.refresh()
-        self.changed.emit()
 
     def note_reply(self) -> None:
         """They answered: the reminders of that thread stop."""

@@ -138,8 +138,8 @@ def test_a_call_noted_from_today_is_logged_shown_and_then_thanked_for(
     window.show_area(window.feedback)
     assert window.feedback.notes.item(0).text().startswith("☎ By phone · ")
     for timeline in (
-        TimelineDialog(window.afterword, interview_id=people["no"]),
-        TimelineDialog(window.afterword, contact_id=people["rita"]),
+        TimelineDialog(window.afterword, window.runner, interview_id=people["no"]),
+        TimelineDialog(window.afterword, window.runner, contact_id=people["rita"]),
     ):
         qtbot.addWidget(timeline)
         lines = [timeline.events.item(r).text() for r in range(timeline.events.count())]

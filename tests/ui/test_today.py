@@ -221,7 +221,7 @@ def test_the_timeline_shows_the_story_and_takes_a_reply(
 ) -> None:
     store = window.afterword.store
     store.save_feedback(FeedbackNote(people["no"], "Great questions.", NOW, ["curiosity"]))
-    dialog = TimelineDialog(window.afterword, interview_id=people["no"])
+    dialog = TimelineDialog(window.afterword, window.runner, interview_id=people["no"])
     qtbot.addWidget(dialog)
     lines = [dialog.events.item(r).text() for r in range(dialog.events.count())]
     assert [line.split(":")[0] for line in lines] == ["Applied", "Interview", "Feedback"]
