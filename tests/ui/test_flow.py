@@ -73,9 +73,11 @@ def test_the_whole_flow_through_the_widgets(
 ) -> None:
     fill_and_save(monkeypatch, qtbot)
     window.show_area(window.contacts)
-    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
     window.show_area(window.interviews)
-    qtbot.mouseClick(window.interviews.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.interviews.add_button, Qt.MouseButton.LeftButton)
     window.interviews.table.selectRow(0)
 
     qtbot.mouseClick(window.interviews.follow_up_button, Qt.MouseButton.LeftButton)
@@ -116,8 +118,10 @@ def test_an_uncertain_message_explains_itself(
 
     assert "may or may not have been delivered" in sent.explanation.text()
     assert sent.mark_sent_button.isEnabled() and sent.send_again_button.isEnabled()
-    sent.mark_sent_button.click()
+    with qtbot.waitSignal(window.runner.changed):
+        sent.mark_sent_button.click()
     assert ready.store.message(message.id).state is MessageState.SENT
+    qtbot.waitUntil(lambda: window.runner.busy == 0)  # the list read again
     assert not sent.send_again_button.isEnabled()
 
 

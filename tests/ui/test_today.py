@@ -189,7 +189,8 @@ def test_feedback_is_logged_counted_by_tag_and_thanked_for(
     window.show_area(window.feedback)
     page = window.feedback
     assert page.empty.isVisible()
-    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     [note] = window.afterword.store.feedback_notes()
     assert note.text == words and note.tags == ["experience", "technical depth"]
     assert [page.tags.item(r).text() for r in range(page.tags.count())] == [
@@ -232,8 +233,8 @@ def test_the_timeline_shows_the_story_and_takes_a_reply(
         return True
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", reply)
-    qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
-    assert dialog.changed_records
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
     assert dialog.events.item(dialog.events.count() - 1).text().startswith("They wrote")
 
 
@@ -250,7 +251,8 @@ def test_keep_in_touch_set_on_a_contact_comes_due_on_today(
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
     window.show_area(window.contacts)
-    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
     [lena] = [c for c in window.afterword.store.contacts() if c.name == "Lena Park"]
     assert lena.check_in_days == 30
     assert not any(t.startswith("Check in") for t in due_titles(window, qtbot))
@@ -266,7 +268,6 @@ def test_a_note_that_cannot_be_saved_stays_in_its_editor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = window.afterword.store
-    store._db.execute("PRAGMA busy_timeout = 100")  # a real lock, waited for only briefly
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program writing: the save must wait
     shown: list[str] = []
@@ -284,7 +285,8 @@ def test_a_note_that_cannot_be_saved_stays_in_its_editor(
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
     window.show_area(window.feedback)
-    qtbot.mouseClick(window.feedback.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed, timeout=20_000):  # after the lock's 5 s
+        qtbot.mouseClick(window.feedback.add_button, Qt.MouseButton.LeftButton)
     assert shown == ["", "Strong on design, wanted more Kafka."], "shown again, words kept"
     assert "What you typed is still there" in answers.told[-1]
     assert [n.text for n in store.feedback_notes()] == ["Strong on design, wanted more Kafka."]
