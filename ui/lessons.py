@@ -3,8 +3,6 @@ ticked as practised (with the day) once the user has worked on it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +20,6 @@ from composer.app import Afterword
 from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview, Lesson
-from composer.store import Store
 from ui import dialogs, operations
 from ui.runner import Runner
 from ui.widgets import (
@@ -196,7 +193,9 @@ class LessonsPanel(QWidget):
         if lesson is not None and lesson.id is not None:
             practised = lesson.practised_at is None
             lesson_id = lesson.id
-            self._saved(lambda store: store.mark_practised(lesson_id, practised))
+            operations.mark_practised(
+                self.afterword, self.runner, lesson_id, practised, self._failed
+            )
 
     def delete(self) -> None:
         lesson = self.selected()
@@ -204,12 +203,7 @@ class LessonsPanel(QWidget):
             return
         lesson_id = lesson.id
         if dialogs.ask(self, f"Delete the lesson “{lesson.text}”?", yes="Delete"):
-            self._saved(lambda store: store.delete_lesson(lesson_id))
-
-    def _saved(self, work: Callable[[Store], object]) -> None:
-        operations.write(
-            self.afterword, self.runner, work, operations.Changes.LESSONS, on_error=self._failed
-        )
+            operations.delete_lesson(self.afterword, self.runner, lesson_id, self._failed)
 
     def _failed(self, error: AfterwordError) -> None:
         dialogs.tell(self, str(error), error=True)

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QDialog
 
+from composer import drafts
 from composer.app import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
-from composer.records import Contact, FeedbackNote, Interview, Lesson, Reply, Role
+from composer.records import Contact, FeedbackNote, Interview, Lesson, Profile, Reply, Role
 from ui import dialogs
 from ui.runner import Failed, Runner
 
@@ -211,6 +212,51 @@ def delete_draft(
     )
 
 
+def edit_failed_as_draft(
+    afterword: Afterword,
+    runner: Runner,
+    message_id: int,
+    on_done: Callable[[None], object],
+    on_error: Failed,
+) -> None:
+    """The user acts on a failed message: it becomes a draft again."""
+    now = afterword.clock()
+
+    def work(store: Store) -> None:
+        drafts.edit_failed_as_draft(store, message_id, now)
+
+    write(afterword, runner, work, Changes.MESSAGES | Changes.DUE, on_done, on_error)
+
+
+def remove_drafts(
+    afterword: Afterword,
+    runner: Runner,
+    ids: Sequence[int],
+    on_done: Callable[[int], object],
+    on_error: Failed,
+) -> None:
+    """Drafts already sent another way; how many went."""
+
+    def work(store: Store) -> int:
+        return drafts.remove_drafts(store, ids) if ids else 0
+
+    write(afterword, runner, work, Changes.MESSAGES, on_done, on_error)
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def save_profile(
+    afterword: Afterword,
+    runner: Runner,
+    profile: Profile,
+    on_done: Callable[[None], object],
+    on_error: Failed,
+) -> None:
+    """Name, address, signature: what goes into every From: line and signature."""
+    write(afterword, runner, lambda s: s.save_profile(profile), Changes.PROFILE, on_done, on_error)
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 
@@ -314,6 +360,21 @@ def delete_feedback(
 ) -> None:
     write(
         afterword, runner, lambda s: s.delete_feedback(note_id), Changes.FEEDBACK, on_done, on_error
+    )
+
+
+def mark_practised(
+    afterword: Afterword, runner: Runner, lesson_id: int, practised: bool, on_error: Failed
+) -> None:
+    def work(store: Store) -> None:
+        store.mark_practised(lesson_id, practised)
+
+    write(afterword, runner, work, Changes.LESSONS, on_error=on_error)
+
+
+def delete_lesson(afterword: Afterword, runner: Runner, lesson_id: int, on_error: Failed) -> None:
+    write(
+        afterword, runner, lambda s: s.delete_lesson(lesson_id), Changes.LESSONS, on_error=on_error
     )
 
 

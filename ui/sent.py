@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import drafts, sent_list
+from composer import sent_list
 from composer.app import Afterword
 from composer.compose import follow_up_in_thread
 from composer.dates import chosen_locale
@@ -498,27 +498,25 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None:
             return
-        try:
-            drafts.edit_failed_as_draft(self.afterword.store, message_id, self.afterword.clock())
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            self.refresh()
-            return
-        self.refresh()
-        self.changed.emit()
-        self.open_draft_requested.emit(message_id)
+        operations.edit_failed_as_draft(
+            self.afterword,
+            self.runner,
+            message_id,
+            lambda _: self.open_draft_requested.emit(message_id),
+            self._not_saved,
+        )
 
     def remove_obsolete_drafts(self) -> None:
-        ids = self.obsolete.ids
-        try:
-            removed = drafts.remove_drafts(self.afterword.store, ids) if ids else 0
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            return
-        self.refresh()
-        self.changed.emit()
+        operations.remove_drafts(
+            self.afterword, self.runner, self.obsolete.ids, self._drafts_removed, self._told
+        )
+
+    def _drafts_removed(self, removed: int) -> None:
         self.explanation.setText(f"{removed} draft(s) already sent another way were removed.")
         self.explanation.show()
+
+    def _told(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
 
     def _sent(self, results: list[SendResult]) -> None:
         self.sending = False  # the list looks again: Send again announced the change
