@@ -88,6 +88,8 @@ def test_the_whole_flow_through_the_widgets(
     assert compose.checked_contact_ids() == [1]
     assert compose.body.toPlainText().startswith("Dear Ana,\n\nThank you for taking the time")
     assert "streaming pipelines" in compose.body.toPlainText()
+    window.activateWindow()  # the editors' saves ended on the event loop, which moved on
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(compose.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not compose.sending and bool(smtp_server.received), timeout=15000)
 
@@ -112,6 +114,7 @@ def test_an_uncertain_message_explains_itself(
     assert message.id is not None
     ready.store.claim_for_sending(message.id)
     ready.store.recover_interrupted()
+    window.show_area(window.sent)  # its buttons are clicked where the user sees them
     sent = window.sent
     sent.refresh()
     sent.select(message.id)

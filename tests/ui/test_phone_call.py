@@ -120,7 +120,8 @@ def test_a_call_noted_from_today_is_logged_shown_and_then_thanked_for(
 
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))
-    qtbot.mouseClick(call.called_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(call.called_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
 
     [note] = window.afterword.store.feedback_notes()
@@ -168,7 +169,8 @@ def test_i_called_them_on_an_interview_notes_the_call(
     page.table.selectRow(row)
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))
-    qtbot.mouseClick(page.called_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(page.called_button, Qt.MouseButton.LeftButton)
     [note] = window.afterword.store.feedback_notes(interview_id=people["no"])
     assert note.channel is FeedbackChannel.PHONE and note.contact_id == people["rita"]
     assert "Thank Rita Ross for the feedback: Analyst at Initech" in titles(window, qtbot)
