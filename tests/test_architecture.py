@@ -230,9 +230,14 @@ WRITES_OUTSIDE_THE_SEAM: dict[str, set[str]] = {
     # A contact made on the spot in the modal interview editor, picked at once; the page
     # announces it when the editor closes.
     "ui/interviews.py": {"add_contact"},
-    # The set-up assistant writes the profile with the account (the password-binding part
-    # of #18 owns that path).
+    # The set-up assistant and Settings write the profile with the account, at once: closing
+    # or leaving asks to save and must find it saved (the password-binding part of #18
+    # owns these paths).
     "ui/first_run.py": {"save_profile"},
+    "ui/settings.py": {"save_profile"},
+    # The spelling language, a setting of the spelling service, which lives as long as the
+    # application and reloads its dictionary at once.
+    "ui/spelling.py": {"set_setting"},
 }
 
 

@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
 
     def _wire_settings_page(self, page: SettingsPage) -> None:
         page.account_changed.connect(self.update_banner)
+        page.profile_changed.connect(lambda: self.announce(Changes.PROFILE))
         page.dates_changed.connect(self._records_changed)  # dates are written anew
         page.records_replaced.connect(self._records_replaced)
         page.restoring.connect(self._restoring)

@@ -21,7 +21,7 @@ from composer import drafts
 from composer.app import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
-from composer.records import Contact, FeedbackNote, Interview, Lesson, Profile, Reply, Role
+from composer.records import Contact, FeedbackNote, Interview, Lesson, Reply, Role
 from ui import dialogs
 from ui.runner import Failed, Runner
 
@@ -241,20 +241,6 @@ def remove_drafts(
         return drafts.remove_drafts(store, ids) if ids else 0
 
     write(afterword, runner, work, Changes.MESSAGES, on_done, on_error)
-
-
-# --- settings -----------------------------------------------------------------------------
-
-
-def save_profile(
-    afterword: Afterword,
-    runner: Runner,
-    profile: Profile,
-    on_done: Callable[[None], object],
-    on_error: Failed,
-) -> None:
-    """Name, address, signature: what goes into every From: line and signature."""
-    write(afterword, runner, lambda s: s.save_profile(profile), Changes.PROFILE, on_done, on_error)
 
 
 # --- contacts -----------------------------------------------------------------------------

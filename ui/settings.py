@@ -41,7 +41,7 @@ from composer.providers import (
     remember_provider,
 )
 from composer.records import Profile
-from ui import operations, password_prompt
+from ui import password_prompt
 from ui.account_fields import CaFileRow, hold, release, say, send_test_message, user_message
 from ui.backup_settings import BackupGroup
 from ui.mailbox_settings import MailboxGroup
@@ -399,15 +399,11 @@ class SettingsPage(QWidget):
         self._store_profile(profile)
 
     def _store_profile(self, profile: Profile) -> None:
-        operations.save_profile(
-            self.afterword,
-            self.runner,
-            profile,
-            lambda _: self._profile_saved(),
-            lambda error: say(self.profile_status, str(error)),
-        )
-
-    def _profile_saved(self) -> None:
+        try:
+            self.afterword.store.save_profile(profile)
+        except AfterwordError as error:
+            say(self.profile_status, str(error))
+            return
         say(self.profile_status, "Profile saved.")
         self.profile_changed.emit()
 
