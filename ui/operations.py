@@ -1,8 +1,9 @@
 """The seam from a gesture to the core: one function per gesture that changes the records.
 
-Each runs its core call on the runner's worker, on one connection for the whole gesture
-(a Send again's queueing and sending included), and on success announces what changed
-through ``runner.changed``; pages connect once (``refresh_on``) and refresh themselves.
+Each runs its core call on the runner's worker, on one connection opened there for the
+whole gesture (a Send again's queueing and sending included; the GUI thread's connection
+only reads), and on success announces what changed through ``runner.changed``: pages
+connect once (``refresh_on``) and refresh themselves.
 The runner's error policy applies: a user's error reaches ``on_error`` (or the editor
 shown again, for ``until_saved``), a bug stays loud. In the manner of Anki's
 ``aqt/operations``.
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtWidgets import QDialog
 
-from composer import drafts
+from composer import drafts, weekly_goal
 from composer.app import Afterword
 from composer.contacts import merge_into
 from composer.errors import AfterwordError
@@ -243,6 +244,25 @@ def remove_drafts(
     write(afterword, runner, work, Changes.MESSAGES, on_done, on_error)
 
 
+# --- settings -----------------------------------------------------------------------------
+
+
+def set_weekly_goal(
+    afterword: Afterword, runner: Runner, goal: Callable[[], int | None]
+) -> Callable[[Callable[[Any], object], Failed], None]:
+    """For ``until_saved``: applications a week, as the editor holds it when saved."""
+
+    def save(done: Callable[[Any], object], failed: Failed) -> None:
+        chosen = goal()  # read from the editor here, on the GUI thread
+
+        def work(store: Store) -> None:
+            weekly_goal.set_weekly_goal(store, chosen)
+
+        write(afterword, runner, work, Changes.SETTINGS, done, failed)
+
+    return save
+
+
 # --- contacts -----------------------------------------------------------------------------
 
 
@@ -332,9 +352,12 @@ def save_feedback(
     afterword: Afterword, runner: Runner, note: Callable[[], FeedbackNote]
 ) -> Callable[[Callable[[Any], object], Failed], None]:
     """For ``until_saved``: the note as the editor holds it when the user saves."""
-    return lambda done, failed: write(
-        afterword, runner, lambda s: s.save_feedback(note()), Changes.FEEDBACK, done, failed
-    )
+
+    def save(done: Callable[[Any], object], failed: Failed) -> None:
+        typed = note()  # read from the editor here, on the GUI thread
+        write(afterword, runner, lambda s: s.save_feedback(typed), Changes.FEEDBACK, done, failed)
+
+    return save
 
 
 def delete_feedback(
@@ -368,6 +391,9 @@ def save_lesson(
     afterword: Afterword, runner: Runner, lesson: Callable[[], Lesson]
 ) -> Callable[[Callable[[Any], object], Failed], None]:
     """For ``until_saved``: the lesson as the editor holds it when the user saves."""
-    return lambda done, failed: write(
-        afterword, runner, lambda s: s.save_lesson(lesson()), Changes.LESSONS, done, failed
-    )
+
+    def save(done: Callable[[Any], object], failed: Failed) -> None:
+        typed = lesson()  # read from the editor here, on the GUI thread
+        write(afterword, runner, lambda s: s.save_lesson(typed), Changes.LESSONS, done, failed)
+
+    return save

@@ -63,7 +63,12 @@ from ui.widgets import named, push_button, status_label
 COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
 
 
-SHOWN = operations.Changes.MESSAGES | operations.Changes.CONTACTS | operations.Changes.INTERVIEWS
+SHOWN = (
+    operations.Changes.MESSAGES
+    | operations.Changes.REPLIES  # "replied" beside what was sent
+    | operations.Changes.CONTACTS
+    | operations.Changes.INTERVIEWS
+)
 
 
 class SentPage(QWidget):
