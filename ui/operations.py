@@ -84,7 +84,11 @@ def write(
         if on_done is not None:
             on_done(result)
 
-    runner.run(run, done, on_error)
+    runner.run(run, done, on_error, on_end=_nothing_to_clean_up)
+
+
+def _nothing_to_clean_up() -> None:
+    """Given as ``on_end``: a bug then never reaches the gesture's user-error handler."""
 
 
 def write_outbox(
@@ -166,10 +170,11 @@ def send_again(
     on_done: Callable[[list[SendResult]], object],
     on_error: Failed,
     *,
+    on_end: Callable[[], None],
     uncertain: bool = False,
 ) -> None:
     """Queues a failed (or, asked first, an uncertain) message again and sends it: one
-    worker call, one connection, so it cannot go in twice."""
+    worker call, one connection, so it cannot go in twice. ``on_end`` runs however it ends."""
 
     def work() -> list[SendResult]:
         with afterword.background() as outbox:
@@ -187,7 +192,7 @@ def send_again(
         runner.changed.emit(Changes.MESSAGES)  # it may have been queued before the error
         on_error(error)
 
-    runner.run(work, done, failed, sending=True)
+    runner.run(work, done, failed, on_end=on_end, sending=True)
 
 
 def mark_sent(afterword: Afterword, runner: Runner, message_id: int, on_error: Failed) -> None:

@@ -5,10 +5,11 @@ or ``on_error(error)`` is called later on the GUI thread. ``work`` may take a
 ``report`` argument (``progress=True``) to send progress to ``on_progress``, also on the
 GUI thread.
 
-The runner owns the error policy: ``on_error`` gets only errors a user can cause or fix
-(``AfterwordError``, whose message is written for them); anything else is a bug and is
-raised again on the GUI thread, loud, after ``on_end`` (which runs whatever the ending, so
-a page never stays "busy").
+The runner owns the error policy: an error a user can cause or fix (``AfterwordError``,
+whose message is written for them) goes to ``on_error``; anything else is a bug and is
+raised again on the GUI thread, loud, after the caller's clean-up: ``on_end``, which runs
+whatever the ending, so a page never stays "busy". A caller that gives no ``on_end`` (not
+moved to it yet) gets the bug in ``on_error`` first, to clean up as it always did.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
@@ -106,7 +107,7 @@ class Runner(QObject):
                     self.sending_done.emit()
 
         relay.done.connect(lambda value: finish(on_done, value))
-        relay.failed.connect(lambda error: finish(_policy(on_error), error))
+        relay.failed.connect(lambda error: finish(_policy(on_error, on_end), error))
         if on_progress is not None:
             relay.progress.connect(on_progress)
             task = _Task(lambda: work(relay.progress.emit), relay)
@@ -132,12 +133,15 @@ def wait_for_every_runner() -> None:
             runner.wait()
 
 
-def _policy(on_error: Failed | None) -> Callable[[BaseException], None]:
+def _policy(on_error: Failed | None, on_end: Ended | None) -> Callable[[BaseException], None]:
     """A user's error to its handler; a bug (or a user's error nobody handles) stays loud."""
 
     def handle(error: BaseException) -> None:
-        if on_error is None or not isinstance(error, AfterwordError):
-            raise error
-        on_error(error)
+        if isinstance(error, AfterwordError) and on_error is not None:
+            on_error(error)
+            return
+        if on_end is None and on_error is not None:
+            cast("Callable[[BaseException], None]", on_error)(error)  # its clean-up
+        raise error
 
     return handle

@@ -492,7 +492,8 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None:
             return
-        if send_again(self, self.afterword, self.runner, message_id, self._sent, self._failed):
+        ended = self._send_ended
+        if send_again(self, self.afterword, self.runner, message_id, _listed, self._told, ended):
             self.sending = True
             self.send_again_button.setEnabled(False)
             self.explanation.setText("Sending…")
@@ -523,12 +524,8 @@ class SentPage(QWidget):
     def _told(self, error: AfterwordError) -> None:
         dialogs.tell(self, str(error), error=True)
 
-    def _sent(self, results: list[SendResult]) -> None:
-        self.sending = False  # the list looks again: Send again announced the change
-
-    def _failed(self, error: AfterwordError) -> None:
+    def _send_ended(self) -> None:
         self.sending = False
-        dialogs.tell(self, str(error), error=True)
 
     def mark_sent(self) -> None:
         message_id = self.selected_id()
@@ -583,3 +580,7 @@ class SentPage(QWidget):
     @property
     def exporting(self) -> bool:
         return self._exporter.running
+
+
+def _listed(results: list[SendResult]) -> None:
+    """Sent again: the list looks again, as Send again announced the change."""

@@ -29,7 +29,6 @@ from composer.app import Afterword
 from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError
-from composer.outbox import SendResult
 from composer.progress import Progress, progress
 from composer.records import MessageState
 from composer.today import NOTHING_DUE, FirstStep, Standing, standing
@@ -279,18 +278,20 @@ class TodayPage(QWidget):
         if item is None or item.message_id is None or self.sending:
             return
         if unsent.send_again(
-            self, self.afterword, self.runner, item.message_id, self._sent, self._not_sent
+            self,
+            self.afterword,
+            self.runner,
+            item.message_id,
+            lambda _: None,  # the list looks again: Send again announced the change
+            self._not_saved,
+            self._send_ended,
         ):
             self.sending = True
             self._update_buttons()
 
-    def _sent(self, results: list[SendResult]) -> None:
+    def _send_ended(self) -> None:
         self.sending = False
         self._update_buttons()
-
-    def _not_sent(self, error: AfterwordError) -> None:
-        self._sent([])
-        self._not_saved(error)
 
     def snooze(self, delay: timedelta) -> None:
         item = self.selected()

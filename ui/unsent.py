@@ -57,6 +57,7 @@ def send_again(
     message_id: int,
     sent: Callable[[list[SendResult]], None],
     failed: Failed,
+    ended: Callable[[], None],
 ) -> bool:
     """Sends it again off the GUI thread (asking first if it may have gone); False when
     nothing was started (the user said no, or it cannot be read)."""
@@ -67,5 +68,7 @@ def send_again(
         return False
     if uncertain and not dialogs.ask(parent, SEND_UNCERTAIN_AGAIN, yes="Send again"):
         return False
-    operations.send_again(afterword, runner, message_id, sent, failed, uncertain=uncertain)
+    operations.send_again(
+        afterword, runner, message_id, sent, failed, on_end=ended, uncertain=uncertain
+    )
     return True

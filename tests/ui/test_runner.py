@@ -59,3 +59,18 @@ def test_a_users_error_goes_to_its_handler_and_a_bug_stays_loud(qtbot: QtBot) ->
     assert [type(error) for _, error, _ in raised] == [KeyError]
     assert len(told) == 1, "a bug never reaches the user's error handler"
     assert ended == ["locked", "bug"]
+
+
+def test_a_bug_is_loud_even_when_its_handler_only_cleans_up(qtbot: QtBot) -> None:
+    """A caller not moved to ``on_end`` yet cleans up in ``on_error``; the bug is still
+    raised, whether or not that handler raised it again."""
+    runner, cleaned = Runner(), []
+
+    def bug() -> None:
+        raise KeyError("a bug")
+
+    with qtbot.captureExceptions() as raised:
+        runner.run(bug, on_error=cleaned.append)
+        runner.wait()
+    assert [type(error) for error in cleaned] == [KeyError]
+    assert [type(error) for _, error, _ in raised] == [KeyError]
