@@ -52,7 +52,5 @@ class AreaCounts(QObject):
         drafted = Badge(drafts, "draft" if drafts == 1 else "drafts", urgent=False)
         self.sidebar.set_badges("sent", [Badge(failed, "failed"), drafted])
 
-    def _not_taken(self, error: BaseException) -> None:
+    def _not_taken(self, error: AfterwordError) -> None:
         """The records busy or gone (a restore): the counts stay as they were."""
-        if not isinstance(error, AfterwordError):
-            raise error

@@ -47,9 +47,7 @@ class BeforeInterviewCard(QFrame):
         with self.afterword.reading() as store:
             return briefings(store, now), chosen_locale(store)
 
-    def _not_computed(self, error: BaseException) -> None:
-        if not isinstance(error, AfterwordError):
-            raise error
+    def _not_computed(self, error: AfterwordError) -> None:
         self.show_briefings([], "")
 
     def show_briefings(self, found: list[Briefing], locale: str) -> None:

@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer.afterword import Afterword
-from composer.contacts import merge_into
 from composer.errors import AfterwordError, InvalidAddress
 from composer.greeting import greeting_for
 from composer.records import Contact
-from ui import dialogs
+from ui import dialogs, operations
 from ui.duplicates import SameAddressChoice, ask_same_address, taken_message
 from ui.models import ContactsModel, LazyTableModel, TextsDelegate
 from ui.runner import Runner
@@ -171,6 +170,7 @@ class RecordsPage(QWidget):
     """
 
     changed = Signal()
+    shown = operations.EVERY_RECORD  # the announced changes that make it look again
 
     def __init__(
         self,
@@ -190,6 +190,7 @@ class RecordsPage(QWidget):
         self.list_view = QWidget()
         self.stack = QStackedWidget()
         self._need_selection: list[QPushButton] = []
+        operations.refresh_on(runner, self.shown, self.refresh)
 
     def _lay_out(
         self,
@@ -244,16 +245,9 @@ class RecordsPage(QWidget):
             self._failed(error)
             return None
 
-    def _save(self, write: Callable[[], int | None]) -> bool:
-        """Writes, then shows the list with the record ``write`` returns selected."""
-        try:
-            selected = write()
-        except AfterwordError as error:
-            self._failed(error)
-            return False
-        self._show_rows(selected)
-        self.changed.emit()
-        return True
+    def _select(self, record_id: int | None) -> None:
+        """Once saved: the list as it is now, with that record selected."""
+        self._show_rows(record_id)
 
     def _failed(self, error: AfterwordError) -> None:
         dialogs.tell(self, str(error), error=True)
@@ -278,10 +272,8 @@ class RecordsPage(QWidget):
         """One record's story so far; a reply or feedback noted there changes the records."""
         from ui.timeline import TimelineDialog
 
-        dialog = TimelineDialog(self.afterword, parent=self, **about)
-        dialogs.run_dialog(dialog)
-        if dialog.changed_records:
-            self.changed.emit()
+        dialog = TimelineDialog(self.afterword, self.runner, parent=self, **about)
+        dialogs.run_dialog(dialog)  # a reply or feedback noted there was announced
         dialog.deleteLater()
 
     def _update_buttons(self) -> None:
@@ -295,6 +287,8 @@ class RecordsPage(QWidget):
 
 class ContactsPage(RecordsPage):
     """The contacts list: search as you type, add, edit, delete, import and export."""
+
+    shown = operations.Changes.CONTACTS
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         self.model: ContactsModel
@@ -358,11 +352,11 @@ class ContactsPage(RecordsPage):
             self._failed(error)
             return True
         if existing is None or existing.id is None:
-            self._save(lambda: store.add_contact(contact).id)
+            self._save_contact(contact)
             return True
         same_id, choice = existing.id, ask_same_address(self, existing, contact)
         if choice is SameAddressChoice.MERGE:
-            self._save(lambda: merge_into(store, same_id, contact).id)
+            self._save_contact(contact, merge_into_id=same_id)
         elif choice is SameAddressChoice.OPEN:
             self.open_contact(same_id)
         return choice is not SameAddressChoice.BACK
@@ -397,8 +391,18 @@ class ContactsPage(RecordsPage):
         except AfterwordError as error:
             self._failed(error)
             return True
-        self._save(lambda: self._update(contact))
+        self._save_contact(contact)
         return True
+
+    def _save_contact(self, contact: Contact, merge_into_id: int | None = None) -> None:
+        operations.save_contact(
+            self.afterword,
+            self.runner,
+            contact,
+            lambda saved: self._select(saved.id),
+            self._failed,
+            merge_into_id=merge_into_id,
+        )
 
     def delete_selected(self) -> None:
         row = self._selected_row()
@@ -408,7 +412,13 @@ class ContactsPage(RecordsPage):
         contact_id, neighbour = contact.id, self._neighbour_id()
         question = f"Delete {contact.name}? Messages already sent to them are kept in Sent."
         if dialogs.ask(self, question, yes="Delete"):
-            self._save(lambda: self._delete(contact_id, neighbour))
+            operations.delete_contact(
+                self.afterword,
+                self.runner,
+                contact_id,
+                lambda _: self._select(neighbour),
+                self._failed,
+            )
 
     def focus_search(self) -> None:
         if self.stack.currentWidget() is self.empty:
@@ -425,14 +435,6 @@ class ContactsPage(RecordsPage):
 
     def selected_contact_id(self) -> int | None:
         return self._selected_id()
-
-    def _update(self, contact: Contact) -> int | None:
-        self.afterword.store.update_contact(contact)
-        return contact.id
-
-    def _delete(self, contact_id: int, then_select: int | None) -> int | None:
-        self.afterword.store.delete_contact(contact_id)  # the store keeps what was sent
-        return then_select
 
     def _is_empty(self) -> bool:
         return super()._is_empty() and not self.search.text()

@@ -28,7 +28,7 @@ from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackChannel, FeedbackNote, Interview
 from composer.templates import BuiltIn
-from ui import dialogs
+from ui import dialogs, operations
 from ui.lessons import LessonsPanel
 from ui.models import INTERVIEWS_LISTED
 from ui.runner import Runner
@@ -166,6 +166,14 @@ class FeedbackDialog(QDialog):
             super().accept()
 
 
+SHOWN = (
+    operations.Changes.FEEDBACK
+    | operations.Changes.LESSONS
+    | operations.Changes.INTERVIEWS
+    | operations.Changes.CONTACTS
+)
+
+
 class FeedbackPage(QWidget):
     """Every note across all interviews; pick a tag to see only the notes carrying it."""
 
@@ -179,6 +187,7 @@ class FeedbackPage(QWidget):
         self._notes: list[FeedbackNote] = []
         self._build()
         self.refresh()
+        operations.refresh_on(runner, SHOWN, self.refresh)
 
     def _build(self) -> None:
         self.tags = named(QListWidget(), "Tags")
@@ -198,7 +207,7 @@ class FeedbackPage(QWidget):
         self.delete_button = push_button("De&lete", "Delete feedback", self.delete_selected)
         self.thank_button = push_button("&Thank them for it…", "Thank them", self.thank_selected)
         self.lesson_button = push_button("Write a le&sson…", "Write a lesson", self.write_lesson)
-        self.lessons = LessonsPanel(self.afterword)
+        self.lessons = LessonsPanel(self.afterword, self.runner)
         self.lessons.changed.connect(self.changed.emit)
         self.empty = EmptyState(
             "No feedback noted yet. When someone tells you how you did, note it here, word for "
@@ -299,25 +308,20 @@ class FeedbackPage(QWidget):
             self._edit(FeedbackDialog(self.afterword, note, parent=self))
 
     def _edit(self, dialog: FeedbackDialog) -> None:
-        if dialogs.run_until_saved(
-            dialog, lambda: self.afterword.store.save_feedback(dialog.note())
-        ):
-            self.refresh()
-            self.changed.emit()
-        dialog.deleteLater()
+        save = operations.save_feedback(self.afterword, self.runner, dialog.note)
+        operations.until_saved(dialog, save)
 
     def delete_selected(self) -> None:
         note = self.selected_note()
         if note is None or note.id is None:
             return
         if dialogs.ask(self, "Delete this feedback note? Its words are not kept.", yes="Delete"):
-            try:
-                self.afterword.store.delete_feedback(note.id)
-            except AfterwordError as error:
-                dialogs.tell(self, str(error), error=True)
-                return
-            self.refresh()
-            self.changed.emit()
+            operations.delete_feedback(
+                self.afterword, self.runner, note.id, lambda _: None, self._not_saved
+            )
+
+    def _not_saved(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
 
     def thank_selected(self) -> None:
         """Drafts the thanks for this feedback to whoever gave it (with several notes of the

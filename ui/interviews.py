@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, QTime, Signal
@@ -29,7 +28,7 @@ from composer.errors import AfterwordError
 from composer.followups import suggested_templates
 from composer.phone_call import whom_to_call
 from composer.records import Contact, Interview, InterviewStatus, Participant, Role
-from ui import dialogs
+from ui import dialogs, operations
 from ui.contact_picker import ContactPicker
 from ui.contacts import ContactDialog, RecordsPage
 from ui.duplicates import SameAddressChoice, ask_same_address
@@ -323,6 +322,7 @@ class InterviewsPage(RecordsPage):
     """Interviews, upcoming first: add, edit, delete, and start a follow-up."""
 
     follow_up_requested = Signal(int, str)  # interview id, template id
+    shown = operations.Changes.INTERVIEWS | operations.Changes.CONTACTS  # names of who took part
 
     def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         self.model: InterviewsModel
@@ -368,7 +368,7 @@ class InterviewsPage(RecordsPage):
         self._after_reload(selected)
 
     def new_interview(self) -> None:
-        self._run(InterviewDialog(self.afterword, parent=self), self._add)
+        self._run(InterviewDialog(self.afterword, parent=self))
 
     def edit_selected(self) -> None:
         interview_id = self.selected_interview_id()
@@ -378,7 +378,7 @@ class InterviewsPage(RecordsPage):
     def edit_interview(self, interview_id: int) -> None:
         found = self._read(lambda: self._with_people(interview_id))
         if found is not None:
-            self._run(InterviewDialog(self.afterword, *found, parent=self), self._update)
+            self._run(InterviewDialog(self.afterword, *found, parent=self))
 
     def delete_selected(self) -> None:
         row = self._selected_row()
@@ -391,7 +391,13 @@ class InterviewsPage(RecordsPage):
             "Messages already sent about it are kept in Sent."
         )
         if dialogs.ask(self, question, yes="Delete"):
-            self._save(lambda: self._delete(interview_id, neighbour))
+            operations.delete_interview(
+                self.afterword,
+                self.runner,
+                interview_id,
+                lambda _: self._select(neighbour),
+                self._failed,
+            )
 
     def follow_up_selected(self) -> None:
         interview_id = self.selected_interview_id()
@@ -420,8 +426,9 @@ class InterviewsPage(RecordsPage):
         if people is None:
             return  # could not be read: said so
         offer = whom_to_call(people)
-        if note_call(self, self.afterword, interview_id, offer.contact_id if offer else None):
-            self.changed.emit()
+        note_call(
+            self, self.afterword, self.runner, interview_id, offer.contact_id if offer else None
+        )
 
     def selected_interview_id(self) -> int | None:
         return self._selected_id()
@@ -430,25 +437,16 @@ class InterviewsPage(RecordsPage):
         store = self.afterword.store
         return store.interview(interview_id), store.participants(interview_id)
 
-    def _run(self, dialog: InterviewDialog, write: Callable[[InterviewDialog], int]) -> None:
-        saved = dialogs.run_dialog(dialog) and self._save(lambda: write(dialog))
-        if not saved and dialog.created_contacts:
-            self.changed.emit()  # the contacts made on the spot are kept
+    def _run(self, dialog: InterviewDialog) -> None:
+        if dialogs.run_dialog(dialog):
+            operations.save_interview(
+                self.afterword,
+                self.runner,
+                dialog.interview(),
+                dialog.participants(),
+                lambda saved: self._select(saved.id),
+                self._failed,
+            )
+        elif dialog.created_contacts:  # the contacts made on the spot are kept
+            self.runner.changed.emit(operations.Changes.CONTACTS)
         dialog.deleteLater()
-
-    def _add(self, dialog: InterviewDialog) -> int:
-        interview = self.afterword.store.add_interview(dialog.interview())
-        assert interview.id is not None
-        self.afterword.store.set_participants(interview.id, dialog.participants())
-        return interview.id
-
-    def _update(self, dialog: InterviewDialog) -> int:
-        interview = dialog.interview()
-        assert interview.id is not None
-        self.afterword.store.update_interview(interview)
-        self.afterword.store.set_participants(interview.id, dialog.participants())
-        return interview.id
-
-    def _delete(self, interview_id: int, then_select: int | None) -> int | None:
-        self.afterword.store.delete_interview(interview_id)
-        return then_select

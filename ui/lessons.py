@@ -3,8 +3,6 @@ ticked as practised (with the day) once the user has worked on it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +20,8 @@ from composer.afterword import Afterword
 from composer.dates import chosen_locale, medium_date
 from composer.errors import AfterwordError
 from composer.records import FeedbackNote, Interview, Lesson
-from ui import dialogs
+from ui import dialogs, operations
+from ui.runner import Runner
 from ui.widgets import (
     error_label,
     named,
@@ -114,9 +113,10 @@ class LessonsPanel(QWidget):
 
     changed = Signal()
 
-    def __init__(self, afterword: Afterword, parent: QWidget | None = None) -> None:
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.afterword = afterword
+        self.runner = runner
         self._lessons: list[Lesson] = []
         self.list = named(QListWidget(), "Lessons")
         self.list.setWordWrap(True)
@@ -185,19 +185,17 @@ class LessonsPanel(QWidget):
 
     def _edit(self, dialog: LessonDialog) -> None:
         """The lesson just written or edited is the one selected afterwards."""
-        saved: list[Lesson] = []
-        if dialogs.run_until_saved(
-            dialog, lambda: saved.append(self.afterword.store.save_lesson(dialog.lesson()))
-        ):
-            self._changed(saved[-1].id)
-        dialog.deleteLater()
+        save = operations.save_lesson(self.afterword, self.runner, dialog.lesson)
+        operations.until_saved(dialog, save, lambda lesson: self.refresh(lesson.id))
 
     def toggle_practised(self) -> None:
         lesson = self.selected()
         if lesson is not None and lesson.id is not None:
             practised = lesson.practised_at is None
             lesson_id = lesson.id
-            self._saved(lambda: self.afterword.store.mark_practised(lesson_id, practised))
+            operations.mark_practised(
+                self.afterword, self.runner, lesson_id, practised, self._failed
+            )
 
     def delete(self) -> None:
         lesson = self.selected()
@@ -205,18 +203,11 @@ class LessonsPanel(QWidget):
             return
         lesson_id = lesson.id
         if dialogs.ask(self, f"Delete the lesson “{lesson.text}”?", yes="Delete"):
-            self._saved(lambda: self.afterword.store.delete_lesson(lesson_id))
+            operations.delete_lesson(self.afterword, self.runner, lesson_id, self._failed)
 
-    def _saved(self, write: Callable[[], object]) -> None:
-        try:
-            write()
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-        self._changed()
-
-    def _changed(self, chosen_id: int | None = None) -> None:
-        self.refresh(chosen_id)
-        self.changed.emit()
+    def _failed(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
+        self.refresh()
 
 
 def _headline(lesson: Lesson, locale: str) -> str:

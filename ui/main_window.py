@@ -35,6 +35,7 @@ from ui import dialogs, spelling
 from ui.area_counts import COUNTS_AFTER_MS, AreaCounts
 from ui.areas import AREAS, area_frames
 from ui.mailbox_watch import MailboxWatcher
+from ui.operations import EVERY_RECORD, Changes
 from ui.runner import Runner
 from ui.sidebar import Sidebar
 from ui.undo_send import keep_waiting_as_draft
@@ -55,12 +56,11 @@ if TYPE_CHECKING:  # each area's module is imported when the area is first shown
     from ui.today import TodayPage
 
 
+COMPOSE_SHOWS = Changes.CONTACTS | Changes.INTERVIEWS | Changes.PROFILE | Changes.TEMPLATES
+
+
 def _refresh(page: Any) -> None:
     page.refresh()
-
-
-def _refresh_when_shown(page: Any) -> None:
-    page.refresh_when_shown()
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.afterword = afterword
         self.runner = runner or Runner(self)
+        self.runner.changed.connect(self._announced)
         self.clock = clock or afterword.clock  # tests may move the window's day alone
         self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
         self.settings = QSettings(
@@ -219,27 +220,22 @@ class MainWindow(QMainWindow):
         self.scheduled = ScheduledSends(self.afterword, self.runner, self.clock, self)
         self.scheduled.said.connect(self.statusBar().showMessage)
         self.scheduled.sent.connect(self._records_changed)
-        self.scheduled.sent.connect(lambda: self._refresh_if_built("today", _refresh_when_shown))
         self.scheduled.start()
 
     def _wire_compose(self, page: ComposePage) -> None:
         from ui.undo_send import UndoBar  # "Sending in 9… Undo" stays in view in every area
 
         self.statusBar().addPermanentWidget(UndoBar(page.undo_send))
-        page.sent.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
-        page.sent.connect(lambda _: self._refresh_if_built("today", _refresh))
-        page.saved.connect(lambda _: self._refresh_if_built("sent", _refresh_when_shown))
-        page.sent.connect(lambda _: self.update_counts())
-        page.saved.connect(lambda _: self.update_counts())
+        page.sent.connect(lambda _: self.announce(Changes.MESSAGES | Changes.DUE))
+        page.saved.connect(lambda _: self.announce(Changes.MESSAGES))
         page.fix_account_requested.connect(lambda: self.show_area(self.settings_page))
 
     def _wire_sent(self, page: SentPage) -> None:
         page.open_draft_requested.connect(self.open_draft)
-        page.changed.connect(self.update_banner)
-        page.changed.connect(self.update_counts)
+        page.changed.connect(lambda: self.announce(Changes.MESSAGES))
 
     def _wire_feedback(self, page: FeedbackPage) -> None:
-        page.changed.connect(lambda: self._refresh_if_built("today", _refresh))
+        page.changed.connect(lambda: self.announce(Changes.FEEDBACK | Changes.LESSONS))
         page.thank_requested.connect(
             lambda interview_id, template_id, people: self.write(
                 interview_id, template_id, people or None
@@ -248,11 +244,11 @@ class MainWindow(QMainWindow):
 
     def _wire_templates(self, page: TemplatesPage) -> None:
         page.save_shortcut.setEnabled(False)  # File › Save serves that tab too
-        page.changed.connect(lambda: self._refresh_if_built("compose", _refresh))
+        page.changed.connect(lambda: self.announce(Changes.TEMPLATES))
 
     def _wire_settings_page(self, page: SettingsPage) -> None:
         page.account_changed.connect(self.update_banner)
-        page.profile_changed.connect(lambda: self._refresh_if_built("compose", _refresh))
+        page.profile_changed.connect(lambda: self.announce(Changes.PROFILE))
         page.dates_changed.connect(self._records_changed)  # dates are written anew
         page.records_replaced.connect(self._records_replaced)
         page.restoring.connect(self._restoring)
@@ -309,9 +305,18 @@ class MainWindow(QMainWindow):
         self.counts.update()
 
     def _records_changed(self) -> None:
-        for name in ("interviews", "contacts", "compose", "sent", "feedback"):
-            self._refresh_if_built(name, _refresh)
-        self._refresh_if_built("today", _refresh)  # its due count is in the sidebar
+        self.announce(EVERY_RECORD)
+
+    def announce(self, changes: Changes) -> None:
+        """For a change made outside ``ui.operations`` (an import, a batch sent later)."""
+        self.runner.changed.emit(changes)
+
+    def _announced(self, changes: Changes) -> None:
+        """The pages refresh themselves; the window's own parts, and Compose, catch up."""
+        if changes & COMPOSE_SHOWS:
+            self._refresh_if_built("compose", _refresh)
+        if changes & Changes.MESSAGES:
+            self.update_banner()
         self.update_counts()
 
     def _restoring(self, busy: bool) -> None:

@@ -3,7 +3,7 @@ call itself starts from the desktop's ``tel:`` handler (a softphone, a paired ph
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -11,8 +11,9 @@ from composer.afterword import Afterword
 from composer.due import DueItem
 from composer.phone_call import CallOffer
 from composer.records import FeedbackChannel
-from ui import dialogs
+from ui import dialogs, operations
 from ui.feedback import FeedbackDialog
+from ui.runner import Runner
 from ui.widgets import push_button
 
 CALLED_TEXT = "I called t&hem…"
@@ -34,13 +35,15 @@ def call_dialog(
 
 
 def note_call(
-    parent: QWidget, afterword: Afterword, interview_id: int | None, contact_id: int | None
-) -> bool:
-    """True once the call is in the feedback log; a failed save shows the dialog again."""
+    parent: QWidget,
+    afterword: Afterword,
+    runner: Runner,
+    interview_id: int | None,
+    contact_id: int | None,
+) -> None:
+    """The call goes in the feedback log; a failed save shows the dialog again."""
     dialog = call_dialog(afterword, interview_id, contact_id, parent)
-    saved = dialogs.run_until_saved(dialog, lambda: afterword.store.save_feedback(dialog.note()))
-    dialog.deleteLater()
-    return saved
+    operations.until_saved(dialog, operations.save_feedback(afterword, runner, dialog.note))
 
 
 def dial(parent: QWidget, offer: CallOffer) -> None:
@@ -56,11 +59,10 @@ def dial(parent: QWidget, offer: CallOffer) -> None:
 class CallButtons(QWidget):
     """Today's alternative to asking by email: call, then note the call."""
 
-    noted = Signal()  # a call was noted: what is due has changed
-
-    def __init__(self, afterword: Afterword, parent: QWidget | None = None) -> None:
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.afterword = afterword
+        self.runner = runner
         self.item: DueItem | None = None
         self.call_button = push_button("", "Call", self.call)
         self.called_button = push_button(CALLED_TEXT, "I called them", self.note)
@@ -86,5 +88,4 @@ class CallButtons(QWidget):
         item = self.item
         if item is None or item.call is None:
             return
-        if note_call(self, self.afterword, item.interview_id, item.call.contact_id):
-            self.noted.emit()
+        note_call(self, self.afterword, self.runner, item.interview_id, item.call.contact_id)

@@ -1,9 +1,15 @@
 """Blocking work (SMTP, keyring, big queries) off the GUI thread, results back on it.
 
 ``runner.run(work, on_done, on_error)`` runs ``work`` on a thread pool; ``on_done(result)``
-or ``on_error(exception)`` is called later on the GUI thread. ``work`` may take a
+or ``on_error(error)`` is called later on the GUI thread. ``work`` may take a
 ``report`` argument (``progress=True``) to send progress to ``on_progress``, also on the
 GUI thread.
+
+The runner owns the error policy: an error a user can cause or fix (``AfterwordError``,
+whose message is written for them) goes to ``on_error``; anything else is a bug and is
+raised again on the GUI thread, loud, after the caller's clean-up: ``on_end``, which runs
+whatever the ending, so a page never stays "busy". A caller that gives no ``on_end`` (not
+moved to it yet) gets the bug in ``on_error`` first, to clean up as it always did.
 """
 
 from __future__ import annotations
@@ -11,15 +17,18 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 from shiboken6 import isValid
 
+from composer.errors import AfterwordError
+
 log = logging.getLogger(__name__)
 
 Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
+Failed = Callable[[AfterwordError], None]
+Ended = Callable[[], None]
 
 
 class _Relay(QObject):
@@ -51,6 +60,7 @@ class _Task(QRunnable):
 class Runner(QObject):
     busy_changed = Signal(int)
     sending_done = Signal()  # a task that sends mail ended (its callback has run)
+    changed = Signal(object)  # ui.operations.Changes: what a gesture wrote; pages refresh
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
@@ -71,6 +81,7 @@ class Runner(QObject):
         on_error: Failed | None = None,
         *,
         on_progress: Done | None = None,
+        on_end: Ended | None = None,
         sending: bool = False,
     ) -> None:
         relay = _Relay()
@@ -86,13 +97,17 @@ class Runner(QObject):
             self._relays.discard(relay)
             self.sends -= sending
             self.busy_changed.emit(self.busy)
-            if callback is not None:
-                callback(value)
-            if sending:
-                self.sending_done.emit()
+            try:
+                if on_end is not None:
+                    on_end()
+                if callback is not None:
+                    callback(value)
+            finally:
+                if sending:
+                    self.sending_done.emit()
 
         relay.done.connect(lambda value: finish(on_done, value))
-        relay.failed.connect(lambda error: finish(on_error or _raise, error))
+        relay.failed.connect(lambda error: finish(_policy(on_error, on_end), error))
         if on_progress is not None:
             relay.progress.connect(on_progress)
             task = _Task(lambda: work(relay.progress.emit), relay)
@@ -118,14 +133,24 @@ def wait_for_every_runner() -> None:
             runner.wait()
 
 
-def _raise(error: BaseException) -> None:
-    raise error
+def _policy(on_error: Failed | None, on_end: Ended | None) -> Callable[[BaseException], None]:
+    """A user's error to its handler; a bug (or a user's error nobody handles) stays loud."""
+
+    def handle(error: BaseException) -> None:
+        if isinstance(error, AfterwordError) and on_error is not None:
+            on_error(error)
+            return
+        if on_end is None and on_error is not None:
+            cast("Callable[[BaseException], None]", on_error)(error)  # its clean-up
+        raise error
+
+    return handle
 
 
 class InlineRunner(Runner):
     """Runs work at once, on the calling thread, callbacks included: for unit tests of
     widgets that need no threads (Picard's tests swap in such a pool). Tests that check
-    threading keep the real Runner."""
+    threading keep the real Runner. The same error policy as the real one."""
 
     def run(
         self,
@@ -134,14 +159,21 @@ class InlineRunner(Runner):
         on_error: Failed | None = None,
         *,
         on_progress: Done | None = None,
+        on_end: Ended | None = None,
         sending: bool = False,
     ) -> None:
         try:
-            result = work(on_progress) if on_progress is not None else work()
-        except BaseException as error:  # as the real runner: to on_error, else loud
-            (on_error or _raise)(error)
-        else:
+            try:
+                result = work(on_progress) if on_progress is not None else work()
+            except BaseException as error:
+                if on_end is not None:
+                    on_end()
+                _policy(on_error, on_end)(error)
+                return
+            if on_end is not None:
+                on_end()
             if on_done is not None:
                 on_done(result)
-        if sending:
-            self.sending_done.emit()
+        finally:
+            if sending:
+                self.sending_done.emit()

@@ -73,19 +73,18 @@ class ScheduledSends(QObject):
             with self.afterword.background() as outbox:
                 return outbox.send_due(now)
 
-        self.runner.run(work, self._looked, self._failed, sending=True)
+        self.runner.run(work, self._looked, self._failed, on_end=self._idle, sending=True)
+
+    def _idle(self) -> None:
+        self.busy = False
 
     def _looked(self, done: DueSends) -> None:
-        self.busy = False
         if done.results:
             self._tell(done.results)
         if done.overdue:
             self.offer(done.overdue)
 
-    def _failed(self, error: BaseException) -> None:
-        self.busy = False
-        if not isinstance(error, AfterwordError):
-            raise error
+    def _failed(self, error: AfterwordError) -> None:
         self.said.emit(f"Scheduled messages could not be sent: {error}")
 
     def offer(self, late: Sequence[Scheduled]) -> None:

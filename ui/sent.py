@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import drafts, sent_list
+from composer import sent_list
 from composer.afterword import Afterword
 from composer.compose import follow_up_in_thread
 from composer.dates import chosen_locale
@@ -41,7 +41,7 @@ from composer.mail_threads import as_sent
 from composer.outbox import SendResult
 from composer.records import Message
 from composer.sent_list import Choices, Group, Listing, group_of
-from ui import dialogs, one_each
+from ui import dialogs, one_each, operations
 from ui.models import TextsDelegate
 from ui.runner import Runner
 from ui.scheduled_actions import ScheduleActions
@@ -63,6 +63,14 @@ from ui.widgets import named, push_button, status_label
 COLUMN_WIDTHS = (90, 150, 260)  # state, date, recipients; the subject takes the rest
 
 
+SHOWN = (
+    operations.Changes.MESSAGES
+    | operations.Changes.REPLIES  # "replied" beside what was sent
+    | operations.Changes.CONTACTS
+    | operations.Changes.INTERVIEWS
+)
+
+
 class SentPage(QWidget):
     open_draft_requested = Signal(int)
     changed = Signal()
@@ -78,6 +86,7 @@ class SentPage(QWidget):
         self._stale = False
         self._requests = 0  # bumped at each request: a list read for an older one is not shown
         self._awaited: Awaited | None = None  # the list on screen is still being read
+        operations.refresh_on(runner, SHOWN, self.refresh_when_shown)  # a batch out of sight
         self._reading = False  # a worker is reading a list (only one at a time)
         self._unplaced: list[int] = []  # chosen, but not listed yet: selected when they are
         self._quiet = False  # the page itself is changing the selection
@@ -483,7 +492,8 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None:
             return
-        if send_again(self, self.afterword, self.runner, message_id, self._sent, self._failed):
+        ended = self._send_ended
+        if send_again(self, self.afterword, self.runner, message_id, _listed, self._told, ended):
             self.sending = True
             self.send_again_button.setEnabled(False)
             self.explanation.setText("Sending…")
@@ -494,46 +504,33 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None:
             return
-        try:
-            drafts.edit_failed_as_draft(self.afterword.store, message_id, self.afterword.clock())
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            self.refresh()
-            return
-        self.refresh()
-        self.changed.emit()
-        self.open_draft_requested.emit(message_id)
+        operations.edit_failed_as_draft(
+            self.afterword,
+            self.runner,
+            message_id,
+            lambda _: self.open_draft_requested.emit(message_id),
+            self._not_saved,
+        )
 
     def remove_obsolete_drafts(self) -> None:
-        ids = self.obsolete.ids
-        try:
-            removed = drafts.remove_drafts(self.afterword.store, ids) if ids else 0
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            return
-        self.refresh()
-        self.changed.emit()
+        operations.remove_drafts(
+            self.afterword, self.runner, self.obsolete.ids, self._drafts_removed, self._told
+        )
+
+    def _drafts_removed(self, removed: int) -> None:
         self.explanation.setText(f"{removed} draft(s) already sent another way were removed.")
         self.explanation.show()
 
-    def _sent(self, results: list[SendResult]) -> None:
-        self.sending = False
-        self.refresh()
-        self.changed.emit()
-
-    def _failed(self, error: BaseException) -> None:
-        self.sending = False
-        self.refresh()
-        if not isinstance(error, AfterwordError):
-            raise error
+    def _told(self, error: AfterwordError) -> None:
         dialogs.tell(self, str(error), error=True)
+
+    def _send_ended(self) -> None:
+        self.sending = False
 
     def mark_sent(self) -> None:
         message_id = self.selected_id()
         if message_id is not None:
-            self.afterword.outbox.mark_sent(message_id)
-            self.refresh()
-            self.changed.emit()
+            operations.mark_sent(self.afterword, self.runner, message_id, self._not_saved)
 
     def _open(self) -> None:
         message_id = self.selected_id()
@@ -544,14 +541,17 @@ class SentPage(QWidget):
         message_id = self.selected_id()
         if message_id is None or not dialogs.ask(self, "Delete this draft?", yes="Delete"):
             return
-        try:
-            self.afterword.store.delete_message(message_id)
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-        else:
-            self.table.clearSelection()
+        operations.delete_draft(
+            self.afterword,
+            self.runner,
+            message_id,
+            lambda _: self.table.clearSelection(),
+            self._not_saved,
+        )
+
+    def _not_saved(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
         self.refresh()
-        self.changed.emit()
 
     def follow_up(self) -> None:
         """A draft in the same thread, saved, then opened in Compose."""
@@ -580,3 +580,7 @@ class SentPage(QWidget):
     @property
     def exporting(self) -> bool:
         return self._exporter.running
+
+
+def _listed(results: list[SendResult]) -> None:
+    """Sent again: the list looks again, as Send again announced the change."""

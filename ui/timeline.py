@@ -21,8 +21,9 @@ from composer.afterword import Afterword
 from composer.dates import chosen_locale, medium_date_time
 from composer.records import MessageState, Reply
 from composer.timeline import EventKind, TimelineEvent, contact_timeline, interview_timeline
-from ui import dialogs
+from ui import operations
 from ui.feedback import FeedbackDialog
+from ui.runner import Runner
 from ui.widgets import named, plain_text_edit, push_button, save_cancel_buttons, to_local
 
 _MARKS = {
@@ -109,6 +110,7 @@ class TimelineDialog(QDialog):
     def __init__(
         self,
         afterword: Afterword,
+        runner: Runner,
         *,
         interview_id: int | None = None,
         contact_id: int | None = None,
@@ -117,6 +119,7 @@ class TimelineDialog(QDialog):
         super().__init__(parent)
         assert (interview_id is None) != (contact_id is None), "one interview or one person"
         self.afterword = afterword
+        self.runner = runner
         self.interview_id, self.contact_id = interview_id, contact_id
         self.changed_records = False
         self.events = named(QListWidget(), "Timeline")
@@ -157,17 +160,18 @@ class TimelineDialog(QDialog):
         dialog = ReplyDialog(
             self.afterword, interview_id=self.interview_id, contact_id=self.contact_id, parent=self
         )
-        if dialogs.run_until_saved(dialog, lambda: self.afterword.store.add_reply(dialog.reply())):
-            self._changed()
-        dialog.deleteLater()
+        operations.until_saved(
+            dialog,
+            lambda done, failed: operations.note_reply(
+                self.afterword, self.runner, dialog.reply(), done, failed
+            ),
+            lambda _: self._changed(),
+        )
 
     def add_feedback(self) -> None:
         dialog = FeedbackDialog(self.afterword, interview_id=self.interview_id, parent=self)
-        if dialogs.run_until_saved(
-            dialog, lambda: self.afterword.store.save_feedback(dialog.note())
-        ):
-            self._changed()
-        dialog.deleteLater()
+        save = operations.save_feedback(self.afterword, self.runner, dialog.note)
+        operations.until_saved(dialog, save, lambda _: self._changed())
 
     def _changed(self) -> None:
         self.changed_records = True

@@ -9,7 +9,6 @@ shows the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -30,12 +29,11 @@ from composer.afterword import Afterword
 from composer.clock import Clock
 from composer.due import DueItem, DueKind, due_items
 from composer.errors import AfterwordError
-from composer.outbox import SendResult
 from composer.progress import Progress, progress
 from composer.records import MessageState
 from composer.today import NOTHING_DUE, FirstStep, Standing, standing
 from composer.weekly_goal import WeekProgress, week_progress
-from ui import dialogs, unsent
+from ui import dialogs, operations, unsent
 from ui.before_interview import BeforeInterviewCard
 from ui.models import STANDS_OUT, attention_colour
 from ui.phone_call import CallButtons
@@ -49,6 +47,9 @@ SNOOZES = (("Until tomorrow", timedelta(days=1)), ("For 3 days", timedelta(days=
            ("For a week", timedelta(days=7)))  # fmt: skip
 __all__ = ["NOTHING_DUE", "TodayPage"]
 TodayFigures = tuple[list[DueItem], Progress, Standing, WeekProgress | None]
+
+
+SHOWN = operations.EVERY_RECORD | operations.Changes.SETTINGS  # the weekly goal, dates
 
 
 class TodayPage(QWidget):
@@ -78,6 +79,7 @@ class TodayPage(QWidget):
         self.sending = False
         self._stale = True
         self._asked = 0  # refreshes begun; an older answer arriving late is dropped
+        operations.refresh_on(runner, SHOWN, self.refresh)  # its count is the sidebar's
         self._build()
 
     def _build(self) -> None:
@@ -102,8 +104,9 @@ class TodayPage(QWidget):
         )
         self.start_button = push_button("", "First step", self.take_first_step)
         self.replied_button = push_button("They &replied…", "They replied", self.note_reply)
-        self.call = CallButtons(self.afterword)  # asking by phone instead: call, note the call
-        self.call.noted.connect(self._call_noted)
+        self.call = CallButtons(
+            self.afterword, self.runner
+        )  # asking by phone instead: call, note the call
         self.check_button = push_button(
             "Chec&k for replies",
             "Check my inbox for replies",
@@ -112,8 +115,7 @@ class TodayPage(QWidget):
         self.check_button.setToolTip("Look in your mailbox (Settings › Mailbox) for answers")
         self.summary = status_label("Progress summary", selectable=True)
         self.summary.setWordWrap(True)
-        self.weekly_goal = WeeklyGoalLine(self.afterword)
-        self.weekly_goal.changed.connect(self.refresh)
+        self.weekly_goal = WeeklyGoalLine(self.afterword, self.runner)
         self.chart = ProgressChart()
         self.almosts = status_label("The almosts", selectable=True)
         self.almosts.setWordWrap(True)
@@ -172,9 +174,7 @@ class TodayPage(QWidget):
             self._not_computed,
         )
 
-    def _not_computed(self, error: BaseException) -> None:
-        if not isinstance(error, AfterwordError):
-            raise error
+    def _not_computed(self, error: AfterwordError) -> None:
         self.summary.setText(f"What is due could not be worked out: {error}")
 
     def _compute(self, now: datetime) -> TodayFigures:
@@ -278,50 +278,35 @@ class TodayPage(QWidget):
         if item is None or item.message_id is None or self.sending:
             return
         if unsent.send_again(
-            self, self.afterword, self.runner, item.message_id, self._sent, self._not_sent
+            self,
+            self.afterword,
+            self.runner,
+            item.message_id,
+            lambda _: None,  # the list looks again: Send again announced the change
+            self._not_saved,
+            self._send_ended,
         ):
             self.sending = True
             self._update_buttons()
 
-    def _sent(self, results: list[SendResult]) -> None:
+    def _send_ended(self) -> None:
         self.sending = False
-        self.refresh()
-        self.changed.emit()
-
-    def _not_sent(self, error: BaseException) -> None:
-        self._sent([])
-        if not isinstance(error, AfterwordError):
-            raise error
-        dialogs.tell(self, str(error), error=True)
+        self._update_buttons()
 
     def snooze(self, delay: timedelta) -> None:
         item = self.selected()
-        if item is not None and self._saved(
-            lambda: self.afterword.store.snooze_due(item.key, self.clock() + delay)
-        ):
-            self.refresh()
+        if item is not None:
+            until = self.clock() + delay
+            operations.snooze(self.afterword, self.runner, item.key, until, self._not_saved)
 
     def dismiss(self) -> None:
         item = self.selected()
         question = f"Dismiss “{item.title}”? It will not be shown again." if item else ""
-        if (
-            item is not None
-            and dialogs.ask(self, question, yes="Dismiss")
-            and self._saved(lambda: self.afterword.store.dismiss_due(item.key))
-        ):
-            self.refresh()
+        if item is not None and dialogs.ask(self, question, yes="Dismiss"):
+            operations.dismiss(self.afterword, self.runner, item.key, self._not_saved)
 
-    def _saved(self, write: Callable[[], object]) -> bool:
-        try:
-            write()
-        except AfterwordError as error:
-            dialogs.tell(self, str(error), error=True)
-            return False
-        return True
-
-    def _call_noted(self) -> None:
-        self.refresh()
-        self.changed.emit()
+    def _not_saved(self, error: AfterwordError) -> None:
+        dialogs.tell(self, str(error), error=True)
 
     def note_reply(self) -> None:
         """They answered: the reminders of that thread stop."""
@@ -336,10 +321,12 @@ class TodayPage(QWidget):
             message_id=item.reply_to,
             parent=self,
         )
-        if dialogs.run_until_saved(dialog, lambda: self.afterword.store.add_reply(dialog.reply())):
-            self.refresh()
-            self.changed.emit()
-        dialog.deleteLater()
+        operations.until_saved(
+            dialog,
+            lambda done, failed: operations.note_reply(
+                self.afterword, self.runner, dialog.reply(), done, failed
+            ),
+        )
 
 
 def _act_text(item: DueItem) -> str:

@@ -15,8 +15,8 @@ from composer.dates import FALLBACK, medium_date_time
 from composer.errors import AfterwordError
 from composer.outbox import SendResult
 from composer.records import Message, MessageState
-from ui import dialogs
-from ui.runner import Runner
+from ui import dialogs, operations
+from ui.runner import Failed, Runner
 
 SEND_UNCERTAIN_AGAIN = (
     "Send this message again? Do this only if you checked that it did not arrive (your "
@@ -56,20 +56,19 @@ def send_again(
     runner: Runner,
     message_id: int,
     sent: Callable[[list[SendResult]], None],
-    failed: Callable[[BaseException], None],
+    failed: Failed,
+    ended: Callable[[], None],
 ) -> bool:
-    """Queues it again (asking first if it may have gone) and sends it off the GUI thread;
-    False when nothing was started (the user said no, or it cannot be sent again)."""
-    outbox = afterword.outbox
+    """Sends it again off the GUI thread (asking first if it may have gone); False when
+    nothing was started (the user said no, or it cannot be read)."""
     try:
-        if outbox.store.message(message_id).state is MessageState.UNCERTAIN:
-            if not dialogs.ask(parent, SEND_UNCERTAIN_AGAIN, yes="Send again"):
-                return False
-            outbox.send_again(message_id)
-        else:
-            outbox.retry(message_id)
+        uncertain = afterword.store.message(message_id).state is MessageState.UNCERTAIN
     except AfterwordError as error:
         dialogs.tell(parent, str(error), error=True)
         return False
-    runner.run(lambda: afterword.send_messages([message_id]), sent, failed, sending=True)
+    if uncertain and not dialogs.ask(parent, SEND_UNCERTAIN_AGAIN, yes="Send again"):
+        return False
+    operations.send_again(
+        afterword, runner, message_id, sent, failed, on_end=ended, uncertain=uncertain
+    )
     return True

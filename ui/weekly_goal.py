@@ -6,7 +6,7 @@ one setting, then Today looks again.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from composer.afterword import Afterword
-from composer.weekly_goal import MOST, WeekProgress, set_weekly_goal, weekly_goal
-from ui import dialogs
+from composer.weekly_goal import MOST, WeekProgress, weekly_goal
+from ui import operations
+from ui.runner import Runner
 from ui.widgets import named, save_cancel_buttons, status_label
 
 SET_LINK = "Set a weekly goal"
@@ -54,11 +55,10 @@ class WeeklyGoalDialog(QDialog):
 class WeeklyGoalLine(QWidget):
     """ "This week: 2 of 3 applications · 4-week streak", or only a link when no goal is set."""
 
-    changed = Signal()  # the goal was set or cleared: Today looks again
-
-    def __init__(self, afterword: Afterword, parent: QWidget | None = None) -> None:
+    def __init__(self, afterword: Afterword, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.afterword = afterword
+        self.runner = runner
         self.progress = status_label("Weekly goal", selectable=True)
         self.link = named(QLabel(), "Set the weekly goal")
         self.link.setTextInteractionFlags(
@@ -82,8 +82,8 @@ class WeeklyGoalLine(QWidget):
         self.link.setAccessibleName(text)
 
     def edit(self) -> None:
-        store = self.afterword.store
-        dialog = WeeklyGoalDialog(weekly_goal(store), self)
-        if dialogs.run_until_saved(dialog, lambda: set_weekly_goal(store, dialog.goal())):
-            self.changed.emit()
-        dialog.deleteLater()
+        """Today looks again when the goal is announced as set or cleared."""
+        dialog = WeeklyGoalDialog(weekly_goal(self.afterword.store), self)
+        operations.until_saved(
+            dialog, operations.set_weekly_goal(self.afterword, self.runner, dialog.goal)
+        )

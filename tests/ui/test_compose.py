@@ -415,10 +415,12 @@ def draft_deleted_while_open(qtbot: QtBot, ready: Afterword, answers: Dialogs) -
     message = ready.outbox.save_draft(Message("Hello", "Hi Ana", ["ana@acme.example"]))
     assert message.id is not None
     compose.open_draft(message.id)
-    sent = shown(qtbot, SentPage(ready, Runner()))
+    runner = Runner()
+    sent = shown(qtbot, SentPage(ready, runner))
     sent.select(message.id)
     answers.answers.append(True)  # "Delete this draft?" Yes.
-    sent.delete_button.click()
+    with qtbot.waitSignal(runner.changed):  # deleted off the GUI thread
+        sent.delete_button.click()
     return compose
 
 

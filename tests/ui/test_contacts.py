@@ -107,7 +107,7 @@ def test_add_a_contact(
         qtbot.keyClicks(dialog.notes_edit, "Met at the final round")
 
     answer(monkeypatch, fill, ContactDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     [saved] = afterword.store.contacts()
     assert (saved.name, saved.email, saved.company) == ("Ana Lima", "ana@acme.example", "Acme")
@@ -124,7 +124,7 @@ def test_cancelling_the_dialog_adds_nothing(
     page: ContactsPage, afterword: Afterword, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(ui.dialogs, "run_dialog", lambda dialog: False)
-    with qtbot.assertNotEmitted(page.changed):
+    with qtbot.assertNotEmitted(page.runner.changed):
         page.new_contact()
     assert afterword.store.contacts() == []
 
@@ -150,7 +150,7 @@ def test_edit_the_selected_contact(
         qtbot.keyClicks(dialog.title_edit, "Recruiter")
 
     answer(monkeypatch, fill, ContactDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     edited = afterword.store.contact(bo)
     assert (edited.name, edited.title, edited.email) == (
@@ -193,13 +193,13 @@ def test_delete_asks_first_and_keeps_what_was_sent(
     qtbot.addWidget(page)
     page.table.selectRow(0)
     questions = answer_questions(monkeypatch, False)
-    with qtbot.assertNotEmitted(page.changed):
+    with qtbot.assertNotEmitted(page.runner.changed):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert questions == ["Delete Ana Lima? Messages already sent to them are kept in Sent."]
     assert [c.id for c in store.contacts()] == [ana, bo]
 
     answer_questions(monkeypatch, True)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert [c.id for c in store.contacts()] == [bo]
     assert shown_names(page) == ["Bo Chen"]
@@ -231,7 +231,8 @@ def test_no_contacts_shows_a_friendly_start(
     )
     assert page.empty.button.text() == "&Add a contact"
     answer(monkeypatch, lambda dialog: qtbot.keyClicks(dialog.name_edit, "Ana Lima"), ContactDialog)
-    qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.runner.changed):
+        qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.list_view
     assert shown_names(page) == ["Ana Lima"]
 
@@ -417,7 +418,7 @@ def test_a_typed_greeting_is_saved_and_used_in_the_thank_you(
         qtbot.keyClicks(dialog.greeting_edit, "  Amara ")
 
     answer(monkeypatch, fill, ContactDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     [saved] = afterword.store.contacts()
     assert saved.greeting == "Amara"
@@ -428,7 +429,7 @@ def test_a_typed_greeting_is_saved_and_used_in_the_thank_you(
         dialog.greeting_edit.clear()
 
     answer(monkeypatch, clear, ContactDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
     assert thank_you_greeting(afterword, afterword.store.contact(saved.id or 0)) == (
         "Dear Dr. Okafor,"

@@ -78,9 +78,11 @@ def test_the_whole_flow_through_the_widgets(
 ) -> None:
     fill_and_save(monkeypatch, qtbot)
     window.show_area(window.contacts)
-    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
     window.show_area(window.interviews)
-    qtbot.mouseClick(window.interviews.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.interviews.add_button, Qt.MouseButton.LeftButton)
     window.interviews.table.selectRow(0)
 
     qtbot.mouseClick(window.interviews.follow_up_button, Qt.MouseButton.LeftButton)
@@ -94,6 +96,8 @@ def test_the_whole_flow_through_the_widgets(
     assert compose.checked_contact_ids() == [1]
     assert compose.body.toPlainText().startswith("Dear Ana,\n\nThank you for taking the time")
     assert "streaming pipelines" in compose.body.toPlainText()
+    window.activateWindow()  # the editors' saves ended on the event loop, which moved on
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(compose.body, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not compose.sending and bool(smtp_server.received), timeout=15000)
 
@@ -118,14 +122,17 @@ def test_an_uncertain_message_explains_itself(
     assert message.id is not None
     ready.store.claim_for_sending(message.id)
     ready.store.recover_interrupted()
+    window.show_area(window.sent)  # its buttons are clicked where the user sees them
     sent = window.sent
     sent.refresh()
     sent.select(message.id)
 
     assert "may or may not have been delivered" in sent.explanation.text()
     assert sent.mark_sent_button.isEnabled() and sent.send_again_button.isEnabled()
-    sent.mark_sent_button.click()
+    with qtbot.waitSignal(window.runner.changed):
+        sent.mark_sent_button.click()
     assert ready.store.message(message.id).state is MessageState.SENT
+    qtbot.waitUntil(lambda: window.runner.busy == 0)  # the list read again
     assert not sent.send_again_button.isEnabled()
 
 

@@ -112,7 +112,7 @@ def test_add_an_interview_with_someone_met_there(
         ]
 
     answer(monkeypatch, fill, QDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
 
     [ana] = afterword.store.contacts()
@@ -151,7 +151,7 @@ def test_a_contact_made_on_the_spot_stays_when_the_interview_is_cancelled(
         return False  # then Cancel
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", run)
-    with qtbot.waitSignal(page.changed):  # the contacts page must learn of Ana
+    with qtbot.waitSignal(page.runner.changed):  # the contacts page must learn of Ana
         page.new_interview()
     assert [c.name for c in afterword.store.contacts()] == ["Ana Lima"]
     assert afterword.store.interviews() == []
@@ -180,7 +180,7 @@ def test_edit_the_selected_interview_and_who_took_part(
         qtbot.mouseClick(dialog.people_box.remove_button, Qt.MouseButton.LeftButton)
 
     answer(monkeypatch, fill, QDialog)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.keyClick(page.table, Qt.Key.Key_Return)  # Enter edits
     edited = store.interview(interview_id)
     assert edited.status is InterviewStatus.REJECTED and edited.scheduled_at == PAST
@@ -195,7 +195,7 @@ def test_delete_asks_first(
     page = open_page(qtbot, afterword, runner)
     page.table.selectRow(0)
     questions = answer_questions(monkeypatch, False)
-    with qtbot.assertNotEmitted(page.changed):
+    with qtbot.assertNotEmitted(page.runner.changed):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert questions == [
         "Delete the interview at Acme GmbH? Messages already sent about it are kept in Sent."
@@ -203,7 +203,7 @@ def test_delete_asks_first(
     assert len(afterword.store.interviews()) == 1
 
     answer_questions(monkeypatch, True)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     assert afterword.store.interviews() == []
     assert page.stack.currentWidget() is page.empty
@@ -220,7 +220,7 @@ def test_the_delete_key_deletes_the_selected_interview_after_asking(
     page.table.setFocus()
     page.table.selectRow(0)
     questions = answer_questions(monkeypatch, True)
-    with qtbot.waitSignal(page.changed):
+    with qtbot.waitSignal(page.runner.changed):
         qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert len(questions) == 1
     assert shown_companies(page) == ["Globex"]
@@ -268,7 +268,8 @@ def test_no_interviews_shows_a_friendly_start(
         qtbot.keyClicks(dialog.company_edit, "Acme GmbH")
 
     answer(monkeypatch, fill, QDialog)
-    qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.runner.changed):
+        qtbot.mouseClick(page.empty.button, Qt.MouseButton.LeftButton)
     assert page.stack.currentWidget() is page.list_view
     assert shown_companies(page) == ["Acme GmbH"]
 

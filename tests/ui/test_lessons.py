@@ -78,7 +78,8 @@ def write_lesson(
         return dialog.result() == QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
-    qtbot.mouseClick(window.feedback.lesson_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.feedback.lesson_button, Qt.MouseButton.LeftButton)
 
 
 def choose_tag(window: MainWindow, label: str) -> None:
@@ -154,7 +155,8 @@ def test_practised_marks_a_lesson_with_its_day_and_moves_it_down(
     panel = window.feedback.lessons
     assert panel.list.item(0).text().startswith("☐ Practise SQL joins")
 
-    qtbot.mouseClick(panel.practised_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(panel.practised_button, Qt.MouseButton.LeftButton)
 
     assert panel.list.item(0).text().startswith(f"☐ {STORY}")
     assert panel.list.item(1).text().startswith("☑ Practise SQL joins (practised ")

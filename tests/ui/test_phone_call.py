@@ -121,7 +121,8 @@ def test_a_call_noted_from_today_is_logged_shown_and_then_thanked_for(
 
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))
-    qtbot.mouseClick(call.called_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(call.called_button, Qt.MouseButton.LeftButton)
     assert len(seen) == 1
 
     [note] = window.afterword.store.feedback_notes()
@@ -140,8 +141,8 @@ def test_a_call_noted_from_today_is_logged_shown_and_then_thanked_for(
     window.show_area(window.feedback)
     assert window.feedback.notes.item(0).text().startswith("☎ By phone · ")
     for timeline in (
-        TimelineDialog(window.afterword, interview_id=people["no"]),
-        TimelineDialog(window.afterword, contact_id=people["rita"]),
+        TimelineDialog(window.afterword, window.runner, interview_id=people["no"]),
+        TimelineDialog(window.afterword, window.runner, contact_id=people["rita"]),
     ):
         qtbot.addWidget(timeline)
         lines = [timeline.events.item(r).text() for r in range(timeline.events.count())]
@@ -174,7 +175,8 @@ def test_i_called_them_on_an_interview_notes_the_call(
     page.table.selectRow(row)
     seen: list[FeedbackDialog] = []
     monkeypatch.setattr(ui.dialogs, "run_dialog", the_call(qtbot, people, seen))
-    qtbot.mouseClick(page.called_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(page.called_button, Qt.MouseButton.LeftButton)
     [note] = window.afterword.store.feedback_notes(interview_id=people["no"])
     assert note.channel is FeedbackChannel.PHONE and note.contact_id == people["rita"]
     assert "Thank Rita Ross for the feedback: Analyst at Initech" in titles(window, qtbot)

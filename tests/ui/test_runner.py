@@ -9,6 +9,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
+from composer.errors import DatabaseLocked
 from ui.runner import Runner
 
 
@@ -36,3 +37,45 @@ def test_work_that_ends_after_its_runner_was_closed_is_dropped_quietly(qtbot: Qt
     shiboken6.delete(runner)  # as closing its window does; its pool lets the work end first
     QCoreApplication.processEvents()
     assert delivered == []
+
+
+def test_a_users_error_goes_to_its_handler_and_a_bug_stays_loud(qtbot: QtBot) -> None:
+    """The runner owns the policy: the page shows what the user can fix; a bug is raised
+    on the GUI thread instead of being shown as if the user could fix it, and the page is
+    not left busy either way."""
+    runner = Runner()
+    told: list[BaseException] = []
+    ended: list[str] = []
+
+    def locked() -> None:
+        raise DatabaseLocked("/data/afterword.sqlite3")
+
+    def bug() -> None:
+        raise KeyError("a bug")
+
+    runner.run(locked, on_error=told.append, on_end=lambda: ended.append("locked"))
+    runner.wait()
+    assert [type(error) for error in told] == [DatabaseLocked] and ended == ["locked"]
+
+    with qtbot.captureExceptions() as raised:
+        runner.run(bug, on_error=told.append, on_end=lambda: ended.append("bug"))
+        runner.wait()
+    assert [type(error) for _, error, _ in raised] == [KeyError]
+    assert len(told) == 1, "a bug never reaches the user's error handler"
+    assert ended == ["locked", "bug"]
+
+
+def test_a_bug_is_loud_even_when_its_handler_only_cleans_up(qtbot: QtBot) -> None:
+    """A caller not moved to ``on_end`` yet cleans up in ``on_error``; the bug is still
+    raised, whether or not that handler raised it again."""
+    runner = Runner()
+    cleaned: list[BaseException] = []
+
+    def bug() -> None:
+        raise KeyError("a bug")
+
+    with qtbot.captureExceptions() as raised:
+        runner.run(bug, on_error=cleaned.append)
+        runner.wait()
+    assert [type(error) for error in cleaned] == [KeyError]
+    assert [type(error) for _, error, _ in raised] == [KeyError]

@@ -142,7 +142,8 @@ def test_drafts_already_sent_another_way_are_offered_for_removal(
     qtbot.waitUntil(page.obsolete.isVisible, timeout=5000)  # found by a worker
     assert page.obsolete.label.text().startswith("1 draft was already sent another way")
 
-    page.obsolete.remove_button.click()
+    with qtbot.waitSignal(page.runner.changed):
+        page.obsolete.remove_button.click()
 
     assert ready.store.message_ids(MessageState.DRAFT) == [records["other"]]
     qtbot.waitUntil(lambda: not page.obsolete.isVisible(), timeout=5000)

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 import ui.dialogs
 from composer import sent_list
 from composer.afterword import Afterword
-from composer.errors import StorageError
+from composer.errors import AfterwordError, StorageError
 from composer.records import Contact, Interview, Message
 from composer.sent_list import Listing
 from tests.ui.helpers import answer, shown
@@ -46,7 +46,7 @@ class HeldRunner(Runner):
             work, on_done, on_error = self.held.pop(0)
             try:
                 result = work()
-            except Exception as error:  # delivered, as the real runner delivers it
+            except AfterwordError as error:  # delivered, as the real runner delivers it
                 assert on_error is not None
                 on_error(error)
             else:

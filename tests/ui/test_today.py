@@ -192,7 +192,8 @@ def test_feedback_is_logged_counted_by_tag_and_thanked_for(
     window.show_area(window.feedback)
     page = window.feedback
     assert page.empty.isVisible()
-    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     [note] = window.afterword.store.feedback_notes()
     assert note.text == words and note.tags == ["experience", "technical depth"]
     assert [page.tags.item(r).text() for r in range(page.tags.count())] == [
@@ -224,7 +225,7 @@ def test_the_timeline_shows_the_story_and_takes_a_reply(
 ) -> None:
     store = window.afterword.store
     store.save_feedback(FeedbackNote(people["no"], "Great questions.", NOW, ["curiosity"]))
-    dialog = TimelineDialog(window.afterword, interview_id=people["no"])
+    dialog = TimelineDialog(window.afterword, window.runner, interview_id=people["no"])
     qtbot.addWidget(dialog)
     lines = [dialog.events.item(r).text() for r in range(dialog.events.count())]
     assert [line.split(":")[0] for line in lines] == ["Applied", "Interview", "Feedback"]
@@ -235,8 +236,8 @@ def test_the_timeline_shows_the_story_and_takes_a_reply(
         return True
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", reply)
-    qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
-    assert dialog.changed_records
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(dialog.reply_button, Qt.MouseButton.LeftButton)
     assert dialog.events.item(dialog.events.count() - 1).text().startswith("They wrote")
 
 
@@ -253,7 +254,8 @@ def test_keep_in_touch_set_on_a_contact_comes_due_on_today(
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
     window.show_area(window.contacts)
-    qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):
+        qtbot.mouseClick(window.contacts.add_button, Qt.MouseButton.LeftButton)
     [lena] = [c for c in window.afterword.store.contacts() if c.name == "Lena Park"]
     assert lena.check_in_days == 30
     assert not any(t.startswith("Check in") for t in due_titles(window, qtbot))
@@ -269,7 +271,6 @@ def test_a_note_that_cannot_be_saved_stays_in_its_editor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = window.afterword.store
-    store._db.execute("PRAGMA busy_timeout = 100")  # a real lock, waited for only briefly
     other = sqlite3.connect(store.path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another program writing: the save must wait
     shown: list[str] = []
@@ -287,7 +288,8 @@ def test_a_note_that_cannot_be_saved_stays_in_its_editor(
 
     monkeypatch.setattr(ui.dialogs, "run_dialog", fill)
     window.show_area(window.feedback)
-    qtbot.mouseClick(window.feedback.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed, timeout=20_000):  # after the lock's 5 s
+        qtbot.mouseClick(window.feedback.add_button, Qt.MouseButton.LeftButton)
     assert shown == ["", "Strong on design, wanted more Kafka."], "shown again, words kept"
     assert "What you typed is still there" in answers.told[-1]
     assert [n.text for n in store.feedback_notes()] == ["Strong on design, wanted more Kafka."]

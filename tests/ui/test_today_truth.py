@@ -117,7 +117,8 @@ def test_open_shows_the_failed_message_in_the_outbox_where_it_stays_failed(
     window.show_area(sent)
     sent.select(refused)
 
-    qtbot.mouseClick(sent.edit_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.runner.changed):  # made a draft off the GUI thread
+        qtbot.mouseClick(sent.edit_button, Qt.MouseButton.LeftButton)
 
     assert window.current_area() is window.compose
     assert window.compose.message_id == refused
