@@ -18,14 +18,15 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import dns.exception
-import dns.resolver
 import idna
 
 from composer.ispdb import MAX_BYTES, ProviderSettings, read_settings
 from composer.providers import Preset, Server, preset_for_address, preset_named, presets
+
+if TYPE_CHECKING:  # dnspython loads at the first lookup, not with the window
+    import dns.resolver
 
 PROVIDER_URLS = (  # {domain} and {address} are filled in, URL-quoted
     "https://autoconfig.{domain}/mail/config-v1.1.xml?emailaddress={address}",
@@ -47,6 +48,13 @@ class FoundServers:
     preset: Preset | None = None  # a known provider: its notes and Sent habits come too
 
 
+def system_resolver() -> dns.resolver.Resolver:
+    """The system's DNS, with dnspython loaded only when an address is first looked up."""
+    import dns.resolver
+
+    return dns.resolver.Resolver()
+
+
 @dataclass(frozen=True)
 class Lookup:
     """Where to look. The defaults are the real hosts; tests point them at loopback."""
@@ -54,7 +62,7 @@ class Lookup:
     provider_urls: tuple[str, ...] = PROVIDER_URLS
     ispdb_url: str = ISPDB_URL
     ca_file: str | None = None  # an extra CA to trust (tests); the system's are always used
-    resolver: Callable[[], dns.resolver.Resolver] | None = dns.resolver.Resolver
+    resolver: Callable[[], dns.resolver.Resolver] | None = system_resolver
     request_timeout: float = 2.0
     budget: float = 2.0  # for everything: offline, the user waits no longer (3 s is promised)
 
@@ -135,6 +143,8 @@ class Lookup:
     def _first_mx(self, domain: str) -> str | None:
         if self.resolver is None:
             return None
+        import dns.exception
+
         try:
             resolver = self.resolver()
             answer = resolver.resolve(domain, "MX", lifetime=self.budget)

@@ -14,16 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
-
-from authlib.common.security import generate_token
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 
 from composer.clock import Clock
 from composer.errors import ConnectionFailed, SignInFailed, SignInNeeded
 from composer.oauth import OAuthClient, OAuthProvider
+
+if TYPE_CHECKING:  # Authlib and requests (about 28 MB) load at the first sign-in or refresh
+    from authlib.integrations.requests_client import OAuth2Session
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 TIMEOUT = 20.0  # seconds for one request to the provider
@@ -42,6 +41,8 @@ class Tokens:
 
 def session(provider: OAuthProvider, client: OAuthClient, **options: Any) -> OAuth2Session:
     """A public client (no secret) unless the provider gave one (Google's desktop apps)."""
+    from authlib.integrations.requests_client import OAuth2Session
+
     method = "client_secret_post" if client.client_secret else "none"
     oauth = OAuth2Session(
         client.client_id,
@@ -85,6 +86,7 @@ def refreshed(
 def _asking(provider: OAuthProvider) -> Any:
     """The provider's refusals and the network's failures, as the user can act on them."""
     import requests
+    from authlib.integrations.base_client.errors import OAuthError
 
     try:
         yield
@@ -110,6 +112,8 @@ class BrowserSignIn:
         self.provider, self.client, self._clock = provider, client, clock
         self._listener = _Listener()
         self.redirect_uri = f"http://127.0.0.1:{self._listener.port}/"
+        from authlib.common.security import generate_token
+
         self._verifier = generate_token(64)
         self._oauth = session(
             provider, client, redirect_uri=self.redirect_uri, code_challenge_method="S256"
