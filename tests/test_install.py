@@ -8,6 +8,7 @@ so nothing is downloaded, and install Afterword itself from the built file only.
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
@@ -37,9 +38,16 @@ def run(*command: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProc
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The sdist, and the wheel built from it (as ``python -m build`` and pip do)."""
+    """The sdist, and the wheel built from it (as ``python -m build`` and pip do), from a
+    copy of the tracked files: a build writes into its source folder (egg-info, a staging
+    folder), which two test runs at once on one checkout (CI's date runs) must not share."""
+    source = tmp_path_factory.mktemp("source") / "afterword"
+    for name in run("git", "ls-files", cwd=ROOT).stdout.split():
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     dist = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, ROOT, cwd=dist)
+    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source, cwd=dist)
     [sdist] = dist.glob("afterword-*.tar.gz")
     [wheel] = dist.glob("afterword-*.whl")
     return {"sdist": sdist, "wheel": wheel}
