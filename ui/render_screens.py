@@ -26,6 +26,7 @@ from composer.templates import BuiltIn
 from ui.app import DEMO_NOTE, application, open_demo
 from ui.areas import AREAS
 from ui.main_window import MainWindow
+from ui.runner import wait_for_every_runner
 from ui.send_check import BeforeItGoes, Review
 from ui.sidebar import plain
 
@@ -114,6 +115,7 @@ def _render(folder: Path) -> list[Path]:
         finally:
             window.runner.wait()
             window.close()
+            wait_for_every_runner()  # every page's work (spelling, Today…) before the folder goes
             afterword.close()
             capture.stop()
     return shots
